@@ -1,0 +1,175 @@
+"""Study facts extracted from a Document: arms, regimens, endpoints, outcomes ...
+
+Every value carries a :class:`~schemas.provenance.Provenance` so checks and
+reviewers can go back to the exact place in the article.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import Model
+from .provenance import Provenance
+from .quantities import Num, Quantity
+
+
+class SampleSize(Model):
+    """A stated group size: "n=55", "(n = 53)", "55 patients received ..."."""
+
+    value: int
+    kind: Literal["enrolled", "randomised", "treated", "evaluable", "analysed", "stated"] = "stated"
+    provenance: Provenance
+
+
+class Arm(Model):
+    id: str
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    n: int | None = None
+    sizes: list[SampleSize] = Field(default_factory=list)
+    drugs: list[str] = Field(default_factory=list)  # generic names defining the arm
+    definition: Provenance | None = None
+    is_total: bool = False
+
+
+class Dose(Model):
+    value: float
+    value_high: float | None = None
+    unit: str                                  # mg, g, mg/m2, g/m2, mg/kg, AUC
+    per: Literal["day", "cycle", "dose", "week", "unspecified"] = "unspecified"
+    text: str
+
+
+class DrugMention(Model):
+    drug: str                      # generic name
+    surface: str                   # as written
+    dose: Dose | None = None
+    route: str | None = None       # oral, iv, sc
+    days: str | None = None        # "1-3"
+    frequency: str | None = None   # QD, BID, Q3W
+    cycle_days: int | None = None  # 21 for every 3 weeks
+    cycles: int | None = None
+    adjustment: str | None = None  # "by BSA", "by weight"
+
+
+class RegimenMention(Model):
+    """One place where the article says which drugs an arm received."""
+
+    arm: str | None = None             # arm id
+    drugs: list[str] = Field(default_factory=list)
+    mentions: list[DrugMention] = Field(default_factory=list)
+    role: Literal["definition", "protocol", "other"] = "other"
+    provenance: Provenance
+
+
+class Endpoint(Model):
+    name: str                      # normalised: PFS, OS, ORR ...
+    role: Literal["primary", "secondary", "exploratory", "unspecified"] = "unspecified"
+    definition: str | None = None
+    surface: str
+    provenance: Provenance
+
+
+class Outcome(Model):
+    """A result value for an arm: response counts, rates, medians, landmark rates."""
+
+    measure: str                   # CR, PR, SD, PD, NE, ORR, DCR, CBR, PFS, OS, "PFS@6mo" ...
+    arm: str | None = None
+    kind: Literal["count", "rate", "median", "landmark", "mean", "other"] = "other"
+    quantity: Quantity
+    unit: str | None = None        # months, %, patients
+    timepoint: str | None = None
+    provenance: Provenance
+
+
+class EffectEstimate(Model):
+    ratio_type: Literal["HR", "OR", "RR"]
+    estimate: Num
+    low: Num | None = None
+    high: Num | None = None
+    ci_level: float | None = 95.0
+    p: Num | None = None
+    p_operator: str | None = None
+    comparison: str | None = None  # what is compared / the variable
+    endpoint: str | None = None
+    provenance: Provenance
+
+
+class AdverseEvent(Model):
+    term: str
+    arm: str | None = None
+    grade: str = "any"             # "any", "1-2", ">=3", "3" ...
+    count: int | None = None
+    percent: Num | None = None
+    provenance: Provenance
+
+
+class BaselineRow(Model):
+    variable: str
+    category: str | None = None
+    arm: str | None = None
+    quantity: Quantity
+    provenance: Provenance
+
+
+class StatTest(Model):
+    test: str | None = None        # chi-square, Fisher, t-test, log-rank ...
+    statistic: str | None = None
+    stat_value: Num | None = None
+    df: float | None = None
+    p: Num | None = None
+    p_operator: str | None = None
+    compares: str | None = None
+    provenance: Provenance
+
+
+class ReferenceEntry(Model):
+    number: int | None = None
+    authors: list[str] = Field(default_factory=list)
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    provenance: Provenance
+
+
+class CitationLink(Model):
+    sentence: str
+    numbers: list[int]
+    provenance: Provenance
+
+
+class Design(Model):
+    randomised: bool | None = None
+    phase: str | None = None
+    timing: Literal["prospective", "retrospective"] | None = None
+    centres: Literal["single", "multi"] | None = None
+    evidence: list[Provenance] = Field(default_factory=list)
+
+
+class Study(Model):
+    """All facts extracted from one article."""
+
+    id: str
+    title: str | None = None
+    design: Design = Field(default_factory=Design)
+    registry_ids: list[str] = Field(default_factory=list)
+    registry_mentions: list[Provenance] = Field(default_factory=list)
+    acronym: str | None = None
+    enrolment_start: str | None = None
+    enrolment_end: str | None = None
+    data_cutoff: str | None = None
+    median_follow_up: Quantity | None = None
+    planned_sample_size: int | None = None
+    total_n: int | None = None
+    sample_sizes: list[SampleSize] = Field(default_factory=list)
+    arms: list[Arm] = Field(default_factory=list)
+    regimens: list[RegimenMention] = Field(default_factory=list)
+    endpoints: list[Endpoint] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    effects: list[EffectEstimate] = Field(default_factory=list)
+    adverse_events: list[AdverseEvent] = Field(default_factory=list)
+    baseline: list[BaselineRow] = Field(default_factory=list)
+    tests: list[StatTest] = Field(default_factory=list)
+    references: list[ReferenceEntry] = Field(default_factory=list)
+    citations: list[CitationLink] = Field(default_factory=list)
