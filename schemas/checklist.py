@@ -31,6 +31,15 @@ class ChecklistEvidence(Model):
     finding: str | None = None      # id of the finding item this evidence comes from (standard items)
 
 
+class DecisionRecord(Model):
+    """An earlier decision on an item, kept when it is changed."""
+
+    decision: Decision
+    note: str | None = None
+    reviewer: str | None = None
+    decided_at: datetime | None = None
+
+
 class ChecklistItem(Model):
     """One thing the reviewer decides on: a tool finding or a standard check."""
 
@@ -61,6 +70,7 @@ class ChecklistItem(Model):
     related: list[str] = Field(default_factory=list)  # ids of finding items mapped here
     facts: dict[str, Any] = Field(default_factory=dict)  # from the study summary
     evidence: list[ChecklistEvidence] = Field(default_factory=list)
+    history: list[DecisionRecord] = Field(default_factory=list)  # earlier decisions, oldest first
 
     @property
     def reviewed(self) -> bool:

@@ -1,0 +1,321 @@
+"""Treatment arms: labels, aliases and sizes, from table headers and text.
+
+Sources, most reliable first:
+
+* table column headers carrying a size: ``Apa+IE group (n = 53)``,
+  ``Monotherapy Group (n=14)``, ``IE, n=46``;
+* group definitions in text: ``the Observation group (thalidomide + IFO-based
+  chemotherapy; n=55)``, ``55 patients received thalidomide + IFO
+  (Observation group)``, ``53 in apatinib plus IE group``;
+* treatment statements linked to an arm by its size: ``14 patients received
+  lenvatinib as a monotherapy`` (the only arm with n = 14).
+
+Labels that name the same arm ("Apa+IE group", "apatinib plus IE group") are
+merged as aliases when their words match one to one (prefixes allowed:
+"Apa" ~ "apatinib") or their drug sets and sizes agree.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from schemas.document import Document, Sentence, Table
+from schemas.provenance import Provenance
+from schemas.study import Arm, SampleSize
+
+from .drugs import drug_set
+
+TOTAL_WORDS = re.compile(r"^(?:total|overall|all(?: patients)?|entire cohort|whole cohort|combined|itt|fas|ss)\b", re.I)
+_N_IN_LABEL = re.compile(r"[\(\[,;]?\s*\(?\s*[nN]\s*[=:]\s*(\d{1,5})\s*\)?\s*[\)\]]?")
+_ARM_NOUN = r"(?:group|arm|cohort)"
+_LABEL = r"[A-Za-z][\w+\-/]*(?:[ \-][\w+\-/]+){0,5}?"
+
+_DEF_PAREN = re.compile(
+    rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\s*\((?P<inner>[^()]{{0,120}}?)[;,]?\s*[nN]\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
+_DEF_RECEIVED = re.compile(
+    rf"(?P<n>\d{{1,5}})\s+(?:patients?|participants?|cases|subjects)\s+(?:\w+\s+){{0,2}}(?:received|were\s+treated\s+with|"
+    rf"were\s+given|were\s+assigned\s+to|were\s+randomi[sz]ed\s+to)\s+(?P<drugs>[^()]{{3,100}}?)\s*\((?P<label>[^()]{{2,60}}?)\)", re.I)
+_DEF_IN = re.compile(rf"(?P<n>\d{{1,5}})\s+(?:patients?\s+)?in\s+(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\b", re.I)
+_TREATED = re.compile(
+    r"(?P<n>\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients?\s+)?(?:received|were\s+treated\s+with|underwent|were\s+given)\s+"
+    r"(?P<drugs>[^.;]{3,120}?)(?=,\s*and\s+\d|;|\.|$|\s+and\s+\d)", re.I)
+
+
+@dataclass
+class ArmCandidate:
+    label: str
+    n: int | None
+    prov: Provenance
+    source: str           # "table-header", "definition", "in-group", "treated"
+    drugs: list[str] = field(default_factory=list)
+    description: str = ""
+
+
+def strip_n(label: str) -> tuple[str, int | None]:
+    """'Apa+IE group (n = 53)' -> ('Apa+IE group', 53)."""
+    m = _N_IN_LABEL.search(label)
+    if not m:
+        return label.strip(), None
+    base = label[:m.start()] + label[m.end():]
+    base = re.sub(r"\s*\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)", "", base)  # citation numbers "(12,13)"
+    base = base.strip(" ,;:()[]")
+    return re.sub(r"\s+", " ", base).strip(" ,"), int(m.group(1))
+
+
+_STOP = {"the", "group", "arm", "cohort", "of", "patients", "with", "a", "in", "treated"}
+_JOIN = {"plus": "+", "and": "+", "with": "+", "+": "+", "/": "+", "combined": "+", "&": "+"}
+
+
+def label_tokens(label: str) -> list[str]:
+    s = label.lower().replace("+", " + ").replace("/", " + ").replace("-", " ")
+    toks = []
+    for t in re.findall(r"[a-z0-9]+|\+", s):
+        t = _JOIN.get(t, t)
+        if t in _STOP:
+            continue
+        if t == "+" and (not toks or toks[-1] == "+"):
+            continue
+        toks.append(t)
+    return toks
+
+
+def labels_match(a: str, b: str) -> bool:
+    """Do two labels name the same arm? Token-wise with prefixes and fuzzy spelling."""
+    ta, tb = label_tokens(a), label_tokens(b)
+    if not ta or not tb or len(ta) != len(tb):
+        return False
+    for x, y in zip(ta, tb):
+        if x == y:
+            continue
+        short, long_ = sorted((x, y), key=len)
+        if len(short) >= 3 and long_.startswith(short):
+            continue
+        if len(short) >= 5 and fuzz.ratio(x, y) >= 85:
+            continue
+        return False
+    return True
+
+
+def _prov(doc: Document, sent: Sentence, method: str = "sentence-pattern") -> Provenance:
+    sec = doc.section_by_id(sent.section)
+    return Provenance(span=sent.span, quote=sent.quote, section=sec.title if sec else None, method=method)
+
+
+def _table_prov(doc: Document, t: Table, j: int) -> Provenance:
+    cell = t.header_rows[0].cells[j] if t.header_rows and j < len(t.header_rows[0].cells) else None
+    span = cell.span if cell else t.span
+    sec = doc.section_by_id(t.section)
+    return Provenance(span=span, quote=(cell.raw if cell else t.columns[j]), section=sec.title if sec else None,
+                      table=t.label, column=t.columns[j], method="table-cell")
+
+
+def arm_candidates(doc: Document) -> list[ArmCandidate]:
+    cands: list[ArmCandidate] = []
+    for t in doc.tables:
+        for j, col in enumerate(t.columns):
+            if j == 0:
+                continue
+            top = col.split(" / ")[0]
+            if re.search(r"\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)", top):
+                continue  # "Apatinib (11), n=37": a cited external cohort, not an arm of this study
+            base, n = strip_n(top)
+            if n is None or not base or len(base) > 60:
+                continue
+            cands.append(ArmCandidate(base, n, _table_prov(doc, t, j), "table-header"))
+    for s in doc.sentences:
+        if s.section_kind in ("references", "declarations"):
+            continue
+        text = s.text
+        for m in _DEF_PAREN.finditer(text):
+            label = _clean_label(m.group("label"))
+            if label:
+                cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
+                                          drug_set(m.group("inner")), m.group("inner").strip()))
+        for m in _DEF_RECEIVED.finditer(text):
+            label = _clean_label(m.group("label"))
+            if label and re.search(_ARM_NOUN, label, re.I):
+                cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
+                                          drug_set(m.group("drugs")), m.group("drugs").strip()))
+        for m in _DEF_IN.finditer(text):
+            label = _clean_label(m.group("label"))
+            if label:
+                cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "in-group"))
+        for m in _TREATED.finditer(text):
+            drugs = drug_set(m.group("drugs"))
+            if drugs:
+                cands.append(ArmCandidate("", int(m.group("n")), _prov(doc, s), "treated", drugs,
+                                          m.group("drugs").strip()))
+    return cands
+
+
+def _clean_label(label: str) -> str:
+    label = re.sub(r"^(?:the|a|an|both|each|two|and|or|of|in|to|into)\s+", "", label.strip(), flags=re.I)
+    label = re.sub(r"^(?:the|a|an)\s+", "", label, flags=re.I)
+    if len(label.split()) > 6:
+        label = " ".join(label.split()[-4:])
+    if re.match(r"(?:same|other|two|both|each|control or|respective|corresponding|treatment)\s", label, re.I) and \
+            len(label.split()) <= 2 and not label.lower().startswith("control"):
+        return ""
+    return label.strip()
+
+
+def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
+    """Arms with aliases and sizes, plus the stated total when a Total column exists."""
+    cands = arm_candidates(doc)
+    arms: list[Arm] = []
+    total_n: int | None = None
+
+    def find(label: str) -> Arm | None:
+        for a in arms:
+            if any(labels_match(label, x) for x in [a.label, *a.aliases]):
+                return a
+        return None
+
+    for c in [c for c in cands if c.source == "table-header"] + [c for c in cands if c.source in ("definition", "in-group")]:
+        is_total = bool(TOTAL_WORDS.match(c.label))
+        arm = find(c.label)
+        if arm is None and c.source != "table-header" and c.n is not None:
+            # same size and overlapping drug set -> an alias
+            same_n = [a for a in arms if a.n == c.n and not a.is_total]
+            if len(same_n) == 1 and (not c.drugs or not same_n[0].drugs or set(c.drugs) & set(same_n[0].drugs)):
+                if _drugs_compatible(c.label, same_n[0]):
+                    arm = same_n[0]
+        if arm is None:
+            arm = Arm(id=f"arm{len(arms) + 1}", label=c.label, n=c.n, is_total=is_total)
+            arms.append(arm)
+        elif c.label not in arm.aliases and c.label != arm.label:
+            arm.aliases.append(c.label)
+        if c.n is not None:
+            arm.sizes.append(SampleSize(value=c.n, kind="stated", provenance=c.prov))
+            if arm.n is None:
+                arm.n = c.n
+        if c.drugs and c.source == "definition" and not arm.drugs:
+            arm.drugs = list(c.drugs)
+            arm.definition = c.prov
+        if arm.is_total and arm.n is not None:
+            total_n = arm.n
+    # "14 patients received lenvatinib as a monotherapy": link by unique size, record as alias description
+    for c in [c for c in cands if c.source == "treated"]:
+        same_n = [a for a in arms if a.n == c.n and not a.is_total]
+        if len(same_n) == 1:
+            a = same_n[0]
+            a.sizes.append(SampleSize(value=c.n, kind="treated", provenance=c.prov))
+            if not a.drugs:
+                a.drugs = list(c.drugs)
+                a.definition = c.prov
+            desc = re.sub(r"^(?:a|an|the)\s+", "", c.description, flags=re.I)
+            desc = re.sub(r"\s*\([^()]*\)\s*", " ", desc).strip()
+            if desc and len(desc) <= 60 and desc not in a.aliases:
+                a.aliases.append(desc)
+    # drugs named in the label itself (Apa+IE group): prefixes resolved against drugs named in the article
+    known = {d for a in arms for d in a.drugs}
+    full_text_drugs = set(drug_set(" ".join(s.text for s in doc.sentences[:400]), include_supportive=False))
+    for a in arms:
+        label_drugs = drug_set(a.label, extra_prefixes=_prefix_map(a.label, full_text_drugs | known))
+        if label_drugs and not a.drugs:
+            a.drugs = label_drugs
+        elif label_drugs and a.drugs and not set(label_drugs) <= set(a.drugs):
+            pass
+    arms = [a for a in arms if a.label]
+    if total_n is None:
+        real = [a for a in arms if not a.is_total and a.n]
+        # totals stated as "a total of 95 patients" are handled by sample-size extraction
+        _ = real
+    return arms, total_n
+
+
+def _drugs_compatible(label: str, arm: Arm) -> bool:
+    """A text label may alias a table arm only if its own drug words do not contradict the arm's."""
+    ld = set(drug_set(label))
+    ad = set(drug_set(arm.label)) | set(arm.drugs)
+    return not ld or not ad or bool(ld & ad)
+
+
+def _prefix_map(label: str, drugs: set[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for tok in re.findall(r"[A-Za-z]{3,}", label):
+        low = tok.lower()
+        if low in ("group", "arm", "cohort", "plus", "with", "and", "the", "alone", "control", "observation"):
+            continue
+        matches = [d for d in drugs if d.lower().startswith(low) and d.lower() != low]
+        if len(matches) == 1:
+            out[tok] = matches[0]
+    return out
+
+
+def resolve_arm(text: str, arms: list[Arm]) -> Arm | None:
+    """The arm a row label or column header refers to (None when unclear)."""
+    if not text:
+        return None
+    top = text.split(" / ")[0]
+    base, n = strip_n(top)
+    best = None
+    for a in arms:
+        names = [a.label, *a.aliases]
+        if any(labels_match(base, x) for x in names) or any(base.lower() == x.lower() for x in names):
+            if best is not None and best is not a:
+                return None
+            best = a
+    if best is None and n is not None:
+        same = [a for a in arms if a.n == n]
+        if len(same) == 1:
+            best = same[0]
+    return best
+
+
+def arm_mentions(text: str, arms: list[Arm]) -> list[tuple[Arm, int, int]]:
+    """Non-overlapping mentions of arm labels/aliases in ``text`` (longest first)."""
+    spans: list[tuple[Arm, int, int]] = []
+    names: list[tuple[str, Arm]] = []
+    for a in arms:
+        if a.is_total:
+            continue
+        for name in [a.label, *a.aliases]:
+            if len(name) >= 3 and re.search(_ARM_NOUN, name, re.I):
+                names.append((name, a))
+                stem = re.sub(rf"\s+{_ARM_NOUN}$", "", name, flags=re.I).strip()
+                if stem != name and len(label_tokens(stem)) >= 3:   # "Apa+IE": combination labels stand alone
+                    names.append((stem, a))
+            elif len(label_tokens(name)) >= 3:
+                names.append((name, a))
+    names.sort(key=lambda x: len(x[0]), reverse=True)
+    for name, a in names:
+        pat = r"(?<![\w+])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w])"
+        for m in re.finditer(pat, text, re.I):
+            if all(m.end() <= s or m.start() >= e for _, s, e in spans):
+                spans.append((a, m.start(), m.end()))
+    # "apatinib plus IE (Apa+IE) group": the abbreviation in parentheses names the arm
+    for m in re.finditer(rf"\(([^()]{{1,25}})\)\s+({_ARM_NOUN})\b", text, re.I):
+        phrase = f"{m.group(1)} {m.group(2)}"
+        start = text.rfind(" ", 0, max(0, m.start() - 1))
+        for a in arms:
+            if not a.is_total and any(labels_match(phrase, x) for x in [a.label, *a.aliases]):
+                a0 = m.start()
+                # extend back over the spelled-out name before the parenthesis
+                back = re.search(r"(?:[\w+\-/]+\s+){1,4}$", text[:m.start()])
+                if back:
+                    a0 = back.start()
+                spans = [x for x in spans if x[2] <= a0 or x[1] >= m.end()]
+                spans.append((a, a0, m.end()))
+                break
+    # token-prefix aliases ("apatinib plus IE group" for "Apa+IE group")
+    for m in re.finditer(rf"(?:[\w+\-/]+\s+){{0,4}}?{_ARM_NOUN}\b", text, re.I):
+        if any(not (m.end() <= s or m.start() >= e) for _, s, e in spans):
+            continue
+        cand = m.group(0)
+        for a in arms:
+            if a.is_total:
+                continue
+            # try suffixes of the candidate phrase
+            words = cand.split()
+            for k in range(len(words)):
+                phrase = " ".join(words[k:])
+                if any(labels_match(phrase, x) for x in [a.label, *a.aliases]):
+                    start = m.start() + cand.find(words[k]) if k else m.start()
+                    if all(m.end() <= s or start >= e for _, s, e in spans):
+                        spans.append((a, start, m.end()))
+                    break
+    spans.sort(key=lambda x: x[1])
+    return spans

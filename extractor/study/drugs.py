@@ -1,0 +1,141 @@
+"""Drug-name normalisation: synonyms, abbreviations, regimen acronyms, misspellings.
+
+The synonym table (``extractor/data/drugs.csv``) maps brand names, codes and
+the abbreviations common in clinical articles (IFO, ETOP, VP16, DDP, ADM,
+MTX ...) to generic names; ``regimens.csv`` expands regimen acronyms (IE, MAP).
+Short all-capital abbreviations match case-sensitively; longer names match
+case-insensitively, and rapidfuzz catches misspellings of generic names
+("ifosphamid", "cisplatine").
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+
+@dataclass(frozen=True)
+class DrugHit:
+    generic: str
+    surface: str
+    start: int
+    end: int
+    via: str  # "name", "synonym", "regimen:IE", "fuzzy", "prefix"
+
+
+@dataclass(frozen=True)
+class DrugInfo:
+    generic: str
+    drug_class: str
+    supportive: bool
+
+
+def _data(name: str) -> str:
+    return resources.files("extractor").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def drug_table() -> tuple[dict[str, DrugInfo], dict[str, str], dict[str, tuple[str, ...]]]:
+    info: dict[str, DrugInfo] = {}
+    synonyms: dict[str, str] = {}
+    for row in csv.DictReader(_data("drugs.csv").splitlines()):
+        g = row["generic"].strip()
+        info[g.lower()] = DrugInfo(g, row["class"].strip(), row["supportive"].strip() == "yes")
+        synonyms[g] = g
+        for s in row["synonyms"].split("|"):
+            if s.strip():
+                synonyms[s.strip()] = g
+    regimens = {}
+    for row in csv.DictReader(_data("regimens.csv").splitlines()):
+        regimens[row["abbreviation"].strip()] = tuple(d.strip() for d in row["drugs"].split("|"))
+    return info, synonyms, regimens
+
+
+def drug_info(generic: str) -> DrugInfo | None:
+    return drug_table()[0].get(generic.lower())
+
+
+def is_supportive(generic: str) -> bool:
+    i = drug_info(generic)
+    return bool(i and i.supportive)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    _, synonyms, regimens = drug_table()
+    exact, folded = [], []
+    fold_map: dict[str, str] = {}
+    for s in sorted(synonyms, key=len, reverse=True):
+        if len(s) <= 5 and s.isupper() or re.fullmatch(r"[A-Z0-9\-/ ]+", s):
+            exact.append(re.escape(s))
+        else:
+            folded.append(re.escape(s))
+            fold_map[s.lower()] = synonyms[s]
+    for r in sorted(regimens, key=len, reverse=True):
+        exact.append(re.escape(r))
+    b = r"(?<![A-Za-z0-9])({})(?![A-Za-z0-9])"
+    return re.compile(b.format("|".join(exact))), re.compile(b.format("|".join(folded)), re.I), fold_map
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]{4,}")
+
+
+def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] | None = None) -> list[DrugHit]:
+    """All drug mentions in ``text``; regimen acronyms expand to their drugs."""
+    exact_re, fold_re, fold_map = _patterns()
+    _, synonyms, regimens = drug_table()
+    hits: list[DrugHit] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= x or a >= y for x, y in taken)
+
+    for m in fold_re.finditer(text):
+        g = fold_map.get(m.group(1).lower())
+        if g and free(m.start(), m.end()):
+            hits.append(DrugHit(g, m.group(1), m.start(), m.end(), "name" if g.lower() == m.group(1).lower() else "synonym"))
+            taken.append(m.span())
+    for m in exact_re.finditer(text):
+        s = m.group(1)
+        if not free(m.start(), m.end()):
+            continue
+        if s in regimens:
+            for g in regimens[s]:
+                hits.append(DrugHit(g, s, m.start(), m.end(), f"regimen:{s}"))
+        elif s in synonyms:
+            hits.append(DrugHit(synonyms[s], s, m.start(), m.end(), "synonym"))
+        taken.append(m.span())
+    if extra_prefixes:
+        for pre, g in extra_prefixes.items():
+            for m in re.finditer(rf"(?<![A-Za-z]){re.escape(pre)}(?![A-Za-z])", text):
+                if free(m.start(), m.end()):
+                    hits.append(DrugHit(g, m.group(0), m.start(), m.end(), "prefix"))
+                    taken.append(m.span())
+    if fuzzy:
+        generics = [g for g in {*synonyms.values()} if len(g) >= 7 and " " not in g]
+        for m in _WORD.finditer(text):
+            w = m.group(0)
+            if len(w) < 7 or not free(m.start(), m.end()) or w.lower() in _COMMON_WORDS:
+                continue
+            best = process.extractOne(w.lower(), generics, scorer=fuzz.ratio, score_cutoff=87)
+            if best and abs(len(best[0]) - len(w)) <= 2:
+                hits.append(DrugHit(best[0], w, m.start(), m.end(), "fuzzy"))
+                taken.append(m.span())
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+_COMMON_WORDS = {"patients", "platinum", "cytotoxic", "treatment", "combination", "metastatic", "regimens",
+                 "etoposide-", "ifosfamide-", "carboplatin", "cisplatin", "epidemic", "imaging", "imatinibs"}
+
+
+def drug_set(text: str, *, include_supportive: bool = False, extra_prefixes: dict[str, str] | None = None) -> list[str]:
+    out: list[str] = []
+    for h in find_drugs(text, extra_prefixes=extra_prefixes):
+        if (include_supportive or not is_supportive(h.generic)) and h.generic not in out:
+            out.append(h.generic)
+    return out

@@ -1,0 +1,179 @@
+"""Importable functions behind the command line; they return data, never print."""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Callable, Iterable
+
+from extractor.loader import SUPPORTED_SUFFIXES, IngestError, article_id_for, read_document
+from extractor.study import extract_study
+from schemas.document import Document
+from schemas.findings import ArticleResult, CheckRun, ToolInfo
+from schemas.study import Study
+from validation.runner import run_checks
+from validation.settings import Settings
+
+from . import TOOL_NAME, __version__
+
+
+class InputSpec:
+    """One input file with the id it will be reported under."""
+
+    def __init__(self, path: Path, article_id: str, error: str | None = None):
+        self.path = path
+        self.id = article_id
+        self.error = error
+
+    def __repr__(self) -> str:
+        return f"InputSpec({self.path!s}, {self.id!r})"
+
+
+def tool_info() -> ToolInfo:
+    return ToolInfo(name=TOOL_NAME, version=__version__)
+
+
+def _corpus_id(path: Path) -> str | None:
+    try:
+        import corpus
+
+        for a in corpus.articles():
+            if Path(a.file).name == path.name:
+                return a.id
+    except Exception:  # noqa: BLE001 - the corpus is optional for id lookup
+        return None
+    return None
+
+
+def collect_inputs(paths: Iterable[str | Path] | None) -> tuple[list[InputSpec], ExitStack]:
+    """Expand files and folders (recursively: .txt, .md, .pdf). ``None``: the bundled corpus.
+
+    Returns the inputs and an ExitStack that keeps extracted package data alive.
+    Paths that do not exist become inputs with an error, so the batch goes on.
+    """
+    stack = ExitStack()
+    files: list[tuple[Path, str | None]] = []
+    if paths is None or not list(paths):
+        import corpus
+
+        for p in stack.enter_context(corpus.paths()):
+            files.append((p, None))
+    else:
+        for raw in paths:
+            p = Path(raw)
+            if p.is_dir():
+                found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUPPORTED_SUFFIXES
+                               and not any(part.startswith(".") for part in x.relative_to(p).parts))
+                if not found:
+                    files.append((p, f"{p}: folder contains no .txt, .md or .pdf articles"))
+                files.extend((x, None) for x in found)
+            elif p.exists():
+                files.append((p, None))
+            else:
+                files.append((p, f"{p}: no such file or folder"))
+    specs: list[InputSpec] = []
+    used: dict[str, int] = {}
+    for p, err in files:
+        base = _corpus_id(p) or article_id_for(p)
+        k = used.get(base, 0)
+        used[base] = k + 1
+        specs.append(InputSpec(p, base if k == 0 else f"{base}-{k + 1}", err))
+    return specs, stack
+
+
+def load(spec: InputSpec, settings: Settings | None = None) -> Document:
+    settings = settings or Settings()
+    if spec.error:
+        raise IngestError(spec.error)
+    opts = None
+    if spec.path.suffix.lower() == ".pdf":
+        try:
+            from extractor.pdf import PdfOptions
+
+            opts = PdfOptions(max_pages=settings.max_pages, timeout_s=settings.timeout_s)
+        except ImportError:
+            opts = None
+    try:
+        size = spec.path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"{spec.path}: cannot read ({exc})") from exc
+    if size > settings.max_file_bytes:
+        raise IngestError(f"{spec.path.name}: {size} bytes exceeds max_file_bytes={settings.max_file_bytes}")
+    return read_document(spec.path, doc_id=spec.id, pdf_options=opts)
+
+
+def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[ArticleResult, Document | None, Study | None]:
+    """Ingest, extract and check one article. Never raises: failures become a status."""
+    settings = settings or Settings()
+    t0 = time.perf_counter()
+    try:
+        doc = load(spec, settings)
+    except IngestError as exc:
+        return ArticleResult(id=spec.id, source=str(spec.path), status="error", error=str(exc)), None, None
+    except Exception as exc:  # noqa: BLE001 - one bad article never stops a batch
+        return (ArticleResult(id=spec.id, source=str(spec.path), status="error",
+                              error=f"internal error while reading ({type(exc).__name__}: {exc})"), None, None)
+    try:
+        study = extract_study(doc)
+    except Exception as exc:  # noqa: BLE001
+        return (ArticleResult(id=spec.id, source=str(spec.path), status="error", title=doc.title, format=doc.format,
+                              error=f"internal error during extraction ({type(exc).__name__}: {exc})"), doc, None)
+    findings, ran = run_checks(doc, study, settings)
+    res = ArticleResult(id=spec.id, source=str(spec.path), status="ok", title=doc.title, format=doc.format,
+                        findings=findings, checks_run=ran, elapsed_s=round(time.perf_counter() - t0, 3))
+    return res, doc, study
+
+
+def _worker(args):
+    spec, settings = args
+    return check_one(spec, settings)
+
+
+def run_check(paths: Iterable[str | Path] | None = None, settings: Settings | None = None, *,
+              progress: Callable[[InputSpec, ArticleResult], None] | None = None
+              ) -> tuple[CheckRun, dict[str, Document]]:
+    """Check a batch of articles. Returns the run and the ingested documents by id."""
+    settings = settings or Settings()
+    specs, stack = collect_inputs(list(paths) if paths is not None else None)
+    run = CheckRun(tool=tool_info())
+    docs: dict[str, Document] = {}
+    with stack:
+        if settings.jobs > 1 and len(specs) > 1:
+            with ProcessPoolExecutor(max_workers=settings.jobs) as ex:
+                results = ex.map(_worker, [(s, settings) for s in specs])
+                for spec, (res, doc, _study) in zip(specs, results):
+                    run.articles.append(res)
+                    if doc is not None:
+                        docs[res.id] = doc
+                    if progress:
+                        progress(spec, res)
+        else:
+            for spec in specs:
+                res, doc, _study = check_one(spec, settings)
+                run.articles.append(res)
+                if doc is not None:
+                    docs[res.id] = doc
+                if progress:
+                    progress(spec, res)
+    return run, docs
+
+
+def check_paths(paths: Iterable[str | Path] | None = None, settings: Settings | None = None) -> CheckRun:
+    """Like :func:`run_check` but returns only the :class:`CheckRun`."""
+    return run_check(paths, settings)[0]
+
+
+def exit_code(run: CheckRun) -> int:
+    """Linter-style: 2 input error, 1 an error-severity finding, 0 otherwise."""
+    if any(a.status != "ok" for a in run.articles):
+        return 2
+    if any(f.severity == "error" for a in run.articles for f in a.findings):
+        return 1
+    return 0
+
+
+def document_for(path: str | Path, settings: Settings | None = None) -> Document:
+    specs, stack = collect_inputs([path])
+    with stack:
+        return load(specs[0], settings)

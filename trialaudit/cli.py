@@ -1,0 +1,304 @@
+"""The ``trialaudit`` command line: a thin layer over :mod:`trialaudit.api`."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table as RichTable
+from rich.text import Text
+
+from schemas.findings import SEVERITY_ORDER, CheckRun
+from validation.settings import Settings, SettingsError, load_settings
+
+from . import __version__
+from . import api
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Audit clinical-trial articles for internal contradictions: extract their numbers and "
+                       "flag what does not add up, with evidence.")
+console = Console(highlight=False, soft_wrap=False)
+err_console = Console(stderr=True, highlight=False)
+
+SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+class OutFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    err_console.print(Text(f"trialaudit: {msg}", style="red"))
+    raise typer.Exit(code)
+
+
+def _settings(config: Optional[Path], **overrides) -> Settings:
+    try:
+        return load_settings(config, overrides)
+    except SettingsError as exc:
+        _fail(str(exc))
+        raise  # unreachable
+
+
+def version_callback(value: bool):
+    if value:
+        console.print(f"trialaudit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_callback(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+                                               help="Show the version and exit.")):
+    """trialaudit command line."""
+
+
+@app.command()
+def check(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders (.txt, .md, .pdf). "
+                                                        "Default: the bundled corpus."),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule codes or names."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule codes or names."),
+    min_severity: Optional[str] = typer.Option(None, "--min-severity", help="error, warning or info."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes."),
+    max_pages: Optional[int] = typer.Option(None, "--max-pages", help="PDF page limit."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Settings file (TOML)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Text output: only the summary lines."),
+):
+    """Check articles and report findings with evidence. Exit 0: no error; 1: errors found; 2: input problem."""
+    settings = _settings(config, select=select or None, ignore=ignore or None, min_severity=min_severity,
+                         jobs=jobs, max_pages=max_pages)
+    run, _docs = api.run_check([str(p) for p in paths] if paths else None, settings)
+    if format == OutFormat.json:
+        out = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        if output:
+            _write(output, out)
+        else:
+            sys.stdout.write(out + "\n")
+    else:
+        if output:
+            with output.open("w", encoding="utf-8") as fh:
+                render_text(run, Console(file=fh, width=120, highlight=False, no_color=True), quiet=quiet)
+        else:
+            render_text(run, console, quiet=quiet)
+    raise typer.Exit(api.exit_code(run))
+
+
+def _write(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
+    """Human-readable output grouped by article."""
+    totals = {"error": 0, "warning": 0, "info": 0}
+    for art in run.articles:
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in art.findings:
+            counts[f.severity] += 1
+            totals[f.severity] += 1
+        head = Text()
+        head.append(art.id, style="bold")
+        if art.status != "ok":
+            head.append(f"  [{art.status}] ", style="bold red")
+            head.append(art.error or "")
+            con.print(head)
+            continue
+        head.append(f"  {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
+        con.print(head)
+        if art.title and not quiet:
+            con.print(Text(f"  {art.title}", style="dim"))
+        if quiet:
+            continue
+        for f in art.findings:
+            line = Text("  ")
+            line.append(f"{f.code} ", style="bold")
+            line.append(f"{f.severity:<7} ", style=SEV_STYLE[f.severity])
+            line.append(f"[{f.name}] ", style="dim")
+            line.append(f.message)
+            con.print(line)
+            if f.observed is not None or f.expected is not None:
+                con.print(Text(f"      observed: {f.observed}   expected: {f.expected}"))
+            if f.computation:
+                con.print(Text(f"      how: {f.computation}", style="dim"))
+            for e in f.evidence:
+                loc = []
+                if e.page:
+                    loc.append(f"p.{e.page}")
+                if e.line:
+                    loc.append(f"L{e.line}")
+                if e.table:
+                    loc.append(e.table)
+                elif e.section:
+                    loc.append(e.section)
+                if e.row:
+                    loc.append(f"row '{e.row}'")
+                if e.column:
+                    loc.append(f"col '{e.column}'")
+                q = e.quote if len(e.quote) <= 160 else e.quote[:157] + "..."
+                t = Text("      ")
+                t.append(" ".join(loc) or "-", style="blue")
+                if e.role:
+                    t.append(f" ({e.role})", style="dim")
+                t.append(f": \u201c{q}\u201d")
+                con.print(t)
+        con.print()
+    bad = sum(1 for a in run.articles if a.status != "ok")
+    con.print(Text(f"{len(run.articles)} article(s), {bad} unreadable; {totals['error']} error(s), "
+                   f"{totals['warning']} warning(s), {totals['info']} info", style="bold"))
+
+
+@app.command()
+def rules(
+    code: Optional[str] = typer.Argument(None, help="Show the full documentation of one rule."),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f"),
+):
+    """List every check with code, name, severity and summary."""
+    from validation.registry import all_rules, get_rule
+
+    if code:
+        r = get_rule(code)
+        if r is None:
+            _fail(f"no rule {code!r}; run 'trialaudit rules' for the list")
+        if format == OutFormat.json:
+            sys.stdout.write(json.dumps(r.info().model_dump(), indent=2, ensure_ascii=False) + "\n")
+        else:
+            console.print(Text(f"{r.code} {r.name} ({r.severity}, {r.family})", style="bold"))
+            console.print(Text(r.doc))
+        return
+    rs = all_rules()
+    if format == OutFormat.json:
+        sys.stdout.write(json.dumps([r.info().model_dump(exclude={"doc"}) for r in rs], indent=2) + "\n")
+        return
+    t = RichTable(show_lines=False)
+    for c in ("code", "name", "severity", "family", "summary"):
+        t.add_column(c)
+    for r in rs:
+        t.add_row(r.code, r.name, r.severity, r.family, escape(r.summary))
+    console.print(t)
+
+
+class Stage(str, Enum):
+    lines = "lines"
+    blocks = "blocks"
+    document = "document"
+    sections = "sections"
+    sentences = "sentences"
+    tables = "tables"
+    study = "study"
+    findings = "findings"
+
+
+@app.command()
+def dump(
+    path: Path = typer.Argument(..., help="One article (or a bundled corpus id)."),
+    stage: Stage = typer.Option(Stage.document, "--stage", "-s", help="Which intermediate result to dump."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o"),
+):
+    """Dump one extraction stage as JSON, to debug ingestion and extraction."""
+    from extractor.loader import IngestError
+    from extractor.study import extract_study
+
+    path = _resolve_article(path)
+    try:
+        doc = api.document_for(path)
+    except IngestError as exc:
+        _fail(str(exc))
+    if stage in (Stage.lines, Stage.blocks):
+        from extractor.text import TextParser
+
+        p = TextParser(doc.text, doc_id=doc.id, source=doc.source, fmt=doc.format)
+        p.find_running_headers()
+        if stage == Stage.lines:
+            data = [{"line": ln.idx + 1, "removed": ln.removed, "text": ln.text} for ln in p.lines]
+        else:
+            p.segment()
+            data = [{"kind": b.kind, "lines": [b.lines[0] + 1, b.lines[-1] + 1],
+                     "first": p.lines[b.lines[0]].text[:100],
+                     "table": ({"number": b.table.number, "caption": b.table.caption, "rows": len(b.table.rows),
+                                "format": b.table.fmt} if b.table else None)} for b in p.blocks]
+    elif stage == Stage.document:
+        data = doc.model_dump(mode="json", exclude={"text"})
+    elif stage == Stage.sections:
+        data = [s.model_dump(mode="json") for s in doc.sections]
+    elif stage == Stage.sentences:
+        data = [s.model_dump(mode="json") for s in doc.sentences]
+    elif stage == Stage.tables:
+        data = [t.model_dump(mode="json") for t in doc.tables]
+    elif stage == Stage.study:
+        data = extract_study(doc).model_dump(mode="json")
+    else:
+        from validation.runner import run_checks
+
+        data = [f.model_dump(mode="json") for f in run_checks(doc, extract_study(doc))[0]]
+    out = json.dumps(data, indent=2, ensure_ascii=False)
+    if output:
+        _write(output, out)
+    else:
+        sys.stdout.write(out + "\n")
+
+
+def _resolve_article(path: Path) -> Path:
+    if path.exists():
+        return path
+    import corpus
+
+    a = corpus.get(str(path))
+    if a is None:
+        _fail(f"{path}: no such file, and not a bundled corpus id ({', '.join(x.id for x in corpus.articles())})")
+    from importlib import resources
+
+    return Path(str(resources.files("corpus").joinpath(a.file)))
+
+
+@app.command("corpus")
+def corpus_cmd(format: OutFormat = typer.Option(OutFormat.text, "--format", "-f")):
+    """List the bundled corpus (the default input of 'check')."""
+    import corpus
+
+    arts = corpus.articles()
+    if format == OutFormat.json:
+        sys.stdout.write(json.dumps(corpus.manifest(), indent=2, ensure_ascii=False) + "\n")
+        return
+    t = RichTable()
+    for c in ("id", "year", "title", "licence", "sha256 ok"):
+        t.add_column(c)
+    for a in arts:
+        t.add_row(a.id, str(a.year or "-"), escape(a.title or "(not in text)"), escape(a.licence), str(a.verify()))
+    console.print(t)
+
+
+def _register_optional() -> None:
+    import importlib
+
+    for mod in ("trialaudit.cli_extract", "trialaudit.cli_review"):
+        try:
+            m = importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name == mod:
+                continue
+            raise
+        m.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:  # console-script entry point
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

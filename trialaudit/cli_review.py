@@ -1,0 +1,203 @@
+"""``trialaudit report`` and ``trialaudit checklist``: review outputs of a check run.
+
+``register(app)`` adds both commands to the main typer app. The check runner
+is imported lazily (``trialaudit.api.run_check``) so these commands cost
+nothing at start-up. Every error is one line on stderr and exit code 2.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, Optional
+
+import typer
+
+__all__ = ["register", "report_command", "checklist_command"]
+
+EXIT_ERROR = 2
+
+
+def _fail(message: str) -> NoReturn:
+    first = (str(message).strip().splitlines() or ["unknown error"])[0]
+    typer.echo(f"error: {first}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _run_check(paths: list[str] | None) -> tuple[Any, dict]:
+    try:
+        from trialaudit import api
+    except ImportError as e:
+        _fail(f"the check runner (trialaudit.api) is not available: {e}")
+    fn = getattr(api, "run_check", None) or getattr(api, "check_paths", None)
+    if fn is None:
+        _fail("trialaudit.api has no run_check()")
+    out = fn(paths or None)
+    if isinstance(out, tuple):
+        run, docs = out[0], (out[1] if len(out) > 1 and out[1] is not None else {})
+    else:
+        run, docs = out, {}
+    return run, dict(docs)
+
+
+def _severity_summary(run: Any) -> str:
+    counts = {s: 0 for s in ("error", "warning", "info")}
+    for a in run.articles:
+        for f in a.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+    total = sum(counts.values())
+    parts = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}" for s, n in counts.items())
+    return f"{len(run.articles)} article(s), {total} finding(s) ({parts})"
+
+
+def report_command(
+    paths: Optional[list[str]] = typer.Argument(
+        None, help="Articles (files or directories); none: the bundled corpus.", show_default=False),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="Where to write the report ('-' for stdout). Default report.html / report.md."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", "-f", help="html or md (default: from the -o suffix, else html)."),
+) -> None:
+    """Write a validation report of a check run: one self-contained HTML page, or Markdown."""
+    try:
+        if fmt is None:
+            fmt = "md" if output is not None and output.suffix.lower() in (".md", ".markdown") else "html"
+        fmt = fmt.lower()
+        if fmt == "markdown":
+            fmt = "md"
+        if fmt not in ("html", "md"):
+            _fail(f"--format must be html or md, not {fmt!r}")
+        if output is None:
+            output = Path("report.html" if fmt == "html" else "report.md")
+        if str(output) != "-" and output.is_dir():
+            _fail(f"{output} is a directory; give a file name")
+        run, docs = _run_check(list(paths) if paths else None)
+
+        from validation.checklist import atomic_write
+        from validation.report import render_html, render_markdown
+
+        text = render_html(run, docs) if fmt == "html" else render_markdown(run, docs)
+        if str(output) == "-":
+            sys.stdout.write(text)
+            return
+        if not output.parent.exists():
+            _fail(f"{output.parent}: no such directory")
+        atomic_write(output, text.encode("utf-8"))
+        typer.echo(f"wrote {output}: {_severity_summary(run)}")
+    except typer.Exit:
+        raise
+    except Exception as e:  # one line, never a traceback
+        _fail(f"{type(e).__name__}: {e}" if not str(e) else str(e))
+
+
+def _pick_article(run: Any, article: str) -> Any:
+    arts = list(run.articles)
+    if len(arts) == 1:
+        return arts[0]
+    for a in arts:
+        if article in (a.id, a.source) or Path(a.source).name == Path(article).name:
+            return a
+    if not arts:
+        _fail(f"no article found for {article!r}")
+    _fail(f"{article!r} matched {len(arts)} articles; give one article")
+
+
+def _print_status(rows: list[Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Checklist progress")
+    table.add_column("article", overflow="fold", min_width=12)
+    for col in ("reviewed", "confirmed", "dismissed", "query", "unreviewed", "resolved", "re-check"):
+        table.add_column(col, justify="right", no_wrap=True)
+    for r in rows:
+        if r.error:
+            table.add_row(r.article_id, "invalid", *[""] * 6)
+            continue
+        table.add_row(r.article_id, f"{r.reviewed}/{r.items}", str(r.confirmed), str(r.dismissed),
+                      str(r.query_authors), str(r.unreviewed), str(r.resolved), str(r.needs_recheck))
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=120)
+    console.print(table)
+
+
+def checklist_command(
+    article: Optional[str] = typer.Argument(
+        None, help="Article: a file path or a bundled corpus id.", show_default=False),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Checklist directory."),
+    decide: Optional[tuple[str, str]] = typer.Option(
+        None, "--decide", metavar="ITEM DECISION",
+        help="Record a decision (confirmed, dismissed, query-authors, unreviewed) on an item id."),
+    note: Optional[str] = typer.Option(None, "--note", help="Note to store with the decision."),
+    reviewer: Optional[str] = typer.Option(
+        None, "--reviewer", envvar="TRIALAUDIT_REVIEWER", help="Reviewer name (env TRIALAUDIT_REVIEWER)."),
+    status_dirs: Optional[list[Path]] = typer.Option(
+        None, "--status", help="Show review progress of the checklists in DIR (repeatable)."),
+    export: Optional[Path] = typer.Option(
+        None, "--export", help="With --status (or -o DIR): write all decisions to one CSV."),
+) -> None:
+    """Create or update an article's audit checklist, record decisions, or show progress."""
+    try:
+        from validation.checklist import (ChecklistError, export_decisions_csv, find_checklist, record_decision,
+                                          status, write_checklist)
+
+        try:
+            if status_dirs or (export is not None and article is None):
+                dirs = list(status_dirs or ([output] if output else []))
+                if not dirs:
+                    _fail("--export needs --status DIR or -o DIR")
+                rows = status(dirs)
+                _print_status(rows)
+                if export is not None:
+                    n = export_decisions_csv(dirs, export)
+                    typer.echo(f"wrote {export}: {n} item(s)")
+                bad = [r for r in rows if r.error]
+                for r in bad:
+                    typer.echo(f"error: {r.error}", err=True)
+                if bad:
+                    raise typer.Exit(EXIT_ERROR)
+                return
+
+            if article is None:
+                _fail("give an ARTICLE (path or corpus id), or --status DIR")
+            if output is None:
+                _fail("give the checklist directory with -o DIR")
+            if note is not None and decide is None:
+                _fail("--note needs --decide ITEM DECISION")
+            if output.exists() and not output.is_dir():
+                _fail(f"{output} is not a directory")
+
+            if decide is not None:
+                item_id, decision = decide
+                path = find_checklist(output, article)
+                if path is None:
+                    path = Path(_write(article, output, write_checklist).path)
+                item = record_decision(path, item_id, decision, note=note, reviewer=reviewer)
+                who = f" by {item.reviewer}" if item.reviewer else ""
+                typer.echo(f"{item.id}: {item.decision}{who} ({path})")
+                return
+
+            upd = _write(article, output, write_checklist)
+            typer.echo(f"{'created' if upd.created else 'updated'} {upd.path}: {len(upd.kept)} kept, "
+                       f"{len(upd.added)} new, {len(upd.resolved)} resolved, {len(upd.reopened)} reopened"
+                       + (f"; re-check {', '.join(upd.rechecks)}" if upd.rechecks else ""))
+        except ChecklistError as e:
+            _fail(str(e))
+    except typer.Exit:
+        raise
+    except Exception as e:  # one line, never a traceback
+        _fail(f"{type(e).__name__}: {e}" if not str(e) else str(e))
+
+
+def _write(article: str, output: Path, write_checklist: Any) -> Any:
+    run, _docs = _run_check([article])
+    result = _pick_article(run, article)
+    if result.status != "ok" and not any(output.glob("*.checklist.yaml")) and result.error:
+        typer.echo(f"warning: {result.id} was not checked ({result.status}: {result.error})", err=True)
+    return write_checklist(output, result)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` and ``checklist`` to the main ``trialaudit`` app."""
+    app.command("report")(report_command)
+    app.command("checklist")(checklist_command)

@@ -1,0 +1,263 @@
+"""TA102 category-sum."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from extractor.study.arms import TOTAL_WORDS, resolve_arm
+from schemas.document import Table, TableRow
+from schemas.findings import Finding
+from validation.context import CheckContext
+from validation.registry import rule
+from validation.tablekit import (arms_are_rows, cell_count, cell_percent, column_denominator, norm_label,
+                                 response_category, row_denominator)
+
+# category vocabularies whose members are mutually exclusive and, listed together, exhaustive
+_EXCLUSIVE_SETS = [
+    {"male", "female"}, {"men", "women"}, {"yes", "no"}, {"high", "low"}, {"present", "absent"},
+    {"positive", "negative"}, {"left", "right"},
+]
+
+
+def _category_key(label: str) -> str:
+    lab = norm_label(label)
+    lab = re.sub(r"\s+", " ", lab)
+    return lab
+
+
+def _looks_exhaustive(labels: list[str]) -> bool:
+    keys = [_category_key(x) for x in labels]
+    if len(keys) < 2:
+        return False
+    if all(response_category(x) for x in labels):
+        return True
+    if any(set(keys) == s or set(keys) >= s and len(keys) == len(s) for s in _EXCLUSIVE_SETS):
+        return True
+    # ordinal codes: 0, 1, 2, ≥3 ; T1..T4 ; N0..N2 ; stage I..IV ; <18 / ≥18 ; 1 / ≥2
+    if all(re.fullmatch(r"(?:[<>≤≥]=?\s*)?\d+(?:\s*[-–]\s*\d+)?(?:\+)?", k) for k in keys) and any(re.match(r"[<>≤≥]", k) for k in keys):
+        return True
+    if all(re.fullmatch(r"[tnm][0-4xo][a-c]?", k) for k in keys) and len({k[0] for k in keys}) == 1:
+        return True
+    if any(re.fullmatch(r"others?|other sites|other/unknown|unknown|missing|not (?:reported|available)", k) for k in keys):
+        return True
+    return False
+
+
+def _groups(table: Table) -> list[list[TableRow]]:
+    """Runs of category rows: under one group heading, split where a new variable starts."""
+    out: list[list[TableRow]] = []
+    cur: list[TableRow] = []
+    stat_cols = [j for j, c in enumerate(table.columns)
+                 if re.search(r"p\s*value|^p$|χ|chi|statistic|^t\b|t/", c.strip(), re.I)]
+    for r in table.rows:
+        if r.kind == "group":
+            if cur:
+                out.append(cur)
+            cur = []
+            continue
+        if cur and r.group is None:
+            out.append(cur)
+            cur = []
+        # a second row carrying its own test statistic starts a new variable
+        if cur and stat_cols and any(j < len(r.cells) and r.cells[j].text for j in stat_cols) and \
+                any(j < len(x.cells) and x.cells[j].text for x in cur for j in stat_cols):
+            out.append(cur)
+            cur = []
+        if r.group is None:
+            out.append([r])
+            continue
+        cur.append(r)
+    if cur:
+        out.append(cur)
+    return out
+
+
+@rule(code="TA102", name="category-sum", severity="error", family="arithmetic")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """Mutually exclusive categories of one variable do not add up to the group size.
+
+    What it checks:
+        For each arm, the counts of the categories of one variable — best
+        overall response (CR/PR/SD/PD/NE), sex, yes/no, stage, ECOG score,
+        age bands — must sum to the arm's n when the table lists them all
+        (recognised from the vocabulary, an "Other/Unknown" row, or printed
+        percentages that sum to 100). Both orientations: categories as rows
+        under a group heading with arms as columns, and categories as columns
+        with arms as rows. ``Male/Female`` written as ``31/24`` in one cell is
+        summed too. A Total column must equal the sum of the arm columns.
+
+    Why it matters:
+        Categories that do not add up to the group size mean patients were
+        lost, double counted or mistyped, and every rate computed from the
+        table inherits the error.
+
+    Example:
+        ``Observation group | CR 1 | PR 12 | SD 14 | PD 26`` with the arm's
+        n = 55: 1 + 12 + 14 + 26 = 53, two patients unaccounted for (error).
+
+    Known limitations:
+        Groups that are not recognisably exhaustive (e.g. comorbidities,
+        which may overlap) are skipped; a table that silently omits a
+        "not evaluable" row will be flagged, which is usually right but may
+        be a reporting choice the reviewer should confirm.
+    """
+    for table in ctx.document.tables:
+        yield from _rows_as_categories(ctx, table)
+        yield from _columns_as_categories(ctx, table)
+        yield from _slash_pairs(ctx, table)
+        yield from _total_column(ctx, table)
+
+
+def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
+    if arms_are_rows(table, ctx.study):
+        return
+    # response categories may sit in a run without a group heading: take contiguous response rows
+    runs = _groups(table)
+    resp_run: list[TableRow] = []
+    extra_runs = []
+    for r in table.rows:
+        if r.kind != "group" and response_category(r.label):
+            resp_run.append(r)
+        elif resp_run:
+            extra_runs.append(resp_run)
+            resp_run = []
+    if resp_run:
+        extra_runs.append(resp_run)
+    seen = set()
+    for rows in runs + extra_runs:
+        key = tuple(r.index for r in rows)
+        if key in seen or len(rows) < 2:
+            continue
+        seen.add(key)
+        labels = [r.label for r in rows]
+        for j in range(1, len(table.columns)):
+            den = column_denominator(ctx, table, j)
+            if den is None:
+                continue
+            counts = [cell_count(r.cells[j].text) if j < len(r.cells) else None for r in rows]
+            if any(c is None for c in counts):
+                continue
+            pcts = [cell_percent(r.cells[j].text) for r in rows]
+            exhaustive = _looks_exhaustive(labels)
+            if not exhaustive and all(p is not None for p in pcts):
+                tol = sum(0.5 * 10 ** (-p.decimals) for p in pcts) + 1e-9
+                exhaustive = abs(sum(p.value for p in pcts) - 100.0) <= tol
+            total = sum(counts)
+            if total == den.n or not exhaustive:
+                continue
+            if total < den.n and _is_subgroup_size(table, j, rows, total):
+                continue  # e.g. responses to a previous therapy among the patients who had it
+            group = rows[0].group or ""
+            parts = " + ".join(str(c) for c in counts)
+            where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{group}'" if group else "")
+            severity = "error"
+            reason = ("more patients than the group has" if total > den.n
+                      else f"{den.n - total} patient(s) unaccounted for; the categories are listed in full")
+            yield ctx.finding(
+                "TA102", severity=severity,
+                message=f"{where}: {', '.join(labels)} add up to {total}, not n = {den.n} ({reason}).",
+                observed=f"{parts} = {total}", expected=f"{den.n}",
+                computation=f"sum of the category counts {parts} = {total}; group size n = {den.n} from the {den.source}.",
+                evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
+                key=where + "|" + "|".join(labels),
+                details={"categories": labels, "counts": counts, "n": den.n})
+
+
+def _is_subgroup_size(table: Table, j: int, rows: list[TableRow], total: int) -> bool:
+    """True when another row of the column states exactly ``total`` (the categories describe that subgroup)."""
+    idx = {r.index for r in rows}
+    for r in table.rows:
+        if r.index in idx or r.kind == "group" or j >= len(r.cells):
+            continue
+        if cell_count(r.cells[j].text) == total:
+            return True
+    return False
+
+
+_NOT_COUNT_ROW = re.compile(r"\b(?:median|mean|average|range|sd|iqr|min|max|score|years?|months?|days?)\b", re.I)
+
+
+def _columns_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
+    cat_cols = [j for j, c in enumerate(table.columns) if j > 0 and response_category(c.split(" / ")[-1])]
+    if len(cat_cols) < 3:
+        return
+    labels = [table.columns[j] for j in cat_cols]
+    for row in table.rows:
+        if row.kind == "group":
+            continue
+        den = row_denominator(ctx, table, row)
+        if den is None:
+            continue
+        counts = [cell_count(row.cells[j].text) if j < len(row.cells) else None for j in cat_cols]
+        if any(c is None for c in counts):
+            continue
+        total = sum(counts)
+        if total == den.n:
+            continue
+        parts = " + ".join(str(c) for c in counts)
+        where = f"{table.label}, row '{row.label}'"
+        yield ctx.finding(
+            "TA102", severity="error",
+            message=f"{where}: {'/'.join(labels)} = {parts} = {total}, but the group has n = {den.n}"
+                    f" ({abs(den.n - total)} patient(s) {'unaccounted for' if total < den.n else 'too many'}).",
+            observed=f"{parts} = {total}", expected=f"{den.n}",
+            computation=f"{' + '.join(f'{l} {c}' for l, c in zip(labels, counts))} = {total}; n = {den.n} from the {den.source}.",
+            evidence=[ctx.row_evidence(table, row, role="categories")] + [den.evidence],
+            key=where, details={"categories": labels, "counts": counts, "n": den.n})
+
+
+def _slash_pairs(ctx: CheckContext, table: Table) -> Iterator[Finding]:
+    """'Sex (Male/Female) | 31/24' must add up to the column n."""
+    for row in table.rows:
+        m = re.search(r"\(?\b([A-Za-z]+)\s*/\s*([A-Za-z]+)\b\)?", row.label)
+        if not m or {m.group(1).lower(), m.group(2).lower()} not in [s for s in _EXCLUSIVE_SETS]:
+            continue
+        for j in range(1, len(row.cells)):
+            cm = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", row.cells[j].text)
+            den = column_denominator(ctx, table, j)
+            if not cm or den is None:
+                continue
+            a, b = int(cm.group(1)), int(cm.group(2))
+            if a + b == den.n:
+                continue
+            where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
+            yield ctx.finding(
+                "TA102", severity="error",
+                message=f"{where}: {m.group(1)}/{m.group(2)} = {a}/{b} adds up to {a + b}, not n = {den.n}.",
+                observed=f"{a} + {b} = {a + b}", expected=str(den.n),
+                computation=f"{a} + {b} = {a + b}; n = {den.n} from the {den.source}.",
+                evidence=[ctx.cell_evidence(table, row, j, role="categories"), den.evidence], key=where)
+
+
+def _total_column(ctx: CheckContext, table: Table) -> Iterator[Finding]:
+    tot = [j for j, c in enumerate(table.columns) if j > 0 and TOTAL_WORDS.match(c.split(" / ")[0].strip())]
+    if len(tot) != 1 or " / " in table.columns[tot[0]]:
+        return
+    t = tot[0]
+    arm_cols = [j for j, c in enumerate(table.columns)
+                if j > 0 and j != t and resolve_arm(c, ctx.study.arms) is not None and " / " not in c]
+    if len(arm_cols) < 2:
+        return
+    from validation.tablekit import cell_quantity
+    for row in table.rows:
+        if row.kind == "group" or t >= len(row.cells) or _NOT_COUNT_ROW.search(row.label) \
+                or _NOT_COUNT_ROW.search(row.group or ""):
+            continue
+        kinds = {getattr(cell_quantity(row.cells[j].text), "kind", None) for j in [t] + arm_cols if j < len(row.cells)}
+        if not kinds & {"count_percent", "fraction"} and not re.search(r"n\s*\(%\)|\bno\.|number", row.label + " " + (row.group or ""), re.I):
+            continue
+        total = cell_count(row.cells[t].text)
+        parts = [cell_count(row.cells[j].text) if j < len(row.cells) else None for j in arm_cols]
+        if total is None or any(p is None for p in parts):
+            continue
+        if sum(parts) == total:
+            continue
+        where = f"{table.label}, row '{row.label}'"
+        expr = " + ".join(map(str, parts))
+        yield ctx.finding(
+            "TA102", severity="error",
+            message=f"{where}: the Total column says {total} but the arms add up to {expr} = {sum(parts)}.",
+            observed=str(total), expected=f"{expr} = {sum(parts)}",
+            computation=f"sum over arm columns {', '.join(repr(table.columns[j]) for j in arm_cols)}: {expr} = {sum(parts)}.",
+            evidence=[ctx.cell_evidence(table, row, t, role="total")] + [ctx.cell_evidence(table, row, j, role="arm") for j in arm_cols],
+            key=where + "|total")

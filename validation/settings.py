@@ -1,0 +1,80 @@
+"""Typed settings with documented defaults; unknown options are errors.
+
+Settings come from ``[tool.trialaudit]`` in a ``pyproject.toml``, a
+``trialaudit.toml`` file, or ``--config FILE``; command-line flags override.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from schemas.base import Model
+
+
+class SettingsError(Exception):
+    pass
+
+
+class Settings(Model):
+    """All options of a check run."""
+
+    select: list[str] = Field(default_factory=list, description="Run only these rule codes or names (empty: all).")
+    ignore: list[str] = Field(default_factory=list, description="Skip these rule codes or names.")
+    min_severity: Literal["error", "warning", "info"] = Field(
+        "info", description="Drop findings below this severity from the output.")
+    percent_min_denominator: int = Field(
+        1, ge=1, description="Smallest denominator for which percentages are checked.")
+    alpha: float = Field(0.05, gt=0, lt=1, description="Significance level for decision errors and claims.")
+    max_pages: int = Field(500, ge=1, description="PDF page limit; longer PDFs are refused.")
+    timeout_s: float = Field(120.0, gt=0, description="Per-document time limit for PDF ingestion (seconds).")
+    jobs: int = Field(1, ge=1, le=64, description="Worker processes for batches.")
+    max_file_bytes: int = Field(50_000_000, ge=1, description="Files larger than this are refused.")
+
+    def wants(self, code: str, name: str) -> bool:
+        keys = {code, name}
+        if self.select and not (keys & set(self.select)):
+            return False
+        return not (keys & set(self.ignore))
+
+
+def load_settings(config: str | Path | None = None, overrides: dict | None = None) -> Settings:
+    """Load settings from a file (or the working directory) and apply overrides."""
+    data: dict = {}
+    path = Path(config) if config else None
+    if path is None:
+        for cand in (Path("trialaudit.toml"), Path("pyproject.toml")):
+            if cand.is_file():
+                path = cand
+                break
+        else:
+            path = None
+        if path is not None and path.name == "pyproject.toml":
+            try:
+                raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError):
+                raw = {}
+            if "trialaudit" not in raw.get("tool", {}):
+                path = None
+    if path is not None:
+        if not path.is_file():
+            raise SettingsError(f"config file {path} not found")
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: invalid TOML: {exc}") from exc
+        data = raw.get("tool", {}).get("trialaudit", raw) if path.name == "pyproject.toml" else raw.get("trialaudit", raw)
+    data = {**data, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        msgs = []
+        for e in exc.errors():
+            loc = ".".join(str(x) for x in e["loc"])
+            if e["type"] == "extra_forbidden":
+                msgs.append(f"unknown option '{loc}' (known: {', '.join(Settings.model_fields)})")
+            else:
+                msgs.append(f"option '{loc}': {e['msg']}")
+        raise SettingsError("; ".join(msgs)) from None
