@@ -151,21 +151,69 @@ def _wbox(words) -> BBox:
 
 # --------------------------------------------------------------------------- line building
 
-def _cluster_lines(words: list[_W]) -> list[list[_W]]:
-    """Group words into visual lines (by vertical overlap), each sorted left to right."""
+def _mode_size(words: list[_W]) -> float:
+    c = Counter()
+    for w in words:
+        c[round(w.size, 1)] += len(w.t)
+    return c.most_common(1)[0][0] if c else 10.0
+
+
+def _cluster_lines(words: list[_W], ref_size: float | None = None) -> list[list[_W]]:
+    """Group words into visual lines, each sorted left to right.
+
+    Normal-size words are grouped by vertical overlap; small words
+    (superscripts, markers) are then attached to the line holding the word
+    they touch, so a raised citation number never drifts into the line of the
+    neighbouring column.
+    """
+    if not words:
+        return []
+    if ref_size is None:
+        ref_size = _mode_size(words)
+    small_lim = 0.72 * ref_size
+    normal = [w for w in words if w.size >= small_lim]
+    small = [w for w in words if w.size < small_lim]
+    if not normal:
+        normal, small = small, []
     lines: list[list] = []  # [ref_top, ref_bottom, words]
-    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+    for w in sorted(normal, key=lambda w: (w.top, w.x0)):
         h = max(w.bottom - w.top, 0.1)
-        for L in reversed(lines[-6:]):
-            ov = min(L[1], w.bottom) - max(L[0], w.top)
-            if ov >= 0.5 * min(h, L[1] - L[0]):
-                L[2].append(w)
-                if h > L[1] - L[0]:
-                    L[0], L[1] = w.top, w.bottom
-                break
+        best = None
+        best_ov = 0.0
+        for L in lines[-8:]:
+            ov = (min(L[1], w.bottom) - max(L[0], w.top)) / max(min(h, L[1] - L[0]), 0.1)
+            if ov >= 0.5 and ov > best_ov:
+                best, best_ov = L, ov
+        if best is not None:
+            best[2].append(w)
+            if h > best[1] - best[0]:
+                best[0], best[1] = w.top, w.bottom
         else:
             lines.append([w.top, w.bottom, [w]])
+    orphans = []
+    if small:
+        lines.sort(key=lambda L: L[0])
+        tops = [L[0] for L in lines]
+        for w in small:
+            h = max(w.bottom - w.top, 0.1)
+            k = bisect.bisect_right(tops, w.bottom)
+            best = None
+            best_gap = None
+            for L in lines[max(0, k - 6):k]:
+                if L[1] < w.top - 0.3 * h:
+                    continue
+                for v in L[2]:
+                    gap = max(w.x0 - v.x1, v.x0 - w.x1)
+                    if -1.0 <= gap <= 0.8 * v.size and (best_gap is None or gap < best_gap):
+                        best, best_gap = L, gap
+            if best is not None:
+                best[2].append(w)
+            else:
+                orphans.append(w)
     out = [sorted(L[2], key=lambda w: w.x0) for L in lines]
+    if orphans:
+        out += _cluster_lines(orphans, _mode_size(orphans)) if len(orphans) < len(words) else \
+            [sorted(orphans, key=lambda w: w.x0)]
     out.sort(key=lambda ws: _baseline(ws))
     return out
 
@@ -198,6 +246,27 @@ def _is_sup(w: _W, ref: float, base: float) -> bool:
     return w.size <= 0.86 * ref and w.bottom < base - 0.12 * ref
 
 
+def _sup_flags(words: list[_W], ref: float, base: float) -> list[bool]:
+    """Superscript = small, raised, and touching a normal word on its left or right."""
+    cand = [_is_sup(w, ref, base) for w in words]
+    flags = list(cand)
+    for i, w in enumerate(words):
+        if not cand[i]:
+            continue
+        ok = False
+        for j in (i - 1, i + 1):
+            k = j
+            while 0 <= k < len(words) and cand[k] and k != i:  # skip over a run of superscripts
+                k += -1 if j < i else 1
+            if 0 <= k < len(words) and not cand[k]:
+                v = words[k]
+                gap = w.x0 - v.x1 if k < i else v.x0 - w.x1
+                if gap <= 0.8 * ref:
+                    ok = True
+        flags[i] = ok
+    return flags
+
+
 def _line_text(words: list[_W]) -> str:
     """Text of one visual line, superscripts as <sup>…</sup>."""
     if not words:
@@ -226,8 +295,9 @@ def _line_text(words: list[_W]) -> str:
         sup_buf.clear()
         prev_text = s
 
-    for w in words:
-        if _is_sup(w, ref, base):
+    flags = _sup_flags(words, ref, base)
+    for w, is_sup in zip(words, flags):
+        if is_sup:
             if not sup_buf and prev is not None and w.x0 - prev.x1 > 0.5 * ref:
                 parts.append(" ")
             sup_buf.append(w)
@@ -264,7 +334,7 @@ class _Line:
         self.bottom = max(w.bottom for w in words)
         self.base = _baseline(words)
         ref = max(w.size for w in words)
-        main = [w for w in words if not _is_sup(w, ref, self.base)] or words
+        main = [w for w, f in zip(words, _sup_flags(words, ref, self.base)) if not f] or words
         c = Counter()
         for w in main:
             c[(round(w.size, 1), w.font)] += len(w.t)
@@ -303,13 +373,25 @@ def _gutters(words: list[_W]) -> list[tuple[float, float]]:
     if mx <= 0:
         return []
     total = sum(cov)
-    thr = 0.15 * mx
+    # a gutter bin is nearly empty compared with the text on *both* sides of it,
+    # so a short column next to a full one still counts as a column
+    pmax = []
+    m = 0.0
+    for c in cov:
+        m = max(m, c)
+        pmax.append(m)
+    smax = [0.0] * n
+    m = 0.0
+    for k in range(n - 1, -1, -1):
+        m = max(m, cov[k])
+        smax[k] = m
+    low = [cov[k] <= 0.25 * min(pmax[k], smax[k]) or cov[k] <= 0.02 * mx for k in range(n)]
     runs = []
     i = 0
     while i < n:
-        if cov[i] <= thr:
+        if low[i]:
             j = i
-            while j < n and cov[j] <= thr:
+            while j < n and low[j]:
                 j += 1
             runs.append((i, j))
             i = j
@@ -341,8 +423,19 @@ def _col_of(x: float, mids: list[float]) -> int:
     return bisect.bisect_left(mids, x)
 
 
+def _frag_style(f: _Frag) -> tuple[float, str]:
+    c = Counter()
+    for w in f.words:
+        c[(round(w.size, 1), w.font)] += len(w.t)
+    return c.most_common(1)[0][0]
+
+
 def _xy_order(frags: list[_Frag], ncols: int, page: int) -> list[tuple[_Frag, Any]]:
-    """Reading order: vertical cuts at free gutters, horizontal cuts at spanning blocks."""
+    """Reading order: vertical cuts at free gutters, horizontal cuts at spanning blocks.
+
+    A block spanning some but not all columns, with text above it in those
+    columns (a boxed panel on a three-column page), is read after the region.
+    """
     out: list[tuple[_Frag, Any]] = []
     counter = [0]
 
@@ -353,45 +446,81 @@ def _xy_order(frags: list[_Frag], ncols: int, page: int) -> list[tuple[_Frag, An
     def key(f):
         return (f.yl, f.x0)
 
+    def blocks(items: list[_Frag]) -> list[list[_Frag]]:
+        """Spanning fragments grouped with what sits directly below them in the same style."""
+        order = sorted(items, key=lambda f: (f.top, f.x0))
+        taken: set[int] = set()
+        res = []
+        for i, f in enumerate(order):
+            if f.c1 == f.c0 or id(f) in taken:
+                continue
+            blk = [f]
+            taken.add(id(f))
+            styles = {_frag_style(f)}
+            bx0, bx1, bottom = f.x0, f.x1, f.bottom
+            for g in order[i + 1:]:
+                if g.top > bottom + 1.6 * g.size:
+                    break
+                if id(g) in taken:
+                    continue
+                st = _frag_style(g)
+                if g.c1 > g.c0 or (st in styles and g.x0 >= bx0 - 2 and g.x1 <= bx1 + 2):
+                    if g.c1 > g.c0:
+                        styles.add(st)
+                    blk.append(g)
+                    taken.add(id(g))
+                    bx0, bx1, bottom = min(bx0, g.x0), max(bx1, g.x1), max(bottom, g.bottom)
+            res.append(blk)
+        return res
+
+    def emit(items):
+        lid = leaf_id()
+        out.extend((f, lid) for f in sorted(items, key=key))
+
     def rec(items: list[_Frag], a: int, b: int, depth: int):
         if not items:
             return
         if a == b or depth > 200:
-            lid = leaf_id()
-            out.extend((f, lid) for f in sorted(items, key=key))
+            emit(items)
             return
-        for k in range(a, b):
-            if not any(f.c0 <= k < f.c1 for f in items):
-                rec([f for f in items if f.c1 <= k], a, k, depth + 1)
-                rec([f for f in items if f.c0 > k], k + 1, b, depth + 1)
-                return
-        span = sorted((f for f in items if f.c1 > f.c0), key=lambda f: f.top)
-        block = [span[0]]
-        bottom = span[0].bottom
-        for f in span[1:]:
-            if f.top <= bottom + 1.6 * f.size:
-                block.append(f)
-                bottom = max(bottom, f.bottom)
-            else:
-                break
+        blks = blocks(items)
+        floats = []
+        for blk in blks:
+            bc0 = min(f.c0 for f in blk)
+            bc1 = max(f.c1 for f in blk)
+            if bc0 > a or bc1 < b:
+                btop = min(f.top for f in blk)
+                ids = set(map(id, blk))
+                if any(id(f) not in ids and f.bottom <= btop + 1 and f.c1 >= bc0 and f.c0 <= bc1 for f in items):
+                    floats.append(blk)
+        if floats:
+            fl = {id(f) for blk in floats for f in blk}
+            rec([f for f in items if id(f) not in fl], a, b, depth + 1)
+            for blk in floats:
+                emit(blk)
+            return
+        top_all = min(f.top for f in items)
+        first = min(blks, key=lambda blk: min(f.top for f in blk)) if blks else None
+        at_top = first is not None and min(f.top for f in first) <= top_all + 0.5 * first[0].size
+        if not at_top:
+            for k in range(a, b):
+                if not any(f.c0 <= k < f.c1 for f in items):
+                    rec([f for f in items if f.c1 <= k], a, k, depth + 1)
+                    rec([f for f in items if f.c0 > k], k + 1, b, depth + 1)
+                    return
+        block = first
         bset = set(map(id, block))
         btop = min(f.top for f in block)
-        bc0 = min(f.c0 for f in block)
-        bc1 = max(f.c1 for f in block)
+        bottom = max(f.bottom for f in block)
         rest = [f for f in items if id(f) not in bset]
-        if bc0 > a or bc1 < b:
-            above = any(f.bottom <= btop + 1 and f.c1 >= bc0 and f.c0 <= bc1 for f in rest)
-            if above:  # a box/float inside some of the columns: read it after the region
-                rec(rest, a, b, depth + 1)
-                lid = leaf_id()
-                out.extend((f, lid) for f in sorted(block, key=key))
-                return
         up = [f for f in rest if f.cy < btop]
         band = [f for f in rest if btop <= f.cy <= bottom]
         down = [f for f in rest if f.cy > bottom]
         rec(up, a, b, depth + 1)
-        lid = leaf_id()
-        out.extend((f, lid) for f in sorted(band + block, key=key))
+        # the block first, then what stands beside it
+        emit(block)
+        if band:
+            rec(band, a, b, depth + 1)
         rec(down, a, b, depth + 1)
 
     rec(frags, 0, ncols - 1, 0)
@@ -1072,14 +1201,16 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
             cur_leaf = None
             cur_yl = None
             cur_x1 = 0.0
+            cur_c1 = 0
             for f, leaf in ordered:
-                if cur and leaf == cur_leaf and f.yl == cur_yl and f.x0 - cur_x1 < 3 * f.size:
+                if cur and leaf == cur_leaf and f.yl == cur_yl and f.x0 - cur_x1 < 3 * f.size and f.c0 <= cur_c1:
                     cur.extend(f.words)
                     cur_x1 = f.x1
+                    cur_c1 = max(cur_c1, f.c1)
                     continue
                 if cur:
                     flow.append(_Line(cur, pc.pno, cur_leaf))
-                cur, cur_leaf, cur_yl, cur_x1 = list(f.words), leaf, f.yl, f.x1
+                cur, cur_leaf, cur_yl, cur_x1, cur_c1 = list(f.words), leaf, f.yl, f.x1, f.c1
             if cur:
                 flow.append(_Line(cur, pc.pno, cur_leaf))
         else:

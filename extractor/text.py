@@ -314,6 +314,14 @@ class TextParser:
                     continue
                 break
             if not is_table_row(ln.text):
+                nxt = i + 1
+                if (rows and nxt < n and is_table_row(self.lines[nxt].text) and len(ln.text.split()) <= 8
+                        and not _RE_SENT_END.search(ln.text) and not _RE_CAPTION.match(ln.text)):
+                    # a group heading printed without separators inside the table
+                    rows.append([(ln.text, ln.start, ln.end)])
+                    row_lines.append(i)
+                    i += 1
+                    continue
                 if rows:
                     break
                 i += 1

@@ -453,6 +453,9 @@ def _describe_error(err: dict[str, Any], data: Any) -> tuple[str, tuple[Any, ...
     return f"{field or 'value'}: {err.get('msg')}{where}", loc, False
 
 
+_ERROR_PRIORITY = {"extra_forbidden": 0, "literal_error": 1, "missing": 5}
+
+
 def parse_checklist(text: str, path: Path | str = "checklist.yaml") -> Checklist:
     """Validate YAML text as a checklist; errors name the file and line."""
     name = Path(path).name
@@ -462,7 +465,11 @@ def parse_checklist(text: str, path: Path | str = "checklist.yaml") -> Checklist
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
-        raise ChecklistError(f"{name} line {line}: invalid YAML: {e.problem or e.context}", Path(path), line) from None
+        ctx = ""
+        if e.context and e.context_mark is not None and e.context_mark.line + 1 != line:
+            ctx = f" ({e.context} started on line {e.context_mark.line + 1})"
+        raise ChecklistError(f"{name} line {line}: invalid YAML: {e.problem or e.context}{ctx}",
+                             Path(path), line) from None
     except yaml.YAMLError as e:
         raise ChecklistError(f"{name}: invalid YAML: {e}", Path(path)) from None
     dup = _duplicate_key(root)
@@ -486,9 +493,12 @@ def parse_checklist(text: str, path: Path | str = "checklist.yaml") -> Checklist
     try:
         return Checklist.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        msg, loc, key_line = _describe_error(err, data)
-        line = _node_line(root, loc, key_line=key_line)
+        described = []
+        for err in e.errors():
+            msg, loc, key_line = _describe_error(err, data)
+            line = _node_line(root, loc, key_line=key_line)
+            described.append((line or 0, _ERROR_PRIORITY.get(err.get("type", ""), 9), msg))
+        line, _, msg = min(described)  # the first problem in the file; a misspelt key before what it lacks
         more = f" (and {e.error_count() - 1} more problem{'s' if e.error_count() > 2 else ''})" \
             if e.error_count() > 1 else ""
         raise ChecklistError(f"{name} line {line}: {msg}{more}", Path(path), line) from None

@@ -150,9 +150,16 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
     return cands
 
 
+_LEAD_STOP = {"the", "a", "an", "both", "each", "two", "and", "or", "of", "in", "to", "into", "divided", "stratified",
+              "randomized", "randomised", "assigned", "allocated", "were", "was", "patients", "as", "for", "from",
+              "with", "between", "versus", "vs", "than", "received", "included", "enrolled", "treated"}
+
+
 def _clean_label(label: str) -> str:
-    label = re.sub(r"^(?:the|a|an|both|each|two|and|or|of|in|to|into)\s+", "", label.strip(), flags=re.I)
-    label = re.sub(r"^(?:the|a|an)\s+", "", label, flags=re.I)
+    words = label.strip().split()
+    while len(words) > 1 and (words[0].lower() in _LEAD_STOP or re.fullmatch(r"[a-z]+ed", words[0])):
+        words.pop(0)
+    label = " ".join(words)
     if len(label.split()) > 6:
         label = " ".join(label.split()[-4:])
     if re.match(r"(?:same|other|two|both|each|control or|respective|corresponding|treatment)\s", label, re.I) and \

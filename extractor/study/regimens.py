@@ -61,6 +61,10 @@ def extract_regimen_mentions(doc: Document, arms: list[Arm], prefix_map: dict[st
             if _COMPARATIVE.search(clause) or not _TREAT_VERB.search(clause):
                 continue
             hits = find_drugs(clause, extra_prefixes=prefix_map)
+            # drugs inside an arm's name ("the IE group") are part of the name, not a statement
+            label_spans = [(m[1] - a, m[2] - a) for m in mentions_all
+                           if a <= m[1] < b and re.search(r"(?:group|arm|cohort)$", text[m[1]:m[2]], re.I)]
+            hits = [h for h in hits if all(h.end <= x or h.start >= y for x, y in label_spans)]
             # drugs that are part of the arm's own label do not count as a statement
             if not hits:
                 continue

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
+
 from markupsafe import escape as _escape
 import json
 import re
@@ -176,8 +178,11 @@ def test_csp_allows_only_the_report_script(parsed):
 
 # --------------------------------------------------------------------------- highlighted cells, links both ways
 
-def _cell_text(parsed: Collect, cell_id: str) -> str:
-    return parsed.text(cell_id)
+def _cell_text(page: str, cell_id: str) -> str:
+    """A cell's own text, without its backlink badges."""
+    m = re.search(rf'id="{re.escape(cell_id)}"[^>]*>([^<]*)', page)
+    assert m, cell_id
+    return html.unescape(m.group(1))
 
 
 def test_finding_links_to_cell_and_cell_links_back(parsed, page):
@@ -196,16 +201,16 @@ def test_finding_links_to_cell_and_cell_links_back(parsed, page):
 def _cells_of(parsed: Collect, finding_id: str, page: str) -> list[str]:
     m = re.search(rf'<li class="finding[^"]*" id="{finding_id}".*?</li>\s*(?=<li class="finding|</ol>)', page, re.S)
     assert m, finding_id
-    return [_cell_text(parsed, c).split("\n")[0] for c in re.findall(r'class="cell-link" href="#([^"]+)"', m.group(0))]
+    return [_cell_text(page, c) for c in re.findall(r'class="cell-link" href="#([^"]+)"', m.group(0))]
 
 
 def test_tolerant_matching_in_the_page(parsed, page):
     # sorted: #1 category-sum, #2 dose, #3 percent-vs-count, #4 chi-square, ..., #7 AE total
-    assert [t.rstrip("0123456789") for t in _cells_of(parsed, "art-0-f1", page)] == ["60"]
-    assert [t.rstrip("0123456789") for t in _cells_of(parsed, "art-0-f3", page)] == ["26 (45.3)"]
-    chi = [t[:9] for t in _cells_of(parsed, "art-0-f4", page)]  # "TABLE 2" and row "χ2"
-    assert chi == ["5.7104", "38 (63.3)", "25 (41.7)"] or len(chi) == 3
-    assert len(_cells_of(parsed, "art-0-f7", page)) == 3  # no table label: matched by line 30 (Total row)
+    assert _cells_of(parsed, "art-0-f1", page) == ["60"]
+    assert _cells_of(parsed, "art-0-f3", page) == ["26 (45.3)"]  # row "observation  group", column "pr"
+    assert _cells_of(parsed, "art-0-f4", page) == ["5.710", "38 (63.3)", "25 (41.7)"]  # "TABLE 2", row "χ2"
+    # no table label: matched by line 30, the Total row of Table 3
+    assert _cells_of(parsed, "art-0-f7", page) == ["Total", "41 (68.3)", "36 (60.0)"]
     assert _cells_of(parsed, "art-0-f2", page) == []       # text evidence, no table
 
 
@@ -242,7 +247,7 @@ def test_match_by_char_span():
 
 def test_without_documents_no_tables(run):
     out = render_html(run)
-    assert "article-table" not in out and out.count('class="finding ') == 8
+    assert '<table class="article-table"' not in out and out.count('class="finding ') == 8
 
 
 def test_empty_run():
@@ -257,7 +262,7 @@ def test_markdown_shape(run):
     lines = md.splitlines()
     assert lines[0].startswith("# ")
     assert sum(1 for ln in lines if ln.startswith("## ")) == 4
-    nsclc = md.split("## ")[1]
+    nsclc = md.split("\n## ")[1]
     numbered = re.findall(r"^### (\d+)\. ", nsclc, re.M)
     assert numbered == [str(i) for i in range(1, 8)]
     assert "### 1. Response categories do not add up to the group size (error, `arithmetic.category-sum`)" in md
@@ -294,7 +299,7 @@ def test_markdown_quotes_are_blockquotes():
     r.findings[0].evidence[0].quote = "line one\n# line two\n\n| a | b |\n|---|---|"
     md = render_markdown(CheckRun(tool=fx.TOOL, articles=[r]))
     block = md.split("*Location:* Results, Table 2")[1].split("- *Reported:*")[0].strip().splitlines()[2:]
-    assert block == ["> line one", "> \\# line two", ">", "> \\| a \\| b \\|", "> \\|\\---\\|---\\|"]
+    assert block == ["> line one", "> \\# line two", ">", "> \\| a \\| b \\|", "> \\|---\\|---\\|"]
 
 
 # --------------------------------------------------------------------------- CLI
