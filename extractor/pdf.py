@@ -785,12 +785,14 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
     cols = _column_bounds(pc, gut)
     mids = [(g0 + g1) / 2 for g0, g1 in gut]
     c0, c1 = _col_of(cap.x0 + 1, mids), _col_of(cap.x1 - 1, mids)
+    res = None
     for _ in range(len(cols) + 1):
         X0, X1 = cols[c0][0], cols[c1][1]
         res = _collect_text_table(pc, cap, X0, X1, body_size)
-        if res is None:
-            return None
-        lines, y0, y1 = res
+        if res is not None:
+            y0, y1 = res[1], res[2]
+        else:
+            y0, y1 = cap.top, _contiguous_bottom(pc, cap, X0, X1)
         grew = False
         for nc in (c1 + 1, c0 - 1):
             if 0 <= nc < len(cols):
@@ -798,18 +800,27 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
                 ws = [w for w in pc.words if not w.used and nx0 - 1 <= w.cx <= nx1 + 1 and y0 <= w.cy <= y1]
                 if not ws:
                     continue
-                prose = False
-                for i, L in enumerate(_cluster_lines(ws)):
-                    if _is_prose(_split(L, 1.0), body_size, nx1 - nx0):
-                        prose = True
-                        break
-                if not prose:
+                if not any(_is_prose(_split(L, 1.0), body_size, nx1 - nx0) for L in _cluster_lines(ws)):
                     c0, c1 = min(c0, nc), max(c1, nc)
                     grew = True
                     break
         if not grew:
             break
-    return _build_text_table(pc, cap, m, lines, X0, X1, body_size)
+    if res is None:
+        return None
+    return _build_text_table(pc, cap, m, res[0], X0, X1, body_size)
+
+
+def _contiguous_bottom(pc: _PageCtx, cap: _Frag, X0: float, X1: float) -> float:
+    """Bottom of the run of lines directly below a caption (no gap over three lines)."""
+    cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.top >= cap.bottom - 1]
+    bottom = cap.bottom
+    for L in _cluster_lines(cand):
+        top = min(w.top for w in L)
+        if top - bottom > 3.0 * max(w.size for w in L):
+            break
+        bottom = max(bottom, max(w.bottom for w in L))
+    return bottom
 
 
 def _collect_text_table(pc: _PageCtx, cap: _Frag, X0: float, X1: float, body_size: float):
@@ -1110,7 +1121,7 @@ def _pdf_to_text_layer(path: Path, options: PdfOptions):
         pages: list[_PageCtx] = []
         for k, page in enumerate(pdf.pages, start=1):
             try:
-                raw = page.extract_words(extra_attrs=["size", "fontname"])
+                raw = page.extract_words(extra_attrs=["size", "fontname"], x_tolerance_ratio=0.2)
                 ruled = []
                 if raw and (page.lines or page.rects):
                     for tb in page.find_tables():

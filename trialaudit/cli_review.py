@@ -192,8 +192,9 @@ def checklist_command(
 def _write(article: str, output: Path, write_checklist: Any) -> Any:
     run, _docs = _run_check([article])
     result = _pick_article(run, article)
-    if result.status != "ok" and not any(output.glob("*.checklist.yaml")) and result.error:
-        typer.echo(f"warning: {result.id} was not checked ({result.status}: {result.error})", err=True)
+    if result.status != "ok":
+        typer.echo(f"warning: {result.id} was not checked ({result.status}"
+                   f"{': ' + result.error if result.error else ''})", err=True)
     return write_checklist(output, result)
 
 

@@ -7,6 +7,7 @@ root; otherwise the tests are skipped with the reason.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -59,24 +60,29 @@ def chromium_path() -> str:
     return path
 
 
+_TRAMPOLINE = ("import os, sys; i, o = int(sys.argv[1]), int(sys.argv[2]); os.dup2(i, 3); os.dup2(o, 4); "
+               "os.close(i); os.close(o); os.execv(sys.argv[3], sys.argv[3:])")
+
+
 class DevTools:
     """A minimal DevTools-protocol client over chromium's debugging pipe."""
 
     def __init__(self, chromium: str, profile_dir: str):
         to_r, self._to_w = os.pipe()
         self._from_r, from_w = os.pipe()
-
-        def child_fds() -> None:  # runs in the child before exec: put the pipe ends on fds 3 and 4
-            a, b = os.dup(to_r), os.dup(from_w)
-            os.dup2(a, 3)
-            os.dup2(b, 4)
-
-        self.proc = subprocess.Popen(
-            [chromium, *CHROMIUM_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={profile_dir}", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=child_fds, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # chromium reads commands on fd 3 and writes answers on fd 4: move our ends out of the way
+        # (to fds >= 10), then a tiny Python trampoline puts them on 3 and 4 and execs chromium
+        child_in, child_out = fcntl.fcntl(to_r, fcntl.F_DUPFD, 10), fcntl.fcntl(from_w, fcntl.F_DUPFD, 10)
         os.close(to_r)
         os.close(from_w)
+        argv = [chromium, *CHROMIUM_FLAGS, "--remote-debugging-pipe", f"--user-data-dir={profile_dir}",
+                "about:blank"]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", _TRAMPOLINE, str(child_in), str(child_out), *argv],
+            pass_fds=(child_in, child_out), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(child_in)
+        os.close(child_out)
         self._buf = b""
         self._next = 0
         self.events: list[dict] = []

@@ -1,0 +1,131 @@
+"""The command line: check, rules, dump, corpus; exit codes; JSON shape; bad input."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from trialaudit.cli import app
+
+runner = CliRunner()
+LIU = "liu-2025-thalidomide-ifosfamide"
+
+
+@pytest.fixture(scope="module")
+def corpus_json():
+    res = runner.invoke(app, ["check", "--format", "json"])
+    assert res.exit_code == 1, res.output
+    return json.loads(res.stdout)
+
+
+def test_json_shape(corpus_json):
+    assert corpus_json["tool"]["name"] == "trialaudit" and corpus_json["tool"]["version"]
+    assert len(corpus_json["articles"]) == 4
+    for art in corpus_json["articles"]:
+        assert set(art) >= {"id", "source", "status", "error", "findings"}
+        for f in art["findings"]:
+            assert set(f) >= {"code", "name", "severity", "message", "observed", "expected", "evidence", "fingerprint"}
+            for e in f["evidence"]:
+                assert set(e) >= {"quote", "line", "section", "table", "row", "column", "page"}
+
+
+def _liu(corpus_json):
+    return next(a for a in corpus_json["articles"] if a["id"] == LIU)
+
+
+def test_acceptance_findings_on_thalidomide_article(corpus_json):
+    """The foundation issue's 'done when' findings, each with evidence lines."""
+    fs = _liu(corpus_json)["findings"]
+    cat = [f for f in fs if f["code"] == "TA102" and "1 + 12 + 14 + 26 = 53" in f["message"]]
+    assert cat and "n = 55" in cat[0]["message"] and all(e["line"] for e in cat[0]["evidence"])
+    dcr = [f for f in fs if f["code"] == "TA103" and "DCR 52.73%" in f["message"] and f["expected"] == "49.09%"]
+    assert dcr and dcr[0]["severity"] == "error"
+    orr = [f for f in fs if f["code"] == "TA103" and "23.63" in f["message"] and f["severity"] == "info"]
+    assert orr and orr[0]["rounding"] == "truncation" and orr[0]["expected"] == "23.64%"
+    reg = [f for f in fs if f["code"] == "TA301"]
+    said = {frozenset(f["observed"].split(" + ")) for f in reg}
+    assert frozenset({"cisplatin", "doxorubicin"}) in said
+    assert frozenset({"methotrexate", "cisplatin"}) in said
+    for f in reg:
+        assert {e["line"] for e in f["evidence"]} and all(e["quote"] for e in f["evidence"])
+
+
+def test_fingerprints_stable_across_runs(corpus_json):
+    res = runner.invoke(app, ["check", "--format", "json"])
+    again = json.loads(res.stdout)
+    fp1 = sorted(f["fingerprint"] for a in corpus_json["articles"] for f in a["findings"])
+    fp2 = sorted(f["fingerprint"] for a in again["articles"] for f in a["findings"])
+    assert fp1 == fp2
+
+
+def test_fingerprints_survive_unrelated_edit(tmp_path, corpus_json):
+    import corpus
+
+    art = corpus.get(LIU)
+    text = art.read_bytes().decode("utf-8")
+    edited = text.replace("#### Introduction\n", "#### Introduction\n\nAn unrelated new paragraph was added here by an editor.\n\n", 1)
+    p = tmp_path / (LIU + ".md")
+    p.write_text(edited, encoding="utf-8")
+    res = runner.invoke(app, ["check", str(p), "--format", "json"])
+    fps = {f["fingerprint"] for f in json.loads(res.stdout)["articles"][0]["findings"]}
+    before = {f["fingerprint"] for f in _liu(corpus_json)["findings"]}
+    assert before <= fps
+
+
+def test_text_output_and_exit_codes(tmp_path):
+    res = runner.invoke(app, ["check"])
+    assert res.exit_code == 1
+    assert "TA102" in res.stdout and "L188" in res.stdout
+    clean = tmp_path / "clean.txt"
+    clean.write_text("Results\n\nAll 12 patients were treated and 6 (50.0%) of 12 patients responded.\n")
+    assert runner.invoke(app, ["check", str(clean)]).exit_code == 0
+
+
+def test_bad_inputs_get_status_and_batch_continues(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.md").write_bytes(bytes(range(256)) * 10)
+    (tmp_path / "fake.pdf").write_bytes(b"this is not a pdf at all")
+    good = tmp_path / "good.txt"
+    good.write_text("Results\n\nAll 12 patients were treated with drug A in this study of osteosarcoma.\n")
+    res = runner.invoke(app, ["check", str(tmp_path), str(tmp_path / "missing.txt"), "--format", "json"])
+    assert res.exit_code == 2
+    arts = {a["id"]: a for a in json.loads(res.stdout)["articles"]}
+    assert arts["good"]["status"] == "ok"
+    assert arts["empty"]["status"] == "error" and "empty" in arts["empty"]["error"]
+    assert arts["binary"]["status"] == "error" and "binary" in arts["binary"]["error"]
+    assert arts["fake"]["status"] == "error"
+    assert arts["missing"]["status"] == "error" and "no such file" in arts["missing"]["error"]
+    assert "Traceback" not in res.output
+
+
+def test_rules_lists_registry():
+    res = runner.invoke(app, ["rules", "--format", "json"])
+    rules = json.loads(res.stdout)
+    codes = {r["code"] for r in rules}
+    assert {"TA101", "TA102", "TA103", "TA301"} <= codes
+    res = runner.invoke(app, ["rules", "TA102"])
+    assert "Known limitations:" in res.stdout
+    assert runner.invoke(app, ["rules", "TA000"]).exit_code == 2
+
+
+def test_select_ignore_and_unknown_option(tmp_path):
+    res = runner.invoke(app, ["check", "--select", "TA301", "--format", "json"])
+    codes = {f["code"] for a in json.loads(res.stdout)["articles"] for f in a["findings"]}
+    assert codes <= {"TA301"}
+    cfg = tmp_path / "trialaudit.toml"
+    cfg.write_text("[trialaudit]\nselectt = ['TA101']\n")
+    res = runner.invoke(app, ["check", "--config", str(cfg)])
+    assert res.exit_code == 2 and "unknown option 'selectt'" in res.output
+
+
+def test_dump_stages():
+    for stage in ("lines", "blocks", "sections", "tables", "study", "findings"):
+        res = runner.invoke(app, ["dump", LIU, "--stage", stage])
+        assert res.exit_code == 0, res.output
+        json.loads(res.stdout)
+
+
+def test_corpus_listing():
+    res = runner.invoke(app, ["corpus", "--format", "json"])
+    assert len(json.loads(res.stdout)["articles"]) == 4
