@@ -75,6 +75,7 @@ _FOOT_START_RE = re.compile(
     r"^(?:<sup>|[*†‡§¶#‖\u2020\u2021]|[a-z]\s|[a-z]<sup>|note|notes|abbreviations?|source|data are|"
     r"values are|results are|[A-Z][A-Za-z0-9\-]{0,12}\s*[,=:]\s)", re.I)
 _TERMINAL_RE = re.compile(r"[.!?:][\"'”’)\]]*$")
+_PARA_END_RE = re.compile(r"[.!?][\"'”’)\]]*$")
 _PAGE_NO_RE = re.compile(r"^(?:page\s*)?[\divxlc]{1,5}(?:\s*(?:of|/)\s*\d{1,5})?$", re.I)
 _SECTION_NAMES = {
     "abstract", "summary", "background", "introduction", "methods", "method", "materials and methods",
@@ -137,6 +138,20 @@ class _Frag:
     @property
     def cy(self) -> float:
         return (self.top + self.bottom) / 2
+
+
+class _Box(_Frag):
+    """Placeholder for a table in the reading-order computation."""
+
+    __slots__ = ("table",)
+
+    def __init__(self, table, yl: float, size: float):
+        self.table = table
+        self.words = []
+        self.yl = yl
+        self.x0, self.top, self.x1, self.bottom = table.bbox
+        self.size = size
+        self.c0 = self.c1 = 0
 
 
 def _union(boxes) -> BBox:
@@ -215,6 +230,37 @@ def _cluster_lines(words: list[_W], ref_size: float | None = None) -> list[list[
         out += _cluster_lines(orphans, _mode_size(orphans)) if len(orphans) < len(words) else \
             [sorted(orphans, key=lambda w: w.x0)]
     out.sort(key=lambda ws: _baseline(ws))
+    return out
+
+
+def _cluster_lines_cols(words: list[_W], gutters: list[tuple[float, float]]) -> list[list[_W]]:
+    """Visual lines clustered column by column, then re-joined across a gutter only
+    when the baselines agree, so a line never picks up words of a neighbouring
+    column set on a different baseline grid."""
+    if not gutters or not words:
+        return _cluster_lines(words)
+    ref = _mode_size(words)
+    mids = [(g0 + g1) / 2 for g0, g1 in gutters]
+    cols: dict[int, list[_W]] = defaultdict(list)
+    for w in words:
+        cols[bisect.bisect_left(mids, w.cx)].append(w)
+    items = []
+    for c, ws in cols.items():
+        for L in _cluster_lines(ws, ref):
+            items.append((_baseline(L), c, L))
+    items.sort(key=lambda it: it[0])
+    out: list[list[_W]] = []
+    group: list = []
+    for it in items:
+        if group and abs(it[0] - group[0][0]) <= 0.25 * max(w.size for w in it[2]) \
+                and it[1] not in {g[1] for g in group}:
+            group.append(it)
+            continue
+        if group:
+            out.append(sorted((w for g in group for w in g[2]), key=lambda w: w.x0))
+        group = [it]
+    if group:
+        out.append(sorted((w for g in group for w in g[2]), key=lambda w: w.x0))
     return out
 
 
@@ -320,7 +366,7 @@ class _Line:
     """A line of running text in the reading-order flow."""
 
     __slots__ = ("words", "page", "text", "x0", "x1", "top", "bottom", "base", "size", "font", "bold",
-                 "leaf", "brk", "heading", "lleft", "lright")
+                 "leaf", "brk", "heading", "lleft", "lright", "after_box")
 
     def __init__(self, words: list[_W], page: int, leaf: Any):
         words = sorted(words, key=lambda w: w.x0)
@@ -342,6 +388,7 @@ class _Line:
         self.bold = all(w.bold for w in main)
         self.brk = False
         self.heading = False
+        self.after_box = False
         self.lleft = self.x0
         self.lright = self.x1
 
@@ -408,22 +455,27 @@ def _gutters(words: list[_W]) -> list[tuple[float, float]]:
         if left < 0.05 * total or right < 0.05 * total:
             continue
         out.append((lo + i, lo + j))
-    # each column between gutters must be a real column (>= 40pt of substantial coverage)
-    good = []
-    edges = [lo] + [x for g in out for x in g] + [hi]
-    for k, g in enumerate(out):
-        lw = edges[2 * k + 1] - edges[2 * k]
-        rw = edges[2 * k + 3] - edges[2 * k + 2]
-        if lw >= 40 and rw >= 40:
-            good.append(g)
-    return good
+    # each column between gutters must be a real column (>= 40pt wide): drop the
+    # narrower of the two gutters around a sliver (e.g. a hanging indent)
+    while out:
+        edges = [lo] + [x for g in out for x in g] + [hi]
+        widths = [edges[2 * k + 1] - edges[2 * k] for k in range(len(out) + 1)]
+        k = min(range(len(widths)), key=lambda q: widths[q])
+        if widths[k] >= 40:
+            break
+        cands = [q for q in (k - 1, k) if 0 <= q < len(out)]
+        drop = min(cands, key=lambda q: out[q][1] - out[q][0])
+        out.pop(drop)
+    return out
 
 
 def _col_of(x: float, mids: list[float]) -> int:
     return bisect.bisect_left(mids, x)
 
 
-def _frag_style(f: _Frag) -> tuple[float, str]:
+def _frag_style(f: _Frag) -> tuple:
+    if isinstance(f, _Box):
+        return ("table", id(f))
     c = Counter()
     for w in f.words:
         c[(round(w.size, 1), w.font)] += len(w.t)
@@ -464,7 +516,11 @@ def _xy_order(frags: list[_Frag], ncols: int, page: int) -> list[tuple[_Frag, An
                 if id(g) in taken:
                     continue
                 st = _frag_style(g)
-                if g.c1 > g.c0 or (st in styles and g.x0 >= bx0 - 2 and g.x1 <= bx1 + 2):
+                # a non-spanning line joins the block only as its direct continuation
+                # (second line of a title, short last line of a boxed panel)
+                cont = (st in styles and g.x0 >= bx0 - 2 and g.x1 <= bx1 + 2 and g.top <= bottom + 0.6 * g.size
+                        and not any(h is not g and h.yl == g.yl and h.c1 >= f.c0 and h.c0 <= f.c1 for h in items))
+                if g.c1 > g.c0 or cont:
                     if g.c1 > g.c0:
                         styles.add(st)
                     blk.append(g)
@@ -621,6 +677,22 @@ class _PageCtx:
         self.words = words
         self.ruled = ruled
         self.tables: list[_Table] = []
+        self._lines: list[list[_W]] | None = None
+        self.gutters: list[tuple[float, float]] = []
+
+    def lines(self) -> list[list[_W]]:
+        """Visual lines of the words not yet claimed (clustered once per page, then filtered)."""
+        if self._lines is None:
+            self.gutters = _gutters(self.words)
+            self._lines = _cluster_lines_cols(self.words, self.gutters)
+        out = []
+        for L in self._lines:
+            if any(w.used for w in L):
+                L = [w for w in L if not w.used]
+            if L:
+                out.append(L)
+        self._lines = out
+        return out
 
 
 def _words_in(words: list[_W], box: BBox, pad: float = 0.5) -> list[_W]:
@@ -630,7 +702,7 @@ def _words_in(words: list[_W], box: BBox, pad: float = 0.5) -> list[_W]:
 
 def _caption_candidates(pc: _PageCtx, gut: list[tuple[float, float]]) -> list[tuple[_Frag, re.Match]]:
     out = []
-    for i, L in enumerate(_cluster_lines([w for w in pc.words if not w.used])):
+    for i, L in enumerate(pc.lines()):
         for f in _split(L, 1.2, gut, i):
             head = " ".join(w.t for w in f.words[:4])
             m = _CAP_RE.match(head)
@@ -823,15 +895,24 @@ def _contiguous_bottom(pc: _PageCtx, cap: _Frag, X0: float, X1: float) -> float:
     return bottom
 
 
-def _collect_text_table(pc: _PageCtx, cap: _Frag, X0: float, X1: float, body_size: float):
-    cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.cy > cap.top - 0.5]
-    lines = _cluster_lines(cand)
-    # drop lines above the caption line itself
-    lines = [L for L in lines if _baseline(L) >= _baseline(cap.words) - 0.5]
+def _collect_text_table(pc: _PageCtx, cap: _Frag | None, X0: float, X1: float, body_size: float,
+                        start_top: float = 0.0):
+    """Lines of a table without rules: the caption line, then rows while they look tabular.
+
+    Without a caption (a table continued from the previous page) the rows start
+    at ``start_top``.
+    """
+    if cap is not None:
+        cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.cy > cap.top - 0.5]
+        lines = _cluster_lines(cand)
+        lines = [L for L in lines if _baseline(L) >= _baseline(cap.words) - 0.5]
+    else:
+        cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.top >= start_top - 0.5]
+        lines = _cluster_lines(cand)
     if not lines:
         return None
     out = []
-    prev_b = cap.bottom
+    prev_b = cap.bottom if cap is not None else min(w.top for w in lines[0])
     width = X1 - X0
     n_multi = 0
     for idx, L in enumerate(lines):
@@ -839,7 +920,10 @@ def _collect_text_table(pc: _PageCtx, cap: _Frag, X0: float, X1: float, body_siz
         top = min(w.top for w in L)
         frs = _split(L, 0.75)
         gap = top - prev_b
-        if idx == 0:
+        if cap is None and (_is_prose(frs, body_size, width) or any(
+                len(f.words) >= 6 and f.size >= body_size - 0.35 for f in frs)):
+            break
+        if idx == 0 and cap is not None:
             out.append((L, frs))  # the caption line
             prev_b = max(w.bottom for w in L)
             continue
@@ -862,9 +946,11 @@ def _collect_text_table(pc: _PageCtx, cap: _Frag, X0: float, X1: float, body_siz
     return out, y0, y1
 
 
-def _build_text_table(pc: _PageCtx, cap: _Frag, m: re.Match, lines, X0, X1, body_size) -> _Table | None:
-    cap_font = Counter(w.font for w in cap.words).most_common(1)[0][0]
-    cap_lines = [lines[0][0]]
+def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines, X0, X1,
+                      body_size, expect_ncols: int | None = None) -> _Table | None:
+    if cap is None:
+        lines = [(None, [])] + list(lines)  # no caption line
+    cap_lines = [lines[0][0]] if cap is not None else []
     i = 1
     first_multi = next((k for k, (_, frs) in enumerate(lines) if k > 0 and len(frs) >= 2), None)
     if first_multi is None:
@@ -912,7 +998,7 @@ def _build_text_table(pc: _PageCtx, cap: _Frag, m: re.Match, lines, X0, X1, body
         else:
             k += 1
     ncols = len(seps) + 1
-    if ncols < 2:
+    if ncols < 2 or (expect_ncols is not None and ncols != expect_ncols):
         return None
     starts = [s0 for s0, _ in seps]
 
@@ -993,7 +1079,7 @@ def _build_text_table(pc: _PageCtx, cap: _Frag, m: re.Match, lines, X0, X1, body
         if any(cells):
             out_rows.append(_Row(cells, pc.pno, _wbox(r["words"])))
     foot_vlines = [(_line_text(L), _wbox(L)) for L, _ in tail]
-    caption = _join_wrapped([_line_text(L) for L in cap_lines])
+    caption = _join_wrapped([_line_text(L) for L in cap_lines]) if cap_lines else None
     for L in cap_lines:
         for w in L:
             w.used = True
@@ -1001,9 +1087,10 @@ def _build_text_table(pc: _PageCtx, cap: _Frag, m: re.Match, lines, X0, X1, body
         for w in L:
             w.used = True
     allw = [w for L in cap_lines for w in L] + [w for L, _ in body + tail for w in L]
-    t = _Table(pc.pno, _wbox(allw), _normalise_caption(caption), (pc.pno, _wbox([w for L in cap_lines for w in L])),
-               m.group(2), out_rows, _split_footnotes(foot_vlines, pc.pno), ncols, "text")
-    t.continued = bool(_CONT_RE.search(caption[:40]))
+    t = _Table(pc.pno, _wbox(allw), _normalise_caption(caption) if caption else None,
+               (pc.pno, _wbox([w for L in cap_lines for w in L])) if cap_lines else None,
+               m.group(2) if m else None, out_rows, _split_footnotes(foot_vlines, pc.pno), ncols, "text")
+    t.continued = bool(_CONT_RE.search(caption[:40])) if caption else True
     # footnotes printed just below
     t.footnotes += _footnotes_below(pc, t.bbox, body_size)
     return t
@@ -1011,37 +1098,67 @@ def _build_text_table(pc: _PageCtx, cap: _Frag, m: re.Match, lines, X0, X1, body
 
 # --------------------------------------------------------------------------- running headers
 
+def _roman(s: str) -> int | None:
+    vals = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    s = s.lower()
+    if not s or any(ch not in vals for ch in s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        v = vals[a]
+        total += -v if b != " " and vals.get(b, 0) > v else v
+    return total
+
+
 def _remove_running(pages: list[_PageCtx]) -> int:
-    """Remove lines repeated at the same place on many pages, and bare page numbers."""
+    """Remove running headers/footers and page numbers.
+
+    Candidates are the fragments of the first and last three lines of a page
+    that lie in the top or bottom 12% of it. A fragment is removed when the
+    same text (digits ignored) sits at the same height on many pages, or when
+    it is a bare number that tracks the page index.
+    """
     n = len(pages)
-    cands: list[list[tuple[float, str, list[_W]]]] = []
-    for pc in pages:
-        lines = _cluster_lines(pc.words)
+    cands: list[list[tuple]] = []
+    for p, pc in enumerate(pages):
+        lines = pc.lines()
         items = []
         band = 0.12 * pc.height
         for k, L in enumerate(lines):
+            if not (k < 3 or k >= len(lines) - 3):
+                continue
             top = min(w.top for w in L)
             bottom = max(w.bottom for w in L)
             if not (top < band or bottom > pc.height - band):
                 continue
-            if not (k < 3 or k >= len(lines) - 3):
-                continue
-            text = " ".join(w.t for w in L)
-            key = re.sub(r"\d+", "#", text.lower())
-            key = re.sub(r"\s+", " ", key).strip()
-            items.append((top, key, L, text))
+            frs = _split(L, 1.5)
+            edge = k == 0 or k == len(lines) - 1
+            for f in frs:
+                text = " ".join(w.t for w in f.words)
+                key = re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+                num = None
+                if _PAGE_NO_RE.match(text.strip()):
+                    digits = re.findall(r"\d+", text)
+                    num = int(digits[0]) if digits else _roman(re.sub(r"(?i)page\s*", "", text).strip())
+                items.append((f.top, key, f.words, num, edge and len(frs) == 1))
         cands.append(items)
     index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    offsets: Counter = Counter()
     for p, items in enumerate(cands):
-        for top, key, _, _ in items:
+        for top, key, _, num, _ in items:
             index[key].append((p, top))
+            if num is not None:
+                offsets[num - p] += 1
     need = max(2, math.ceil(0.3 * n))
     removed = 0
     for p, items in enumerate(cands):
-        for top, key, L, text in items:
+        for top, key, words, num, alone in items:
             pages_hit = {q for q, t in index[key] if abs(t - top) <= 4}
-            if (n >= 2 and len(pages_hit) >= need) or _PAGE_NO_RE.match(text.strip()):
-                for w in L:
+            hit = n >= 2 and len(pages_hit) >= need
+            if not hit and num is not None:
+                hit = offsets[num - p] >= need or (alone and (n == 1 or offsets[num - p] >= 2))
+            if hit:
+                for w in words:
                     w.used = True
                 removed += 1
     for pc in pages:
@@ -1184,9 +1301,24 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
             columns.append(0)
             page_flow_ranges.append((len(flow), len(flow)))
             continue
-        gut_all = _gutters(pc.words)
+        pc.lines()
+        gut_all = pc.gutters
         caps = _caption_candidates(pc, gut_all)
         _ruled_tables(pc, caps, body_size, warnings)
+        # a table without rules continued from the bottom of the previous page
+        prev = tables[-1] if tables else None
+        if (prev is not None and prev.kind == "text" and prev.page == pc.pno - 1 and not prev.footnotes
+                and prev.bbox[3] > 0.7 * pages[pc.pno - 2].height
+                and not any(t.bbox[1] < 0.3 * pc.height for t in pc.tables)):
+            X0, X1 = prev.bbox[0] - 2, prev.bbox[2] + 2
+            top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
+            if top_ws:
+                start = min(w.top for w in top_ws)
+                res = _collect_text_table(pc, None, X0, X1, body_size, start)
+                if res is not None:
+                    t = _build_text_table(pc, None, None, res[0], X0, X1, body_size, expect_ncols=prev.ncols)
+                    if t is not None:
+                        pc.tables.append(t)
         for f, m in caps:
             if any(w.used for w in f.words):
                 continue
@@ -1194,49 +1326,62 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
             if t is not None:
                 pc.tables.append(t)
         pc.tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
-        # the flow: what is left
+        # the flow: what is left, with each table as a placeholder box so that it
+        # separates text bands and marks where the table sits in reading order
         rest = [w for w in pc.words if not w.used]
         start = len(flow)
-        if rest:
+        if rest or pc.tables:
             gut = _gutters(rest)
             columns.append(len(gut) + 1)
             mids = [(g0 + g1) / 2 for g0, g1 in gut]
             frags: list[_Frag] = []
-            for i, L in enumerate(_cluster_lines(rest)):
+            ylines = pc.lines() if gut == pc.gutters else _cluster_lines_cols(rest, gut)
+            for i, L in enumerate(ylines):
                 for f in _split(L, 1.5, gut, i):
                     f.c0 = _col_of(f.x0 + 1, mids)
                     f.c1 = max(f.c0, _col_of(f.x1 - 1, mids))
                     frags.append(f)
+            bases = [_baseline(L) for L in ylines]
+            for t in pc.tables:
+                b = _Box(t, bisect.bisect_left(bases, t.bbox[1]) - 0.5, body_size)
+                b.c0 = _col_of(b.x0 + 1, mids)
+                b.c1 = max(b.c0, _col_of(b.x1 - 1, mids))
+                frags.append(b)
             ordered = _xy_order(frags, len(gut) + 1, pc.pno)
             cur: list[_W] = []
             cur_leaf = None
             cur_yl = None
             cur_x1 = 0.0
             cur_c1 = 0
+            cur_after = False  # a table box comes right before the current line
+            box_seen = False
+
+            def push():
+                flow.append(_Line(cur, pc.pno, cur_leaf))
+                flow[-1].after_box = cur_after
+
             for f, leaf in ordered:
+                if isinstance(f, _Box):
+                    if cur:
+                        push()
+                        cur = []
+                    f.table.anchor = len(flow)
+                    box_seen = True
+                    continue
                 if cur and leaf == cur_leaf and f.yl == cur_yl and f.x0 - cur_x1 < 3 * f.size and f.c0 <= cur_c1:
                     cur.extend(f.words)
                     cur_x1 = f.x1
                     cur_c1 = max(cur_c1, f.c1)
                     continue
                 if cur:
-                    flow.append(_Line(cur, pc.pno, cur_leaf))
+                    push()
                 cur, cur_leaf, cur_yl, cur_x1, cur_c1 = list(f.words), leaf, f.yl, f.x1, f.c1
+                cur_after, box_seen = box_seen, False
             if cur:
-                flow.append(_Line(cur, pc.pno, cur_leaf))
+                push()
         else:
             columns.append(0)
         page_flow_ranges.append((start, len(flow)))
-        # table anchors: the first flow line below the table that shares its columns
-        for t in pc.tables:
-            x0, top, x1, bottom = t.bbox
-            rng = range(start, len(flow))
-            below = [i for i in rng if flow[i].x0 < x1 and flow[i].x1 > x0 and flow[i].top >= bottom - 2]
-            if below:
-                t.anchor = min(below)
-            else:
-                above = [i for i in rng if flow[i].x0 < x1 and flow[i].x1 > x0 and flow[i].bottom <= top + 2]
-                t.anchor = (max(above) + 1) if above else len(flow)
         # join tables continued from the previous page
         for t in pc.tables:
             prev = tables[-1] if tables else None
@@ -1324,12 +1469,19 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
 
 
 def _heading_text(s: str) -> str:
-    words = []
-    for w in s.split():
-        if re.search(r"[a-z][A-Z]", w) and not re.search(r"[\d\-+/]", w) and not re.fullmatch(r"(Mc|Mac)[A-Z]\w+", w):
-            w = w[:1].upper() + w[1:].lower()
-        words.append(w)
-    s = " ".join(words)
+    """Repair small-caps artefacts ("ObjeCtive", "WhAT IS AlReAdy") and lower-case starts."""
+    words = s.split()
+    weird = [w for w in words if re.search(r"[a-z][A-Z]", w) and not re.search(r"[\d\-+/]", w)
+             and not re.fullmatch(r"(Mc|Mac|Mc)[A-Z]\w+", w)]
+    if weird:
+        out = []
+        for k, w in enumerate(words):
+            if re.search(r"\d", w) or (w.isupper() and len(w) <= 4 and w not in ("IS", "ON", "OF", "THE", "AND",
+                                                                               "TO", "IN", "FOR", "A", "AN")):
+                out.append(w)
+            else:
+                out.append(w.lower())
+        s = " ".join(out)
     if s[:1].islower():
         s = s[:1].upper() + s[1:]
     return s
@@ -1373,6 +1525,8 @@ def _mark_structure(flow: list[_Line], body_size: float, body_font: str) -> None
         nxt = flow[i + 1] if i + 1 < len(flow) else None
         gap_before = prev is None or prev.leaf != L.leaf or (L.base - prev.base) > (pitch + 0.3) * L.size \
             or prev.size != L.size or prev.font != L.font
+        if plain.count(",") >= 3 or t.count("<sup>") >= 2:
+            return False  # an author line
         if L.size >= 1.15 * body_size and nw <= 20:
             return True
         if nw > 12:
@@ -1382,7 +1536,7 @@ def _mark_structure(flow: list[_Line], body_size: float, body_font: str) -> None
         if low in _SECTION_NAMES and (L.bold or L.font != body_font or L.size > body_size + 0.2 or gap_before) \
                 and standalone_next:
             return True
-        if L.bold and L.font != body_font and standalone_next and nw <= 10 \
+        if L.bold and L.font != body_font and standalone_next and nw <= 10 and gap_before \
                 and not (plain.endswith(".") and nw > 6):
             return True
         return False
@@ -1399,15 +1553,23 @@ def _mark_structure(flow: list[_Line], body_size: float, body_font: str) -> None
             continue
         sz = L.size
         text = L.text
-        indent = L.x0 - L.lleft > 0.8 * sz and A.x0 - A.lleft < 0.5 * sz
-        short_prev = _TERMINAL_RE.search(re.sub(r"<sup>.*?</sup>$", "", A.text)) and A.x1 < A.lright - 2.5 * sz
+        a_text = re.sub(r"<sup>.*?</sup>$", "", A.text)
+        # first-line indent; not the continuation of a hanging-indent list item ("12 Smith J, ...")
+        indent = (L.x0 - L.lleft > 0.8 * sz and A.x0 - A.lleft < 0.5 * sz and bool(_PARA_END_RE.search(a_text))
+                  and not re.match(r"^(\[?\d{1,3}[.)\]]?|[•●▪–-])\s", A.text))
+        # the previous line ended a sentence and the next line's first word would have fitted on it
+        first_w = (L.words[0].x1 - L.words[0].x0) + 0.3 * sz
+        short_prev = bool(_PARA_END_RE.search(a_text)) and \
+            A.x1 < A.lright - max(first_w, 2.0 * sz)
         style_change = abs(A.size - L.size) > 0.5 or (A.font != L.font and (A.bold != L.bold))
         bullet = bool(re.match(r"^([•●▪◦·\-–]\s|\(?\d{1,2}\)\s|\(?[a-z]\)\s)", text))
         if A.leaf == L.leaf and A.page == L.page:
             big_gap = (L.base - A.base) > (pitch + 0.35) * sz
             L.brk = bool(big_gap or indent or short_prev or style_change or bullet)
         else:
-            L.brk = bool(indent or short_prev or style_change or bullet or L.x0 - L.lleft > 0.8 * sz)
+            ended = bool(_PARA_END_RE.search(a_text))
+            first_indented = L.x0 - L.lleft > 0.8 * sz and ended and not re.match(r"^(\[?\d{1,3}[.)\]]?)\s", A.text)
+            L.brk = bool(first_indented or short_prev or style_change or bullet or (L.after_box and ended))
 
 
 # --------------------------------------------------------------------------- Document

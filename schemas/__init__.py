@@ -7,3 +7,6 @@ from .study import (AdverseEvent, Arm, BaselineRow, Design, Dose, DrugMention, E
                     Outcome, RegimenMention, SampleSize, StatTest, Study)
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+from .checklist import Checklist, ChecklistItem, ChecklistStatus, ChecklistUpdate, DecisionRecord  # noqa: E402
+
+__all__ = [n for n in dir() if not n.startswith("_")]

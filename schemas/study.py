@@ -76,6 +76,7 @@ class Outcome(Model):
 
     measure: str                   # CR, PR, SD, PD, NE, ORR, DCR, CBR, PFS, OS, "PFS@6mo" ...
     arm: str | None = None
+    group: str | None = None       # the group as printed when it is not an arm (cited cohort, subgroup)
     kind: Literal["count", "rate", "median", "landmark", "mean", "other"] = "other"
     quantity: Quantity
     unit: str | None = None        # months, %, patients
@@ -99,6 +100,7 @@ class EffectEstimate(Model):
 class AdverseEvent(Model):
     term: str
     arm: str | None = None
+    group: str | None = None       # the group as printed when it is not an arm
     grade: str = "any"             # "any", "1-2", ">=3", "3" ...
     count: int | None = None
     percent: Num | None = None
@@ -109,6 +111,7 @@ class BaselineRow(Model):
     variable: str
     category: str | None = None
     arm: str | None = None
+    group: str | None = None       # the group as printed when it is not an arm
     quantity: Quantity
     provenance: Provenance
 

@@ -160,6 +160,7 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
 def rules(
     code: Optional[str] = typer.Argument(None, help="Show the full documentation of one rule."),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f"),
+    markdown: bool = typer.Option(False, "--markdown", help="Print the list as a Markdown table (for docs)."),
 ):
     """List every check with code, name, severity and summary."""
     from validation.registry import all_rules, get_rule
@@ -175,6 +176,11 @@ def rules(
             console.print(Text(r.doc))
         return
     rs = all_rules()
+    if markdown:
+        lines = ["| code | name | severity | family | what it flags |", "|---|---|---|---|---|"]
+        lines += [f"| {r.code} | `{r.name}` | {r.severity} | {r.family} | {r.summary.replace('|', '/')} |" for r in rs]
+        sys.stdout.write("\n".join(lines) + "\n")
+        return
     if format == OutFormat.json:
         sys.stdout.write(json.dumps([r.info().model_dump(exclude={"doc"}) for r in rs], indent=2) + "\n")
         return

@@ -24,8 +24,10 @@ def _fail(message: str) -> NoReturn:
 
 
 def _run_check(paths: list[str] | None) -> tuple[Any, dict]:
+    import importlib
+
     try:
-        from trialaudit import api
+        api = importlib.import_module("trialaudit.api")
     except ImportError as e:
         _fail(f"the check runner (trialaudit.api) is not available: {e}")
     fn = getattr(api, "run_check", None) or getattr(api, "check_paths", None)
@@ -37,6 +39,19 @@ def _run_check(paths: list[str] | None) -> tuple[Any, dict]:
     else:
         run, docs = out, {}
     return run, dict(docs)
+
+
+def _study_summary(doc: Any) -> dict | None:
+    """Facts extracted from the article for the standard items; None if extraction is unavailable."""
+    if doc is None:
+        return None
+    try:
+        from extractor.study import extract_study
+        from validation.checklist import study_summary
+
+        return study_summary(extract_study(doc)) or None
+    except Exception:  # the checklist is still useful without the facts
+        return None
 
 
 def _severity_summary(run: Any) -> str:
@@ -189,13 +204,31 @@ def checklist_command(
         _fail(f"{type(e).__name__}: {e}" if not str(e) else str(e))
 
 
+def _check_article(article: str) -> tuple[Any, dict]:
+    """Check one article given as a path or a bundled corpus id."""
+    if Path(article).exists():
+        return _run_check([article])
+    try:
+        import corpus
+    except ImportError:
+        corpus = None  # type: ignore[assignment]
+    entry = corpus.get(article) if corpus is not None else None
+    if entry is None:
+        _fail(f"{article}: no such file, and not a bundled corpus id")
+    with corpus.paths() as files:
+        match = [p for p in files if p.name == Path(entry.file).name]
+        if not match:
+            _fail(f"{article}: the bundled corpus file {entry.file} is missing")
+        return _run_check([str(match[0])])
+
+
 def _write(article: str, output: Path, write_checklist: Any) -> Any:
-    run, _docs = _run_check([article])
+    run, docs = _check_article(article)
     result = _pick_article(run, article)
     if result.status != "ok":
         typer.echo(f"warning: {result.id} was not checked ({result.status}"
                    f"{': ' + result.error if result.error else ''})", err=True)
-    return write_checklist(output, result)
+    return write_checklist(output, result, _study_summary(docs.get(result.id)))
 
 
 def register(app: typer.Typer) -> None:

@@ -43,7 +43,7 @@ except ImportError:  # pragma: no cover - Windows
 __all__ = [
     "ChecklistError", "STANDARD_ITEMS", "FAMILY_TO_ITEM", "build_checklist", "write_checklist",
     "load_checklist", "record_decision", "status", "export_decisions_csv", "checklist_path",
-    "finding_item_id", "find_checklist",
+    "finding_item_id", "find_checklist", "study_summary",
 ]
 
 SUFFIX = ".checklist.yaml"
@@ -127,6 +127,39 @@ STUDY_FACTS: dict[str, tuple[str, ...]] = {
 }
 
 
+# with a study summary, what an empty fact means for the item
+_MISSING_FACT: dict[str, tuple[str, str]] = {
+    "S-registry": ("registry_ids", "no registry id was found in the article"),
+    "S-primary-endpoint": ("primary_endpoints", "no primary endpoint was identified"),
+}
+
+
+def study_summary(study: Any) -> dict[str, Any]:
+    """The facts of a :class:`schemas.study.Study` worth showing on the standard items."""
+    out: dict[str, Any] = {}
+    primary = [e.name for e in getattr(study, "endpoints", []) if e.role == "primary"]
+    if primary:
+        out["primary_endpoints"] = list(dict.fromkeys(primary))
+    if getattr(study, "total_n", None) is not None:
+        out["sample_size"] = study.total_n
+    arms = {a.label: a.n for a in getattr(study, "arms", []) if not a.is_total}
+    if arms:
+        out["arms"] = arms
+    if getattr(study, "registry_ids", None) is not None:
+        out["registry_ids"] = list(study.registry_ids)
+    regimens = {}
+    for r in getattr(study, "regimens", []):
+        if r.role == "definition" and r.drugs:
+            regimens.setdefault(r.arm or "unassigned", sorted(set(r.drugs)))
+    if regimens:
+        out["regimens"] = regimens
+    if getattr(study, "tests", None):
+        out["statistical_tests"] = len(study.tests)
+    if getattr(study, "references", None):
+        out["n_references"] = len(study.references)
+    return out
+
+
 def item_for_finding(f: Finding) -> str:
     """The standard item a finding informs."""
     if f.code in CODE_TO_ITEM:
@@ -207,6 +240,10 @@ def build_checklist(result: ArticleResult, study_summary: dict | None = None) ->
             assessment = f"not checked: article {result.status}" + (f" ({result.error})" if result.error else "")
         elif not related:
             assessment = "no finding"
+            if study_summary is not None and sid in _MISSING_FACT:
+                key, note = _MISSING_FACT[sid]
+                if not study_summary.get(key):
+                    assessment += f"; {note}"
         else:
             codes = list(dict.fromkeys(_short_code(f.code) for f, _ in related))
             sev = {s: sum(1 for f, _ in related if f.severity == s) for s in ("error", "warning", "info")}

@@ -180,22 +180,37 @@ def match_evidence_cells(table: Table, ev: Evidence) -> list[tuple[str, int, int
     all_rows = [("head", i, r) for i, r in enumerate(table.header_rows)] + \
                [("body", i, r) for i, r in enumerate(table.rows)]
 
+    def row_of(part: str, ri: int) -> TableRow:
+        return (table.header_rows if part == "head" else table.rows)[ri]
+
+    col_idx = _match_labels(ev.column, [(j, lab, None) for j, lab in enumerate(table.columns)]) if ev.column else []
+    q = _norm(ev.quote)
+
+    def narrow(hits: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """Of several cells, those in the evidence's column, then those whose text is the quote."""
+        if len(hits) > 1 and col_idx:
+            by_col = [(p, r, c) for p, r, c in hits
+                      if any(a <= j <= b for j in col_idx for a, b in [_cell_columns(row_of(p, r))[c]])]
+            hits = by_col or hits
+        if len(hits) > 1 and q:
+            by_text = [(p, r, c) for p, r, c in hits if _norm(row_of(p, r).cells[c].text) == q]
+            hits = by_text or hits
+        return hits
+
     # 1. character span overlap: the most precise
     if ev.char_start is not None and ev.char_end is not None and \
             table.span.char_start <= ev.char_start < max(table.span.char_end, ev.char_start + 1):
         hits = [(part, ri, ci) for part, ri, row in all_rows for ci, c in enumerate(row.cells)
                 if c.span.char_start < ev.char_end and ev.char_start < c.span.char_end]
         if hits:
-            return hits
+            return narrow(hits)
 
     def cells_for(part: str, ri: int, row: TableRow) -> list[tuple[str, int, int]]:
         spans = _cell_columns(row)
         if ev.column:
-            cols = _match_labels(ev.column, [(j, lab, None) for j, lab in enumerate(table.columns)])
-            hit = [(part, ri, ci) for ci, (a, b) in enumerate(spans) if any(a <= j <= b for j in cols)]
+            hit = [(part, ri, ci) for ci, (a, b) in enumerate(spans) if any(a <= j <= b for j in col_idx)]
             if hit:
                 return hit
-        q = _norm(ev.quote)
         if q:
             exact = [(part, ri, ci) for ci, c in enumerate(row.cells) if _norm(c.text) == q or _norm(c.raw) == q]
             if exact:
@@ -204,13 +219,14 @@ def match_evidence_cells(table: Table, ev: Evidence) -> list[tuple[str, int, int
 
     # 2. row and column labels
     if ev.row:
-        body = [(i, r.label, r.group) for i, r in enumerate(table.rows)]
-        rows = _match_labels(ev.row, body)
-        if len(rows) > 1 and ev.line is not None:
-            narrowed = [i for i in rows if _row_lines(table.rows[i])[0] <= ev.line <= _row_lines(table.rows[i])[1]]
-            rows = narrowed or rows
-        if rows:
-            return [hit for i in rows for hit in cells_for("body", i, table.rows[i])]
+        for part, rows_of_part in (("body", table.rows), ("head", table.header_rows)):
+            rows = _match_labels(ev.row, [(i, r.label, r.group) for i, r in enumerate(rows_of_part)])
+            if len(rows) > 1 and ev.line is not None:
+                narrowed = [i for i in rows
+                            if _row_lines(rows_of_part[i])[0] <= ev.line <= _row_lines(rows_of_part[i])[1]]
+                rows = narrowed or rows
+            if rows:
+                return [hit for i in rows for hit in cells_for(part, i, rows_of_part[i])]
 
     # 3. line number within the table's span
     if ev.line is not None:

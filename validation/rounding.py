@@ -111,3 +111,114 @@ def describe_rules(rules: list[str]) -> str:
     if not rules:
         return "no rounding rule (half-up, half-even, truncation) reproduces it"
     return "reproduced by " + " and ".join(rules) + (" rounding" if rules != ["truncation"] else "")
+
+
+# ---------------------------------------------------------------------------- sums of printed values
+@dataclass
+class SumVerdict:
+    """Does a set of printed values sum to a target (e.g. 100%) within their rounding?"""
+
+    total: Fraction                      # sum of the printed values
+    target: Fraction
+    half_units: Fraction                 # Σ 0.5·10^-d over the printed values (rounding slack)
+    consistent: bool                     # within target ± Σ half-units (half-up / half-even)
+    truncation_only: bool                # only truncation explains it (target - 2Σh <= total < target - Σh)
+
+    @property
+    def low(self) -> Fraction:
+        return self.target - self.half_units
+
+    @property
+    def high(self) -> Fraction:
+        return self.target + self.half_units
+
+    @property
+    def excess(self) -> Fraction:
+        """How far the total lies outside the rounding interval (0 when inside)."""
+        if self.total > self.high:
+            return self.total - self.high
+        if self.total < self.low:
+            return self.low - self.total
+        return Fraction(0)
+
+
+def sum_within_rounding(printed: "list[tuple[float | str, int]]", target: "float | int" = 100,
+                        exact: "list[bool] | None" = None) -> SumVerdict:
+    """Compare the sum of printed values (value, decimals) with ``target``.
+
+    Each printed value stands for a true value within ±0.5·10^-d (half-up or
+    half-even rounding), so the true values can sum to ``target`` only if the
+    printed sum lies within ``target ± Σ 0.5·10^-d``. Values flagged in
+    ``exact`` (e.g. a printed 0 for a zero count) contribute no slack. With
+    truncation a printed value understates the true one by less than 10^-d,
+    so sums down to ``target - Σ 10^-d`` are explained by truncation alone.
+    """
+    exact = exact or [False] * len(printed)
+    total = sum((to_fraction(str(v)) if not isinstance(v, Fraction) else v for v, _ in printed), Fraction(0))
+    h = sum((Fraction(1, 2) / Fraction(10) ** d for (v, d), ex in zip(printed, exact) if not ex), Fraction(0))
+    t = to_fraction(target)
+    consistent = t - h <= total <= t + h
+    trunc = not consistent and t - 2 * h <= total < t - h
+    return SumVerdict(total=total, target=t, half_units=h, consistent=consistent, truncation_only=trunc)
+
+
+# ---------------------------------------------------------------------------- GRIM
+@dataclass
+class GrimVerdict:
+    """GRIM test: can a mean of ``n`` integer values print as the reported mean?"""
+
+    consistent: bool
+    informative: bool                    # False when n >= 10^d / granularity: every mean is then possible
+    rules: list[str]                     # rounding rules under which some integer total reproduces the mean
+    nearest_totals: list[int]            # integer sums closest to mean × n
+    nearest_means: list[str]             # those sums / n, printed at the reported precision (half-up)
+    product: Fraction                    # printed mean × n
+
+
+def grim_test(mean: "float | str", decimals: int, n: int, granularity: int = 1) -> GrimVerdict:
+    """Granularity-related inconsistency of means (Brown & Heathers, 2017).
+
+    The mean of ``n`` values that are multiples of ``granularity`` (1 for whole
+    numbers: ages in years, counts, integer scores) is ``T·granularity / n``
+    for an integer ``T``. The printed mean is consistent when some such value
+    rounds to it under half-up, half-even or truncation at ``decimals``. The
+    test is informative only while ``n·10^-d < granularity`` (n < 10^d for
+    whole numbers): with more values every printed mean is reachable.
+    """
+    m = to_fraction(str(mean))
+    step = Fraction(granularity, n)
+    informative = n > 0 and Fraction(n, granularity) < Fraction(10) ** decimals
+    product = m * n
+    if n <= 0:
+        return GrimVerdict(True, False, [], [], [], product)
+    lo, hi = widened_interval(float(m), decimals)
+    k_lo = math.floor(to_fraction(lo) / step) - 1
+    k_hi = math.ceil(to_fraction(hi) / step) + 1
+    rules: set[str] = set()
+    for k in range(k_lo, k_hi + 1):
+        rules.update(reproducing_rules(k * step, float(m), decimals))
+    centre = m / step
+    near = sorted({math.floor(centre), math.ceil(centre)})
+    totals = [k * granularity for k in near]
+    means = [fmt(k * step, decimals) for k in near]
+    ordered = [r for r in RULES if r in rules]
+    return GrimVerdict(consistent=bool(ordered) or not informative, informative=informative, rules=ordered,
+                       nearest_totals=totals, nearest_means=means, product=product)
+
+
+# ---------------------------------------------------------------------------- agreement of two printed values
+def printed_values_agree(a: float, a_decimals: int, b: float, b_decimals: int) -> list[str]:
+    """Rules under which two printings of one quantity agree.
+
+    The more precise value, rounded to the coarser precision, must give the
+    coarser one (half-up, half-even or truncation), e.g. 48.48 and 48.5, or
+    23.08 and 23.1. Returns the reproducing rules (empty: they disagree).
+    """
+    if a_decimals >= b_decimals:
+        fine, fine_d, coarse, coarse_d = a, a_decimals, b, b_decimals
+    else:
+        fine, fine_d, coarse, coarse_d = b, b_decimals, a, a_decimals
+    if fine_d == coarse_d:
+        return list(RULES) if round_half_up(to_fraction(repr(float(fine))), fine_d) == \
+            round_half_up(to_fraction(repr(float(coarse))), coarse_d) else []
+    return reproducing_rules(to_fraction(repr(float(fine))), coarse, coarse_d)

@@ -51,6 +51,8 @@ class ArmCandidate:
     source: str           # "table-header", "definition", "in-group", "treated"
     drugs: list[str] = field(default_factory=list)
     description: str = ""
+    kind: str = "stated"  # sample-size kind: stated, enrolled, randomised, treated, evaluable, analysed
+    comparison: bool = False  # a column of a table that compares with cited (external) cohorts
 
 
 def strip_n(label: str) -> tuple[str, int | None]:
@@ -111,23 +113,42 @@ def _table_prov(doc: Document, t: Table, j: int) -> Provenance:
                       table=t.label, column=t.columns[j], method="table-cell")
 
 
+_CITED_COL = re.compile(r"\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)")
+#: a planned size ("aimed to enrol 46 patients in the A group"), not an arm's size
+_PLANNING = re.compile(r"\b(?:aim(?:ed|s)?\s+to|planned|required|assum\w+|power|anticipat\w+|sample\s+size|"
+                       r"dropout|drop-out|to\s+detect|detecting|would\s+be|will\s+be)\b", re.I)
+_KINDS = [("randomised", r"randomi[sz]|randomly"), ("evaluable", r"evaluable|assessable"),
+          ("analysed", r"analy[sz]ed|analysis set"), ("enrolled", r"enrol|recruited|included|eligible")]
+
+
+def _size_kind(text: str) -> str:
+    for kind, pat in _KINDS:
+        if re.search(pat, text, re.I):
+            return kind
+    return "stated"
+
+
 def arm_candidates(doc: Document) -> list[ArmCandidate]:
     cands: list[ArmCandidate] = []
     for t in doc.tables:
+        # a table with cited cohorts ("Apatinib (11), n=37") compares this study with others
+        comparison = any(_CITED_COL.search(c.split(" / ")[0]) for c in t.columns[1:])
         for j, col in enumerate(t.columns):
             if j == 0:
                 continue
             top = col.split(" / ")[0]
-            if re.search(r"\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)", top):
+            if _CITED_COL.search(top):
                 continue  # "Apatinib (11), n=37": a cited external cohort, not an arm of this study
             base, n = strip_n(top)
             if n is None or not base or len(base) > 60:
                 continue
-            cands.append(ArmCandidate(base, n, _table_prov(doc, t, j), "table-header"))
+            cands.append(ArmCandidate(base, n, _table_prov(doc, t, j), "table-header", comparison=comparison))
     for s in doc.sentences:
         if s.section_kind in ("references", "declarations"):
             continue
         text = s.text
+        if _PLANNING.search(text):
+            continue
         for m in _DEF_PAREN.finditer(text):
             label = _clean_label(m.group("label"))
             if label:
@@ -137,16 +158,16 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
             label = _clean_label(m.group("label"))
             if label and re.search(_ARM_NOUN, label, re.I):
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
-                                          drug_set(m.group("drugs")), m.group("drugs").strip()))
+                                          drug_set(m.group("drugs")), m.group("drugs").strip(), kind="treated"))
         for m in _DEF_IN.finditer(text):
             label = _clean_label(m.group("label"))
             if label:
-                cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "in-group"))
+                cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "in-group", kind=_size_kind(text)))
         for m in _TREATED.finditer(text):
             drugs = drug_set(m.group("drugs"))
-            if drugs:
+            if drugs and not re.match(r"\s*\(\s*\d+(?:\.\d+)?\s*%", text[m.end("n"):m.end("n") + 20]):
                 cands.append(ArmCandidate("", int(m.group("n")), _prov(doc, s), "treated", drugs,
-                                          m.group("drugs").strip()))
+                                          m.group("drugs").strip(), kind="treated"))
     return cands
 
 
@@ -180,8 +201,12 @@ def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
                 return a
         return None
 
+    text_sizes = _text_sizes(doc)
     for c in [c for c in cands if c.source == "table-header"] + [c for c in cands if c.source in ("definition", "in-group")]:
         is_total = bool(TOTAL_WORDS.match(c.label))
+        if c.comparison and not is_total and find(c.label) is None and c.n not in text_sizes and \
+                not any(o.source != "table-header" and o.n == c.n for o in cands):
+            continue  # a comparison cohort in a table of cited cohorts, never described as this study's
         arm = find(c.label)
         if arm is None and c.source != "table-header" and c.n is not None:
             # same size and overlapping drug set -> an alias
@@ -195,7 +220,7 @@ def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
         elif c.label not in arm.aliases and c.label != arm.label:
             arm.aliases.append(c.label)
         if c.n is not None:
-            arm.sizes.append(SampleSize(value=c.n, kind="stated", provenance=c.prov))
+            arm.sizes.append(SampleSize(value=c.n, kind=c.kind, provenance=c.prov))
             if arm.n is None:
                 arm.n = c.n
         if c.drugs and c.source == "definition" and not arm.drugs:
@@ -226,11 +251,47 @@ def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
         elif label_drugs and a.drugs and not set(label_drugs) <= set(a.drugs):
             pass
     arms = [a for a in arms if a.label]
-    if total_n is None:
-        real = [a for a in arms if not a.is_total and a.n]
-        # totals stated as "a total of 95 patients" are handled by sample-size extraction
-        _ = real
+    _add_group_sizes(doc, arms)
     return arms, total_n
+
+
+def _text_sizes(doc: Document) -> set[int]:
+    """Sizes the text states for this study (lazy import: sample_sizes depends on this module)."""
+    from .sample_sizes import extract_sample_sizes
+
+    return {x.value for x in extract_sample_sizes(doc)}
+
+
+_GROUP_SIZE = re.compile(r"(?<![\d./])(?P<n>\d{1,5})\s+(?:patients?\s+|participants?\s+)?(?:were\s+|was\s+)?"
+                         r"(?:(?:randomi[sz]ed|randomly\s+assigned|assigned|allocated|enrol+ed|included)\s+)?(?:in|to|into)\s+")
+
+
+def _add_group_sizes(doc: Document, arms: list[Arm]) -> None:
+    """'53 were randomized to the apatinib plus IE (Apa+IE) group and 28 to the IE group'."""
+    if not arms:
+        return
+    for s in doc.sentences:
+        if s.section_kind not in ("abstract", "methods", "results") or _PLANNING.search(s.text):
+            continue
+        text = s.text
+        if not _GROUP_SIZE.search(text):
+            continue
+        mentions = arm_mentions(text, arms)
+        for m in _GROUP_SIZE.finditer(text):
+            if re.match(r"\s*\(\s*\d+(?:\.\d+)?\s*%", text[m.end("n"):m.end("n") + 12]):
+                continue
+            nxt = next((x for x in mentions if m.end() <= x[1] <= m.end() + 5), None)
+            if nxt is None:
+                continue
+            arm, n = nxt[0], int(m.group("n"))
+            kind = _size_kind(text)
+            if any(x.value == n and x.kind == kind and x.provenance.span == s.span for x in arm.sizes):
+                continue
+            if arm.n is not None and arm.n != n:
+                continue
+            arm.sizes.append(SampleSize(value=n, kind=kind, provenance=_prov(doc, s)))
+            if arm.n is None:
+                arm.n = n
 
 
 def _drugs_compatible(label: str, arm: Arm) -> bool:

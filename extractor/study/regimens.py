@@ -1,9 +1,18 @@
-"""Regimen mentions: which drugs a passage says an arm received.
+"""Regimen mentions: which drugs a passage says an arm received, with their doses.
 
 A sentence is split into top-level clauses (never inside parentheses); a
 clause that names exactly one arm and at least one drug yields a
 :class:`RegimenMention` for that arm. Supportive drugs (mesna, leucovorin
-rescue, G-CSF) are kept in ``mentions`` but not in ``drugs``.
+rescue, G-CSF) are kept in ``mentions`` but not in ``drugs``. Each
+:class:`DrugMention` carries the dose details written next to the drug
+(:mod:`extractor.study.doses`).
+
+:func:`extract_dose_passages` is the wider net used to compare schedules: it
+also attributes passages that name no arm noun but whose drugs are exactly one
+arm's drugs ("randomized to apatinib (…) plus IE (…) or IE alone (…)"), and
+sentences that continue, in the same paragraph, a passage attributed to one arm
+("The Control group was treated with cisplatin and doxorubicin. Cisplatin 60
+mg/m² was administered intravenously on Day 1 …").
 """
 from __future__ import annotations
 
@@ -14,7 +23,8 @@ from schemas.provenance import Provenance
 from schemas.study import Arm, DrugMention, RegimenMention
 
 from .arms import arm_mentions
-from .drugs import find_drugs, is_supportive
+from .doses import parse_drug_mentions, parse_schedule
+from .drugs import DrugHit, find_drugs, is_supportive
 
 _CLAUSE_SEP = re.compile(r";|\s+and\s+(?=\d+\s)|,\s*(?:and|whereas|while|but)\s+|\s+(?:whereas|while)\s+|\.\s+|,\s*(?=\d+\s+(?:patients|received))")
 _TREAT_VERB = re.compile(r"\b(?:receiv\w*|treated|given|administ\w+|regimen|protocol|consist\w*|combination|plus|"
@@ -69,9 +79,8 @@ def extract_regimen_mentions(doc: Document, arms: list[Arm], prefix_map: dict[st
             if not hits:
                 continue
             drugs: list[str] = []
-            dms: list[DrugMention] = []
+            dms = _mentions_with_doses(clause, hits)
             for h in hits:
-                dms.append(DrugMention(drug=h.generic, surface=h.surface))
                 if not is_supportive(h.generic) and h.generic not in drugs:
                     drugs.append(h.generic)
             role = "definition" if (s.section_kind in ("abstract", "title") or re.search(r"[nN]\s*=\s*\d", clause)) else "protocol"
@@ -83,4 +92,161 @@ def extract_regimen_mentions(doc: Document, arms: list[Arm], prefix_map: dict[st
             out.append(RegimenMention(arm=arm.id, drugs=drugs, mentions=dms, role=role,
                                       provenance=Provenance(span=span, quote=s.quote, section=sec.title if sec else None,
                                                             method="sentence-pattern")))
+    return out
+
+
+def _mentions_with_doses(text: str, hits: list[DrugHit]) -> list[DrugMention]:
+    """One DrugMention per hit, carrying the dose details written next to that drug."""
+    try:
+        detailed = parse_drug_mentions(text, hits=hits)
+    except Exception:  # noqa: BLE001 - dose parsing must never break regimen extraction
+        detailed = []
+    best: dict[str, DrugMention] = {}
+    for dm in detailed:
+        have = best.get(dm.drug)
+        if have is None or _richness(dm) > _richness(have):
+            best[dm.drug] = dm
+    out = []
+    for h in hits:
+        dm = best.get(h.generic)
+        out.append(dm.model_copy(update={"surface": h.surface}) if dm else DrugMention(drug=h.generic, surface=h.surface))
+    return out
+
+
+def _richness(dm: DrugMention) -> int:
+    return sum(x is not None for x in (dm.dose, dm.route, dm.days, dm.frequency, dm.cycle_days, dm.cycles))
+
+
+# ------------------------------------------------------------------------------------------ dose passages
+
+_SKIP_KINDS = ("references", "declarations", "introduction", "discussion", "acknowledgements", "statistics", "keywords")
+_MODIFIED = re.compile(r"\b(?:reduc\w*|decreas\w*|lower(?:ed)?|escalat\w*|de-escalat\w*|increas\w*|modif\w*|"
+                       r"interrupt\w*|adjust(?:ed|ment)s?\s+to|titrat\w*|tolera\w*|switch\w*|previous(?:ly)?|prior|"
+                       r"before\s+enrol\w*|first-line|second-line|salvage|historical|et\s+al)\b", re.I)
+_ALTERNATIVE = re.compile(r"\s+or\s+|\s+versus\s+|\s+vs\.?\s+|,?\s+compared\s+(?:with|to)\s+", re.I)
+
+
+def _split_top(text: str, rx: re.Pattern[str]) -> list[tuple[int, int]]:
+    depth, mask = 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        mask.append(depth)
+    cuts = [0]
+    for m in rx.finditer(text):
+        if mask[m.start()] == 0:
+            cuts += [m.start(), m.end()]
+    cuts.append(len(text))
+    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] > cuts[i]]
+
+
+def _label_spans(text: str, mentions: list) -> list[tuple[int, int]]:
+    return [(m[1], m[2]) for m in mentions if re.search(r"(?:group|arm|cohort)$", text[m[1]:m[2]], re.I)]
+
+
+def _hits(text: str, a: int, b: int, labels: list[tuple[int, int]], prefix_map) -> list[DrugHit]:
+    hits = find_drugs(text[a:b], extra_prefixes=prefix_map)
+    rel = [(x - a, y - a) for x, y in labels]
+    return [h for h in hits if all(h.end <= x or h.start >= y for x, y in rel)]
+
+
+def _mention(doc: Document, s, arm_id: str, a: int, b: int, hits: list[DrugHit], role: str) -> RegimenMention:
+    from schemas.provenance import Span
+
+    text = s.text
+    clause = text[a:b]
+    dms = _mentions_with_doses(clause, hits)
+    drugs = []
+    for h in hits:
+        if not is_supportive(h.generic) and h.generic not in drugs:
+            drugs.append(h.generic)
+    sec = doc.section_by_id(s.section)
+    ca = s.offsets[a] if s.offsets else s.span.char_start
+    cb = (s.offsets[b - 1] + 1) if s.offsets else s.span.char_end
+    span = Span(line=doc.line_of(ca), char_start=ca, char_end=cb, page=s.span.page, bbox=s.span.bbox)
+    return RegimenMention(arm=arm_id, drugs=drugs, mentions=dms, role=role,
+                          provenance=Provenance(span=span, quote=s.quote, section=sec.title if sec else None,
+                                                method="sentence-pattern"))
+
+
+def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, str] | None = None) -> list[RegimenMention]:
+    """Passages attributable to exactly one arm, with dose details for each drug.
+
+    Only studies with two or more arms are read (in a single-arm study dose
+    levels tried in the same cohort cannot be told apart from contradictions).
+    Passages that report dose changes (reduced, escalated, tolerated ...) or
+    describe earlier treatment lines are left out.
+    """
+    real = [a for a in arms if not a.is_total]
+    if len(real) < 2:
+        return []
+    out: list[RegimenMention] = []
+    by_drugs: dict[frozenset[str], list[Arm]] = {}
+    for a in real:
+        if a.drugs:
+            by_drugs.setdefault(frozenset(a.drugs), []).append(a)
+    prev: dict[str, tuple[str, set[str]]] = {}   # paragraph -> (arm id, drugs) of the last attributed passage
+    for s in doc.sentences:
+        if s.section_kind in _SKIP_KINDS:
+            continue
+        text = s.text
+        para = s.paragraph or ""
+        if _MODIFIED.search(text) and not re.search(r"\b(?:BSA|body\s+surface|weigh\w*)\b", text, re.I):
+            prev.pop(para, None)
+            continue
+        ments = arm_mentions(text, real)
+        labels = _label_spans(text, ments)
+        found: list[RegimenMention] = []
+        arms_here = {m[0].id for m in ments}
+        if len(arms_here) == 1 and not _COMPARATIVE.search(text):
+            hits = _hits(text, 0, len(text), labels, prefix_map)
+            if hits:
+                found.append(_mention(doc, s, ments[0][0].id, 0, len(text), hits, "protocol"))
+        elif len(arms_here) >= 2:
+            for a, b in top_level_clauses(text):
+                here = {m[0].id for m in ments if a <= m[1] < b}
+                if len(here) != 1 or _COMPARATIVE.search(text[a:b]):
+                    continue
+                hits = _hits(text, a, b, labels, prefix_map)
+                if hits:
+                    found.append(_mention(doc, s, next(iter(here)), a, b, hits, "protocol"))
+        else:
+            parts = _split_top(text, _ALTERNATIVE)
+            if len(parts) >= 2:
+                alts = []
+                for a, b in parts:
+                    hits = _hits(text, a, b, labels, prefix_map)
+                    key = frozenset(h.generic for h in hits if not is_supportive(h.generic))
+                    cands = by_drugs.get(key, [])
+                    if key and len(cands) == 1:
+                        alts.append((cands[0].id, a, b, hits))
+                # only when the alternatives name two different arms, each by its exact drug set
+                if len({x[0] for x in alts}) >= 2 and len({x[0] for x in alts}) == len(alts):
+                    for arm_id, a, b, hits in alts:
+                        found.append(_mention(doc, s, arm_id, a, b, hits, "other"))
+            elif para in prev:
+                arm_id, drugs = prev[para]
+                hits = _hits(text, 0, len(text), labels, prefix_map)
+                own = {h.generic for h in hits if not is_supportive(h.generic)}
+                if hits and own and own <= drugs:
+                    found.append(_mention(doc, s, arm_id, 0, len(text), hits, "other"))
+                elif not hits:
+                    sch = parse_schedule(text)
+                    if (sch.cycles or sch.cycle_days) and sch.dose is None:
+                        pseudo = [DrugHit(d, d, 0, 0, "carried") for d in sorted(drugs)]
+                        m = _mention(doc, s, arm_id, 0, len(text), [], "other")
+                        m.drugs = sorted(drugs)
+                        m.mentions = [DrugMention(drug=h.generic, surface=h.surface, cycles=sch.cycles,
+                                                  cycle_days=sch.cycle_days,
+                                                  frequency=(f"Q{sch.cycle_days // 7}W" if sch.cycle_days and
+                                                             sch.cycle_days % 7 == 0 else None))
+                                      for h in pseudo]
+                        found.append(m)
+        if len(found) == 1 and found[0].drugs:
+            prev[para] = (found[0].arm or "", set(found[0].drugs))
+        elif found or arms_here:
+            prev.pop(para, None)
+        out.extend(found)
     return out

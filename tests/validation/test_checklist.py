@@ -85,6 +85,18 @@ def test_study_summary_facts():
     assert item["S-sample-size"].facts == {"n_randomised": 120}
     assert item["S-registry"].facts == {"registry_ids": ["NCT04123456"]}
     assert cl.study == {"n_randomised": 120, "registry_ids": ["NCT04123456"], "x": 1}
+    assert item["S-primary-endpoint"].tool_assessment == "no finding; no primary endpoint was identified"
+    clean = build_checklist(fx.clean_result(), {"registry_ids": []})
+    assert {it.id: it for it in clean.items}["S-registry"].tool_assessment == \
+        "no finding; no registry id was found in the article"
+    assert {it.id: it for it in build_checklist(fx.clean_result()).items}["S-registry"].tool_assessment == "no finding"
+
+
+def test_study_summary_from_study():
+    from schemas.study import Study
+
+    s = Study(id="x", registry_ids=["NCT01234567"], total_n=120)
+    assert ck.study_summary(s) == {"sample_size": 120, "registry_ids": ["NCT01234567"]}
 
 
 def test_fingerprint_prefix_collision_gets_longer_id():
@@ -380,17 +392,29 @@ def test_article_id_with_unsafe_characters(tmp_path):
 # --------------------------------------------------------------------------- CLI
 
 @pytest.fixture()
+def article(tmp_path) -> Path:
+    """A file standing for the NSCLC article; the fake runner recognises it by its stem."""
+    p = tmp_path / "articles" / "nsclc-camrelizumab.txt"
+    p.parent.mkdir()
+    p.write_text("\n".join(fx.NSCLC_LINES))
+    return p
+
+
+@pytest.fixture()
 def cli(monkeypatch):
     mod = types.ModuleType("trialaudit.api")
 
     def run_check(paths, settings=None):
         run = fx.build_run()
-        want = set(paths or [])
-        arts = [a for a in run.articles if not want or a.id in want or a.source in want]
+        want = {Path(p).stem for p in paths or []}
+        arts = [a for a in run.articles if not want or a.id in want]
         return run.model_copy(update={"articles": arts}), fx.build_documents()
 
     mod.run_check = run_check  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "trialaudit.api", mod)
+    import trialaudit
+
+    monkeypatch.setattr(trialaudit, "api", mod, raising=False)
     from trialaudit.cli_review import register
 
     app = typer.Typer()
@@ -399,54 +423,72 @@ def cli(monkeypatch):
     return lambda *args: runner.invoke(app, [str(a) for a in args])
 
 
-def test_cli_checklist_flow(cli, tmp_path):
+def test_cli_checklist_flow(cli, tmp_path, article):
     d = tmp_path / "checklists"
-    res = cli("checklist", "nsclc-camrelizumab", "-o", d)
+    res = cli("checklist", article, "-o", d)
     assert res.exit_code == 0, res.output
     assert "created" in res.output and "7 new" in res.output
     iid = fid(by_code("arithmetic.category-sum"))
-    res = cli("checklist", "nsclc-camrelizumab", "-o", d, "--decide", iid, "confirmed", "--note", "sum 62",
-              "--reviewer", "Ann")
+    res = cli("checklist", article, "-o", d, "--decide", iid, "confirmed", "--note", "sum 62", "--reviewer", "Ann")
     assert res.exit_code == 0, res.output
     assert f"{iid}: confirmed by Ann" in res.output
-    # by source path too
-    res = cli("checklist", "corpus/articles/nsclc-camrelizumab.txt", "-o", d, "--decide", "S-regimen", "dismissed")
+    # the article can also be named by its id once the checklist exists
+    res = cli("checklist", "nsclc-camrelizumab", "-o", d, "--decide", "S-regimen", "dismissed")
     assert res.exit_code == 0, res.output
     res = cli("checklist", "--status", d, "--export", tmp_path / "all.csv")
     assert res.exit_code == 0, res.output
     assert "nsclc-camrelizumab" in res.output and "2/15" in res.output
     assert (tmp_path / "all.csv").exists()
-    res = cli("checklist", "nsclc-camrelizumab", "-o", d)
+    res = cli("checklist", article, "-o", d)
     assert res.exit_code == 0 and "updated" in res.output and "7 kept" in res.output
-    item = load_checklist(d / "nsclc-camrelizumab.checklist.yaml").item(iid)
+    cl = load_checklist(d / "nsclc-camrelizumab.checklist.yaml")
+    item = cl.item(iid)
     assert (item.decision, item.note, item.reviewer) == ("confirmed", "sum 62", "Ann")
+    assert cl.item("S-regimen").decision == "dismissed"
+
+
+def test_cli_checklist_bundled_corpus_id(cli, tmp_path, monkeypatch):
+    corpus = pytest.importorskip("corpus")
+    if not corpus.articles():
+        pytest.skip("no bundled corpus")
+    seen = []
+
+    def fake_run_check(paths, settings=None):
+        seen.append(paths)
+        r = fx.nsclc_result(article_id=corpus.articles()[0].id)
+        return fx.build_run().model_copy(update={"articles": [r]}), {}
+
+    monkeypatch.setattr(sys.modules["trialaudit.api"], "run_check", fake_run_check)
+    res = cli("checklist", corpus.articles()[0].id, "-o", tmp_path / "c")
+    assert res.exit_code == 0, res.output
+    assert Path(seen[0][0]).exists() and Path(seen[0][0]).name == Path(corpus.articles()[0].file).name
 
 
 @pytest.mark.parametrize("args,message", [
     (["checklist"], "give an ARTICLE"),
-    (["checklist", "nsclc-camrelizumab"], "-o DIR"),
-    (["checklist", "nsclc-camrelizumab", "-o", "{d}", "--decide", "S-registry", "confirmd"],
+    (["checklist", "{a}"], "-o DIR"),
+    (["checklist", "{a}", "-o", "{d}", "--decide", "S-registry", "confirmd"],
      "decision 'confirmd' is not one of confirmed, dismissed, query-authors, unreviewed"),
-    (["checklist", "nsclc-camrelizumab", "-o", "{d}", "--decide", "F-zzz", "confirmed"], "item 'F-zzz' not found"),
-    (["checklist", "nsclc-camrelizumab", "-o", "{d}", "--note", "x"], "--note needs --decide"),
+    (["checklist", "{a}", "-o", "{d}", "--decide", "F-zzz", "confirmed"], "item 'F-zzz' not found"),
+    (["checklist", "{a}", "-o", "{d}", "--note", "x"], "--note needs --decide"),
     (["checklist", "--status", "{d}/missing"], "no such file or directory"),
-    (["checklist", "no-such-article", "-o", "{d}"], "no article found"),
+    (["checklist", "no-such-article", "-o", "{d}"], "no-such-article: no such file, and not a bundled corpus id"),
 ])
-def test_cli_checklist_errors(cli, tmp_path, args, message):
+def test_cli_checklist_errors(cli, tmp_path, article, args, message):
     d = tmp_path / "c"
-    assert cli("checklist", "nsclc-camrelizumab", "-o", d).exit_code == 0
-    res = cli(*[a.replace("{d}", str(d)) for a in args])
+    assert cli("checklist", article, "-o", d).exit_code == 0
+    res = cli(*[a.replace("{d}", str(d)).replace("{a}", str(article)) for a in args])
     assert res.exit_code == 2, res.output
     assert message in res.output and "Traceback" not in res.output
 
 
-def test_cli_status_reports_invalid_file(cli, tmp_path):
+def test_cli_status_reports_invalid_file(cli, tmp_path, article):
     d = tmp_path / "c"
-    cli("checklist", "nsclc-camrelizumab", "-o", d)
+    cli("checklist", article, "-o", d)
     p = d / "nsclc-camrelizumab.checklist.yaml"
     p.write_text(p.read_text().replace("decision: unreviewed", "decision: confirmd", 1))
     res = cli("checklist", "--status", d)
     assert res.exit_code == 2 and "decision 'confirmd'" in res.output
-    res = cli("checklist", "nsclc-camrelizumab", "-o", d)  # refuses to overwrite
+    res = cli("checklist", article, "-o", d)  # refuses to overwrite
     assert res.exit_code == 2 and "line" in res.output
     assert "decision: confirmd" in p.read_text()

@@ -317,6 +317,9 @@ def cli(monkeypatch):
 
     mod.run_check = run_check  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "trialaudit.api", mod)
+    import trialaudit
+
+    monkeypatch.setattr(trialaudit, "api", mod, raising=False)
     from trialaudit.cli_review import register
 
     app = typer.Typer()

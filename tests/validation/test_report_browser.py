@@ -7,7 +7,6 @@ root; otherwise the tests are skipped with the reason.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import select
@@ -19,6 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+fcntl = pytest.importorskip("fcntl", reason="the DevTools pipe transport needs POSIX file descriptors")
 
 try:
     from tests.validation import review_fixtures as fx

@@ -1,0 +1,329 @@
+"""Shared helpers for study extraction: provenance, sections, table reading, measures.
+
+Private to :mod:`extractor.study`; nothing here knows about a particular article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemas.document import Cell, Document, Sentence, Table, TableRow
+from schemas.provenance import Provenance, Span
+from schemas.quantities import Num, Quantity
+from schemas.study import Arm
+
+from .arms import TOTAL_WORDS, resolve_arm, strip_n
+
+# --------------------------------------------------------------------------- provenance
+
+
+def section_title(doc: Document, sid: str | None) -> str | None:
+    sec = doc.section_by_id(sid)
+    return sec.title if sec else None
+
+
+def sentence_prov(doc: Document, s: Sentence, start: int | None = None, end: int | None = None) -> Provenance:
+    """Provenance of a sentence, the span narrowed to ``s.text[start:end]`` when given."""
+    span = s.span
+    if start is not None and s.offsets:
+        a = s.offsets[max(0, min(start, len(s.offsets) - 1))]
+        e = end if end is not None else len(s.offsets)
+        b = s.offsets[max(0, min(e - 1, len(s.offsets) - 1))] + 1
+        if b > a:
+            line = doc.line_of(a)
+            line_end = doc.line_of(b - 1)
+            span = Span(line=line, line_end=line_end if line_end != line else None, char_start=a, char_end=b,
+                        page=s.span.page, bbox=s.span.bbox)
+    return Provenance(span=span, quote=s.quote, section=section_title(doc, s.section), method="sentence-pattern")
+
+
+def cell_prov(doc: Document, t: Table, row: TableRow, j: int, *, row_label: str | None = None,
+              column: str | None = None) -> Provenance:
+    cell = row.cells[j] if j < len(row.cells) else None
+    span = cell.span if cell is not None and cell.raw else row.span
+    quote = cell.raw if cell is not None and cell.raw else (row.cells[0].raw if row.cells else "")
+    return Provenance(span=span, quote=quote, section=section_title(doc, t.section), table=t.label,
+                      row=row_label if row_label is not None else row.label,
+                      column=column if column is not None else t.column_label(j), method="table-cell")
+
+
+def caption_prov(doc: Document, t: Table) -> Provenance:
+    return Provenance(span=t.caption_span or t.span, quote=f"{t.label}. {t.caption}".strip(), table=t.label,
+                      section=section_title(doc, t.section), method="caption")
+
+
+# --------------------------------------------------------------------------- sections
+
+RESULT_KINDS = ("abstract", "results", "conclusion")
+
+
+def abstract_tail_sections(doc: Document) -> set[str]:
+    """Ids of an *unheaded* 'introduction' section that directly follows the abstract while a
+    headed Introduction comes later: in converted text that is the rest of the abstract (split
+    across a column or page break)."""
+    heading_starts = {h.span.char_start for h in doc.headings}
+    intros = [s for s in doc.sections if s.kind == "introduction"]
+    if len(intros) < 2 or not any(x.kind == "abstract" for x in doc.sections):
+        return set()
+    first = intros[0]
+    headed_later = any(x.span.char_start in heading_starts or x.title.strip().lower() in
+                       {h.text.strip().lower() for h in doc.headings} for x in intros[1:])
+    if headed_later and first.span.char_start not in heading_starts:
+        return {first.id}
+    return set()
+
+
+def effective_kind(doc: Document, s: Sentence, tail: set[str] | None = None) -> str:
+    """The sentence's section kind, counting an abstract tail (see above) as abstract."""
+    if s.section_kind != "introduction":
+        return s.section_kind
+    tail = abstract_tail_sections(doc) if tail is None else tail
+    return "abstract" if s.section in tail else s.section_kind
+
+
+def cited_sentence_ids(doc: Document) -> set[str]:
+    """Sentences that cite references (their numbers may describe other studies)."""
+    return {c.sentence for c in doc.citations}
+
+
+# --------------------------------------------------------------------------- text normalisation
+
+_NE_PHRASES = re.compile(r"not\s+(?:estimated|estimable|evaluable|reached|calculable)\s*[\[(]\s*(?:NE|NR|NA)\s*[\])]"
+                         r"|not\s+estimated|could\s+not\s+be\s+estimated", re.I)
+
+
+def normalise_for_parse(text: str) -> str:
+    """Same-length rewrite of phrases the quantity parser does not know ('not estimated [NE]' -> 'NE')."""
+    def rep(m: re.Match) -> str:
+        token = "NR" if "reach" in m.group(0).lower() else "NE"
+        return token + " " * (len(m.group(0)) - len(token))
+    return _NE_PHRASES.sub(rep, text)
+
+
+# --------------------------------------------------------------------------- measures
+
+#: (code, kind, case-insensitive long forms, case-sensitive abbreviations); specific first
+MEASURES: list[tuple[str, str, str, str]] = [
+    ("TTR", "tte", r"time[- ]to[- ](?:objective\s+|first\s+)?response", r"\bTTR\b"),
+    ("DoR", "tte", r"duration\s+of\s+(?:objective\s+|overall\s+)?response", r"\bDoR\b|\bDOR\b"),
+    ("TTP", "tte", r"time[- ]to[- ](?:disease\s+|tumou?r\s+)?progress(?:ion)?", r"\bTTP\b"),
+    ("PFS", "tte", r"progression[- ]free[- ]survival", r"\bm?PFS\b"),
+    ("EFS", "tte", r"event[- ]free[- ]survival", r"\bEFS\b"),
+    ("DFS", "tte", r"disease[- ]free[- ]survival", r"\bDFS\b"),
+    ("RFS", "tte", r"re(?:currence|lapse)[- ]free[- ]survival", r"\bRFS\b"),
+    ("OS", "tte", r"overall[- ]survival", r"\bOS\b"),
+    ("ORR", "rate", r"objective\s+(?:tumou?r\s+)?response\s+rates?|overall\s+response\s+rates?"
+                    r"|objective\s+responses?|(?<!best\s)(?<!overall\s)(?<!complete\s)(?<!partial\s)\bresponse\s+rates?", r"\bORR\b"),
+    ("DCR", "rate", r"disease[- ]control\s+rates?", r"\bDCR\b"),
+    ("CBR", "rate", r"clinical[- ]benefit\s+rates?", r"\bCBR\b"),
+    ("CR", "count", r"complete\s+(?:response|remission)s?", r"\bCR\b"),
+    ("PR", "count", r"partial\s+(?:response|remission)s?", r"\bPR\b"),
+    ("SD", "count", r"stable\s+diseases?", r"\bSD\b"),
+    ("PD", "count", r"progressive\s+diseases?", r"\bPD\b(?![- ]?(?:1|L1)\b)"),
+    ("NE", "count", r"not\s+(?:evaluable|assessable)|non[- ]?evaluable|unevaluable", r"\bNE\b"),
+]
+MEASURE_KIND = {code: kind for code, kind, _, _ in MEASURES}
+_MEASURE_RES = [(code, re.compile(long_, re.I), re.compile(short)) for code, _, long_, short in MEASURES]
+
+
+@dataclass
+class MeasureHit:
+    code: str
+    start: int
+    end: int
+
+
+def find_measures(text: str) -> list[MeasureHit]:
+    """Non-overlapping measure mentions in ``text``, in order."""
+    hits: list[MeasureHit] = []
+    taken: list[tuple[int, int]] = []
+    for code, long_re, short_re in _MEASURE_RES:
+        for rx in (long_re, short_re):
+            if rx is None:
+                continue
+            for m in rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                if all(m.end() <= a or m.start() >= b for a, b in taken):
+                    hits.append(MeasureHit(code, m.start(), m.end()))
+                    taken.append((m.start(), m.end()))
+    hits.sort(key=lambda h: h.start)
+    return hits
+
+
+def measure_of(label: str) -> str | None:
+    """The measure a row/column label names (the first one)."""
+    hits = find_measures(label)
+    return hits[0].code if hits else None
+
+
+_TIMEPOINT = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:\.\d)?)\s*[- ]?\s*(months?|mos?|years?|yrs?|weeks?|wks?|days?)\b(?!\s*(?:\(|\[)?\s*(?:95|90|99)\s*%)",
+    re.I)
+_UNIT_NORM = {"m": "months", "y": "years", "w": "weeks", "d": "days"}
+
+
+def timepoint_of(label: str) -> str | None:
+    """'6 months, % (95% CI)' / '6-month PFS rate' / '1-year OS' -> '6 months'."""
+    m = _TIMEPOINT.search(label)
+    if not m:
+        return None
+    n = m.group(1)
+    unit = _UNIT_NORM[m.group(2)[0].lower()]
+    if n == "1":
+        unit = unit.rstrip("s")
+    return f"{n} {unit}"
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def fnum(n: Num | None) -> float | None:
+    return None if n is None else n.value
+
+
+def mknum(value: float, text: str | None = None) -> Num:
+    t = text if text is not None else (f"{value:g}")
+    dec = len(t.split(".")[1]) if "." in t else 0
+    return Num(value=value, text=t, decimals=dec)
+
+
+# --------------------------------------------------------------------------- tables
+
+P_LABEL = re.compile(r"(?i)(?:^|[^a-z])p(?:[\s-]*values?)?(?:$|[^a-z])|^sig\.?$|significance")
+STAT_LABEL = re.compile(r"(?i)χ\s*[2²]|chi|^\s*t\s*$|^t\s*/|/\s*t\b|^\s*[zFUH]\s*$|statistic|test value|^\s*t[- ]value")
+CI_LABEL = re.compile(r"(?i)\b(?:9[059]\s*%\s*)?(?:CI|confidence interval)s?\b")
+RATIO_LABEL = re.compile(r"(?i)^\s*(?:adjusted\s+|crude\s+)?(?:a?HR|a?OR|a?RR|hazard ratio|odds ratio|risk ratio|relative risk)\b")
+
+
+def col_role(label: str) -> str:
+    """What a column holds: p, stat, ci, ratio, size, or data."""
+    top = label.split(" / ")[-1].strip()
+    if not top:
+        return "data"
+    if P_LABEL.search(top) and len(top) <= 24:
+        return "p"
+    if RATIO_LABEL.match(top) and len(top) <= 30:
+        return "ratio"
+    if STAT_LABEL.search(top) and len(top) <= 20:
+        return "stat"
+    if CI_LABEL.search(top) and len(top) <= 16 and not re.search(r"median|rate|%\s*\(", top, re.I):
+        return "ci"
+    if re.fullmatch(r"(?i)(?:no\.?|number)\s+of\s+(?:patients|cases|subjects)|n|patients|total n|no\.", top):
+        return "size"
+    return "data"
+
+
+def stat_kind(label: str) -> str | None:
+    low = label.lower()
+    if "χ" in label or "chi" in low or "x2" in low:
+        return "chi2"
+    if re.search(r"(?<![a-z])t(?![a-z])", low):
+        return "t"
+    if re.search(r"(?<![a-z])z(?![a-z])", low):
+        return "z"
+    if re.search(r"(?<![a-z])f(?![a-z])", low):
+        return "F"
+    return None
+
+
+def group_label(label: str) -> str:
+    """A column/row label without 'n = ..' and cited reference numbers."""
+    base, _ = strip_n(label.split(" / ")[0])
+    base = re.sub(r"\s*\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)", "", base)
+    return base.strip(" ,;:") or label
+
+
+@dataclass
+class GroupRef:
+    """One group (arm, total, cohort) a column or row belongs to."""
+
+    label: str
+    arm: Arm | None
+
+
+def resolve_group(label: str, arms: list[Arm], single_arm: Arm | None) -> GroupRef | None:
+    """The arm or group a column/row label names; None when the label is not a group."""
+    if not label.strip():
+        return None
+    top = label.split(" / ")[0]
+    arm = resolve_arm(top, arms)
+    if arm is not None:
+        return GroupRef(arm.label, arm)
+    base, n = strip_n(top)
+    if TOTAL_WORDS.match(base.strip()):
+        tot = next((a for a in arms if a.is_total), None)
+        return GroupRef(tot.label if tot else "Total", tot)
+    if single_arm is not None and re.fullmatch(r"(?i)(?:value|values|results?|n\s*\(%\)|no\.?\s*\(%\)|data|"
+                                               r"patients?|all patients|cohort|outcome/range|value/result)", base.strip()):
+        return GroupRef(single_arm.label, single_arm)
+    if n is not None:
+        return GroupRef(group_label(top), None)
+    return None
+
+
+def single_arm_of(arms: list[Arm]) -> Arm | None:
+    real = [a for a in arms if not a.is_total]
+    return real[0] if len(real) == 1 else None
+
+
+def cell_text(row: TableRow, j: int) -> str:
+    return row.cells[j].text.strip() if j < len(row.cells) else ""
+
+
+def row_is_empty(row: TableRow, cols: list[int]) -> bool:
+    return not any(cell_text(row, j) for j in cols)
+
+
+_BARE_INTERVAL = re.compile(r"^[\(\[]?\s*(-?\d+(?:\.\d+)?|NE|NR|NA)\s*%?\s*(?:[,;–\-‑]|to)\s*(-?\d+(?:\.\d+)?|NE|NR|NA)\s*%?\s*[\)\]]?$")
+
+
+def bare_interval(text: str) -> tuple[Num | None, Num | None, bool] | None:
+    """'(19.9, 46.3)' / '0.456-0.879' -> (low, high, not_estimable)."""
+    m = _BARE_INTERVAL.match(text.strip())
+    if not m:
+        return None
+    out: list[Num | None] = []
+    ne = False
+    for g in (1, 2):
+        v = m.group(g)
+        if v in ("NE", "NR", "NA"):
+            out.append(None)
+            ne = True
+        else:
+            out.append(mknum(float(v), v))
+    return out[0], out[1], ne
+
+
+def parse_p_cell(text: str) -> tuple[Num, str] | None:
+    """A P-column cell: '0.046', '<0.001', '1', '0.000' -> (p, operator)."""
+    t = text.strip().replace("−", "-")
+    t = re.sub(r"^(?:[Pp]\s*)", "", t).strip()
+    m = re.match(r"^(<=|>=|≤|≥|<|>|=)?\s*(\d*\.?\d+)\s*[*a-d†‡#]*$", t)
+    if not m:
+        return None
+    v = float(m.group(2))
+    if v > 1:
+        return None
+    op = {"≤": "<=", "≥": ">=", None: "="}.get(m.group(1), m.group(1))
+    return mknum(v, m.group(2)), op
+
+
+def parse_number_cell(text: str) -> Num | None:
+    m = re.match(r"^\s*(-?\d*\.?\d+)\s*[*a-d†‡#]*\s*$", text.replace("−", "-"))
+    return mknum(float(m.group(1)), m.group(1)) if m else None
+
+
+def q_fields(q: Quantity) -> dict:
+    """A flat view of a quantity's numbers (used by exports and the gold benchmark)."""
+    return {"value": fnum(q.value), "count": fnum(q.count), "denominator": fnum(q.denominator),
+            "percent": fnum(q.percent), "sd": fnum(q.sd), "low": fnum(q.low), "high": fnum(q.high),
+            "interval": q.interval, "not_estimable": q.not_estimable, "p": fnum(q.p), "p_operator": q.p_operator}
+
+
+def has_letters(s: str) -> bool:
+    return bool(re.search(r"[A-Za-z]{3,}", s))
+
+
+def cell_is_text(c: Cell) -> bool:
+    return has_letters(re.sub(r"\b(?:NE|NR|NA|CI|IQR)\b", "", c.text))

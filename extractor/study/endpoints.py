@@ -1,0 +1,215 @@
+"""Endpoints: every place the article declares a primary, secondary or exploratory endpoint.
+
+Declarations read::
+
+    "The primary endpoint was progression-free survival (PFS)."          -> PFS primary
+    "Primary outcome measures: Progression-Free Survival (PFS): ..."     -> PFS primary
+    "OS was the primary endpoint of the study."                          -> OS primary
+    "The primary outcome, PFS, was 5.5 months ..."                       -> PFS primary
+    "Secondary endpoints included ORR, CBR and safety."                  -> ORR, CBR, safety secondary
+    "The exploratory endpoints included QoL, assessed using ..., and EFS" -> QoL, EFS exploratory
+    "Secondary endpoints included 4-month PFS rate; 6-month PFS rate"     -> PFS@4mo, PFS@6mo secondary
+
+One :class:`Endpoint` is returned per endpoint per declaring sentence, so a
+check can compare what each place says. Names are normalised (PFS, OS, EFS,
+DFS, RFS, TTP, TTR, DoR, ORR, DCR, CBR, safety, QoL; landmark rates as
+``PFS@6mo``). A list item counts only when it *starts* with an endpoint name,
+so names inside definitions ("ORR, defined as the proportion achieving CR or
+PR") are not taken as endpoints. Definitions ("PFS was defined as the time
+from …") are attached to the endpoint of that name.
+
+Introductions, references and declarations are not read; in the discussion
+only sentences about this study ("this/our/the present trial") without
+citations are read, so other trials' endpoints are not taken as this study's.
+"""
+from __future__ import annotations
+
+import re
+
+from schemas.document import Document, Sentence
+from schemas.provenance import Provenance, Span
+from schemas.study import Endpoint
+
+__all__ = ["extract_endpoints", "endpoint_name", "ENDPOINT_PATTERNS"]
+
+ENDPOINT_PATTERNS: list[tuple[str, str]] = [
+    ("PFS", r"progression[\s\-‐‑]*free[\s\-‐‑]*survival|\bPFS\b"),
+    ("OS", r"overall[\s\-]+survival|\bOS\b"),
+    ("EFS", r"event[\s\-‐‑]*free[\s\-‐‑]*survival|\bEFS\b"),
+    ("DFS", r"disease[\s\-‐‑]*free[\s\-‐‑]*survival|\bDFS\b"),
+    ("RFS", r"(?:relapse|recurrence)[\s\-‐‑]*free[\s\-‐‑]*survival|\bRFS\b"),
+    ("TTP", r"time[\s\-]+to[\s\-]+(?:disease[\s\-]+|tumou?r[\s\-]+)?progression|\bTTP\b"),
+    ("TTR", r"time[\s\-]+to[\s\-]+(?:objective[\s\-]+)?response|\bTTR\b"),
+    ("DoR", r"duration[\s\-]+of[\s\-]+(?:objective[\s\-]+|overall[\s\-]+)?response|\bDoR\b|\bDOR\b"),
+    ("ORR", r"(?:objective|overall|best\s+overall)[\s\-]+response[\s\-]+rates?|objective\s+response|\bresponse\s+rates?|\bORR\b"),
+    ("DCR", r"disease[\s\-]+control[\s\-]+rates?|\bDCR\b"),
+    ("CBR", r"clinical[\s\-]+benefit[\s\-]+rates?|\bCBR\b"),
+    ("pCR", r"pathologic(?:al)?\s+complete\s+response|\bpCR\b"),
+    ("safety", r"safety|toxicit(?:y|ies)|tolerability|adverse\s+(?:events|reactions)|\bAEs\b|\bTRAEs\b"),
+    ("QoL", r"(?:health[\s\-]+related\s+)?quality[\s\-]+of[\s\-]+life|\bH?R?QoL\b"),
+]
+_NAME_RE = [(n, re.compile(p, re.I if not p.startswith(r"\b") or "|" in p else 0)) for n, p in ENDPOINT_PATTERNS]
+_ANY_NAME = re.compile("|".join(f"(?:{p})" for _, p in ENDPOINT_PATTERNS), re.I)
+_LANDMARK = re.compile(
+    r"(?P<n>\d{1,2})[\s\-‐‑]*(?:month|mo|year|yr)s?[\s\-‐‑]*(?P<name>PFS|OS|EFS|DFS|RFS|progression[\s\-‐‑]*free[\s\-‐‑]*survival|"
+    r"overall\s+survival|event[\s\-‐‑]*free[\s\-‐‑]*survival)(?:\s+rates?)?"
+    r"|(?P<name2>PFS|OS|EFS|progression[\s\-‐‑]*free[\s\-‐‑]*survival|overall\s+survival|event[\s\-‐‑]*free[\s\-‐‑]*survival)"
+    r"\s+rates?\s+at\s+(?P<n2>\d{1,2})\s*(?P<u2>months?|years?)", re.I)
+
+_ROLE = re.compile(
+    r"\b(?P<role>co[\s\-]?primary|primary|main|principal|key\s+secondary|secondary|exploratory|tertiary)"
+    r"(?:\s+(?:efficacy|study|clinical|trial))?\s+"
+    r"(?P<noun>end[\s\-]?points?|outcomes?(?:\s+measures?)?|outcome\s+measures?|objectives?)\b", re.I)
+_AFTER_ROLE = re.compile(
+    r"^\s*(?:\([^)]{0,20}\))?\s*(?:of\s+(?:the|this|our)\s+(?:study|trial|analysis)\s*)?"
+    r"(?P<sep>was|were|is|are|included|includes|include|comprised|comprise|consisted\s+of|:|,|of|being|"
+    r"(?:was|were)\s+(?:defined\s+as|set\s+as|assessed\s+as))\s*", re.I)
+_BEFORE_ROLE = re.compile(
+    r"(?:was|were|is|are|served\s+as|as|being)\s+(?:the|a|an|our|its|their)?\s*(?:pre-?specified\s+|main\s+)?$", re.I)
+_SELF = re.compile(r"\b(?:this|our|the\s+present|the\s+current|the\s+trial|the\s+study)\b", re.I)
+_DEF = re.compile(r"\s*(?:\([^)]{0,20}\))?\s*(?:[:,]\s*)?(?:(?:was|is|were)\s+)?(?P<verb>defined\s+as|calculated\s+from|"
+                  r"measured\s+from|refers?\s+to|was\s+the\s+time\s+from|the\s+(?:time|interval)\s+from)\s+(?P<def>[^.;]{5,300})",
+                  re.I)
+_READ_KINDS = {"abstract", "methods", "statistics", "results", "front", "title", "other", "conclusion", "discussion"}
+
+
+def _role_of(word: str) -> str:
+    w = word.lower()
+    if "primary" in w or w in ("main", "principal"):
+        return "primary"
+    if "secondary" in w:
+        return "secondary"
+    return "exploratory"
+
+
+def endpoint_name(text: str) -> tuple[str, int, int] | None:
+    """The endpoint a phrase starts with: ('PFS'|'PFS@6mo'|..., start, end) or None."""
+    m = re.match(r"\s*(?:and\s+|or\s+|the\s+|an?\s+|median\s+|investigator[\s\-]assessed\s+|"
+                 r"rates?\s+of\s+|incidence\s+of\s+|assessments?\s+of\s+)*", text, re.I)
+    i = m.end() if m else 0
+    lm = _LANDMARK.match(text, i)
+    if lm:
+        raw = lm.group("name") or lm.group("name2")
+        n = int(lm.group("n") or lm.group("n2"))
+        unit = (lm.group(0).lower())
+        base = _base_name(raw)
+        if base:
+            months = n * 12 if re.search(r"year|yr", unit) else n
+            return f"{base}@{months}mo", lm.start(), lm.end()
+    best = None
+    for name, rx in _NAME_RE:
+        mm = rx.match(text, i)
+        if mm and (best is None or mm.end() - mm.start() > best[2] - best[1]):
+            best = (name, mm.start(), mm.end())
+    if best and best[0] in ("PFS", "OS", "EFS", "DFS", "RFS"):
+        # "PFS rate" without a time point is a rate, keep the base name
+        pass
+    return best
+
+
+def _base_name(raw: str) -> str | None:
+    for name, rx in _NAME_RE:
+        if rx.fullmatch(raw.strip()):
+            return name
+    return None
+
+
+def _items(text: str) -> list[tuple[int, int]]:
+    """Top-level list items of ``text`` split at ';', ',', ' and ', ' or '."""
+    depth, cuts = 0, [0]
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        elif depth == 0:
+            if ch in ";,":
+                cuts += [i, i + 1]
+            else:
+                m = re.match(r"\s+(?:and|or|as\s+well\s+as)\s+", text[i:])
+                if m:
+                    cuts += [i, i + m.end()]
+                    i += m.end()
+                    continue
+        i += 1
+    cuts.append(len(text))
+    return [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]
+
+
+def _prov(doc: Document, s: Sentence, a: int | None = None, b: int | None = None) -> Provenance:
+    sec = doc.section_by_id(s.section)
+    cs, ce = s.span.char_start, s.span.char_end
+    line = s.span.line
+    if a is not None and s.offsets:
+        cs = s.offsets[min(a, len(s.offsets) - 1)]
+        ce = s.offsets[min(max(b - 1, a), len(s.offsets) - 1)] + 1
+        line = doc.line_of(cs)
+    span = Span(line=line, line_end=s.span.line_end if a is None else None, char_start=cs, char_end=ce,
+                page=s.span.page, bbox=s.span.bbox)
+    return Provenance(span=span, quote=s.quote, section=sec.title if sec else None, method="sentence-pattern")
+
+
+def _cited_sentences(doc: Document) -> set[str]:
+    return {c.sentence for c in doc.citations}
+
+
+def extract_endpoints(doc: Document) -> list[Endpoint]:
+    """Every endpoint declaration, one Endpoint per name per declaring sentence."""
+    out: list[Endpoint] = []
+    cited = _cited_sentences(doc)
+    definitions: dict[str, str] = {}
+    for s in doc.sentences:
+        if s.section_kind not in _READ_KINDS:
+            continue
+        text = s.text
+        # definitions ("PFS was defined as the time from ...")
+        for m in _ANY_NAME.finditer(text):
+            d = _DEF.match(text, m.end())
+            if d:
+                nm = endpoint_name(text[m.start():])
+                if nm and nm[0] not in definitions:
+                    definitions[nm[0]] = d.group("def").strip()
+        roles = list(_ROLE.finditer(text))
+        if not roles:
+            continue
+        if s.section_kind == "discussion" and (s.id in cited or not _SELF.search(text)):
+            continue
+        seen: set[tuple[str, str]] = set()
+        for k, rm in enumerate(roles):
+            role = _role_of(rm.group("role"))
+            # names listed after the role phrase
+            tail_end = roles[k + 1].start() if k + 1 < len(roles) else len(text)
+            after = _AFTER_ROLE.match(text[rm.end():tail_end])
+            if after:
+                base = rm.end() + after.end()
+                seg = text[base:tail_end]
+                for a, b in _items(seg):
+                    nm = endpoint_name(seg[a:b])
+                    if nm and (nm[0], role) not in seen:
+                        seen.add((nm[0], role))
+                        out.append(Endpoint(name=nm[0], role=role, surface=seg[a + nm[1]:a + nm[2]].strip(),
+                                            provenance=_prov(doc, s, base + a + nm[1], base + a + nm[2])))
+            # names that are the subject of "... was the primary endpoint"
+            head_start = roles[k - 1].end() if k else 0
+            head = text[head_start:rm.start()]
+            if _BEFORE_ROLE.search(head):
+                subj_end = _BEFORE_ROLE.search(head).start()
+                subj = head[:subj_end]
+                cut = max(subj.rfind(";"), subj.rfind(": "), subj.rfind(", while"), subj.rfind(", whereas"))
+                if cut >= 0:
+                    subj = subj[cut + 1:]
+                    offset = head_start + cut + 1
+                else:
+                    offset = head_start
+                for a, b in _items(subj):
+                    nm = endpoint_name(subj[a:b])
+                    if nm and (nm[0], role) not in seen:
+                        seen.add((nm[0], role))
+                        out.append(Endpoint(name=nm[0], role=role, surface=subj[a + nm[1]:a + nm[2]].strip(),
+                                            provenance=_prov(doc, s, offset + a + nm[1], offset + a + nm[2])))
+    for e in out:
+        if e.definition is None and e.name in definitions:
+            e.definition = definitions[e.name]
+    return out

@@ -1,0 +1,691 @@
+"""Results per arm: response counts, rates, time-to-event medians and landmark rates.
+
+Tables in either orientation:
+
+* measures as rows, arms as columns (``Partial response | 16 (30.2) | 7 (25.0)``), with a
+  "95% CI" row completing the rate above it, landmark rows ("6 months, % (95% CI)") under
+  the time-to-event row they belong to, and group headings ("ITT event-free survival");
+* arms (or other groups) as rows, measures as columns (``Observation group | 1 | 12 | 14 | 26``).
+
+Sentences of the abstract and results ("the median PFS was 5.5 months (95% CI: 3.9, 6.4) with
+apatinib plus IE compared with 3.4 months ... with IE"): every value is given a measure (the
+last one named before it, or the one right after a count: "8 patients maintained SD") and an
+arm (the arm named right after the value, else right before it, else by order for
+"respectively"/"vs" lists, else the other arm of a two-arm comparison, else the whole cohort).
+P columns and stat columns become :class:`StatTest` rows.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from schemas.document import Document, Sentence, Table, TableRow
+from schemas.quantities import Quantity
+from schemas.study import Arm, Outcome, StatTest
+
+from extractor.quantities import find_quantities, parse_cell
+
+from .arms import arm_mentions, resolve_arm, strip_n
+from .regimens import top_level_clauses
+from ._util import (CI_LABEL, MEASURE_KIND, GroupRef, abstract_tail_sections, bare_interval, cell_prov, cell_text,
+                    cited_sentence_ids, col_role, effective_kind, find_measures, measure_of, mknum, normalise_for_parse,
+                    parse_number_cell, parse_p_cell, resolve_group, sentence_prov, single_arm_of, stat_kind,
+                    timepoint_of, group_label)
+from .stat_tests import footnote_test_name, table_test, test_names_in
+
+# --------------------------------------------------------------------------- table kinds
+
+_ADVERSE = re.compile(r"adverse|toxicit|\bTRAEs?\b|\bTEAEs?\b|\bAEs?\b|side[- ]effects?|safety|reactions?\b|complications?",
+                      re.I)
+_EFFECTS = re.compile(r"\bcox\b|regression|hazard\s+ratio|odds\s+ratio|multivariat|univariat|multivariable|"
+                      r"prognostic\s+factor|risk\s+factor", re.I)
+_BASELINE = re.compile(r"baseline|characteristic|demographic", re.I)
+_OUTCOME = re.compile(r"efficacy|response|outcome|survival|end\s?points?|results?\b|benefit", re.I)
+
+
+def table_kinds(t: Table) -> set[str]:
+    """What a table reports: {'adverse'}, {'effects'}, {'baseline'}, {'outcomes'} or both of the last two."""
+    cap = f"{t.caption} {t.columns[0] if t.columns else ''}"
+    if _ADVERSE.search(t.caption):
+        return {"adverse"}
+    roles = [col_role(c) for c in t.columns[1:]]
+    if _EFFECTS.search(t.caption) or "ratio" in roles:
+        return {"effects"}
+    kinds: set[str] = set()
+    if _BASELINE.search(cap):
+        kinds.add("baseline")
+    measure_rows = sum(1 for r in t.rows if measure_of(r.label))
+    measure_cols = sum(1 for c in t.columns[1:] if measure_of(c))
+    if _OUTCOME.search(t.caption) and not (kinds and not re.search(r"efficacy|response|survival", t.caption, re.I)):
+        kinds.add("outcomes")
+    elif not kinds and (measure_rows >= 2 or measure_cols >= 2):
+        kinds.add("outcomes")
+    return kinds
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+def _is_rate(measure: str) -> bool:
+    return MEASURE_KIND.get(measure) == "rate"
+
+
+def _is_tte(measure: str) -> bool:
+    return MEASURE_KIND.get(measure) == "tte"
+
+
+def outcome_kind(measure: str, timepoint: str | None) -> str:
+    k = MEASURE_KIND.get(measure)
+    if k == "tte":
+        return "landmark" if timepoint else "median"
+    if k == "rate":
+        return "rate"
+    return "count"
+
+
+def _first_value(qs: list[Quantity]) -> Quantity | None:
+    for q in qs:
+        if q.kind not in ("p_value", "test_stat", "ratio"):
+            return q
+    return None
+
+
+def coerce(q: Quantity, measure: str, timepoint: str | None, *, counts_context: bool, label: str = "") -> Quantity | None:
+    """Make a parsed quantity fit the measure (a bare 23.63 in an ORR column is a percent ...)."""
+    kind = outcome_kind(measure, timepoint)
+    if kind == "count":
+        if q.kind in ("count_percent", "fraction", "count", "percent"):
+            return q
+        if q.kind == "mean_sd" and q.interval == "unspecified" and q.value is not None and q.sd is not None:
+            # "0.0 (0.0)" under an n (%) label: a count printed with a decimal
+            return q.model_copy(update={"kind": "count_percent", "count": q.value, "percent": q.sd, "value": None,
+                                        "sd": None, "interval": None})
+        if q.kind == "number" and q.value is not None and float(q.value.value).is_integer():
+            return q.model_copy(update={"kind": "count", "count": q.value})
+        return None
+    if kind == "rate":
+        if q.kind in ("count_percent", "fraction", "percent"):
+            return q
+        if q.kind == "estimate_ci" and q.value is not None:
+            return q.model_copy(update={"percent": q.value})
+        if q.kind == "mean_sd" and q.interval == "unspecified" and q.value is not None and q.sd is not None:
+            return q.model_copy(update={"kind": "count_percent", "count": q.value, "percent": q.sd, "value": None,
+                                        "sd": None, "interval": None})
+        if q.kind in ("count", "number") and q.value is not None:
+            if counts_context and q.kind == "count" and "%" not in label:
+                return q
+            return q.model_copy(update={"kind": "percent", "percent": q.value, "count": None})
+        return None
+    if kind == "landmark":
+        if q.kind == "percent":
+            return q
+        if q.kind in ("estimate_ci", "number", "count") and q.value is not None:
+            return q.model_copy(update={"percent": q.value})
+        if q.kind == "count_percent" and q.percent is not None:
+            return q
+        return None
+    # median
+    if q.kind in ("estimate_ci", "median_iqr", "median_range", "number", "count", "not_reached"):
+        if q.kind == "count":
+            return q.model_copy(update={"kind": "number", "count": None})
+        return q
+    return None
+
+
+def _unit(measure: str, timepoint: str | None, text: str = "") -> str | None:
+    kind = outcome_kind(measure, timepoint)
+    if kind in ("rate", "landmark"):
+        return "%"
+    if kind == "count":
+        return "patients"
+    m = re.search(r"\b(months?|weeks?|years?|days?)\b", text, re.I)
+    return (m.group(1).lower().rstrip("s") + "s") if m else "months"
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class _Line:
+    """A measure row (or column) of a table being read."""
+
+    measure: str
+    timepoint: str | None
+    label: str
+
+
+def _row_measure(label: str, heading: str | None, current_tte: str | None) -> tuple[str | None, str | None]:
+    m = measure_of(label)
+    tp = timepoint_of(label)
+    if m is None:
+        hm = measure_of(heading or "")
+        if tp and (hm and _is_tte(hm) or current_tte):
+            m = hm if hm and _is_tte(hm) else current_tte
+        elif hm and _is_tte(hm) and re.search(r"median|\bKM\b|kaplan|mean", label, re.I):
+            m = hm
+        elif hm and not tp and MEASURE_KIND.get(hm) in ("rate",) and re.search(r"n\s*\(%\)|%", label):
+            m = None
+    if m is not None and tp and not _is_tte(m) and not _is_rate(m):
+        tp = None
+    return m, tp
+
+
+def _counts_context(cells: list[str]) -> bool:
+    return any(re.search(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%?\s*\)", c) for c in cells)
+
+
+def _is_ci_row(label: str) -> bool:
+    return bool(CI_LABEL.search(label)) and not measure_of(label) and not timepoint_of(label) and len(label) <= 24
+
+
+def outcomes_from_table(doc: Document, t: Table, arms: list[Arm]) -> tuple[list[Outcome], list[StatTest]]:
+    single = single_arm_of(arms)
+    roles = [col_role(c) for c in t.columns]
+    col_measures = [j for j in range(1, len(t.columns)) if roles[j] == "data" and measure_of(t.columns[j])]
+    col_groups = {j: resolve_group(t.columns[j], arms, single) for j in range(1, len(t.columns)) if roles[j] == "data"}
+    col_groups = {j: g for j, g in col_groups.items() if g is not None}
+    if len(col_measures) >= 2 and len(col_measures) > len(col_groups):
+        return _measures_as_columns(doc, t, arms, roles)
+    return _measures_as_rows(doc, t, arms, roles, col_groups)
+
+
+def _outcome(measure: str, tp: str | None, q: Quantity, g: GroupRef, prov, unit: str | None) -> Outcome:
+    return Outcome(measure=measure, arm=g.arm.id if g.arm else None, group=None if g.arm else g.label,
+                   kind=outcome_kind(measure, tp), quantity=q, unit=unit, timepoint=tp, provenance=prov)
+
+
+def _measures_as_rows(doc: Document, t: Table, arms: list[Arm], roles: list[str],
+                      col_groups: dict[int, GroupRef]) -> tuple[list[Outcome], list[StatTest]]:
+    outs: list[Outcome] = []
+    tests: list[StatTest] = []
+    p_cols = [j for j, r in enumerate(roles) if r == "p" and j > 0]
+    current_tte: str | None = None
+    last: dict[int, Outcome] = {}
+    last_measure: str | None = None
+    for row in t.rows:
+        label = row.label
+        if row.kind == "group" or all(not cell_text(row, j) for j in col_groups):
+            hm = measure_of(label)
+            if hm and _is_tte(hm):
+                current_tte = hm
+            continue
+        if _is_ci_row(label):
+            for j, g in col_groups.items():
+                iv = bare_interval(cell_text(row, j))
+                o = last.get(j)
+                if iv and o is not None:
+                    lo, hi, ne = iv
+                    o.quantity = o.quantity.model_copy(update={"low": lo, "high": hi, "interval": "ci",
+                                                               "ci_level": _ci_level(label), "not_estimable":
+                                                               o.quantity.not_estimable or ne})
+            continue
+        m, tp = _row_measure(label, row.group, current_tte)
+        if m is None:
+            last = {}
+            continue
+        if _is_tte(m) and not tp:
+            current_tte = m
+        cells = [cell_text(row, j) for j in col_groups]
+        ctx = _counts_context(cells)
+        row_outs: list[Outcome] = []
+        for j, g in col_groups.items():
+            txt = cell_text(row, j)
+            if not txt or re.match(r"^\s*[<>≤≥]", txt):
+                continue
+            qs = parse_cell(normalise_for_parse(txt), label=f"{label} {t.columns[j]}")
+            q = _first_value(qs)
+            q = coerce(q, m, tp, counts_context=ctx, label=label) if q else None
+            if q is None:
+                continue
+            o = _outcome(m, tp, q, g, cell_prov(doc, t, row, j), _unit(m, tp, label + " " + (row.group or "")))
+            row_outs.append(o)
+            last[j] = o
+        for j in p_cols:
+            p = parse_p_cell(cell_text(row, j))
+            if p is None:
+                continue
+            for o in row_outs:
+                o.quantity = o.quantity.model_copy(update={"p": p[0], "p_operator": p[1]})
+            compares = m + (f" at {tp}" if tp else "")
+            tests.append(table_test(doc, t, row, j, p=p, test=footnote_test_name(t, m, label), compares=compares))
+        outs.extend(row_outs)
+        last_measure = m
+    _ = last_measure
+    return outs, tests
+
+
+def _ci_level(label: str) -> float | None:
+    m = re.search(r"(\d{2}(?:\.\d)?)\s*%", label)
+    return float(m.group(1)) if m else 95.0
+
+
+def _row_group(label: str, arms: list[Arm], single: Arm | None) -> GroupRef | None:
+    if not label.strip():
+        return None
+    g = resolve_group(label, arms, single)
+    if g is not None:
+        return g
+    return GroupRef(group_label(label), None)
+
+
+def pair_stat_p(roles: list[str]) -> list[tuple[int | None, int]]:
+    """Pair statistic columns with P columns (adjacent first); unpaired P columns stand alone."""
+    stats = [j for j, r in enumerate(roles) if r == "stat"]
+    ps = [j for j, r in enumerate(roles) if r == "p"]
+    pairs: list[tuple[int | None, int]] = []
+    used: set[int] = set()
+    for s in stats:
+        cands = sorted((abs(p - s), -p, p) for p in ps if p not in used)
+        if cands:
+            p = cands[0][2]
+            used.add(p)
+            pairs.append((s, p))
+    for p in ps:
+        if p not in used:
+            pairs.append((None, p))
+    return pairs
+
+
+def _stat_name(label: str, caption: str) -> str | None:
+    names = test_names_in(label) or test_names_in(caption)
+    if names:
+        return names[0]
+    k = stat_kind(label)
+    return {"chi2": "chi-square", "t": "t-test"}.get(k or "")
+
+
+def _measures_as_columns(doc: Document, t: Table, arms: list[Arm], roles: list[str]) -> tuple[list[Outcome], list[StatTest]]:
+    single = single_arm_of(arms)
+    outs: list[Outcome] = []
+    tests: list[StatTest] = []
+    mcols = [j for j in range(1, len(t.columns)) if roles[j] == "data" and measure_of(t.columns[j])]
+    colvals = {j: [cell_text(r, j) for r in t.rows] for j in mcols}
+    for row in t.rows:
+        g = _row_group(row.label, arms, single)
+        if g is None or row.kind == "group":
+            continue
+        for j in mcols:
+            lab = t.columns[j]
+            m = measure_of(lab)
+            tp = timepoint_of(lab) if m and (_is_tte(m) or _is_rate(m)) else None
+            txt = cell_text(row, j)
+            if not txt or re.match(r"^\s*[<>≤≥]", txt):
+                continue
+            q = _first_value(parse_cell(normalise_for_parse(txt), label=lab))
+            q = coerce(q, m, tp, counts_context=_counts_context(colvals[j]) or bool(re.search(r"\bno\.?\b|\bn\b", lab, re.I)),
+                       label=lab) if q else None
+            if q is None:
+                continue
+            outs.append(_outcome(m, tp, q, g, cell_prov(doc, t, row, j), _unit(m, tp, lab)))
+    measures_named = [measure_of(t.columns[j]) for j in mcols]
+    for s, pj in pair_stat_p(roles):
+        for row in t.rows:
+            p = parse_p_cell(cell_text(row, pj))
+            sv = parse_number_cell(cell_text(row, s)) if s is not None else None
+            if p is None and sv is None:
+                continue
+            plab = t.columns[pj]
+            pm = measure_of(plab)
+            compares = pm or "/".join(x for x in measures_named if x)
+            slab = t.columns[s] if s is not None else ""
+            tests.append(table_test(doc, t, row, pj, p=p, stat=sv, statistic=stat_kind(slab) if s is not None else None,
+                                    test=_stat_name(slab, t.caption) if s is not None else footnote_test_name(t, pm),
+                                    compares=compares))
+            break
+    return outs, tests
+
+
+# --------------------------------------------------------------------------- sentences
+
+_TIME_AFTER = re.compile(r"^\s*-?\s*(?:months?|mos?\b|weeks?|years?|days?)\b", re.I)
+_TIME_UNIT_IN = re.compile(r"\b(?:months?|weeks?|years?|days?)\b", re.I)
+_COUNT_VERB = re.compile(r"^\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:of\s+(?:the\s+)?\d+\s+)?(?:patients?|participants?|cases|subjects)?"
+                         r"\s*(?:\(\s*\d+(?:\.\d+)?\s*%\s*\)\s*)?(?:who\s+)?(?:had|achieved|showed|maintained|experienced|demonstrated|"
+                         r"exhibited|attained|reached|obtained|presented|were|with)\s+(?:a\s+|an\s+)?(?:confirmed\s+|best\s+)?$", re.I)
+_TOTAL_CUE = re.compile(r"\b(?:all|overall|entire|whole)\s+(?:patients|cohort|population)\b|\bin\s+all\s+patients\b|"
+                        r"\b(?:of|among|in|for)\s+(?:all\s+)?the\s+(?P<n>\d+)\s+(?:patients|participants|subjects)\b", re.I)
+_N_CUE = re.compile(r"\b(?:of|among|in|for|with\s+regard\s+to)\s+(?:all\s+)?the\s+(?P<n>\d+)\s+(?:patients|participants|subjects)\b",
+                    re.I)
+_TP_LIST = re.compile(r"(?P<list>(?:\d{1,3}\s*(?:-\s*(?:months?|years?|weeks?))?\s*(?:-|–)?\s*(?:,|and|or)\s*)+\d{1,3})\s*-?\s*"
+                      r"(?P<unit>months?|years?|weeks?|mo)\b", re.I)
+_VS = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:with|to)|than)\b", re.I)
+
+
+@dataclass
+class _Val:
+    q: Quantity
+    start: int
+    end: int
+    measure: str | None = None
+    timepoint: str | None = None
+    arm: Arm | None = None
+    group: str | None = None
+    after_measure: bool = False
+
+
+@dataclass
+class _Ctx:
+    """Arm context carried from one sentence to the next within a paragraph."""
+
+    paragraph: str | None = None
+    arm: Arm | None = None
+    total: bool = False
+
+
+def _timepoint_lists(text: str) -> list[tuple[int, int, list[str]]]:
+    out = []
+    for m in _TP_LIST.finditer(text):
+        nums = re.findall(r"\d{1,3}", m.group("list"))
+        unit = m.group("unit").lower()
+        unit = "months" if unit.startswith("mo") else unit.rstrip("s") + "s"
+        out.append((m.start(), m.end(), [f"{n} {unit if n != '1' else unit.rstrip('s')}" for n in nums]))
+    return out
+
+
+def _candidate_values(text: str) -> list[_Val]:
+    vals = []
+    for q in find_quantities(text):
+        if q.kind in ("p_value", "test_stat", "ratio", "mean_sd", "range"):
+            continue
+        if q.kind in ("count", "number") and _TIME_AFTER.match(text[q.end:q.end + 12]) and \
+                re.match(r"^\s*-", text[q.end:q.end + 3]):
+            continue  # "4-month": a timepoint
+        vals.append(_Val(q, q.start, q.end))
+    return vals
+
+
+def _fits(v: _Val, measure: str, timepoint: str | None, text: str) -> Quantity | None:
+    q = v.q
+    after = text[v.end:v.end + 14]
+    kind = outcome_kind(measure, timepoint)
+    if kind == "count":
+        if _TIME_AFTER.match(after) or q.kind in ("estimate_ci", "median_iqr", "median_range", "not_reached"):
+            return None
+        if q.kind in ("count", "number") and (q.value is None or not float(q.value.value).is_integer()):
+            return None
+        if q.kind == "percent":
+            return None
+        return coerce(q, measure, timepoint, counts_context=True)
+    if kind in ("rate", "landmark"):
+        if _TIME_AFTER.match(after):
+            return None
+        if q.kind == "estimate_ci" and not re.search(r"%", q.text.split("(")[0].split("[")[0]):
+            return None
+        if q.kind in ("count", "number"):
+            return None  # a bare number is not a rate unless a sibling says % (handled by the caller)
+        return coerce(q, measure, timepoint, counts_context=True)
+    # median
+    if q.kind == "not_reached":
+        return q
+    if q.kind in ("estimate_ci", "median_iqr", "median_range"):
+        if "%" in q.text.split("(")[0]:
+            return None
+        return coerce(q, measure, timepoint, counts_context=False)
+    if q.kind in ("number", "count"):
+        tail = text[v.end:v.end + 40]
+        if _TIME_AFTER.match(tail) or re.match(r"^\s*(?:\[[^\]]*\]|\([^)]*\))?\s*(?:vs\.?|versus)?[^.;]{0,25}?(?:months?|weeks?|years?)\b", tail):
+            return coerce(q, measure, timepoint, counts_context=False)
+    return None
+
+
+def _arm_of_total(arms: list[Arm]) -> Arm | None:
+    return next((a for a in arms if a.is_total), None)
+
+
+def outcomes_from_sentences(doc: Document, arms: list[Arm], total_n: int | None = None) -> list[Outcome]:
+    outs: list[Outcome] = []
+    tail = abstract_tail_sections(doc)
+    cited = cited_sentence_ids(doc)
+    real = [a for a in arms if not a.is_total]
+    single = real[0] if len(real) == 1 else None
+    ctx = _Ctx()
+    for s in doc.sentences:
+        kind = effective_kind(doc, s, tail)
+        if kind not in ("abstract", "results"):
+            continue
+        if s.paragraph != ctx.paragraph:
+            ctx = _Ctx(paragraph=s.paragraph)
+        if s.id in cited:
+            ctx.arm, ctx.total = None, False
+            continue
+        new = _sentence_outcomes(doc, s, arms, real, single, total_n, ctx)
+        outs.extend(new)
+    return outs
+
+
+def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[Arm], single: Arm | None,
+                       total_n: int | None, ctx: _Ctx) -> list[Outcome]:
+    text = normalise_for_parse(s.text)
+    measures = find_measures(text)
+    mentions = [(a, x, y) for a, x, y in arm_mentions(text, arms) if not a.is_total]
+    # "Of the 14 patients who ...": an arm (or the total) named by its size
+    for m in _N_CUE.finditer(text):
+        n = int(m.group("n"))
+        same = [a for a in real if a.n == n]
+        if len(same) == 1 and not any(x <= m.start() < y for _, x, y in mentions):
+            mentions.append((same[0], m.start(), m.end()))
+    mentions.sort(key=lambda x: x[1])
+    total_cue = False
+    for m in _TOTAL_CUE.finditer(text):
+        n = m.group("n")
+        if n is None or (total_n is not None and int(n) == total_n) or (n and not any(a.n == int(n) for a in real)):
+            total_cue = True
+    if mentions:
+        ctx.arm = mentions[-1][0] if len({id(a) for a, _, _ in mentions}) == 1 else None
+        ctx.total = False
+    elif total_cue:
+        ctx.arm, ctx.total = None, True
+    if not measures:
+        return []
+    vals = _candidate_values(text)
+    if not vals:
+        return []
+    tplists = _timepoint_lists(text)
+    # measure of each value
+    for v in vals:
+        before = [h for h in measures if h.end <= v.start]
+        after = [h for h in measures if h.start >= v.end]
+        if after and MEASURE_KIND.get(after[0].code) == "count" and _COUNT_VERB.match(text[v.end:after[0].start]):
+            v.measure = after[0].code
+            v.after_measure = True
+        elif after and MEASURE_KIND.get(after[0].code) == "rate" and \
+                re.match(r"^\s*(?:of\s+)?(?:patients?\s+)?(?:had|achieved|showed|with)\s+(?:an?\s+)?$", text[v.end:after[0].start], re.I) \
+                and v.q.kind in ("fraction", "count_percent"):
+            v.measure = after[0].code
+            v.after_measure = True
+        elif before:
+            h = before[-1]
+            v.measure = h.code
+            for a, b, tps in tplists:
+                if b <= h.start + 2 and h.start - b < 12:
+                    v.timepoint = tps  # type: ignore[assignment]  # resolved per run below
+            if v.timepoint is None and _is_tte(h.code):
+                tp = timepoint_of(text[max(0, h.start - 14):h.start])
+                if tp and re.search(r"rates?|%|survival\s+rates?", text[h.end:h.end + 20] + text[v.start:v.end], re.I):
+                    v.timepoint = tp
+    vals = [v for v in vals if v.measure]
+    if not vals:
+        return []
+    # runs: consecutive values with no arm mention or new measure mention between them
+    runs: list[list[_Val]] = []
+    for v in vals:
+        if runs:
+            prev = runs[-1][-1]
+            gap = text[prev.end:v.start]
+            broken = any(prev.end <= x < v.start for _, x, _ in mentions) or \
+                any(prev.end <= h.start < v.start for h in measures) or v.after_measure or prev.after_measure or \
+                re.search(r"[;]|\.\s", gap)
+            if not broken and prev.measure == v.measure:
+                runs[-1].append(v)
+                continue
+        runs.append([v])
+    clauses = top_level_clauses(text)
+    out: list[Outcome] = []
+    assigned: list[_Val] = []
+    for run in runs:
+        first, lastv = run[0], run[-1]
+        arm_after = next(((a, x) for a, x, y in mentions if lastv.end <= x <= lastv.end + 45
+                          and not re.search(r"[;]", text[lastv.end:x])
+                          and re.fullmatch(r"[\s,]*(?:months?|weeks?|years?|days?)?[\s,]*(?:\([^()]*\)|\[[^\]]*\])?[\s,]*"
+                                           r"(?:respectively\s*,?\s*)?(?:(?:in|for|with|of|among|within|from)\s+)?(?:the\s+)?"
+                                           r"(?:patients\s+(?:in|of|receiving|treated\s+with)\s+(?:the\s+)?)?",
+                                           text[lastv.end:x], re.I)), None)
+        arms_before = [(a, x) for a, x, y in mentions if y <= first.start]
+        clause_of = next(((a, b) for a, b in clauses if a <= first.start < b), (0, len(text)))
+        arms_before_clause = [(a, x) for a, x in arms_before if x >= clause_of[0]]
+        values_between = bool(arms_before) and any(arms_before[-1][1] < w.start < first.start for w in vals)
+        targets: list[tuple[Arm | None, str | None]] = []
+        if arm_after is not None:
+            targets = [(arm_after[0], None)] * len(run)
+        elif len(run) >= 2 and len({id(a) for a, _ in arms_before_clause}) == len(run) and \
+                (_VS.search(text[first.start:lastv.end]) or re.search(r"respectively", text[lastv.end:lastv.end + 40] +
+                                                                     text[first.start:lastv.end])):
+            seen: list[Arm] = []
+            for a, _ in arms_before_clause:
+                if a not in seen:
+                    seen.append(a)
+            targets = [(a, None) for a in seen]
+        elif len(run) >= 2 and not arms_before_clause and (_VS.search(text[first.start:lastv.end]) or
+                                                           "respectively" in text[first.start:lastv.end + 40]):
+            prev_clause_arms: list[Arm] = []
+            for a, x in arms_before:
+                if a not in prev_clause_arms:
+                    prev_clause_arms.append(a)
+            if len(prev_clause_arms) == len(run):
+                targets = [(a, None) for a in prev_clause_arms]
+        elif arms_before and not values_between and any(x >= clause_of[0] for _, x in arms_before) or \
+                (arms_before and not values_between and len(run) >= 1 and arms_before[-1][1] >= _sentence_start(text, first.start)):
+            targets = [(arms_before[-1][0], None)] * len(run)
+        if not targets:
+            if single is not None and not mentions:
+                targets = [(single, None)] * len(run)
+            elif not mentions and (total_cue or ctx.total):
+                targets = [(_arm_of_total(arms), "Total")] * len(run)
+            elif not mentions and ctx.arm is not None:
+                targets = [(ctx.arm, None)] * len(run)
+            elif not mentions and not real:
+                targets = [(None, "Overall")] * len(run)
+            elif not mentions and len(run) == 1 and _arm_of_total(arms) is not None:
+                targets = [(_arm_of_total(arms), "Total")]
+            elif not mentions and len(run) == 1 and len(real) >= 2 and not re.search(
+                    r"\bgroups?\b|\barms?\b|\bcohorts?\b|\bboth\b", text, re.I):
+                targets = [(None, "Overall")]
+        if not targets:
+            continue
+        # what each value of the run stands for: measures listed ("ORR and CBR were 0 and 57.1%"),
+        # timepoints listed ("4- and 6-month PFS rates"), or the same measure for several arms
+        listed = _listed_measures(text, measures, first.start)
+        tps = first.timepoint if isinstance(first.timepoint, list) else None
+        per_value: list[tuple[str, str | None, Arm | None, str | None]] = []
+        if len(targets) == len(run) and len({id(a) for a, _ in targets}) == len(run) and len(run) > 1:
+            for v, (a, gl) in zip(run, targets):
+                per_value.append((v.measure, _tp(v), a, gl))
+        elif tps and len(tps) == len(run):
+            for v, tp in zip(run, tps):
+                per_value.append((v.measure, tp, targets[0][0], targets[0][1]))
+        elif listed and len(listed) == len(run) and len(run) > 1:
+            for v, ms in zip(run, listed):
+                per_value.append((ms, _tp(v), targets[0][0], targets[0][1]))
+        elif len(run) == 1:
+            per_value.append((run[0].measure, _tp(run[0]), targets[0][0], targets[0][1]))
+        else:
+            continue
+        siblings_pct = any(v.q.kind in ("percent", "count_percent") or "%" in v.q.text for v in run)
+        for v, (meas, tp, a, gl) in zip(run, per_value):
+            q = _fits(v, meas, tp, text)
+            if q is None and siblings_pct and v.q.kind in ("count", "number") and outcome_kind(meas, tp) in ("rate", "landmark"):
+                q = v.q.model_copy(update={"kind": "percent", "percent": v.q.value, "count": None})
+            if q is None:
+                continue
+            if a is None and gl is None:
+                continue
+            o = Outcome(measure=meas, arm=a.id if a else None, group=None if a else gl, kind=outcome_kind(meas, tp),
+                        quantity=q, unit=_unit(meas, tp, text[v.start:v.end + 12]), timepoint=tp,
+                        provenance=sentence_prov(doc, s, v.start, v.end))
+            out.append(o)
+            assigned.append(v)
+    _complement(out, real)
+    _attach_p(out, text, doc, s)
+    return out
+
+
+def _tp(v: _Val) -> str | None:
+    return v.timepoint if isinstance(v.timepoint, str) else None
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    return 0
+
+
+def _listed_measures(text: str, measures, start: int) -> list[str]:
+    """Measures listed just before a value list: 'The ORR and CBR were ...'."""
+    before = [h for h in measures if h.end <= start]
+    if len(before) < 2:
+        return []
+    lst = [before[-1]]
+    for h in reversed(before[:-1]):
+        gap = text[h.end:lst[0].start]
+        if re.fullmatch(r"\s*(?:\([^()]*\))?\s*(?:,|and|,\s*and|&)\s*(?:the\s+)?", gap, re.I):
+            lst.insert(0, h)
+        else:
+            break
+    return [h.code for h in lst] if len(lst) >= 2 else []
+
+
+def _complement(outs: list[Outcome], real: list[Arm]) -> None:
+    """Two-arm comparison: a value with no arm beside one with an arm belongs to the other arm."""
+    if len(real) != 2:
+        return
+    by_measure: dict[tuple[str, str | None], list[Outcome]] = {}
+    for o in outs:
+        by_measure.setdefault((o.measure, o.timepoint), []).append(o)
+    for group in by_measure.values():
+        if len(group) != 2:
+            continue
+        a, b = group
+        for x, y in ((a, b), (b, a)):
+            if x.arm is None and x.group == "Overall" and y.arm is not None:
+                other = next(r for r in real if r.id != y.arm)
+                x.arm, x.group = other.id, None
+
+
+def _attach_p(outs: list[Outcome], text: str, doc: Document, s: Sentence) -> None:
+    arms = {o.arm for o in outs if o.arm}
+    if len(arms) < 2:
+        return
+    qs = find_quantities(text)
+    last_end = max((o.provenance.span.char_end for o in outs), default=0)
+    for q in qs:
+        if q.kind != "p_value":
+            continue
+        # the p must follow the values and not belong to a ratio ("HR 0.60 ...; P = 0.04")
+        prev = [x for x in qs if x.end <= q.start]
+        if prev and prev[-1].kind == "ratio":
+            continue
+        src = s.offsets[q.start] if s.offsets and q.start < len(s.offsets) else 0
+        if src < last_end:
+            continue
+        for o in outs:
+            if o.quantity.p is None:
+                o.quantity = o.quantity.model_copy(update={"p": q.p, "p_operator": q.p_operator})
+        break
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def extract_outcomes(doc: Document, arms: list[Arm], total_n: int | None = None) -> tuple[list[Outcome], list[StatTest]]:
+    outs: list[Outcome] = []
+    tests: list[StatTest] = []
+    for t in doc.tables:
+        if "outcomes" not in table_kinds(t):
+            continue
+        o, ts = outcomes_from_table(doc, t, arms)
+        outs.extend(o)
+        tests.extend(ts)
+    outs.extend(outcomes_from_sentences(doc, arms, total_n))
+    return outs, tests
+
+
+__all__ = ["extract_outcomes", "outcomes_from_table", "outcomes_from_sentences", "table_kinds", "coerce",
+           "outcome_kind", "pair_stat_p"]

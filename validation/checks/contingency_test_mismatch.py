@@ -1,0 +1,230 @@
+"""TA202 contingency-test-mismatch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from schemas.findings import Evidence, Finding
+from schemas.quantities import Num
+from validation.context import CheckContext
+from validation.registry import rule
+from validation.stats import (ContingencyResult, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
+                              range_side)
+
+from ._stat_helpers import (SKIP_SECTIONS, Interp, article_test_names, fmt_p, sentence_quantities, table_test_names,
+                            table_tests)
+
+_FAMILY = {"pearson": "chi2", "yates": "chi2", "lr": "chi2", "trend": "chi2", "fisher": "fisher"}
+_NAME = {"chi2": "a χ² test", "fisher": "Fisher's exact test"}
+
+
+@dataclass
+class Comparison:
+    where: str
+    interps: list[Interp]
+    stat: Num | None
+    p: PrintedP | None
+    evidence: list[Evidence]
+    named: set[str]
+    named_where: str | None
+    key: str
+
+
+def _describe(res: ContingencyResult) -> str:
+    parts = []
+    for t in res.tests:
+        if t.stat is not None:
+            parts.append(f"{t.name}: χ² = {t.stat:.3f}, P = {fmt_p(t.p)}")
+        else:
+            parts.append(f"{t.name}: P = {fmt_p(t.p)}")
+    return "; ".join(parts)
+
+
+def _stat_ok(t, stat: Num | None) -> bool:
+    return stat is not None and t.stat is not None and bool(printed_matches(t.stat, stat.value, stat.decimals))
+
+
+def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
+    results = [(i, contingency_tests(i.counts)) for i in c.interps]
+    results = [(i, r) for i, r in results if r.tests]
+    if not results:
+        return None
+    ok = []
+    for i, r in results:
+        p_keys = {t.key for t in r.tests if c.p is not None and p_matches(c.p, t.p)}
+        s_keys = {t.key for t in r.tests if _stat_ok(t, c.stat)}
+        if c.p is not None and c.stat is not None:
+            # a χ² and its P come from the same test; a Pearson χ² printed beside Fisher's P is also accepted
+            both = p_keys & s_keys
+            if not both and s_keys and "fisher" in p_keys:
+                both = s_keys | {"fisher"}
+            if both:
+                ok.append((i, r, both))
+        elif (c.p is None or p_keys) and (c.stat is None or s_keys):
+            ok.append((i, r, p_keys if c.p is not None else s_keys))
+    alpha = ctx.settings.alpha
+    printed = ", ".join(x for x in [f"χ² = {c.stat.text}" if c.stat is not None else "",
+                                    c.p.label if c.p is not None else ""] if x)
+    if ok:
+        if not c.named:
+            return None
+        reproducing = set().union(*(keys for _, _, keys in ok))
+        fams = {_FAMILY[k] for k in reproducing}
+        if fams & c.named:
+            return None
+        i, r, keys = ok[0]
+        by = sorted({t.name for t in r.tests if t.key in keys})
+        named_txt = " or ".join(_NAME[n] for n in sorted(c.named))
+        named_tests = [t for t in r.tests if _FAMILY[t.key] in c.named]
+        decision = False
+        if c.p is not None and named_tests:
+            rep = p_side(c.p, alpha)
+            sides = {range_side(t.p, t.p, alpha) for t in named_tests}
+            decision = rep is not None and len(sides) == 1 and None not in sides and rep not in sides
+        comp = (f"Counts {i.counts} ({i.description}). {_describe(r)}. The printed {printed} is reproduced by "
+                f"{' and '.join(by)}, not by {named_txt} named in {c.named_where}.")
+        return ctx.finding(
+            "TA202", severity="error" if decision else "warning",
+            message=f"{c.where}: {printed} comes from {' / '.join(by)}, but {c.named_where} says {named_txt} was used"
+                    + (" — and that test gives the other conclusion at α = %g." % alpha if decision else "."),
+            observed=f"{printed} ({' / '.join(by)})", expected=f"{named_txt}: " + "; ".join(
+                f"{t.name} P = {fmt_p(t.p)}" for t in named_tests[:3]),
+            computation=comp, evidence=c.evidence, key=c.key + "|named", changes_conclusion=decision,
+            details={"counts": i.counts, "reproduced_by": sorted(keys), "named": sorted(c.named)})
+    # nothing reproduces the printed test
+    all_p = [t.p for _, r in results for t in r.tests]
+    decision = False
+    if c.p is not None:
+        rep = p_side(c.p, alpha)
+        rec = range_side(min(all_p), max(all_p), alpha)
+        decision = rep is not None and rec is not None and rep != rec
+    i0, r0 = results[0]
+    partial = ""
+    if c.p is not None and c.stat is not None:
+        p_by = sorted({t.name for _, r in results for t in r.tests if p_matches(c.p, t.p)})
+        s_by = sorted({t.name for _, r in results for t in r.tests if _stat_ok(t, c.stat)})
+        if p_by:
+            partial = f" The P matches {', '.join(p_by)}, so the printed χ² is the odd one out."
+        elif s_by:
+            partial = f" The χ² matches {', '.join(s_by)}, so the printed P is the odd one out."
+    alts = ""
+    if len(results) > 1:
+        alts = " Other readings of the table tried: " + "; ".join(
+            f"{i.description}: " + ", ".join(f"{t.key} P = {fmt_p(t.p)}" for t in r.tests) for i, r in results[1:4]) + "."
+    comp = (f"Counts {i0.counts} ({i0.description}). {_describe(r0)}.{alts} None reproduces the printed {printed} "
+            f"at its printed precision.{partial}")
+    best = r0.get("pearson") or r0.tests[0]
+    expected = "; ".join(
+        (f"{t.name} χ² = {t.stat:.3f}, P = {fmt_p(t.p)}" if t.stat is not None else f"{t.name} P = {fmt_p(t.p)}")
+        for t in r0.tests if t.key in ("pearson", "yates", "fisher"))
+    what = (f"the recomputed P is on the other side of α = {alpha:g} for every standard test" if decision
+            else "no standard test reproduces it")
+    return ctx.finding(
+        "TA202", severity="error" if decision else "warning",
+        message=f"{c.where}: the counts give {best.name.split(' (')[0]} P = {fmt_p(best.p)}"
+                + (f" (χ² = {best.stat:.3f})" if best.stat is not None else "")
+                + f", not the printed {printed} — {what}.{partial}",
+        observed=printed, expected=expected, computation=comp, evidence=c.evidence, key=c.key,
+        changes_conclusion=decision,
+        details={"counts": i0.counts, "interpretations": [i.description for i, _ in results],
+                 "tests": {t.key: [t.stat, t.p] for t in r0.tests}})
+
+
+@rule(code="TA202", name="contingency-test-mismatch", severity="error", family="statistics")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """A χ² or Fisher test printed next to counts cannot be reproduced from those counts, or is not the test named.
+
+    What it checks:
+        Comparisons of two (or more) arms on counts with a printed χ² and/or
+        P: response tables (CR/PR/SD/PD per arm with χ² and P columns),
+        adverse-event tables with a total-incidence column and ``χ² (Fisher)``,
+        baseline tables (a variable heading with category rows and a P),
+        ``n (%)`` rows per arm with a P in the same row, rate columns given
+        as percentages of a known n, and sentences with two ``k/N`` and a P.
+        The counts are tested with Pearson χ² (with and without Yates'
+        continuity correction), the likelihood-ratio χ², linear-by-linear
+        association and Fisher's exact test (2×2 and 2×k, Freeman–Halton).
+        It flags when no test, on any reasonable reading of the table,
+        reproduces the printed statistic and P at their printed precision,
+        and when the test that does reproduce them is not the one the table
+        notes or the statistical methods name (e.g. "compared using the
+        chi-squared test" but only Fisher's exact P matches).
+
+    Why it matters:
+        A test that cannot be rebuilt from its own counts means the counts,
+        the statistic or the P is wrong — or the analysis was not what was
+        described. When every test gives a P on the other side of α, the
+        article's significance claim does not follow from its data.
+
+    Example:
+        ``Total incidence | 3 (5.45) | 5 (12.50) | χ² (Fisher) 4.333 | P
+        0.038``: 3/55 vs 5/40 gives Pearson χ² = 1.49 (P = 0.22) and Fisher
+        P = 0.27 (error: not significant). ``ORR 17/53 vs 7/28, P = 0.6126``
+        is Fisher's exact P while the notes say chi-squared (warning).
+
+    Known limitations:
+        Only counts the table or sentence prints (or a percentage that maps
+        to a single count of a known n) are used; tests on other
+        denominators, stratified tests (Cochran–Mantel–Haenszel) and exact
+        tests larger than the enumeration limit are not recomputed. Fisher's
+        exact test is implemented for two arms only.
+    """
+    art_named, art_quote = article_test_names(ctx, "categorical")
+    for tt in table_tests(ctx):
+        if not tt.interps or (tt.p is None and tt.stat is None):
+            continue
+        stat = tt.stat.num if tt.stat is not None and tt.stat_kind == "chi2" else None
+        if stat is None and tt.p is None:
+            continue
+        named, where_named = table_test_names(ctx, tt.table)
+        named &= {"chi2", "fisher"}
+        if not named and art_named:
+            named, where_named = set(art_named), "the statistical methods"
+        ev: list[Evidence] = []
+        if tt.stat is not None and stat is not None:
+            ev.append(tt.stat.evidence)
+        if tt.p is not None:
+            ev.append(tt.p.evidence)
+        seen = {(e.line, e.column, e.row) for e in ev}
+        for e in tt.interps[0].evidence:
+            if (e.line, e.column, e.row) not in seen:
+                ev.append(e)
+                seen.add((e.line, e.column, e.row))
+        c = Comparison(tt.where, tt.interps, stat, tt.p.p if tt.p else None, ev, named, where_named,
+                       key=f"{tt.where}|{tt.label}")
+        f = _judge(ctx, c)
+        if f:
+            yield f
+    for c in _text_comparisons(ctx, art_named):
+        f = _judge(ctx, c)
+        if f:
+            yield f
+
+
+def _text_comparisons(ctx: CheckContext, art_named: set[str]) -> Iterator[Comparison]:
+    """'ORR was 32.1% (17/53) vs 25.0% (7/28), P = 0.61'."""
+    for sent in ctx.document.sentences:
+        if sent.section_kind in SKIP_SECTIONS or sent.section_kind in ("introduction", "methods", "statistics"):
+            continue
+        qs = sentence_quantities(sent)
+        fr = [i for i, q in enumerate(qs) if q.kind == "fraction" and q.count is not None and q.denominator is not None
+              and q.count.decimals == 0 and 0 <= q.count.value <= q.denominator.value and q.denominator.value > 0]
+        if len(fr) != 2:
+            continue
+        after = [i for i in range(fr[1] + 1, len(qs)) if qs[i].kind in ("p_value", "test_stat")]
+        if len(after) != 1:
+            continue
+        pq = qs[after[0]]
+        if any(qs[i].kind in ("p_value", "test_stat", "ratio") for i in range(0, after[0]) if i not in fr):
+            continue
+        if pq.kind == "test_stat" and (pq.statistic != "chi2" or pq.p is None):
+            continue
+        a, b = qs[fr[0]], qs[fr[1]]
+        k1, n1 = int(a.count.value), int(a.denominator.value)
+        k2, n2 = int(b.count.value), int(b.denominator.value)
+        interp = Interp([[k1, n1 - k1], [k2, n2 - k2]], ["yes", "no"], f"{k1}/{n1} vs {k2}/{n2}")
+        p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text) if pq.p is not None else None
+        stat = pq.stat_value if pq.kind == "test_stat" else None
+        ev = [ctx.sentence_evidence(sent, a.start, pq.end, role="comparison")]
+        yield Comparison(f"'{sent.text[a.start:pq.end]}'", [interp], stat, p, ev, set(art_named),
+                         "the statistical methods" if art_named else None, key=f"text|{sent.text[a.start:pq.end]}")

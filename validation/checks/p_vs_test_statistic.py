@@ -1,0 +1,236 @@
+"""TA201 p-vs-test-statistic."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from schemas.findings import Evidence, Finding
+from schemas.quantities import Num
+from validation.context import CheckContext
+from validation.registry import rule
+from validation.stats import (PrintedP, contingency_df, p_matches, p_range_from_stat, p_side, range_side,
+                              t_p_range, t_range_from_summary)
+
+from ._stat_helpers import (SKIP_SECTIONS, df_near, fmt_range, p_after, parse, sentence_quantities,
+                            table_tests)
+
+_SYMBOL = {"chi2": "χ²", "t": "t", "F": "F", "z": "z"}
+_ANY_DF = tuple(range(1, 13))
+
+
+@dataclass
+class DfCandidate:
+    df: float | None = None
+    df_hi: float | None = None     # t: a df range [df, df_hi]
+    df2: float | None = None
+    note: str = ""
+
+
+def _p_range(kind: str, v: Num, c: DfCandidate) -> tuple[float, float] | None:
+    if kind == "t":
+        if c.df is None:
+            return None
+        return t_p_range(v.value, v.decimals, c.df, c.df_hi or c.df)
+    if kind == "z":
+        return p_range_from_stat("z", v.value, v.decimals)
+    return p_range_from_stat(kind, v.value, v.decimals, c.df, c.df2)
+
+
+def _df_text(kind: str, cands: list[DfCandidate]) -> str:
+    if kind == "z":
+        return "the normal distribution"
+    if kind == "F":
+        c = cands[0]
+        return f"df = ({c.df:g}, {c.df2:g})"
+    parts = []
+    for c in cands:
+        if c.df_hi is not None and c.df_hi != c.df:
+            parts.append(f"df {c.df:.1f}–{c.df_hi:.1f}" + (f" ({c.note})" if c.note else ""))
+        else:
+            parts.append(f"df = {c.df:g}" + (f" ({c.note})" if c.note else ""))
+    if len(parts) > 4:
+        return f"any df from {cands[0].df:g} to {cands[-1].df:g}"
+    return " or ".join(parts)
+
+
+def _judge(ctx: CheckContext, kind: str, v: Num, p: PrintedP, cands: list[DfCandidate], df_stated: bool,
+           evidence: list[Evidence], where: str, key: str) -> Finding | None:
+    sym = _SYMBOL[kind]
+    if kind in ("chi2", "F") and v.value < 0:
+        return ctx.finding(
+            "TA201", severity="error",
+            message=f"{where}: {sym} = {v.text} is negative, which a {sym} statistic can never be.",
+            observed=f"{sym} = {v.text}", expected=f"{sym} ≥ 0",
+            computation=f"{sym} statistics are sums of squares and cannot be negative.",
+            evidence=evidence, key=key)
+    ranges = []
+    for c in cands:
+        r = _p_range(kind, v, c)
+        if r is not None:
+            ranges.append((c, r))
+    if not ranges:
+        return None
+    if any(p_matches(p, lo, hi) for _, (lo, hi) in ranges):
+        return None
+    lo = min(r[0] for _, r in ranges)
+    hi = max(r[1] for _, r in ranges)
+    one_sided = kind in ("t", "z") and any(p_matches(p, a / 2, b / 2) for _, (a, b) in ranges)
+    alpha = ctx.settings.alpha
+    rep_side = p_side(p, alpha)
+    rec_side = range_side(lo, hi, alpha)
+    decision = rep_side is not None and rec_side is not None and rep_side != rec_side
+    h = 0.5 * 10 ** (-v.decimals)
+    tail = "upper tail" if kind in ("chi2", "F") else "two-sided"
+    if len(ranges) <= 4:
+        per = "; ".join(f"with {_df_text(kind, [c])}: p = {fmt_range(*r)}" for c, r in ranges)
+    else:
+        per = f"with {_df_text(kind, [c for c, _ in ranges])}: p = {fmt_range(lo, hi)}"
+    comp = (f"{sym} = {v.text} stands for {max(abs(v.value) - h, 0):g}–{abs(v.value) + h:g}; {tail} p {per}. "
+            f"The printed {p.label} does not fall in that range"
+            + (" (a one-sided p would match)" if one_sided else "") + ".")
+    if not df_stated and kind in ("chi2", "t"):
+        comp += " Degrees of freedom were not printed; they were derived as stated."
+    severity = "error" if decision and not one_sided else "warning"
+    what = "a decision error: the recomputed p is on the other side of α = %g" % alpha if decision else \
+        "an inconsistency"
+    shown = fmt_range(lo, hi) if len(ranges) == 1 else " or ".join(fmt_range(*r) for _, r in ranges[:4])
+    msg = (f"{where}: {sym} = {v.text} gives p = {shown}"
+           + (f" ({_df_text(kind, [c for c, _ in ranges])})" if kind != "z" else "")
+           + f", but the article prints {p.label} — {what}."
+           + (" A one-sided test would explain it." if one_sided else ""))
+    return ctx.finding(
+        "TA201", severity=severity, message=msg, observed=f"{sym} = {v.text}, {p.label}",
+        expected=f"P = {shown}", computation=comp, evidence=evidence, key=key,
+        changes_conclusion=decision,
+        details={"statistic": kind, "value": v.value, "p_printed": p.value, "p_operator": p.op,
+                 "p_recomputed": [lo, hi], "df": [c.df for c, _ in ranges], "one_sided_match": one_sided})
+
+
+@rule(code="TA201", name="p-vs-test-statistic", severity="error", family="statistics")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """A printed p-value does not follow from its own test statistic and degrees of freedom.
+
+    What it checks:
+        Every χ², t, F and z statistic printed together with a p-value — in
+        running text ("χ2 = 8.23, P = 0.32, df = 8", "t(38) = 2.10, p =
+        .042"), inside table cells, and as statistic and P columns of a
+        comparison table (``t/χ² | P value``). The p-value is recomputed
+        (upper tail for χ² and F, two-sided for t and z) over the rounding
+        interval of the printed statistic, like statcheck, and compared with
+        the printed p and its operator (=, <, >). Degrees of freedom come
+        from the text, else from the shape of the count table the test sits
+        on ((rows − 1) × (columns − 1)), else from the arm sizes for t
+        (Student n1 + n2 − 2 up to Welch); when none is known, any df from 1
+        to 12 is tried for χ².
+
+    Why it matters:
+        The statistic and its p are computed together by software; when they
+        disagree, one was mistyped or edited. When the recomputed p falls on
+        the other side of α the reported conclusion flips (a decision error).
+
+    Example:
+        "Calibration ... (χ2 = 8.23, P = 0.32, df = 8)": P(χ²₈ ≥ 8.23) = 0.41,
+        not 0.32 (warning). ``χ² 4.333 | P 0.038`` with df = 1 is consistent;
+        ``χ² 1.49 | P 0.038`` would be a decision error (error).
+
+    Known limitations:
+        One-sided tests are recognised only as an explanation in the message.
+        F needs both degrees of freedom printed. Exact, permutation or
+        corrected tests whose p does not come from the printed statistic's
+        distribution are flagged; the message shows the computation so a
+        reviewer can judge.
+    """
+    # -- tables: statistic and P columns
+    for tt in table_tests(ctx):
+        if tt.stat is None or tt.p is None:
+            continue
+        kind = tt.stat_kind
+        if kind not in ("chi2", "t", "z", "F"):
+            continue
+        v = tt.stat.num
+        cands: list[DfCandidate] = []
+        if kind == "chi2":
+            dfs = sorted({d for d in (contingency_df(i.counts) for i in tt.interps) if d})
+            cands = [DfCandidate(float(d), note=f"{_shape_note(tt, d)}") for d in dfs]
+            if not cands:
+                cands = [DfCandidate(float(d)) for d in _ANY_DF]
+        elif kind == "t":
+            ns = [a.n for a in tt.arms]
+            if len(ns) != 2 or any(n is None or n < 2 for n in ns):
+                continue
+            lo_df = hi_df = float(ns[0] + ns[1] - 2)
+            if tt.means:
+                (m1, s1), (m2, s2) = tt.means
+                _, _, wlo, whi = t_range_from_summary("Welch", m1.value, m1.decimals, s1.value, s1.decimals, ns[0],
+                                                      m2.value, m2.decimals, s2.value, s2.decimals, ns[1])
+                lo_df = min(lo_df, wlo)
+            else:
+                lo_df = float(min(ns) - 1)
+            cands = [DfCandidate(lo_df, hi_df, note="Welch to Student")]
+        elif kind == "z":
+            cands = [DfCandidate()]
+        else:
+            continue
+        f = _judge(ctx, kind, v, tt.p.p, cands, False, [tt.stat.evidence, tt.p.evidence], tt.where,
+                   key=f"{tt.where}|{v.text}|{tt.p.p.text}")
+        if f:
+            yield f
+    # -- table cells that print a whole test ("χ² =8.23, P =0.32 (degrees of freedom =8)")
+    for table in ctx.document.tables:
+        for row in table.rows:
+            for j, cell in enumerate(row.cells):
+                if j == 0 or not re.search(r"[=:]", cell.text):
+                    continue
+                for q in parse(cell.text):
+                    if q.kind != "test_stat" or q.statistic not in _SYMBOL or q.stat_value is None or q.p is None:
+                        continue
+                    f = _from_quantity(ctx, q, cell.text, [ctx.cell_evidence(table, row, j, role="test")],
+                                       f"{table.label}, row '{row.label}'")
+                    if f:
+                        yield f
+    # -- running text
+    for sent in ctx.document.sentences:
+        if sent.section_kind in SKIP_SECTIONS:
+            continue
+        qs = sentence_quantities(sent)
+        for i, q in enumerate(qs):
+            if q.kind != "test_stat" or q.statistic not in _SYMBOL or q.stat_value is None:
+                continue
+            end = q.end
+            if q.p is None:
+                pq = p_after(qs, i, sent.text)
+                if pq is None:
+                    continue
+                q = q.model_copy(update={"p": pq.p, "p_operator": pq.p_operator})
+                end = pq.end
+            ev = [ctx.sentence_evidence(sent, q.start, end, role="test")]
+            f = _from_quantity(ctx, q, sent.text, ev, f"'{sent.text[q.start:end]}'")
+            if f:
+                yield f
+
+
+def _shape_note(tt, d: int) -> str:
+    for i in tt.interps:
+        if contingency_df(i.counts) == d:
+            return f"{len(i.counts)}×{len(i.counts[0])} table"
+    return ""
+
+
+def _from_quantity(ctx: CheckContext, q, text: str, evidence: list[Evidence], where: str) -> Finding | None:
+    kind = q.statistic
+    p = PrintedP(q.p.value, q.p.decimals, q.p_operator or "=", q.p.text)
+    df = q.df if q.df is not None else df_near(text[q.start:q.end + 60])
+    stated = df is not None
+    if kind == "chi2":
+        cands = [DfCandidate(df)] if df else [DfCandidate(float(d)) for d in _ANY_DF]
+    elif kind == "t":
+        cands = [DfCandidate(df)] if df else [DfCandidate(1.0, 1e6, note="df not printed")]
+    elif kind == "F":
+        if q.df is None or q.df2 is None:
+            return None
+        cands = [DfCandidate(q.df, df2=q.df2)]
+    else:
+        cands = [DfCandidate()]
+    return _judge(ctx, kind, q.stat_value, p, cands, stated, evidence, where,
+                  key=f"{where}|{q.stat_value.text}|{p.text}")
