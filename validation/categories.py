@@ -182,7 +182,7 @@ _SUMMARY_LABEL = re.compile(r"\b(?:median|mean|average|range|iqr|sd|±|min|max|q
 _OWN_N = re.compile(r"(?:,|\()\s*(?:n\s*\(%\)|n\s*%|no\.\s*\(%\)|%)\s*\)?\s*$", re.I)
 
 
-def _row_kind(table: Table, row: TableRow, dcols: list[int]) -> str:
+def row_kind(table: Table, row: TableRow, dcols: list[int]) -> str:
     """'heading', 'category', 'summary' (median/mean/non-count values) or 'other'."""
     if row.kind == "group":
         return "heading"
@@ -216,7 +216,7 @@ def category_runs(table: Table) -> list[CategoryRun]:
         cur = []
 
     for row in table.rows:
-        kind = _row_kind(table, row, dcols)
+        kind = row_kind(table, row, dcols)
         if kind == "heading":
             close()
             heading, heading_row, context = re.sub(r",?\s*n\s*\(%\)\s*$", "", row.label).strip(), row, None
@@ -256,7 +256,7 @@ def category_runs(table: Table) -> list[CategoryRun]:
         out.append(run)
     resp_run: list[TableRow] = []
     for r in table.rows:
-        if r.kind != "group" and response_category(r.label) and _row_kind(table, r, dcols) == "category":
+        if r.kind != "group" and response_category(r.label) and row_kind(table, r, dcols) == "category":
             resp_run.append(r)
         else:
             if len(resp_run) >= 2 and not any([x.index for x in o.rows] == [x.index for x in resp_run] for o in out):

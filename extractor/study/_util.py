@@ -62,15 +62,17 @@ def abstract_tail_sections(doc: Document) -> set[str]:
     headed Introduction comes later: in converted text that is the rest of the abstract (split
     across a column or page break)."""
     heading_starts = {h.span.char_start for h in doc.headings}
-    intros = [s for s in doc.sections if s.kind == "introduction"]
-    if len(intros) < 2 or not any(x.kind == "abstract" for x in doc.sections):
+    abstract = next((x for x in doc.sections if x.kind == "abstract"), None)
+    intros = sorted((s for s in doc.sections if s.kind == "introduction"), key=lambda x: x.span.char_start)
+    if abstract is None or len(intros) < 2:
         return set()
-    first = intros[0]
-    headed_later = any(x.span.char_start in heading_starts or x.title.strip().lower() in
-                       {h.text.strip().lower() for h in doc.headings} for x in intros[1:])
-    if headed_later and first.span.char_start not in heading_starts:
-        return {first.id}
-    return set()
+    unheaded = [x for x in intros if x.span.char_start not in heading_starts]
+    headed = [x for x in intros if x.span.char_start in heading_starts]
+    out = set()
+    for x in unheaded:
+        if x.span.char_start > abstract.span.char_start and any(h.span.char_start > x.span.char_start for h in headed):
+            out.add(x.id)
+    return out
 
 
 def effective_kind(doc: Document, s: Sentence, tail: set[str] | None = None) -> str:

@@ -175,7 +175,8 @@ def _counts_context(cells: list[str]) -> bool:
 
 
 def _is_ci_row(label: str) -> bool:
-    return bool(CI_LABEL.search(label)) and not measure_of(label) and not timepoint_of(label) and len(label) <= 24
+    return bool(re.fullmatch(r"\s*[(\[]?\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence\s+intervals?)\s*[)\]]?\s*[:,]?\s*",
+                             label, re.I))
 
 
 def outcomes_from_table(doc: Document, t: Table, arms: list[Arm]) -> tuple[list[Outcome], list[StatTest]]:
@@ -521,63 +522,80 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
         runs.append([v])
     clauses = top_level_clauses(text)
     out: list[Outcome] = []
-    assigned: list[_Val] = []
+
+    def clause_start(pos: int) -> int:
+        return next((a for a, b in clauses if a <= pos < b), 0)
+
+    def arm_after(v: _Val) -> Arm | None:
+        for a, x, _ in mentions:
+            if v.end <= x <= v.end + 45 and _CONNECT_AFTER.fullmatch(text[v.end:x]):
+                return a
+        return None
+
+    def arm_before(v: _Val) -> Arm | None:
+        prior = [(a, y) for a, x, y in mentions if y <= v.start]
+        if not prior:
+            return None
+        a, y = prior[-1]
+        gap = text[y:v.start]
+        if _COMP.search(gap) or ";" in gap or any(y <= w.start < v.start for w in vals):
+            return None
+        return a
+
+    single_default: tuple[Arm | None, str | None] | None = None
+    if not mentions:
+        if single is not None:
+            single_default = (single, None)
+        elif total_cue or ctx.total:
+            single_default = (_arm_of_total(arms), "Total")
+        elif ctx.arm is not None:
+            single_default = (ctx.arm, None)
+        elif not real:
+            single_default = (None, "Overall")
     for run in runs:
         first, lastv = run[0], run[-1]
-        arm_after = next(((a, x) for a, x, y in mentions if lastv.end <= x <= lastv.end + 45
-                          and not re.search(r"[;]", text[lastv.end:x])
-                          and re.fullmatch(r"[\s,]*(?:months?|weeks?|years?|days?)?[\s,]*(?:\([^()]*\)|\[[^\]]*\])?[\s,]*"
-                                           r"(?:respectively\s*,?\s*)?(?:(?:in|for|with|of|among|within|from)\s+)?(?:the\s+)?"
-                                           r"(?:patients\s+(?:in|of|receiving|treated\s+with)\s+(?:the\s+)?)?",
-                                           text[lastv.end:x], re.I)), None)
-        arms_before = [(a, x) for a, x, y in mentions if y <= first.start]
-        clause_of = next(((a, b) for a, b in clauses if a <= first.start < b), (0, len(text)))
-        arms_before_clause = [(a, x) for a, x in arms_before if x >= clause_of[0]]
-        values_between = bool(arms_before) and any(arms_before[-1][1] < w.start < first.start for w in vals)
+        comparison = len(run) >= 2 and any(_COMP.search(text[x.end:y.start]) for x, y in zip(run, run[1:]))
         targets: list[tuple[Arm | None, str | None]] = []
-        if arm_after is not None:
-            targets = [(arm_after[0], None)] * len(run)
-        elif len(run) >= 2 and len({id(a) for a, _ in arms_before_clause}) == len(run) and \
-                (_VS.search(text[first.start:lastv.end]) or re.search(r"respectively", text[lastv.end:lastv.end + 40] +
-                                                                     text[first.start:lastv.end])):
-            seen: list[Arm] = []
-            for a, _ in arms_before_clause:
-                if a not in seen:
-                    seen.append(a)
-            targets = [(a, None) for a in seen]
-        elif len(run) >= 2 and not arms_before_clause and (_VS.search(text[first.start:lastv.end]) or
-                                                           "respectively" in text[first.start:lastv.end + 40]):
-            prev_clause_arms: list[Arm] = []
-            for a, x in arms_before:
-                if a not in prev_clause_arms:
-                    prev_clause_arms.append(a)
-            if len(prev_clause_arms) == len(run):
-                targets = [(a, None) for a in prev_clause_arms]
-        elif arms_before and not values_between and any(x >= clause_of[0] for _, x in arms_before) or \
-                (arms_before and not values_between and len(run) >= 1 and arms_before[-1][1] >= _sentence_start(text, first.start)):
-            targets = [(arms_before[-1][0], None)] * len(run)
-        if not targets:
-            if single is not None and not mentions:
-                targets = [(single, None)] * len(run)
-            elif not mentions and (total_cue or ctx.total):
-                targets = [(_arm_of_total(arms), "Total")] * len(run)
-            elif not mentions and ctx.arm is not None:
-                targets = [(ctx.arm, None)] * len(run)
-            elif not mentions and not real:
-                targets = [(None, "Overall")] * len(run)
+        if comparison:
+            ids = [None] * len(run)
+            ids[0] = arm_before(first)
+            ids[-1] = arm_after(lastv)
+            if any(i is None for i in ids):
+                in_clause: list[Arm] = []
+                before_all: list[Arm] = []
+                for a, x, y in mentions:
+                    if y <= first.start:
+                        if a not in before_all:
+                            before_all.append(a)
+                        if x >= clause_start(first.start) and a not in in_clause:
+                            in_clause.append(a)
+                order = in_clause if len(in_clause) == len(run) else (before_all if len(before_all) == len(run) and
+                                                                       not in_clause else [])
+                if order:
+                    ids = list(order)
+            if all(i is None for i in ids) and single_default is not None:
+                continue  # "ORR (0 vs 25%) between the two groups": arms unnamed
+            targets = [(i, None if i else "?") for i in ids]
+        else:
+            a = arm_after(lastv) or arm_before(first)
+            if a is not None:
+                targets = [(a, None)] * len(run)
+            elif single_default is not None:
+                targets = [single_default] * len(run)
             elif not mentions and len(run) == 1 and _arm_of_total(arms) is not None:
                 targets = [(_arm_of_total(arms), "Total")]
-            elif not mentions and len(run) == 1 and len(real) >= 2 and not re.search(
-                    r"\bgroups?\b|\barms?\b|\bcohorts?\b|\bboth\b", text, re.I):
+            elif not mentions and len(run) == 1 and len(real) >= 2 and not _GROUPS_WORD.search(text):
                 targets = [(None, "Overall")]
+            elif mentions and len(run) == 1 and len(real) == 2:
+                targets = [(None, "?")]
         if not targets:
             continue
-        # what each value of the run stands for: measures listed ("ORR and CBR were 0 and 57.1%"),
-        # timepoints listed ("4- and 6-month PFS rates"), or the same measure for several arms
+        # what each value stands for: the same measure for several arms, timepoints listed
+        # ("4- and 6-month PFS rates"), or measures listed ("ORR and CBR were 0 and 57.1%")
         listed = _listed_measures(text, measures, first.start)
         tps = first.timepoint if isinstance(first.timepoint, list) else None
         per_value: list[tuple[str, str | None, Arm | None, str | None]] = []
-        if len(targets) == len(run) and len({id(a) for a, _ in targets}) == len(run) and len(run) > 1:
+        if comparison:
             for v, (a, gl) in zip(run, targets):
                 per_value.append((v.measure, _tp(v), a, gl))
         elif tps and len(tps) == len(run):
@@ -587,7 +605,8 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
             for v, ms in zip(run, listed):
                 per_value.append((ms, _tp(v), targets[0][0], targets[0][1]))
         elif len(run) == 1:
-            per_value.append((run[0].measure, _tp(run[0]), targets[0][0], targets[0][1]))
+            per_value.append((run[0].measure, _tp(run[0]) or (tps[0] if tps and len(tps) == 1 else None),
+                              targets[0][0], targets[0][1]))
         else:
             continue
         siblings_pct = any(v.q.kind in ("percent", "count_percent") or "%" in v.q.text for v in run)
@@ -595,26 +614,26 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
             q = _fits(v, meas, tp, text)
             if q is None and siblings_pct and v.q.kind in ("count", "number") and outcome_kind(meas, tp) in ("rate", "landmark"):
                 q = v.q.model_copy(update={"kind": "percent", "percent": v.q.value, "count": None})
-            if q is None:
+            if q is None or (a is None and gl is None):
                 continue
-            if a is None and gl is None:
-                continue
-            o = Outcome(measure=meas, arm=a.id if a else None, group=None if a else gl, kind=outcome_kind(meas, tp),
-                        quantity=q, unit=_unit(meas, tp, text[v.start:v.end + 12]), timepoint=tp,
-                        provenance=sentence_prov(doc, s, v.start, v.end))
-            out.append(o)
-            assigned.append(v)
+            out.append(Outcome(measure=meas, arm=a.id if a else None, group=None if a else gl,
+                               kind=outcome_kind(meas, tp), quantity=q, unit=_unit(meas, tp, text[v.start:v.end + 12]),
+                               timepoint=tp, provenance=sentence_prov(doc, s, v.start, v.end)))
     _complement(out, real)
+    out = [o for o in out if o.group != "?"]
     _attach_p(out, text, doc, s)
     return out
 
 
+_COMP = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:with|to)|than|while|whereas)\b", re.I)
+_CONNECT_AFTER = re.compile(r"[\s,]*(?:months?|weeks?|years?|days?)?[\s,]*(?:\([^()]*\)|\[[^\]]*\])?[\s,]*"
+                            r"(?:respectively\s*,?\s*)?(?:(?:in|for|with|of|among|within|from)\s+)?(?:the\s+)?"
+                            r"(?:patients\s+(?:in|of|receiving|treated\s+with)\s+(?:the\s+)?)?", re.I)
+_GROUPS_WORD = re.compile(r"\bgroups?\b|\barms?\b|\bcohorts?\b|\bboth\b", re.I)
+
+
 def _tp(v: _Val) -> str | None:
     return v.timepoint if isinstance(v.timepoint, str) else None
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    return 0
 
 
 def _listed_measures(text: str, measures, start: int) -> list[str]:
@@ -644,7 +663,7 @@ def _complement(outs: list[Outcome], real: list[Arm]) -> None:
             continue
         a, b = group
         for x, y in ((a, b), (b, a)):
-            if x.arm is None and x.group == "Overall" and y.arm is not None:
+            if x.arm is None and x.group in ("?", "Overall") and y.arm is not None:
                 other = next(r for r in real if r.id != y.arm)
                 x.arm, x.group = other.id, None
 

@@ -1,0 +1,194 @@
+"""TA203 t-test-mismatch."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+from scipy import stats as st
+
+from extractor.study.arms import arm_mentions
+from schemas.findings import Evidence, Finding
+from schemas.quantities import Num
+from validation.context import CheckContext
+from validation.registry import rule
+from validation.stats import PrintedP, p_matches, p_side, range_side, t_p_range, t_range_from_summary
+
+from ._stat_helpers import SKIP_SECTIONS, fmt_range, p_after, sentence_quantities, table_tests
+
+
+@dataclass
+class TComparison:
+    where: str
+    means: list[tuple[Num, Num]]       # (mean, SD) per arm
+    ns: list[int]
+    t: Num | None
+    p: PrintedP | None
+    evidence: list[Evidence]
+    key: str
+    swap_ok: bool = False               # n's assigned by order of mention: try both assignments
+
+
+def _variants(c: TComparison, ns: list[int]):
+    (m1, s1), (m2, s2) = c.means
+    out = []
+    for variant in ("Student", "Welch"):
+        tmin, tmax, dfmin, dfmax = t_range_from_summary(variant, m1.value, m1.decimals, s1.value, s1.decimals, ns[0],
+                                                       m2.value, m2.decimals, s2.value, s2.decimals, ns[1])
+        if variant == "Student":
+            dfmin = dfmax = float(ns[0] + ns[1] - 2)
+        out.append((variant, tmin, tmax, dfmin, dfmax))
+    return out
+
+
+def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
+    if len(c.ns) != 2 or min(c.ns) < 2:
+        return None
+    assignments = [c.ns] + ([c.ns[::-1]] if c.swap_ok and c.ns[0] != c.ns[1] else [])
+    rows = []
+    for ns in assignments:
+        for variant, tmin, tmax, dfmin, dfmax in _variants(c, ns):
+
+            p_lo = float(2 * st.t.sf(tmax, dfmax))
+            p_hi = float(2 * st.t.sf(tmin, dfmin))
+            t_ok = None
+            if c.t is not None:
+                h = 0.5 * 10 ** (-c.t.decimals)
+                t_ok = not (abs(c.t.value) + h < tmin or abs(c.t.value) - h > tmax)
+            p_ok = None
+            if c.p is not None:
+                if c.t is not None and t_ok:
+                    # the P must also follow from the printed t
+                    pr = t_p_range(c.t.value, c.t.decimals, dfmin, dfmax)
+                    p_ok = pr is not None and p_matches(c.p, *pr)
+                else:
+                    p_ok = p_matches(c.p, p_lo, p_hi)
+            rows.append((ns, variant, tmin, tmax, dfmin, dfmax, p_lo, p_hi, t_ok, p_ok))
+    good = [r for r in rows if r[8] is not False and r[9] is not False]
+    if good:
+        return None
+    (m1, s1), (m2, s2) = c.means
+    alpha = ctx.settings.alpha
+    decision = False
+    if c.p is not None:
+        rep = p_side(c.p, alpha)
+        rec = range_side(min(r[6] for r in rows), max(r[7] for r in rows), alpha)
+        decision = rep is not None and rec is not None and rep != rec
+    printed = ", ".join(x for x in [f"t = {c.t.text}" if c.t is not None else "", c.p.label if c.p else ""] if x)
+    lines = []
+    for ns, variant, tmin, tmax, dfmin, dfmax, p_lo, p_hi, _, _ in rows:
+        df = f"{dfmin:.1f}" if abs(dfmax - dfmin) < 0.05 else f"{dfmin:.1f}–{dfmax:.1f}"
+        lines.append(f"{variant} (n = {ns[0]}, {ns[1]}): |t| = {tmin:.3f}–{tmax:.3f}, df = {df}, P = {fmt_range(p_lo, p_hi)}")
+    part = ""
+    if c.t is not None and c.p is not None:
+        if any(r[8] for r in rows):
+            part = " The t fits the means and SDs, but the P does not follow from it."
+        elif any(p_matches(c.p, r[6], r[7]) for r in rows):
+            part = " The P fits the means and SDs; the printed t is the odd one out."
+    student = next(r for r in rows if r[1] == "Student")
+    comp = (f"Means {m1.text} ± {s1.text} and {m2.text} ± {s2.text} over their rounding intervals. "
+            + "; ".join(lines) + f". Neither variant reproduces the printed {printed}.{part}")
+    what = (f"the recomputed P is on the other side of α = {alpha:g}" if decision else "neither Student's nor Welch's t "
+            "reproduces it")
+    return ctx.finding(
+        "TA203", severity="error" if decision else "warning",
+        message=f"{c.where}: {m1.text} ± {s1.text} vs {m2.text} ± {s2.text} (n = {c.ns[0]}, {c.ns[1]}) gives "
+                f"|t| = {student[2]:.2f}–{student[3]:.2f}, P = {fmt_range(student[6], student[7])} (Student), not the printed "
+                f"{printed} — {what}.{part}",
+        observed=printed, expected=f"|t| = {student[2]:.2f}–{student[3]:.2f}, P = {fmt_range(student[6], student[7])}",
+        computation=comp, evidence=c.evidence, key=c.key, changes_conclusion=decision,
+        details={"means": [m1.value, m2.value], "sds": [s1.value, s2.value], "ns": c.ns,
+                 "variants": [{"variant": r[1], "t": [r[2], r[3]], "df": [r[4], r[5]], "p": [r[6], r[7]]} for r in rows]})
+
+
+@rule(code="TA203", name="t-test-mismatch", severity="error", family="statistics")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """A printed t or P for two means cannot be reproduced by Student's or Welch's t-test from mean ± SD and n.
+
+    What it checks:
+        Rows and sentences that give mean ± SD for two arms with a t and/or
+        P, e.g. ``Age | 30±6.44 | 28±8.03 | t 0.772 | P 0.441`` with the arm
+        sizes from the column headers or the arms. t is recomputed with the
+        pooled-variance (Student) and unequal-variance (Welch) formulas over
+        the rounding intervals of the printed means and SDs, and the P from
+        the printed t (two-sided, df n1 + n2 − 2 or Welch–Satterthwaite).
+        It reports which variant reproduces the printed values and flags
+        when neither does.
+
+    Why it matters:
+        Baseline balance and continuous outcomes are judged by these tests;
+        a t that cannot come from the summary statistics means the means,
+        SDs, group sizes or the test result were misreported.
+
+    Example:
+        ``Score | 47.1 ± 6.4 | 42.0 ± 7.1 | t 0.77 | P 0.44`` with n = 55
+        and 40: |t| = 3.6 (Student), P < 0.001 — the printed values are far
+        off and the conclusion flips (error).
+
+    Known limitations:
+        Coarsely rounded means (integers) make the t-range wide and the check
+        silent. A P from a Mann–Whitney test printed beside mean ± SD is
+        flagged. Text is checked only when two arms with known sizes are
+        named in the sentence. Paired designs are not recognised.
+    """
+    for tt in table_tests(ctx):
+        if not tt.means or len(tt.arms) != 2 or (tt.stat is None and tt.p is None):
+            continue
+        if tt.stat is not None and tt.stat_kind != "t":
+            continue
+        ns = [a.n for a in tt.arms]
+        if any(n is None for n in ns):
+            continue
+        ev = list(tt.mean_evidence)
+        if tt.stat is not None:
+            ev.append(tt.stat.evidence)
+        if tt.p is not None:
+            ev.append(tt.p.evidence)
+        ev += [a.den.evidence for a in tt.arms if a.den is not None]
+        c = TComparison(tt.where, tt.means, ns, tt.stat.num if tt.stat else None, tt.p.p if tt.p else None, ev,
+                        key=f"{tt.where}|{tt.label}")
+        f = _judge(ctx, c)
+        if f:
+            yield f
+    arms = [a for a in ctx.study.arms if not a.is_total and a.n]
+    for sent in ctx.document.sentences:
+        if sent.section_kind in SKIP_SECTIONS:
+            continue
+        qs = sentence_quantities(sent)
+        ms = [i for i, q in enumerate(qs) if q.kind == "mean_sd" and q.interval == "sd" and q.value and q.sd]
+        if len(ms) != 2:
+            continue
+        j = ms[1]
+        t = p = None
+        end = qs[j].end
+        nxt = qs[j + 1] if j + 1 < len(qs) else None
+        if nxt is not None and nxt.kind == "test_stat" and nxt.statistic == "t" and nxt.stat_value is not None:
+            t = nxt.stat_value
+            end = nxt.end
+            if nxt.p is not None:
+                p = PrintedP(nxt.p.value, nxt.p.decimals, nxt.p_operator or "=", nxt.p.text)
+            else:
+                pq = p_after(qs, j + 1, sent.text)
+                if pq is not None:
+                    p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
+                    end = pq.end
+        elif nxt is not None and nxt.kind == "p_value":
+            pq = p_after(qs, j, sent.text, reach=80)
+            if pq is not None:
+                p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
+                end = pq.end
+        if t is None and p is None:
+            continue
+        mentioned = []
+        for a, _, _ in sorted(arm_mentions(sent.text, arms), key=lambda m: m[1]):
+            if a.n and a.id not in [x.id for x in mentioned]:
+                mentioned.append(a)
+        if len(mentioned) != 2:
+            continue
+        a, b = qs[ms[0]], qs[ms[1]]
+        c = TComparison(f"'{sent.text[a.start:end]}'", [(a.value, a.sd), (b.value, b.sd)],
+                        [mentioned[0].n, mentioned[1].n], t, p,
+                        [ctx.sentence_evidence(sent, a.start, end, role="comparison")],
+                        key=f"text|{sent.text[a.start:end]}", swap_ok=True)
+        f = _judge(ctx, c)
+        if f:
+            yield f
