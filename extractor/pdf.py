@@ -24,6 +24,7 @@ encrypted, no text layer, too many pages, too slow) raises
 from __future__ import annotations
 
 import bisect
+import logging
 import math
 import re
 import time
@@ -640,6 +641,9 @@ def _join_wrapped(parts: list[str]) -> str:
 def _cell_text(words: list[_W]) -> str:
     if not words:
         return ""
+    tops = [w.top for w in words]
+    if max(tops) - min(tops) < 0.4 * min(w.bottom - w.top for w in words):  # one line
+        return _line_text(sorted(words, key=lambda w: w.x0))
     return _join_wrapped([_line_text(L) for L in _cluster_lines(words)])
 
 
@@ -722,6 +726,9 @@ def _ruled_tables(pc: _PageCtx, caps, body_size: float, warnings: list[str]) -> 
         gboxes: list[BBox] = []
         spanning: list[bool] = []
         filled = total = 0
+        # words by vertical position, so each cell only scans the words of its band
+        wsorted = sorted(((w.cy, w.cx, w) for w in words), key=lambda t: t[0])
+        ys = [t[0] for t in wsorted]
         for r in rows:
             texts = []
             boxes = []
@@ -729,7 +736,9 @@ def _ruled_tables(pc: _PageCtx, caps, body_size: float, warnings: list[str]) -> 
                 if cb is None:
                     texts.append(None)
                     continue
-                ws = [w for w in words if cb[0] - 0.5 <= w.cx <= cb[2] + 0.5 and cb[1] - 0.5 <= w.cy <= cb[3] + 0.5]
+                lo = bisect.bisect_left(ys, cb[1] - 0.5)
+                hi = bisect.bisect_right(ys, cb[3] + 0.5)
+                ws = [w for _, cx, w in wsorted[lo:hi] if cb[0] - 0.5 <= cx <= cb[2] + 0.5]
                 texts.append(ws)
                 boxes.append(cb)
             real = [t for t in texts if t is not None]
@@ -1215,15 +1224,58 @@ def pdf_to_text_layer(path, options: PdfOptions = PdfOptions()) -> tuple[str, li
     ``headings``, ``removed_lines``, ``warnings``).
     """
     try:
-        return _pdf_to_text_layer(Path(path), options)
-    except PdfIngestError:
-        raise
-    except RecursionError as e:
-        raise PdfIngestError(f"{Path(path).name}: PDF structure too deeply nested to read") from e
-    except MemoryError as e:
-        raise PdfIngestError(f"{Path(path).name}: PDF too large to read in memory") from e
-    except Exception as e:
-        raise PdfIngestError(f"{Path(path).name}: cannot read PDF: {type(e).__name__}: {e}") from e
+        name = Path(path).name
+    except TypeError as e:
+        raise PdfIngestError(f"not a file path: {path!r}") from e
+    with _CaptureLogs() as logs:
+        try:
+            text, geoms, info = _pdf_to_text_layer(Path(path), options)
+        except PdfIngestError:
+            raise
+        except RecursionError as e:
+            raise PdfIngestError(f"{name}: PDF structure too deeply nested to read") from e
+        except MemoryError as e:
+            raise PdfIngestError(f"{name}: PDF too large to read in memory") from e
+        except Exception as e:
+            raise PdfIngestError(f"{name}: cannot read PDF: {type(e).__name__}: {e}") from e
+    for msg in logs.messages:
+        info["warnings"].append(f"pdf parser: {msg}")
+    return text, geoms, info
+
+
+class _CaptureLogs:
+    """Collect pdfminer's warnings (damaged xref, bad fonts...) instead of printing them."""
+
+    def __init__(self, limit: int = 20):
+        self.limit = limit
+        self.messages: list[str] = []
+
+    def __enter__(self):
+        self.logger = logging.getLogger("pdfminer")
+        self.saved = (self.logger.propagate, self.logger.level)
+        outer = self
+
+        class _H(logging.Handler):
+            def emit(self, record):
+                try:
+                    msg = record.getMessage()
+                except Exception:
+                    return
+                if msg not in outer.messages and len(outer.messages) < outer.limit:
+                    outer.messages.append(msg)
+
+        self.handler = _H(level=logging.WARNING)
+        self.logger.addHandler(self.handler)
+        self.logger.propagate = False
+        if self.logger.level == logging.NOTSET or self.logger.level > logging.WARNING:
+            self.logger.setLevel(logging.WARNING)
+        return self
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate, level = self.saved
+        self.logger.setLevel(level)
+        return False
 
 
 def _pdf_to_text_layer(path: Path, options: PdfOptions):
@@ -1331,7 +1383,7 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
         rest = [w for w in pc.words if not w.used]
         start = len(flow)
         if rest or pc.tables:
-            gut = _gutters(rest)
+            gut = pc.gutters if len(rest) == len(pc.words) else _gutters(rest)
             columns.append(len(gut) + 1)
             mids = [(g0 + g1) / 2 for g0, g1 in gut]
             frags: list[_Frag] = []
@@ -1576,8 +1628,8 @@ def _mark_structure(flow: list[_Line], body_size: float, body_font: str) -> None
 
 def read_pdf(path, *, doc_id: str | None = None, options: PdfOptions = PdfOptions()) -> "Document":
     """Ingest a PDF into a :class:`~schemas.document.Document` via the text ingester."""
+    text, geoms, info = pdf_to_text_layer(path, options)
     p = Path(path)
-    text, geoms, info = pdf_to_text_layer(p, options)
     try:
         from extractor.text import parse_text
     except ImportError as e:

@@ -228,7 +228,8 @@ def category_runs(table: Table) -> list[CategoryRun]:
             context = row if kind == "summary" else None
             continue
         # category row
-        if _OWN_N.search(row.label) and not response_category(row.label):
+        if _OWN_N.search(row.label) and not response_category(row.label) and \
+                parse_interval(_OWN_N.sub("", row.label)) is None:
             # "Previous radiotherapy, n (%)": a variable of its own
             close()
             heading, heading_row, context = None, None, None

@@ -287,6 +287,8 @@ def fisher_exact_2xk(counts, max_states: int = _FISHER_MAX_STATES) -> float | No
     k = len(cols)
     for j in range(k - 1):
         c = int(cols[j])
+        if sums.size * (c + 1) > 4 * max_states:
+            return None
         xs = np.arange(c + 1)
         lc = _lchoose(c, xs)
         new_sums = (sums[:, None] + xs[None, :]).ravel()

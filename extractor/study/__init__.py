@@ -1,18 +1,87 @@
-"""From a Document to a validated :class:`~schemas.study.Study`."""
+"""From a Document to a validated :class:`~schemas.study.Study`.
+
+Every extractor below is general (no article-specific rules) and every value it returns
+carries a :class:`~schemas.provenance.Provenance`. Endpoints, registry ids and dates come
+from sibling modules when they are installed (``endpoints``, ``registry``, ``dates``).
+"""
 from __future__ import annotations
 
 from schemas.document import Document
-from schemas.study import Study
+from schemas.study import SampleSize, Study
 
+from .adverse import extract_adverse_events
 from .arms import extract_arms
+from .baseline import extract_baseline
+from .design import extract_design
+from .effects import extract_effects
+from .outcomes import extract_outcomes
+from .references import extract_citations, extract_references
 from .regimens import extract_regimen_mentions
+from .sample_sizes import extract_sample_sizes, infer_total
+from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
+
+try:  # provided by the endpoints/registry/dates work; optional here
+    from .endpoints import extract_endpoints
+except ImportError:  # pragma: no cover - depends on the installation
+    extract_endpoints = None  # type: ignore[assignment]
+try:
+    from .registry import extract_registry
+except ImportError:  # pragma: no cover
+    extract_registry = None  # type: ignore[assignment]
+try:
+    from .dates import extract_dates
+except ImportError:  # pragma: no cover
+    extract_dates = None  # type: ignore[assignment]
+
+
+def _dedupe_sizes(sizes: list[SampleSize]) -> list[SampleSize]:
+    seen: set[tuple] = set()
+    out: list[SampleSize] = []
+    for x in sizes:
+        key = (x.value, x.kind, x.provenance.span.char_start, x.provenance.span.char_end)
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out
 
 
 def extract_study(doc: Document) -> Study:
     """Extract every study fact the checks and exporters need."""
     arms, total_n = extract_arms(doc)
-    study = Study(id=doc.id, title=doc.title, arms=arms, total_n=total_n)
+    sizes = extract_sample_sizes(doc)
+    header_sizes = [s for a in arms for s in a.sizes if s.provenance.method == "table-cell"]
+    study = Study(id=doc.id, title=doc.title, arms=arms)
+    study.sample_sizes = _dedupe_sizes(sizes + header_sizes)
+    study.total_n = total_n if total_n is not None else infer_total(arms, sizes)
+    study.design = extract_design(doc)
     study.regimens = extract_regimen_mentions(doc, arms)
+
+    study.outcomes, outcome_tests = extract_outcomes(doc, arms, study.total_n)
+    study.effects, effect_tests = extract_effects(doc, arms)
+    study.adverse_events, ae_tests = extract_adverse_events(doc, arms)
+    study.baseline, baseline_tests = extract_baseline(doc, arms)
+    handled = {t.provenance.table for t in outcome_tests + effect_tests + ae_tests + baseline_tests}
+    cell_tests = [x for t in doc.tables for x in tests_from_cells(doc, t)
+                  if not any(y.provenance.table == t.label and y.provenance.span == x.provenance.span
+                             for y in outcome_tests + effect_tests + ae_tests + baseline_tests)]
+    _ = handled
+    study.tests = merge_tests([baseline_tests, outcome_tests, ae_tests, effect_tests, cell_tests,
+                               tests_from_sentences(doc), tests_named_in_methods(doc)])
+    study.references = extract_references(doc)
+    study.citations = extract_citations(doc)
+
+    if extract_endpoints is not None:
+        study.endpoints = extract_endpoints(doc)
+    if extract_registry is not None:
+        ids, mentions, acronym = extract_registry(doc)
+        study.registry_ids, study.registry_mentions, study.acronym = list(ids), list(mentions), acronym
+    if extract_dates is not None:
+        d = extract_dates(doc) or {}
+        study.enrolment_start = d.get("enrolment_start")
+        study.enrolment_end = d.get("enrolment_end")
+        study.data_cutoff = d.get("data_cutoff")
+        study.median_follow_up = d.get("median_follow_up")
+        study.planned_sample_size = d.get("planned_sample_size")
     return study
 
 

@@ -83,9 +83,15 @@ def effective_kind(doc: Document, s: Sentence, tail: set[str] | None = None) -> 
     return "abstract" if s.section in tail else s.section_kind
 
 
+_BRACKET_CITE = re.compile(r"\[\s*\d{1,3}(?:\s*[,–\-]\s*\d{1,3})*\s*\]|\^\{?\d{1,3}(?:[,–\-]\d{1,3})*\}?")
+
+
 def cited_sentence_ids(doc: Document) -> set[str]:
-    """Sentences that cite references (their numbers may describe other studies)."""
-    return {c.sentence for c in doc.citations}
+    """Sentences that cite references (their numbers may describe other studies): recorded
+    citations, and bracketed reference numbers the ingestion left in the text ("[12]")."""
+    ids = {c.sentence for c in doc.citations}
+    ids.update(s.id for s in doc.sentences if _BRACKET_CITE.search(s.text))
+    return ids
 
 
 # --------------------------------------------------------------------------- text normalisation
@@ -118,7 +124,7 @@ MEASURES: list[tuple[str, str, str, str]] = [
                     r"|objective\s+responses?|(?<!best\s)(?<!overall\s)(?<!complete\s)(?<!partial\s)\bresponse\s+rates?", r"\bORR\b"),
     ("DCR", "rate", r"disease[- ]control\s+rates?", r"\bDCR\b"),
     ("CBR", "rate", r"clinical[- ]benefit\s+rates?", r"\bCBR\b"),
-    ("CR", "count", r"complete\s+(?:response|remission)s?", r"\bCR\b"),
+    ("CR", "count", r"(?<!surgical\s)(?<!pathologic\s)(?<!pathological\s)complete\s+(?:response|remission)s?(?!\s+surg)", r"\bCR\b"),
     ("PR", "count", r"partial\s+(?:response|remission)s?", r"\bPR\b"),
     ("SD", "count", r"stable\s+diseases?", r"\bSD\b"),
     ("PD", "count", r"progressive\s+diseases?", r"\bPD\b(?![- ]?(?:1|L1)\b)"),
@@ -160,7 +166,7 @@ def measure_of(label: str) -> str | None:
 
 
 _TIMEPOINT = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:\.\d)?)\s*[- ]?\s*(months?|mos?|years?|yrs?|weeks?|wks?|days?)\b(?!\s*(?:\(|\[)?\s*(?:95|90|99)\s*%)",
+    r"(?<![\w.])(\d{1,3}(?:\.\d)?)\s*[- ]?\s*(months?|mos?|years?|yrs?|weeks?|wks?|days?)\b",
     re.I)
 _UNIT_NORM = {"m": "months", "y": "years", "w": "weeks", "d": "days"}
 
@@ -321,6 +327,22 @@ def q_fields(q: Quantity) -> dict:
     return {"value": fnum(q.value), "count": fnum(q.count), "denominator": fnum(q.denominator),
             "percent": fnum(q.percent), "sd": fnum(q.sd), "low": fnum(q.low), "high": fnum(q.high),
             "interval": q.interval, "not_estimable": q.not_estimable, "p": fnum(q.p), "p_operator": q.p_operator}
+
+
+def table_notes(doc: Document, t: Table) -> list[str]:
+    """A table's footnotes, plus the sentences of a note paragraph printed right under it
+    ("The objective response rate ... were compared using the chi-squared test.") when the
+    converter did not recognise it as a footnote."""
+    notes = list(t.footnotes)
+    end = t.span.line_end or t.span.line
+    first_par = None
+    for s in doc.sentences:
+        if s.span.line <= end or s.span.line > end + 3:
+            continue
+        first_par = first_par or s.paragraph
+        if s.paragraph == first_par:
+            notes.append(s.text)
+    return notes
 
 
 def has_letters(s: str) -> bool:

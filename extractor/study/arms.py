@@ -73,10 +73,12 @@ _JOIN = {"plus": "+", "and": "+", "with": "+", "+": "+", "/": "+", "combined": "
 def label_tokens(label: str) -> list[str]:
     s = label.lower().replace("+", " + ").replace("/", " + ").replace("-", " ")
     toks = []
-    for t in re.findall(r"[a-z0-9]+|\+", s):
+    raw = re.findall(r"[a-z0-9]+|\+", s)
+    for i, t in enumerate(raw):
         t = _JOIN.get(t, t)
-        if t in _STOP:
-            continue
+        nxt = _JOIN.get(raw[i + 1], raw[i + 1]) if i + 1 < len(raw) else ""
+        if t in _STOP and not (t == "a" and (nxt == "+" or (toks and toks[-1] == "+"))):
+            continue  # "a" is an article, except as a drug letter ("A+B group")
         if t == "+" and (not toks or toks[-1] == "+"):
             continue
         toks.append(t)
@@ -211,9 +213,11 @@ def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
         if arm is None and c.source != "table-header" and c.n is not None:
             # same size and overlapping drug set -> an alias
             same_n = [a for a in arms if a.n == c.n and not a.is_total]
-            if len(same_n) == 1 and (not c.drugs or not same_n[0].drugs or set(c.drugs) & set(same_n[0].drugs)):
-                if _drugs_compatible(c.label, same_n[0]):
-                    arm = same_n[0]
+            # equal sizes alone are no evidence (1:1 randomisation): the drugs must agree too
+            mine = set(c.drugs) | set(drug_set(c.label))
+            theirs = set(same_n[0].drugs) | set(drug_set(same_n[0].label)) if len(same_n) == 1 else set()
+            if len(same_n) == 1 and mine and theirs and mine & theirs and _drugs_compatible(c.label, same_n[0]):
+                arm = same_n[0]
         if arm is None:
             arm = Arm(id=f"arm{len(arms) + 1}", label=c.label, n=c.n, is_total=is_total)
             arms.append(arm)

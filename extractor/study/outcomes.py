@@ -29,7 +29,7 @@ from .arms import arm_mentions, resolve_arm, strip_n
 from .regimens import top_level_clauses
 from ._util import (CI_LABEL, MEASURE_KIND, GroupRef, abstract_tail_sections, bare_interval, cell_prov, cell_text,
                     cited_sentence_ids, col_role, effective_kind, find_measures, measure_of, mknum, normalise_for_parse,
-                    parse_number_cell, parse_p_cell, resolve_group, sentence_prov, single_arm_of, stat_kind,
+                    parse_number_cell, parse_p_cell, resolve_group, sentence_prov, single_arm_of, stat_kind, table_notes,
                     timepoint_of, group_label)
 from .stat_tests import footnote_test_name, table_test, test_names_in
 
@@ -170,6 +170,11 @@ def _row_measure(label: str, heading: str | None, current_tte: str | None) -> tu
     return m, tp
 
 
+def _label_for_parse(label: str) -> str:
+    """A row label as context for the cell parser, without measure codes that read as keywords ('SD')."""
+    return re.sub(r"\bSD\b|\bstable\s+disease\b", "", label, flags=re.I)
+
+
 def _counts_context(cells: list[str]) -> bool:
     return any(re.search(r"\d\s*\(\s*\d+(?:\.\d+)?\s*%?\s*\)", c) for c in cells)
 
@@ -200,6 +205,7 @@ def _measures_as_rows(doc: Document, t: Table, arms: list[Arm], roles: list[str]
     outs: list[Outcome] = []
     tests: list[StatTest] = []
     p_cols = [j for j, r in enumerate(roles) if r == "p" and j > 0]
+    notes = table_notes(doc, t) if p_cols else []
     current_tte: str | None = None
     last: dict[int, Outcome] = {}
     last_measure: str | None = None
@@ -233,7 +239,7 @@ def _measures_as_rows(doc: Document, t: Table, arms: list[Arm], roles: list[str]
             txt = cell_text(row, j)
             if not txt or re.match(r"^\s*[<>≤≥]", txt):
                 continue
-            qs = parse_cell(normalise_for_parse(txt), label=f"{label} {t.columns[j]}")
+            qs = parse_cell(normalise_for_parse(txt), label=f"{_label_for_parse(label)} {t.columns[j]}")
             q = _first_value(qs)
             q = coerce(q, m, tp, counts_context=ctx, label=label) if q else None
             if q is None:
@@ -248,7 +254,7 @@ def _measures_as_rows(doc: Document, t: Table, arms: list[Arm], roles: list[str]
             for o in row_outs:
                 o.quantity = o.quantity.model_copy(update={"p": p[0], "p_operator": p[1]})
             compares = m + (f" at {tp}" if tp else "")
-            tests.append(table_test(doc, t, row, j, p=p, test=footnote_test_name(t, m, label), compares=compares))
+            tests.append(table_test(doc, t, row, j, p=p, test=footnote_test_name(t, m, label, notes), compares=compares))
         outs.extend(row_outs)
         last_measure = m
     _ = last_measure
@@ -330,7 +336,8 @@ def _measures_as_columns(doc: Document, t: Table, arms: list[Arm], roles: list[s
             compares = pm or "/".join(x for x in measures_named if x)
             slab = t.columns[s] if s is not None else ""
             tests.append(table_test(doc, t, row, pj, p=p, stat=sv, statistic=stat_kind(slab) if s is not None else None,
-                                    test=_stat_name(slab, t.caption) if s is not None else footnote_test_name(t, pm),
+                                    test=_stat_name(slab, t.caption) if s is not None else
+                                    footnote_test_name(t, pm, notes=table_notes(doc, t)),
                                     compares=compares))
             break
     return outs, tests
@@ -383,16 +390,31 @@ def _timepoint_lists(text: str) -> list[tuple[int, int, list[str]]]:
     return out
 
 
+_REF_SPAN = re.compile(r"\b(?:Supplementary\s+|Suppl\.?\s+)?(?:Tables?|Figs?\.?|Figures?)\s*[A-Z]?\d+[A-Za-z]?"
+                       r"(?:\s*(?:,|and|&|–|-)\s*[A-Z]?\d+[A-Za-z]?)*|\b(?:19|20)\d\d\b|\bversion\s+\d+(?:\.\d+)*|"
+                       r"\bv\d+(?:\.\d+)+|\bRECIST\s*\d(?:\.\d)?|\bCTCAE\s*v?\d(?:\.\d)?", re.I)
+
+
 def _candidate_values(text: str) -> list[_Val]:
     vals = []
+    masked = [(m.start(), m.end()) for m in _REF_SPAN.finditer(text)]
     for q in find_quantities(text):
         if q.kind in ("p_value", "test_stat", "ratio", "mean_sd", "range"):
             continue
+        if any(a <= q.start < b for a, b in masked):
+            continue  # "Table 3", "Fig. 2", a year, "version 5.0"
         if q.kind in ("count", "number") and _TIME_AFTER.match(text[q.end:q.end + 12]) and \
                 re.match(r"^\s*-", text[q.end:q.end + 3]):
             continue  # "4-month": a timepoint
         vals.append(_Val(q, q.start, q.end))
     return vals
+
+
+def _pct_value(q: Quantity, text: str) -> bool:
+    """Is the point estimate printed as a percentage ('65.8% (95% CI ...)')?"""
+    if q.value is None or q.value.end is None:
+        return False
+    return text[q.value.end:q.value.end + 3].lstrip().startswith("%")
 
 
 def _fits(v: _Val, measure: str, timepoint: str | None, text: str) -> Quantity | None:
@@ -410,7 +432,7 @@ def _fits(v: _Val, measure: str, timepoint: str | None, text: str) -> Quantity |
     if kind in ("rate", "landmark"):
         if _TIME_AFTER.match(after):
             return None
-        if q.kind == "estimate_ci" and not re.search(r"%", q.text.split("(")[0].split("[")[0]):
+        if q.kind == "estimate_ci" and not _pct_value(q, text):
             return None
         if q.kind in ("count", "number"):
             return None  # a bare number is not a rate unless a sibling says % (handled by the caller)
@@ -419,7 +441,7 @@ def _fits(v: _Val, measure: str, timepoint: str | None, text: str) -> Quantity |
     if q.kind == "not_reached":
         return q
     if q.kind in ("estimate_ci", "median_iqr", "median_range"):
-        if "%" in q.text.split("(")[0]:
+        if _pct_value(q, text):
             return None
         return coerce(q, measure, timepoint, counts_context=False)
     if q.kind in ("number", "count"):
@@ -504,7 +526,15 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
                 tp = timepoint_of(text[max(0, h.start - 14):h.start])
                 if tp and re.search(r"rates?|%|survival\s+rates?", text[h.end:h.end + 20] + text[v.start:v.end], re.I):
                     v.timepoint = tp
-    vals = [v for v in vals if v.measure]
+    def plausible(v: _Val) -> bool:
+        tp = v.timepoint[0] if isinstance(v.timepoint, list) else v.timepoint
+        if _fits(v, v.measure, tp, text) is not None:
+            return True
+        # a bare number in a list of rates ("ORR and CBR were 0 and 57.1%")
+        return outcome_kind(v.measure, tp) in ("rate", "landmark") and v.q.kind in ("count", "number") and \
+            not _TIME_AFTER.match(text[v.end:v.end + 14])
+
+    vals = [v for v in vals if v.measure and plausible(v)]
     if not vals:
         return []
     # runs: consecutive values with no arm mention or new measure mention between them
@@ -538,7 +568,7 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
             return None
         a, y = prior[-1]
         gap = text[y:v.start]
-        if _COMP.search(gap) or ";" in gap or any(y <= w.start < v.start for w in vals):
+        if _COMP.search(gap) or ";" in gap:
             return None
         return a
 

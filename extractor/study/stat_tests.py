@@ -36,7 +36,7 @@ TEST_NAMES: list[tuple[str, re.Pattern[str]]] = [
     ("cox", re.compile(r"\bcox\b", re.I)),
     ("anova", re.compile(r"\banova\b|analysis\s+of\s+variance", re.I)),
     ("t-test", re.compile(r"\bt[- ]tests?\b|student'?s?\s+t\b|independent[- ]samples?\s+t\b|\bt\s+test", re.I)),
-    ("chi-square", re.compile(r"chi[- ]?squared?|χ\s*[2²]|\\chi|pearson'?s?\s+chi", re.I)),
+    ("chi-square", re.compile(r"chi[- ]?squared?|[χΧ]\s*[2²]\s*[- ]?test|pearson'?s?\s+chi", re.I)),
 ]
 
 #: thresholds and planning statements, not tests
@@ -70,9 +70,9 @@ def table_test(doc: Document, t: Table, row, j: int, *, p: tuple[Num, str] | Non
                     provenance=cell_prov(doc, t, row, j, column=column))
 
 
-def footnote_test_name(t: Table, measure: str | None, label: str = "") -> str | None:
+def footnote_test_name(t: Table, measure: str | None, label: str = "", notes: list[str] | None = None) -> str | None:
     """The test a table's notes/caption say compared ``measure`` (or the only test they name)."""
-    texts = [t.caption, *t.footnotes]
+    texts = [t.caption, *(t.footnotes if notes is None else notes)]
     sentences = [x for txt in texts for x in re.split(r"(?<=[.;])\s+", txt) if x.strip()]
     named = [(s, test_names_in(s)) for s in sentences]
     named = [(s, ns) for s, ns in named if ns]

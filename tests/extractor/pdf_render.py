@@ -81,7 +81,8 @@ _SECTION = re.compile(
     r"^(abstract|background|introduction|methods|materials and methods|patients and methods|results|"
     r"discussion|conclusions?|references|acknowledg(e)?ments|statistical analysis|funding)\s*$", re.I)
 _CAPTION = re.compile(r"^\s*(\*\*)?Table\s+([0-9]+|[IVXLC]+)\b", re.I)
-_FOOT = re.compile(r"^\s*(?!\*\*\s*(?:table|fig))(?:(?:\*\*)?(?:note|notes|abbreviations?|source)\b|[*†‡§¶#])", re.I)
+_FOOT = re.compile(r"^\s*(?!\*\*\s*(?i:table|fig))(?:(?:\*\*)?(?i:note|notes|abbreviations?|source|data are)\b|"
+                   r"[*†‡§¶#]|[A-Z]{2,}\w*,\s)")
 
 
 def clean_inline(s: str) -> str:

@@ -316,6 +316,18 @@ def _counts_of_row(row: TableRow, arms: list[ArmSlot]) -> list[int] | None:
     return out
 
 
+def _own_denominators(row: TableRow, arms: list[ArmSlot]) -> list[int | None]:
+    """The N of 'k/N' cells (a row's own denominators), else the arm's n."""
+    out = []
+    for a in arms:
+        qs = parse(cell_text(row, a.index))
+        if len(qs) == 1 and qs[0].kind == "fraction" and qs[0].denominator is not None and qs[0].denominator.value > 0:
+            out.append(int(qs[0].denominator.value))
+        else:
+            out.append(a.n)
+    return out
+
+
 def _row_interps(ctx: CheckContext, table: Table, rows: list[TableRow], arms: list[ArmSlot]) -> list[Interp]:
     """Candidate count tables for a block of category rows (arms as columns)."""
     out: list[Interp] = []
@@ -350,6 +362,9 @@ def _row_interps(ctx: CheckContext, table: Table, rows: list[TableRow], arms: li
                 out.append(Interp([x + [r] for x, r in zip(per_arm, rest)], labels + ["(remainder of n)"],
                                   f"{len(arms)}×{len(rows) + 1} table of {', '.join(labels)} and the rest of each arm "
                                   f"({'/'.join(map(str, rest))})", ev + den_ev))
+    own = _own_denominators(rows[0], arms)
+    if own != ns and len(rows) == 1:
+        ns = own
     first_ok = all(n is not None and per_arm[a][0] <= n for a, n in enumerate(ns))
     multi_valid = any(i.description.startswith(f"{len(arms)}×{len(rows)} ") for i in out)
     exhaustive = multi_valid and all(sum(per_arm[a]) == ns[a] for a in range(len(arms)) if ns[a] is not None)
@@ -624,3 +639,188 @@ def fmt_p(p: float) -> str:
 def fmt_range(lo: float, hi: float) -> str:
     a, b = fmt_p(lo), fmt_p(hi)
     return a if a == b else f"{a}–{b}"
+
+
+# ----------------------------------------------------------------------------- ratio estimates
+
+_RATIO_HEAD = re.compile(r"(?<![A-Za-z])(?:a?HR|a?OR|a?RR|IRR|hazard ratios?|odds ratios?|risk ratios?|relative risks?|"
+                         r"rate ratios?)(?![A-Za-z])", re.I)
+_CI_HEAD = re.compile(r"\bCI\b|confidence", re.I)
+_BINARY_LABEL = re.compile(r"\bvs\.?(?![a-z])|\bversus\b|\byes\b|\bno\b|\bref(?:erence)?\b|\bcompared\b|\bpresence\b|"
+                           r"\bpresent\b|\babsent\b|\bmale\b|\bfemale\b", re.I)
+_CONTINUOUS_LABEL = re.compile(r"\bper\b|\beach\b|\bincrease|\bincrement|\bcontinuous|\bunit\b|\bscore\b|\bnumber of\b|"
+                               r"\bage\b|\bcount\b|\blevel\b|\bdose\b|\bduration\b|\bsize\b|\bBMI\b|\(years?\)", re.I)
+
+
+@dataclass
+class RatioItem:
+    ratio_type: str             # HR, OR, RR
+    est: Num
+    low: Num
+    high: Num
+    level: float
+    p: PrintedP | None
+    label: str                  # row label or the sentence
+    where: str
+    evidence: list[Evidence]
+    binary: bool                # compares two groups (not a per-unit effect)
+    key: str
+    source: str                 # "table" or "text"
+
+
+def _ratio_type(s: str) -> str:
+    s2 = (s or "").lower()
+    if re.search(r"hazard|\ba?hr\b", s2):
+        return "HR"
+    if re.search(r"odds|\ba?or\b", s2):
+        return "OR"
+    return "RR"
+
+
+def ci_cell(text: str) -> tuple[Num, Num] | None:
+    """'0.456-0.879', '(19.9, 46.3)', '0.37 to 0.98', '95% CI: 0.37, 0.98'."""
+    qs = parse(text, "95% CI")
+    if len(qs) == 1 and qs[0].low is not None and qs[0].high is not None and qs[0].value is None:
+        return qs[0].low, qs[0].high
+    nums = [q.value for q in qs if q.kind in ("number", "count") and q.value is not None]
+    if len(qs) == 2 and len(nums) == 2:
+        return nums[0], nums[1]
+    return None
+
+
+def _is_binary(label: str, ctx: CheckContext, text_mode: bool = False) -> bool:
+    from extractor.study.arms import arm_mentions
+    if text_mode:
+        arms = [a for a in ctx.study.arms if not a.is_total]
+        ids = {a.id for a, _, _ in arm_mentions(label, arms)}
+        if len(ids) >= 2:
+            return True
+        return bool(re.search(r"\bvs\.?(?![a-z])|\bversus\b|\bcompared (?:with|to)\b", label, re.I)) and \
+            not _CONTINUOUS_LABEL.search(label)
+    if resolve_arm(label, ctx.study.arms) is not None:
+        return True
+    if _BINARY_LABEL.search(label):
+        return True
+    return bool(re.search(r"\b(?:treatment|regimen|group|arm)\b", label, re.I)) and not _CONTINUOUS_LABEL.search(label)
+
+
+def ratio_items(ctx: CheckContext) -> list[RatioItem]:
+    """Every ratio estimate with a CI (HR/OR/RR), from tables and text, with its P when printed."""
+    cache = getattr(ctx, "_ta2_ratio_items", None)
+    if cache is not None:
+        return cache
+    out: list[RatioItem] = []
+    for table in ctx.document.tables:
+        try:
+            out.extend(_table_ratios(ctx, table))
+        except Exception:  # noqa: BLE001
+            continue
+    for sent in ctx.document.sentences:
+        if sent.section_kind in SKIP_SECTIONS:
+            continue
+        qs = sentence_quantities(sent)
+        for i, q in enumerate(qs):
+            if q.kind != "ratio" or q.value is None or q.low is None or q.high is None or q.not_estimable:
+                continue
+            pct_after = any(n.end is not None and sent.text[n.end:n.end + 2].lstrip().startswith("%")
+                            for n in (q.value, q.low, q.high))
+            if pct_after or (q.ratio_type == "RR" and q.value.value >= 10):
+                continue  # "RR 32.1% (19.9–46.3)" is a response rate, not a risk ratio
+            end = q.end
+            p = None
+            if q.p is not None:
+                p = PrintedP(q.p.value, q.p.decimals, q.p_operator or "=", q.p.text)
+            else:
+                pq = p_after(qs, i, sent.text, reach=40)
+                if pq is not None and pq.p is not None:
+                    p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
+                    end = pq.end
+            quote = sent.text[q.start:end]
+            out.append(RatioItem(q.ratio_type or _ratio_type(q.text), q.value, q.low, q.high, q.ci_level or 95.0, p,
+                                 sent.text, f"'{quote}'", [ctx.sentence_evidence(sent, q.start, end, role="ratio")],
+                                 _is_binary(sent.text, ctx, text_mode=True), key=f"text|{quote}", source="text"))
+    try:
+        setattr(ctx, "_ta2_ratio_items", out)
+    except Exception:  # noqa: BLE001
+        pass
+    return out
+
+
+def _table_ratios(ctx: CheckContext, table: Table) -> list[RatioItem]:
+    out: list[RatioItem] = []
+    cols = table.columns
+    ratio_cols = [j for j, c in enumerate(cols) if j > 0 and _RATIO_HEAD.search(c.split(" / ")[-1] or c)
+                  and not re.search(r"%|\brate\b|respon|\bn\b", c, re.I)]
+    if not ratio_cols:
+        return out
+    for idx, rc in enumerate(ratio_cols):
+        stop = ratio_cols[idx + 1] if idx + 1 < len(ratio_cols) else len(cols)
+        ci_c = next((j for j in range(rc + 1, stop) if _CI_HEAD.search(cols[j]) and not _RATIO_HEAD.search(cols[j])), None)
+        p_c = next((j for j in range(rc + 1, stop) if is_p_label(cols[j])), None)
+        level = 95.0
+        m = re.search(r"(\d{2}(?:\.\d+)?)\s*%", cols[ci_c] if ci_c is not None else cols[rc])
+        if m:
+            level = float(m.group(1))
+        group = cols[rc].split(" / ")[0] if " / " in cols[rc] else ""
+        for row in table.rows:
+            if row.kind == "group":
+                continue
+            txt = cell_text(row, rc)
+            est = low = high = None
+            qs = parse(txt, cols[rc])
+            if len(qs) == 1 and qs[0].value is not None and qs[0].low is not None and qs[0].high is not None:
+                est, low, high = qs[0].value, qs[0].low, qs[0].high
+            elif len(qs) == 1 and qs[0].kind in ("number", "count") and ci_c is not None:
+                ci = ci_cell(cell_text(row, ci_c))
+                if ci:
+                    est, (low, high) = qs[0].value, ci
+            if est is None or low is None or high is None:
+                continue
+            p = None
+            ev = [ctx.cell_evidence(table, row, rc, role="estimate")]
+            if ci_c is not None and low is not None and cell_text(row, ci_c):
+                ev.append(ctx.cell_evidence(table, row, ci_c, role="CI"))
+            if p_c is not None:
+                p = printed_p_cell(cell_text(row, p_c))
+                if p is not None:
+                    ev.append(ctx.cell_evidence(table, row, p_c, role="p-value"))
+            label = row.label or ""
+            where = f"{table.label}, row '{label}'" + (f" ({group})" if group else "")
+            out.append(RatioItem(_ratio_type(cols[rc]), est, low, high, level, p, label, where, ev,
+                                 _is_binary(label, ctx), key=f"{table.label}|{label}|{group}", source="table"))
+    return out
+
+
+def study_total_n(ctx: CheckContext) -> int | None:
+    """Largest plausible number of patients analysed: the total arm or the sum of the arms."""
+    arms = ctx.study.arms
+    tot = max([a.n for a in arms if a.is_total and a.n] or [0])
+    s = sum(a.n for a in arms if not a.is_total and a.n)
+    n = max(tot, s)
+    return n or None
+
+
+def column_n(ctx: CheckContext, table: Table, j: int) -> tuple[int, Evidence | None, str] | None:
+    """The denominator of a column: its header/arm n, else the one n all its ``k (p%)`` cells agree on."""
+    den = column_denominator(ctx, table, j)
+    if den is not None:
+        return den.n, den.evidence, den.source
+    cands: set[int] | None = None
+    used = 0
+    for r in table.rows:
+        qs = parse(cell_text(r, j))
+        if len(qs) != 1 or qs[0].kind != "count_percent" or qs[0].count is None or qs[0].percent is None:
+            continue
+        k, pct = int(qs[0].count.value), qs[0].percent
+        if k <= 0 or pct.value <= 0 or pct.value >= 100 or qs[0].count.decimals:
+            continue
+        approx = 100 * k / pct.value
+        ns = set()
+        for n in range(max(k, int(approx * 0.8)), int(approx * 1.25) + 2):
+            if n > 0 and k in possible_counts(n, pct.value, pct.decimals):
+                ns.add(n)
+        cands = ns if cands is None else cands & ns
+        used += 1
+    if cands is not None and len(cands) == 1 and used >= 2:
+        return next(iter(cands)), None, f"the other n (%) cells of the column ({used} agree)"
+    return None

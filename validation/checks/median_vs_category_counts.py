@@ -7,7 +7,7 @@ from typing import Iterator
 from schemas.document import Table, TableRow
 from schemas.findings import Finding
 from validation.categories import (_REMAINDER, CategoryRun, Interval, category_runs, data_columns, parse_interval,
-                                   row_kind)
+                                   percent_column, row_kind)
 from validation.context import CheckContext
 from validation.registry import rule
 from validation.tablekit import arms_are_rows, cell_count, cell_quantity, column_denominator, fmt_num, norm_label
@@ -149,6 +149,9 @@ def _judge_run(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun
             for r in run.rows:
                 pq = cell_quantity(r.cells[j].text) if j < len(r.cells) else None
                 p = pq.percent if pq is not None and pq.percent is not None else None
+                if p is None and pq is not None and pq.kind in ("number", "count", "percent") and \
+                        (pq.kind == "percent" or percent_column(table, j)):
+                    p = pq.value or pq.percent
                 if p is None:
                     break
                 pcts.append(p)
@@ -191,7 +194,8 @@ def _finding(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun, 
     cats = " and ".join(f"'{x}'" for x in labels)
     b = fmt_num(bound, 2)
     if n is not None:
-        share = f"{parts} = {fmt_num(acc, 0)} of n = {n} patients (more than {fmt_num(n / 2, 1)})"
+        total = f"{parts} = {fmt_num(acc, 0)}" if len(used) > 1 else parts
+        share = f"{total} of n = {n} patients (more than {fmt_num(n / 2, 1)})"
     else:
         share = f"{parts} (at least {fmt_num(acc, 2)}% after rounding, more than 50%)"
     if side == "below":

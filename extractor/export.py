@@ -1,0 +1,248 @@
+"""Tidy tables over a batch of extracted studies: one row per fact, one table per kind.
+
+``tables(articles)`` returns ``{name: [row dict, ...]}`` for ``study``, ``arms``,
+``sample_sizes``, ``regimens``, ``endpoints``, ``outcomes``, ``effects``,
+``adverse_events``, ``baseline``, ``tests``, ``references`` and ``citations``; every fact row
+carries the article id and its location (section, table, row, column, line, characters,
+page, verbatim quote, method). ``frames()`` gives the same as pandas DataFrames and
+``write_tables()`` writes them as CSV, Parquet or Excel.
+
+An *article* is anything with ``id``, ``source``, ``status``, ``error`` and ``study``
+attributes (see :class:`trialaudit.extract_api.ExtractedArticle`).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from schemas.provenance import Provenance
+from schemas.quantities import Num, Quantity
+from schemas.study import Arm, Study
+
+TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
+               "baseline", "tests", "references", "citations"]
+
+LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
+                    "quote", "method"]
+
+#: columns of each table (fixed, so empty batches still have a header and dtypes stay stable)
+COLUMNS: dict[str, list[str]] = {
+    "study": ["article", "source", "status", "error", "title", "randomised", "phase", "timing", "centres",
+              "registry_ids", "acronym", "enrolment_start", "enrolment_end", "data_cutoff", "median_follow_up",
+              "planned_sample_size", "total_n", "n_arms", "n_outcomes", "n_effects", "n_adverse_events",
+              "n_baseline", "n_tests", "n_references"],
+    "arms": ["article", "arm_id", "label", "aliases", "n", "is_total", "drugs", "sizes"] + LOCATION_COLUMNS,
+    "sample_sizes": ["article", "value", "kind"] + LOCATION_COLUMNS,
+    "regimens": ["article", "arm_id", "arm", "drugs", "surfaces", "role"] + LOCATION_COLUMNS,
+    "endpoints": ["article", "name", "role", "definition", "surface"] + LOCATION_COLUMNS,
+    "outcomes": ["article", "arm_id", "arm", "group", "measure", "kind", "timepoint", "value_text", "value", "count",
+                 "denominator", "percent", "low", "high", "interval", "ci_level", "not_estimable", "p_operator", "p",
+                 "unit"] + LOCATION_COLUMNS,
+    "effects": ["article", "ratio_type", "estimate", "low", "high", "ci_level", "p_operator", "p", "comparison",
+                "endpoint"] + LOCATION_COLUMNS,
+    "adverse_events": ["article", "arm_id", "arm", "group", "term", "grade", "count", "percent"] + LOCATION_COLUMNS,
+    "baseline": ["article", "variable", "category", "arm_id", "arm", "group", "kind", "value_text", "value", "count",
+                 "percent", "sd", "low", "high", "interval", "statistic", "stat_value", "p_operator", "p"]
+                + LOCATION_COLUMNS,
+    "tests": ["article", "test", "statistic", "stat_value", "df", "p_operator", "p", "compares"] + LOCATION_COLUMNS,
+    "references": ["article", "number", "authors", "title", "journal", "year"] + LOCATION_COLUMNS,
+    "citations": ["article", "sentence", "numbers"] + LOCATION_COLUMNS,
+}
+
+_NUMERIC = {"value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
+            "stat_value", "df"}
+_INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
+            "year", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
+_INTEGER_IN = {("sample_sizes", "value"), ("adverse_events", "count")}
+
+
+def _v(n: Num | None) -> float | None:
+    return None if n is None else n.value
+
+
+def location(p: Provenance | None) -> dict:
+    if p is None:
+        return {k: None for k in LOCATION_COLUMNS}
+    return {"section": p.section, "table": p.table, "row": p.row, "column": p.column, "line": p.span.line,
+            "line_end": p.span.line_end or p.span.line, "char_start": p.span.char_start, "char_end": p.span.char_end,
+            "page": p.span.page, "quote": p.quote, "method": p.method}
+
+
+def _arm_label(arms: dict[str, Arm], arm_id: str | None) -> str | None:
+    a = arms.get(arm_id or "")
+    return a.label if a else None
+
+
+def _q(q: Quantity) -> dict:
+    return {"kind": q.kind, "value_text": q.text, "value": _v(q.value), "count": _v(q.count),
+            "denominator": _v(q.denominator), "percent": _v(q.percent), "sd": _v(q.sd), "low": _v(q.low),
+            "high": _v(q.high), "interval": q.interval, "ci_level": q.ci_level, "not_estimable": q.not_estimable,
+            "statistic": q.statistic, "stat_value": _v(q.stat_value), "p_operator": q.p_operator, "p": _v(q.p)}
+
+
+def study_rows(article: Any) -> dict[str, list[dict]]:
+    """All tidy rows of one extracted article."""
+    aid = article.id
+    st: Study | None = article.study
+    out: dict[str, list[dict]] = {k: [] for k in TABLE_NAMES}
+    base = {"article": aid, "source": article.source, "status": article.status, "error": article.error}
+    if st is None:
+        out["study"].append(base)
+        return out
+    d = st.design
+    out["study"].append({**base, "title": st.title, "randomised": d.randomised, "phase": d.phase, "timing": d.timing,
+                         "centres": d.centres, "registry_ids": "; ".join(st.registry_ids), "acronym": st.acronym,
+                         "enrolment_start": st.enrolment_start, "enrolment_end": st.enrolment_end,
+                         "data_cutoff": st.data_cutoff,
+                         "median_follow_up": st.median_follow_up.text if st.median_follow_up else None,
+                         "planned_sample_size": st.planned_sample_size, "total_n": st.total_n,
+                         "n_arms": len([a for a in st.arms if not a.is_total]), "n_outcomes": len(st.outcomes),
+                         "n_effects": len(st.effects), "n_adverse_events": len(st.adverse_events),
+                         "n_baseline": len(st.baseline), "n_tests": len(st.tests), "n_references": len(st.references)})
+    arms = {a.id: a for a in st.arms}
+    for a in st.arms:
+        sizes = "; ".join(f"{s.value} {s.kind}" for s in a.sizes)
+        out["arms"].append({"article": aid, "arm_id": a.id, "label": a.label, "aliases": "; ".join(a.aliases), "n": a.n,
+                            "is_total": a.is_total, "drugs": "; ".join(a.drugs), "sizes": sizes,
+                            **location(a.definition or (a.sizes[0].provenance if a.sizes else None))})
+    for s in st.sample_sizes:
+        out["sample_sizes"].append({"article": aid, "value": s.value, "kind": s.kind, **location(s.provenance)})
+    for r in st.regimens:
+        out["regimens"].append({"article": aid, "arm_id": r.arm, "arm": _arm_label(arms, r.arm), "drugs": "; ".join(r.drugs),
+                                "surfaces": "; ".join(m.surface for m in r.mentions), "role": r.role,
+                                **location(r.provenance)})
+    for e in st.endpoints:
+        out["endpoints"].append({"article": aid, "name": e.name, "role": e.role, "definition": e.definition,
+                                 "surface": e.surface, **location(e.provenance)})
+    for o in st.outcomes:
+        q = _q(o.quantity)
+        out["outcomes"].append({"article": aid, "arm_id": o.arm, "arm": _arm_label(arms, o.arm), "group": o.group,
+                                "measure": o.measure, "kind": o.kind, "timepoint": o.timepoint,
+                                **{k: q[k] for k in ("value_text", "value", "count", "denominator", "percent", "low",
+                                                     "high", "interval", "ci_level", "not_estimable", "p_operator", "p")},
+                                "unit": o.unit, **location(o.provenance)})
+    for e in st.effects:
+        out["effects"].append({"article": aid, "ratio_type": e.ratio_type, "estimate": _v(e.estimate), "low": _v(e.low),
+                               "high": _v(e.high), "ci_level": e.ci_level, "p_operator": e.p_operator, "p": _v(e.p),
+                               "comparison": e.comparison, "endpoint": e.endpoint, **location(e.provenance)})
+    for ae in st.adverse_events:
+        out["adverse_events"].append({"article": aid, "arm_id": ae.arm, "arm": _arm_label(arms, ae.arm), "group": ae.group,
+                                      "term": ae.term, "grade": ae.grade, "count": ae.count, "percent": _v(ae.percent),
+                                      **location(ae.provenance)})
+    for b in st.baseline:
+        q = _q(b.quantity)
+        out["baseline"].append({"article": aid, "variable": b.variable, "category": b.category, "arm_id": b.arm,
+                                "arm": _arm_label(arms, b.arm), "group": b.group,
+                                **{k: q[k] for k in ("kind", "value_text", "value", "count", "percent", "sd", "low", "high",
+                                                     "interval", "statistic", "stat_value", "p_operator", "p")},
+                                **location(b.provenance)})
+    for t in st.tests:
+        out["tests"].append({"article": aid, "test": t.test, "statistic": t.statistic, "stat_value": _v(t.stat_value),
+                             "df": t.df, "p_operator": t.p_operator, "p": _v(t.p), "compares": t.compares,
+                             **location(t.provenance)})
+    for r in st.references:
+        out["references"].append({"article": aid, "number": r.number, "authors": "; ".join(r.authors), "title": r.title,
+                                   "journal": r.journal, "year": r.year, **location(r.provenance)})
+    for c in st.citations:
+        out["citations"].append({"article": aid, "sentence": c.sentence, "numbers": ", ".join(map(str, c.numbers)),
+                                 **location(c.provenance)})
+    return out
+
+
+def tables(articles: Iterable[Any]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {k: [] for k in TABLE_NAMES}
+    for a in articles:
+        for k, rows in study_rows(a).items():
+            out[k].extend(rows)
+    return out
+
+
+def frames(articles: Iterable[Any]) -> dict[str, Any]:
+    """The tidy tables as pandas DataFrames with fixed columns."""
+    import pandas as pd
+
+    out = {}
+    for name, rows in tables(articles).items():
+        cols = COLUMNS[name]
+        df = pd.DataFrame([{c: r.get(c) for c in cols} for r in rows], columns=cols)
+        for c in cols:
+            if c in _INTEGER or (name, c) in _INTEGER_IN:
+                df[c] = pd.to_numeric(df[c], errors="coerce").round().astype("Int64")
+            elif c in _NUMERIC:
+                df[c] = pd.to_numeric(df[c], errors="coerce").astype("Float64")
+            elif c in ("is_total", "not_estimable", "randomised"):
+                df[c] = df[c].astype("boolean")
+            else:
+                df[c] = df[c].astype("string")
+        out[name] = df
+    return out
+
+
+class TableFormatError(RuntimeError):
+    """A table format cannot be written (unknown, or its library is missing)."""
+
+
+FORMATS = {"csv": ".csv", "parquet": ".parquet", "xlsx": ".xlsx"}
+
+
+def check_format(fmt: str) -> None:
+    """Raise :class:`TableFormatError` with a clear message if ``fmt`` cannot be written here."""
+    if fmt not in FORMATS:
+        raise TableFormatError(f"unknown table format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as exc:
+            raise TableFormatError("--table-format parquet needs pyarrow: pip install 'trialaudit[tables]' "
+                                   f"(or pip install pyarrow) ({exc})") from exc
+    if fmt == "xlsx":
+        try:
+            import openpyxl  # noqa: F401
+        except ImportError as exc:
+            raise TableFormatError("--table-format xlsx needs openpyxl: pip install 'trialaudit[tables]' "
+                                   f"(or pip install openpyxl) ({exc})") from exc
+
+
+def _atomic(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def write_tables(dfs: dict[str, Any], outdir: str | Path, fmt: str = "csv") -> list[Path]:
+    """Write every table to ``outdir/<name>.<ext>`` (atomically); returns the paths written."""
+    check_format(fmt)
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, df in dfs.items():
+        path = outdir / f"{name}{FORMATS[fmt]}"
+        if fmt == "csv":
+            _atomic(path, lambda p, df=df: df.to_csv(p, index=False))
+        elif fmt == "parquet":
+            _atomic(path, lambda p, df=df: df.to_parquet(p, index=False))
+        else:
+            def _xlsx(p: Path, df=df, name=name) -> None:
+                clean = df.copy()
+                for c in clean.columns:  # Excel cells cannot hold control characters
+                    if str(clean[c].dtype) == "string":
+                        clean[c] = clean[c].str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True)
+                with __import__("pandas").ExcelWriter(p, engine="openpyxl") as xw:
+                    clean.to_excel(xw, sheet_name=name[:31], index=False)
+            _atomic(path, _xlsx)
+        written.append(path)
+    return written
+
+
+__all__ = ["TABLE_NAMES", "COLUMNS", "study_rows", "tables", "frames", "write_tables", "check_format",
+           "TableFormatError", "FORMATS", "location"]

@@ -1,0 +1,114 @@
+"""Arms, stated sample sizes, totals and design on small synthetic articles."""
+from __future__ import annotations
+
+from extractor.study import extract_study
+from extractor.study.arms import extract_arms, labels_match, resolve_arm, strip_n
+from extractor.study.design import extract_design
+from extractor.study.sample_sizes import extract_sample_sizes, infer_total, kind_of
+from extractor.text import parse_text
+
+TWO_ARM = """# A randomised phase III trial of drug A plus B versus B alone
+
+## Abstract
+
+We conducted a multicentre, randomised phase III trial. Between 2019 and 2021, 130 patients were screened, of whom 120 were enrolled (60 in the A+B group and 60 in the B group).
+
+## Methods
+
+The study aimed to enrol 55 patients in the A+B group and 55 patients in the B group to detect a hazard ratio of 0.6 with 80% power.
+
+## Results
+
+Of these, 58 were randomized to the A+B group and 58 to the B group.
+
+Table 1. Baseline characteristics
+
+| Variable | A+B group (n = 60) | B group (n = 60) |
+|---|---|---|
+| Male | 30 (50.0) | 28 (46.7) |
+"""
+
+
+def doc(text: str):
+    return parse_text(text, doc_id="t", source="t", fmt="markdown")
+
+
+def test_strip_n_and_labels_match():
+    assert strip_n("Apa+IE group (n = 53)") == ("Apa+IE group", 53)
+    assert labels_match("apatinib plus IE group", "Apa+IE group")
+    assert not labels_match("A+B group", "B group")   # "A" is a drug letter here, not an article
+
+
+def test_two_arms_with_sizes_and_kinds():
+    d = doc(TWO_ARM)
+    arms, _ = extract_arms(d)
+    labels = {a.label: a for a in arms}
+    assert set(labels) == {"A+B group", "B group"}
+    ab = labels["A+B group"]
+    assert ab.n == 60
+    kinds = {s.kind for s in ab.sizes}
+    assert {"stated", "enrolled"} <= kinds
+    # the planned 55 (power calculation) is not a size of the arm
+    assert all(s.value != 55 for a in arms for s in a.sizes)
+    assert resolve_arm("A+B group (n = 60)", arms) is ab
+
+
+def test_sample_sizes_kinds_and_total():
+    d = doc(TWO_ARM)
+    sizes = extract_sample_sizes(d)
+    pairs = {(s.value, s.kind) for s in sizes}
+    assert (130, "stated") in pairs          # screened
+    assert (120, "enrolled") in pairs
+    assert (58, "randomised") in pairs
+    assert all(s.value != 55 for s in sizes)  # planned, not stated
+    arms, _ = extract_arms(d)
+    assert infer_total(arms, sizes) == 120    # = 60 + 60, stated as enrolled
+    for s in sizes:
+        assert s.provenance.quote and s.provenance.span.line >= 1
+
+
+def test_subgroup_counts_are_not_sample_sizes():
+    d = doc("# T\n\n## Results\n\nA total of 40 patients were enrolled. Among them, 14 patients (35.0%) had received "
+            "immunotherapy, and recorded deaths occurred in a total of 6 patients, representing 15.0%. "
+            "Disease progression (n=20, 50.0%) was the main reason.\n")
+    values = {s.value for s in extract_sample_sizes(d)}
+    assert values == {40}
+    assert kind_of("were randomly assigned") == "randomised"
+
+
+def test_single_arm_total_and_comparison_cohort_columns():
+    text = """# A retrospective study of drug X
+
+## Abstract
+
+The present study retrospectively reviewed patients treated with drug X (n=30) in two centres.
+
+## Results
+
+Table 2. Efficacy compared with earlier cohorts
+
+| Items | Drug X, n=30 | Drug Y (11), n=25 | Drug Z, n=41 |
+|---|---|---|---|
+| Partial response, n (%) | 9 (30.0) | 5 (20.0) | 8 (19.5) |
+"""
+    d = doc(text)
+    arms, _ = extract_arms(d)
+    assert [a.label for a in arms] == ["Drug X"]   # Y is cited, Z is never described as this study's
+    st = extract_study(d)
+    assert st.total_n == 30
+    assert st.design.randomised is False and st.design.timing == "retrospective" and st.design.centres == "multi"
+    # comparator columns still give results, under their printed group label
+    groups = {(o.group, o.quantity.count.value) for o in st.outcomes if o.measure == "PR" and o.group}
+    assert ("Drug Y", 5) in groups and ("Drug Z", 8) in groups
+
+
+def test_design_from_title_and_abstract_not_future_work():
+    d = doc(TWO_ARM + "\n## Discussion\n\nFuture single-centre, retrospective studies should confirm this.\n")
+    des = extract_design(d)
+    assert des.randomised is True and des.phase == "III" and des.timing == "prospective" and des.centres == "multi"
+    assert des.evidence and all(e.quote for e in des.evidence)
+    d2 = doc("# Drug C in sarcoma\n\n## Abstract\n\nThis single-center, retrospective analysis reviewed 20 patients. "
+             "Larger prospective randomized phase III trials are warranted.\n")
+    des2 = extract_design(d2)
+    assert des2.randomised is False and des2.timing == "retrospective" and des2.centres == "single"
+    assert des2.phase is None

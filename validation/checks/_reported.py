@@ -1,0 +1,594 @@
+"""Reported values: the same result (median PFS, ORR, HR, p, median follow-up …) wherever it is printed.
+
+:func:`reported_values` reads sentences (abstract, results, conclusion, and the
+methods for follow-up) and table cells into :class:`Reported` records keyed by
+measure, statistic and arm, so rules can compare the abstract with the body and
+the text with the tables.
+
+Sentences: each quantity takes the measure named last before it in the
+sentence ("the median PFS was 5.5 months", "ORR and CBR were 11.5% and 61.5%,
+respectively" pairs measures and values in order; "The 4- and 6-month EFS
+rates were …" gives landmark rates). Its arm is the arm named right after it
+("5.5 months … in the Apa+IE group"), the arms named before a run of values in
+the same order ("the combination cohort … compared to the monotherapy cohort
+(8.6 … vs 4.0 …)"), the nearest arm named before it, or — in a two-arm study —
+the other arm when its partner value in the same comparison is attributed. A
+single value with no arm is the whole cohort. Sentences about other studies
+(citations, "previous", "reported", "et al") and planning statements are not
+read.
+
+Tables: a row label names the measure ("Progression-free survival, median (95%
+CI)", "KM, median (95% CI)" under an "ITT event-free survival" group row,
+"4 months, % (95% CI)" after a survival row, "Objective response rate, n (%)"
+followed by a "95% CI" row); columns give the arm (``resolve_arm``; a "Total"
+column or the only data column is the whole cohort; "P value" columns give
+p-values). Arms may also be rows with measures as columns.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.quantities import find_quantities, parse_cell
+from extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
+from schemas.document import Document, Sentence, Table, TableRow
+from schemas.findings import Evidence
+from schemas.quantities import Num, Quantity
+from schemas.study import Arm
+from validation.checks._xsection import cited_sentences, effective_kinds, real_arms
+from validation.context import CheckContext
+
+MEASURE_PATTERNS: list[tuple[str, str]] = [
+    ("follow-up", r"median\s+(?:duration\s+of\s+|length\s+of\s+)?follow[\s\-‑]*up(?:\s+(?:time|duration|period))?"),
+    ("PFS", r"progression[\s\-‑]*free[\s\-‑]*survival|\bPFS\b"),
+    ("OS", r"overall[\s\-]+survival|\bOS\b"),
+    ("EFS", r"event[\s\-‑]*free[\s\-‑]*survival|\bEFS\b"),
+    ("DFS", r"disease[\s\-‑]*free[\s\-‑]*survival|\bDFS\b"),
+    ("RFS", r"(?:relapse|recurrence)[\s\-‑]*free[\s\-‑]*survival|\bRFS\b"),
+    ("TTP", r"time[\s\-]+to[\s\-]+(?:disease[\s\-]+)?progress(?:ion)?|\bTTP\b"),
+    ("TTR", r"time[\s\-]+to[\s\-]+(?:objective[\s\-]+)?response|\bTTR\b"),
+    ("DoR", r"duration[\s\-]+of[\s\-]+(?:objective[\s\-]+|overall[\s\-]+)?response|\bDoR\b|\bDOR\b"),
+    ("ORR", r"(?:objective|overall)[\s\-]+response[\s\-]+rates?|\bORR\b"),
+    ("DCR", r"disease[\s\-]+control[\s\-]+rates?|\bDCR\b"),
+    ("CBR", r"clinical[\s\-]+benefit[\s\-]+rates?|\bCBR\b"),
+]
+_MEASURE_RX = re.compile("|".join(f"(?P<m{i}>{p})" for i, (_, p) in enumerate(MEASURE_PATTERNS)), re.I)
+_TIME = {"follow-up", "PFS", "OS", "EFS", "DFS", "RFS", "TTP", "TTR", "DoR"}
+_RATE = {"ORR", "DCR", "CBR"}
+_LANDMARK_LIST = re.compile(
+    r"(?P<list>(?:\d{1,2}(?:[\s\-‑]*(?:month|mo|year))?[\s\-‑]*(?:,|and|&)\s*)+\d{1,2})[\s\-‑]*(?P<unit>month|mo|year)s?"
+    r"[\s\-‑]+(?:\w+\s+)?$", re.I)
+_LANDMARK_ONE = re.compile(r"(?P<n>\d{1,2})[\s\-‑]*(?P<unit>month|mo|year)s?[\s\-‑]+(?:\w+\s+)?$", re.I)
+_LANDMARK_AT = re.compile(r"^\s*rates?\s+at\s+(?P<n>\d{1,2})\s*(?P<unit>months?|years?)", re.I)
+_OTHER_STUDY = re.compile(r"\b(?:previous(?:ly)?|prior\s+(?:stud|trial)|historical|reported\s+(?:by|in)|et\s+al|"
+                          r"literature|other\s+(?:stud|trial)|in\s+the\s+[A-Z][A-Za-z\-]*\d|assum\w*|anticipat\w*|"
+                          r"expected|hypothes\w*|would|planned)\b")
+_READ = {"abstract", "results", "conclusion", "methods", "other", "front"}
+
+
+@dataclass
+class Reported:
+    measure: str
+    stat: str                  # median | rate | hr | p | landmark@N
+    arm: str | None            # arm id; None = whole cohort or a between-arm comparison (hr, p)
+    value: Num | None
+    low: Num | None = None
+    high: Num | None = None
+    interval: str | None = None  # ci | iqr | range | unspecified | None (no interval printed)
+    low_ne: bool = False
+    high_ne: bool = False
+    place: str = "text"        # abstract | text | table
+    section_kind: str = ""
+    where: str = ""            # human-readable place
+    evidence: Evidence | None = None
+    source_id: str = ""        # sentence id or table/row id (to skip comparisons within one place)
+    text: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return self.measure, self.stat, self.arm
+
+
+# ------------------------------------------------------------------------------------------- numbers
+
+def num_equal(a: Num | None, b: Num | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    tol = 0.5 * 10 ** (-min(a.decimals, b.decimals)) + 1e-9
+    if a.decimals == b.decimals:
+        tol = 1e-9
+    return abs(a.value - b.value) <= tol
+
+
+def interval_equal(a: Reported, b: Reported) -> bool:
+    if a.interval is None or b.interval is None:
+        return True
+    if a.low_ne != b.low_ne or a.high_ne != b.high_ne:
+        return False
+    return num_equal(a.low, b.low) and num_equal(a.high, b.high)
+
+
+def fmt_rv(r: Reported) -> str:
+    v = r.value.text if r.value else "NR"
+    if r.interval is None:
+        return v
+    lo = "NE" if r.low_ne else (r.low.text if r.low else "?")
+    hi = "NE" if r.high_ne else (r.high.text if r.high else "?")
+    lab = {"ci": "95% CI ", "iqr": "IQR ", "range": "range ", "unspecified": ""}.get(r.interval, "")
+    return f"{v} ({lab}{lo}–{hi})"
+
+
+# ------------------------------------------------------------------------------------------- sentences
+
+def _interval_label(s: str) -> str | None:
+    s = s.lower()
+    if re.search(r"\biqr\b|interquartile|quartile|q1\s*,\s*q3", s):
+        return "iqr"
+    if re.search(r"\bci\b|confidence", s):
+        return "ci"
+    if re.search(r"\brange\b|min(?:imum)?\s*[,\-–]\s*max", s):
+        return "range"
+    return None
+
+
+def _quantities(text: str) -> list[Quantity]:
+    """find_quantities plus 'value [IQR, lo-hi]' joined into one interval quantity."""
+    qs = find_quantities(text)
+    out: list[Quantity] = []
+    i = 0
+    while i < len(qs):
+        q = qs[i]
+        if q.kind in ("number", "count") and q.value is not None:
+            br = re.match(r"\s*(?:months?|years?|weeks?|days?|%)?\s*[\[(]\s*(?P<lab>[^\d\[\]]{0,45}?)\s*[:,]?\s*"
+                          r"(?P<lo>\d+(?:\.\d+)?)\s*(?:[\-–—‑,;]|to)\s*(?P<hi>\d+(?:\.\d+)?)\s*[\])]", text[q.end:])
+            if br and _interval_label(br.group("lab") or ""):
+                lab = _interval_label(br.group("lab"))
+                lo_s, hi_s = q.end + br.start("lo"), q.end + br.start("hi")
+                lo, hi = br.group("lo"), br.group("hi")
+                nq = Quantity(kind="estimate_ci", text=text[q.start:q.end + br.end()], start=q.start,
+                              end=q.end + br.end(), value=q.value,
+                              low=Num(value=float(lo), text=lo, decimals=len(lo.split(".")[1]) if "." in lo else 0,
+                                      start=lo_s, end=lo_s + len(lo)),
+                              high=Num(value=float(hi), text=hi, decimals=len(hi.split(".")[1]) if "." in hi else 0,
+                                       start=hi_s, end=hi_s + len(hi)),
+                              interval=lab)
+                out.append(nq)
+                while i + 1 < len(qs) and qs[i + 1].start < nq.end:
+                    i += 1
+                i += 1
+                continue
+        out.append(q)
+        i += 1
+    return out
+
+
+def _measure_mentions(text: str) -> list[tuple[str, int, int]]:
+    out = []
+    for m in _MEASURE_RX.finditer(text):
+        for i, (name, _) in enumerate(MEASURE_PATTERNS):
+            if m.group(f"m{i}"):
+                out.append((name, m.start(), m.end()))
+                break
+    return out
+
+
+def _landmarks_before(text: str, start: int) -> list[int]:
+    before = text[max(0, start - 40):start]
+    m = _LANDMARK_LIST.search(before)
+    if m:
+        nums = [int(x) for x in re.findall(r"\d{1,2}", m.group("list"))]
+        mult = 12 if m.group("unit").lower().startswith("y") else 1
+        return [n * mult for n in nums]
+    m = _LANDMARK_ONE.search(before)
+    if m:
+        return [int(m.group("n")) * (12 if m.group("unit").lower().startswith("y") else 1)]
+    return []
+
+
+def is_percent(q: Quantity) -> bool:
+    return q.kind in ("percent", "count_percent") or (q.kind == "fraction" and q.percent is not None) or \
+        q.text.strip().endswith("%") or bool(re.search(r"%\s*[\(\[]", q.text))
+
+
+def _stat_of(measure: str, q: Quantity, landmark: int | None, after: str = "") -> str | None:
+    if q.kind == "p_value":
+        return "p" if (q.p_operator in (None, "=")) else None
+    if q.kind == "ratio":
+        return "hr" if (q.ratio_type in (None, "HR")) else None
+    is_pct = is_percent(q)
+    if measure in _RATE:
+        return "rate" if (is_pct or q.kind in ("number", "estimate_ci")) else None
+    if measure in _TIME:
+        if is_pct:
+            return f"landmark@{landmark}" if landmark else None
+        if q.kind in ("number", "estimate_ci", "median_iqr", "median_range", "not_reached", "count"):
+            if q.kind == "count" and "." not in q.text and not re.search(r"months?|years?|weeks?", q.text) and \
+                    not re.match(r"\s*(?:months?|mos?\b|years?|weeks?)", after, re.I):
+                return None
+            return "median"
+    return None
+
+
+def _rv_from_q(measure: str, stat: str, q: Quantity) -> tuple[Num | None, Num | None, Num | None, str | None, bool,
+                                                                 bool]:
+    value = q.value
+    if q.kind == "count_percent" or (q.kind == "fraction" and q.percent is not None):
+        value = q.percent
+    if q.kind == "percent":
+        value = q.value or q.percent
+    if stat == "p":
+        value = q.p
+    interval = None
+    if q.low is not None or q.high is not None or (q.not_estimable and q.kind != "not_reached"):
+        interval = q.interval or "unspecified"
+        if interval == "sd":
+            interval = None
+    low_ne = interval is not None and q.low is None
+    high_ne = interval is not None and q.high is None
+    return value, q.low, q.high, interval, low_ne, high_ne
+
+
+_AFTER_ARM = re.compile(r"^\s*(?:months?|mo|years?|weeks?|%)?\s*(?:[\(\[][^()\[\]]*(?:[\(\[][^()\[\]]*[\)\]][^()\[\]]*)*"
+                        r"[\)\]])?\s*,?\s*(?:(?:was\s+)?(?:observed\s+)?(?:in|with|for|among|of|from)\s+(?:the\s+)?"
+                        r"(?:patients\s+(?:in|with|receiving|treated\s+with)\s+(?:the\s+)?)?)$", re.I)
+
+
+_TOTAL_MARK = re.compile(r"\b(?:all\s+(?:the\s+)?patients|overall|whole|entire|in\s+total|all\s+\d+\s+patients|"
+                         r"the\s+cohort|both\s+groups\s+combined)\b", re.I)
+
+
+def _arm_context(prev: list[Sentence], arms: list[Arm]) -> bool:
+    """Do the preceding sentences of the paragraph talk about one arm?"""
+    real = real_arms(arms)
+    sizes = {a.n for a in real if a.n}
+    for p in prev:
+        if arm_mentions(p.text, real):
+            return True
+        for m in re.finditer(r"\b(?:the|these|of)\s+(\d{1,4})\s+(?:\w+\s+){0,2}?patients\b", p.text, re.I):
+            if int(m.group(1)) in sizes:
+                return True
+    return False
+
+
+def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
+                     prev: list[Sentence] | None = None) -> list[Reported]:
+    text = s.text
+    real = real_arms(arms)
+    measures = _measure_mentions(text)
+    if not measures:
+        return []
+    qs = [q for q in _quantities(text)]
+    ments = arm_mentions(text, real) if real else []
+    # assign each quantity a measure (and landmark)
+    items: list[tuple[Quantity, str, str, int]] = []    # (q, measure, stat, measure index)
+    k = 0
+    # runs of measures joined by and/, ("ORR and CBR were 11.5% and 61.5%")
+    for qi, q in enumerate(qs):
+        before = [m for m in measures if m[2] <= q.start]
+        if not before:
+            continue
+        last = before[-1]
+        # the measure list ending at `last`
+        lst = [last]
+        for m in reversed(before[:-1]):
+            gap = text[m[2]:lst[0][1]]
+            if re.fullmatch(r"\s*(?:\([^)\d]*\))?\s*(?:,|and|&|,\s*and)?\s*", gap):
+                lst.insert(0, m)
+            else:
+                break
+        lm = _landmarks_before(text, last[1])
+        if _LANDMARK_AT.match(text[last[2]:]):
+            mm = _LANDMARK_AT.match(text[last[2]:])
+            lm = [int(mm.group("n")) * (12 if mm.group("unit").lower().startswith("y") else 1)]
+        run = [x for x in qs if x.start >= last[2] and
+               not any(m[1] < x.start and m[1] > last[2] for m in measures)]
+        idx = next((i for i, x in enumerate(run) if x is q), 0)
+        measure = last[0]
+        landmark = None
+        if len(lst) > 1:
+            vals = [x for x in run if x.kind not in ("p_value", "ratio", "test_stat", "count")]
+            if len(vals) != len(lst):
+                continue
+            if q in vals:
+                measure = lst[vals.index(q)][0]
+            else:
+                continue
+        if len(lm) == 1:
+            landmark = lm[0]
+        elif len(lm) > 1:
+            pcts = [x for x in run if is_percent(x)]
+            if "respectively" in text and len(pcts) == len(lm) and q in pcts:
+                landmark = lm[pcts.index(q)]
+            else:
+                continue
+        stat = _stat_of(measure, q, landmark, text[q.end:q.end + 12])
+        if stat is None:
+            continue
+        items.append((q, measure, stat, idx))
+        if q.kind == "ratio" and q.p is not None and q.p_operator in (None, "="):
+            items.append((q, measure, "p", idx))
+    if not items:
+        return []
+    # arms
+    assigned: dict[int, str | None] = {}
+    used_mentions: set[int] = set()
+    for n, (q, measure, stat, _) in enumerate(items):
+        if stat in ("hr", "p"):
+            assigned[n] = None
+            continue
+        tail = text[q.end:]
+        for mi, (arm, a, b) in enumerate(ments):
+            if a >= q.end and _AFTER_ARM.match(text[q.end:a]):
+                if not any(x[0].start > q.end and x[0].start < a for x in items):
+                    assigned[n] = arm.id
+                    used_mentions.add(mi)
+                break
+        _ = tail
+    # ordered arms before a run of values of one measure
+    by_measure: dict[tuple[str, str], list[int]] = {}
+    for n, (q, measure, stat, _) in enumerate(items):
+        if stat not in ("hr", "p"):
+            by_measure.setdefault((measure, stat), []).append(n)
+    for (measure, stat), ns in by_measure.items():
+        free = [n for n in ns if n not in assigned]
+        if len(free) >= 2:
+            first = items[free[0]][0]
+            prev_end = max([x[0].end for x in items if x[0].end <= first.start] + [0])
+            cand = [(mi, m) for mi, m in enumerate(ments) if mi not in used_mentions and m[2] <= first.start]
+            cand = [c for c in cand if c[1][1] >= prev_end] or cand
+            ids = [m[0].id for _, m in cand]
+            if len(ids) == len(free) and len(set(ids)) == len(ids):
+                for n, (mi, m) in zip(free, cand):
+                    assigned[n] = m[0].id
+                    used_mentions.add(mi)
+            elif "respectively" in text:
+                order = []
+                for m in ments:
+                    if m[0].id not in order:
+                        order.append(m[0].id)
+                if len(order) == len(free):
+                    for n, aid in zip(free, order):
+                        assigned[n] = aid
+    # nearest unused arm mention before the value (no other value of that measure in between)
+    for n, (q, measure, stat, _) in enumerate(items):
+        if n in assigned:
+            continue
+        best = None
+        for mi, (arm, a, b) in enumerate(ments):
+            if mi in used_mentions or b > q.start:
+                continue
+            between = [x for x in items if x[1] == measure and a < x[0].start < q.start and x[0] is not q]
+            if not between:
+                best = arm.id
+        if best is not None:
+            assigned[n] = best
+    # two-arm fallback: the partner of an attributed value in the same comparison
+    if len(real) == 2:
+        for (measure, stat), ns in by_measure.items():
+            if len(ns) == 2:
+                a, b = ns
+                if (a in assigned) != (b in assigned):
+                    have, miss = (a, b) if a in assigned else (b, a)
+                    other = [x.id for x in real if x.id != assigned[have]]
+                    if assigned[have] is not None and other:
+                        assigned[miss] = other[0]
+    out = []
+    context_arm = len(real) >= 2 and not ments and not _TOTAL_MARK.search(text) and _arm_context(prev or [], arms)
+    for n, (q, measure, stat, _) in enumerate(items):
+        same = by_measure.get((measure, stat), [])
+        if n not in assigned:
+            if len(same) > 1 and len(real) >= 2:
+                continue  # several values, arms unknown
+            if context_arm:
+                continue  # the paragraph is about one arm; this sentence does not say which
+            arm = None
+        else:
+            arm = assigned[n]
+        value, low, high, interval, lne, hne = _rv_from_q(measure, stat, q)
+        if stat == "p":
+            interval, low, high, lne, hne = None, None, None, False, False
+            qs_ = q.p
+            span = (qs_.start, qs_.end) if qs_ and qs_.start is not None else (q.start, q.end)
+        else:
+            span = (q.start, q.end)
+        if value is None and not (q.kind == "not_reached"):
+            continue
+        place = "abstract" if kind == "abstract" else "text"
+        title = ctx.section_title(s.section) or kind
+        if kind != s.section_kind:
+            title = kind.capitalize()
+        out.append(Reported(measure, stat, arm, value, low, high, interval, lne, hne, place, kind,
+                            where=f"{title}, line {s.span.line}",
+                            evidence=ctx.sentence_evidence(s, span[0], span[1], role=f"{measure} {stat}"),
+                            source_id=s.id, text=q.text))
+    return out
+
+
+# ------------------------------------------------------------------------------------------- tables
+
+def _label_measure(label: str) -> str | None:
+    for name, p in MEASURE_PATTERNS[1:]:
+        if re.search(p, label, re.I):
+            return name
+    if re.search(r"follow[\s\-‑]*up", label, re.I):
+        return "follow-up"
+    return None
+
+
+def _label_landmark(label: str) -> int | None:
+    m = re.search(r"(\d{1,2})[\s\-‑]*(month|mo|year)s?\b", label, re.I)
+    if m:
+        return int(m.group(1)) * (12 if m.group(2).lower().startswith("y") else 1)
+    return None
+
+
+def _table_values(ctx: CheckContext, t: Table, arms: list[Arm], total_n: int | None) -> list[Reported]:
+    real = real_arms(arms)
+    out: list[Reported] = []
+    cols: dict[int, tuple[str, str | None]] = {}        # j -> ("arm"|"total"|"p", arm id)
+    data_cols = [j for j in range(1, len(t.columns))]
+    for j in data_cols:
+        lab = t.column_label(j)
+        if re.search(r"\bp\s*[\-‑]?\s*values?\b|^\s*p\s*$", lab, re.I):
+            cols[j] = ("p", None)
+            continue
+        top = lab.split(" / ")[0]
+        if re.search(r"\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)", top):
+            continue  # a cited cohort
+        base, n = strip_n(top)
+        if TOTAL_WORDS.match(base or ""):
+            cols[j] = ("total", None)
+            continue
+        arm = resolve_arm(lab, arms)
+        if arm is not None and not arm.is_total:
+            cols[j] = ("total", None) if (total_n and arm.n == total_n and len(real) < 2) or \
+                (total_n and n == total_n) else ("arm", arm.id)
+        elif arm is not None and arm.is_total:
+            cols[j] = ("total", None)
+    value_cols = [j for j in data_cols if not re.search(r"\bp\s*[\-‑]?\s*values?\b|χ|chi|statistic|^\s*[tF]\s*$",
+                                                        t.column_label(j), re.I)]
+    if len(value_cols) == 1 and value_cols[0] not in cols:
+        cols[value_cols[0]] = ("total", None)
+    sec_kind = "table"
+    last_measure: str | None = None
+    last_rvs: dict[int, Reported] = {}
+    rows_are_arms = sum(1 for r in t.rows if resolve_arm(r.label, real) is not None) >= 2
+    for row in t.rows:
+        if row.kind == "group":
+            m = _label_measure(row.label)
+            if m:
+                last_measure = m
+            continue
+        label = row.label
+        measure = _label_measure(label) or (_label_measure(row.group or "") if row.group else None)
+        landmark = _label_landmark(label)
+        if measure is None and (landmark or re.fullmatch(r"\s*95\s*%\s*CI\s*", label, re.I) or
+                                re.match(r"\s*(?:KM|median)\b", label, re.I)):
+            measure = last_measure
+        if re.fullmatch(r"\s*95\s*%\s*CI\s*", label, re.I):
+            # a CI row: bounds for the previous row's values
+            for j, cell in enumerate(row.cells):
+                if j in last_rvs:
+                    nums = re.findall(r"(?<![\w.])(\d+(?:\.\d+)?|NE|NR)(?![\w.])", cell.text)
+                    if len(nums) == 2:
+                        rv = last_rvs[j]
+                        rv.interval = "ci"
+                        rv.low = None if nums[0] in ("NE", "NR") else Num(value=float(nums[0]), text=nums[0],
+                                                                           decimals=len(nums[0].split(".")[1]) if "." in nums[0] else 0)
+                        rv.high = None if nums[1] in ("NE", "NR") else Num(value=float(nums[1]), text=nums[1],
+                                                                            decimals=len(nums[1].split(".")[1]) if "." in nums[1] else 0)
+                        rv.low_ne, rv.high_ne = rv.low is None, rv.high is None
+            continue
+        if _label_measure(label):
+            last_measure = _label_measure(label)
+        row_arm = resolve_arm(label, real) if rows_are_arms else None
+        row_total = rows_are_arms and TOTAL_WORDS.match(label or "")
+        last_rvs = {}
+        for j, cell in enumerate(row.cells):
+            if j == 0 or not cell.text.strip():
+                continue
+            col_measure = None
+            if rows_are_arms and (row_arm is not None or row_total):
+                col_measure = _label_measure(t.column_label(j))
+                if col_measure is None or re.search(r"χ|chi|statistic", t.column_label(j), re.I):
+                    continue
+                scope = ("arm", row_arm.id) if row_arm is not None else ("total", None)
+                if cols.get(j, ("",))[0] == "p":
+                    scope = ("p", None)
+                m_here, lm_here = col_measure, _label_landmark(t.column_label(j))
+            else:
+                if measure is None or j not in cols:
+                    continue
+                scope = cols[j]
+                m_here, lm_here = measure, landmark
+            try:
+                qs = parse_cell(cell.text, label=label)
+            except Exception:  # noqa: BLE001 - an unparsable cell is skipped
+                continue
+            if len(qs) != 1:
+                continue
+            q = qs[0]
+            if scope[0] == "p":
+                if q.kind != "p_value" and q.kind not in ("number",):
+                    continue
+                if q.kind == "p_value" and q.p_operator not in (None, "="):
+                    continue
+                value = q.p if q.kind == "p_value" else q.value
+                if value is None:
+                    continue
+                rv = Reported(m_here, "p", None, value, place="table", section_kind=sec_kind,
+                              where=f"{t.label}, row '{label}'", evidence=ctx.cell_evidence(t, row, j, role=f"{m_here} p"),
+                              source_id=f"{t.id}:{row.index}", text=cell.text)
+                out.append(rv)
+                continue
+            lab_text = f"{label} {row.group or ''} {t.column_label(j)}"
+            if m_here in _RATE:
+                stat = "rate" if not lm_here else f"rate@{lm_here}"
+            elif m_here in _TIME:
+                is_pct = "%" in lab_text or q.kind in ("percent", "count_percent")
+                if lm_here and (is_pct or re.search(r"\brate\b", lab_text, re.I)):
+                    stat = f"landmark@{lm_here}"
+                elif lm_here:
+                    stat = f"landmark@{lm_here}"
+                elif re.search(r"\bmedian\b|\bKM\b|months", lab_text, re.I) or q.kind in ("estimate_ci", "median_iqr",
+                                                                                          "median_range",
+                                                                                          "not_reached"):
+                    stat = "median"
+                else:
+                    continue
+            else:
+                continue
+            if q.kind in ("ratio", "p_value", "test_stat", "fraction", "range", "mean_sd"):
+                continue
+            value, low, high, interval, lne, hne = _rv_from_q(m_here, stat, q)
+            if value is None and q.kind != "not_reached":
+                continue
+            if interval is not None:
+                interval = _interval_label(lab_text) or interval
+            rv = Reported(m_here, stat, scope[1], value, low, high, interval, lne, hne, "table", sec_kind,
+                          where=f"{t.label}, row '{label}', column '{t.column_label(j)}'",
+                          evidence=ctx.cell_evidence(t, row, j, role=f"{m_here} {stat}"),
+                          source_id=f"{t.id}:{row.index}", text=cell.text)
+            out.append(rv)
+            last_rvs[j] = rv
+    return out
+
+
+# ------------------------------------------------------------------------------------------- entry point
+
+_CACHE: dict[int, tuple[object, list[Reported]]] = {}
+
+
+def reported_values(ctx: CheckContext, total_n: int | None = None) -> list[Reported]:
+    """Every recognised reported value in the article's own text and tables."""
+    hit = _CACHE.get(id(ctx.document))
+    if hit is not None and hit[0] is ctx.document:
+        return hit[1]
+    doc: Document = ctx.document
+    kinds = effective_kinds(doc)
+    cited = cited_sentences(doc)
+    arms = ctx.study.arms
+    out: list[Reported] = []
+    para: dict[str | None, list[Sentence]] = {}
+    for s in doc.sentences:
+        prev = para.setdefault(s.paragraph, [])[-2:]
+        para[s.paragraph].append(s)
+        kind = kinds.get(s.id, s.section_kind)
+        if kind not in _READ or s.id in cited or _OTHER_STUDY.search(s.text):
+            continue
+        try:
+            rvs = _sentence_values(ctx, s, kind, arms, prev)
+        except Exception:  # noqa: BLE001 - one odd sentence must not silence the rule
+            continue
+        if kind in ("methods", "other", "front"):
+            rvs = [r for r in rvs if r.measure == "follow-up"]
+        out.extend(rvs)
+    for t in doc.tables:
+        try:
+            out.extend(_table_values(ctx, t, arms, total_n))
+        except Exception:  # noqa: BLE001
+            continue
+    if len(_CACHE) > 16:
+        _CACHE.clear()
+    _CACHE[id(ctx.document)] = (ctx.document, out)
+    return out

@@ -1,0 +1,243 @@
+"""TA207 binomial-ci-mismatch."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from extractor.study.arms import arm_mentions
+from schemas.findings import Evidence, Finding
+from schemas.quantities import Num
+from validation.context import CheckContext
+from validation.registry import rule
+from validation.rounding import possible_counts
+from validation.stats import binomial_cis, method_family, printed_matches
+from validation.tablekit import cell_count, rate_measure
+
+from ._stat_helpers import SKIP_SECTIONS, cell_text, ci_cell, column_n, parse, sentence_quantities, table_notes
+
+_METHODS = {
+    "Clopper-Pearson": re.compile(r"clopper|exact\s+binomial|binomial\s+exact|exact\s+(?:method|confidence)", re.I),
+    "Wilson": re.compile(r"\bwilson|score\s+(?:method|interval)", re.I),
+    "Wald": re.compile(r"\bwald\b|normal\s+approximation|asymptotic", re.I),
+    "Agresti-Coull": re.compile(r"agresti", re.I),
+    "Jeffreys": re.compile(r"jeffreys", re.I),
+}
+_SURVIVAL = re.compile(r"surviv|\bPFS\b|\bOS\b|\bEFS\b|\bDFS\b|\bRFS\b|kaplan|\bKM\b|[- ]free\b|event", re.I)
+_CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence interval)\b", re.I)
+
+
+@dataclass
+class Rate:
+    k: int
+    n: int
+    low: Num
+    high: Num
+    level: float
+    scale: float            # 100 when the bounds are percentages, 1 for proportions
+    where: str
+    evidence: list[Evidence]
+    n_source: str
+    key: str
+
+
+def _stated_methods(ctx: CheckContext) -> tuple[set[str], str | None]:
+    found: set[str] = set()
+    quote = None
+    for s in ctx.document.sentences:
+        if s.section_kind in SKIP_SECTIONS or s.section_kind == "introduction":
+            continue
+        if not re.search(r"\bCIs?\b|confidence", s.text, re.I):
+            continue
+        for name, rx in _METHODS.items():
+            if rx.search(s.text):
+                if name == "Wald" and re.search(r"\bwald\b", s.text, re.I) and re.search(r"\b(?:HR|hazard|cox|odds|"
+                                                                                       r"regression)\b", s.text, re.I):
+                    continue  # Wald CIs of regression coefficients, not of proportions
+                found.add(name)
+                quote = quote or s.text
+    return found, quote
+
+
+def _scale(pct: float | None, low: Num, high: Num) -> float:
+    if pct is not None and pct > 1 and high.value <= 1:
+        return 1.0
+    return 100.0
+
+
+def _rates(ctx: CheckContext) -> Iterator[Rate]:
+    for table in ctx.document.tables:
+        rows = table.rows
+        for ri, row in enumerate(rows):
+            if row.kind == "group":
+                continue
+            label = row.label or ""
+            nxt = rows[ri + 1] if ri + 1 < len(rows) else None
+            ci_next = nxt is not None and _CI_ROW.match(nxt.label or "")
+            for j in range(1, len(table.columns)):
+                txt = cell_text(row, j)
+                if not txt:
+                    continue
+                qs = parse(txt, label)
+                k = None
+                pct = None
+                low = high = None
+                level = 95.0
+                if ci_next:
+                    ci = ci_cell(cell_text(nxt, j))
+                    c = cell_count(txt)
+                    if ci is None or c is None:
+                        continue
+                    k = c
+                    q = qs[0] if len(qs) == 1 else None
+                    pct = q.percent.value if q is not None and q.percent is not None else None
+                    low, high = ci
+                    m = re.match(r"\s*(\d{2}(?:\.\d)?)\s*%", nxt.label)
+                    level = float(m.group(1)) if m else 95.0
+                    ev = [ctx.cell_evidence(table, row, j, role="rate"), ctx.cell_evidence(table, nxt, j, role="CI")]
+                elif len(qs) == 1 and qs[0].low is not None and qs[0].high is not None and qs[0].value is not None \
+                        and qs[0].interval in ("ci", "unspecified") and re.search(r"\bCI\b|confidence", label, re.I):
+                    if _SURVIVAL.search(label) or not (rate_measure(label) or re.search(r"\brate\b|n\s*\(%\)", label, re.I)):
+                        continue
+                    q = qs[0]
+                    pct = q.value.value
+                    low, high = q.low, q.high
+                    level = q.ci_level or 95.0
+                    ev = [ctx.cell_evidence(table, row, j, role="rate with CI")]
+                else:
+                    continue
+                if _SURVIVAL.search(label):
+                    continue
+                nn = column_n(ctx, table, j)
+                if nn is None:
+                    continue
+                n, n_ev, n_src = nn
+                if k is None:
+                    ks = possible_counts(n, pct, _decimals(qs[0].value)) if pct is not None else []
+                    if len(ks) != 1:
+                        continue
+                    k = ks[0]
+                if k > n or low.value > high.value:
+                    continue
+                if n_ev is not None:
+                    ev.append(n_ev)
+                yield Rate(k, n, low, high, level, _scale(pct, low, high),
+                           f"{table.label}, row '{label}', column '{table.columns[j]}'", ev, n_src,
+                           key=f"{table.label}|{label}|{table.columns[j]}")
+    arms = [a for a in ctx.study.arms if a.n]
+    for sent in ctx.document.sentences:
+        if sent.section_kind in SKIP_SECTIONS or sent.section_kind in ("introduction", "discussion"):
+            continue
+        qs = sentence_quantities(sent)
+        for i, q in enumerate(qs[:-1]):
+            nq = qs[i + 1]
+            if nq.low is None or nq.high is None or nq.interval != "ci" or nq.kind not in ("estimate_ci",):
+                continue
+            gap = sent.text[q.end:nq.start]
+            if len(gap) > 12 or re.search(r"\d", gap):
+                continue
+            ctx_text = sent.text[max(0, q.start - 80):q.start]
+            if _SURVIVAL.search(ctx_text) and not re.search(r"respon|control|benefit|ORR|DCR|CBR", ctx_text, re.I):
+                continue
+            if q.kind == "fraction" and q.count is not None and q.denominator is not None:
+                k, n, src = int(q.count.value), int(q.denominator.value), "the printed n/N"
+            elif q.kind == "count" and q.count is not None and nq.value is not None:
+                pct = nq.value
+                ns = {a.n for a, _, _ in arm_mentions(sent.text, [a for a in arms if not a.is_total])} or \
+                    ({a.n for a in arms} if len(arms) == 1 else set())
+                fits = {n for n in ns if int(q.count.value) in possible_counts(n, pct.value, pct.decimals)}
+                if len(fits) != 1:
+                    continue
+                k, n, src = int(q.count.value), fits.pop(), "the arm size"
+            else:
+                continue
+            if n <= 0 or k > n:
+                continue
+            pct_v = nq.value.value if nq.value is not None else (q.percent.value if q.percent is not None else None)
+            yield Rate(k, n, nq.low, nq.high, nq.ci_level or 95.0, _scale(pct_v, nq.low, nq.high),
+                       f"'{sent.text[q.start:nq.end]}'", [ctx.sentence_evidence(sent, q.start, nq.end, role="rate")],
+                       src, key=f"text|{sent.text[q.start:nq.end]}")
+
+
+def _decimals(num: Num | None) -> int:
+    return num.decimals if num is not None else 0
+
+
+@rule(code="TA207", name="binomial-ci-mismatch", severity="warning", family="statistics")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """A confidence interval printed for a proportion is reproduced by no standard binomial method, or not by the stated one.
+
+    What it checks:
+        Rates with a count and a known denominator and a printed CI: table
+        rows such as ``Objective response rate, n (%) | 17 (32.1)`` followed
+        by a ``95% CI | (19.9, 46.3)`` row, cells such as ``81.8% (68.7%,
+        95.0%)`` in a rate row (the count recovered from the percentage and
+        the column's n), and sentences such as "17/53 (95% CI 19.9–46.3)".
+        The CI is recomputed by Clopper–Pearson (exact), Wilson (with and
+        without continuity correction), Wald, Agresti–Coull and Jeffreys at
+        the printed precision; the finding names the methods that reproduce
+        it. It flags when none does, and when the statistical methods name a
+        method (e.g. "estimated using the Clopper-Pearson method") that does
+        not reproduce it while another does.
+
+    Why it matters:
+        A CI that no method gives from the printed count and n points to a
+        wrong count, a wrong denominator or a copied interval; a method other
+        than the one stated breaks reproducibility and, for Wald intervals
+        near 0 or 100%, overstates precision.
+
+    Example:
+        ORR 17/53 printed with 95% CI (19.9, 46.3): Clopper–Pearson gives
+        19.92–46.32, consistent with a statement that Clopper–Pearson was
+        used. ``27/33 = 81.8% (68.7%, 95.0%)`` is the Wald interval; if the
+        methods say Clopper–Pearson (64.5–93.0) it is flagged.
+
+    Known limitations:
+        Kaplan–Meier landmark rates and other non-binomial percentages are
+        skipped by their labels; a rate computed on another denominator
+        (evaluable patients) is flagged with the denominator used, so the
+        reviewer can judge.
+    """
+    stated, stated_quote = _stated_methods(ctx)
+    for r in _rates(ctx):
+        cis = binomial_cis(r.k, r.n, r.level)
+        if not cis:
+            continue
+        ok = []
+        for name, (lo, hi) in cis.items():
+            if printed_matches(lo * r.scale, r.low.value, r.low.decimals) and \
+                    printed_matches(hi * r.scale, r.high.value, r.high.decimals):
+                ok.append(name)
+        fams = sorted({method_family(x) for x in ok})
+        unit = "%" if r.scale == 100 else ""
+        printed = f"{r.k}/{r.n}, {r.level:g}% CI {r.low.text}–{r.high.text}{unit}"
+
+        def show(name):
+            lo, hi = cis[name]
+            d = max(r.low.decimals, r.high.decimals)
+            return f"{name} {lo * r.scale:.{d + 1}f}–{hi * r.scale:.{d + 1}f}"
+
+        comp = (f"{r.k}/{r.n} = {100 * r.k / r.n:.2f}% (n from {r.n_source}). " + "; ".join(show(x) for x in cis)
+                + ". " + (f"Reproduced by {', '.join(ok)}." if ok else "No method reproduces the printed bounds "
+                                                                  "at their printed precision."))
+        if not ok:
+            yield ctx.finding(
+                "TA207", severity="warning",
+                message=f"{r.where}: no standard binomial method gives the printed CI {r.low.text}–{r.high.text} for "
+                        f"{r.k}/{r.n} (Clopper–Pearson: {show('Clopper-Pearson').split(' ', 1)[1]}).",
+                observed=printed, expected=show(sorted(stated)[0] if stated and sorted(stated)[0] in cis
+                                                else "Clopper-Pearson"),
+                computation=comp, evidence=r.evidence, key=r.key,
+                details={"k": r.k, "n": r.n, "cis": {k: list(v) for k, v in cis.items()}})
+            continue
+        if stated and not (set(fams) & stated):
+            s = sorted(stated)[0]
+            yield ctx.finding(
+                "TA207", severity="warning",
+                message=f"{r.where}: the CI {r.low.text}–{r.high.text} for {r.k}/{r.n} is the {' / '.join(fams)} "
+                        f"interval, but the methods state {' / '.join(sorted(stated))}"
+                        + (f" ({show(s).split(' ', 1)[1]})." if s in cis else "."),
+                observed=f"{printed} ({' / '.join(fams)})", expected=show(s) if s in cis else " / ".join(stated),
+                computation=comp + (f" Stated: “{stated_quote[:200]}”" if stated_quote else ""),
+                evidence=r.evidence, key=r.key + "|stated",
+                details={"k": r.k, "n": r.n, "reproduced_by": ok, "stated": sorted(stated)})

@@ -1,0 +1,71 @@
+"""TA308 interval-label-mismatch."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from schemas.findings import Finding
+from validation.checks._reported import Reported, fmt_rv, num_equal, reported_values
+from validation.checks._xsection import sample_sizes
+from validation.context import CheckContext
+from validation.registry import rule
+
+_NAME = {"ci": "95% confidence interval", "iqr": "interquartile range", "range": "range"}
+_A = {"ci": "a", "iqr": "an", "range": "a"}
+
+
+def _same_numbers(a: Reported, b: Reported) -> bool:
+    return (a.value is not None and b.value is not None and num_equal(a.value, b.value) and a.value.decimals ==
+            b.value.decimals and a.low is not None and b.low is not None and a.high is not None and b.high is not None
+            and num_equal(a.low, b.low) and num_equal(a.high, b.high))
+
+
+@rule(code="TA308", name="interval-label-mismatch", severity="warning", family="consistency")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """The same value and bounds are labelled a 95% CI in one place and an IQR (or range) in another.
+
+    What it checks:
+        Every reported value with an interval (from sentences and tables,
+        see TA307) whose interval is labelled — "95% CI", "IQR", "Q1, Q3",
+        "interquartile range", "range", "minimum, maximum" — is compared with
+        the others of the same measure. The same point value and the same two
+        bounds labelled as different kinds of interval are reported.
+
+    Why it matters:
+        A confidence interval describes the precision of the median; an
+        interquartile range describes the spread of patients' times. They are
+        not interchangeable: a meta-analysis that pools the "CI" would use a
+        spread as a precision and get the weights wrong.
+
+    Example:
+        Results: "median EFS of 11.4 (IQR, 7.5–17.1) months"; Table III: "KM,
+        median (95% CI) | 11.4 (7.5, 17.1)" — the same numbers labelled IQR
+        and 95% CI (warning).
+
+    Known limitations:
+        Intervals whose label is missing ("11.4 (7.5, 17.1)" with no label in
+        the row, column or sentence) are not compared. Only the measures the
+        reported-values reader knows (survival endpoints, response rates,
+        follow-up) are read.
+    """
+    sz = sample_sizes(ctx)
+    rvs = [r for r in reported_values(ctx, sz.total) if r.interval in _NAME]
+    seen: set = set()
+    for i in range(len(rvs)):
+        for j in range(i + 1, len(rvs)):
+            a, b = rvs[i], rvs[j]
+            if a.measure != b.measure or a.interval == b.interval or not _same_numbers(a, b):
+                continue
+            k = (a.measure, fmt_rv(a), fmt_rv(b))
+            if k in seen:
+                continue
+            seen.add(k)
+            yield ctx.finding(
+                "TA308", severity="warning",
+                message=(f"{a.measure}: {a.value.text} ({a.low.text}–{a.high.text}) is labelled {_A[a.interval]} "
+                         f"{_NAME[a.interval]} in {a.where} but {_A[b.interval]} {_NAME[b.interval]} in {b.where}."),
+                observed=f"{_NAME[a.interval]} vs {_NAME[b.interval]}", expected="one kind of interval for these numbers",
+                computation=(f"same value {a.value.text} and bounds {a.low.text}–{a.high.text} in both places; the "
+                             f"labels differ ({a.interval} vs {b.interval})."),
+                evidence=[a.evidence, b.evidence],
+                key=f"{a.measure}|{a.value.text}|{a.low.text}|{a.high.text}|{a.interval}|{b.interval}",
+                details={"measure": a.measure, "labels": [a.interval, b.interval]})

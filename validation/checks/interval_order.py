@@ -1,0 +1,138 @@
+"""TA208 interval-order."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from schemas.findings import Evidence, Finding
+from schemas.quantities import Num, Quantity
+from validation.context import CheckContext
+from validation.registry import rule
+from validation.rounding import rounding_interval
+
+from ._stat_helpers import SKIP_SECTIONS, cell_text, ci_cell, parse, sentence_quantities
+
+_CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence interval)\b", re.I)
+_KIND_WORDS = {"ci": "confidence interval", "iqr": "interquartile range", "range": "range",
+               "unspecified": "interval"}
+
+
+def _scale_mismatch(v: Num, lo: Num, hi: Num) -> bool:
+    """A percentage with bounds printed as proportions (or the reverse)."""
+    for f in (100.0, 0.01):
+        if lo.value <= v.value / f <= hi.value:
+            return True
+    return False
+
+
+def _judge(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, evidence: list[Evidence],
+           key: str) -> Finding | None:
+    lo_lo, lo_hi = rounding_interval(lo.value, lo.decimals)
+    hi_lo, hi_hi = rounding_interval(hi.value, hi.decimals)
+    v_lo, v_hi = rounding_interval(v.value, v.decimals)
+    what = _KIND_WORDS.get(kind, "interval")
+    if kind == "iqr":
+        names = ("Q1", "median", "Q3")
+    elif kind == "range":
+        names = ("minimum", "median", "maximum")
+    else:
+        names = ("lower bound", "estimate", "upper bound")
+    printed = f"{v.text} ({lo.text}, {hi.text})"
+    if lo_lo > hi_hi:
+        return ctx.finding(
+            "TA208", severity="error",
+            message=f"{where}: the {what} of {printed} is reversed: {names[0]} {lo.text} > {names[2]} {hi.text}.",
+            observed=printed, expected=f"{names[0]} ≤ {names[2]}", computation=f"{lo.text} > {hi.text}.",
+            evidence=evidence, key=key + "|reversed")
+    below = v_hi < lo_lo
+    above = v_lo > hi_hi
+    if not (below or above):
+        return None
+    if _scale_mismatch(v, lo, hi):
+        return None
+    rel = f"{names[1]} {v.text} {'<' if below else '>'} {names[0] if below else names[2]} " \
+          f"{lo.text if below else hi.text}"
+    return ctx.finding(
+        "TA208", severity="error",
+        message=f"{where}: {printed} — the {names[1]} lies outside its own {what} ({rel}).",
+        observed=printed, expected=f"{names[0]} ≤ {names[1]} ≤ {names[2]}",
+        computation=f"{rel}, even allowing for the rounding of the printed values; an estimate always lies within "
+                    f"its {what}.",
+        evidence=evidence, key=key + "|outside")
+
+
+def _interval_quantity(q: Quantity) -> bool:
+    return q.kind in ("estimate_ci", "median_iqr", "median_range") and q.value is not None and \
+        q.low is not None and q.high is not None
+
+
+@rule(code="TA208", name="interval-order", severity="error", family="statistics")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """An estimate lies outside its own interval, or an interval's bounds are reversed.
+
+    What it checks:
+        Every estimate printed with an interval, in tables and text: medians
+        with 95% CIs, IQRs (Q1 ≤ median ≤ Q3) and ranges (min ≤ median ≤
+        max), rates and means with CIs — including a rate row followed by a
+        ``95% CI`` row. The lower bound must not exceed the upper one and the
+        estimate must lie between them, after allowing for the rounding of
+        each printed number. Ratios (HR/OR/RR) are left to TA204.
+
+    Why it matters:
+        An estimate outside its interval is impossible; it means a bound or
+        the estimate was mistyped, or the interval belongs to another row.
+
+    Example:
+        ``Median PFS 5.5 (95% CI 5.9, 6.4) months``: 5.5 < 5.9 (error).
+        ``Time since diagnosis, median (IQR) 12.1 (18.8, 5.4)``: reversed.
+
+    Known limitations:
+        Bounds printed on another scale than the estimate (proportions vs
+        percentages) are skipped. Intervals printed as "not reached" are
+        not checked.
+    """
+    for table in ctx.document.tables:
+        rows = table.rows
+        for ri, row in enumerate(rows):
+            if row.kind == "group":
+                continue
+            nxt = rows[ri + 1] if ri + 1 < len(rows) else None
+            for j in range(1, len(row.cells)):
+                txt = cell_text(row, j)
+                if not txt:
+                    continue
+                label = f"{row.label} {table.column_label(j)}"
+                qs = parse(txt, label)
+                where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
+                if len(qs) == 1 and _interval_quantity(qs[0]):
+                    q = qs[0]
+                    f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", where,
+                               [ctx.cell_evidence(table, row, j, role="estimate and interval")],
+                               key=f"{table.label}|{row.label}|{table.column_label(j)}")
+                    if f:
+                        yield f
+                    continue
+                if nxt is not None and _CI_ROW.match(nxt.label or "") and len(qs) == 1:
+                    q = qs[0]
+                    est = q.percent if q.kind == "count_percent" and q.percent is not None else \
+                        (q.value if q.kind in ("number", "percent") else None)
+                    ci = ci_cell(cell_text(nxt, j))
+                    if est is None or ci is None:
+                        continue
+                    f = _judge(ctx, est, ci[0], ci[1], "ci", where,
+                               [ctx.cell_evidence(table, row, j, role="estimate"),
+                                ctx.cell_evidence(table, nxt, j, role="CI")],
+                               key=f"{table.label}|{row.label}|{table.column_label(j)}|ci-row")
+                    if f:
+                        yield f
+    for sent in ctx.document.sentences:
+        if sent.section_kind in SKIP_SECTIONS:
+            continue
+        for q in sentence_quantities(sent):
+            if not _interval_quantity(q):
+                continue
+            f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", f"'{q.text}'",
+                       [ctx.sentence_evidence(sent, q.start, q.end, role="estimate and interval")],
+                       key=f"text|{q.text}")
+            if f:
+                yield f

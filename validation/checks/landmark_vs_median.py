@@ -1,0 +1,248 @@
+"""TA209 landmark-vs-median."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from extractor.study.regimens import top_level_clauses
+from schemas.document import Table
+from schemas.findings import Evidence, Finding
+from schemas.quantities import Num
+from validation.context import CheckContext
+from validation.registry import rule
+from validation.rounding import rounding_interval, widened_interval
+
+from ._stat_helpers import SKIP_SECTIONS, cell_text, parse
+
+_TTE = re.compile(r"surviv|\bPFS\b|\bOS\b|\bEFS\b|\bDFS\b|\bRFS\b|\bTTP\b|\bDoR\b|\bDOR\b|[- ]free\b|\bKM\b|kaplan|"
+                  r"time to|duration of", re.I)
+_MEDIAN = re.compile(r"\bmedian\b", re.I)
+_QUARTILES = re.compile(r"\bQ1\b|\bQ3\b|quartile|\bIQR\b|inter-?quartile", re.I)
+_KM = re.compile(r"\bKM\b|kaplan", re.I)
+_LANDMARK_ROW = re.compile(r"^\s*(\d+(?:\.\d+)?)[\s-]*(months?|mos?\b|years?|yrs?\b|weeks?|wks?\b|days?)\b", re.I)
+_UNIT = re.compile(r"\b(months?|mos?\.?|years?|yrs?|weeks?|wks?|days?)\b", re.I)
+_TO_MONTHS = {"m": 1.0, "y": 12.0, "w": 12.0 / 52.1775, "d": 12.0 / 365.25}
+_ENDPOINTS = [
+    ("PFS", r"progression[- ]free survival|\bPFS\b"), ("OS", r"overall survival|\bOS\b"),
+    ("EFS", r"event[- ]free survival|\bEFS\b"), ("DFS", r"disease[- ]free survival|\bDFS\b"),
+    ("RFS", r"(?:relapse|recurrence)[- ]free survival|\bRFS\b"), ("TTP", r"time to progression|\bTTP\b"),
+]
+_EP_ALT = "|".join(p for _, p in _ENDPOINTS)
+_NOT_SURVIVAL = re.compile(r"incidence|cumulative|mortality|death rate|event rate|progression rate|relapse rate|"
+                           r"recurrence rate|failure", re.I)
+
+
+def _months(value: float, unit: str) -> float:
+    return value * _TO_MONTHS.get(unit.lower()[0], 1.0)
+
+
+def _endpoint(text: str) -> str | None:
+    for name, pat in _ENDPOINTS:
+        if re.search(pat, text, re.I):
+            return name
+    return None
+
+
+@dataclass
+class MedianRef:
+    value: Num
+    q1: Num | None
+    q3: Num | None
+    unit: str
+    evidence: Evidence
+    label: str
+
+
+def _table_unit(table: Table) -> str | None:
+    units = set()
+    for text in [table.caption, *table.columns, *[r.label for r in table.rows if not _LANDMARK_ROW.match(r.label or "")]]:
+        for m in _UNIT.finditer(text or ""):
+            units.add(m.group(1).lower()[0])
+    return units.pop() if len(units) == 1 else None
+
+
+def _rate_of(text: str) -> tuple[float, float, str] | None:
+    """(low, high, printed) of a landmark rate cell: '36.7 (22.5, 50.9)', '78.5%', '<10%'."""
+    m = re.fullmatch(r"\s*([<>≤≥])\s*(\d+(?:\.\d+)?)\s*%?\s*", text or "")
+    if m:
+        v = float(m.group(2))
+        return (0.0, v, text.strip()) if m.group(1) in "<≤" else (v, 100.0, text.strip())
+    qs = parse(text)
+    if len(qs) != 1:
+        return None
+    q = qs[0]
+    v = q.value if q.kind in ("estimate_ci", "percent", "number") else None
+    if q.kind == "percent":
+        v = q.percent or q.value
+    if v is None or not (0 <= v.value <= 100):
+        return None
+    lo, hi = widened_interval(v.value, v.decimals)
+    return lo, hi, v.text + "%"
+
+
+def _violations(t_m: float, med: MedianRef, r_lo: float, r_hi: float) -> list[tuple[str, str, str]]:
+    """(rule, required, explanation) for each quantile the landmark contradicts."""
+    out = []
+    qs = [(0.5, "median", med.value)]
+    if med.q1 is not None and med.q3 is not None:
+        qs += [(0.75, "first quartile (Q1)", med.q1), (0.25, "third quartile (Q3)", med.q3)]
+    for s, name, num in qs:
+        lo, hi = rounding_interval(num.value, num.decimals)
+        lo_m, hi_m = _months(lo, med.unit), _months(hi, med.unit)
+        pct = 100 * s
+        if t_m < lo_m and r_hi < pct:
+            out.append((name, f"≥ {pct:g}%", f"before the {name} the Kaplan–Meier curve is still at or above "
+                                            f"{pct:g}%"))
+        elif t_m >= hi_m and r_lo > pct:
+            out.append((name, f"≤ {pct:g}%", f"from the {name} on the Kaplan–Meier curve is at {pct:g}% or below"))
+    return out
+
+
+def _unit_name(u: str) -> str:
+    return {"m": "months", "y": "years", "w": "weeks", "d": "days"}[u[0].lower()]
+
+
+@rule(code="TA209", name="landmark-vs-median", severity="error", family="statistics")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """A landmark survival rate is impossible given the Kaplan–Meier median (or quartiles) of the same curve.
+
+    What it checks:
+        The Kaplan–Meier median is the first time the curve reaches 50%, so
+        a landmark rate at a time before the median must be ≥ 50% and one at
+        or after the median ≤ 50%; likewise 75% for the first quartile and
+        25% for the third when a KM median is printed with its quartiles
+        (Q1, Q3). Landmark rows under a median row in a table ("Progression-
+        free survival, median (95% CI)" followed by "6 months, % (95% CI)")
+        and a median with a landmark of the same endpoint in one clause of
+        text are compared, allowing for the rounding of every printed value.
+
+    Why it matters:
+        Both numbers are read from the same curve; when they cannot coexist,
+        either the median, the landmark rate or the time point is wrong, and
+        survival claims built on them are unreliable.
+
+    Example:
+        Median OS 18.1 months with 57.9% alive at 18 months is possible
+        (18 < 18.1). ``KM median 11.7 (Q1 7.6, Q3 15.7)`` with "12 months,
+        56.8%" is impossible: at 12 ≥ 11.7 months the curve is ≤ 50% (error).
+
+    Known limitations:
+        Times in different units are converted to months; a table whose
+        median unit cannot be determined is skipped. Medians and landmarks
+        of different arms or populations in one sentence are not paired.
+    """
+    for table in ctx.document.tables:
+        yield from _table(ctx, table)
+    yield from _text(ctx)
+
+
+def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
+    default_unit = _table_unit(table)
+    current: dict[int, MedianRef] = {}
+    for row in table.rows:
+        label = row.label or ""
+        cells_empty = all(not c.text.strip() for c in row.cells[1:])
+        if row.kind == "group" or cells_empty:
+            current = {}
+            continue
+        lm = _LANDMARK_ROW.match(label)
+        if _MEDIAN.search(label) and (_TTE.search(label) or _TTE.search(row.group or "")) and not lm:
+            current = {}
+            um = _UNIT.search(label)
+            unit = um.group(1) if um else default_unit
+            if unit is None:
+                continue
+            quart = bool(_QUARTILES.search(label)) and bool(_KM.search(label) or _TTE.search(row.group or ""))
+            for j in range(1, len(row.cells)):
+                qs = parse(cell_text(row, j), label)
+                if len(qs) != 1 or qs[0].value is None:
+                    continue
+                q = qs[0]
+                q1 = q.low if quart and q.low is not None and q.high is not None else None
+                q3 = q.high if q1 is not None else None
+                current[j] = MedianRef(q.value, q1, q3, _unit_name(unit), ctx.cell_evidence(table, row, j, role="median"),
+                                       label)
+            continue
+        if lm and current:
+            if _NOT_SURVIVAL.search(label) or _NOT_SURVIVAL.search(row.group or ""):
+                continue  # cumulative incidence and event rates run the other way
+            t_m = _months(float(lm.group(1)), lm.group(2))
+            for j, med in current.items():
+                rate = _rate_of(cell_text(row, j))
+                if rate is None:
+                    continue
+                r_lo, r_hi, printed = rate
+                for name, required, why in _violations(t_m, med, r_lo, r_hi):
+                    where = f"{table.label}, column '{table.column_label(j)}'"
+                    yield ctx.finding(
+                        "TA209", severity="error",
+                        message=f"{where}: {label.split(',')[0]} {printed} is impossible with a KM {name} of "
+                                f"{_num_of(med, name)} {med.unit} — {why}.",
+                        observed=f"{label.split(',')[0]}: {printed}; {med.label}: {med.value.text}",
+                        expected=f"rate {required}",
+                        computation=f"KM quantiles are the first times the curve reaches 50% (median), 75% (Q1) and "
+                                    f"25% (Q3). Landmark {lm.group(1)} {lm.group(2)} = {t_m:.2f} months; {why}; "
+                                    f"the printed rate {printed} (allowing for rounding) is not {required}.",
+                        evidence=[ctx.cell_evidence(table, row, j, role="landmark rate"), med.evidence],
+                        key=f"{table.label}|{table.column_label(j)}|{label}|{name}")
+            continue
+        if not re.search(r"event|censor|loss|at risk|number|no\.", label, re.I):
+            current = {}
+
+
+def _num_of(med: MedianRef, name: str) -> str:
+    if name.startswith("median"):
+        return med.value.text
+    if "Q1" in name and med.q1 is not None:
+        return med.q1.text
+    if med.q3 is not None:
+        return med.q3.text
+    return med.value.text
+
+
+_MEDIAN_TEXT = re.compile(rf"\bmedian\s+(?:[\w-]+\s+){{0,2}}?(?P<ep>{_EP_ALT})\b[^.;%]{{0,50}}?"
+                          rf"(?P<v>\d+(?:\.\d+)?)\s*(?P<u>months?|years?|weeks?)\b", re.I)
+_LANDMARK_TEXT = re.compile(
+    rf"(?P<t>\d+(?:\.\d+)?)[\s-]*(?P<tu>months?|years?|weeks?)\s+(?P<ep>{_EP_ALT})(?:\s+rates?)?"
+    rf"(?:\s+(?:was|of|were|reached))?\s*:?\s*(?P<r>\d+(?:\.\d+)?)\s*%", re.I)
+
+
+def _text(ctx: CheckContext) -> Iterator[Finding]:
+    for sent in ctx.document.sentences:
+        if sent.section_kind in SKIP_SECTIONS or sent.section_kind in ("introduction", "discussion"):
+            continue
+        text = sent.text
+        if not _MEDIAN.search(text) or "%" not in text:
+            continue
+        for a, b in top_level_clauses(text):
+            clause = text[a:b]
+            meds = list(_MEDIAN_TEXT.finditer(clause))
+            lms = list(_LANDMARK_TEXT.finditer(clause))
+            if len(meds) != 1 or not lms or re.search(r"respectively|\bvs\.?\b|versus|compared", clause, re.I):
+                continue
+            m = meds[0]
+            ep = _endpoint(m.group("ep"))
+            v = Num(value=float(m.group("v")), text=m.group("v"),
+                    decimals=len(m.group("v").split(".")[1]) if "." in m.group("v") else 0)
+            med = MedianRef(v, None, None, _unit_name(m.group("u")),
+                            ctx.sentence_evidence(sent, a + m.start(), a + m.end(), role="median"), f"median {ep}")
+            for lm in lms:
+                if _endpoint(lm.group("ep")) != ep:
+                    continue
+                rv = lm.group("r")
+                d = len(rv.split(".")[1]) if "." in rv else 0
+                r_lo, r_hi = widened_interval(float(rv), d)
+                t_m = _months(float(lm.group("t")), lm.group("tu"))
+                for name, required, why in _violations(t_m, med, r_lo, r_hi):
+                    yield ctx.finding(
+                        "TA209", severity="error",
+                        message=f"'{clause.strip()[:160]}': a {lm.group('t')}-{lm.group('tu')} {ep} rate of {rv}% is "
+                                f"impossible with a median {ep} of {v.text} {med.unit} — {why}.",
+                        observed=f"{lm.group('t')} {lm.group('tu')}: {rv}%; median {v.text} {med.unit}",
+                        expected=f"rate {required}",
+                        computation=f"The KM median is the first time the curve reaches 50%; landmark "
+                                    f"{t_m:.2f} months; {why}.",
+                        evidence=[ctx.sentence_evidence(sent, a + lm.start(), a + lm.end(), role="landmark rate"),
+                                  med.evidence],
+                        key=f"text|{clause[:120]}|{lm.group(0)}")

@@ -1,0 +1,151 @@
+"""TA307 reported-value-mismatch."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from schemas.findings import Finding
+from validation.checks._reported import Reported, fmt_rv, interval_equal, num_equal, reported_values
+from validation.checks._xsection import sample_sizes
+from validation.context import CheckContext
+from validation.registry import rule
+
+_STAT = {"median": "median", "rate": "rate", "hr": "hazard ratio", "p": "p-value"}
+_PLACE = {"abstract": "the abstract", "text": "the text", "table": "a table"}
+
+
+def _label(measure: str, stat: str, arm: str | None, arms: dict) -> str:
+    if stat.startswith("landmark@"):
+        what = f"{stat.split('@')[1]}-month {measure} rate"
+    elif stat.startswith("rate@"):
+        what = f"{measure} at {stat.split('@')[1]} months"
+    elif measure == "follow-up":
+        what = "median follow-up"
+    else:
+        what = f"{measure} {_STAT.get(stat, stat)}" if stat != "rate" else measure
+    if arm is None:
+        return what if stat in ("hr", "p") else f"{what} (all patients)"
+    return f"{what} in {arms[arm].label if arm in arms else arm}"
+
+
+def _same_value(a: Reported, b: Reported) -> bool:
+    if a.value is None or b.value is None:
+        return a.value is None and b.value is None
+    return num_equal(a.value, b.value)
+
+
+@rule(code="TA307", name="reported-value-mismatch", severity="error", family="consistency")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """The same result (median, rate, HR, p-value, median follow-up or its interval) differs between abstract, text and tables.
+
+    What it checks:
+        Results are read from sentences and tables with their measure (PFS,
+        OS, EFS, DFS, RFS, TTP, TTR, DoR, ORR, DCR, CBR, median follow-up),
+        statistic (median, rate, landmark rate, hazard ratio, p-value) and arm
+        (see the reported-values reader). Each value in the abstract is
+        compared with the values for the same measure, statistic and arm in
+        the results, methods (follow-up only) and tables; each value in the
+        results text is compared with the tables; tables are compared with
+        each other; and methods and results follow-up statements are
+        compared with each other. A value no
+        counterpart agrees with, or an interval (95% CI, IQR, range) whose
+        bounds differ from a counterpart with the same point value, is
+        reported. Values agree when they are equal at the coarser printed
+        precision (10 and 10.0).
+
+    Why it matters:
+        Readers and meta-analysts take the abstract's numbers first; a median
+        or confidence interval that the results or tables contradict is either
+        a typo or a sign that the abstract reports another analysis.
+
+    Example:
+        Abstract: "the combination cohort exhibited a significantly longer
+        PFS compared to the monotherapy cohort (8.6 [95% CI: 5.0–12.1] vs
+        4.0 months …)"; results: "8.6 (95% CI: 5.0–12.2) versus 4.0 …" —
+        the upper bound differs (error). Abstract: "median follow-up duration
+        of 28.4 [IQR 16.1–38.3] months"; results: "median follow-up of 19.8
+        [IQR 10.1–29.4] months" (error).
+
+    Known limitations:
+        Values whose arm cannot be determined are not compared (several
+        values of the same measure with no arm named). Sentences about other
+        studies (citations, "previous", "reported by") are skipped; a result
+        of a prior line of therapy described without such words may be taken
+        as the study's own, which can only hide, not create, a mismatch when
+        the study's value is also printed. Landmark rates written as
+        "4- and 6-month rates … respectively" are read only when the values
+        line up with the time points.
+    """
+    sz = sample_sizes(ctx)
+    rvs = reported_values(ctx, sz.total)
+    arms = {a.id: a for a in ctx.study.arms}
+    groups: dict[tuple, list[Reported]] = {}
+    for r in rvs:
+        groups.setdefault(r.key, []).append(r)
+    seen: set = set()
+    for key, items in groups.items():
+        measure, stat, arm = key
+        pairs: list[tuple[Reported, list[Reported], str]] = []
+        for a in items:
+            if a.place == "abstract":
+                cands = [c for c in items if c.place in ("text", "table") and c.source_id != a.source_id]
+                if stat == "p":
+                    cands = [c for c in cands if c.place == "text" or c.place == "table"]
+                pairs.append((a, cands, "abstract"))
+            elif a.place == "text" and a.section_kind in ("results", "conclusion"):
+                cands = [c for c in items if c.place == "table"]
+                if stat != "p":
+                    pairs.append((a, cands, "text"))
+            elif a.place == "table":
+                tab = a.source_id.split(":")[0]
+                cands = [c for c in items if c.place == "table" and c.source_id.split(":")[0] > tab]
+                if stat != "p":
+                    pairs.append((a, cands, "table"))
+            elif a.place == "text" and a.section_kind == "methods" and measure == "follow-up":
+                cands = [c for c in items if c.place == "text" and c.section_kind == "results"]
+                pairs.append((a, cands, "methods"))
+        for a, cands, origin in pairs:
+            if not cands:
+                continue
+            label = _label(measure, stat, arm, arms)
+            equal = [c for c in cands if _same_value(a, c)]
+            if not equal:
+                k = (key, "value", a.value.text if a.value else "NR",
+                     frozenset(c.value.text if c.value else "NR" for c in cands))
+                if k in seen:
+                    continue
+                seen.add(k)
+                others = list(dict.fromkeys(fmt_rv(c) for c in cands))
+                yield ctx.finding(
+                    "TA307", severity="error",
+                    message=(f"{label}: {fmt_rv(a)} in {_PLACE.get(a.place, a.place)} ({a.where}) but "
+                             f"{' / '.join(others)} in {', '.join(dict.fromkeys(c.where for c in cands[:3]))}."),
+                    observed=fmt_rv(a), expected=" or ".join(others),
+                    computation=(f"{len(cands)} other statement(s) of the {label} were found; none prints "
+                                 f"{a.value.text if a.value else 'NR'} (values compared at the coarser printed "
+                                 f"precision)."),
+                    evidence=[a.evidence] + [c.evidence for c in cands[:3]],
+                    key=f"{measure}|{stat}|{arm}|value|{a.value.text if a.value else 'NR'}",
+                    details={"measure": measure, "statistic": stat, "arm": arm, "origin": origin})
+                continue
+            if a.interval is None:
+                continue
+            with_iv = [c for c in equal if c.interval is not None]
+            if not with_iv or any(interval_equal(a, c) for c in with_iv):
+                continue
+            k = (key, "interval", fmt_rv(a), frozenset(fmt_rv(c) for c in with_iv))
+            if k in seen or (key, "interval", frozenset([fmt_rv(a), *[fmt_rv(c) for c in with_iv]])) in seen:
+                continue
+            seen.add(k)
+            seen.add((key, "interval", frozenset([fmt_rv(a), *[fmt_rv(c) for c in with_iv]])))
+            others = list(dict.fromkeys(fmt_rv(c) for c in with_iv))
+            yield ctx.finding(
+                "TA307", severity="error",
+                message=(f"{label}: {fmt_rv(a)} in {_PLACE.get(a.place, a.place)} ({a.where}) but "
+                         f"{' / '.join(others)} in {', '.join(dict.fromkeys(c.where for c in with_iv[:3]))}: "
+                         f"same value, different interval."),
+                observed=fmt_rv(a), expected=" or ".join(others),
+                computation=(f"the point value {a.value.text if a.value else 'NR'} agrees but the interval bounds "
+                             f"differ from every counterpart."),
+                evidence=[a.evidence] + [c.evidence for c in with_iv[:3]],
+                key=f"{measure}|{stat}|{arm}|interval|{fmt_rv(a)}",
+                details={"measure": measure, "statistic": stat, "arm": arm, "origin": origin})

@@ -1,0 +1,131 @@
+"""TA302 sample-size-inconsistent."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from schemas.findings import Finding
+from validation.checks._xsection import SizeStatement, sample_sizes
+from validation.context import CheckContext
+from validation.registry import rule
+
+_PLACE = {"abstract": "the abstract", "methods": "the methods", "results": "the results", "table": "a table header",
+          "table-caption": "a table caption", "figure-caption": "a figure caption", "title": "the title",
+          "conclusion": "the conclusion"}
+
+
+def _places(sts: list[SizeStatement]) -> str:
+    seen: list[str] = []
+    for st in sts:
+        p = _PLACE.get(st.place, st.place)
+        where = f"{p} (line {st.evidence.line})" if st.evidence.line else p
+        if where not in seen:
+            seen.append(where)
+    return ", ".join(seen[:4]) + (" …" if len(seen) > 4 else "")
+
+
+@rule(code="TA302", name="sample-size-inconsistent", severity="error", family="sample-size")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """The study's total or an arm's size differs between places, or the arm sizes do not add up to the total.
+
+    What it checks:
+        Statements of the study's size — "A total of 95 patients were
+        included", "81 patients were enrolled", "clinical data from 95
+        patients", "Of the 26 patients", "of whom 81 were enrolled", "(n=33)",
+        a "Total (n=26)" column, table and figure captions ("Kaplan-Meier
+        plot … of 31 patients") — and of each arm's size (column headers
+        "Apa+IE group (n = 53)", "(Observation group; n=55)", "53 in apatinib
+        plus IE group") are collected from the title, abstract, methods,
+        results, tables and captions. Planned sizes (sample-size
+        calculations), screening counts ("89 assessed for eligibility") and
+        subsets ("6 patients had grade 3 AEs") are left out. The value most
+        places agree on is the reference; every statement with another value
+        is reported, and when the arms of one table both have sizes, their
+        sum is compared with the stated total.
+
+    Why it matters:
+        The number of patients is the denominator of every percentage and the
+        basis of every test; a total or arm size that changes between
+        sections means some results were computed on a different population
+        than the one described, or a number was mistyped.
+
+    Example:
+        Abstract: "apatinib 500 mg daily and the IE regimen (n=33)"; figure
+        captions: "Kaplan-Meier plot for overall survival of 31 patients"
+        (warning: a caption may describe a subset). Methods: "the Observation
+        group (n=55) and the Control group (n=40)" with "A total of 96
+        patients were included" — 55 + 40 = 95 ≠ 96 (error).
+
+    Known limitations:
+        A subset described without a subset word ("31 patients were
+        analysed" for an evaluable population) is compared with the total;
+        captions are therefore reported as warnings. Arms named without an
+        arm noun are not tracked; sizes written in words ("seven patients")
+        are not read.
+    """
+    sz = sample_sizes(ctx)
+    arms = {a.id: a for a in ctx.study.arms}
+    # 1. totals
+    if sz.total is not None:
+        ref = [st for st in sz.statements if st.scope == "total" and st.value == sz.total]
+        odd: dict[int, list[SizeStatement]] = {}
+        for st in sz.statements:
+            if st.scope == "total" and st.value != sz.total:
+                odd.setdefault(st.value, []).append(st)
+        for value, sts in sorted(odd.items()):
+            text_like = [st for st in sts if st.strength != "caption"]
+            sev = "error" if text_like and ref else "warning"
+            if not ref:
+                continue
+            yield ctx.finding(
+                "TA302", severity=sev,
+                message=(f"The study's size is given as {value} in {_places(sts)} but {sz.total} in "
+                         f"{_places(ref)}."),
+                observed=str(value), expected=str(sz.total),
+                computation=(f"{len(ref)} statement(s) give {sz.total} patients, {len(sts)} give {value}"
+                             + ("; captions may describe a subset, hence a warning" if sev == "warning" else "") + "."),
+                evidence=[st.evidence for st in sts[:3]] + [ref[0].evidence.model_copy(update={"role": "reference size"})],
+                key=f"total|{value}|{sz.total}", details={"stated": value, "reference": sz.total})
+    # 2. arms
+    for arm_id, n in sz.arms.items():
+        arm = arms.get(arm_id)
+        label = arm.label if arm else arm_id
+        ref = [st for st in sz.statements if st.scope == arm_id and st.value == n]
+        odd: dict[int, list[SizeStatement]] = {}
+        for st in sz.statements:
+            if st.scope == arm_id and st.value != n:
+                odd.setdefault(st.value, []).append(st)
+        for value, sts in sorted(odd.items()):
+            sev = "error" if any(st.strength == "strong" for st in sts) else "warning"
+            yield ctx.finding(
+                "TA302", severity=sev,
+                message=f"{label} has {value} patients in {_places(sts)} but {n} in {_places(ref)}.",
+                observed=str(value), expected=str(n),
+                computation=f"{len(ref)} statement(s) give {label} {n} patients, {len(sts)} give {value}.",
+                evidence=[st.evidence for st in sts[:3]] + [ref[0].evidence.model_copy(update={"role": "reference size"})],
+                key=f"arm|{label}|{value}|{n}", details={"arm": label, "stated": value, "reference": n})
+    # 3. arms add up to the total
+    total_sts = [st for st in sz.statements if st.scope == "total" and st.value == sz.total and st.strength == "strong"]
+    if sz.total is None or not total_sts or not sz.table_arm_sets:
+        return
+    for table, arm_ns in sz.table_arm_sets[:1]:
+        ids = [a for a, _ in arm_ns]
+        sizes = [sz.arms.get(a, n) for a, n in arm_ns]
+        if any(v == sz.total for v in sizes):
+            return  # one column is the whole study: a comparison table, not a breakdown
+        s = sum(sizes)
+        if s == sz.total:
+            return
+        labels = [arms[a].label if a in arms else a for a in ids]
+        ev = []
+        for a in ids:
+            st = next((st for st in sz.statements if st.scope == a and st.place == "table"), None)
+            if st:
+                ev.append(st.evidence)
+        ev.append(total_sts[0].evidence.model_copy(update={"role": "stated total"}))
+        yield ctx.finding(
+            "TA302", severity="error",
+            message=(f"The arms ({', '.join(f'{l} {v}' for l, v in zip(labels, sizes))}) add up to {s}, "
+                     f"but the study's total is {sz.total}."),
+            observed=f"{' + '.join(map(str, sizes))} = {s}", expected=str(sz.total),
+            computation=f"{' + '.join(map(str, sizes))} = {s} ≠ {sz.total} (stated in {_places(total_sts)}).",
+            evidence=ev, key=f"sum|{s}|{sz.total}", details={"arms": dict(zip(labels, sizes)), "total": sz.total})

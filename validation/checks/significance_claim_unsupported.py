@@ -1,0 +1,229 @@
+"""TA210 significance-claim-unsupported."""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from schemas.findings import Finding
+from schemas.quantities import Quantity
+from validation.context import CheckContext
+from validation.registry import rule
+from validation.rounding import rounding_interval
+from validation.stats import PrintedP, contingency_tests, p_range_from_stat, p_side, printed_matches, range_side
+
+from ._stat_helpers import fmt_range, sentence_quantities, table_tests
+
+_TABLE_CITE = re.compile(r"\bTables?\s+(\d+|[IVXL]+)\b", re.I)
+
+_SECTIONS = ("abstract", "results", "discussion", "conclusion", "other", "figure", "table")
+_CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:whereas|while)\s+|,\s*and\s+(?=(?:the|a|an|no)\s)")
+_NEG = re.compile(
+    r"\b(?:no|not|non|without|neither|nor|never|lack(?:ed)?\s+of|absence\s+of|fail(?:ed|s)?\s+to|did\s+not|does\s+not|"
+    r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not|n't)\b[^.;]{0,50}?\b(?:statistical(?:ly)?\s+)?significan|"
+    r"\bnon-?significant(?:ly)?\b|\binsignificant(?:ly)?\b|\bnot\s+(?:statistically\s+)?significant",
+    re.I)
+_NEG_SOFT = re.compile(r"\b(?:did|do|does)\s+not\s+differ|\bno\s+(?:statistical\s+)?difference|\bcomparable\b|"
+                       r"\bsimilar\b|\bwell[- ]balanced\b|\bbalanced\b", re.I)
+_POS = re.compile(r"\b(?:statistically\s+)?significant(?:ly)?\b|\breached\s+(?:statistical\s+)?significance", re.I)
+_HEDGE = re.compile(r"marginal(?:ly)?|borderline|trend(?:ed|ing)?\s+(?:toward|to)|approach(?:ed|ing)?\s+"
+                    r"(?:statistical\s+)?significance|tend(?:ed|ency)|near(?:ly)?[- ]significant|not\s+so\s+significant",
+                    re.I)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    depth = 0
+    mask = []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+        mask.append(depth)
+    cuts = [0]
+    for m in _CLAUSE_SPLIT.finditer(text):
+        if mask[m.start()] == 0:
+            cuts += [m.start(), m.end()]
+    cuts.append(len(text))
+    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] > cuts[i]]
+
+
+def _claim(clause: str) -> str | None:
+    if _HEDGE.search(clause):
+        return None
+    if _NEG.search(clause):
+        return "ns"
+    if _POS.search(clause):
+        return "sig"
+    if _NEG_SOFT.search(clause):
+        return "ns-soft"
+    return None
+
+
+def _evidence_of(q: Quantity, alpha: float) -> tuple[str | None, str] | None:
+    """(side, description) a quantity gives: its P, a χ²/t/z recomputed P, or a ratio CI against 1."""
+    if q.p is not None:
+        p = PrintedP(q.p.value, q.p.decimals, q.p_operator or "=", q.p.text)
+        return p_side(p, alpha), p.label
+    if q.kind == "test_stat" and q.stat_value is not None and q.statistic in ("chi2", "t", "z", "F"):
+        r = p_range_from_stat(q.statistic, q.stat_value.value, q.stat_value.decimals, q.df, q.df2)
+        if r is None:
+            return None
+        return range_side(r[0], r[1], alpha), f"{q.text} (recomputed P = {fmt_range(*r)})"
+    if q.kind == "ratio" and q.low is not None and q.high is not None and abs((q.ci_level or 95) - 100 * (1 - alpha)) < 1e-6:
+        l_lo, l_hi = rounding_interval(q.low.value, q.low.decimals)
+        h_lo, h_hi = rounding_interval(q.high.value, q.high.decimals)
+        if l_lo > 1 or h_hi < 1:
+            return "sig", f"{q.text} (CI excludes 1)"
+        if l_hi < 1 < h_lo:
+            return "ns", f"{q.text} (CI includes 1)"
+    return None
+
+
+@rule(code="TA210", name="significance-claim-unsupported", severity="error", family="significance")
+def check(ctx: CheckContext) -> Iterator[Finding]:
+    """A sentence calls a difference significant (or not) while its own P or CI says the opposite.
+
+    What it checks:
+        Clauses that claim significance ("significantly longer", "a
+        statistically significant improvement", "reached significance") or
+        its absence ("no significant difference", "did not reach statistical
+        significance", "did not differ", "comparable") are compared with the
+        evidence printed in the same clause: the P-value(s) with their
+        operator, a χ²/t/z statistic without P (its p recomputed), or a ratio's
+        CI at level 1 − α (excluding or including 1). When the sentence cites
+        a table ("(P<0.05; Table 4)") and the clause's two percentages are the
+        rates of a two-arm comparison in that table, the P recomputed from the
+        table's counts (χ², Yates, G², Fisher) is used too. It flags a
+        positive claim when every P is ≥ α and a negative claim when every P
+        is < α (α from the settings). Hedged wording ("marginally",
+        "trend towards", "borderline") is left alone, and nothing is said
+        when the clause prints no evidence.
+
+    Why it matters:
+        Abstracts and conclusions repeat the words, not the numbers; a claim
+        that contradicts its own P misleads every reader who skims.
+
+    Example:
+        "PFS was significantly longer with the combination (HR 0.80, 95% CI
+        0.62–1.03; P = 0.08)" (error). "The two groups did not differ (P =
+        0.01)" (warning: soft wording).
+
+    Known limitations:
+        Evidence in another sentence, or in a table the sentence does not
+        cite, is not linked (the claim is skipped). Clauses are split at ';', 'whereas', 'while' and
+        'but'; a clause mixing several comparisons with P on both sides of α
+        is skipped. Definitions ("P < 0.05 was considered significant") are
+        ignored by section.
+    """
+    alpha = ctx.settings.alpha
+    for sent in ctx.document.sentences:
+        if sent.section_kind not in _SECTIONS:
+            continue
+        text = sent.text
+        if not re.search(r"significan|differ|comparable|similar|balanced", text, re.I):
+            continue
+        if re.search(r"\bconsidered\b|\bdefined\b|\bthreshold\b|\bset at\b|\blevel of significance\b", text, re.I):
+            continue
+        qs = sentence_quantities(sent)
+        for a, b in _clauses(text):
+            clause = text[a:b]
+            claim = _claim(clause)
+            if claim is None:
+                continue
+            inside = [q for q in qs if a <= q.start < b]
+            evid = [e for e in (_evidence_of(q, alpha) for q in inside) if e is not None]
+            if claim != "ns-soft":
+                linked = _cited_table_evidence(ctx, text, inside, alpha)
+                if linked is not None and linked[0] is not None and linked[0] != ("sig" if claim == "sig" else "ns"):
+                    yield _linked_finding(ctx, sent, clause, a, claim, linked, alpha)
+                    continue
+            if not evid or any(side is None for side, _ in evid):
+                continue
+            sides = {side for side, _ in evid}
+            if len(sides) != 1:
+                continue
+            side = sides.pop()
+            want = "sig" if claim == "sig" else "ns"
+            if side == want:
+                continue
+            soft = claim == "ns-soft"
+            what = "significant" if claim == "sig" else "not significant"
+            shown = "; ".join(d for _, d in evid)
+            first = next(q for q in inside if _evidence_of(q, alpha) is not None)
+            last = [q for q in inside if _evidence_of(q, alpha) is not None][-1]
+            claim_m = (_POS if claim == "sig" else (_NEG if claim == "ns" else _NEG_SOFT)).search(clause)
+            start = a + (claim_m.start() if claim_m else 0)
+            yield ctx.finding(
+                "TA210", severity="warning" if soft else "error",
+                message=f"'{clause.strip()[:200]}': the clause says the difference is {what}, but its own evidence "
+                        f"({shown}) is {'below' if side == 'sig' else 'at or above'} α = {alpha:g}.",
+                observed=f"claim: {what}; evidence: {shown}",
+                expected=("P < %g" % alpha) if claim == "sig" else ("P ≥ %g" % alpha),
+                computation=(f"Claim wording “{claim_m.group(0) if claim_m else ''}”; evidence in the same clause: "
+                             f"{shown}. At α = {alpha:g} (settings) the evidence says "
+                             f"{'significant' if side == 'sig' else 'not significant'}."),
+                evidence=[ctx.sentence_evidence(sent, min(start, first.start), max(last.end, start + 1),
+                                                role="claim")],
+                key=f"{clause.strip()[:160]}", changes_conclusion=True,
+                details={"claim": claim, "evidence": shown, "alpha": alpha})
+
+
+def _pcts(qs: list[Quantity]) -> list:
+    out = []
+    for q in qs:
+        if q.kind == "percent" and (q.percent or q.value) is not None:
+            out.append(q.percent or q.value)
+        elif q.kind in ("count_percent", "fraction") and q.percent is not None:
+            out.append(q.percent)
+    return out
+
+
+def _cited_table_evidence(ctx: CheckContext, text: str, inside: list[Quantity], alpha: float):
+    """(side, description, evidence) from the 2×2 comparison of a table the sentence cites, when the clause's two
+    percentages are that comparison's rates."""
+    cited = {m.group(1).upper() for m in _TABLE_CITE.finditer(text)}
+    if not cited:
+        return None
+    pcts = _pcts(inside)
+    if len(pcts) != 2:
+        return None
+    for tt in table_tests(ctx):
+        num = (tt.table.number or tt.table.label.split()[-1]).upper()
+        if num not in cited or not tt.interps:
+            continue
+        i = tt.interps[0]
+        if len(i.counts) != 2 or len(i.counts[0]) != 2 or min(sum(r) for r in i.counts) <= 0:
+            continue
+        rates = [100 * r[0] / sum(r) for r in i.counts]
+        same = all(printed_matches(r, p.value, p.decimals) for r, p in zip(rates, pcts)) or \
+            all(printed_matches(r, p.value, p.decimals) for r, p in zip(rates[::-1], pcts))
+        if not same:
+            continue
+        res = contingency_tests(i.counts)
+        ps = [t.p for t in res.tests]
+        if not ps:
+            continue
+        side = range_side(min(ps), max(ps), alpha)
+        desc = (f"{tt.table.label}: {i.description} — " + ", ".join(f"{t.name} P = {t.p:.4f}" for t in res.tests))
+        ev = [e for e in [tt.p.evidence if tt.p else None] if e is not None] + i.evidence[:4]
+        return side, desc, ev, (min(ps), max(ps))
+    return None
+
+
+def _linked_finding(ctx: CheckContext, sent, clause: str, a: int, claim: str, linked, alpha: float) -> Finding:
+    side, desc, ev, (lo, hi) = linked
+    what = "significant" if claim == "sig" else "not significant"
+    m = (_POS if claim == "sig" else _NEG).search(clause)
+    start = a + (m.start() if m else 0)
+    end = a + (m.end() if m else len(clause))
+    return ctx.finding(
+        "TA210", severity="error",
+        message=f"'{clause.strip()[:200]}': the clause says the difference is {what}, but the counts of the table it "
+                f"cites give P = {fmt_range(lo, hi)} (every standard test {'below' if side == 'sig' else 'at or above'} "
+                f"α = {alpha:g}).",
+        observed=f"claim: {what}", expected=f"P = {fmt_range(lo, hi)}",
+        computation=f"The clause's two percentages are the rates of {desc}. At α = {alpha:g} (settings) the "
+                    f"recomputed evidence says {'significant' if side == 'sig' else 'not significant'}.",
+        evidence=[ctx.sentence_evidence(sent, start, end, role="claim")] + ev,
+        key=f"{clause.strip()[:160]}|table", changes_conclusion=True,
+        details={"claim": claim, "recomputed_p": [lo, hi], "alpha": alpha})
