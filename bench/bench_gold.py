@@ -132,6 +132,8 @@ def gold_facts(g: dict) -> Facts:
         f.add("total_n", (), {"value": g["total_n"]})
     for a in g.get("arms", []):
         f.add("arms", (a["label"],), {"n": a.get("n")})
+        for al in a.get("aliases", []):
+            f.triples["arms.alias"].add((a["label"], al))
     for v, kind in g.get("sample_sizes", []):
         f.triples["sample_sizes.value"].add((v,))
         f.triples["sample_sizes.kind"].add((v, kind))
@@ -222,6 +224,14 @@ def extracted_facts(study: Study, g: dict) -> Facts:
     for a in study.arms:
         key = canon(a.id, None)
         f.add("arms", (key,), {"n": a.n})
+    # an alias counts when it resolves to the right arm (recall only: the gold lists a few aliases)
+    from extractor.study.arms import resolve_arm
+
+    for ga in g.get("arms", []):
+        for al in ga.get("aliases", []):
+            arm = resolve_arm(al, study.arms)
+            if arm is not None and canon(arm.id, None) == ga["label"]:
+                f.triples["arms.alias"].add((ga["label"], al))
     for s in study.sample_sizes:
         f.triples["sample_sizes.value"].add((s.value,))
         f.triples["sample_sizes.kind"].add((s.value, s.kind))
@@ -292,7 +302,7 @@ def extracted_facts(study: Study, g: dict) -> Facts:
 # --------------------------------------------------------------------------- scoring
 
 FIELDS_SHOWN = [
-    "design.value", "total_n.value", "arms._", "arms.n", "sample_sizes.value", "sample_sizes.kind",
+    "design.value", "total_n.value", "arms._", "arms.n", "arms.alias", "sample_sizes.value", "sample_sizes.kind",
     "outcomes._", "outcomes.n", "outcomes.d", "outcomes.pct", "outcomes.value", "outcomes.lo", "outcomes.hi",
     "outcomes.ci", "effects._", "effects.lo", "effects.hi", "effects.p", "effects.endpoint",
     "adverse_events._", "adverse_events.n", "adverse_events.pct",

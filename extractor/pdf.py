@@ -29,7 +29,7 @@ import math
 import re
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -323,10 +323,8 @@ def _line_text(words: list[_W]) -> str:
     parts: list[str] = []
     prev: _W | None = None
     sup_buf: list[_W] = []
-    prev_text = ""
 
     def flush_sup():
-        nonlocal prev_text
         if not sup_buf:
             return
         s = sup_buf[0].t
@@ -340,7 +338,6 @@ def _line_text(words: list[_W]) -> str:
         else:
             parts.append(f"<sup>{s}</sup>")
         sup_buf.clear()
-        prev_text = s
 
     flags = _sup_flags(words, ref, base)
     for w, is_sup in zip(words, flags):
@@ -1347,11 +1344,9 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
     tables: list[_Table] = []
     flow: list[_Line] = []
     columns: list[int] = []
-    page_flow_ranges: list[tuple[int, int]] = []
     for pc in pages:
         if not pc.words:
             columns.append(0)
-            page_flow_ranges.append((len(flow), len(flow)))
             continue
         pc.lines()
         gut_all = pc.gutters
@@ -1433,7 +1428,6 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
                 push()
         else:
             columns.append(0)
-        page_flow_ranges.append((start, len(flow)))
         # join tables continued from the previous page
         for t in pc.tables:
             prev = tables[-1] if tables else None
@@ -1446,6 +1440,8 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
                     t.continued = False
                     if t.caption is None:
                         warnings.append(f"page {pc.pno}: table without a caption")
+            if t.continued and t.number is not None:  # "Table 2 (continued)": join the table with that number
+                prev = next((q for q in reversed(tables) if q.number and q.number.lower() == t.number.lower()), None)
             if t.continued and prev is not None and (t.number is None or prev.number is None
                                                      or t.number.lower() == prev.number.lower()):
                 rows = t.rows
@@ -1527,7 +1523,7 @@ def _heading_text(s: str) -> str:
              and not re.fullmatch(r"(Mc|Mac|Mc)[A-Z]\w+", w)]
     if weird:
         out = []
-        for k, w in enumerate(words):
+        for w in words:
             if re.search(r"\d", w) or (w.isupper() and len(w) <= 4 and w not in ("IS", "ON", "OF", "THE", "AND",
                                                                                "TO", "IN", "FOR", "A", "AN")):
                 out.append(w)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from schemas.document import Table, TableRow
 
-from .tablekit import cell_count, cell_percent, cell_quantity, norm_label, rate_measure, response_category
+from .tablekit import cell_count, cell_quantity, norm_label, rate_measure, response_category
 
 STAT_COL = re.compile(r"p\s*-?\s*value|^p$|χ|chi|statistic|^t\b|t/|^z$|^f$|test", re.I)
 

@@ -88,13 +88,13 @@ def _per_of(after: str, dose_per: str | None) -> tuple[str, int]:
 def _attribute(hits: list[DrugHit], start: int, end: int, text: str) -> DrugHit | None:
     """The drug a dose belongs to: '<dose> of <drug>', else the nearest drug before it."""
     after = text[end:end + 40]
-    m = re.match(r"\s*(?:of|of\s+oral|of\s+intravenous|iv|orally)\s+", after, re.I)
+    m = re.match(r"\s*(?:(?:of|of\s+oral|of\s+intravenous|iv|orally)\s+)?", after, re.I)
     if m:
         cand = [h for h in hits if end + m.end() - 1 <= h.start <= end + m.end() + 2]
         gens = {h.generic for h in cand}
         if len(gens) == 1:
             return cand[0]
-    before = [h for h in hits if h.end <= start and start - h.end <= 160]
+    before = [h for h in hits if h.end <= start and start - h.end <= 250]
     if not before:
         return None
     last_start = max(h.start for h in before)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 from scipy import stats as _st
@@ -34,11 +34,13 @@ from scipy.special import gammaln
 from .rounding import reproducing_rules, rounding_interval, to_fraction, widened_interval
 
 __all__ = [
-    "p_from_stat", "p_range_from_stat", "PrintedP", "p_interval", "p_matches", "p_side", "p_to_z",
-    "ContingencyResult", "contingency_tests", "pearson_chi2", "likelihood_ratio_g2", "fisher_exact_2xk",
-    "linear_by_linear", "TTestResult", "t_tests", "t_range_from_summary",
+    "p_from_stat", "p_range_from_stat", "t_p_range", "PrintedP", "p_interval", "p_matches", "p_side", "range_side",
+    "p_to_z", "printed_matches",
+    "ContingencyResult", "TestValue", "contingency_tests", "contingency_df", "pearson_chi2", "likelihood_ratio_g2",
+    "fisher_exact_2xk", "linear_by_linear",
+    "TTestResult", "t_tests", "t_range_from_summary",
     "ratio_p_from_ci", "ratio_z_range", "z_of_level",
-    "binomial_cis", "BINOMIAL_METHODS", "printed_matches",
+    "binomial_cis", "BINOMIAL_METHODS", "method_family",
 ]
 
 

@@ -60,11 +60,10 @@ def extract_study(doc: Document) -> Study:
     study.effects, effect_tests = extract_effects(doc, arms)
     study.adverse_events, ae_tests = extract_adverse_events(doc, arms)
     study.baseline, baseline_tests = extract_baseline(doc, arms)
-    handled = {t.provenance.table for t in outcome_tests + effect_tests + ae_tests + baseline_tests}
+    table_tests = outcome_tests + effect_tests + ae_tests + baseline_tests
     cell_tests = [x for t in doc.tables for x in tests_from_cells(doc, t)
                   if not any(y.provenance.table == t.label and y.provenance.span == x.provenance.span
-                             for y in outcome_tests + effect_tests + ae_tests + baseline_tests)]
-    _ = handled
+                             for y in table_tests)]
     study.tests = merge_tests([baseline_tests, outcome_tests, ae_tests, effect_tests, cell_tests,
                                tests_from_sentences(doc), tests_named_in_methods(doc)])
     study.references = extract_references(doc)

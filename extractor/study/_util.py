@@ -86,6 +86,14 @@ def effective_kind(doc: Document, s: Sentence, tail: set[str] | None = None) -> 
 _BRACKET_CITE = re.compile(r"\[\s*\d{1,3}(?:\s*[,–\-]\s*\d{1,3})*\s*\]|\^\{?\d{1,3}(?:[,–\-]\d{1,3})*\}?")
 
 
+def result_kinds(doc: Document) -> tuple[str, ...]:
+    """Section kinds whose sentences report this study's results: abstract and results, or,
+    for an article whose sections were not recognised at all, its unlabelled body."""
+    if any(s.section_kind in ("abstract", "results") for s in doc.sentences):
+        return ("abstract", "results")
+    return ("abstract", "results", "other", "front")
+
+
 def cited_sentence_ids(doc: Document) -> set[str]:
     """Sentences that cite references (their numbers may describe other studies): recorded
     citations, and bracketed reference numbers the ingestion left in the text ("[12]")."""

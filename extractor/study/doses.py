@@ -60,13 +60,13 @@ _ROUTES = [
 _DAYS_RANGE = re.compile(
     rf"(?<![A-Za-z])(?:days?|d)\s*(?P<a>[0-9₀-₉]{{1,2}})"
     rf"(?P<rest>(?:\s*(?:{_DASH}|to|through|and|,|&)\s*(?:days?|d)?\s*[0-9₀-₉]{{1,2}}(?![0-9]))*)"
-    rf"(?![0-9.])", re.I)
+    rf"(?![0-9]|\.\d)", re.I)
 
 _FREQ = [
-    (re.compile(r"\b(?:q\.?d\.?|once\s+(?:a\s+)?daily|once\s+a\s+day|once\s+per\s+day|every\s+day|daily)\b", re.I), "QD", None),
     (re.compile(r"\b(?:b\.?i\.?d\.?|twice\s+(?:a\s+)?daily|twice\s+a\s+day|twice\s+per\s+day|every\s+12\s*h(?:ours)?)\b", re.I), "BID", None),
     (re.compile(r"\b(?:t\.?i\.?d\.?|three\s+times\s+(?:a\s+)?daily|three\s+times\s+a\s+day)\b", re.I), "TID", None),
     (re.compile(r"\bcontinuous(?:ly)?\b", re.I), "continuous", None),
+    (re.compile(r"\b(?:q\.?d\.?|once\s+(?:a\s+)?daily|once\s+a\s+day|once\s+per\s+day|every\s+day|daily)\b", re.I), "QD", None),
 ]
 _QW = re.compile(r"\bq\s*(?P<n>\d)\s*w(?:ks?|eeks?)?\b", re.I)
 _EVERY_WEEKS = re.compile(rf"\b(?:once\s+)?every\s+(?P<n>{_NUMWORD})\s+weeks?\b|\b(?P<n2>{_NUMWORD})[\s\-]weekly\b", re.I)

@@ -17,7 +17,7 @@ from schemas.study import Arm, EffectEstimate, StatTest
 from extractor.quantities import find_quantities, parse_cell
 
 from .arms import arm_mentions
-from ._util import (MEASURE_KIND, abstract_tail_sections, bare_interval, cell_prov, cell_text, cited_sentence_ids,
+from ._util import (MEASURE_KIND, abstract_tail_sections, result_kinds, bare_interval, cell_prov, cell_text, cited_sentence_ids,
                     col_role, effective_kind, find_measures, normalise_for_parse, parse_number_cell, parse_p_cell,
                     sentence_prov)
 from .outcomes import table_kinds
@@ -119,9 +119,10 @@ def effects_from_sentences(doc: Document, arms: list[Arm]) -> list[EffectEstimat
     out: list[EffectEstimate] = []
     tail = abstract_tail_sections(doc)
     cited = cited_sentence_ids(doc)
+    wanted = result_kinds(doc) + ("conclusion",)
     for s in doc.sentences:
         kind = effective_kind(doc, s, tail)
-        if kind not in ("abstract", "results", "conclusion"):
+        if kind not in wanted:
             continue
         if s.id in cited or _PLANNING.search(s.text):
             continue
@@ -133,6 +134,10 @@ def effects_from_sentences(doc: Document, arms: list[Arm]) -> list[EffectEstimat
         for a, _, _ in arm_mentions(text, arms):
             if not a.is_total and a.label not in mentioned:
                 mentioned.append(a.label)
+        real = [a for a in arms if not a.is_total]
+        if len(mentioned) == 1 and len(real) == 2:
+            # a two-arm trial: a ratio next to one arm compares it with the other
+            mentioned.append(next(a.label for a in real if a.label != mentioned[0]))
         for i, q in enumerate(qs):
             if q.kind != "ratio" or q.value is None:
                 continue

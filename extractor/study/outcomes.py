@@ -17,18 +17,18 @@ P columns and stat columns become :class:`StatTest` rows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from schemas.document import Document, Sentence, Table, TableRow
+from schemas.document import Document, Sentence, Table
 from schemas.quantities import Quantity
 from schemas.study import Arm, Outcome, StatTest
 
 from extractor.quantities import find_quantities, parse_cell
 
-from .arms import arm_mentions, resolve_arm, strip_n
+from .arms import arm_mentions
 from .regimens import top_level_clauses
-from ._util import (CI_LABEL, MEASURE_KIND, GroupRef, abstract_tail_sections, bare_interval, cell_prov, cell_text,
-                    cited_sentence_ids, col_role, effective_kind, find_measures, measure_of, mknum, normalise_for_parse,
+from ._util import (MEASURE_KIND, GroupRef, abstract_tail_sections, result_kinds, bare_interval, cell_prov, cell_text,
+                    cited_sentence_ids, col_role, effective_kind, find_measures, measure_of, normalise_for_parse,
                     parse_number_cell, parse_p_cell, resolve_group, sentence_prov, single_arm_of, stat_kind, table_notes,
                     timepoint_of, group_label)
 from .stat_tests import footnote_test_name, table_test, test_names_in
@@ -145,15 +145,6 @@ def _unit(measure: str, timepoint: str | None, text: str = "") -> str | None:
 # --------------------------------------------------------------------------- tables
 
 
-@dataclass
-class _Line:
-    """A measure row (or column) of a table being read."""
-
-    measure: str
-    timepoint: str | None
-    label: str
-
-
 def _row_measure(label: str, heading: str | None, current_tte: str | None) -> tuple[str | None, str | None]:
     m = measure_of(label)
     tp = timepoint_of(label)
@@ -208,7 +199,6 @@ def _measures_as_rows(doc: Document, t: Table, arms: list[Arm], roles: list[str]
     notes = table_notes(doc, t) if p_cols else []
     current_tte: str | None = None
     last: dict[int, Outcome] = {}
-    last_measure: str | None = None
     for row in t.rows:
         label = row.label
         if row.kind == "group" or all(not cell_text(row, j) for j in col_groups):
@@ -256,8 +246,6 @@ def _measures_as_rows(doc: Document, t: Table, arms: list[Arm], roles: list[str]
             compares = m + (f" at {tp}" if tp else "")
             tests.append(table_test(doc, t, row, j, p=p, test=footnote_test_name(t, m, label, notes), compares=compares))
         outs.extend(row_outs)
-        last_measure = m
-    _ = last_measure
     return outs, tests
 
 
@@ -459,12 +447,13 @@ def outcomes_from_sentences(doc: Document, arms: list[Arm], total_n: int | None 
     outs: list[Outcome] = []
     tail = abstract_tail_sections(doc)
     cited = cited_sentence_ids(doc)
+    wanted = result_kinds(doc)
     real = [a for a in arms if not a.is_total]
     single = real[0] if len(real) == 1 else None
     ctx = _Ctx()
     for s in doc.sentences:
         kind = effective_kind(doc, s, tail)
-        if kind not in ("abstract", "results"):
+        if kind not in wanted:
             continue
         if s.paragraph != ctx.paragraph:
             ctx = _Ctx(paragraph=s.paragraph)

@@ -157,7 +157,10 @@ def _mention(doc: Document, s, arm_id: str, a: int, b: int, hits: list[DrugHit],
 
     text = s.text
     clause = text[a:b]
-    dms = _mentions_with_doses(clause, hits)
+    try:
+        dms = parse_drug_mentions(clause, hits=hits) if hits else []
+    except Exception:  # noqa: BLE001 - dose parsing must never break extraction
+        dms = [DrugMention(drug=h.generic, surface=h.surface) for h in hits]
     drugs = []
     for h in hits:
         if not is_supportive(h.generic) and h.generic not in drugs:
@@ -174,14 +177,17 @@ def _mention(doc: Document, s, arm_id: str, a: int, b: int, hits: list[DrugHit],
 def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, str] | None = None) -> list[RegimenMention]:
     """Passages attributable to exactly one arm, with dose details for each drug.
 
-    Only studies with two or more arms are read (in a single-arm study dose
-    levels tried in the same cohort cannot be told apart from contradictions).
-    Passages that report dose changes (reduced, escalated, tolerated ...) or
-    describe earlier treatment lines are left out.
+    With two or more arms a passage must be attributable to one arm (see the
+    module docstring). With one arm (or none) every treatment passage of the
+    abstract, methods and results describes the study's only regimen and is
+    attributed to that arm (``arm`` is None when no arm is known); passages
+    with comparisons ("than", "compared with") are left out. Passages that
+    report dose changes (reduced, escalated, tolerated ...) or describe earlier
+    treatment lines are left out in both cases.
     """
     real = [a for a in arms if not a.is_total]
     if len(real) < 2:
-        return []
+        return _single_arm_passages(doc, real[0] if real else None, prefix_map)
     out: list[RegimenMention] = []
     by_drugs: dict[frozenset[str], list[Arm]] = {}
     for a in real:
@@ -249,4 +255,23 @@ def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, 
         elif found or arms_here:
             prev.pop(para, None)
         out.extend(found)
+    return out
+
+
+def _single_arm_passages(doc: Document, arm: Arm | None, prefix_map: dict[str, str] | None) -> list[RegimenMention]:
+    out: list[RegimenMention] = []
+    for s in doc.sentences:
+        if s.section_kind in _SKIP_KINDS or s.section_kind in ("figure", "table"):
+            continue
+        text = s.text
+        if (_MODIFIED.search(text) and not re.search(r"\b(?:BSA|body\s+surface|weigh\w*)\b", text, re.I)) or \
+                _COMPARATIVE.search(text):
+            continue
+        hits = _hits(text, 0, len(text), [], prefix_map)
+        if not hits:
+            continue
+        m = _mention(doc, s, arm.id if arm else "", 0, len(text), hits, "other")
+        m.arm = arm.id if arm else None
+        if any(dm.dose or dm.days or dm.cycle_days or dm.route for dm in m.mentions):
+            out.append(m)
     return out

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 
-from schemas.document import Document, Sentence, Table
-from schemas.provenance import Provenance
+from schemas.document import Document, Table
 from schemas.quantities import Num, Quantity
 from schemas.study import StatTest
 
 from extractor.quantities import find_quantities, parse_cell
 
-from ._util import (abstract_tail_sections, cell_prov, cited_sentence_ids, effective_kind, find_measures,
+from ._util import (abstract_tail_sections, cell_prov, cited_sentence_ids, effective_kind, find_measures, result_kinds,
                     mknum, normalise_for_parse, sentence_prov)
 
 #: canonical test name -> pattern
@@ -122,19 +121,25 @@ def tests_from_cells(doc: Document, t: Table) -> list[StatTest]:
 
 
 def _compares_from_sentence(text: str, end: int) -> str | None:
-    hits = [h for h in find_measures(text[:end])]
-    if hits:
-        return hits[-1].code
-    return None
+    """The measure a p value refers to: the last time-to-event or rate named before it, else
+    the last response category ('NE' printed as a bound is not a measure here)."""
+    from ._util import MEASURE_KIND
+
+    hits = [h for h in find_measures(text[:end]) if h.code != "NE"]
+    main = [h for h in hits if MEASURE_KIND.get(h.code) in ("tte", "rate")]
+    if main:
+        return main[-1].code
+    return hits[-1].code if hits else None
 
 
 def tests_from_sentences(doc: Document) -> list[StatTest]:
     out: list[StatTest] = []
     tail = abstract_tail_sections(doc)
     cited = cited_sentence_ids(doc)
+    wanted = result_kinds(doc)
     for s in doc.sentences:
         kind = effective_kind(doc, s, tail)
-        if kind not in ("abstract", "results"):
+        if kind not in wanted:
             continue
         if s.id in cited or THRESHOLD.search(s.text):
             continue
@@ -149,8 +154,12 @@ def tests_from_sentences(doc: Document) -> list[StatTest]:
             elif q.p is not None and q.kind in ("p_value", "ratio"):
                 test = names[0] if names else ("cox" if q.kind == "ratio" and q.ratio_type == "HR" and
                                                 re.search(r"\bcox\b", text, re.I) else None)
-                out.append(StatTest(test=test, p=q.p, p_operator=q.p_operator,
-                                    compares=_compares_from_sentence(text, q.start),
+                compares = _compares_from_sentence(text, q.start)
+                if q.kind == "ratio":
+                    from .effects import _comparison_from_text
+
+                    compares = _comparison_from_text(text, q.start, []) or compares
+                out.append(StatTest(test=test, p=q.p, p_operator=q.p_operator, compares=compares,
                                     provenance=sentence_prov(doc, s, q.start, q.end)))
     return out
 

@@ -171,6 +171,9 @@ def parse_article(text: str) -> list:
             end_para()
             caption = clean_inline(s).replace(" | ", ". ", 1) if " | " in s[:14] else clean_inline(s)
             i += 1
+            while i < len(lines) and lines[i].strip() and _split_row(lines[i]) is None:  # wrapped caption
+                caption += " " + clean_inline(lines[i])
+                i += 1
             rows: list[list[str]] = []
             while i < len(lines):
                 r = _split_row(lines[i])
@@ -505,6 +508,21 @@ class _Renderer:
                     else:
                         j += 1
             spans.append(sp)
+        # a wide table gets a smaller font until its longest words fit their columns
+        def min_widths(sz):
+            mw = [0.0] * n
+            for hi, r in enumerate(header):
+                for j, c in enumerate(r):
+                    if spans[hi][j] == 1:
+                        mw[j] = max([mw[j]] + [self.width(wd, sz, True) + 2 * pad for wd in c.split()])
+            for r in rows:
+                for j, c in enumerate(r):
+                    mw[j] = max([mw[j]] + [self.width(wd, sz) + 2 * pad for wd in c.split()])
+            return mw
+
+        while size > 5.5 and sum(min_widths(size)) > W:
+            size -= 0.5
+        lh = size * 1.25
         nat = [30.0] * n
         for hi, r in enumerate(header):
             for j, c in enumerate(r):
@@ -516,8 +534,13 @@ class _Renderer:
         nat[0] = min(nat[0], 0.42 * W)
         for j in range(1, n):
             nat[j] = min(nat[j], 0.3 * W)
-        scale = W / sum(nat)
-        widths = [w * scale for w in nat]
+        mins = [min(m, w) for m, w in zip(min_widths(size), nat)]
+        if sum(nat) <= W:
+            widths = [w * W / sum(nat) for w in nat]
+        else:  # shrink the slack of every column, never below its longest word
+            t = max(0.0, (W - sum(mins)) / max(1e-6, sum(nat) - sum(mins)))
+            widths = [m + (w - m) * t for m, w in zip(mins, nat)]
+            widths = [w * W / sum(widths) for w in widths]
         xs = [L.margin]
         for w in widths:
             xs.append(xs[-1] + w)

@@ -204,6 +204,28 @@ def test_split_table_joined(tmp_path_factory):
             assert "PARA-AFTER" in text and "(continued)" not in text
 
 
+def test_roman_caption_and_group_rows(tmp_path_factory):
+    text = ("# Roman numerals\n\nResults\n\nPARA-BEFORE Efficacy is summarised below for all thirty-three patients "
+            "who were treated in the two centres during the study period.\n\n"
+            "Table III. Efficacy of combination treatment\n\nEfficacy variable\tValue\n"
+            "Complete response, n (%)\t0 (0.0)\nPartial response, n (%)\t21 (63.6)\n"
+            "ITT event-free survival\t\nKM, median (95% CI)\t11.4 (7.5, 17.1)\n4 months, n% (95% CI)\t90.9 (74.4, 97.0)\n\n"
+            "Abbreviations: KM, Kaplan Meier.\n\nPARA-AFTER The combination was active in this population.\n")
+    for ruled in (True, False):
+        _, rinfo, layer, geoms, info = _layer(tmp_path_factory, f"roman-{ruled}", parse_article(text),
+                                              Layout(columns=1, ruled=ruled, running_header=None))
+        got = table_blocks(layer)
+        assert list(got) == ["Table III"], layer
+        rows = got["Table III"]
+        assert rows[0] == ["Efficacy variable", "Value"]
+        assert ["ITT event-free survival", ""] in rows  # a group row keeps its (empty) value cell
+        assert rows[-1] == ["4 months, n% (95% CI)", "90.9 (74.4, 97.0)"]
+        lines = layer.split("\n")
+        assert "Table III. Efficacy of combination treatment" in lines
+        assert "Abbreviations: KM, Kaplan Meier." in lines
+        assert_in_order(layer, ["PARA-BEFORE", "Table III.", "PARA-AFTER"])
+
+
 def test_helvetica_fallback_renders_and_reads(tmp_path):
     path = tmp_path / "latin1.pdf"
     blocks = parse_article(SAMPLE_ARTICLE)

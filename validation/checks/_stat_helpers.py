@@ -34,8 +34,8 @@ from schemas.quantities import Num, Quantity
 from validation.context import CheckContext
 from validation.rounding import possible_counts
 from validation.stats import PrintedP
-from validation.tablekit import (Denominator, arms_are_rows, cell_count, column_denominator, rate_measure,
-                                 response_category, row_denominator)
+from validation.tablekit import (Denominator, arms_are_rows, cell_count, column_denominator, norm_label,
+                                 rate_measure, response_category, row_denominator)
 
 # ----------------------------------------------------------------------------- labels
 
@@ -160,7 +160,23 @@ def table_notes(doc: Document, table: Table, reach: int = 400, max_sentences: in
 
 def table_test_names(ctx: CheckContext, table: Table) -> tuple[set[str], str]:
     """Tests the table itself names (caption, headers, footnotes, notes under it); with where."""
-    parts = [table.caption, *table.columns, *table.footnotes, *[s.text for s in table_notes(ctx.document, table)]]
+    labels = {norm_label(r.label) for r in table.rows if r.label and len(norm_label(r.label)) >= 3}
+    notes = []
+    for s in table_notes(ctx.document, table):
+        low = s.text.lower()
+        if re.search(r"(?:χ|chi)[\s-]*(?:2|²|square[d]?)\s*(?:\(\d+\))?\s*=", s.text, re.I):
+            continue  # a reported statistic, not a note on methods
+        if any(lab in low for lab in labels) or re.search(r"\b(?:this|the above) table\b|\bin the table\b", low):
+            notes.append(s.text)
+    parts = [table.caption, *table.footnotes, *notes]
+    for c in table.columns:
+        if stat_kind_of_label(c):
+            # a "χ²" statistic column names no test for rows where it is empty (Fisher rows);
+            # "χ² (Fisher)" names both
+            if re.search(r"fisher", c, re.I):
+                parts.append(c)
+        else:
+            parts.append(c)
     named = set()
     for p in parts:
         named |= tests_named_in(p)
@@ -750,7 +766,8 @@ def _table_ratios(ctx: CheckContext, table: Table) -> list[RatioItem]:
     out: list[RatioItem] = []
     cols = table.columns
     ratio_cols = [j for j, c in enumerate(cols) if j > 0 and _RATIO_HEAD.search(c.split(" / ")[-1] or c)
-                  and not re.search(r"%|\brate\b|respon|\bn\b", c, re.I)]
+                  and not re.search(r"%|\brate\b|respon|\bn\b", re.sub(r"\d{2}(?:\.\d+)?\s*%\s*(?:CI|conf)", "", c),
+                                    re.I)]
     if not ratio_cols:
         return out
     for idx, rc in enumerate(ratio_cols):

@@ -1,9 +1,11 @@
 """TA202 contingency-test-mismatch."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from extractor.study.arms import arm_mentions
 from schemas.findings import Evidence, Finding
 from schemas.quantities import Num
 from validation.context import CheckContext
@@ -28,6 +30,7 @@ class Comparison:
     named: set[str]
     named_where: str | None
     key: str
+    named_level: str = "table"          # where the test is named: "table" or "article"
 
 
 def _describe(res: ContingencyResult) -> str:
@@ -83,8 +86,9 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
             decision = rep is not None and len(sides) == 1 and None not in sides and rep not in sides
         comp = (f"Counts {i.counts} ({i.description}). {_describe(r)}. The printed {printed} is reproduced by "
                 f"{' and '.join(by)}, not by {named_txt} named in {c.named_where}.")
+        severity = "error" if decision else ("warning" if c.named_level == "table" else "info")
         return ctx.finding(
-            "TA202", severity="error" if decision else "warning",
+            "TA202", severity=severity,
             message=f"{c.where}: {printed} comes from {' / '.join(by)}, but {c.named_where} says {named_txt} was used"
                     + (" — and that test gives the other conclusion at α = %g." % alpha if decision else "."),
             observed=f"{printed} ({' / '.join(by)})", expected=f"{named_txt}: " + "; ".join(
@@ -178,8 +182,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             continue
         named, where_named = table_test_names(ctx, tt.table)
         named &= {"chi2", "fisher"}
+        level = "table"
         if not named and art_named:
-            named, where_named = set(art_named), "the statistical methods"
+            named, where_named, level = set(art_named), "the statistical methods", "article"
         ev: list[Evidence] = []
         if tt.stat is not None and stat is not None:
             ev.append(tt.stat.evidence)
@@ -191,7 +196,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 ev.append(e)
                 seen.add((e.line, e.column, e.row))
         c = Comparison(tt.where, tt.interps, stat, tt.p.p if tt.p else None, ev, named, where_named,
-                       key=f"{tt.where}|{tt.label}")
+                       key=f"{tt.where}|{tt.label}", named_level=level)
         f = _judge(ctx, c)
         if f:
             yield f
@@ -220,6 +225,11 @@ def _text_comparisons(ctx: CheckContext, art_named: set[str]) -> Iterator[Compar
         if pq.kind == "test_stat" and (pq.statistic != "chi2" or pq.p is None):
             continue
         a, b = qs[fr[0]], qs[fr[1]]
+        between = sent.text[a.end:b.start]
+        arms = [x for x in ctx.study.arms if not x.is_total]
+        if len({m[0].id for m in arm_mentions(sent.text, arms)}) < 2 and \
+                not re.search(r"\bvs\.?|\bversus\b|\bcompared\b|\bagainst\b", between, re.I):
+            continue  # two proportions of one group, not a between-group comparison
         k1, n1 = int(a.count.value), int(a.denominator.value)
         k2, n2 = int(b.count.value), int(b.denominator.value)
         interp = Interp([[k1, n1 - k1], [k2, n2 - k2]], ["yes", "no"], f"{k1}/{n1} vs {k2}/{n2}")
@@ -227,4 +237,5 @@ def _text_comparisons(ctx: CheckContext, art_named: set[str]) -> Iterator[Compar
         stat = pq.stat_value if pq.kind == "test_stat" else None
         ev = [ctx.sentence_evidence(sent, a.start, pq.end, role="comparison")]
         yield Comparison(f"'{sent.text[a.start:pq.end]}'", [interp], stat, p, ev, set(art_named),
-                         "the statistical methods" if art_named else None, key=f"text|{sent.text[a.start:pq.end]}")
+                         "the statistical methods" if art_named else None, key=f"text|{sent.text[a.start:pq.end]}",
+                         named_level="article")

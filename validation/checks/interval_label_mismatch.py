@@ -49,23 +49,29 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """
     sz = sample_sizes(ctx)
     rvs = [r for r in reported_values(ctx, sz.total) if r.interval in _NAME]
-    seen: set = set()
-    for i in range(len(rvs)):
-        for j in range(i + 1, len(rvs)):
-            a, b = rvs[i], rvs[j]
-            if a.measure != b.measure or a.interval == b.interval or not _same_numbers(a, b):
-                continue
-            k = (a.measure, fmt_rv(a), fmt_rv(b))
-            if k in seen:
-                continue
-            seen.add(k)
-            yield ctx.finding(
-                "TA308", severity="warning",
-                message=(f"{a.measure}: {a.value.text} ({a.low.text}–{a.high.text}) is labelled {_A[a.interval]} "
-                         f"{_NAME[a.interval]} in {a.where} but {_A[b.interval]} {_NAME[b.interval]} in {b.where}."),
-                observed=f"{_NAME[a.interval]} vs {_NAME[b.interval]}", expected="one kind of interval for these numbers",
-                computation=(f"same value {a.value.text} and bounds {a.low.text}–{a.high.text} in both places; the "
-                             f"labels differ ({a.interval} vs {b.interval})."),
-                evidence=[a.evidence, b.evidence],
-                key=f"{a.measure}|{a.value.text}|{a.low.text}|{a.high.text}|{a.interval}|{b.interval}",
-                details={"measure": a.measure, "labels": [a.interval, b.interval]})
+    groups: list[list[Reported]] = []
+    for r in rvs:
+        for g in groups:
+            if g[0].measure == r.measure and _same_numbers(g[0], r):
+                g.append(r)
+                break
+        else:
+            groups.append([r])
+    for g in groups:
+        labels: dict[str, Reported] = {}
+        for r in g:
+            labels.setdefault(r.interval, r)
+        if len(labels) < 2:
+            continue
+        a = g[0]
+        parts = [f"{_A[k]} {_NAME[k]} in {r.where}" for k, r in labels.items()]
+        yield ctx.finding(
+            "TA308", severity="warning",
+            message=(f"{a.measure}: {a.value.text} ({a.low.text}–{a.high.text}) is labelled "
+                     + "; ".join(parts[:-1]) + f" but {parts[-1]}."),
+            observed=" vs ".join(_NAME[k] for k in labels), expected="one kind of interval for these numbers",
+            computation=(f"same value {a.value.text} and bounds {a.low.text}–{a.high.text} in {len(g)} places; the "
+                         f"labels differ ({', '.join(labels)})."),
+            evidence=[r.evidence for r in labels.values()],
+            key=f"{a.measure}|{a.value.text}|{a.low.text}|{a.high.text}|{'|'.join(sorted(labels))}",
+            details={"measure": a.measure, "labels": sorted(labels)})

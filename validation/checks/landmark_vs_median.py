@@ -21,6 +21,7 @@ _MEDIAN = re.compile(r"\bmedian\b", re.I)
 _QUARTILES = re.compile(r"\bQ1\b|\bQ3\b|quartile|\bIQR\b|inter-?quartile", re.I)
 _KM = re.compile(r"\bKM\b|kaplan", re.I)
 _LANDMARK_ROW = re.compile(r"^\s*(\d+(?:\.\d+)?)[\s-]*(months?|mos?\b|years?|yrs?\b|weeks?|wks?\b|days?)\b", re.I)
+_LANDMARK_ANY = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)[\s-]*(months?|years?|weeks?)\b", re.I)
 _UNIT = re.compile(r"\b(months?|mos?\.?|years?|yrs?|weeks?|wks?|days?)\b", re.I)
 _TO_MONTHS = {"m": 1.0, "y": 12.0, "w": 12.0 / 52.1775, "d": 12.0 / 365.25}
 _ENDPOINTS = [
@@ -92,10 +93,11 @@ def _violations(t_m: float, med: MedianRef, r_lo: float, r_hi: float) -> list[tu
         lo_m, hi_m = _months(lo, med.unit), _months(hi, med.unit)
         pct = 100 * s
         if t_m < lo_m and r_hi < pct:
-            out.append((name, f"≥ {pct:g}%", f"before the {name} the Kaplan–Meier curve is still at or above "
-                                            f"{pct:g}%"))
+            out.append((name, f"≥ {pct:g}%", f"the landmark is before the {name} ({num.text} {med.unit}), and "
+                                            f"until then the Kaplan–Meier curve stays at or above {pct:g}%"))
         elif t_m >= hi_m and r_lo > pct:
-            out.append((name, f"≤ {pct:g}%", f"from the {name} on the Kaplan–Meier curve is at {pct:g}% or below"))
+            out.append((name, f"≤ {pct:g}%", f"the landmark is at or after the {name} ({num.text} {med.unit}), "
+                                            f"from which on the Kaplan–Meier curve is at {pct:g}% or below"))
     return out
 
 
@@ -147,6 +149,8 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             current = {}
             continue
         lm = _LANDMARK_ROW.match(label)
+        if lm is None and not _MEDIAN.search(label) and re.search(r"\brate\b|%|surviv", label, re.I):
+            lm = _LANDMARK_ANY.search(label)
         if _MEDIAN.search(label) and (_TTE.search(label) or _TTE.search(row.group or "")) and not lm:
             current = {}
             um = _UNIT.search(label)
@@ -177,9 +181,9 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                     where = f"{table.label}, column '{table.column_label(j)}'"
                     yield ctx.finding(
                         "TA209", severity="error",
-                        message=f"{where}: {label.split(',')[0]} {printed} is impossible with a KM {name} of "
-                                f"{_num_of(med, name)} {med.unit} — {why}.",
-                        observed=f"{label.split(',')[0]}: {printed}; {med.label}: {med.value.text}",
+                        message=f"{where}: '{label.split(',')[0]}' {printed} is impossible with a KM {name} of "
+                                f"{_num_of(med, name)} {med.unit}: {why}.",
+                        observed=f"{label.split(',')[0]}: {printed}; KM {name}: {_num_of(med, name)} {med.unit}",
                         expected=f"rate {required}",
                         computation=f"KM quantiles are the first times the curve reaches 50% (median), 75% (Q1) and "
                                     f"25% (Q3). Landmark {lm.group(1)} {lm.group(2)} = {t_m:.2f} months; {why}; "
@@ -205,7 +209,16 @@ _MEDIAN_TEXT = re.compile(rf"\bmedian\s+(?:[\w-]+\s+){{0,2}}?(?P<ep>{_EP_ALT})\b
                           rf"(?P<v>\d+(?:\.\d+)?)\s*(?P<u>months?|years?|weeks?)\b", re.I)
 _LANDMARK_TEXT = re.compile(
     rf"(?P<t>\d+(?:\.\d+)?)[\s-]*(?P<tu>months?|years?|weeks?)\s+(?P<ep>{_EP_ALT})(?:\s+rates?)?"
-    rf"(?:\s+(?:was|of|were|reached))?\s*:?\s*(?P<r>\d+(?:\.\d+)?)\s*%", re.I)
+    rf"(?:\s+(?:was|of|were|reached))?\s*:?\s*(?P<r>\d+(?:\.\d+)?)\s*%"
+    rf"|(?P<ep2>{_EP_ALT})(?:\s+rates?)?\s+at\s+(?P<t2>\d+(?:\.\d+)?)\s*(?P<tu2>months?|years?|weeks?)"
+    rf"(?:\s+(?:was|of|were|reached))?\s*:?\s*(?P<r2>\d+(?:\.\d+)?)\s*%", re.I)
+
+
+def _grouper(m: re.Match):
+    """Read a group of either alternative of the landmark pattern ('t' or 't2')."""
+    def g(k: str) -> str:
+        return m.group(k) or m.group(k + "2")
+    return g
 
 
 def _text(ctx: CheckContext) -> Iterator[Finding]:
@@ -228,18 +241,19 @@ def _text(ctx: CheckContext) -> Iterator[Finding]:
             med = MedianRef(v, None, None, _unit_name(m.group("u")),
                             ctx.sentence_evidence(sent, a + m.start(), a + m.end(), role="median"), f"median {ep}")
             for lm in lms:
-                if _endpoint(lm.group("ep")) != ep:
+                g = _grouper(lm)
+                if _endpoint(g("ep")) != ep:
                     continue
-                rv = lm.group("r")
+                rv = g("r")
                 d = len(rv.split(".")[1]) if "." in rv else 0
                 r_lo, r_hi = widened_interval(float(rv), d)
-                t_m = _months(float(lm.group("t")), lm.group("tu"))
+                t_m = _months(float(g("t")), g("tu"))
                 for name, required, why in _violations(t_m, med, r_lo, r_hi):
                     yield ctx.finding(
                         "TA209", severity="error",
-                        message=f"'{clause.strip()[:160]}': a {lm.group('t')}-{lm.group('tu')} {ep} rate of {rv}% is "
-                                f"impossible with a median {ep} of {v.text} {med.unit} — {why}.",
-                        observed=f"{lm.group('t')} {lm.group('tu')}: {rv}%; median {v.text} {med.unit}",
+                        message=f"'{clause.strip()[:160]}': a {g('t')}-{g('tu')} {ep} rate of {rv}% is "
+                                f"impossible with a median {ep} of {v.text} {med.unit}: {why}.",
+                        observed=f"{g('t')} {g('tu')}: {rv}%; median {v.text} {med.unit}",
                         expected=f"rate {required}",
                         computation=f"The KM median is the first time the curve reaches 50%; landmark "
                                     f"{t_m:.2f} months; {why}.",

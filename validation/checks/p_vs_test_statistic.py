@@ -9,7 +9,7 @@ from schemas.findings import Evidence, Finding
 from schemas.quantities import Num
 from validation.context import CheckContext
 from validation.registry import rule
-from validation.stats import (PrintedP, contingency_df, p_matches, p_range_from_stat, p_side, range_side,
+from validation.stats import (PrintedP, contingency_df, p_interval, p_matches, p_range_from_stat, p_side, range_side,
                               t_p_range, t_range_from_summary)
 
 from ._stat_helpers import (SKIP_SECTIONS, df_near, fmt_range, p_after, parse, sentence_quantities,
@@ -87,7 +87,8 @@ def _judge(ctx: CheckContext, kind: str, v: Num, p: PrintedP, cands: list[DfCand
     else:
         per = f"with {_df_text(kind, [c for c, _ in ranges])}: p = {fmt_range(lo, hi)}"
     comp = (f"{sym} = {v.text} stands for {max(abs(v.value) - h, 0):g}–{abs(v.value) + h:g}; {tail} p {per}. "
-            f"The printed {p.label} does not fall in that range"
+            f"The printed {p.label} (which stands for {_p_text(p)}) matches "
+            + ("none of them" if len(ranges) > 1 else "no value in that range")
             + (" (a one-sided p would match)" if one_sided else "") + ".")
     if not df_stated and kind in ("chi2", "t"):
         comp += " Degrees of freedom were not printed; they were derived as stated."
@@ -208,6 +209,15 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             f = _from_quantity(ctx, q, sent.text, ev, f"'{sent.text[q.start:end]}'")
             if f:
                 yield f
+
+
+def _p_text(p: PrintedP) -> str:
+    a, b = p_interval(p)
+    if p.op in ("<", "<="):
+        return f"p < {b:g}"
+    if p.op in (">", ">="):
+        return f"p > {a:g}"
+    return f"{a:g}–{b:g}"
 
 
 def _shape_note(tt, d: int) -> str:

@@ -10,6 +10,8 @@ from validation.registry import rule
 from validation.rounding import rounding_interval
 from validation.stats import z_of_level
 
+from validation.tablekit import arm_size_evidence
+
 from ._stat_helpers import ratio_items, study_total_n
 
 
@@ -49,6 +51,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     n = study_total_n(ctx)
     if not n or n < 4:
         return
+    n_evidence = []
+    for arm in ctx.study.arms:
+        ev = arm_size_evidence(ctx, arm) if arm.n else None
+        if ev is not None and len(n_evidence) < 3:
+            n_evidence.append(ev)
     for it in ratio_items(ctx):
         if it.ratio_type not in ("HR", "OR") or not it.binary:
             continue
@@ -79,5 +86,5 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                          + ("D/4 for D events, so SE ≥ 2/√D" if it.ratio_type == "HR" else
                             "N/16, so SE ≥ 4/√N")
                          + f"; with N = {n} patients (the study's arms summed) the minimum is {bound:.4f}."),
-            evidence=it.evidence, key=it.key + "|narrow",
+            evidence=it.evidence + n_evidence, key=it.key + "|narrow",
             details={"se": se, "se_max": se_max, "bound": bound, "n": n, "needed": d_needed})

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import re
+
 from extractor.study.regimens import extract_dose_passages
 from schemas.findings import Finding
 from schemas.study import DrugMention, RegimenMention
+from validation.checks._xsection import effective_kinds, sample_sizes
 from validation.context import CheckContext
 from validation.registry import rule
 
@@ -114,30 +117,59 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         combination arm's days 1–3.
 
     Known limitations:
-        Single-arm studies are not checked (several dose levels tried in one
-        cohort cannot be told from contradictions). Passages that describe
+        In a single-arm study every treatment passage describes the one
+        regimen; a drug given at three or more dose/schedule combinations
+        (dosing groups, dose finding) is not checked. Passages that describe
         dose reductions, escalations or earlier treatment lines are skipped,
         as are dose tiers by body surface area or weight. A different number
         of cycles is a warning: "up to 10 cycles" and "six cycles" may both be
         right.
     """
-    passages: list[RegimenMention] = extract_dose_passages(ctx.document, ctx.study.arms)
+    study_arms = [a for a in ctx.study.arms if not a.is_total]
+    sz = sample_sizes(ctx)
+    whole = [a for a in study_arms if sz.total and a.n == sz.total]
+    if whole and len(sz.arms) < 2:
+        study_arms = whole[:1]          # one "arm" is the whole study; the others are comparison cohorts
+    passages: list[RegimenMention] = extract_dose_passages(ctx.document, study_arms)
+    # passages the ingestion left in the wrong section (a discussion after an inline heading) are dropped
+    kinds = effective_kinds(ctx.document)
+    start_kind = {s.span.char_start: kinds.get(s.id, s.section_kind) for s in ctx.document.sentences}
+    sent_of = sorted(start_kind)
+
+    def kind_at(offset: int) -> str:
+        import bisect
+        i = bisect.bisect_right(sent_of, offset) - 1
+        return start_kind[sent_of[i]] if i >= 0 else "other"
+
+    passages = [p for p in passages if kind_at(p.provenance.span.char_start) not in ("discussion", "introduction",
+                                                                                        "references")]
+    single = len(study_arms) < 2
+    raw: dict[tuple[str, str], set] = {}
     arms = {a.id: a for a in ctx.study.arms}
     per_key: dict[tuple[str, str], list[tuple[RegimenMention, dict]]] = {}
     for p in passages:
-        if not p.arm:
+        if not p.arm and not single:
             continue
         by_drug: dict[str, list[DrugMention]] = {}
         for m in p.mentions:
             by_drug.setdefault(m.drug, []).append(m)
+            raw.setdefault((p.arm or "", m.drug), set()).add(
+                (_dose_key(m), m.days, m.cycle_days) if (m.dose or m.days or m.cycle_days) else None)
         for drug, ms in by_drug.items():
             fields = _merge(ms)
             if fields:
-                per_key.setdefault((p.arm, drug), []).append((p, fields))
+                per_key.setdefault((p.arm or "", drug), []).append((p, fields))
+    if single:
+        # a single cohort given several dose levels or schedules (dose finding, dosing groups) is not checked
+        for key in list(per_key):
+            combos = raw.get(key, set()) - {None}
+            if len(combos) >= 3 or re.search(r"dose[\s\-]+(?:level|escalation|finding)|\bphase\s+(?:I|1)(?![I\d/])",
+                                             " ".join(s.text for s in ctx.document.sentences[:200]), re.I):
+                del per_key[key]
     reported: set[tuple] = set()
     for (arm_id, drug), items in per_key.items():
         arm = arms.get(arm_id)
-        label = arm.label if arm else arm_id
+        label = arm.label if arm else (arm_id or "the study regimen")
         for i in range(len(items)):
             for j in range(i + 1, len(items)):
                 pa, fa = items[i]
@@ -161,7 +193,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     where_b = pb.provenance.section or "text"
                     yield ctx.finding(
                         "TA306", severity=sev,
-                        message=(f"{label}: the {_LABEL[f]} of {drug} is {ta} in one passage ({where_a}, line "
+                        message=(f"{label[:1].upper()}{label[1:]}: the {_LABEL[f]} of {drug} is {ta} in one passage ({where_a}, line "
                                  f"{pa.provenance.span.line}) but {tb} in another ({where_b}, line "
                                  f"{pb.provenance.span.line})."),
                         observed=f"{ta} vs {tb}", expected=f"one {_LABEL[f]} for {drug} in {label}",

@@ -30,6 +30,10 @@ _HEDGE = re.compile(r"marginal(?:ly)?|borderline|trend(?:ed|ing)?\s+(?:toward|to
                     re.I)
 
 
+_EXCEPT = re.compile(r"\bexcept\b|\bapart from\b|\bother than\b|\bwith the exception\b|\bexcluding\b|\bsave for\b",
+                     re.I)
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     depth = 0
     mask = []
@@ -128,7 +132,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         for a, b in _clauses(text):
             clause = text[a:b]
             claim = _claim(clause)
-            if claim is None:
+            if claim is None or _EXCEPT.search(clause):
                 continue
             inside = [q for q in qs if a <= q.start < b]
             evid = [e for e in (_evidence_of(q, alpha) for q in inside) if e is not None]

@@ -1,0 +1,53 @@
+"""Registry ids and trial acronyms (extractor.study.registry)."""
+from __future__ import annotations
+
+from extractor.study.registry import extract_registry, find_acronym, registry_mentions
+from extractor.text import parse_text
+
+ARTICLE = """Apatinib plus ifosfamide and etoposide versus ifosfamide and etoposide in advanced osteosarcomas (OAIE/PKUPH-sarcoma 11): a randomized phase II study
+
+Abstract
+
+We conducted a multicenter, randomized, phase II trial (NCT05277480) to compare apatinib plus IE with IE alone.
+
+Methods
+
+This multicenter, randomized phase II trial (OAIE/PKUPH-sarcoma II) was conducted across four centers. The trial is registered on ClinicalTrials.gov (NCT05277480). It was also registered in the Chinese Clinical Trial Registry (ChiCTR2000034553) and the EudraCT database (EudraCT 2015-001234-56). This trial was retrospectively registered in the Ethics Committee on December 28 2020 (registration no. 2020PHB388-02).
+
+Table 4. Comparison with other trials
+
+Items	This study, n=81	Apatinib (11), n=37
+Trial registration number	NCT05277480	NCT02711007
+"""
+
+
+def test_ids_in_order_and_acronym():
+    doc = parse_text(ARTICLE, doc_id="t", source="t")
+    ids, provs, acronym = extract_registry(doc)
+    assert ids == ["NCT05277480", "ChiCTR2000034553", "2015-001234-56", "2020PHB388-02", "NCT02711007"]
+    assert len(provs) == 7
+    assert acronym == "OAIE/PKUPH-sarcoma 11"
+    assert all(p.quote and p.span.line for p in provs)
+
+
+def test_own_versus_cited_mentions():
+    doc = parse_text(ARTICLE, doc_id="t", source="t")
+    ms = registry_mentions(doc)
+    own = {(m.id, m.section_kind) for m in ms if m.own}
+    assert ("NCT05277480", "abstract") in own and ("NCT05277480", "methods") in own
+    cited = [m for m in ms if m.in_table]
+    assert {m.id for m in cited} == {"NCT05277480", "NCT02711007"} and not any(m.own for m in cited)
+    assert next(m for m in ms if m.id == "NCT02711007").provenance.column.startswith("Apatinib (11)")
+
+
+def test_acronym_from_methods_when_title_has_none():
+    doc = parse_text("A study of apatinib\n\nMethods\n\nThis randomized trial (APFAO-2) enrolled 40 patients. "
+                     "The trial (NCT01234567) was registered.\n", doc_id="t", source="t")
+    acronym, prov = find_acronym(doc)
+    assert acronym == "APFAO-2" and prov is not None
+
+
+def test_regimen_abbreviation_is_not_an_acronym():
+    doc = parse_text("Apatinib plus ifosfamide and etoposide (IE) in osteosarcoma\n\nMethods\n\nPatients received IE.\n",
+                     doc_id="t", source="t")
+    assert find_acronym(doc)[0] is None
