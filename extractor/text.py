@@ -54,6 +54,10 @@ SECTION_KINDS: list[tuple[str, str]] = [
 ]
 _SECTION_RES = [(re.compile(rf"^(?:\d+(?:\.\d+)*\.?\s+)?(?:{p})\s*[.:]?$", re.I), k) for p, k in SECTION_KINDS]
 
+_STRUCTURED_ABSTRACT = re.compile(
+    r"^(?:objectives?|aims?|purpose|background|context|design|setting|participants|patients|interventions?|"
+    r"main outcome measures?|outcomes?|measurements?|methods?|patients and methods|materials and methods|"
+    r"results?|findings|conclusions?|interpretation|trial registration|funding|importance)\s*[.:]?$", re.I)
 _RE_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RE_CAPTION = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(Table|TABLE)\s+([0-9]{1,2}|[IVXL]{1,6})\b\s*(?:\*\*|__)?\s*"
@@ -339,6 +343,12 @@ class TextParser:
         foot: list[int] = []
         k = i
         paras = 0
+        if self.fmt == "pdf":
+            # the PDF text layer puts a table's notes right after its last row, before a blank line
+            while k < n and not self.lines[k].blank and not self.lines[k].removed and not is_table_row(self.lines[k].text) \
+                    and not _RE_CAPTION.match(self.lines[k].text) and not _RE_MD_HEADING.match(self.lines[k].text):
+                foot.append(k)
+                k += 1
         while k < n and paras < 5:
             while k < n and (self.lines[k].blank or self.lines[k].removed):
                 k += 1
@@ -410,6 +420,9 @@ class TextParser:
                         kind = top_kind if top_kind not in ("front", "abstract", "keywords") else "other"
                         if kind in ("references",):
                             kind = "other"
+                elif top_kind == "abstract" and not seen_body_heading and _STRUCTURED_ABSTRACT.match(title) \
+                        and self._short_section_follows(b):
+                    kind = "abstract"  # "Objective", "Design", "Results" ... inside a structured abstract
                 else:
                     if kind not in ("statistics",):
                         top_kind = kind
@@ -427,6 +440,16 @@ class TextParser:
             if lines:
                 sec.span = self.lines_span(lines)
         doc.sections = [s for s in sections if s.id != "s1" or any(sid == "s1" for sid, _ in self.block_section)]
+
+    def _short_section_follows(self, heading: Block) -> bool:
+        """True when the text under a heading is short (a structured-abstract part)."""
+        i = self.blocks.index(heading) + 1
+        words = 0
+        while i < len(self.blocks) and self.blocks[i].kind != "heading":
+            if self.blocks[i].kind == "paragraph":
+                words += sum(len(self.lines[l].text.split()) for l in self.blocks[i].lines)
+            i += 1
+        return words <= 160
 
     def _find_abstract(self, sections: list[Section], open_section) -> None:
         """Inline-labelled or unlabelled abstracts before the body."""

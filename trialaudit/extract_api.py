@@ -89,7 +89,8 @@ def extract_paths(paths: Iterable[str | Path] | None = None, jobs: int = 1, *,
         if on_start:
             on_start(specs)
         if jobs > 1 and len(specs) > 1:
-            with ProcessPoolExecutor(max_workers=jobs) as ex:
+            ex = ProcessPoolExecutor(max_workers=min(jobs, len(specs)))
+            try:
                 futures = {ex.submit(_worker, s): i for i, s in enumerate(specs)}
                 for fut in as_completed(futures):
                     i = futures[fut]
@@ -102,6 +103,11 @@ def extract_paths(paths: Iterable[str | Path] | None = None, jobs: int = 1, *,
                     results[i] = res
                     if on_result:
                         on_result(res)
+            except BaseException:
+                # interrupted: drop what has not started, keep what finished (already reported)
+                ex.shutdown(wait=False, cancel_futures=True)
+                raise
+            ex.shutdown(wait=True)
         else:
             for i, s in enumerate(specs):
                 res, _ = _worker(s)

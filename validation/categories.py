@@ -333,3 +333,35 @@ def classify(labels: list[str], heading: str | None = None) -> CategorySet:
                                                                          heading, re.I):
         return CategorySet(True, any(remainder), f"categories of '{heading}'")
     return CategorySet(False, False, "not recognisably exclusive")
+
+
+_CAPTION_N = re.compile(r"\b(?:of|in|for|among)\s+(?:the\s+|all\s+)?(\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects|"
+                        r"cases|children|adults)\b|\b(?:patients|participants)\s+(?:\(?n\s*=\s*)?(\d{1,5})\b|"
+                        r"\(\s*n\s*=\s*(\d{1,5})\s*\)", re.I)
+
+
+def caption_n(table: Table) -> int | None:
+    """The group size stated in a caption ("Demographics of 33 patients", "in patients 33", "(n = 33)")."""
+    m = _CAPTION_N.search(table.caption or "")
+    if not m:
+        return None
+    return int(next(g for g in m.groups() if g))
+
+
+def single_column_denominator(ctx, table: Table, j: int):
+    """For a table with one value column and no n in its header: the n stated in the caption."""
+    from schemas.findings import Evidence
+
+    from .tablekit import Denominator
+
+    dcols = data_columns(table)
+    if dcols != [j]:
+        return None
+    n = caption_n(table)
+    if n is None:
+        return None
+    span = table.caption_span or table.span
+    ev = Evidence(quote=table.caption, line=span.line, line_end=span.line_end, char_start=span.char_start,
+                  char_end=span.char_end, section=ctx.section_title(table.section), table=table.label,
+                  page=span.page, bbox=span.bbox, role="denominator")
+    return Denominator(n, ev, "table caption")

@@ -182,6 +182,7 @@ def range_for(drug: str, unit: str, per: str) -> tuple[float, float, list[DoseRa
 def fmt_dose(value: float, unit: str) -> str:
     if unit == "auc":
         return f"AUC {value:g}"
-    if unit.startswith("mg") and value >= 1000:
-        return f"{value / 1000:g} g{unit[2:]}"
-    return f"{value:g} {unit}"
+    shown = unit.replace("m2", "m²")
+    if unit == "mg/m2" and value >= 1000:
+        return f"{value / 1000:g} g/m²"
+    return f"{value:g} {shown}"

@@ -334,7 +334,10 @@ class ContingencyResult:
 
 def contingency_tests(counts: Sequence[Sequence[int]]) -> ContingencyResult:
     """Every standard test of a 2×k table: Pearson χ², Yates (2×2), G², linear-by-linear (k ≥ 3), Fisher."""
-    t = _as_table(counts)
+    try:
+        t = _as_table(counts)
+    except ValueError:
+        return ContingencyResult(counts=[list(map(int, r)) for r in counts] if counts else [])
     res = ContingencyResult(counts=[[int(x) for x in row] for row in t])
     pe = pearson_chi2(t)
     if pe:

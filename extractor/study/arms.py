@@ -77,8 +77,10 @@ def label_tokens(label: str) -> list[str]:
     for i, t in enumerate(raw):
         t = _JOIN.get(t, t)
         nxt = _JOIN.get(raw[i + 1], raw[i + 1]) if i + 1 < len(raw) else ""
-        if t in _STOP and not (t == "a" and (nxt == "+" or (toks and toks[-1] == "+"))):
-            continue  # "a" is an article, except as a drug letter ("A+B group")
+        prev = raw[i - 1] if i else ""
+        if t in _STOP and not (t == "a" and (nxt == "+" or (toks and toks[-1] == "+") or
+                                             prev in ("arm", "group", "cohort"))):
+            continue  # "a" is an article, except as a letter naming an arm ("A+B group", "Arm A")
         if t == "+" and (not toks or toks[-1] == "+"):
             continue
         toks.append(t)
@@ -199,7 +201,7 @@ def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
 
     def find(label: str) -> Arm | None:
         for a in arms:
-            if any(labels_match(label, x) for x in [a.label, *a.aliases]):
+            if any(labels_match(label, x) or label.strip().lower() == x.strip().lower() for x in [a.label, *a.aliases]):
                 return a
         return None
 

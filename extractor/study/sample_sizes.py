@@ -42,7 +42,8 @@ _RE_OF_WHOM = re.compile(
 _RE_DATA_FROM = re.compile(rf"\b(?:data|records?)\s+(?:of|from|on)\s+{_NUM}\s+(?:[\w-]+\s+){{0,3}}?{_WHO}\b", re.I)
 _RE_ELIGIBLE = re.compile(rf"\b{_NUM}\s+eligible\s+{_WHO}\b", re.I)
 _RE_OF_THE = re.compile(rf"(?:^|[,;]\s*|\b(?:of|among|in|for|with\s+regard\s+to)\s+)(?:all\s+)?the\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?{_WHO}\b", re.I)
-_RE_IN_GROUP = re.compile(rf"(?<![\d./%])\b{_NUM}\s+(?:{_WHO}\s+)?(?:in|to|into)\s+(?:the\s+)?(?:[\w+\-/]+\s+){{1,5}}?(?:group|arm|cohort)\b", re.I)
+_RE_IN_GROUP = re.compile(rf"(?<![\d./%])\b{_NUM}\s+(?:{_WHO}\s+)?(?:in|to|into)\s+(?:the\s+)?(?:(?:group|arm|cohort)\s+"
+                          rf"[A-Z0-9]{{1,2}}\b|(?:(?!and\b|or\b)[\w+\-/]+\s+){{1,5}}?(?:group|arm|cohort)\b)", re.I)
 _RE_AND_N_VERB = re.compile(rf"\band\s+{_NUM}\s+(?:{_WHO}\s+)?(?P<verb>received|were\s+treated|were\s+randomi[sz]ed|to\s+the)\b", re.I)
 _RE_N_EQ = re.compile(r"[(\[;,]\s*[nN]\s*=\s*(?P<n>\d{1,5})\s*[)\]]")
 
@@ -89,7 +90,7 @@ def _sizes_in_sentence(doc: Document, s: Sentence) -> list[SampleSize]:
         after = text[m.end("n"):m.end("n") + 40]
         if _SUBGROUP_AFTER.match(after) or re.match(r"\s*/\s*\d", after) or re.match(r"\s*%", after):
             return
-        if re.match(r"[^;]{0,30}?\d\s*%", text[m.end():]):
+        if re.match(r"(?:[^;.]|\.(?=\d)){0,30}?\d\s*%", text[m.end():]):
             return  # "a total of 6 patients, representing 23.1%": a count, not a size
         # "25 (96.2%) of 26 patients": a denominator of a count, not a size statement
         if re.search(r"\)\s*of\s*$", text[max(0, a - 8):a]) or re.search(r"\d\s*(?:\([^)]*\))?\s*of\s+$", text[max(0, a - 20):a]):

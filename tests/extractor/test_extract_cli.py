@@ -194,3 +194,25 @@ def test_bundled_corpus_extracts_and_validates(tmp_path: Path):
         data = json.loads(f.read_text(encoding="utf-8"))
         _validate(data, schema, schema)
         assert data["status"] == "ok" and data["study"]["outcomes"]
+
+
+def test_interrupted_batch_keeps_finished_articles(tmp_path: Path, monkeypatch):
+    import trialaudit.extract_api as api_mod
+
+    d = tmp_path / "in"
+    d.mkdir()
+    for name in ("a", "b", "c"):
+        (d / f"{name}.md").write_text(ARTICLE, encoding="utf-8")
+    real = api_mod.extract_one
+
+    def flaky(spec):
+        if spec.id == "b":
+            raise KeyboardInterrupt
+        return real(spec)
+
+    monkeypatch.setattr(api_mod, "extract_one", flaky)
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["extract", str(d), "-o", str(out), "--no-progress"])
+    assert res.exit_code == 130
+    assert (out / "a.json").is_file() and not (out / "b.json").exists() and not (out / "c.json").exists()
+    assert (out / "outcomes.csv").is_file()        # the tables of what finished

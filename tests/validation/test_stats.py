@@ -225,3 +225,10 @@ def test_wald_is_clipped_and_unclipped_kept():
     assert cis["Wald (unclipped)"][0] < 0
     assert binomial_cis(5, 0) == {}
     assert binomial_cis(27, 33)["Wald"] == (pytest.approx(0.6866, abs=1e-4), pytest.approx(0.9498, abs=1e-4))
+
+
+def test_degenerate_tables_do_not_raise():
+    assert contingency_tests([[1, -1], [2, 3]]).tests == []
+    only = contingency_tests([[0, 0], [2, 3]]).tests
+    assert [t.key for t in only] == ["fisher"] and only[0].p == 1.0
+    assert pearson_chi2([[0, 5], [0, 7]]) is None

@@ -60,16 +60,17 @@ def stat_kind_of_label(label: str) -> str | None:
     if not lab or len(lab) > 40 or is_p_label(lab):
         return None
     chi = bool(_CHI_LABEL.search(lab))
-    t = bool(_T_LABEL.search(lab))
+    short = len(lab) <= 15  # "t", "t value", "t/χ²", "F", "Z" — not "T stage"
+    t = short and bool(_T_LABEL.search(lab)) and not re.search(r"\bT\s*(?:stage|\d|category)", lab)
     if chi and t:
         return "mixed"
     if chi:
         return "chi2"
     if t:
         return "t"
-    if _F_LABEL.search(lab):
+    if short and _F_LABEL.search(lab):
         return "F"
-    if _Z_LABEL.search(lab):
+    if short and _Z_LABEL.search(lab):
         return "z"
     if _GENERIC_STAT.search(lab):
         return "unknown"
@@ -322,7 +323,13 @@ def _slash_pair(text: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
+_SUMMARY_LABEL = re.compile(r"\b(?:median|mean|average|range|sd|iqr|min(?:imum)?|max(?:imum)?)\b", re.I)
+
+
 def _counts_of_row(row: TableRow, arms: list[ArmSlot]) -> list[int] | None:
+    if _SUMMARY_LABEL.search(row.label or "") and not re.search(r"n\s*\(%\)|\bno\.|number of patients", row.label or "",
+                                                                 re.I):
+        return None  # "Median | 17 | 21" holds values, not counts
     out = []
     for a in arms:
         c = cell_count(cell_text(row, a.index))
@@ -556,7 +563,8 @@ def _arm_row_tests(ctx: CheckContext, table: Table, arms: list[ArmSlot], stat_co
             continue
         interps: list[Interp] = []
         cat_cols = [j for j in cols if response_category(table.columns[j].split(" / ")[-1])]
-        count_cols = [j for j in cols if all(cell_count(cell_text(r, j)) is not None for r in rows)]
+        count_cols = [j for j in cols if all(cell_count(cell_text(r, j)) is not None for r in rows)
+                      and not _SUMMARY_LABEL.search(table.columns[j])]
         totals = [j for j in count_cols if re.search(r"\b(?:total|overall|any)\b", table.columns[j], re.I)]
         row_ev = [ctx.row_evidence(table, r, role="counts") for r in rows]
         den_ev = [a.den.evidence for a in arms if a.den is not None]
@@ -659,7 +667,7 @@ def fmt_range(lo: float, hi: float) -> str:
 
 # ----------------------------------------------------------------------------- ratio estimates
 
-_RATIO_HEAD = re.compile(r"(?<![A-Za-z])(?:a?HR|a?OR|a?RR|IRR|hazard ratios?|odds ratios?|risk ratios?|relative risks?|"
+RATIO_HEAD = re.compile(r"(?<![A-Za-z])(?:a?HR|a?OR|a?RR|IRR|hazard ratios?|odds ratios?|risk ratios?|relative risks?|"
                          r"rate ratios?)(?![A-Za-z])", re.I)
 _CI_HEAD = re.compile(r"\bCI\b|confidence", re.I)
 _BINARY_LABEL = re.compile(r"\bvs\.?(?![a-z])|\bversus\b|\byes\b|\bno\b|\bref(?:erence)?\b|\bcompared\b|\bpresence\b|"
@@ -765,14 +773,14 @@ def ratio_items(ctx: CheckContext) -> list[RatioItem]:
 def _table_ratios(ctx: CheckContext, table: Table) -> list[RatioItem]:
     out: list[RatioItem] = []
     cols = table.columns
-    ratio_cols = [j for j, c in enumerate(cols) if j > 0 and _RATIO_HEAD.search(c.split(" / ")[-1] or c)
+    ratio_cols = [j for j, c in enumerate(cols) if j > 0 and RATIO_HEAD.search(c.split(" / ")[-1] or c)
                   and not re.search(r"%|\brate\b|respon|\bn\b", re.sub(r"\d{2}(?:\.\d+)?\s*%\s*(?:CI|conf)", "", c),
                                     re.I)]
     if not ratio_cols:
         return out
     for idx, rc in enumerate(ratio_cols):
         stop = ratio_cols[idx + 1] if idx + 1 < len(ratio_cols) else len(cols)
-        ci_c = next((j for j in range(rc + 1, stop) if _CI_HEAD.search(cols[j]) and not _RATIO_HEAD.search(cols[j])), None)
+        ci_c = next((j for j in range(rc + 1, stop) if _CI_HEAD.search(cols[j]) and not RATIO_HEAD.search(cols[j])), None)
         p_c = next((j for j in range(rc + 1, stop) if is_p_label(cols[j])), None)
         level = 95.0
         m = re.search(r"(\d{2}(?:\.\d+)?)\s*%", cols[ci_c] if ci_c is not None else cols[rc])

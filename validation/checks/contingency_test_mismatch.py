@@ -152,7 +152,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         reproduces the printed statistic and P at their printed precision,
         and when the test that does reproduce them is not the one the table
         notes or the statistical methods name (e.g. "compared using the
-        chi-squared test" but only Fisher's exact P matches).
+        chi-squared test" but only Fisher's exact P matches): a warning when
+        the table's own caption or notes name it, info when only the general
+        statistical methods do, an error when the named test would give the
+        other conclusion.
 
     Why it matters:
         A test that cannot be rebuilt from its own counts means the counts,

@@ -7,7 +7,7 @@ from typing import Iterator
 from extractor.quantities import find_quantities
 from schemas.document import Table, TableRow
 from schemas.findings import Finding
-from validation.categories import category_runs, data_columns
+from validation.categories import category_runs, data_columns, single_column_denominator
 from validation.context import CheckContext
 from validation.registry import rule
 from validation.tablekit import (Denominator, arms_are_rows, cell_quantity, column_denominator, rate_measure,
@@ -130,6 +130,8 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             if count is None or not _patientish(table, row, col):
                 continue
             den = column_denominator(ctx, table, j) if not rows_are_arms else (row_den or column_denominator(ctx, table, j))
+            if den is None and not rows_are_arms:
+                den = single_column_denominator(ctx, table, j)
             if den is None or count <= den.n:
                 continue
             yield _count_finding(ctx, where, count, den, [ev])

@@ -55,6 +55,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     _, end_hi = date_bounds(d[end_key])
     window = months_between(start_lo, end_hi)
     what_end = "the data cut-off" if end_key == "data_cutoff" else f"the date the article was {end_key}"
+    groups: dict[tuple[str, str], list] = {}
     for fu in d["follow_ups"]:
         q = fu["quantity"]
         per = _PER_MONTH.get(fu["unit"] or "months", 1.0)
@@ -67,18 +68,21 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             months = num.value * per
             if months <= window + 0.5:
                 continue
-            unit = fu["unit"] or "months"
-            yield ctx.finding(
-                "TA314", severity="error",
-                message=(f"The {label} follow-up of {num.text} {unit} is longer than the {window:.1f} months between "
-                         f"the start of enrolment ({d['enrolment_start']}) and {what_end} ({d[end_key]})."),
-                observed=f"{label} follow-up {num.text} {unit}", expected=f"at most {window:.1f} months",
-                computation=(f"from {start_lo} (earliest day of {d['enrolment_start']}) to {end_hi} (latest day of "
-                             f"{d[end_key]}) is {(end_hi - start_lo).days} days = {window:.1f} months; the {label} "
-                             f"follow-up is {months:.1f} months."),
-                evidence=[ctx.provenance_evidence(fu["provenance"], role="follow-up"),
-                          ctx.provenance_evidence(d["evidence"]["enrolment_start"], role="enrolment start"),
-                          *([ctx.provenance_evidence(d["evidence"][end_key], role=end_key.replace("_", " "))]
-                            if d["evidence"].get(end_key) else [])],
-                key=f"{label}|{num.text}|{d['enrolment_start']}|{d[end_key]}",
-                details={"window_months": round(window, 2), "follow_up_months": round(months, 2)})
+            groups.setdefault((label, num.text), []).append((fu, num, months))
+    for (label, _), items in groups.items():
+        fu, num, months = items[0]
+        unit = fu["unit"] or "months"
+        yield ctx.finding(
+            "TA314", severity="error",
+            message=(f"The {label} follow-up of {num.text} {unit} is longer than the {window:.1f} months between "
+                     f"the start of enrolment ({d['enrolment_start']}) and {what_end} ({d[end_key]})."),
+            observed=f"{label} follow-up {num.text} {unit}", expected=f"at most {window:.1f} months",
+            computation=(f"from {start_lo} (earliest day of {d['enrolment_start']}) to {end_hi} (latest day of "
+                         f"{d[end_key]}) is {(end_hi - start_lo).days} days = {window:.1f} months; the {label} "
+                         f"follow-up is {months:.1f} months."),
+            evidence=[*(ctx.provenance_evidence(x[0]["provenance"], role="follow-up") for x in items[:3]),
+                      ctx.provenance_evidence(d["evidence"]["enrolment_start"], role="enrolment start"),
+                      *([ctx.provenance_evidence(d["evidence"][end_key], role=end_key.replace("_", " "))]
+                        if d["evidence"].get(end_key) else [])],
+            key=f"{label}|{num.text}|{d['enrolment_start']}|{d[end_key]}",
+            details={"window_months": round(window, 2), "follow_up_months": round(months, 2)})

@@ -8,7 +8,7 @@ from extractor.study.arms import strip_n
 from schemas.document import Table
 from schemas.findings import Evidence, Finding
 from schemas.quantities import Num
-from validation.categories import data_columns
+from validation.categories import data_columns, single_column_denominator
 from validation.context import CheckContext
 from validation.registry import rule
 from validation.rounding import describe_rules, grim_test
@@ -127,7 +127,7 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             elif rows_are_arms:
                 den = row_denominator(ctx, table, row)
             else:
-                den = column_denominator(ctx, table, j)
+                den = column_denominator(ctx, table, j) or single_column_denominator(ctx, table, j)
             if den is None or den.n <= 0:
                 continue
             where = f"{table.label}, row '{row.label}', column '{col}'"

@@ -10,7 +10,7 @@ from validation.context import CheckContext
 from validation.registry import rule
 from validation.rounding import rounding_interval
 
-from ._stat_helpers import _RATIO_HEAD, SKIP_SECTIONS, cell_text, ci_cell, parse, sentence_quantities
+from ._stat_helpers import RATIO_HEAD, SKIP_SECTIONS, cell_text, ci_cell, parse, sentence_quantities
 
 _CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence interval)\b", re.I)
 _KIND_WORDS = {"ci": "confidence interval", "iqr": "interquartile range", "range": "range",
@@ -93,7 +93,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """
     for table in ctx.document.tables:
         rows = table.rows
-        ratio_cols = {j for j, c in enumerate(table.columns) if _RATIO_HEAD.search(c)}  # left to TA204
+        ratio_cols = {j for j, c in enumerate(table.columns) if RATIO_HEAD.search(c)}  # left to TA204
         for ri, row in enumerate(rows):
             if row.kind == "group":
                 continue

@@ -79,6 +79,9 @@ def _compatible(f: str, a, b) -> bool:
     return False
 
 
+_PREP = {"dose": "at ", "route": "", "days": "on ", "cycle_days": "in ", "frequency": "", "cycles": "for "}
+_ROUTE_WORD = {"oral": "orally", "iv": "intravenously", "sc": "subcutaneously", "im": "intramuscularly",
+               "intrathecal": "intrathecally"}
 _LABEL = {"dose": "dose", "route": "route", "days": "days of the cycle", "cycle_days": "cycle length",
           "frequency": "dosing frequency", "cycles": "number of cycles"}
 
@@ -184,6 +187,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                         continue
                     if f == "frequency" and ("cycle_days" in fa and "cycle_days" in fb):
                         continue
+                    if f == "route":
+                        ta, tb = _ROUTE_WORD.get(ta, ta), _ROUTE_WORD.get(tb, tb)
                     key = (arm_id, drug, f, frozenset((str(va), str(vb))))
                     if key in reported:
                         continue
@@ -193,9 +198,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     where_b = pb.provenance.section or "text"
                     yield ctx.finding(
                         "TA306", severity=sev,
-                        message=(f"{label[:1].upper()}{label[1:]}: the {_LABEL[f]} of {drug} is {ta} in one passage ({where_a}, line "
-                                 f"{pa.provenance.span.line}) but {tb} in another ({where_b}, line "
-                                 f"{pb.provenance.span.line})."),
+                        message=(f"{label[:1].upper()}{label[1:]}: {drug} is given {_PREP[f]}{ta} in one passage "
+                                 f"({where_a}, line {pa.provenance.span.line}) but {_PREP[f]}{tb} in another "
+                                 f"({where_b}, line {pb.provenance.span.line}) — different {_LABEL[f]}."),
                         observed=f"{ta} vs {tb}", expected=f"one {_LABEL[f]} for {drug} in {label}",
                         computation=(f"both passages are attributed to {label} and name {drug}; the {_LABEL[f]} read "
                                      f"from the first is {ta}, from the second {tb}"

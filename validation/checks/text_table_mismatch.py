@@ -13,7 +13,8 @@ from schemas.document import Sentence, Table, TableRow
 from schemas.findings import Finding
 from schemas.quantities import Num
 from schemas.study import Arm
-from validation.categories import _REMAINDER, Interval, category_runs, data_columns, parse_interval, percent_column
+from validation.categories import (_REMAINDER, Interval, caption_n, category_runs, data_columns, parse_interval,
+                                   percent_column)
 from validation.context import CheckContext
 from validation.registry import rule
 from validation.rounding import check_percent, printed_values_agree
@@ -162,14 +163,6 @@ def _paragraph_table_refs(ctx: CheckContext) -> dict[str, set[str]]:
     return out
 
 
-def _caption_n(table: Table) -> int | None:
-    m = re.search(r"\b(?:of|in)\s+(?:the\s+)?(\d{1,5})\s+patients|\bpatients\s+(\d{1,5})\b|\bn\s*=\s*(\d{1,5})",
-                  table.caption, re.I)
-    if not m:
-        return None
-    return int(next(g for g in m.groups() if g))
-
-
 def _cell_values(text: str, pct_col: bool) -> tuple[int | None, Num | None]:
     q = cell_quantity(text)
     if q is None:
@@ -246,7 +239,7 @@ def _facts(ctx: CheckContext) -> list[Fact]:
                 sub = col.split(" / ")[1] if " / " in col else ""
                 arm = resolve_arm(top, ctx.study.arms)
                 den = column_denominator(ctx, table, j)
-                n = den.n if den else (_caption_n(table) if single else None)
+                n = den.n if den else (caption_n(table) if single else None)
                 base, _ = strip_n(top)
                 total = bool(arm and arm.is_total) or bool(re.match(r"^(?:total|overall|all)\b", base, re.I))
                 out.append(Fact(table, row, j, toks, interval, htoks, cap, arm, total, single, n, sub, count, pct,
@@ -546,6 +539,7 @@ def _compare(ctx: CheckContext, q: TextQ, grade: str | None) -> Finding | None:
     table_val = table_val.strip()
     col = f.table.column_label(f.col)
     cat = col.split(" / ")[0] if f.cat_key[1:2] == ("col",) and f.arm is not None else f.row.label
+    cat = re.sub(r",?\s*(?:n|no\.)\s*\(\s*%\s*\)\s*$|\s*\(\s*%\s*\)\s*$", "", cat, flags=re.I).strip() or cat
     arm_s = f" for the {q.arm.label}" if q.arm is not None else ""
     diffs = []
     if q.count is not None and f.count is not None and q.count != f.count:
