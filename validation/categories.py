@@ -47,13 +47,13 @@ _REMAINDER = re.compile(r"^(?:others?|other\s+\w+(?:\s+\w+)?|other/unknown|unkno
 # variable names whose categories are mutually exclusive by nature (one value per patient)
 _EXCLUSIVE_HEADING = re.compile(
     r"\b(?:sex|gender|age(?:\s+groups?|\s+at\s+diagnosis|\s+categor\w*|\s*\(years?\))?|ecog|performance\s+status|kps|"
-    r"karnofsky|stage|staging|t\s+stage|n\s+stage|m\s+stage|grade\s+of\s+differentiation|histolog\w*\s+(?:sub)?types?|"
-    r"(?:sub)?types?|pathological\s+types?|primary\s+(?:tumou?r\s+)?(?:site|location)|location\s+of\s+(?:the\s+)?primary|"
-    r"tumou?r\s+(?:site|location)|race|ethnicity|smoking|bmi|body\s+mass|lines?\s+of\s+(?:previous\s+|prior\s+)?"
-    r"(?:systemic\s+)?(?:therapy|therapies|treatment|chemotherapy)|(?:previous|prior)\s+lines|treatment\s+lines|"
-    r"number\s+of\s+(?:metastatic\s+sites|lines|prior\s+\w+|previous\s+\w+|cycles|courses)|metastatic\s+sites|"
-    r"best\s+(?:overall\s+)?response|response|status\s+at\s+(?:last\s+)?follow|vital\s+status|ldh|"
-    r"(?:previous|prior)\s+surgery|radiotherapy|resectab\w*|marital|education|tumou?r\s+size|differentiation)\b",
+    r"karnofsky|stage|staging|t\s+stage|n\s+stage|m\s+stage|grade\s+of\s+differentiation|"
+    r"(?:histolog\w*|patholog\w*|tumou?r|molecular|osteosarcoma|sarcoma)\s+(?:sub)?types?|subtypes?|"
+    r"primary\s+(?:tumou?r\s+)?(?:site|location)|location\s+of\s+(?:the\s+)?primary|race|ethnicity|smoking\s+status|"
+    r"bmi|body\s+mass\s+index|lines?\s+of\s+(?:previous\s+|prior\s+)?(?:systemic\s+)?(?:therapy|therapies|treatment|"
+    r"chemotherapy)|(?:previous|prior)\s+lines|treatment\s+lines|number\s+of\s+(?:metastatic\s+sites|lines|prior\s+lines|"
+    r"previous\s+lines|cycles|courses)|metastatic\s+sites|best\s+(?:overall\s+)?response|status\s+at\s+(?:last\s+)?"
+    r"follow|vital\s+status|ldh\s+levels?|marital\s+status|education|differentiation)\b",
     re.I)
 _NUM_LABEL = re.compile(
     r"^(?:(?P<cmp>[<>≤≥]=?|=<|=>)\s*(?P<n1>\d+(?:\.\d+)?)|(?P<a>\d+(?:\.\d+)?)\s*(?:[-–—‑]|to)\s*(?P<b>\d+(?:\.\d+)?)|"

@@ -38,6 +38,7 @@ _CYCLE = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:per\s+(?:cycle|course)|/\s
 _DAYS = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,6}?(?:d\s*\d|days?\s*\d|on\s+days?\b|d[₀-₉]|q\s*\d\s*w|every\s+\w+\s+(?:weeks?|days?)|"
                    r"weekly|every\s+week|once\s+every|q\d+w|administered\s+(?:intravenously|orally)|intravenously|iv\b|"
                    r"orally|po\b)", re.I)
+_CUMULATIVE = re.compile(r"\b(?:cumulative|lifetime|accumulated|maximum\s+total|total\s+cumulative)\b", re.I)
 _HIGH_DOSE = re.compile(r"high[\s\-]dose|\bHD[\s\-]?(?:MTX|IFO|chemotherapy)|stem[\s\-]cell|transplant|autologous|"
                         r"myeloablative|conditioning|marrow\s+rescue", re.I)
 
@@ -50,7 +51,7 @@ class Dose:
     value: float               # in the normalised unit (mg, mg/m2, mg/kg, auc)
     value_high: float | None
     unit: str                  # mg, mg/m2, mg/kg, auc
-    per: str                   # day, cycle, unspecified
+    per: str                   # day, cycle, cumulative, unspecified
     start: int                 # offsets of the dose in the text
     end: int
     drug_start: int
@@ -126,6 +127,8 @@ def find_doses(text: str) -> list[Dose]:
         if h is None or is_supportive(h.generic):
             continue
         per, mult = _per_of(text[m.end():m.end() + 60], m.group("per"))
+        if _CUMULATIVE.search(text[max(0, m.start() - 50):m.start()] + " " + text[m.end():m.end() + 25]):
+            per = "cumulative"
         out.append(Dose(h.generic, h.surface, m.group(0).strip(), v1, v2, unit, per, m.start(), m.end(), h.start, mult))
     for m in _AUC_RE.finditer(text):
         h = _attribute(hits, m.start(), m.end(), text)
@@ -173,6 +176,8 @@ def range_for(drug: str, unit: str, per: str) -> tuple[float, float, list[DoseRa
     if per in rows:
         r = rows[per]
         return r.low, r.high, [r]
+    if per == "cumulative":
+        return None  # lifetime totals are not per-administration doses
     if per == "cycle" and "day" in rows:
         return None  # a course total cannot be judged against a daily range
     sel = list(rows.values())

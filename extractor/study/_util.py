@@ -270,9 +270,12 @@ def resolve_group(label: str, arms: list[Arm], single_arm: Arm | None) -> GroupR
     if TOTAL_WORDS.match(base.strip()):
         tot = next((a for a in arms if a.is_total), None)
         return GroupRef(tot.label if tot else "Total", tot)
-    if single_arm is not None and re.fullmatch(r"(?i)(?:value|values|results?|n\s*\(%\)|no\.?\s*\(%\)|data|"
-                                               r"patients?|all patients|cohort|outcome/range|value/result)", base.strip()):
+    generic = re.fullmatch(r"(?i)(?:value|values|results?|n\s*\(%\)|no\.?\s*\(%\)|data|patients?|all patients|"
+                           r"overall|cohort|outcome/range|value/result|n\s*=?\s*\d*)", base.strip())
+    if generic and single_arm is not None:
         return GroupRef(single_arm.label, single_arm)
+    if generic and not any(not a.is_total for a in arms):
+        return GroupRef("Overall", None)   # a study with no arm named: the whole population
     if n is not None:
         return GroupRef(group_label(top), None)
     return None

@@ -17,6 +17,40 @@ from ._util import cited_sentence_ids, effective_kind, abstract_tail_sections, s
 _WHO = r"(?:patients?|participants?|subjects?|cases|children|adults|individuals|people|persons|adolescents|women|men)"
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})*|\d{1,5})"
 
+_UNITS = ["two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_WORD_NUM = (rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:one|{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)}"
+             rf"|(?:one|a)\s+hundred(?:\s+and\s+\w+)?)")
+
+
+def word_number(w: str) -> int | None:
+    """'Forty-two' -> 42 (2..199)."""
+    w = w.lower().replace("-", " ")
+    parts = w.split()
+    if parts[:2] in (["one", "hundred"], ["a", "hundred"]):
+        rest = " ".join(parts[3:] if len(parts) > 2 and parts[2] == "and" else parts[2:])
+        return 100 + (word_number(rest) or 0) if rest else 100
+    total = 0
+    for p in parts:
+        if p in _TENS:
+            total += 20 + 10 * _TENS.index(p)
+        elif p in _TEENS:
+            total += 10 + _TEENS.index(p)
+        elif p in _UNITS:
+            total += 2 + _UNITS.index(p)
+        elif p == "one":
+            total += 1
+        else:
+            return None
+    return total or None
+
+
+_RE_WORDS = re.compile(rf"(?:\b(?:a\s+)?total\s+of\s+(?P<n>{_WORD_NUM})\s+(?:[\w-]+\s+){{0,3}}?{_WHO}\b"
+                       rf"|(?:^|(?<=[.;:]\s))(?P<n2>{_WORD_NUM})\s+(?:[\w-]+\s+){{0,2}}?{_WHO}\s+(?:were|was)\s+"
+                       rf"(?P<verb>enrol+ed|randomi[sz]ed|randomly\s+assigned|included|recruited|registered|accrued|"
+                       rf"eligible|evaluable|analy[sz]ed)\b)", re.I)
+
 PLANNING = re.compile(
     r"\b(?:aim(?:ed|s)?\s+to\s+(?:enrol|recruit|include)|planned|plan\s+to|required|requir(?:ing|es)|assum(?:ed|ing|ption)|"
     r"power|anticipat\w+|expected\s+to|target(?:ed)?\s+(?:sample|enrol)|sample\s+size|would\s+(?:be|need)|"
@@ -44,7 +78,8 @@ _RE_ELIGIBLE = re.compile(rf"\b{_NUM}\s+eligible\s+{_WHO}\b", re.I)
 _RE_OF_THE = re.compile(rf"(?:^|[,;]\s*|\b(?:of|among|in|for|with\s+regard\s+to)\s+)(?:all\s+)?the\s+{_NUM}\s+(?:[\w-]+\s+){{0,2}}?{_WHO}\b", re.I)
 _RE_IN_GROUP = re.compile(rf"(?<![\d./%])\b{_NUM}\s+(?:{_WHO}\s+)?(?:in|to|into)\s+(?:the\s+)?(?:(?:group|arm|cohort)\s+"
                           rf"[A-Z0-9]{{1,2}}\b|(?:(?!and\b|or\b)[\w+\-/]+\s+){{1,5}}?(?:group|arm|cohort)\b)", re.I)
-_RE_AND_N_VERB = re.compile(rf"\band\s+{_NUM}\s+(?:{_WHO}\s+)?(?P<verb>received|were\s+treated|were\s+randomi[sz]ed|to\s+the)\b", re.I)
+_RE_AND_N_VERB = re.compile(rf"\band\s+{_NUM}\s+(?:{_WHO}\s+)?(?P<verb>received|were\s+treated|were\s+randomi[sz]ed|to\s+the|"
+                            rf"were\s+(?:evaluable|assessable|analy[sz]ed|included\s+in\s+the\s+analysis))\b", re.I)
 _RE_N_EQ = re.compile(r"[(\[;,]\s*[nN]\s*=\s*(?P<n>\d{1,5})\s*[)\]]")
 
 _SUBGROUP_AFTER = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?\(\s*\d+(?:\.\d+)?\s*%")
@@ -82,12 +117,13 @@ def _sizes_in_sentence(doc: Document, s: Sentence) -> list[SampleSize]:
     text = s.text
     found: dict[int, tuple[int, str, int, int]] = {}   # start -> (n, kind, start, end)
 
-    def add(m: re.Match, kind: str | None = None, window: str | None = None) -> None:
-        n = int(m.group("n").replace(",", ""))
+    def add(m: re.Match, kind: str | None = None, window: str | None = None, group: str = "n") -> None:
+        raw = m.group(group)
+        n = int(raw.replace(",", "")) if raw[:1].isdigit() else (word_number(raw) or 0)
         if n <= 1 or n > 100_000:
             return
-        a, b = m.start("n"), m.end()
-        after = text[m.end("n"):m.end("n") + 40]
+        a, b = m.start(group), m.end()
+        after = text[m.end(group):m.end(group) + 40]
         if _SUBGROUP_AFTER.match(after) or re.match(r"\s*/\s*\d", after) or re.match(r"\s*%", after):
             return
         if re.match(r"(?:[^;.]|\.(?=\d)){0,30}?\d\s*%", text[m.end():]):
@@ -104,6 +140,11 @@ def _sizes_in_sentence(doc: Document, s: Sentence) -> list[SampleSize]:
 
     for m in _RE_OF_WHOM.finditer(text):
         add(m, kind_of(m.group("verb")))
+    for m in _RE_WORDS.finditer(text):
+        if m.group("n"):
+            add(m, kind_after(text[m.end():]))
+        else:
+            add(m, kind_of(m.group("verb")), group="n2")
     for m in _RE_TOTAL_OF.finditer(text):
         add(m, kind_after(text[m.end():]))
     for m in _RE_N_WHO_VERB.finditer(text):

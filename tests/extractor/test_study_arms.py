@@ -112,3 +112,53 @@ def test_design_from_title_and_abstract_not_future_work():
     des2 = extract_design(d2)
     assert des2.randomised is False and des2.timing == "retrospective" and des2.centres == "single"
     assert des2.phase is None
+
+
+def test_letter_arms_and_spelled_out_sizes():
+    text = """# Drug R versus placebo: a randomised phase 2 trial
+
+## Abstract
+
+Forty-two patients were randomised: 22 to arm A and 20 to arm B. Seven patients in arm A received surgery.
+
+## Results
+
+Table 2. Best overall response
+
+| Response | Arm A (n=22) | Arm B (n=20) |
+|---|---|---|
+| Partial response | 2 (9.1%) | 0 |
+
+Table 3. Adverse events
+
+| Adverse event | Arm A (n=22) / Grade 1–2 | Arm B (n=20) / Grade 1–2 |
+|---|---|---|
+| Fatigue | 10 (45%) | 5 (25%) |
+"""
+    st = extract_study(doc(text))
+    assert [(a.label, a.n) for a in st.arms] == [("Arm A", 22), ("Arm B", 20)]
+    sizes = {(s.value, s.kind) for s in st.sample_sizes}
+    assert {(42, "randomised"), (22, "randomised"), (20, "randomised")} <= sizes
+    assert all(s.value != 7 for s in st.sample_sizes)     # a subgroup, not a size
+    assert st.total_n == 42
+
+
+def test_study_without_named_arms():
+    text = """# Drug C in sarcoma: a single-arm phase 2 trial
+
+## Abstract
+
+Forty patients were enrolled and 38 were evaluable for response. The objective response rate was 12.5% (95% CI 4.2–26.8).
+
+## Results
+
+Table 2. Efficacy
+
+| Response | n (%) |
+|---|---|
+| Partial response | 5 (12.5) |
+"""
+    st = extract_study(doc(text))
+    assert st.total_n == 40 and (38, "evaluable") in {(s.value, s.kind) for s in st.sample_sizes}
+    got = {(o.group, o.measure, o.provenance.method) for o in st.outcomes}
+    assert ("Overall", "PR", "table-cell") in got and ("Overall", "ORR", "sentence-pattern") in got

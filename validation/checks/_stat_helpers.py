@@ -326,9 +326,15 @@ def _slash_pair(text: str) -> tuple[int, int] | None:
 _SUMMARY_LABEL = re.compile(r"\b(?:median|mean|average|range|sd|iqr|min(?:imum)?|max(?:imum)?)\b", re.I)
 
 
+def _is_summary(label: str) -> bool:
+    """'Median', 'Mean ± SD', 'Range' rows hold values, not counts ('SD' as stable disease is a category)."""
+    if response_category(label) or re.search(r"n\s*\(%\)|\bno\.|number of patients", label, re.I):
+        return False
+    return bool(_SUMMARY_LABEL.search(label))
+
+
 def _counts_of_row(row: TableRow, arms: list[ArmSlot]) -> list[int] | None:
-    if _SUMMARY_LABEL.search(row.label or "") and not re.search(r"n\s*\(%\)|\bno\.|number of patients", row.label or "",
-                                                                 re.I):
+    if _is_summary(row.label or ""):
         return None  # "Median | 17 | 21" holds values, not counts
     out = []
     for a in arms:
@@ -564,7 +570,7 @@ def _arm_row_tests(ctx: CheckContext, table: Table, arms: list[ArmSlot], stat_co
         interps: list[Interp] = []
         cat_cols = [j for j in cols if response_category(table.columns[j].split(" / ")[-1])]
         count_cols = [j for j in cols if all(cell_count(cell_text(r, j)) is not None for r in rows)
-                      and not _SUMMARY_LABEL.search(table.columns[j])]
+                      and not _is_summary(table.columns[j])]
         totals = [j for j in count_cols if re.search(r"\b(?:total|overall|any)\b", table.columns[j], re.I)]
         row_ev = [ctx.row_evidence(table, r, role="counts") for r in rows]
         den_ev = [a.den.evidence for a in arms if a.den is not None]

@@ -137,6 +137,10 @@ def _judge_run(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun
             continue
         med = q.value
         h = 0.5 * 10 ** (-med.decimals)
+        lo_r = q.low.value if q.low is not None else None
+        hi_r = q.high.value if q.high is not None else None
+        if not _plausible_scale(ivs, lo_r, hi_r):
+            continue
         den = column_denominator(ctx, table, j)
         counts = [cell_count(r.cells[j].text) if j < len(r.cells) else None for r in run.rows]
         use_counts = all(c is not None for c in counts)
@@ -184,6 +188,17 @@ def _judge_run(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun
                 if med.value + h < lower:
                     yield _finding(ctx, table, mrow, run, j, med, n, used, shares, acc, "above", lower)
                 break
+
+
+def _plausible_scale(ivs, lo_r, hi_r) -> bool:
+    """The categories must describe the median's variable: their thresholds lie inside the printed range,
+    or (without a range) at least one category is a comparator or band rather than a bare value."""
+    bounds = [b for iv in ivs if iv is not None for b in (iv.lo, iv.hi) if b is not None]
+    if not bounds:
+        return False
+    if lo_r is not None and hi_r is not None and lo_r <= hi_r:
+        return all(lo_r <= b <= hi_r + 1 for b in bounds)
+    return any(iv is not None and (iv.lo is None or iv.hi is None or iv.lo != iv.hi) for iv in ivs)
 
 
 def _finding(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun, j: int, med, n, used, shares, acc,

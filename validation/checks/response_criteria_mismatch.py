@@ -153,6 +153,8 @@ def _definitions(text: str) -> list[tuple[str, float, int, int]]:
                 if p.start() > 110 or _NOT_THRESHOLD.match(seg[p.end():]):
                     continue
                 around = seg[max(0, p.start() - 60):p.end() + 60]
+                if re.search(r"necros|viable\s+tumou?r\s+cells|marker|CA-?\s?125|PSA|M-?protein|SUV", around, re.I):
+                    continue  # histological or biochemical response, not tumour size
                 direction = _DOWN.search(around) if cat == "PR" else _UP.search(around)
                 if not direction:
                     continue

@@ -73,6 +73,7 @@ class TextQ:
     pct: Num | None
     denom: int | None
     facts: list[Fact] = field(default_factory=list)
+    denom_from_population: bool = False
     arm: Arm | None = None
     arm_known: bool = False
     window: str = ""
@@ -432,6 +433,7 @@ def _judge_sentence(ctx: CheckContext, sent: Sentence, qs: list[TextQ], facts: l
         pop = [m for m in _STATED_POP.finditer(text, statement[0], statement[1]) if m.end() <= q.start]
         if pop and q.denom is None:
             q.denom = int(pop[-1].group(1))
+            q.denom_from_population = True
         if _POPULATION.match(after):
             q.facts = []
             q.window = "population"
@@ -484,8 +486,10 @@ def _column_ok(f: Fact, q: TextQ, all_facts: list[Fact]) -> bool:
     if q.denom is not None:
         if f.n is not None and f.n == q.denom:
             return True
-        if q.denom in q.known_sizes:
-            return False  # the text speaks of another group of that size
+        if q.denom in q.known_sizes or q.denom_from_population:
+            return False  # the text speaks of another group (or a subgroup) of that size
+        if f.n is not None and q.denom < f.n:
+            return False  # a smaller denominator: probably a subgroup
         if not (f.total or f.single):
             return False
     if f.total or f.single:
