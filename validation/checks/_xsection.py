@@ -318,7 +318,25 @@ def sample_sizes(ctx: CheckContext) -> Sizes:
     out.total_statements = totals
     strong = [st for st in totals if st.strength == "strong"] or totals
     if strong:
-        out.total = _mode([st.value for st in strong], strong)
+        # votes: strong statements 2, other statements and captions 1, the arms' sum 2, and each sentence whose
+        # fractions use the value as denominator ("16/33 (48.5%)") 1
+        cands = {st.value for st in totals}
+        votes: Counter = Counter()
+        for st in out.statements:
+            if st.scope == "total" and st.value in cands:
+                votes[st.value] += 2 if st.strength == "strong" else 1
+        if arm_sum is not None and arm_sum in cands:
+            votes[arm_sum] += 2
+        for s in doc.sentences:
+            if kinds.get(s.id, s.section_kind) not in ("abstract", "results", "methods") or s.id in cited:
+                continue
+            dens = {int(m.group(1)) for m in re.finditer(r"(?<![\d./])\d{1,4}\s*/\s*(\d{1,5})(?![\d/])", s.text)}
+            for v in dens & cands:
+                votes[v] += 1
+        best = max(votes.values())
+        tied = [v for v, k in votes.items() if k == best]
+        out.total = tied[0] if len(tied) == 1 else _mode([st.value for st in strong if st.value in tied] or tied,
+                                                          [st for st in strong if st.value in tied] or strong)
     elif len(out.arms) >= 2 and out.table_arm_sets:
         out.total = sum(out.arms.values())
     elif ctx.study.total_n:

@@ -82,7 +82,7 @@ def _rate_of(text: str) -> tuple[float, float, str] | None:
     return lo, hi, v.text + "%"
 
 
-def _violations(t_m: float, med: MedianRef, r_lo: float, r_hi: float) -> list[tuple[str, str, str]]:
+def _violations(t_m: float, med: MedianRef, r_lo: float, r_hi: float) -> list[tuple[str, str, str, str]]:
     """(rule, required, explanation) for each quantile the landmark contradicts."""
     out = []
     qs = [(0.5, "median", med.value)]
@@ -98,7 +98,14 @@ def _violations(t_m: float, med: MedianRef, r_lo: float, r_hi: float) -> list[tu
         elif t_m >= hi_m and r_lo > pct:
             out.append((name, f"≤ {pct:g}%", f"the landmark is at or after the {name} ({num.text} {med.unit}), "
                                             f"from which on the Kaplan–Meier curve is at {pct:g}% or below"))
-    return out
+        elif s == 0.5 and t_m < lo_m and r_lo >= pct + 5 and (lo_m - t_m) <= max(0.5, 0.05 * lo_m):
+            # possible only if the curve falls steeply in the short gap before the median
+            drop = 100 * (1 - pct / r_lo)
+            out.append((name, f"close to {pct:g}%",
+                        f"the landmark is only {lo_m - t_m:.2f} months before the {name} ({num.text} {med.unit}), so "
+                        f"the curve would have to fall from ≥ {r_lo:.1f}% to {pct:g}% within that gap — at least "
+                        f"{drop:.0f}% of the patients still at risk having an event in {lo_m - t_m:.2f} months", "warning"))
+    return [x if len(x) == 4 else (*x, "error") for x in out]
 
 
 def _unit_name(u: str) -> str:
@@ -125,8 +132,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         survival claims built on them are unreliable.
 
     Example:
-        Median OS 18.1 months with 57.9% alive at 18 months is possible
-        (18 < 18.1). ``KM median 11.7 (Q1 7.6, Q3 15.7)`` with "12 months,
+        Median OS 18.1 months with 57.9% alive at 18 months is possible only
+        if ≥ 14% of the patients at risk have an event in the 0.1 months
+        before the median (warning: implausible). ``KM median 11.7 (Q1 7.6, Q3 15.7)`` with "12 months,
         56.8%" is impossible: at 12 ≥ 11.7 months the curve is ≤ 50% (error).
 
     Known limitations:
@@ -177,11 +185,11 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 if rate is None:
                     continue
                 r_lo, r_hi, printed = rate
-                for name, required, why in _violations(t_m, med, r_lo, r_hi):
+                for name, required, why, sev in _violations(t_m, med, r_lo, r_hi):
                     where = f"{table.label}, column '{table.column_label(j)}'"
                     yield ctx.finding(
-                        "TA209", severity="error",
-                        message=f"{where}: '{label.split(',')[0]}' {printed} is impossible with a KM {name} of "
+                        "TA209", severity=sev,
+                        message=f"{where}: '{label.split(',')[0]}' {printed} is {'impossible' if sev == 'error' else 'implausible'} with a KM {name} of "
                                 f"{_num_of(med, name)} {med.unit}: {why}.",
                         observed=f"{label.split(',')[0]}: {printed}; KM {name}: {_num_of(med, name)} {med.unit}",
                         expected=f"rate {required}",
@@ -248,11 +256,11 @@ def _text(ctx: CheckContext) -> Iterator[Finding]:
                 d = len(rv.split(".")[1]) if "." in rv else 0
                 r_lo, r_hi = widened_interval(float(rv), d)
                 t_m = _months(float(g("t")), g("tu"))
-                for name, required, why in _violations(t_m, med, r_lo, r_hi):
+                for name, required, why, sev in _violations(t_m, med, r_lo, r_hi):
                     yield ctx.finding(
-                        "TA209", severity="error",
+                        "TA209", severity=sev,
                         message=f"'{clause.strip()[:160]}': a {g('t')}-{g('tu')} {ep} rate of {rv}% is "
-                                f"impossible with a median {ep} of {v.text} {med.unit}: {why}.",
+                                f"{'impossible' if sev == 'error' else 'implausible'} with a median {ep} of {v.text} {med.unit}: {why}.",
                         observed=f"{g('t')} {g('tu')}: {rv}%; median {v.text} {med.unit}",
                         expected=f"rate {required}",
                         computation=f"The KM median is the first time the curve reaches 50%; landmark "

@@ -40,11 +40,11 @@ def _vocab() -> _Vocab:
     raw = resources.files("validation").joinpath("data", "topic_vocabulary.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(raw)
     generic = {stem(w) for w in data["generic"]} | {w.lower() for w in data["generic"]}
-    phrases = list(data["oncology_general"])
+    phrases = list(data["oncology_general"]) + list(data.get("methodology", []))
     # drug classes from the synonym table ("tyrosine kinase inhibitor", "anthracycline", ...)
     info = drug_table()[0]
     phrases += sorted({i.drug_class for i in info.values() if i.drug_class and not i.supportive})
-    pats = [re.compile(r"(?<![A-Za-z])" + re.escape(p).replace(r"\ ", r"[\s\-]+").replace(r"\-", r"[\s\-]?") +
+    pats = [re.compile(r"(?<![A-Za-z])" + r"[\s\-]*".join(re.escape(w) for w in re.split(r"[\s\-]+", p.strip()) if w) +
                        r"(?:s|es)?(?![A-Za-z])", re.I) for p in phrases]
     return _Vocab(generic, pats, [list(v) for v in data["families"].values()])
 
@@ -93,7 +93,16 @@ def _family_terms(text: str) -> set[str]:
     return out
 
 
+# generic drug-name stems (INN suffixes of anticancer and supportive drugs): any drug is on-topic
+_DRUG_SUFFIX = re.compile(r"\b[a-z]{3,}(?:mab|tinib|rafenib|ciclib|lisib|parib|zomib|degib|platin|taxel|rubicin|mycin|"
+                          r"citabine|trexate|fosfamide|tecan|lidomide|limus|mustine|posaside|poside|setron|olimus|"
+                          r"trozole|lutamide|relin|tabine)s?\b", re.I)
+
+
 def _general_hit(text: str) -> str | None:
+    m = _DRUG_SUFFIX.search(text or "")
+    if m:
+        return m.group(0)
     for p in _vocab().general_phrases:
         m = p.search(text or "")
         if m:
