@@ -56,7 +56,6 @@ The objective response rate was compared using the chi-squared test; time-to-eve
 
 def test_table_arms_as_columns():
     st = study(ARMS_AS_COLUMNS)
-    f = set(facts(st, provenance=None) or [])  # noqa: F841 - provenance filter not used
     got = facts(st)
     assert ("A+B group", "CR", None, 3, 5.0, None, None, None) in got
     assert ("B group", "CR", None, 0, None, 0, None, None) in got or ("B group", "CR", None, 0, None, None, None, None) in got
@@ -125,7 +124,6 @@ The patient reached CR at 4 months.
 
 def test_sentence_patterns():
     st = study(SENTENCES)
-    got = [x for x in facts(st) if True]
     text_facts = [(o, f) for o, f in zip(st.outcomes, facts(st)) if o.provenance.method == "sentence-pattern"]
     got = [f for _, f in text_facts]
     # arm named after the value, or the other arm of a two-arm comparison

@@ -434,6 +434,14 @@ def _judge_sentence(ctx: CheckContext, sent: Sentence, qs: list[TextQ], facts: l
         if pop and q.denom is None:
             q.denom = int(pop[-1].group(1))
             q.denom_from_population = True
+            qualifier = text[pop[-1].end():q.start].split(",")[0]
+            if re.search(r"\b(?:with|having|harbou?ring|whose|presenting|who\s+(?:had|have|were|was|developed))\b",
+                         qualifier, re.I) and not re.search(
+                    r"\b(?:received|receiving|underwent|undergoing|treated|group|arm|cohort|therapy|treatment|"
+                    r"regimen|monotherapy|combination)\b", qualifier, re.I):
+                q.window = "population"
+                q.facts = []
+                continue
         if _POPULATION.match(after):
             q.facts = []
             q.window = "population"

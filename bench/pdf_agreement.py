@@ -1,0 +1,307 @@
+"""PDF path vs text path: do both give the same study facts and findings?
+
+Every corpus article is rendered to PDF (``tests/extractor/pdf_render.py``)
+from the *same* text the text path reads (the corpus file), in several
+layouts: one and two columns, ruled and unruled tables, tables split across
+pages (with and without a "(continued)" caption), superscript citation
+markers, a running header and footer with page numbers. The PDF is read back
+with :func:`extractor.pdf.read_pdf` and both documents go through
+``extract_study`` and ``run_checks``.
+
+Agreement per article and layout:
+
+* arms: the sets of (label, n) of the extracted arms are equal;
+* tables: the same table labels; per table the same number of rows and
+  columns; cell agreement = cells with the same text / cells of the text path
+  (rows aligned with difflib, so one extra or missing row costs one row);
+* findings: (code, fingerprint) of the PDF findings against the text
+  findings -> recall (text findings found) and precision (PDF findings that
+  are also text findings); the looser (code, message) recall as well.
+
+    PYTHONPATH=. python bench/pdf_agreement.py [--layouts one-ruled,two-unruled] [--articles id,...]
+        [--jobs 2] [--details] [--keep DIR]
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+for _p in (ROOT, ROOT / "tests" / "extractor"):
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
+
+from pdf_render import Layout, parse_article, render  # noqa: E402
+
+#: name -> (layout, number of full-width paragraphs at the top)
+LAYOUTS: dict[str, tuple[Layout, int]] = {
+    "one-ruled": (Layout(columns=1, ruled=True), 0),
+    "one-unruled": (Layout(columns=1, ruled=False, continued_caption=True), 0),
+    "two-ruled": (Layout(columns=2, ruled=True, continued_caption=True), 2),
+    "two-unruled": (Layout(columns=2, ruled=False), 2),
+}
+
+
+# --------------------------------------------------------------------------- facts of one path
+
+@dataclass
+class Facts:
+    """What is compared between the two paths (picklable, so workers can return it)."""
+
+    arms: set[tuple[str, int | None]]
+    tables: dict[str, list[list[str]]]          # label -> rows (header rows first) of cell texts
+    findings: dict[tuple[str, str], str]        # (code, fingerprint) -> message
+    messages: set[tuple[str, str]]              # (code, message)
+    pages: int = 0
+    split_tables: list[str] = field(default_factory=list)  # tables the renderer ran over a page break
+    seconds: float = 0.0
+
+
+def facts_of(doc) -> Facts:
+    from extractor.study import extract_study
+    from validation.runner import run_checks
+
+    study = extract_study(doc)
+    findings, _ = run_checks(doc, study)
+    tables: dict[str, list[list[str]]] = {}
+    for t in doc.tables:
+        label = t.label
+        k = 2
+        while label in tables:  # two tables with one label: keep both
+            label = f"{t.label} #{k}"
+            k += 1
+        tables[label] = [[c.text for c in r.cells] for r in t.header_rows + t.rows]
+    return Facts(
+        arms={(a.label, a.n) for a in study.arms},
+        tables=tables,
+        findings={(f.code, f.fingerprint): f.message for f in findings},
+        messages={(f.code, f.message) for f in findings},
+        pages=doc.pages or 0,
+    )
+
+
+def text_facts(path: Path) -> Facts:
+    from extractor.loader import read_document
+
+    t0 = time.perf_counter()
+    fx = facts_of(read_document(path))
+    fx.seconds = time.perf_counter() - t0
+    return fx
+
+
+def pdf_facts(path: Path, layout_name: str, out_dir: Path, doc_id: str | None = None) -> Facts:
+    """Render ``path`` (the corpus file itself) with a layout, read the PDF back, extract."""
+    from extractor.pdf import read_pdf
+
+    t0 = time.perf_counter()
+    layout, full = LAYOUTS[layout_name]
+    pdf = out_dir / f"{path.stem}--{layout_name}.pdf"
+    rinfo = render(parse_article(path.read_text(encoding="utf-8")), pdf, layout, full_width_first=full)
+    fx = facts_of(read_pdf(pdf, doc_id=doc_id or path.stem))
+    fx.split_tables = sorted(k for k, v in rinfo["table_pages"].items() if len(v) > 1)
+    fx.seconds = time.perf_counter() - t0
+    return fx
+
+
+# --------------------------------------------------------------------------- comparison
+
+@dataclass
+class Agreement:
+    article: str
+    layout: str
+    arms_equal: bool
+    tables_equal: bool          # same labels, and per table the same row and column counts
+    cells_equal: int
+    cells_total: int
+    f_common: int               # (code, fingerprint) in both
+    f_text: int
+    f_pdf: int
+    m_common: int               # (code, message) in both
+    m_text: int
+    pages: int = 0
+    split_tables: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def cell_pct(self) -> float:
+        return 100.0 * self.cells_equal / self.cells_total if self.cells_total else 100.0
+
+    @property
+    def recall(self) -> float:
+        return 100.0 * self.f_common / self.f_text if self.f_text else 100.0
+
+    @property
+    def precision(self) -> float:
+        return 100.0 * self.f_common / self.f_pdf if self.f_pdf else 100.0
+
+    @property
+    def msg_recall(self) -> float:
+        return 100.0 * self.m_common / self.m_text if self.m_text else 100.0
+
+
+def _cells_agreement(a: list[list[str]], b: list[list[str]], label: str, problems: list[str]) -> tuple[int, int]:
+    """Equal cells of text rows ``a`` found in PDF rows ``b`` (rows aligned with difflib)."""
+    total = sum(len(r) for r in a)
+    equal = 0
+    sm = difflib.SequenceMatcher(a=[tuple(r) for r in a], b=[tuple(r) for r in b], autojunk=False)
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            equal += sum(len(r) for r in a[i1:i2])
+            continue
+        pairs = list(zip(range(i1, i2), range(j1, j2))) if op == "replace" else []
+        for i, j in pairs:
+            ra, rb = a[i], b[j]
+            same = sum(1 for k, c in enumerate(ra) if k < len(rb) and rb[k] == c)
+            equal += same
+            diffs = [(k, c, rb[k] if k < len(rb) else None) for k, c in enumerate(ra) if k >= len(rb) or rb[k] != c]
+            if len(rb) != len(ra):
+                diffs.append(("ncols", len(ra), len(rb)))
+            for d in diffs[:3]:
+                problems.append(f"{label} row {i}: cell {d[0]}: text {d[1]!r} != pdf {d[2]!r}")
+        if op in ("delete", "replace"):
+            for i in range(i1 + len(pairs), i2):
+                problems.append(f"{label} row {i} missing in pdf: {a[i]!r}")
+        if op in ("insert", "replace"):
+            for j in range(j1 + len(pairs), j2):
+                problems.append(f"{label} extra pdf row {j}: {b[j]!r}")
+    return equal, total
+
+
+def compare(article: str, layout: str, text: Facts, pdf: Facts) -> Agreement:
+    problems: list[str] = []
+    arms_equal = text.arms == pdf.arms
+    if not arms_equal:
+        problems.append(f"arms: text {sorted(text.arms, key=str)} != pdf {sorted(pdf.arms, key=str)}")
+    tables_equal = list(text.tables) == list(pdf.tables)
+    if not tables_equal:
+        problems.append(f"tables: text {list(text.tables)} != pdf {list(pdf.tables)}")
+    ce = ct = 0
+    for label, rows in text.tables.items():
+        prow = pdf.tables.get(label)
+        if prow is None:
+            ct += sum(len(r) for r in rows)
+            continue
+        shape_t = (len(rows), max((len(r) for r in rows), default=0))
+        shape_p = (len(prow), max((len(r) for r in prow), default=0))
+        if shape_t != shape_p:
+            tables_equal = False
+            problems.append(f"{label}: text {shape_t[0]} rows x {shape_t[1]} cols != pdf {shape_p[0]} x {shape_p[1]}")
+        e, t = _cells_agreement(rows, prow, label, problems)
+        ce += e
+        ct += t
+    common = set(text.findings) & set(pdf.findings)
+    for k in sorted(set(text.findings) - common):
+        problems.append(f"finding missing in pdf: {k[0]} {text.findings[k][:150]}")
+    for k in sorted(set(pdf.findings) - common):
+        problems.append(f"extra pdf finding: {k[0]} {pdf.findings[k][:150]}")
+    return Agreement(article, layout, arms_equal, tables_equal, ce, ct, len(common), len(text.findings),
+                     len(pdf.findings), len(text.messages & pdf.messages), len(text.messages), pdf.pages,
+                     pdf.split_tables, problems)
+
+
+# --------------------------------------------------------------------------- running everything
+
+def _job(args):
+    kind, path, layout, out_dir = args
+    if kind == "text":
+        return kind, path, layout, text_facts(Path(path))
+    return kind, path, layout, pdf_facts(Path(path), layout, Path(out_dir))
+
+
+def run_all(paths: list[Path], layouts: list[str], out_dir: Path, jobs: int = 1) -> list[Agreement]:
+    """Text facts and PDF facts of every article x layout, in ``jobs`` worker processes."""
+    todo = [("pdf", str(p), lay, str(out_dir)) for p in paths for lay in layouts]
+    todo += [("text", str(p), None, str(out_dir)) for p in paths]
+    if jobs > 1:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+            results = list(ex.map(_job, todo))
+    else:
+        results = [_job(t) for t in todo]
+    text = {p: fx for kind, p, _, fx in results if kind == "text"}
+    out = []
+    for kind, p, lay, fx in results:
+        if kind == "pdf":
+            out.append(compare(Path(p).stem, lay, text[p], fx))
+    order = {lay: k for k, lay in enumerate(layouts)}
+    out.sort(key=lambda a: (a.article, order[a.layout]))
+    return out
+
+
+def format_table(rows: list[Agreement]) -> str:
+    head = (f"{'article':36s} {'layout':12s} {'pg':>3s} {'arms':>5s} {'tables':>6s} {'cells%':>7s} "
+            f"{'find R%':>7s} {'find P%':>7s} {'msg R%':>7s} {'n txt/pdf':>9s}  split")
+    lines = [head, "-" * len(head)]
+    for a in rows:
+        lines.append(f"{a.article[:36]:36s} {a.layout:12s} {a.pages:3d} {'yes' if a.arms_equal else 'NO':>5s} "
+                     f"{'yes' if a.tables_equal else 'NO':>6s} {a.cell_pct:7.1f} {a.recall:7.1f} {a.precision:7.1f} "
+                     f"{a.msg_recall:7.1f} {a.f_text:4d}/{a.f_pdf:<4d}  {','.join(a.split_tables) or '-'}")
+    by_layout: dict[str, list[Agreement]] = {}
+    for a in rows:
+        by_layout.setdefault(a.layout, []).append(a)
+    lines.append("-" * len(head))
+    for lay, rs in by_layout.items():
+        ce = sum(a.cells_equal for a in rs)
+        ct = sum(a.cells_total for a in rs)
+        fc = sum(a.f_common for a in rs)
+        ft = sum(a.f_text for a in rs)
+        fp = sum(a.f_pdf for a in rs)
+        mc = sum(a.m_common for a in rs)
+        mt = sum(a.m_text for a in rs)
+        lines.append(f"{'ALL':36s} {lay:12s} {'':3s} {sum(a.arms_equal for a in rs):2d}/{len(rs):<2d} "
+                     f"{sum(a.tables_equal for a in rs):3d}/{len(rs):<2d} {100 * ce / max(ct, 1):7.1f} "
+                     f"{100 * fc / max(ft, 1):7.1f} {100 * fc / max(fp, 1):7.1f} {100 * mc / max(mt, 1):7.1f} "
+                     f"{ft:4d}/{fp:<4d}")
+    return "\n".join(lines)
+
+
+def corpus_paths() -> list[Path]:
+    import corpus
+
+    with corpus.paths() as ps:
+        return [Path(p) for p in ps]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--layouts", default=",".join(LAYOUTS), help="comma-separated, from: " + ", ".join(LAYOUTS))
+    ap.add_argument("--articles", default="", help="comma-separated article ids (default: the whole corpus)")
+    ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    ap.add_argument("--details", action="store_true", help="list every disagreement")
+    ap.add_argument("--keep", type=Path, help="keep the rendered PDFs in this directory")
+    args = ap.parse_args(argv)
+    layouts = [x for x in args.layouts.split(",") if x]
+    bad = [x for x in layouts if x not in LAYOUTS]
+    if bad:
+        ap.error(f"unknown layout(s): {', '.join(bad)}")
+    paths = corpus_paths()
+    if args.articles:
+        want = set(args.articles.split(","))
+        paths = [p for p in paths if p.stem in want]
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory() as d:
+        out_dir = args.keep or Path(d)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        rows = run_all(paths, layouts, out_dir, args.jobs)
+    print(format_table(rows))
+    if args.details:
+        for a in rows:
+            if a.problems:
+                print(f"\n== {a.article} / {a.layout}")
+                for p in a.problems:
+                    print("   " + p)
+    print(f"\n{len(rows)} article x layout pairs in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
