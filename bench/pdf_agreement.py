@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import os
+import re
 import sys
 import tempfile
 import time
@@ -58,10 +60,42 @@ class Facts:
     arms: set[tuple[str, int | None]]
     tables: dict[str, list[list[str]]]          # label -> rows (header rows first) of cell texts
     findings: dict[tuple[str, str], str]        # (code, fingerprint) -> message
-    messages: set[tuple[str, str]]              # (code, message)
+    nfindings: dict[tuple[str, str], str]       # (code, markup-blind fingerprint) -> message
+    messages: set[tuple[str, str]]              # (code, message with line numbers blanked)
     pages: int = 0
     split_tables: list[str] = field(default_factory=list)  # tables the renderer ran over a page break
     seconds: float = 0.0
+
+
+_LINE_RE = re.compile(r"\b(lines?|L)\s*\d+(?:\s*[-–]\s*\d+)?\b")
+
+
+def norm_message(msg: str) -> str:
+    """A finding message with line numbers blanked ("line 204" -> "line #")."""
+    return _LINE_RE.sub(lambda m: m.group(1) + " #", msg)
+
+
+def norm_text(s: str | None) -> str:
+    """Markup-blind text: LaTeX, HTML tags, markdown emphasis and citation markers removed, no whitespace.
+
+    The text path quotes the source verbatim (``<b>Total (n=26)</b>``,
+    ``$P = 0.0402$``, ``survival^{1-5}``); the PDF path quotes what was printed.
+    """
+    if not s:
+        return ""
+    from extractor.normalize import normalize_plain
+
+    t, _ = normalize_plain(s)
+    t = re.sub(r"</?\w+[^>]*>", "", t).replace("**", "")
+    return re.sub(r"\s+", "", t).lower()
+
+
+def norm_fingerprint(f) -> str:
+    """Like ``validation.context.fingerprint`` (code; table, row, column, quote of each evidence),
+    with every part compared markup-blind (:func:`norm_text`)."""
+    parts = [f.code] + ["|".join(norm_text(x) for x in (e.table, e.row, e.column, (e.quote or "")[:300]))
+                        for e in f.evidence]
+    return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def facts_of(doc) -> Facts:
@@ -82,7 +116,8 @@ def facts_of(doc) -> Facts:
         arms={(a.label, a.n) for a in study.arms},
         tables=tables,
         findings={(f.code, f.fingerprint): f.message for f in findings},
-        messages={(f.code, f.message) for f in findings},
+        nfindings={(f.code, norm_fingerprint(f)): f.message for f in findings},
+        messages={(f.code, norm_message(f.message)) for f in findings},
         pages=doc.pages or 0,
     )
 
@@ -120,11 +155,13 @@ class Agreement:
     tables_equal: bool          # same labels, and per table the same row and column counts
     cells_equal: int
     cells_total: int
-    f_common: int               # (code, fingerprint) in both
-    f_text: int
-    f_pdf: int
-    m_common: int               # (code, message) in both
+    f_text: int                 # findings of the text path
+    f_pdf: int                  # findings of the PDF path
+    f_common: int               # same (code, markup-blind fingerprint)
+    raw_common: int             # same (code, fingerprint) as computed by the checks
+    m_common: int               # same (code, message) (line numbers blanked)
     m_text: int
+    m_pdf: int
     pages: int = 0
     split_tables: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -142,8 +179,16 @@ class Agreement:
         return 100.0 * self.f_common / self.f_pdf if self.f_pdf else 100.0
 
     @property
+    def raw_recall(self) -> float:
+        return 100.0 * self.raw_common / self.f_text if self.f_text else 100.0
+
+    @property
     def msg_recall(self) -> float:
         return 100.0 * self.m_common / self.m_text if self.m_text else 100.0
+
+    @property
+    def msg_precision(self) -> float:
+        return 100.0 * self.m_common / self.m_pdf if self.m_pdf else 100.0
 
 
 def _cells_agreement(a: list[list[str]], b: list[list[str]], label: str, problems: list[str]) -> tuple[int, int]:
@@ -196,14 +241,14 @@ def compare(article: str, layout: str, text: Facts, pdf: Facts) -> Agreement:
         e, t = _cells_agreement(rows, prow, label, problems)
         ce += e
         ct += t
-    common = set(text.findings) & set(pdf.findings)
-    for k in sorted(set(text.findings) - common):
-        problems.append(f"finding missing in pdf: {k[0]} {text.findings[k][:150]}")
-    for k in sorted(set(pdf.findings) - common):
-        problems.append(f"extra pdf finding: {k[0]} {pdf.findings[k][:150]}")
-    return Agreement(article, layout, arms_equal, tables_equal, ce, ct, len(common), len(text.findings),
-                     len(pdf.findings), len(text.messages & pdf.messages), len(text.messages), pdf.pages,
-                     pdf.split_tables, problems)
+    common = set(text.nfindings) & set(pdf.nfindings)
+    for k in sorted(set(text.nfindings) - common):
+        problems.append(f"finding missing in pdf: {k[0]} {text.nfindings[k][:160]}")
+    for k in sorted(set(pdf.nfindings) - common):
+        problems.append(f"extra pdf finding: {k[0]} {pdf.nfindings[k][:160]}")
+    return Agreement(article, layout, arms_equal, tables_equal, ce, ct, len(text.nfindings), len(pdf.nfindings),
+                     len(common), len(set(text.findings) & set(pdf.findings)), len(text.messages & pdf.messages),
+                     len(text.messages), len(pdf.messages), pdf.pages, pdf.split_tables, problems)
 
 
 # --------------------------------------------------------------------------- running everything
@@ -238,29 +283,36 @@ def run_all(paths: list[Path], layouts: list[str], out_dir: Path, jobs: int = 1)
 
 
 def format_table(rows: list[Agreement]) -> str:
-    head = (f"{'article':36s} {'layout':12s} {'pg':>3s} {'arms':>5s} {'tables':>6s} {'cells%':>7s} "
-            f"{'find R%':>7s} {'find P%':>7s} {'msg R%':>7s} {'n txt/pdf':>9s}  split")
+    """The agreement table: one line per article x layout, then totals per layout.
+
+    find R/P: recall and precision of the PDF findings against the text findings by (code,
+    markup-blind fingerprint); fp R: recall by the checks' own fingerprints; msg R/P: by
+    (code, message with line numbers blanked).
+    """
+    head = (f"{'article':34s} {'layout':11s} {'pg':>3s} {'arms':>5s} {'tables':>6s} {'cells%':>7s} "
+            f"{'find R%':>7s} {'find P%':>7s} {'fp R%':>6s} {'msg R%':>6s} {'msg P%':>6s} {'n txt/pdf':>9s}  split")
     lines = [head, "-" * len(head)]
     for a in rows:
-        lines.append(f"{a.article[:36]:36s} {a.layout:12s} {a.pages:3d} {'yes' if a.arms_equal else 'NO':>5s} "
+        lines.append(f"{a.article[:34]:34s} {a.layout:11s} {a.pages:3d} {'yes' if a.arms_equal else 'NO':>5s} "
                      f"{'yes' if a.tables_equal else 'NO':>6s} {a.cell_pct:7.1f} {a.recall:7.1f} {a.precision:7.1f} "
-                     f"{a.msg_recall:7.1f} {a.f_text:4d}/{a.f_pdf:<4d}  {','.join(a.split_tables) or '-'}")
+                     f"{a.raw_recall:6.1f} {a.msg_recall:6.1f} {a.msg_precision:6.1f} {a.f_text:4d}/{a.f_pdf:<4d}  "
+                     f"{','.join(a.split_tables) or '-'}")
     by_layout: dict[str, list[Agreement]] = {}
     for a in rows:
         by_layout.setdefault(a.layout, []).append(a)
     lines.append("-" * len(head))
     for lay, rs in by_layout.items():
-        ce = sum(a.cells_equal for a in rs)
-        ct = sum(a.cells_total for a in rs)
-        fc = sum(a.f_common for a in rs)
-        ft = sum(a.f_text for a in rs)
-        fp = sum(a.f_pdf for a in rs)
-        mc = sum(a.m_common for a in rs)
-        mt = sum(a.m_text for a in rs)
-        lines.append(f"{'ALL':36s} {lay:12s} {'':3s} {sum(a.arms_equal for a in rs):2d}/{len(rs):<2d} "
-                     f"{sum(a.tables_equal for a in rs):3d}/{len(rs):<2d} {100 * ce / max(ct, 1):7.1f} "
-                     f"{100 * fc / max(ft, 1):7.1f} {100 * fc / max(fp, 1):7.1f} {100 * mc / max(mt, 1):7.1f} "
-                     f"{ft:4d}/{fp:<4d}")
+        def tot(attr):
+            return sum(getattr(a, attr) for a in rs)
+
+        def pct(a, b):
+            return 100.0 * tot(a) / max(tot(b), 1)
+
+        lines.append(f"{'ALL':34s} {lay:11s} {'':3s} {sum(a.arms_equal for a in rs):2d}/{len(rs):<2d} "
+                     f"{sum(a.tables_equal for a in rs):3d}/{len(rs):<2d} {pct('cells_equal', 'cells_total'):7.1f} "
+                     f"{pct('f_common', 'f_text'):7.1f} {pct('f_common', 'f_pdf'):7.1f} "
+                     f"{pct('raw_common', 'f_text'):6.1f} {pct('m_common', 'm_text'):6.1f} "
+                     f"{pct('m_common', 'm_pdf'):6.1f} {tot('f_text'):4d}/{tot('f_pdf'):<4d}")
     return "\n".join(lines)
 
 

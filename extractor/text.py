@@ -421,7 +421,7 @@ class TextParser:
                         if kind in ("references",):
                             kind = "other"
                 elif top_kind == "abstract" and not seen_body_heading and _STRUCTURED_ABSTRACT.match(title) \
-                        and self._short_section_follows(b):
+                        and self._short_section_follows(b) and self._abstract_heading_bare(b):
                     kind = "abstract"  # "Objective", "Design", "Results" ... inside a structured abstract
                 else:
                     if kind not in ("statistics",):
@@ -440,6 +440,28 @@ class TextParser:
             if lines:
                 sec.span = self.lines_span(lines)
         doc.sections = [s for s in sections if s.id != "s1" or any(sid == "s1" for sid, _ in self.block_section)]
+
+    def _abstract_heading_bare(self, heading: Block) -> bool:
+        """True when the "Abstract" heading before ``heading`` has no text of its own (subheadings follow it)."""
+        i = self.blocks.index(heading) - 1
+        while i >= 0:
+            b = self.blocks[i]
+            if b.kind == "heading":
+                if section_kind_of(clean_heading(b.heading_text)) == "abstract":
+                    return True
+                i -= 1
+                continue
+            if b.kind == "paragraph":
+                # text directly under a subheading is fine; text directly under "Abstract" is not
+                j = i
+                while j >= 0 and self.blocks[j].kind not in ("heading",):
+                    j -= 1
+                if j >= 0 and section_kind_of(clean_heading(self.blocks[j].heading_text)) == "abstract":
+                    return False
+                i = j
+                continue
+            i -= 1
+        return False
 
     def _short_section_follows(self, heading: Block) -> bool:
         """True when the text under a heading is short (a structured-abstract part)."""

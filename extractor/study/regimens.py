@@ -123,6 +123,8 @@ _SKIP_KINDS = ("references", "declarations", "introduction", "discussion", "ackn
 _MODIFIED = re.compile(r"\b(?:reduc\w*|decreas\w*|lower(?:ed)?|escalat\w*|de-escalat\w*|increas\w*|modif\w*|"
                        r"interrupt\w*|adjust(?:ed|ment)s?\s+to|titrat\w*|tolera\w*|switch\w*|previous(?:ly)?|prior|"
                        r"before\s+enrol\w*|first-line|second-line|salvage|historical|et\s+al)\b", re.I)
+_OTHER_ARM = re.compile(r"\b(?:alone|only|monotherapy|control|standard|comparator|other\s+(?:group|arm|cohort)|"
+                        r"whereas|while|in\s+contrast|by\s+contrast|both\s+(?:groups|arms))\b", re.I)
 _ALTERNATIVE = re.compile(r"\s+or\s+|\s+versus\s+|\s+vs\.?\s+|,?\s+compared\s+(?:with|to)\s+", re.I)
 
 
@@ -232,7 +234,7 @@ def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, 
                 if len({x[0] for x in alts}) >= 2 and len({x[0] for x in alts}) == len(alts):
                     for arm_id, a, b, hits in alts:
                         found.append(_mention(doc, s, arm_id, a, b, hits, "other"))
-            elif para in prev:
+            elif para in prev and not _OTHER_ARM.search(text):
                 arm_id, drugs = prev[para]
                 hits = _hits(text, 0, len(text), labels, prefix_map)
                 own = {h.generic for h in hits if not is_supportive(h.generic)}

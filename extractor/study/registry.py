@@ -129,7 +129,11 @@ def registry_mentions(doc: Document) -> list[RegistryMention]:
                               method="sentence-pattern")
             kind = s.section_kind
             cited = kind in ("references",) or s.id in cited_sents
-            own = (not cited and kind not in ("introduction", "discussion", "references") and
+            other_trial = bool(re.search(r"\b(?:previous|prior|earlier|another|other|parent|preceding|published)\s+"
+                                         r"(?:[\w\-]+\s+){0,3}?(?:trials?|stud(?:y|ies)|cohorts?)\b|\bet\s+al\b",
+                                         s.text, re.I)) or \
+                len({x[1] for x in _find_ids(s.text)}) > 1 and len({x[0] for x in _find_ids(s.text)}) == 1
+            own = (not cited and not other_trial and kind not in ("introduction", "discussion", "references") and
                    (bool(_SELF_CTX.search(s.text)) or
                     (kind in ("abstract", "front", "title") and re.search(r"\b(?:trial|study)\s*[\(\[]\s*$",
                                                                           s.text[:a]) is not None)))

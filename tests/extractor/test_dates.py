@@ -14,7 +14,7 @@ def _d(text):
 def test_enrolment_cutoff_follow_up_planned_and_history():
     d = _d("Received: 14 December 2024\n\nAccepted: 15 October 2025\n\nAbstract\n\nBetween April 14, 2022, and August "
            "22, 2023, 81 patients were enrolled. After a median follow-up of 19.9 months, the median PFS was 5.5 "
-           "months.\n\nResults\n\nBy the cut-off date of October 8, 2024, median follow-up was 19.9 months (95% "
+           "months.\n\nIntroduction\n\nOsteosarcoma is rare.\n\nResults\n\nBy the cut-off date of October 8, 2024, median follow-up was 19.9 months (95% "
            "confidence interval [CI]: 19.1, 21.8).\n\nStatistical analysis\n\nFactoring in a 10% dropout rate, the "
            "study aimed to enroll 46 patients in the Apa+IE group, culminating in a total enrollment of 78 patients.\n")
     assert (d["enrolment_start"], d["enrolment_end"], d["data_cutoff"]) == ("2022-04-14", "2023-08-22", "2024-10-08")
@@ -22,7 +22,7 @@ def test_enrolment_cutoff_follow_up_planned_and_history():
     q = d["median_follow_up"]
     assert q.value.value == 19.9 and q.low.value == 19.1 and q.interval == "ci" and d["median_follow_up_unit"] == "months"
     assert d["planned_sample_size"] == 78
-    assert d["evidence"]["data_cutoff"].span.line == 11
+    assert d["evidence"]["data_cutoff"].span.line == 15
 
 
 def test_month_precision_and_diagnosis_window():

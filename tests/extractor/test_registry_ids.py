@@ -10,6 +10,10 @@ Abstract
 
 We conducted a multicenter, randomized, phase II trial (NCT05277480) to compare apatinib plus IE with IE alone.
 
+Introduction
+
+Relapsed osteosarcoma carries a poor prognosis.
+
 Methods
 
 This multicenter, randomized phase II trial (OAIE/PKUPH-sarcoma II) was conducted across four centers. The trial is registered on ClinicalTrials.gov (NCT05277480). It was also registered in the Chinese Clinical Trial Registry (ChiCTR2000034553) and the EudraCT database (EudraCT 2015-001234-56). This trial was retrospectively registered in the Ethics Committee on December 28 2020 (registration no. 2020PHB388-02).

@@ -237,6 +237,11 @@ _TOTAL_MARK = re.compile(r"\b(?:all\s+(?:the\s+)?patients|overall|whole|entire|i
                          r"the\s+cohort|both\s+groups\s+combined)\b", re.I)
 
 
+_SUBGROUP = re.compile(r"\bsubgroups?\b|\b(?:patients|those|participants|cases)\s+(?:with|who|whose|aged|older|younger|"
+                       r"having|without)\b|\bamong\s+(?:those|patients|the)\b|\bin\s+the\s+[\w\-]+\s+(?:subset|population)|"
+                       r"per[\s\-]protocol|sensitivity\s+analys", re.I)
+
+
 def _arm_context(prev: list[Sentence], arms: list[Arm]) -> bool:
     """Do the preceding sentences of the paragraph talk about one arm?"""
     real = real_arms(arms)
@@ -381,6 +386,8 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
                 continue  # several values, arms unknown
             if context_arm:
                 continue  # the paragraph is about one arm; this sentence does not say which
+            if _SUBGROUP.search(text):
+                continue  # a subgroup, not the whole cohort
             arm = None
         else:
             arm = assigned[n]

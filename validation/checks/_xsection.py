@@ -134,6 +134,7 @@ class SizeStatement:
 class Sizes:
     statements: list[SizeStatement] = field(default_factory=list)
     total: int | None = None
+    total_source: str | None = None                              # "statements", "arms" or "study"
     total_statements: list[SizeStatement] = field(default_factory=list)
     arms: dict[str, int] = field(default_factory=dict)            # arm id -> size most places agree on
     table_arm_sets: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)  # (table, [(arm, n)])
@@ -211,8 +212,14 @@ def sample_sizes(ctx: CheckContext) -> Sizes:
                 if re.search(r"\b(?:in|among|for|with|of|to|by)\s*$", text[:m.start()], re.I) and \
                         re.match(r"(?i)a\s+total", m.group(0)):
                     continue  # "occurred in a total of 6 patients": a subset
-                if re.match(r"\s*,?\s*(?:representing|accounting|i\.e\.|or\s+\d)", text[m.end():], re.I):
+                if re.match(r"\s*,?\s*(?:representing|accounting|i\.e\.|or\s+\d)|\s*\(\s*\d+(?:\.\d+)?\s*%",
+                            text[m.end():], re.I):
                     continue
+                if rx is _TOTAL_PATTERNS[4] and re.match(r"\s*(?:with|who|having|whose|that|in\s+whom)\b",
+                                                        text[m.end():], re.I):
+                    arm_id, amb = _arm_for_clause(text, m.end(), arms)
+                    if arm_id is None:
+                        continue  # "Of the 20 patients with lung metastases": a subgroup
                 arm_id, amb = _arm_for_clause(text, m.end(), arms)
                 taken.append((a, b))
                 out.statements.append(SizeStatement(int(m.group("n")), "?" if amb else arm_id or "total", place,
@@ -229,7 +236,8 @@ def sample_sizes(ctx: CheckContext) -> Sizes:
                 continue
             else:
                 arm_id = None
-            out.statements.append(SizeStatement(int(m.group("n")), arm_id or "total", place, "weak",
+            out.statements.append(SizeStatement(int(m.group("n")), arm_id or "total", place,
+                                                "strong" if arm_id else "weak",
                                                 ctx.sentence_evidence(s, a, b, role="stated size"), text))
     # table captions and headers
     for t in doc.tables:
@@ -290,9 +298,16 @@ def sample_sizes(ctx: CheckContext) -> Sizes:
             ev = ctx.sentence_evidence(sent, pos, pos + len(str(ss.value)), role="stated size") if pos >= 0 else \
                 ctx.sentence_evidence(sent, role="stated size")
             out.statements.append(SizeStatement(ss.value, a.id, _sentence_place(kind), "strong", ev, sent.text))
-    # agreed sizes
+    # agreed sizes; every "N patients" anywhere in the text is a group size the article knows about
     for st in out.statements:
         out.known_sizes.add(st.value)
+    for s in doc.sentences:
+        if s.section_kind in ("references",):
+            continue
+        for m in re.finditer(rf"(?<![\d./])(\d{{1,5}})\s+(?:[\w\-]+\s+){{0,2}}?{PATIENTS}\b", s.text, re.I):
+            out.known_sizes.add(int(m.group(1)))
+        for m in re.finditer(r"[nN]\s*=\s*(\d{1,5})", s.text):
+            out.known_sizes.add(int(m.group(1)))
     for a in real:
         vals = [st.value for st in out.statements if st.scope == a.id and st.strength == "strong"]
         if vals:
@@ -337,10 +352,13 @@ def sample_sizes(ctx: CheckContext) -> Sizes:
         tied = [v for v, k in votes.items() if k == best]
         out.total = tied[0] if len(tied) == 1 else _mode([st.value for st in strong if st.value in tied] or tied,
                                                           [st for st in strong if st.value in tied] or strong)
-    elif len(out.arms) >= 2 and out.table_arm_sets:
+        out.total_source = "statements"
+    elif len(out.arms) >= 2:
         out.total = sum(out.arms.values())
-    elif ctx.study.total_n:
+        out.total_source = "arms"
+    elif ctx.study.total_n and len(real) < 2:
         out.total = ctx.study.total_n
+        out.total_source = "study"
     return out
 
 

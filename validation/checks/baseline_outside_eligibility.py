@@ -12,8 +12,8 @@ from validation.context import CheckContext
 from validation.registry import rule
 from validation.tablekit import cell_count
 
-_CRIT = re.compile(r"\b(?:inclusion|eligib\w*|included|enrol+\w*|required|needed|criteria|had\s+to\s+have|must\s+have|"
-                   r"with\s+an?\s+(?:ECOG|age))\b", re.I)
+_CRIT = re.compile(r"\b(?:inclusion|eligib\w*|included|enrol+\w*|required|needed|criteria|had\s+to\s+have|must\s+have)\b",
+                   re.I)
 _EXCL = re.compile(r"\bexclu\w*", re.I)
 _ECOG = re.compile(r"\b(?:ECOG|Eastern\s+Cooperative\s+Oncology\s+Group)(?:\s*\(ECOG\))?(?:\s+(?:PS|performance\s+status|"
                    r"performance\s+score|score))*\b", re.I)

@@ -1,6 +1,7 @@
 """TA314 follow-up-exceeds-window."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from extractor.study.dates import date_bounds, extract_dates, months_between
@@ -40,9 +41,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
     Known limitations:
         Needs an enrolment window and a cut-off (or article dates). Follow-up
-        counted from diagnosis or from first-line treatment (before
-        enrolment) would be flagged; the finding shows the computation so a
-        reviewer can judge. A 0.5-month allowance absorbs rounding.
+        statements that mention diagnosis, surgery or first-line treatment
+        (which may start before enrolment) are skipped; other follow-up
+        counted from before enrolment would be flagged, with the computation
+        shown so a reviewer can judge. A 0.5-month allowance absorbs rounding.
     """
     d = extract_dates(ctx.document)
     if not d["enrolment_start"] or not d["follow_ups"]:
@@ -57,6 +59,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     what_end = "the data cut-off" if end_key == "data_cutoff" else f"the date the article was {end_key}"
     groups: dict[tuple[str, str], list] = {}
     for fu in d["follow_ups"]:
+        if re.search(r"diagnos|surgery|resection|first[\s\-]line|initial\s+treatment", fu["provenance"].quote, re.I):
+            continue
         q = fu["quantity"]
         per = _PER_MONTH.get(fu["unit"] or "months", 1.0)
         cands = [("median", q.value)]

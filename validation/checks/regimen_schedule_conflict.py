@@ -130,7 +130,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """
     study_arms = [a for a in ctx.study.arms if not a.is_total]
     sz = sample_sizes(ctx)
-    whole = [a for a in study_arms if sz.total and a.n == sz.total]
+    whole = [a for a in study_arms if sz.total and sz.total_source == "statements" and a.n == sz.total]
     if whole and len(sz.arms) < 2:
         study_arms = whole[:1]          # one "arm" is the whole study; the others are comparison cohorts
     passages: list[RegimenMention] = extract_dose_passages(ctx.document, study_arms)

@@ -307,11 +307,11 @@ def _statements(text: str) -> list[tuple[int, int]]:
     return [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
 
 
-def _span_of(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+def _span_of(pos: int, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
     for a, b in spans:
         if a <= pos < b:
             return a, b
-    return 0, 0
+    return None
 
 
 def _grade_target(text: str) -> str | None:
@@ -422,7 +422,7 @@ def _judge_sentence(ctx: CheckContext, sent: Sentence, qs: list[TextQ], facts: l
     mentions = arm_mentions(text, arms)
     grade = _grade_target(text)
     bounds = sorted((q.start, q.end) for q in qs)
-    for k, q in enumerate(qs):
+    for q in qs:
         clause = _span_of(q.start, clauses) or (0, len(text))
         statement = _span_of(q.start, statements) or (0, len(text))
         prev_end = max([e for s, e in bounds if e <= q.start] + [clause[0]])
@@ -454,7 +454,7 @@ def _judge_sentence(ctx: CheckContext, sent: Sentence, qs: list[TextQ], facts: l
                 q.facts, q.window = m, w
                 break
     # a number without its own category shares the category of its neighbour in the same clause ("a% in A and b% in B")
-    for k, q in enumerate(qs):
+    for q in qs:
         if q.facts or q.window == "population":
             continue
         clause = _span_of(q.start, clauses)
