@@ -671,12 +671,14 @@ def _split_footnotes(vlines: list[tuple[str, BBox]], page: int) -> list[tuple[st
 class _PageCtx:
     """Everything known about one page while it is being laid out."""
 
-    def __init__(self, pno: int, width: float, height: float, words: list[_W], ruled: list):
+    def __init__(self, pno: int, width: float, height: float, words: list[_W], ruled: list,
+                 hrules: list[tuple[float, float, float]] | None = None):
         self.pno = pno
         self.width = width
         self.height = height
         self.words = words
         self.ruled = ruled
+        self.hrules = hrules or []  # horizontal rules (x0, x1, y): the rules of tables without a grid
         self.tables: list[_Table] = []
         self._lines: list[list[_W]] | None = None
         self.gutters: list[tuple[float, float]] = []
@@ -952,6 +954,30 @@ def _collect_text_table(pc: _PageCtx, cap: _Frag | None, X0: float, X1: float, b
     return out, y0, y1
 
 
+def _rule_header_lines(pc: _PageCtx, lines: list[list[_W]]) -> int | None:
+    """Number of header lines of a table without a grid, from the rule under its header.
+
+    The rule must run across (most of) the table, below its first line and above
+    its last line; the header is every line above it (at most six lines).
+    """
+    if not pc.hrules or len(lines) < 2:
+        return None
+    tx0 = min(w.x0 for L in lines for w in L)
+    tx1 = max(w.x1 for L in lines for w in L)
+    tops = [min(w.top for w in L) for L in lines]
+    bottoms = [max(w.bottom for w in L) for L in lines]
+    for x0, x1, y in sorted(pc.hrules, key=lambda r: r[2]):
+        if min(x1, tx1) - max(x0, tx0) < 0.6 * (tx1 - tx0):
+            continue
+        if not (bottoms[0] - 0.5 <= y <= tops[-1] + 0.5):
+            continue
+        n = sum(1 for b in bottoms if b <= y + 0.5)
+        if 1 <= n <= 6 and n < len(lines) and all(t >= y - 0.5 for t in tops[n:]):
+            return n
+        return None
+    return None
+
+
 def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines, X0, X1,
                       body_size, expect_ncols: int | None = None) -> _Table | None:
     if cap is None:
@@ -974,35 +1000,54 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
             and not _FOOT_START_RE.match(_line_text(tail[0][0])):
         body.append(tail.pop(0))
     # column separators from multi-fragment lines
-    multi = [frs for _, frs in body if len(frs) >= 2]
     lo = int(X0) - 2
     n = int(math.ceil(X1)) + 3 - lo
-    diff = [0] * (n + 1)
-    for frs in multi:
-        for f in frs:
-            diff[max(0, int(f.x0) - lo)] += 1
-            diff[min(n, int(math.ceil(f.x1)) - lo)] -= 1
-    cov = []
-    acc = 0
-    for d in diff[:n]:
-        acc += d
-        cov.append(acc)
-    limit = 0.15 * len(multi)
-    covered = [k for k, c in enumerate(cov) if c > limit]
-    if not covered:
+
+    def separators(lines_frs: list[list[_Frag]]) -> list[tuple[float, float]] | None:
+        diff = [0] * (n + 1)
+        for frs in lines_frs:
+            for f in frs:
+                diff[max(0, int(f.x0) - lo)] += 1
+                diff[min(n, int(math.ceil(f.x1)) - lo)] -= 1
+        cov = []
+        acc = 0
+        for d in diff[:n]:
+            acc += d
+            cov.append(acc)
+        limit = 0.15 * len(lines_frs)
+        covered = [k for k, c in enumerate(cov) if c > limit]
+        if not covered:
+            return None
+        out: list[tuple[float, float]] = []
+        k = covered[0]
+        while k <= covered[-1]:
+            if cov[k] <= limit:
+                j = k
+                while j <= covered[-1] and cov[j] <= limit:
+                    j += 1
+                if j - k >= 2:
+                    out.append((lo + k, lo + j))
+                k = j
+            else:
+                k += 1
+        return out
+
+    multi = [frs for _, frs in body if len(frs) >= 2]
+    # with a rule under the header, a header cell spanning several columns (a two-level header)
+    # must not hide the gaps between the columns under it, however few body rows there are
+    n_hdr = _rule_header_lines(pc, [L for L, _ in body])
+    seps = None
+    if n_hdr is not None:
+        body_multi = [frs for _, frs in body[n_hdr:] if len(frs) >= 2]
+        if len(body_multi) >= 2:
+            gaps = separators(body_multi) or []
+            keep = [[f for f in frs if not any(f.x0 < (g0 + g1) / 2 < f.x1 for g0, g1 in gaps)]
+                    for _, frs in body[:n_hdr]]
+            seps = separators(body_multi + [frs for frs in keep if frs])
+    if seps is None:
+        seps = separators(multi)
+    if seps is None:
         return None
-    seps: list[tuple[float, float]] = []
-    k = covered[0]
-    while k <= covered[-1]:
-        if cov[k] <= limit:
-            j = k
-            while j <= covered[-1] and cov[j] <= limit:
-                j += 1
-            if j - k >= 2:
-                seps.append((lo + k, lo + j))
-            k = j
-        else:
-            k += 1
     ncols = len(seps) + 1
     if ncols < 2 or (expect_ncols is not None and ncols != expect_ncols):
         return None
@@ -1034,9 +1079,12 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
                 return True
         return False
 
-    # header zone: lines before the first data line (at most 4)
+    # header zone: lines before the first data line (at most 4) - or, when a rule runs across the
+    # table below the first line (booktabs style), the lines above that rule
     first_data = next((k for k, g in enumerate(grid) if is_data(g)), 1)
     first_data = max(1, min(first_data, 4))
+    if n_hdr is not None:
+        first_data = n_hdr
     rows: list[dict] = []
     for k, g in enumerate(grid):
         if k < first_data:
@@ -1289,9 +1337,14 @@ def _pdf_to_text_layer(path: Path, options: PdfOptions):
             try:
                 raw = page.extract_words(extra_attrs=["size", "fontname"], x_tolerance_ratio=0.2)
                 ruled = []
+                hrules: list[tuple[float, float, float]] = []
                 if raw and (page.lines or page.rects):
                     for tb in page.find_tables():
                         ruled.append((tuple(tb.bbox), [list(r.cells) for r in tb.rows]))
+                    for o in list(page.lines) + list(page.rects):
+                        x0, x1, top, bottom = float(o["x0"]), float(o["x1"]), float(o["top"]), float(o["bottom"])
+                        if bottom - top <= 2.0 and x1 - x0 >= 20:
+                            hrules.append((x0, x1, (top + bottom) / 2))
                 words = []
                 for d in raw:
                     if not d.get("upright", True):
@@ -1301,7 +1354,7 @@ def _pdf_to_text_layer(path: Path, options: PdfOptions):
                         continue
                     words.append(_W(t, float(d["x0"]), float(d["x1"]), float(d["top"]), float(d["bottom"]),
                                     float(d.get("size") or (d["bottom"] - d["top"])), str(d.get("fontname", ""))))
-                pages.append(_PageCtx(k, float(page.width), float(page.height), words, ruled))
+                pages.append(_PageCtx(k, float(page.width), float(page.height), words, ruled, hrules))
             except PdfIngestError:
                 raise
             except Exception as e:
@@ -1617,7 +1670,13 @@ def _mark_structure(flow: list[_Line], body_size: float, body_font: str) -> None
         else:
             ended = bool(_PARA_END_RE.search(a_text))
             first_indented = L.x0 - L.lleft > 0.8 * sz and ended and not re.match(r"^(\[?\d{1,3}[.)\]]?)\s", A.text)
-            L.brk = bool(first_indented or short_prev or style_change or bullet or (L.after_box and ended))
+            # across a column, page or table the vertical gap says nothing; a previous line that stops
+            # short although the next (capitalised) word would have fitted ended its paragraph, with or
+            # without a full stop (a paragraph cut off by the converter, a list item, a label)
+            short_open = (not ended and text[:1].isupper() and not a_text.endswith((",", ";", "-", "–", "(", "/"))
+                          and A.x1 < A.lright - max(first_w + 1.5 * sz, 4.0 * sz))
+            L.brk = bool(first_indented or short_prev or short_open or style_change or bullet
+                         or (L.after_box and ended))
 
 
 # --------------------------------------------------------------------------- Document

@@ -363,8 +363,13 @@ class TextParser:
                 break
             j = k
             while j < n and not self.lines[j].blank and not self.lines[j].removed:
+                if j > k and self.lines[j - 1].text.rstrip().endswith(".") and re.match(r"\s+[a-z]", self.lines[j].text):
+                    break  # body text resumes after the notes (a sentence the table interrupted)
                 foot.append(j)
                 j += 1
+            if j < n and not self.lines[j].blank and not self.lines[j].removed:
+                k = j
+                break
             k = j
             paras += 1
         if foot:

@@ -65,7 +65,8 @@ _AFTER_ROLE = re.compile(
     r"(?P<sep>was|were|is|are|included|includes|include|comprised|comprise|consisted\s+of|:|,|of|being|"
     r"(?:was|were)\s+(?:defined\s+as|set\s+as|assessed\s+as))\s*", re.I)
 _BEFORE_ROLE = re.compile(
-    r"(?:was|were|is|are|served\s+as|as|being)\s+(?:the|a|an|our|its|their)?\s*(?:pre-?specified\s+|main\s+)?$", re.I)
+    r"(?:(?:was|were|is|are|served\s+as|as|being)\s+|,\s*)(?:the|a|an|our|its|their)?\s*(?:pre-?specified\s+|main\s+)?$",
+    re.I)
 _SELF = re.compile(r"\b(?:this|our|the\s+present|the\s+current|the\s+trial|the\s+study)\b", re.I)
 _DEF = re.compile(r"\s*(?:\([^)]{0,20}\))?\s*(?:[:,]\s*)?(?:(?:was|is|were)\s+)?(?P<verb>defined\s+as|calculated\s+from|"
                   r"measured\s+from|refers?\s+to|was\s+the\s+time\s+from|the\s+(?:time|interval)\s+from)\s+(?P<def>[^.;]{5,300})",
@@ -85,25 +86,23 @@ def _role_of(word: str) -> str:
 def endpoint_name(text: str) -> tuple[str, int, int] | None:
     """The endpoint a phrase starts with: ('PFS'|'PFS@6mo'|..., start, end) or None."""
     m = re.match(r"\s*(?:and\s+|or\s+|the\s+|an?\s+|median\s+|investigator[\s\-]assessed\s+|"
+                 r"independent(?:ly)?[\s\-]+(?:reviewed|assessed)\s+|"
+                 r"to\s+(?:assess|evaluate|compare|determine|estimate|investigate|measure|explore)\s+|"
                  r"rates?\s+of\s+|incidence\s+of\s+|assessments?\s+of\s+)*", text, re.I)
     i = m.end() if m else 0
     lm = _LANDMARK.match(text, i)
     if lm:
         raw = lm.group("name") or lm.group("name2")
         n = int(lm.group("n") or lm.group("n2"))
-        unit = (lm.group(0).lower())
         base = _base_name(raw)
         if base:
-            months = n * 12 if re.search(r"year|yr", unit) else n
+            months = n * 12 if re.search(r"year|yr", lm.group(0), re.I) else n
             return f"{base}@{months}mo", lm.start(), lm.end()
     best = None
     for name, rx in _NAME_RE:
         mm = rx.match(text, i)
         if mm and (best is None or mm.end() - mm.start() > best[2] - best[1]):
             best = (name, mm.start(), mm.end())
-    if best and best[0] in ("PFS", "OS", "EFS", "DFS", "RFS"):
-        # "PFS rate" without a time point is a rate, keep the base name
-        pass
     return best
 
 

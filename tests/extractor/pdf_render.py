@@ -80,17 +80,24 @@ _SUP_MAP = str.maketrans(_SUP_CHARS, "0123456789-+")
 _SECTION = re.compile(
     r"^(abstract|background|introduction|methods|materials and methods|patients and methods|results|"
     r"discussion|conclusions?|references|acknowledg(e)?ments|statistical analysis|funding)\s*$", re.I)
-_CAPTION = re.compile(r"^\s*(\*\*)?Table\s+([0-9]+|[IVXLC]+)\b", re.I)
-_FOOT = re.compile(r"^\s*(?!\*\*\s*(?i:table|fig))(?:(?:\*\*)?(?i:note|notes|abbreviations?|source|data are)\b|"
-                   r"[*†‡§¶#]|[A-Z]{2,}\w*,\s)")
+_CAPTION = re.compile(r"^\s*(?:#{1,6}\s*)?(\*\*)?Table\s+([0-9]+|[IVXLC]+)\b", re.I)
+_FIG_CAPTION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(Fig(?:ure)?\.?|FIGURE)\s*([0-9]{1,2}[A-Za-z]?)\b")
+_FOOT = re.compile(r"^\s*(?!\*\*\s*(?i:table|fig))(?!#+\s)(?:(?:\*\*)?(?i:note|notes|abbreviations?|source|data are)\b|"
+                   r"[*†‡§¶#]|[A-Z]{2,}\w*,\s|(?i:\(continued\)\.?\s*$))")
+# how the text ingester (extractor/text.py) recognises the first line of a table note
+_FOOT_TEXT = re.compile(
+    r"^\s*(?!#{1,6}\s)(?:\*\*)?(?:Note|Notes|Abbreviations?|Source|Data (?:are|were)|[a-h]\s*[A-Z]|\^?[a-h]\s|[#*†‡§]|"
+    r"\^[a-h]|<sup>|[A-Z][A-Za-z0-9/+\-]{1,12},? [a-z][a-z]+(?: [a-z]+)*[,;])")
+_TITLE = re.compile(r"^(?=(?:\S+\s+){5,39}\S+$)[A-Z][^<]*[^.!?<>:;,]$")
 
 
 def clean_inline(s: str) -> str:
     """Strip markdown/HTML/LaTeX markup, keep superscripts as <sup>…</sup>."""
     s = re.sub(r"</?(b|i|em|strong)>", "", s)
+    s = s.replace("\\*", "\x00")  # an escaped star is a literal star, never emphasis
     s = re.sub(r"\*\*(.+?)\*\*", r"\1", s)
     s = re.sub(r"(?<![\w*])\*(\S.*?)\*(?!\w)", r"\1", s)
-    s = s.replace("\\*", "*")
+    s = s.replace("\x00", "*")
 
     def latex(m):
         t = m.group(1)
@@ -141,9 +148,14 @@ def parse_article(text: str) -> list:
     first_heading = True
 
     def end_para():
+        nonlocal first_heading
         if para:
             t = clean_inline(" ".join(p.strip() for p in para))
-            if t:
+            if t and first_heading and not blocks and len(para) == 1 and _TITLE.match(t):
+                # a plain-text article opening with its title on one line: set it as the title
+                blocks.append(Heading(t, 0))
+                first_heading = False
+            elif t:
                 blocks.append(Para(runs_of(t)))
             para.clear()
 
@@ -156,7 +168,7 @@ def parse_article(text: str) -> list:
             i += 1
             continue
         m = re.match(r"^(#+)\s*(.*)$", s)
-        if m:
+        if m and not (_CAPTION.match(s) and not para):
             end_para()
             blocks.append(Heading(clean_inline(m.group(2)), 0 if first_heading and len(m.group(1)) == 1 else 1))
             first_heading = False
@@ -169,6 +181,7 @@ def parse_article(text: str) -> list:
             continue
         if _CAPTION.match(s) and not para:
             end_para()
+            s = re.sub(r"^#+\s*", "", s)
             caption = clean_inline(s).replace(" | ", ". ", 1) if " | " in s[:14] else clean_inline(s)
             i += 1
             while i < len(lines) and lines[i].strip() and _split_row(lines[i]) is None:  # wrapped caption
@@ -202,16 +215,32 @@ def parse_article(text: str) -> list:
             if len(rows) > 2 and not rows[1][0] and any(rows[1][1:]) and any(not c for c in rows[0][1:]):
                 header.append(rows[1])
             body = rows[len(header):]
+            # footnotes: the paragraphs after the table that open like a note (as the text
+            # ingester reads them), each kept whole; "(Continued)" markers too
             foot = []
-            while i < len(lines):
-                if not lines[i].strip():
-                    i += 1
-                    continue
-                if _FOOT.match(lines[i]):
-                    foot.append(clean_inline(lines[i]))
-                    i += 1
-                    continue
-                break
+            nparas = 0
+            while i < len(lines) and nparas < 5:
+                k = i
+                while k < len(lines) and not lines[k].strip():
+                    k += 1
+                if k >= len(lines):
+                    break
+                t = lines[k]
+                if not (_FOOT.match(t) or _FOOT_TEXT.match(t)) or _CAPTION.match(t) or _FIG_CAPTION.match(t) \
+                        or _split_row(t) is not None:
+                    break
+                j = k
+                while j < len(lines) and lines[j].strip() and _split_row(lines[j]) is None \
+                        and not _CAPTION.match(lines[j]):
+                    j += 1
+                for ln in lines[k:j]:  # a line opening in lower case continues the note before it
+                    f = clean_inline(ln)
+                    if foot and f[:1].islower() and not re.match(r"^[a-h][A-Z]", f):
+                        foot[-1] += " " + f
+                    elif f:
+                        foot.append(f)
+                i = j
+                nparas += 1
             blocks.append(TableBlock(caption, header, body, foot))
             continue
         para.append(s)

@@ -53,3 +53,10 @@ def test_endpoint_name():
     assert endpoint_name("6-month progression-free survival rate")[0] == "PFS@6mo"
     assert endpoint_name("PFS rate at 12 months")[0] == "PFS@12mo"
     assert endpoint_name("defined as the time") is None
+
+
+def test_objective_and_appositive_forms():
+    eps = _eps("Methods\n\nThe primary objective was to evaluate investigator-assessed PFS. Overall survival, the "
+               "key secondary endpoint, was measured from randomization. Event-free survival (EFS) was chosen as an "
+               "exploratory endpoint.\n")
+    assert eps == [("PFS", "primary"), ("OS", "secondary"), ("EFS", "exploratory")]

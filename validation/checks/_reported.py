@@ -242,6 +242,10 @@ _SUBGROUP = re.compile(r"\bsubgroups?\b|\b(?:patients|those|participants|cases)\
                        r"per[\s\-]protocol|sensitivity\s+analys", re.I)
 
 
+_COMPARISON = re.compile(r"\bvs\.?\b|\bversus\b|\bcompared\s+(?:with|to)\b|\bbetween\s+(?:the\s+)?(?:two\s+)?"
+                         r"(?:groups|arms|cohorts)\b|\bthan\b", re.I)
+
+
 def _arm_context(prev: list[Sentence], arms: list[Arm]) -> bool:
     """Do the preceding sentences of the paragraph talk about one arm?"""
     real = real_arms(arms)
@@ -262,11 +266,10 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
     measures = _measure_mentions(text)
     if not measures:
         return []
-    qs = [q for q in _quantities(text)]
+    qs = _quantities(text)
     ments = arm_mentions(text, real) if real else []
     # assign each quantity a measure (and landmark)
     items: list[tuple[Quantity, str, str, int]] = []    # (q, measure, stat, measure index)
-    k = 0
     # runs of measures joined by and/, ("ORR and CBR were 11.5% and 61.5%")
     for qi, q in enumerate(qs):
         before = [m for m in measures if m[2] <= q.start]
@@ -321,14 +324,12 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
         if stat in ("hr", "p"):
             assigned[n] = None
             continue
-        tail = text[q.end:]
         for mi, (arm, a, b) in enumerate(ments):
             if a >= q.end and _AFTER_ARM.match(text[q.end:a]):
                 if not any(x[0].start > q.end and x[0].start < a for x in items):
                     assigned[n] = arm.id
                     used_mentions.add(mi)
                 break
-        _ = tail
     # ordered arms before a run of values of one measure
     by_measure: dict[tuple[str, str], list[int]] = {}
     for n, (q, measure, stat, _) in enumerate(items):
@@ -388,6 +389,8 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
                 continue  # the paragraph is about one arm; this sentence does not say which
             if _SUBGROUP.search(text):
                 continue  # a subgroup, not the whole cohort
+            if len(real) >= 2 and _COMPARISON.search(text):
+                continue  # one value of a between-arm comparison whose partner was not read
             arm = None
         else:
             arm = assigned[n]

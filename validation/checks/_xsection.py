@@ -6,8 +6,10 @@
   read as an ordinary sentence ("Discussion" inside a figure block), after
   which the following sentences still carry the previous section's kind.
 * :func:`sample_sizes` reads every statement of the study's total size and of
-  each arm's size (text, table headers, table and figure captions) and
-  :func:`study_total` picks the total most places agree on.
+  each arm's size (text, table headers, table and figure captions) and picks
+  the total and arm sizes most places agree on.
+* :func:`study_columns` tells which table columns describe this study (arms or
+  the whole cohort) rather than cited comparison cohorts.
 """
 from __future__ import annotations
 
@@ -291,6 +293,8 @@ def sample_sizes(ctx: CheckContext) -> Sizes:
             sent = _sentence_at(doc, p.span.char_start)
             if sent is None:
                 continue
+            if not re.search(rf"(?<![\d.,]){ss.value}(?![\d]|[.,]\d)", sent.text):
+                continue  # the size must be printed as a whole number ("6.4" is not 4 patients)
             kind = kinds.get(sent.id, sent.section_kind)
             if kind in ("statistics", "introduction", "discussion") or _PLANNED.search(sent.text):
                 continue

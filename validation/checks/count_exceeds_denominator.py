@@ -125,7 +125,7 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             elif q.kind == "count" and q.value is not None and q.value.decimals == 0 and "=" not in q.text:
                 is_cat = row.index in category_rows or response_category(row.label) or \
                     (rows_are_arms and response_category(col.split(" / ")[-1]))
-                if is_cat:
+                if is_cat and not _NOT_PATIENTS.search(table.caption + " " + " ".join(table.footnotes)):
                     count = int(q.value.value)
             if count is None or not _patientish(table, row, col):
                 continue

@@ -12,6 +12,10 @@ from validation.checks._xsection import effective_kinds, sample_sizes
 from validation.context import CheckContext
 from validation.registry import rule
 
+_MULTI_ARM = re.compile(r"\brandomi[sz]\w*|\b(?:two|three|both|each)\s+(?:treatment\s+)?(?:groups|arms|cohorts)\b|"
+                        r"\bcontrol\s+(?:group|arm)\b|\b(?:other|another)\s+(?:group|arm)\b|"
+                        r"\b(?:group|arm|cohort)\s+(?:\w+\s+)?(?:received|was\s+treated|were\s+treated|was\s+given)\b",
+                        re.I)
 _FIELDS = ("dose", "route", "days", "cycle_days", "frequency", "cycles")
 _MG = {"mg": 1.0, "g": 1000.0, "µg": 0.001}
 _DAILY = {"QD", "BID", "TID"}
@@ -133,6 +137,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     whole = [a for a in study_arms if sz.total and sz.total_source == "statements" and a.n == sz.total]
     if whole and len(sz.arms) < 2:
         study_arms = whole[:1]          # one "arm" is the whole study; the others are comparison cohorts
+    if len(study_arms) < 2:
+        # single-arm reading only for a study that is clearly single-arm
+        hint = any(_MULTI_ARM.search(s.text) for s in ctx.document.sentences
+                   if s.section_kind in ("abstract", "methods", "front", "title"))
+        if hint or (len(study_arms) == 1 and not whole):
+            return
     passages: list[RegimenMention] = extract_dose_passages(ctx.document, study_arms)
     # passages the ingestion left in the wrong section (a discussion after an inline heading) are dropped
     kinds = effective_kinds(ctx.document)

@@ -67,7 +67,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
     Known limitations:
         Values whose arm cannot be determined are not compared (several
-        values of the same measure with no arm named). Sentences about other
+        values of the same measure with no arm named, a sentence that
+        continues a paragraph about one arm without naming it, subgroup
+        statements such as "in patients with lung-only metastases"). Sentences about other
         studies (citations, "previous", "reported by") are skipped; a result
         of a prior line of therapy described without such words may be taken
         as the study's own, which can only hide, not create, a mismatch when

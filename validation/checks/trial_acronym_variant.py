@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from rapidfuzz import fuzz
+
 from extractor.study.registry import find_acronym
 from schemas.findings import Finding
 from schemas.provenance import Provenance, Span
@@ -12,6 +14,24 @@ from validation.registry import rule
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _SUFFIX = re.compile(r"^(?P<stem>.*?[A-Za-z][^\s]*?)(?P<sep>[\s\-–]*)(?P<suf>\d+|[IVXL]+)$")
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[\s\-–_/]+", "", s).lower()
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions counted once."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if prev2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                v = min(v, prev2[j - 2] + 1)
+            cur.append(v)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 def _value(tok: str) -> int | str:
@@ -39,7 +59,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         abstract, methods, results, front matter and acknowledgements is
         compared: a different number ("sarcoma II" = 2 against "sarcoma 11")
         is reported. Roman and Arabic forms of the same number ("II" and "2")
-        agree.
+        agree. Near copies of the whole name that differ by one or two
+        letters ("OAEI/PKUPH-sarcoma 11") are reported too.
 
     Why it matters:
         Trial names are how readers, registries and meta-analyses link
@@ -54,23 +75,56 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     Known limitations:
         Introductions, discussions and sentences with citations are not
         read, because they legitimately name other trials of the same series
-        (KEYNOTE-189 vs KEYNOTE-407). Acronyms without a trailing number are
-        not compared.
+        (KEYNOTE-189 vs KEYNOTE-407). Names read only from the title or a
+        "trial (NAME)" parenthesis; a name never given there is not checked.
     """
     acronym, aprov = find_acronym(ctx.document)
     if not acronym:
         return
+    cited = {c.sentence for c in ctx.document.citations}
+    seen: set = set()
+    sentences = [s for s in ctx.document.sentences
+                 if s.section_kind not in ("introduction", "discussion", "references") and s.id not in cited]
+    # letters: a near copy of the whole name ("OAEI/PKUPH-sarcoma 11" for "OAIE/PKUPH-sarcoma 11")
+    n_tok = len(acronym.split())
+    want_norm = _norm(acronym)
+    for s in sentences:
+        toks = list(re.finditer(r"\S+", s.text))
+        for i, t in enumerate(toks):
+            if not re.match(r"[\(\[\"']?[A-Z]", t.group(0)):
+                continue
+            a, b = t.start(), toks[min(i + n_tok, len(toks)) - 1].end()
+            window = s.text[a:b].strip("()[],.;:'\"")
+            got = _norm(window)
+            if not got or got == want_norm or len(got) < 4 or abs(len(got) - len(want_norm)) > 1:
+                continue
+            if fuzz.ratio(got, want_norm) < 85 or _edits(got, want_norm) > 2:
+                continue
+            if _SUFFIX.match(window) and _SUFFIX.match(acronym.strip()) and \
+                    _norm(_SUFFIX.match(window).group("stem")) == _norm(_SUFFIX.match(acronym.strip()).group("stem")):
+                continue  # same stem, other number: reported below
+            if window in seen:
+                continue
+            seen.add(window)
+            start = s.text.find(window, a)
+            ev = [ctx.sentence_evidence(s, start, start + len(window), role=f"written '{window}'")]
+            if aprov is not None:
+                ev.append(ctx.provenance_evidence(aprov, role=f"trial name '{acronym}'"))
+            yield ctx.finding(
+                "TA312", severity="warning",
+                message=(f"The trial is called '{acronym}' in the title but '{window}' here "
+                         f"({ctx.section_title(s.section) or s.section_kind}, line {s.span.line})."),
+                observed=window, expected=acronym,
+                computation=(f"'{window}' differs from '{acronym}' by {_edits(got, want_norm)} character(s) "
+                             f"(similarity {fuzz.ratio(got, want_norm):.0f}%)."),
+                evidence=ev, key=f"{acronym}|{window}", details={"acronym": acronym, "variant": window})
     m = _SUFFIX.match(acronym.strip())
     if not m:
         return
     stem, suffix = m.group("stem"), m.group("suf")
     want = _value(suffix)
     stem_rx = re.compile(re.escape(stem).replace(r"\ ", r"\s+") + r"(?P<sep>[\s\-–]*)(?P<suf>[A-Za-z0-9]+)\b", re.I)
-    cited = {c.sentence for c in ctx.document.citations}
-    seen: set = set()
-    for s in ctx.document.sentences:
-        if s.section_kind in ("introduction", "discussion", "references") or s.id in cited:
-            continue
+    for s in sentences:
         for mm in stem_rx.finditer(s.text):
             tok = mm.group("suf")
             got = _value(tok)

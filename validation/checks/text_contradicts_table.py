@@ -10,6 +10,7 @@ from extractor.quantities import find_quantities
 from extractor.study.arms import arm_mentions, resolve_arm, strip_n
 from extractor.study.regimens import top_level_clauses
 from schemas.document import Sentence, Table, TableRow
+from schemas.provenance import Span
 from schemas.findings import Finding
 from schemas.quantities import Num
 from schemas.study import Arm
@@ -129,7 +130,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     para_refs = _paragraph_table_refs(ctx)
     table_names = {_table_key(t.label) for t in ctx.document.tables}
     arms = [a for a in ctx.study.arms if not a.is_total]
-    for sent in ctx.document.sentences:
+    for sent in list(ctx.document.sentences) + _prose_after_tables(ctx.document):
         if sent.section_kind not in _SECTIONS:
             continue
         qs = _text_quantities(sent)
@@ -141,6 +142,49 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         for q in qs:
             q.known_sizes = sizes
         yield from _judge_sentence(ctx, sent, qs, cands, arms, abbr)
+
+
+# ---------------------------------------------------------------------------------------------- split sentences
+def _prose_after_tables(doc) -> list[Sentence]:
+    """Running text that the ingestion attached to a table's notes, joined to the sentence the table interrupted.
+
+    PDF-to-text conversion often places a table in the middle of a sentence: "... months, 20/79 (25.3%)" [table]
+    "patients showed no evidence of disease ...". The continuation then ends up among the table's footnotes.
+    """
+    out: list[Sentence] = []
+    for t in doc.tables:
+        for note in t.footnotes:
+            starts = [0] + [m.end() for m in re.finditer(r"[.;]\s+(?=[a-z])", note)]
+            for st in starts:
+                if not re.match(r"\s*[a-z]", note[st:]):
+                    continue
+                end = re.search(r"(?<!\bFigs)(?<!\bFig)(?<!\bal)(?<!\bvs)\.\s+(?=[A-Z])", note[st:])
+                prose = note[st:st + end.start() + 1 if end else len(note)].strip()
+                if len(prose) < 15 or not re.search(r"\d+\s*/\s*\d+|\d+\s*\(\s*\d+(?:\.\d+)?\s*%", prose):
+                    continue
+                rx = re.compile(r"\s+".join(re.escape(w) for w in prose.split()[:6]))
+                hit = rx.search(doc.text, t.span.char_start)
+                if hit is None:
+                    continue
+                offsets = [min(hit.start() + i, len(doc.text) - 1) for i in range(len(prose))]
+                prev = [x for x in doc.sentences if x.span.char_end <= t.span.char_start]
+                dangling = max(prev, key=lambda x: x.span.char_end) if prev else None
+                base = None
+                text = prose
+                if st == 0 or note[:st].rstrip().endswith("."):
+                    if dangling is not None and dangling.offsets and not re.search(r"[.!?:]\s*$", dangling.text):
+                        base = dangling
+                        text = dangling.text + " " + prose
+                        offsets = dangling.offsets + [dangling.offsets[-1] + 1] + offsets
+                quote = (base.quote + " … " if base else "") + \
+                    re.sub(r"\s+", " ", doc.text[hit.start():hit.start() + len(prose) + 10]).strip()
+                span = base.span if base else Span(line=doc.line_of(hit.start()), char_start=hit.start(),
+                                                   char_end=hit.start() + len(prose))
+                out.append(Sentence(id=(base.id if base else t.id) + "+note", text=text, quote=quote, span=span,
+                                    section=base.section if base else t.section,
+                                    section_kind=base.section_kind if base else "results",
+                                    paragraph=base.paragraph if base else None, offsets=offsets))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- table facts
@@ -399,7 +443,7 @@ def _arm_for(q: TextQ, text: str, mentions, clause: tuple[int, int], statement: 
                               r"(?:patients?\s+(?:of|in)\s+(?:the\s+)?)?", text[q.end:m[1]], re.I)]
     if after:
         return after[0][0], True
-    before = [m for m in mentions if max(prev_end, clause[0]) <= m[1] < q.start]
+    before = [m for m in mentions if prev_end <= m[1] < q.start]
     if before:
         return before[-1][0], True
     in_stmt = {m[0].id: m[0] for m in mentions if statement[0] <= m[1] < statement[1]}
@@ -429,7 +473,8 @@ def _judge_sentence(ctx: CheckContext, sent: Sentence, qs: list[TextQ], facts: l
         next_start = min([s for s, e in bounds if s >= q.end] + [clause[1]])
         before = text[prev_end:q.start]
         after = text[q.end:next_start]
-        q.arm, q.arm_known = _arm_for(q, text, mentions, clause, statement, prev_end, next_start)
+        prev_q_end = max([e for s, e in bounds if e <= q.start] + [statement[0]])
+        q.arm, q.arm_known = _arm_for(q, text, mentions, clause, statement, prev_q_end, next_start)
         pop = [m for m in _STATED_POP.finditer(text, statement[0], statement[1]) if m.end() <= q.start]
         if pop and q.denom is None:
             q.denom = int(pop[-1].group(1))
