@@ -872,7 +872,7 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
         if res is not None:
             y0, y1 = res[1], res[2]
         else:
-            y0, y1 = cap.top, _contiguous_bottom(pc, cap, X0, X1)
+            y0, y1 = cap.top, _contiguous_bottom(pc, cap, X0, X1, body_size)
         grew = False
         for nc in (c1 + 1, c0 - 1):
             if 0 <= nc < len(cols):
@@ -891,14 +891,16 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
     return _build_text_table(pc, cap, m, res[0], X0, X1, body_size)
 
 
-def _contiguous_bottom(pc: _PageCtx, cap: _Frag, X0: float, X1: float) -> float:
-    """Bottom of the run of lines directly below a caption (no gap over three lines)."""
+def _contiguous_bottom(pc: _PageCtx, cap: _Frag, X0: float, X1: float, body_size: float | None = None) -> float:
+    """Bottom of the run of lines directly below a caption (no gap over three lines, no prose)."""
     cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.top >= cap.bottom - 1]
     bottom = cap.bottom
-    for L in _cluster_lines(cand):
+    for k, L in enumerate(_cluster_lines(cand)):
         top = min(w.top for w in L)
         if top - bottom > 3.0 * max(w.size for w in L):
             break
+        if body_size is not None and k > 0 and _is_prose(_split(L, 1.0), body_size, X1 - X0):
+            break  # the text under the table
         bottom = max(bottom, max(w.bottom for w in L))
     return bottom
 
@@ -978,6 +980,62 @@ def _rule_header_lines(pc: _PageCtx, lines: list[list[_W]]) -> int | None:
     return None
 
 
+def _rule_below(pc: _PageCtx, y: float, x0: float, x1: float, reach: float = 60.0) -> float | None:
+    """Height of the first horizontal rule across most of [x0, x1] within ``reach`` below ``y``."""
+    ys = [ry for a, b, ry in pc.hrules if y - 0.5 <= ry <= y + reach and min(b, x1) - max(a, x0) >= 0.6 * (x1 - x0)]
+    return min(ys) if ys else None
+
+
+def _rule_between(pc: _PageCtx, y0: float, y1: float, x0: float, x1: float) -> bool:
+    """True when a horizontal rule across most of [x0, x1] lies between heights y0 and y1."""
+    return any(y0 - 0.5 <= y <= y1 + 0.5 and min(b, x1) - max(a, x0) >= 0.6 * (x1 - x0)
+               for a, b, y in pc.hrules)
+
+
+def _last_header_index(rows: list[dict]) -> int:
+    """Index of the last header row."""
+    k = 0
+    for i, r in enumerate(rows):
+        if r["header"]:
+            k = i
+    return k
+
+
+def _spanning_header_cells(frs: list[_Frag], centres: list[float], col, ncols: int):
+    """Cells of a header row whose cells span columns: fragments that overlap horizontally form a
+    cell; the stub cell stays in column 0; every other column goes to the nearest cell, whose text
+    is written in the first of its columns. Returns per column the word lists (one per line)."""
+    groups: list[list] = []
+    for f in sorted(frs, key=lambda f: f.x0):
+        hit = [g for g in groups if f.x0 < g[1] and f.x1 > g[0]]
+        if hit:
+            g = hit[0]
+            for h in hit[1:]:
+                g[2] += h[2]
+                g[0], g[1] = min(g[0], h[0]), max(g[1], h[1])
+                groups.remove(h)
+            g[0], g[1] = min(g[0], f.x0), max(g[1], f.x1)
+            g[2].append(f)
+        else:
+            groups.append([f.x0, f.x1, [f]])
+    out: list[list[list[_W]]] = [[] for _ in range(ncols)]
+    stub = [g for g in groups if col(min(g[2], key=lambda f: f.x0)) == 0]
+    rest = [g for g in groups if g not in stub]
+    if not rest:
+        return None
+    owner: dict[int, list] = {}
+    for j in range(1, ncols):
+        g = min(rest, key=lambda g: abs((g[0] + g[1]) / 2 - centres[j]))
+        owner.setdefault(id(g), []).append(j)
+    for g in stub + rest:
+        js = [0] if g in stub else owner.get(id(g))
+        if not js:
+            return None
+        lines = sorted(g[2], key=lambda f: (f.top, f.x0))
+        out[min(js)] += [f.words for f in lines]
+    return out
+
+
 def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines, X0, X1,
                       body_size, expect_ncols: int | None = None) -> _Table | None:
     if cap is None:
@@ -995,10 +1053,30 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     last_multi = max(k for k, (_, frs) in enumerate(lines) if len(frs) >= 2)
     body = lines[first_multi:last_multi + 1]
     tail = lines[last_multi + 1:]
-    # a lowercase single line right after the last row is a wrapped label, not a footnote
-    while tail and len(tail[0][1]) == 1 and _line_text(tail[0][0])[:1].islower() \
-            and not _FOOT_START_RE.match(_line_text(tail[0][0])):
-        body.append(tail.pop(0))
+    # a lowercase single line right after the last row is a wrapped label, not a footnote -
+    # unless a rule closes the table above it or it is set smaller than the rows (a note "aGroups ...")
+    # and so is a line set closer to the last row than rows are to each other; a line above the
+    # rule that closes the table (booktabs style) is a row
+    row_size = sorted(w.size for L, _ in body for w in L)[sum(len(L) for L, _ in body) // 2]
+    bl = [_baseline(L) for L, _ in body]
+    bgaps = sorted(b - a for a, b in zip(bl, bl[1:]))
+    tight_lim = 0.8 * bgaps[min(len(bgaps) - 1, int(0.75 * len(bgaps)))] if len(bgaps) >= 2 else None
+    close = _rule_below(pc, max(w.bottom for w in body[-1][0]), X0, X1)
+    while tail:
+        L0, frs0 = tail[0]
+        t0 = _line_text(L0)
+        same_size = max(w.size for w in L0) >= row_size - 0.4
+        if close is not None and max(w.bottom for w in L0) <= close + 0.5 and same_size:
+            body.append(tail.pop(0))
+            continue
+        if close is not None or not same_size \
+                or _rule_between(pc, max(w.bottom for w in body[-1][0]), min(w.top for w in L0), X0, X1):
+            break
+        tight = tight_lim is not None and _baseline(L0) - _baseline(body[-1][0]) <= tight_lim
+        if len(frs0) == 1 and (tight or (t0[:1].islower() and not _FOOT_START_RE.match(t0))):
+            body.append(tail.pop(0))
+            continue
+        break
     # column separators from multi-fragment lines
     lo = int(X0) - 2
     n = int(math.ceil(X1)) + 3 - lo
@@ -1067,7 +1145,7 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
         for f in frs:
             cells[col(f)].extend(f.words)
             sp = sp or (len(frs) >= 2 and spans(f))
-        grid.append({"cells": cells, "span": sp, "words": L})
+        grid.append({"cells": cells, "span": sp, "words": L, "frs": list(frs)})
 
     def txt(ws):
         return _line_text(sorted(ws, key=lambda w: w.x0)) if ws else ""
@@ -1085,25 +1163,43 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     first_data = max(1, min(first_data, 4))
     if n_hdr is not None:
         first_data = n_hdr
+    # line spacing: when some lines of the body sit closer than the usual row pitch, the table
+    # sets the wrapped lines of a cell tighter than its rows, and the pitch decides what is a new row
+    bases = [_baseline(g["words"]) for g in grid]
+    gaps = [0.0] + [bases[k] - bases[k - 1] for k in range(1, len(grid))]
+    body_gaps = sorted(gaps[first_data + 1:])
+    lim = None
+    if len(body_gaps) >= 2:
+        lim = 0.8 * body_gaps[min(len(body_gaps) - 1, int(0.75 * len(body_gaps)))]
+    pitch_known = lim is not None and any(gp <= lim for gp in body_gaps)
     rows: list[dict] = []
     for k, g in enumerate(grid):
+        tight = lim is not None and k > 0 and gaps[k] <= lim
         if k < first_data:
-            if rows and not rows[-1]["span"] and not g["span"]:
+            if rows and (tight or (not pitch_known and not rows[-1]["span"] and not g["span"])):
                 for c in range(ncols):
                     rows[-1]["cells"][c].append(g["cells"][c])
                 rows[-1]["words"] += g["words"]
+                rows[-1]["frs"] += g["frs"]
+                rows[-1]["span"] = rows[-1]["span"] or g["span"]
                 continue
             rows.append({"cells": [[c] for c in g["cells"]], "span": g["span"], "words": list(g["words"]),
-                         "header": True})
+                         "header": True, "frs": list(g["frs"])})
             continue
         nonempty = [c for c in range(ncols) if g["cells"][c]]
         texts = [txt(ws) for ws in g["cells"]]
         prev = rows[-1] if rows and not rows[-1].get("header") else None
-        if prev is not None and nonempty == [0] and (texts[0][:1].islower() or texts[0][:1] in "(["):
+        if pitch_known:
+            if prev is not None and tight:
+                for c in nonempty:
+                    prev["cells"][c].append(g["cells"][c])
+                prev["words"] += g["words"]
+                continue
+        elif prev is not None and nonempty == [0] and (texts[0][:1].islower() or texts[0][:1] in "(["):
             prev["cells"][0].append(g["cells"][0])
             prev["words"] += g["words"]
             continue
-        if prev is not None and nonempty and 0 not in nonempty and all(
+        elif prev is not None and nonempty and 0 not in nonempty and all(
                 texts[c][:1].islower() or txt(prev["cells"][c][-1]).endswith((",", "-", "(", "/"))
                 for c in nonempty if prev["cells"][c] and prev["cells"][c][-1]):
             if all(prev["cells"][c] and prev["cells"][c][-1] for c in nonempty):
@@ -1113,6 +1209,15 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
                 continue
         rows.append({"cells": [[c] for c in g["cells"]], "span": g["span"], "words": list(g["words"]),
                      "header": False})
+    # an upper header row with cells spanning several columns: each cell covers the columns
+    # nearest to it and its text goes to the first of them (as a text table writes it)
+    bounds = [X0] + [x for sp in seps for x in sp] + [X1]
+    centres = [(bounds[2 * j] + bounds[2 * j + 1]) / 2 for j in range(ncols)]
+    for r in rows:
+        if r["header"] and r["span"] and r is not rows[_last_header_index(rows)]:
+            cells = _spanning_header_cells(r["frs"], centres, col, ncols)
+            if cells is not None:
+                r["cells"] = cells
     # a label-only line followed by a line with values but no label: one row
     merged: list[dict] = []
     for r in rows:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from extractor.quantities import find_quantities, parse_cell
 from extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
-from schemas.document import Document, Sentence, Table, TableRow
+from schemas.document import Document, Sentence, Table
 from schemas.findings import Evidence
 from schemas.quantities import Num, Quantity
 from schemas.study import Arm
@@ -269,7 +269,7 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
     qs = _quantities(text)
     ments = arm_mentions(text, real) if real else []
     # assign each quantity a measure (and landmark)
-    items: list[tuple[Quantity, str, str, int]] = []    # (q, measure, stat, measure index)
+    items: list[tuple[Quantity, str, str, int]] = []    # (q, measure, stat, start of the measure's mention)
     # runs of measures joined by and/, ("ORR and CBR were 11.5% and 61.5%")
     for qi, q in enumerate(qs):
         before = [m for m in measures if m[2] <= q.start]
@@ -312,9 +312,9 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
         stat = _stat_of(measure, q, landmark, text[q.end:q.end + 12])
         if stat is None:
             continue
-        items.append((q, measure, stat, idx))
+        items.append((q, measure, stat, last[1]))
         if q.kind == "ratio" and q.p is not None and q.p_operator in (None, "="):
-            items.append((q, measure, "p", idx))
+            items.append((q, measure, "p", last[1]))
     if not items:
         return []
     # arms
@@ -380,7 +380,7 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
                         assigned[miss] = other[0]
     out = []
     context_arm = len(real) >= 2 and not ments and not _TOTAL_MARK.search(text) and _arm_context(prev or [], arms)
-    for n, (q, measure, stat, _) in enumerate(items):
+    for n, (q, measure, stat, mstart) in enumerate(items):
         same = by_measure.get((measure, stat), [])
         if n not in assigned:
             if len(same) > 1 and len(real) >= 2:
@@ -389,7 +389,8 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
                 continue  # the paragraph is about one arm; this sentence does not say which
             if _SUBGROUP.search(text):
                 continue  # a subgroup, not the whole cohort
-            if len(real) >= 2 and _COMPARISON.search(text):
+            nxt = min([m[1] for m in measures if m[1] > q.end] + [q.end + 60])
+            if len(real) >= 2 and _COMPARISON.search(text[mstart:nxt]):
                 continue  # one value of a between-arm comparison whose partner was not read
             arm = None
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from schemas.findings import Finding
-from validation.checks._reported import Reported, fmt_rv, num_equal, reported_values
+from validation.checks._reported import Reported, num_equal, reported_values
 from validation.checks._xsection import sample_sizes
 from validation.context import CheckContext
 from validation.registry import rule

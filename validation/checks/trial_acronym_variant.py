@@ -8,7 +8,6 @@ from rapidfuzz import fuzz
 
 from extractor.study.registry import find_acronym
 from schemas.findings import Finding
-from schemas.provenance import Provenance, Span
 from validation.context import CheckContext
 from validation.registry import rule
 
