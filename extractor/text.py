@@ -229,7 +229,8 @@ class TextParser:
                 continue
             if _RE_FIG_CAPTION.match(s):
                 j = i
-                while j + 1 < n and not self.lines[j + 1].blank and not self.lines[j + 1].removed:
+                while j + 1 < n and not self.lines[j + 1].blank and not self.lines[j + 1].removed \
+                        and not self._is_section_line(j + 1):
                     j += 1
                 blocks.append(Block("figure", list(range(i, j + 1))))
                 i = j + 1
@@ -238,14 +239,28 @@ class TextParser:
                 blocks.append(Block("heading", [i], level=2, heading_text=s.strip().strip("*").strip()))
                 i += 1
                 continue
+            if self._is_section_line(i):
+                blocks.append(Block("heading", [i], level=2, heading_text=s.strip().strip("*").strip()))
+                i += 1
+                continue
             j = i
             while (j + 1 < n and not self.lines[j + 1].blank and not self.lines[j + 1].removed
+                   and not self._is_section_line(j + 1)
                    and not _RE_CAPTION.match(self.lines[j + 1].text) and not _RE_MD_HEADING.match(self.lines[j + 1].text)
                    and not (is_table_row(self.lines[j + 1].text) and j + 2 < n and is_table_row(self.lines[j + 2].text))):
                 j += 1
             blocks.append(Block("paragraph", list(range(i, j + 1))))
             i = j + 1
         self.blocks = blocks
+
+    def _is_section_line(self, i: int) -> bool:
+        """A line that is exactly a main section name followed by a blank line ("Discussion")."""
+        t = self.lines[i].text.strip().strip("*").strip()
+        if not t or len(t) > 40 or not t[0].isupper() or t.endswith("."):
+            return False
+        nxt_blank = i + 1 >= len(self.lines) or self.lines[i + 1].blank
+        return nxt_blank and section_kind_of(t) in ("introduction", "methods", "results", "discussion", "conclusion",
+                                                    "references", "acknowledgements")
 
     def _is_plain_heading(self, i: int) -> bool:
         s = self.lines[i].text.strip().strip("*").strip()
@@ -523,6 +538,17 @@ class TextParser:
             sec = open_section("Keywords", "keywords", 1, self.lines_span(lines))
             for i in kw_blocks:
                 self.block_section[i] = (sec.id, "keywords")
+        labelled = bool(abstract_blocks) and (label_re.match(self.lines[self.blocks[abstract_blocks[0]].lines[0]].text)
+                                              or struct_re.match(self.lines[self.blocks[abstract_blocks[0]].lines[0]].text))
+        if labelled and first_body < n_blocks:
+            # a labelled abstract runs until the first body heading (it may be split by page breaks)
+            last = max(abstract_blocks + kw_blocks)
+            sec_id = self.block_section[abstract_blocks[0]][0]
+            for i in range(abstract_blocks[-1] + 1, first_body):
+                if self.blocks[i].kind == "paragraph" and i not in kw_blocks and i > last - 10_000 \
+                        and self.block_section[i][1] in ("front", "other"):
+                    self.block_section[i] = (sec_id, "abstract")
+            return
         # text between the abstract and the first heading in an unheaded article is the introduction
         if abstract_blocks:
             last = max(abstract_blocks + kw_blocks)

@@ -37,7 +37,7 @@ _DEF_PAREN = re.compile(
 _DEF_RECEIVED = re.compile(
     rf"(?P<n>\d{{1,5}})\s+(?:patients?|participants?|cases|subjects)\s+(?:\w+\s+){{0,2}}(?:received|were\s+treated\s+with|"
     rf"were\s+given|were\s+assigned\s+to|were\s+randomi[sz]ed\s+to)\s+(?P<drugs>[^()]{{3,100}}?)\s*\((?P<label>[^()]{{2,60}}?)\)", re.I)
-_DEF_IN = re.compile(rf"(?P<n>\d{{1,5}})\s+(?:patients?\s+)?in\s+(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\b", re.I)
+_DEF_IN = re.compile(rf"(?<![\d.±,])(?P<n>\d{{1,5}})(?![\d.])\s+(?:patients?\s+)?in\s+(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\b", re.I)
 _TREATED = re.compile(
     r"(?P<n>\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients?\s+)?(?:received|were\s+treated\s+with|underwent|were\s+given)\s+"
     r"(?P<drugs>[^.;]{3,120}?)(?=,\s*and\s+\d|;|\.|$|\s+and\s+\d)", re.I)

@@ -232,6 +232,8 @@ def parse_article(text: str) -> list:
                 j = k
                 while j < len(lines) and lines[j].strip() and _split_row(lines[j]) is None \
                         and not _CAPTION.match(lines[j]):
+                    if j > k and lines[j - 1].rstrip().endswith(".") and re.match(r"\s+[a-z]", lines[j]):
+                        break  # body text resumes after the notes (a sentence the table interrupted)
                     j += 1
                 for ln in lines[k:j]:  # a line opening in lower case continues the note before it
                     f = clean_inline(ln)
@@ -241,6 +243,8 @@ def parse_article(text: str) -> list:
                         foot.append(f)
                 i = j
                 nparas += 1
+                if j < len(lines) and lines[j].strip():
+                    break
             blocks.append(TableBlock(caption, header, body, foot))
             continue
         para.append(s)
