@@ -937,9 +937,11 @@ def _collect_text_table(pc: _PageCtx, cap: _Frag | None, X0: float, X1: float, b
             out.append((L, frs))  # the caption line
             prev_b = max(w.bottom for w in L)
             continue
-        limit = 3.0 * sz if n_multi == 0 else 1.7 * sz
+        limit = 3.0 * sz if n_multi == 0 else 1.7 * min(sz, body_size)
         if gap > limit:
             break
+        if n_multi and sz >= body_size + 0.5:
+            break  # a heading under the table
         head = " ".join(w.t for w in L[:3])
         if _CAP_RE.match(head) or _FIG_RE.match(head):
             break

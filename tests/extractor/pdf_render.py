@@ -88,6 +88,9 @@ _FOOT = re.compile(r"^\s*(?!\*\*\s*(?i:table|fig))(?!#+\s)(?:(?:\*\*)?(?i:note|n
 _FOOT_TEXT = re.compile(
     r"^\s*(?!#{1,6}\s)(?:\*\*)?(?:Note|Notes|Abbreviations?|Source|Data (?:are|were)|[a-h]\s*[A-Z]|\^?[a-h]\s|[#*†‡§]|"
     r"\^[a-h]|<sup>|[A-Z][A-Za-z0-9/+\-]{1,12},? [a-z][a-z]+(?: [a-z]+)*[,;])")
+_REFS = re.compile(r"^\s*(references?|bibliography|literature cited)\s*[.:]?\s*$", re.I)
+# a new entry of a reference list (as the text ingester splits them)
+_REF_ITEM = re.compile(r"^\s*(?:[-*•]\s+|\[\d{1,3}\]|\d{1,3}\.\s)")
 _TITLE = re.compile(r"^(?=(?:\S+\s+){5,39}\S+$)[A-Z][^<]*[^.!?<>:;,]$")
 
 
@@ -159,6 +162,7 @@ def parse_article(text: str) -> list:
                 blocks.append(Para(runs_of(t)))
             para.clear()
 
+    in_refs = False
     i = 0
     while i < len(lines):
         ln = lines[i].rstrip()
@@ -172,13 +176,17 @@ def parse_article(text: str) -> list:
             end_para()
             blocks.append(Heading(clean_inline(m.group(2)), 0 if first_heading and len(m.group(1)) == 1 else 1))
             first_heading = False
+            in_refs = bool(_REFS.match(blocks[-1].text))
             i += 1
             continue
         if _SECTION.match(clean_inline(s)):
             end_para()
             blocks.append(Heading(clean_inline(s)))
+            in_refs = bool(_REFS.match(blocks[-1].text))
             i += 1
             continue
+        if in_refs and para and _REF_ITEM.match(ln):
+            end_para()  # each entry of the reference list on a line of its own, as in the source
         if _CAPTION.match(s) and not para:
             end_para()
             s = re.sub(r"^#+\s*", "", s)
