@@ -710,6 +710,9 @@ def _caption_candidates(pc: _PageCtx, gut: list[tuple[float, float]]) -> list[tu
             head = " ".join(w.t for w in f.words[:4])
             m = _CAP_RE.match(head)
             if m and not head.lower().startswith("tables"):
+                rest = m.group(3).lstrip("*_ ")
+                if rest[:1] in (",", ";") or (rest[:1].islower() and not rest.lower().startswith("cont")):
+                    continue  # "Table IV, and EFS was ..." / "Table 2 shows ...": prose citing a table
                 out.append((f, m))
     return out
 

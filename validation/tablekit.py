@@ -127,7 +127,82 @@ def arm_size_evidence(ctx: CheckContext, arm: Arm) -> Evidence | None:
     return None
 
 
-def column_denominator(ctx: CheckContext, table: Table, col: int) -> Denominator | None:
+_MARKER_TAIL = re.compile(r"([*†‡§¶#]+|\^[a-z]|\^\{?[a-z]\}?)\s*(?:,?\s*(?:n|no\.?)\s*\(%\))?\s*$")
+_NOTE_SUBSET = re.compile(r"\b(?:exclud\w*|not (?:recorded|available|known|reported|assessed)|missing|unknown for|"
+                          r"only (?:for|in|among)|among (?:those|patients|women|men|participants)|of those|"
+                          r"denominator|available for|data (?:from|for) \d+)", re.I)
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def row_note(table: Table, label: str, markers: list[str] | None = None) -> str | None:
+    """The table note attached to a row label by its footnote marker ("Smoked before††" -> "††Excludes ...").
+
+    With several markers ("¶¶***") the first note that restricts the denominator wins.
+    """
+    marks = list(markers or [])
+    m = _MARKER_TAIL.search(label or "")
+    if m:
+        tail = m.group(1).strip("^{}")
+        marks.append(tail)
+        marks.extend(x.group(0) for x in re.finditer(r"([*†‡§¶#])\1*", tail))  # "¶¶***" -> "¶¶", "***"
+    found = []
+    for mk in sorted(set(marks), key=len, reverse=True):
+        if not mk:
+            continue
+        for note in table.footnotes:
+            n = note.lstrip()
+            if n.startswith(mk) and not (n[len(mk):len(mk) + 1] and n[len(mk)] in "*†‡§¶#"):
+                found.append(n[len(mk):].strip())
+    restricting = [f for f in found if _NOTE_SUBSET.search(f)]
+    return (restricting or found or [None])[0]
+
+
+def note_adjusted_n(ctx: CheckContext, table: Table, label: str, col: int, n: int,
+                    markers: list[str] | None = None) -> int | None:
+    """Apply a row's footnote to a column's n: "Not recorded for one participant in control group" -> n - 1.
+
+    Returns the adjusted n, or None when the note says the row uses another
+    denominator that cannot be worked out per column ("Excludes 297 with no
+    previous pregnancies"): the check must then stay silent.
+    """
+    note = row_note(table, label, markers)
+    if not note or not _NOTE_SUBSET.search(note):
+        return n
+    col_arm = resolve_arm(table.column_label(col), ctx.study.arms)
+    parts = re.findall(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:participants?|patients?|women|men|"
+                       r"subjects?|cases?)?\s*in\s+(?:the\s+)?([\w+\-/ ]{2,40}?(?:group|arm|cohort))", note, re.I)
+    if not parts or col_arm is None:
+        return None
+    delta = 0
+    for num, lab in parts:
+        arm = resolve_arm(lab, ctx.study.arms)
+        if arm is None:
+            return None
+        if arm.id == col_arm.id:
+            delta += int(num) if num.isdigit() else _WORDNUM[num.lower()]
+    return n - delta
+
+
+def column_denominator(ctx: CheckContext, table: Table, col: int, row: TableRow | None = None) -> Denominator | None:
+    """The n of a column (header ``n = 53`` or the arm's size); with ``row``, adjusted by the row's footnote."""
+    den = _column_denominator(ctx, table, col)
+    if den is None or row is None:
+        return den
+    labels = [(row.label, row.cells[0].markers if row.cells else [])]
+    if row.group:
+        labels.append((row.group, []))
+    n = den.n
+    for lab, marks in labels:
+        n2 = note_adjusted_n(ctx, table, lab, col, n, marks)
+        if n2 is None:
+            return None
+        n = n2
+    if n == den.n:
+        return den
+    return Denominator(n, den.evidence, den.source + " minus the patients the row's table note excludes", den.arm)
+
+
+def _column_denominator(ctx: CheckContext, table: Table, col: int) -> Denominator | None:
     n = header_n(table, col)
     if n is not None:
         return Denominator(n, header_cell_evidence(ctx, table, col), "column header",

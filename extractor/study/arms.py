@@ -43,6 +43,12 @@ _TREATED = re.compile(
     r"(?P<drugs>[^.;]{3,120}?)(?=,\s*and\s+\d|;|\.|$|\s+and\s+\d)", re.I)
 
 
+# "78 (87%) provided valid data (37 in physical activity group ...)": a subset, not the arm's size
+_SUBSET_CONTEXT = re.compile(r"\b(?:provided|completed|returned|wore|valid data|available|asked to|responded|"
+                             r"attended|sub-?study|subgroup|subset|sample of)\b", re.I)
+_ENROL_CONTEXT = re.compile(r"\b(?:randomi[sz]\w*|enrol\w*|assigned|allocated|recruited|included|divided|stratified)\b", re.I)
+
+
 @dataclass
 class ArmCandidate:
     label: str
@@ -163,7 +169,8 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
             if label and re.search(_ARM_NOUN, label, re.I):
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
                                           drug_set(m.group("drugs")), m.group("drugs").strip(), kind="treated"))
-        for m in _DEF_IN.finditer(text):
+        subset = _SUBSET_CONTEXT.search(text) and not _ENROL_CONTEXT.search(text)
+        for m in ([] if subset else _DEF_IN.finditer(text)):
             label = _clean_label(m.group("label"))
             if label:
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "in-group", kind=_size_kind(text)))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.textutil import split_top_level
 from schemas.document import Document, Sentence
 from schemas.provenance import Provenance, Span
 from schemas.study import Endpoint
@@ -113,28 +114,12 @@ def _base_name(raw: str) -> str | None:
     return None
 
 
+_ITEM_SEP = re.compile(r"[;,]|\s+(?:and|or|as\s+well\s+as)\s+")
+
+
 def _items(text: str) -> list[tuple[int, int]]:
     """Top-level list items of ``text`` split at ';', ',', ' and ', ' or '."""
-    depth, cuts = 0, [0]
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in "([":
-            depth += 1
-        elif ch in ")]" and depth:
-            depth -= 1
-        elif depth == 0:
-            if ch in ";,":
-                cuts += [i, i + 1]
-            else:
-                m = re.match(r"\s+(?:and|or|as\s+well\s+as)\s+", text[i:])
-                if m:
-                    cuts += [i, i + m.end()]
-                    i += m.end()
-                    continue
-        i += 1
-    cuts.append(len(text))
-    return [(cuts[k], cuts[k + 1]) for k in range(0, len(cuts) - 1, 2)]
+    return split_top_level(text, _ITEM_SEP)
 
 
 def _prov(doc: Document, s: Sentence, a: int | None = None, b: int | None = None) -> Provenance:

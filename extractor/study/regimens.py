@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.textutil import split_top_level
 from schemas.document import Document
 from schemas.provenance import Provenance
 from schemas.study import Arm, DrugMention, RegimenMention
@@ -34,21 +35,7 @@ _COMPARATIVE = re.compile(r"\b(?:than|compared|versus|vs\.?|relative to|same as|
 
 def top_level_clauses(text: str) -> list[tuple[int, int]]:
     """Clause spans split at separators outside parentheses."""
-    depth = 0
-    cuts = [0]
-    mask = []
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]" and depth:
-            depth -= 1
-        mask.append(depth)
-    for m in _CLAUSE_SEP.finditer(text):
-        if mask[m.start()] == 0:
-            cuts.append(m.start())
-            cuts.append(m.end())
-    cuts.append(len(text))
-    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] > cuts[i]]
+    return split_top_level(text, _CLAUSE_SEP)
 
 
 def extract_regimen_mentions(doc: Document, arms: list[Arm], prefix_map: dict[str, str] | None = None) -> list[RegimenMention]:
@@ -128,22 +115,6 @@ _OTHER_ARM = re.compile(r"\b(?:alone|only|monotherapy|control|standard|comparato
 _ALTERNATIVE = re.compile(r"\s+or\s+|\s+versus\s+|\s+vs\.?\s+|,?\s+compared\s+(?:with|to)\s+", re.I)
 
 
-def _split_top(text: str, rx: re.Pattern[str]) -> list[tuple[int, int]]:
-    depth, mask = 0, []
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]" and depth:
-            depth -= 1
-        mask.append(depth)
-    cuts = [0]
-    for m in rx.finditer(text):
-        if mask[m.start()] == 0:
-            cuts += [m.start(), m.end()]
-    cuts.append(len(text))
-    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] > cuts[i]]
-
-
 def _label_spans(text: str, mentions: list) -> list[tuple[int, int]]:
     return [(m[1], m[2]) for m in mentions if re.search(r"(?:group|arm|cohort)$", text[m[1]:m[2]], re.I)]
 
@@ -221,7 +192,7 @@ def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, 
                 if hits:
                     found.append(_mention(doc, s, next(iter(here)), a, b, hits, "protocol"))
         else:
-            parts = _split_top(text, _ALTERNATIVE)
+            parts = split_top_level(text, _ALTERNATIVE)
             if len(parts) >= 2:
                 alts = []
                 for a, b in parts:

@@ -143,6 +143,32 @@ def _split_row(line: str) -> list[str] | None:
     return None
 
 
+try:  # compounds whose hyphen survives a line break, as the text ingester reads them
+    from extractor.text import COMPOUND_SUFFIXES as _COMPOUND_SUFFIXES
+except ImportError:  # pragma: no cover - the renderer also works without the package
+    _COMPOUND_SUFFIXES = {"based", "related", "free", "line", "year", "month", "week", "day", "dose", "term",
+                          "risk", "grade", "specific", "associated", "induced", "dependent", "like", "label"}
+
+
+def join_wrapped_lines(lines: list[str]) -> str:
+    """Join the hard-wrapped lines of a source paragraph as the text ingester does: a word
+    hyphenated at a line end is mended ("musculo-" + "skeletal"), a compound keeps its hyphen."""
+    out = ""
+    for raw in lines:
+        seg = raw.strip()
+        if not seg:
+            continue
+        if out:
+            m = re.search(r"([A-Za-z]{2,})[-\u2011\u2010\u00ad]$", out)
+            nxt = re.match(r"[a-z]+", seg)
+            if m and nxt:
+                out = out[:-1] + ("" if nxt.group(0) not in _COMPOUND_SUFFIXES else "-")
+            else:
+                out += " "
+        out += seg
+    return out
+
+
 def parse_article(text: str) -> list:
     """Seed-style article text -> Heading / Para / TableBlock list."""
     blocks: list = []
@@ -153,7 +179,7 @@ def parse_article(text: str) -> list:
     def end_para():
         nonlocal first_heading
         if para:
-            t = clean_inline(" ".join(p.strip() for p in para))
+            t = clean_inline(join_wrapped_lines(para))
             if t and first_heading and not blocks and len(para) == 1 and _TITLE.match(t):
                 # a plain-text article opening with its title on one line: set it as the title
                 blocks.append(Heading(t, 0))
@@ -613,7 +639,9 @@ class _Renderer:
             self.new_page()
         label = re.match(r"Table\s+\w+", tb.caption)
         key = label.group(0) if label else tb.caption
-        self.table_pages[key] = [self.page_no]
+        pages = self.table_pages.setdefault(key, [])  # a "Table 1 (Continued)" part adds to Table 1
+        if self.page_no not in pages:
+            pages.append(self.page_no)
 
         def draw_caption(lines):
             for parts in lines:
@@ -658,7 +686,8 @@ class _Renderer:
                 if not L.ruled:
                     self.pdf.line(xs[0], self.y, xs[-1], self.y)
                 self.new_page()
-                self.table_pages[key].append(self.page_no)
+                if self.page_no not in self.table_pages[key]:
+                    self.table_pages[key].append(self.page_no)
                 if L.continued_caption and label:
                     draw_caption(self.wrap_runs([Run(f"{label.group(0)} (continued)")], W, size + 1, True))
                 draw_header()

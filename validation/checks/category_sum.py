@@ -131,9 +131,10 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
         seen.add(key)
         labels = [r.label for r in rows]
         for j in range(1, len(table.columns)):
-            den = column_denominator(ctx, table, j)
-            if den is None:
-                continue
+            dens = [column_denominator(ctx, table, j, r) for r in rows]
+            den = dens[0]
+            if den is None or any(d is None or d.n != den.n for d in dens):
+                continue  # a table note gives some of these rows another denominator
             counts = [cell_count(r.cells[j].text) if j < len(r.cells) else None for r in rows]
             if any(c is None for c in counts):
                 continue

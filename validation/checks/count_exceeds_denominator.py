@@ -129,7 +129,7 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                     count = int(q.value.value)
             if count is None or not _patientish(table, row, col):
                 continue
-            den = column_denominator(ctx, table, j) if not rows_are_arms else (row_den or column_denominator(ctx, table, j))
+            den = column_denominator(ctx, table, j, row) if not rows_are_arms else (row_den or column_denominator(ctx, table, j, row))
             if den is None and not rows_are_arms:
                 den = single_column_denominator(ctx, table, j)
             if den is None or count <= den.n:

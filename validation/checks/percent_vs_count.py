@@ -65,7 +65,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 if q.kind == "fraction" and q.denominator is not None:
                     den = Denominator(int(q.denominator.value), ctx.cell_evidence(table, row, j, role="denominator"), "n/N")
                 else:
-                    den = column_denominator(ctx, table, j) or row_den
+                    den = column_denominator(ctx, table, j, row) if not rows_are_arms else (column_denominator(ctx, table, j) or row_den)
                 if den is None or den.n < settings.percent_min_denominator:
                     continue
                 f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,

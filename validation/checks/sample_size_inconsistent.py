@@ -96,11 +96,16 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 odd.setdefault(st.value, []).append(st)
         for value, sts in sorted(odd.items()):
             sev = "error" if any(st.strength == "strong" for st in sts) else "warning"
+            tables_only = all(st.place == "table" for st in sts) and all(st.place == "table" for st in ref)
+            if tables_only:
+                sev = "warning"  # different tables often describe different analysis populations
             yield ctx.finding(
                 "TA302", severity=sev,
                 message=f"{label} has {value} patients in {_places(sts)} but {n} in {_places(ref)}.",
                 observed=str(value), expected=str(n),
-                computation=f"{len(ref)} statement(s) give {label} {n} patients, {len(sts)} give {value}.",
+                computation=f"{len(ref)} statement(s) give {label} {n} patients, {len(sts)} give {value}"
+                            + ("; only table headers disagree, which may reflect different analysis populations "
+                               "(check the captions and notes), hence a warning" if tables_only else "") + ".",
                 evidence=[st.evidence for st in sts[:3]] + [ref[0].evidence.model_copy(update={"role": "reference size"})],
                 key=f"arm|{label}|{value}|{n}", details={"arm": label, "stated": value, "reference": n})
     # 3. arms add up to the total

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from extractor.textutil import split_top_level
 from schemas.findings import Finding
 from schemas.quantities import Quantity
 from validation.context import CheckContext
@@ -20,7 +21,8 @@ _CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:where
 _NEG = re.compile(
     r"\b(?:no|not|non|without|neither|nor|never|lack(?:ed)?\s+of|absence\s+of|fail(?:ed|s)?\s+to|did\s+not|does\s+not|"
     r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not|n't)\b[^.;]{0,50}?\b(?:statistical(?:ly)?\s+)?significan|"
-    r"\bnon-?significant(?:ly)?\b|\binsignificant(?:ly)?\b|\bnot\s+(?:statistically\s+)?significant",
+    r"\bnon-?significant(?:ly)?\b|\binsignificant(?:ly)?\b|\bnot\s+(?:statistically\s+)?significant|"
+    r"\b(?:no|nor|not|without|little)\b[^.;]{0,20}\bevidence\b[^.;]{0,160}?\bsignifican",
     re.I)
 _NEG_SOFT = re.compile(r"\b(?:did|do|does)\s+not\s+differ|\bno\s+(?:statistical\s+)?difference|\bcomparable\b|"
                        r"\bsimilar\b|\bwell[- ]balanced\b|\bbalanced\b", re.I)
@@ -32,23 +34,6 @@ _HEDGE = re.compile(r"marginal(?:ly)?|borderline|trend(?:ed|ing)?\s+(?:toward|to
 
 _EXCEPT = re.compile(r"\bexcept\b|\bapart from\b|\bother than\b|\bwith the exception\b|\bexcluding\b|\bsave for\b",
                      re.I)
-
-
-def _clauses(text: str) -> list[tuple[int, int]]:
-    depth = 0
-    mask = []
-    for ch in text:
-        if ch in "([":
-            depth += 1
-        elif ch in ")]" and depth:
-            depth -= 1
-        mask.append(depth)
-    cuts = [0]
-    for m in _CLAUSE_SPLIT.finditer(text):
-        if mask[m.start()] == 0:
-            cuts += [m.start(), m.end()]
-    cuts.append(len(text))
-    return [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2) if cuts[i + 1] > cuts[i]]
 
 
 def _claim(clause: str) -> str | None:
@@ -129,7 +114,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if re.search(r"\bconsidered\b|\bdefined\b|\bthreshold\b|\bset at\b|\blevel of significance\b", text, re.I):
             continue
         qs = sentence_quantities(sent)
-        for a, b in _clauses(text):
+        for a, b in split_top_level(text, _CLAUSE_SPLIT):
             clause = text[a:b]
             claim = _claim(clause)
             if claim is None or _EXCEPT.search(clause):

@@ -9,6 +9,7 @@ from typing import Iterator
 from extractor.quantities import find_quantities
 from extractor.study.arms import arm_mentions, resolve_arm, strip_n
 from extractor.study.regimens import top_level_clauses
+from extractor.textutil import top_level_matches
 from schemas.document import Sentence, Table, TableRow
 from schemas.provenance import Span
 from schemas.findings import Finding
@@ -339,15 +340,8 @@ def _text_quantities(sent: Sentence) -> list[TextQ]:
 
 # ---------------------------------------------------------------------------------------------- judging
 def _statements(text: str) -> list[tuple[int, int]]:
-    depth, cuts = 0, [0]
-    for k, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]" and depth:
-            depth -= 1
-        elif ch == ";" and depth == 0:
-            cuts.append(k + 1)
-    cuts.append(len(text))
+    """Contiguous spans of ``text`` ending after each ';' outside parentheses."""
+    cuts = [0] + [m.end() for m in top_level_matches(text, ";")] + [len(text)]
     return [(cuts[k], cuts[k + 1]) for k in range(len(cuts) - 1)]
 
 
