@@ -31,6 +31,7 @@ import re
 import sys
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,9 +62,10 @@ class Facts:
     tables: dict[str, list[list[str]]]          # label -> rows (header rows first) of cell texts
     findings: dict[tuple[str, str], str]        # (code, fingerprint) -> message
     nfindings: dict[tuple[str, str], str]       # (code, markup-blind fingerprint) -> message
-    messages: set[tuple[str, str]]              # (code, message with line numbers blanked)
+    messages: Counter                           # (code, message with line numbers blanked) -> count
     pages: int = 0
     split_tables: list[str] = field(default_factory=list)  # tables the renderer ran over a page break
+    leaks: int = 0              # running header / footer lines left in the document text
     seconds: float = 0.0
 
 
@@ -92,9 +94,10 @@ def norm_text(s: str | None) -> str:
 
 def norm_fingerprint(f) -> str:
     """Like ``validation.context.fingerprint`` (code; table, row, column, quote of each evidence),
-    with every part compared markup-blind (:func:`norm_text`)."""
-    parts = [f.code] + ["|".join(norm_text(x) for x in (e.table, e.row, e.column, (e.quote or "")[:300]))
-                        for e in f.evidence]
+    with every part compared markup-blind (:func:`norm_text`); observed and expected stand in for
+    the rule's private key (two findings of one rule on the same evidence)."""
+    parts = [f.code, norm_text(norm_message(f.observed or "")), norm_text(norm_message(f.expected or ""))]
+    parts += ["|".join(norm_text(x) for x in (e.table, e.row, e.column, (e.quote or "")[:300])) for e in f.evidence]
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -117,7 +120,7 @@ def facts_of(doc) -> Facts:
         tables=tables,
         findings={(f.code, f.fingerprint): f.message for f in findings},
         nfindings={(f.code, norm_fingerprint(f)): f.message for f in findings},
-        messages={(f.code, norm_message(f.message)) for f in findings},
+        messages=Counter((f.code, norm_message(f.message)) for f in findings),
         pages=doc.pages or 0,
     )
 
@@ -139,8 +142,10 @@ def pdf_facts(path: Path, layout_name: str, out_dir: Path, doc_id: str | None = 
     layout, full = LAYOUTS[layout_name]
     pdf = out_dir / f"{path.stem}--{layout_name}.pdf"
     rinfo = render(parse_article(path.read_text(encoding="utf-8")), pdf, layout, full_width_first=full)
-    fx = facts_of(read_pdf(pdf, doc_id=doc_id or path.stem))
+    doc = read_pdf(pdf, doc_id=doc_id or path.stem)
+    fx = facts_of(doc)
     fx.split_tables = sorted(k for k, v in rinfo["table_pages"].items() if len(v) > 1)
+    fx.leaks = sum(doc.text.count(s) for s in (layout.running_header, layout.running_footer) if s)
     fx.seconds = time.perf_counter() - t0
     return fx
 
@@ -164,6 +169,8 @@ class Agreement:
     m_pdf: int
     pages: int = 0
     split_tables: list[str] = field(default_factory=list)
+    leaks: int = 0
+    seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -246,9 +253,15 @@ def compare(article: str, layout: str, text: Facts, pdf: Facts) -> Agreement:
         problems.append(f"finding missing in pdf: {k[0]} {text.nfindings[k][:160]}")
     for k in sorted(set(pdf.nfindings) - common):
         problems.append(f"extra pdf finding: {k[0]} {pdf.nfindings[k][:160]}")
+    for k in sorted(common):
+        if norm_message(text.nfindings[k]) != norm_message(pdf.nfindings[k]):
+            problems.append(f"same finding, other message: {k[0]}\n      text: {text.nfindings[k][:200]}"
+                            f"\n      pdf:  {pdf.nfindings[k][:200]}")
     return Agreement(article, layout, arms_equal, tables_equal, ce, ct, len(text.nfindings), len(pdf.nfindings),
-                     len(common), len(set(text.findings) & set(pdf.findings)), len(text.messages & pdf.messages),
-                     len(text.messages), len(pdf.messages), pdf.pages, pdf.split_tables, problems)
+                     len(common), len(set(text.findings) & set(pdf.findings)),
+                     sum((text.messages & pdf.messages).values()), sum(text.messages.values()),
+                     sum(pdf.messages.values()), pdf.pages, pdf.split_tables, pdf.leaks, pdf.seconds,
+                     problems)
 
 
 # --------------------------------------------------------------------------- running everything

@@ -205,7 +205,9 @@ def check_format(fmt: str) -> None:
                                    f"(or pip install openpyxl) ({exc})") from exc
 
 
-def _atomic(path: Path, write) -> None:
+def write_atomic(path: Path, write) -> None:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then move it over ``path``
+    (``os.replace``); on any failure the temporary file is removed and ``path`` is untouched."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
     os.close(fd)
     try:
@@ -228,9 +230,9 @@ def write_tables(dfs: dict[str, Any], outdir: str | Path, fmt: str = "csv") -> l
     for name, df in dfs.items():
         path = outdir / f"{name}{FORMATS[fmt]}"
         if fmt == "csv":
-            _atomic(path, lambda p, df=df: df.to_csv(p, index=False))
+            write_atomic(path, lambda p, df=df: df.to_csv(p, index=False))
         elif fmt == "parquet":
-            _atomic(path, lambda p, df=df: df.to_parquet(p, index=False))
+            write_atomic(path, lambda p, df=df: df.to_parquet(p, index=False))
         else:
             def _xlsx(p: Path, df=df, name=name) -> None:
                 clean = df.copy()
@@ -239,10 +241,10 @@ def write_tables(dfs: dict[str, Any], outdir: str | Path, fmt: str = "csv") -> l
                         clean[c] = clean[c].str.replace(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", regex=True)
                 with __import__("pandas").ExcelWriter(p, engine="openpyxl") as xw:
                     clean.to_excel(xw, sheet_name=name[:31], index=False)
-            _atomic(path, _xlsx)
+            write_atomic(path, _xlsx)
         written.append(path)
     return written
 
 
 __all__ = ["TABLE_NAMES", "COLUMNS", "study_rows", "tables", "frames", "write_tables", "check_format",
-           "TableFormatError", "FORMATS", "location"]
+           "TableFormatError", "FORMATS", "location", "write_atomic"]

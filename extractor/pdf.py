@@ -1194,8 +1194,12 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
         nonempty = [c for c in range(ncols) if g["cells"][c]]
         texts = [txt(ws) for ws in g["cells"]]
         prev = rows[-1] if rows and not rows[-1].get("header") else None
+        # a tight line continues the row above unless it opens a new labelled row (a capitalised
+        # label): rows set at two pitches may also be groups of rows set apart by extra space
+        label_cont = not g["cells"][0] or texts[0][:1].islower() or texts[0][:1] in "([" \
+            or bool(prev and prev["cells"][0] and txt(prev["cells"][0][-1]).endswith((",", "-", "(", "/", "and", "or")))
         if pitch_known:
-            if prev is not None and tight:
+            if prev is not None and tight and label_cont:
                 for c in nonempty:
                     prev["cells"][c].append(g["cells"][c])
                 prev["words"] += g["words"]

@@ -2,7 +2,7 @@
 
 * :func:`top_level_matches` / :func:`split_top_level`: separators outside
   parentheses and brackets, and the clauses between them;
-* :func:`word_number`: 'Forty-two' -> 42;
+* :func:`word_number` (and the regex :data:`WORD_NUMBER`): 'Forty-two' -> 42;
 * :func:`mknum`: a printed number as a :class:`~schemas.quantities.Num`.
 
 Nothing here knows about a particular article.
@@ -13,7 +13,7 @@ import re
 
 from schemas.quantities import Num
 
-__all__ = ["top_level_matches", "split_top_level", "word_number", "mknum"]
+__all__ = ["top_level_matches", "split_top_level", "WORD_NUMBER", "word_number", "mknum"]
 
 
 def _depths(text: str) -> list[int]:
@@ -49,6 +49,9 @@ def split_top_level(text: str, pattern: str | re.Pattern[str]) -> list[tuple[int
 _UNITS = ["two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+#: a regex source for the number words :func:`word_number` reads
+WORD_NUMBER = (rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:one|{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)}"
+               rf"|(?:one|a)\s+hundred(?:\s+and\s+\w+)?)")
 
 
 def word_number(w: str) -> int | None:

@@ -10,8 +10,6 @@ and a message; the others go on.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any, Callable, Iterable, Literal
 
 from pydantic import Field
 
+from extractor.export import write_atomic
 from schemas.base import Model
 from schemas.study import Study
 
@@ -130,17 +129,7 @@ def write_article_json(article: ArticleExtraction, outdir: str | Path) -> Path:
     outdir.mkdir(parents=True, exist_ok=True)
     path = outdir / f"{article.id}.json"
     text = json.dumps(article.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(outdir))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, lambda p: p.write_text(text + "\n", encoding="utf-8"))
     return path
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.textutil import mknum
 from schemas.document import Cell, Document, Sentence, Table, TableRow
 from schemas.provenance import Provenance, Span
 from schemas.quantities import Num, Quantity
@@ -35,6 +36,18 @@ def sentence_prov(doc: Document, s: Sentence, start: int | None = None, end: int
             span = Span(line=line, line_end=line_end if line_end != line else None, char_start=a, char_end=b,
                         page=s.span.page, bbox=s.span.bbox)
     return Provenance(span=span, quote=s.quote, section=section_title(doc, s.section), method="sentence-pattern")
+
+
+def clause_prov(doc: Document, s: Sentence, a: int, b: int) -> Provenance:
+    """Provenance of the clause ``s.text[a:b]``: one line (no ``line_end``), offsets clamped to
+    the sentence; the sentence's own span when it has no offsets."""
+    cs, ce, line = s.span.char_start, s.span.char_end, s.span.line
+    if s.offsets:
+        cs = s.offsets[min(a, len(s.offsets) - 1)]
+        ce = s.offsets[min(max(b - 1, a), len(s.offsets) - 1)] + 1
+        line = doc.line_of(cs)
+    return Provenance(span=Span(line=line, char_start=cs, char_end=ce, page=s.span.page, bbox=s.span.bbox),
+                      quote=s.quote, section=section_title(doc, s.section), method="sentence-pattern")
 
 
 def cell_prov(doc: Document, t: Table, row: TableRow, j: int, *, row_label: str | None = None,
@@ -196,12 +209,6 @@ def timepoint_of(label: str) -> str | None:
 
 def fnum(n: Num | None) -> float | None:
     return None if n is None else n.value
-
-
-def mknum(value: float, text: str | None = None) -> Num:
-    t = text if text is not None else (f"{value:g}")
-    dec = len(t.split(".")[1]) if "." in t else 0
-    return Num(value=value, text=t, decimals=dec)
 
 
 # --------------------------------------------------------------------------- tables

@@ -30,9 +30,12 @@ import datetime as dt
 import re
 
 from extractor.quantities import find_quantities
-from schemas.document import Document, Sentence
+from extractor.textutil import mknum
+from schemas.document import Document
 from schemas.provenance import Provenance, Span
-from schemas.quantities import Num, Quantity
+from schemas.quantities import Quantity
+
+from ._util import clause_prov
 
 __all__ = ["extract_dates", "parse_date", "date_bounds", "months_between", "find_dates"]
 
@@ -129,17 +132,6 @@ def months_between(a: dt.date, b: dt.date) -> float:
     return (b - a).days / (365.25 / 12)
 
 
-def _prov(doc: Document, s: Sentence, a: int | None = None, b: int | None = None) -> Provenance:
-    sec = doc.section_by_id(s.section)
-    cs, ce, line = s.span.char_start, s.span.char_end, s.span.line
-    if a is not None and s.offsets:
-        cs = s.offsets[min(a, len(s.offsets) - 1)]
-        ce = s.offsets[min(max(b - 1, a), len(s.offsets) - 1)] + 1
-        line = doc.line_of(cs)
-    return Provenance(span=Span(line=line, char_start=cs, char_end=ce, page=s.span.page, bbox=s.span.bbox),
-                      quote=s.quote, section=sec.title if sec else None, method="sentence-pattern")
-
-
 def _classify(text: str, a: int, b: int) -> str:
     before = text[max(0, a - 90):a]
     after = text[b:b + 60]
@@ -180,10 +172,7 @@ def _follow_up(text: str) -> list[tuple[Quantity, str | None, int, int]]:
                 q = Quantity(kind="median_iqr" if interval == "iqr" else "median_range" if interval == "range"
                              else "estimate_ci", text=rest[q.start:base + br.end()], start=q.start,
                              end=base + br.end(), value=q.value,
-                             low=Num(value=float(lo), text=lo, decimals=len(lo.split(".")[1]) if "." in lo else 0,
-                                     start=lo_s, end=lo_s + len(lo)),
-                             high=Num(value=float(hi), text=hi, decimals=len(hi.split(".")[1]) if "." in hi else 0,
-                                      start=hi_s, end=hi_s + len(hi)),
+                             low=mknum(float(lo), lo, start=lo_s), high=mknum(float(hi), hi, start=hi_s),
                              interval=interval, ci_level=95.0 if interval == "ci" else None)
         tail = rest[q.start:q.end + 40]
         unit_m = re.search(r"\b(months?|mos?|years?|yrs?|weeks?|days?)\b", tail, re.I)
@@ -240,21 +229,21 @@ def extract_dates(doc: Document) -> dict:
                 used |= {ia, ib}
                 kind = _classify(text, rm.start(), rm.end())
                 res["windows"].append({"kind": kind, "start": da[0], "end": db[0], "section_kind": s.section_kind,
-                                       "provenance": _prov(doc, s, da[1], db[2])})
+                                       "provenance": clause_prov(doc, s, da[1], db[2])})
             for k, (iso, a, b) in enumerate(dates):
                 if k in used or "-" not in iso:
                     continue
                 ctx = text[max(0, a - 70):a] + " " + text[b:b + 25]
                 if _CUTOFF.search(ctx):
-                    res["cutoffs"].append({"date": iso, "section_kind": s.section_kind, "provenance": _prov(doc, s, a, b)})
+                    res["cutoffs"].append({"date": iso, "section_kind": s.section_kind, "provenance": clause_prov(doc, s, a, b)})
         for q, unit, a, b in _follow_up(text):
             res["follow_ups"].append({"quantity": q, "unit": unit, "section_kind": s.section_kind,
-                                      "provenance": _prov(doc, s, a, b)})
+                                      "provenance": clause_prov(doc, s, a, b)})
         if s.section_kind in ("methods", "statistics", "abstract", "other"):
             for pm in _PLANNED.finditer(text):
                 n = next((pm.group(g) for g in ("n1", "n2", "n3", "n4", "n5") if pm.group(g)), None)
                 if n:
-                    planned.append((0 if pm.group("n1") else 1, int(n), _prov(doc, s, pm.start(), pm.end())))
+                    planned.append((0 if pm.group("n1") else 1, int(n), clause_prov(doc, s, pm.start(), pm.end())))
     if planned:
         _, n, prov = sorted(planned, key=lambda x: x[0])[0]
         res["planned_sample_size"] = n

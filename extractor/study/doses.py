@@ -19,25 +19,31 @@ or cycle lengths.
 
 Regimen acronyms (IE, MAP) stand for their drugs; when the acronym is followed
 by a parenthesis that spells out its drugs, the spelled-out mentions are used.
+
+``find_doses(text)`` is the per-dose view the dose checks use: every dose
+written (not only the first one per drug), with its offsets, the drug it is
+attributed to, its unit normalised to mg, mg/m2, mg/kg or AUC, and its basis
+(per day, per course, cumulative or unspecified).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from extractor.textutil import word_number
 from schemas.study import Dose, DrugMention
 
-from .drugs import DrugHit, find_drugs
+from .drugs import DrugHit, find_drugs, is_supportive
 
-__all__ = ["parse_drug_mentions", "parse_schedule", "normalise_days", "Schedule"]
+__all__ = ["parse_drug_mentions", "parse_schedule", "normalise_days", "Schedule", "find_doses", "StatedDose"]
 
 _SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉₋", "0123456789-")
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _DASH = r"[\-\u2010\u2011\u2012\u2013\u2014\u2212₋~]"
-_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-            "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "sixteen": 16, "eighteen": 18, "twenty": 20,
-            "twenty-one": 21, "twenty-eight": 28}
-_NUMWORD = r"(?:\d+|" + "|".join(sorted(_WORDNUM, key=len, reverse=True)) + r")"
+#: number words read in schedules (their values: :func:`extractor.textutil.word_number`)
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "fourteen", "sixteen", "eighteen", "twenty", "twenty-one", "twenty-eight")
+_NUMWORD = r"(?:\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 
 _NUMBER = r"\d+(?:[.,·]\d+)?"
 _UNIT_BASE = r"(?:mg|g|µg|μg|mcg|ug|IU|U|mL)"
@@ -90,10 +96,7 @@ def _num(s: str) -> float:
 
 
 def _wordnum(s: str) -> int | None:
-    s = s.lower()
-    if s.isdigit():
-        return int(s)
-    return _WORDNUM.get(s)
+    return int(s) if s.isdigit() else word_number(s)
 
 
 def normalise_days(text: str) -> str | None:
@@ -398,4 +401,130 @@ def parse_drug_mentions(text: str, *, extra_prefixes: dict[str, str] | None = No
             out.append(DrugMention(drug=h.generic, surface=h.surface, dose=sch.dose, route=sch.route, days=sch.days,
                                    frequency=sch.frequency, cycle_days=sch.cycle_days, cycles=sch.cycles,
                                    adjustment=adjustment))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- stated doses
+
+_RANGE_DASH = r"[\-–—‑‒−]"
+_MASS = r"(?P<mass>g|mg|µg|μg|mcg|ug)"
+_AREA = r"(?:m\s*(?:²|2|\^\s*2|\{\s*2\s*\})|m\s*\^?\{?\s*\\?text\{?\s*2|m(?![A-Za-z0-9]))"  # "g/m" = a lost superscript
+_STATED_DOSE = re.compile(
+    rf"(?<![\w.])(?P<v1>{_NUMBER})(?:\s*(?:{_RANGE_DASH}|to)\s*(?P<v2>{_NUMBER}))?\s*{_MASS}"
+    rf"(?:\s*/\s*(?P<basis>{_AREA}|kg))?"
+    rf"(?:\s*/\s*(?P<per>d(?:ay)?|dose|cycle|course|week|wk)\b)?"
+    rf"(?![\w/])(?!\s*/\s*(?:d[lL]|L|mL|ml|h|hr|min)\b)", re.I)
+_STATED_AUC = re.compile(
+    rf"\bAUC\s*(?:\(?\s*(?:of|=|:)\s*)?(?P<v1>{_NUMBER})(?:\s*(?:{_RANGE_DASH}|to)\s*(?P<v2>{_NUMBER}))?(?!\s*[%.\d])")
+_PER_DAILY = re.compile(r"^\s*(?:,\s*)?(?:[\w()]+\s+){0,3}?(?:per\s+day|/\s*d(?:ay)?\b|a\s+day|daily|once\s+a\s+day|q\.?d\.?\b|QD\b|"
+                        r"once\s+daily|continuously)", re.I)
+_PER_TWICE = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,3}?(?:twice\s+(?:daily|a\s+day)|b\.?i\.?d\.?\b|BID\b|every\s+12\s*h)", re.I)
+_PER_CYCLE = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:per\s+(?:cycle|course)|/\s*(?:cycle|course)|total\s+dose|"
+                        r"in\s+(?:\w+\s+)?divided\s+doses|divided\s+over|over\s+\d+\s*days|cumulative)", re.I)
+_PER_DAYS = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,6}?(?:d\s*\d|days?\s*\d|on\s+days?\b|d[₀-₉]|q\s*\d\s*w|every\s+\w+\s+(?:weeks?|days?)|"
+                       r"weekly|every\s+week|once\s+every|q\d+w|administered\s+(?:intravenously|orally)|intravenously|iv\b|"
+                       r"orally|po\b)", re.I)
+_CUMULATIVE = re.compile(r"\b(?:cumulative|lifetime|accumulated|maximum\s+total|total\s+cumulative)\b", re.I)
+
+
+@dataclass
+class StatedDose:
+    """One dose written in a passage, attributed to its drug, in a normalised unit."""
+
+    drug: str
+    surface: str               # how the drug was written
+    text: str                  # the dose as printed
+    value: float               # in the normalised unit (mg, mg/m2, mg/kg, auc)
+    value_high: float | None
+    unit: str                  # mg, mg/m2, mg/kg, auc
+    per: str                   # day, cycle, cumulative, unspecified
+    start: int                 # offsets of the dose in the text
+    end: int
+    drug_start: int
+    daily_multiplier: int = 1  # 2 for "twice daily"
+
+    @property
+    def printed(self) -> str:
+        return self.text
+
+
+def _per_of(after: str, dose_per: str | None) -> tuple[str, int]:
+    if dose_per:
+        p = dose_per.lower()
+        if p.startswith("d"):
+            return "day", 1
+        if p in ("cycle", "course"):
+            return "cycle", 1
+        if p in ("dose",):
+            return "day", 1
+    if _PER_TWICE.match(after):
+        return "day", 2
+    if _PER_CYCLE.match(after):
+        return "cycle", 1
+    if _PER_DAILY.match(after):
+        return "day", 1
+    if _PER_DAYS.match(after):
+        return "day", 1
+    return "unspecified", 1
+
+
+def _attribute(hits: list[DrugHit], start: int, end: int, text: str) -> DrugHit | None:
+    """The drug a dose belongs to: '<dose> of <drug>', else the nearest drug before it."""
+    after = text[end:end + 40]
+    m = re.match(r"\s*(?:(?:of|of\s+oral|of\s+intravenous|iv|orally)\s+)?", after, re.I)
+    if m:
+        cand = [h for h in hits if end + m.end() - 1 <= h.start <= end + m.end() + 2]
+        gens = {h.generic for h in cand}
+        if len(gens) == 1:
+            return cand[0]
+    before = [h for h in hits if h.end <= start and start - h.end <= 250]
+    if not before:
+        return None
+    last_start = max(h.start for h in before)
+    nearest = [h for h in before if h.start == last_start]
+    if len({h.generic for h in nearest}) != 1:
+        return None  # a regimen acronym ("IE") names two drugs: ambiguous
+    # another dose between the drug and this dose belongs to that drug already ("ifosfamide 1.8 g/m2 ... 100 mg/m2")
+    return nearest[0]
+
+
+def find_doses(text: str) -> list[StatedDose]:
+    """Every dose written in ``text`` ("ifosfamide 1.8 g/m²/day", "500 mg of apatinib orally
+    once daily", "carboplatin AUC 5") with the drug it belongs to (the nearest drug named
+    before it with no other drug in between, or "<dose> of <drug>"), its unit normalised to
+    mg, mg/m2, mg/kg or AUC, and whether it is a daily / per-administration dose, a total
+    per course or a cumulative dose. Doses of supportive drugs (mesna ...) are left out."""
+    hits = find_drugs(text)  # supportive drugs stay: "mesna 1.8 g/m2" must not go to ifosfamide
+    out: list[StatedDose] = []
+    if not hits:
+        return out
+    for m in _STATED_DOSE.finditer(text):
+        mass = m.group("mass").lower().replace("μ", "µ")
+        basis = m.group("basis")
+        if basis and basis.lower() != "kg":
+            unit = "mg/m2"
+        elif basis:
+            unit = "mg/kg"
+        else:
+            unit = "mg"
+        factor = {"g": 1000.0, "mg": 1.0, "µg": 0.001, "mcg": 0.001, "ug": 0.001}[mass]
+        v1 = _num(m.group("v1")) * factor
+        v2 = _num(m.group("v2")) * factor if m.group("v2") else None
+        h = _attribute(hits, m.start(), m.end(), text)
+        if h is None or is_supportive(h.generic):
+            continue
+        per, mult = _per_of(text[m.end():m.end() + 60], m.group("per"))
+        if _CUMULATIVE.search(text[max(0, m.start() - 50):m.start()] + " " + text[m.end():m.end() + 25]):
+            per = "cumulative"
+        out.append(StatedDose(h.generic, h.surface, m.group(0).strip(), v1, v2, unit, per, m.start(), m.end(),
+                              h.start, mult))
+    for m in _STATED_AUC.finditer(text):
+        h = _attribute(hits, m.start(), m.end(), text)
+        if h is None or is_supportive(h.generic):
+            continue
+        v1 = _num(m.group("v1"))
+        v2 = _num(m.group("v2")) if m.group("v2") else None
+        out.append(StatedDose(h.generic, h.surface, m.group(0).strip(), v1, v2, "auc", "day", m.start(), m.end(),
+                              h.start))
+    out.sort(key=lambda d: d.start)
     return out

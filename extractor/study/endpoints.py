@@ -28,8 +28,9 @@ import re
 
 from extractor.textutil import split_top_level
 from schemas.document import Document, Sentence
-from schemas.provenance import Provenance, Span
 from schemas.study import Endpoint
+
+from ._util import clause_prov
 
 __all__ = ["extract_endpoints", "endpoint_name", "ENDPOINT_PATTERNS"]
 
@@ -122,17 +123,16 @@ def _items(text: str) -> list[tuple[int, int]]:
     return split_top_level(text, _ITEM_SEP)
 
 
-def _prov(doc: Document, s: Sentence, a: int | None = None, b: int | None = None) -> Provenance:
-    sec = doc.section_by_id(s.section)
-    cs, ce = s.span.char_start, s.span.char_end
-    line = s.span.line
-    if a is not None and s.offsets:
-        cs = s.offsets[min(a, len(s.offsets) - 1)]
-        ce = s.offsets[min(max(b - 1, a), len(s.offsets) - 1)] + 1
-        line = doc.line_of(cs)
-    span = Span(line=line, line_end=s.span.line_end if a is None else None, char_start=cs, char_end=ce,
-                page=s.span.page, bbox=s.span.bbox)
-    return Provenance(span=span, quote=s.quote, section=sec.title if sec else None, method="sentence-pattern")
+def _listed(doc: Document, s: Sentence, seg: str, offset: int, role: str, seen: set[tuple[str, str]]) -> list[Endpoint]:
+    """Endpoints of the list items of ``seg`` (at ``offset`` in the sentence) not yet ``seen`` in this role."""
+    out = []
+    for a, b in _items(seg):
+        nm = endpoint_name(seg[a:b])
+        if nm and (nm[0], role) not in seen:
+            seen.add((nm[0], role))
+            out.append(Endpoint(name=nm[0], role=role, surface=seg[a + nm[1]:a + nm[2]].strip(),
+                                provenance=clause_prov(doc, s, offset + a + nm[1], offset + a + nm[2])))
+    return out
 
 
 def _cited_sentences(doc: Document) -> set[str]:
@@ -168,13 +168,7 @@ def extract_endpoints(doc: Document) -> list[Endpoint]:
             after = _AFTER_ROLE.match(text[rm.end():tail_end])
             if after:
                 base = rm.end() + after.end()
-                seg = text[base:tail_end]
-                for a, b in _items(seg):
-                    nm = endpoint_name(seg[a:b])
-                    if nm and (nm[0], role) not in seen:
-                        seen.add((nm[0], role))
-                        out.append(Endpoint(name=nm[0], role=role, surface=seg[a + nm[1]:a + nm[2]].strip(),
-                                            provenance=_prov(doc, s, base + a + nm[1], base + a + nm[2])))
+                out += _listed(doc, s, text[base:tail_end], base, role, seen)
             # names that are the subject of "... was the primary endpoint"
             head_start = roles[k - 1].end() if k else 0
             head = text[head_start:rm.start()]
@@ -187,12 +181,7 @@ def extract_endpoints(doc: Document) -> list[Endpoint]:
                     offset = head_start + cut + 1
                 else:
                     offset = head_start
-                for a, b in _items(subj):
-                    nm = endpoint_name(subj[a:b])
-                    if nm and (nm[0], role) not in seen:
-                        seen.add((nm[0], role))
-                        out.append(Endpoint(name=nm[0], role=role, surface=subj[a + nm[1]:a + nm[2]].strip(),
-                                            provenance=_prov(doc, s, offset + a + nm[1], offset + a + nm[2])))
+                out += _listed(doc, s, subj, offset, role, seen)
     for e in out:
         if e.definition is None and e.name in definitions:
             e.definition = definitions[e.name]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from extractor.textutil import WORD_NUMBER as _WORD_NUM, word_number
 from schemas.document import Document, Sentence
 from schemas.study import Arm, SampleSize
 
@@ -16,35 +17,6 @@ from ._util import cited_sentence_ids, effective_kind, abstract_tail_sections, s
 
 _WHO = r"(?:patients?|participants?|subjects?|cases|children|adults|individuals|people|persons|adolescents|women|men)"
 _NUM = r"(?P<n>\d{1,3}(?:,\d{3})*|\d{1,5})"
-
-_UNITS = ["two", "three", "four", "five", "six", "seven", "eight", "nine"]
-_TEENS = ["ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-_WORD_NUM = (rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:one|{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)}|{'|'.join(_UNITS)}"
-             rf"|(?:one|a)\s+hundred(?:\s+and\s+\w+)?)")
-
-
-def word_number(w: str) -> int | None:
-    """'Forty-two' -> 42 (2..199)."""
-    w = w.lower().replace("-", " ")
-    parts = w.split()
-    if parts[:2] in (["one", "hundred"], ["a", "hundred"]):
-        rest = " ".join(parts[3:] if len(parts) > 2 and parts[2] == "and" else parts[2:])
-        return 100 + (word_number(rest) or 0) if rest else 100
-    total = 0
-    for p in parts:
-        if p in _TENS:
-            total += 20 + 10 * _TENS.index(p)
-        elif p in _TEENS:
-            total += 10 + _TEENS.index(p)
-        elif p in _UNITS:
-            total += 2 + _UNITS.index(p)
-        elif p == "one":
-            total += 1
-        else:
-            return None
-    return total or None
-
 
 _RE_WORDS = re.compile(rf"(?:\b(?:a\s+)?total\s+of\s+(?P<n>{_WORD_NUM})\s+(?:[\w-]+\s+){{0,3}}?{_WHO}\b"
                        rf"|(?:^|(?<=[.;:]\s))(?P<n2>{_WORD_NUM})\s+(?:[\w-]+\s+){{0,2}}?{_WHO}\s+(?:were|was)\s+"

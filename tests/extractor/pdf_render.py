@@ -10,6 +10,13 @@ unicode), else Helvetica with latin-1 replacements.
 
     blocks = parse_article(text)          # seed-style text -> blocks
     info = render(blocks, path, Layout(columns=2, ruled=False))
+
+``parse_article`` reads the source the way the text ingester does, so that a
+PDF rendered from a corpus file carries the same content as the text path
+reads from it: hard-wrapped lines joined with end-of-line hyphenation mended,
+a one-line opening title set as the title, table notes taken paragraph by
+paragraph after the rows (until body text resumes), "(Continued)" markers
+kept with their table, one paragraph per reference-list entry.
 """
 from __future__ import annotations
 
@@ -85,9 +92,12 @@ _FIG_CAPTION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(Fig(?:ure)?\.?|FIGURE
 _FOOT = re.compile(r"^\s*(?!\*\*\s*(?i:table|fig))(?!#+\s)(?:(?:\*\*)?(?i:note|notes|abbreviations?|source|data are)\b|"
                    r"[*†‡§¶#]|[A-Z]{2,}\w*,\s|(?i:\(continued\)\.?\s*$))")
 # how the text ingester (extractor/text.py) recognises the first line of a table note
-_FOOT_TEXT = re.compile(
-    r"^\s*(?!#{1,6}\s)(?:\*\*)?(?:Note|Notes|Abbreviations?|Source|Data (?:are|were)|[a-h]\s*[A-Z]|\^?[a-h]\s|[#*†‡§]|"
-    r"\^[a-h]|<sup>|[A-Z][A-Za-z0-9/+\-]{1,12},? [a-z][a-z]+(?: [a-z]+)*[,;])")
+try:
+    from extractor.text import _RE_FOOTNOTE_START as _FOOT_TEXT
+except ImportError:  # pragma: no cover - the renderer also works without the package
+    _FOOT_TEXT = re.compile(
+        r"^\s*(?!#{1,6}\s)(?:\*\*)?(?:Note|Notes|Abbreviations?|Source|Data (?:are|were)|[a-h]\s*[A-Z]|"
+        r"\^?[a-h]\s|[#*†‡§]|\^[a-h]|<sup>|[A-Z][A-Za-z0-9/+\-]{1,12},? [a-z][a-z]+(?: [a-z]+)*[,;])")
 _REFS = re.compile(r"^\s*(references?|bibliography|literature cited)\s*[.:]?\s*$", re.I)
 # a new entry of a reference list (as the text ingester splits them)
 _REF_ITEM = re.compile(r"^\s*(?:[-*•]\s+|\[\d{1,3}\]|\d{1,3}\.\s)")

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from extractor.quantities import find_quantities, parse_cell
 from extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
+from extractor.textutil import mknum
 from schemas.document import Document, Sentence, Table
 from schemas.findings import Evidence
 from schemas.quantities import Num, Quantity
@@ -147,10 +148,7 @@ def _quantities(text: str) -> list[Quantity]:
                 lo, hi = br.group("lo"), br.group("hi")
                 nq = Quantity(kind="estimate_ci", text=text[q.start:q.end + br.end()], start=q.start,
                               end=q.end + br.end(), value=q.value,
-                              low=Num(value=float(lo), text=lo, decimals=len(lo.split(".")[1]) if "." in lo else 0,
-                                      start=lo_s, end=lo_s + len(lo)),
-                              high=Num(value=float(hi), text=hi, decimals=len(hi.split(".")[1]) if "." in hi else 0,
-                                       start=hi_s, end=hi_s + len(hi)),
+                              low=mknum(float(lo), lo, start=lo_s), high=mknum(float(hi), hi, start=hi_s),
                               interval=lab)
                 out.append(nq)
                 while i + 1 < len(qs) and qs[i + 1].start < nq.end:
@@ -484,10 +482,8 @@ def _table_values(ctx: CheckContext, t: Table, arms: list[Arm], total_n: int | N
                     if len(nums) == 2:
                         rv = last_rvs[j]
                         rv.interval = "ci"
-                        rv.low = None if nums[0] in ("NE", "NR") else Num(value=float(nums[0]), text=nums[0],
-                                                                           decimals=len(nums[0].split(".")[1]) if "." in nums[0] else 0)
-                        rv.high = None if nums[1] in ("NE", "NR") else Num(value=float(nums[1]), text=nums[1],
-                                                                            decimals=len(nums[1].split(".")[1]) if "." in nums[1] else 0)
+                        rv.low = None if nums[0] in ("NE", "NR") else mknum(float(nums[0]), nums[0])
+                        rv.high = None if nums[1] in ("NE", "NR") else mknum(float(nums[1]), nums[1])
                         rv.low_ne, rv.high_ne = rv.low is None, rv.high is None
             continue
         if _label_measure(label):

@@ -221,12 +221,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                                       row.cells[j].text)
                         if not m:
                             continue
-                        lo, hi = float(m.group(1)), float(m.group(2))
-                        bad = []
-                        if age.low is not None and lo < age.low:
-                            bad.append(f"youngest {m.group(1)} < {age.low:g}")
-                        if age.high is not None and hi > age.high + 0.999:
-                            bad.append(f"oldest {m.group(2)} > {age.high:g}")
+                        bad = _range_outside(age, m)
                         if bad:
                             yield _age_finding(ctx, age, [ctx.cell_evidence(t, row, j, role="age range")],
                                                f"{t.label}, column '{t.column_label(j)}'", "; ".join(bad),
@@ -280,16 +275,22 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                              r"(\d{1,3})\s*(?:[\-–—‑]|to)\s*(\d{1,3})\s*(?:years)?", s.text, re.I):
             if not re.search(r"\bage", s.text[max(0, m.start() - 60):m.end()], re.I):
                 continue
-            lo, hi = float(m.group(1)), float(m.group(2))
-            bad = []
-            if age.low is not None and lo < age.low:
-                bad.append(f"youngest {m.group(1)} < {age.low:g}")
-            if age.high is not None and hi > age.high + 0.999:
-                bad.append(f"oldest {m.group(2)} > {age.high:g}")
+            bad = _range_outside(age, m)
             if bad:
                 yield _age_finding(ctx, age, [ctx.sentence_evidence(s, m.start(), m.end(), role="age range")],
                                    f"{ctx.section_title(s.section) or kind}, line {s.span.line}", "; ".join(bad),
                                    f"agetext|{m.group(0)}")
+
+
+def _range_outside(age: Limit, m: re.Match) -> list[str]:
+    """The ends of a printed age range (groups 1 and 2 of ``m``) outside the eligible ages."""
+    lo, hi = float(m.group(1)), float(m.group(2))
+    bad = []
+    if age.low is not None and lo < age.low:
+        bad.append(f"youngest {m.group(1)} < {age.low:g}")
+    if age.high is not None and hi > age.high + 0.999:
+        bad.append(f"oldest {m.group(2)} > {age.high:g}")
+    return bad
 
 
 def _age_finding(ctx: CheckContext, age: Limit, ev: list[Evidence], where: str, what: str, key: str) -> Finding:

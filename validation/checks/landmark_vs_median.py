@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from extractor.study.regimens import top_level_clauses
+from extractor.textutil import mknum
 from schemas.document import Table
 from schemas.findings import Evidence, Finding
 from schemas.quantities import Num
@@ -244,8 +245,7 @@ def _text(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             m = meds[0]
             ep = _endpoint(m.group("ep"))
-            v = Num(value=float(m.group("v")), text=m.group("v"),
-                    decimals=len(m.group("v").split(".")[1]) if "." in m.group("v") else 0)
+            v = mknum(float(m.group("v")), m.group("v"))
             med = MedianRef(v, None, None, _unit_name(m.group("u")),
                             ctx.sentence_evidence(sent, a + m.start(), a + m.end(), role="median"), f"median {ep}")
             for lm in lms:

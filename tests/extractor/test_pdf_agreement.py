@@ -1,0 +1,157 @@
+"""The PDF path agrees with the text path on the bundled corpus (issue 5).
+
+Every corpus article is rendered to PDF by the test suite itself
+(``pdf_render.py``: one and two columns, ruled and unruled tables, tables
+split across pages with and without a "(continued)" caption, superscript
+citation markers, running header, footer and page numbers) from the very text
+the text path reads - the corpus file. Both documents go through
+``extract_study`` and ``run_checks`` and must give the same study facts and
+the same findings. The comparison itself lives in ``bench/pdf_agreement.py``
+(also a script printing the same table); run ``pytest -s`` to see the table.
+
+Agreement per article x layout: the arms (label, n) are the same set; the
+tables have the same labels, row and column counts, and cell texts (share of
+text-path cells found with the same text); the findings are the same by
+(code, fingerprint) with markup-blind quotes - recall and precision of the PDF
+findings against the text findings - and, more loosely, by (code, message)
+with line numbers blanked.
+
+The 16 renderings run once per session in two worker processes (PDF reading,
+extraction and checks take 5-10 s per rendering); the rendered PDFs stay in a
+session temporary directory.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+pytest.importorskip("fpdf")
+pytest.importorskip("pdfplumber")
+
+
+def _load_bench():
+    name = "pdf_agreement_bench"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "pdf_agreement.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+A = _load_bench()
+LAYOUTS = list(A.LAYOUTS)
+ONE_COLUMN = [k for k, (lay, _) in A.LAYOUTS.items() if lay.columns == 1]
+TWO_COLUMN = [k for k, (lay, _) in A.LAYOUTS.items() if lay.columns == 2]
+
+# Minimums per article and layout (what the PDF path reaches today: 100% everywhere, see the
+# printed table; the looser message measure is lower in two columns because the text ingester
+# does not take a subheading followed by a narrow-column paragraph for a heading, which moves
+# a sentence into the parent section and changes the section name quoted in the message).
+MINIMUMS = {
+    1: {"cells": 99.0, "recall": 95.0, "precision": 95.0, "msg_recall": 95.0},
+    2: {"cells": 98.0, "recall": 90.0, "precision": 90.0, "msg_recall": 75.0},
+}
+
+
+@pytest.fixture(scope="session")
+def agreement(tmp_path_factory):
+    """Every corpus article x layout, rendered, read back and compared - once per session."""
+    pytest.importorskip("extractor.text")
+    paths = A.corpus_paths()
+    assert paths, "the bundled corpus is empty"
+    out = tmp_path_factory.mktemp("pdf_agreement")
+    jobs = max(1, min(2, os.cpu_count() or 1))
+    t0 = time.perf_counter()
+    rows = A.run_all(paths, LAYOUTS, out, jobs=jobs)
+    elapsed = time.perf_counter() - t0
+    print(f"\n\nPDF path vs text path, {len(paths)} corpus articles x {len(LAYOUTS)} layouts "
+          f"({elapsed:.0f} s, {jobs} worker(s)); rendered PDFs in {out}\n")
+    print(A.format_table(rows))
+    print()
+    return {(a.article, a.layout): a for a in rows}
+
+
+def _explain(a, limit: int = 12) -> str:
+    more = f"\n      ... {len(a.problems) - limit} more" if len(a.problems) > limit else ""
+    return f"{a.article} / {a.layout}:\n      " + "\n      ".join(a.problems[:limit]) + more
+
+
+def test_every_article_and_layout_compared(agreement):
+    ids = {Path(p).stem for p in A.corpus_paths()}
+    assert set(agreement) == {(i, lay) for i in ids for lay in LAYOUTS}
+    for a in agreement.values():
+        assert a.pages >= 2, f"{a.article}/{a.layout}: the rendering should run over several pages"
+        assert a.cells_total > 0 and a.f_text > 0, f"{a.article}: nothing to compare"
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pdf_path_agrees_with_text_path(agreement, layout):
+    cols = A.LAYOUTS[layout][0].columns
+    mins = MINIMUMS[cols]
+    bad = []
+    for (article, lay), a in sorted(agreement.items()):
+        if lay != layout:
+            continue
+        why = []
+        if not a.arms_equal:
+            why.append("arms differ")
+        if not a.tables_equal:
+            why.append("tables differ (labels, row or column counts)")
+        if a.cell_pct < mins["cells"]:
+            why.append(f"cells {a.cell_pct:.1f}% < {mins['cells']}%")
+        if a.recall < mins["recall"]:
+            why.append(f"finding recall {a.recall:.1f}% < {mins['recall']}%")
+        if a.precision < mins["precision"]:
+            why.append(f"finding precision {a.precision:.1f}% < {mins['precision']}%")
+        if a.msg_recall < mins["msg_recall"]:
+            why.append(f"(code, message) recall {a.msg_recall:.1f}% < {mins['msg_recall']}%")
+        if why:
+            bad.append(f"[{'; '.join(why)}] " + _explain(a))
+    assert not bad, "PDF path disagrees with the text path:\n" + "\n".join(bad)
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+def test_corpus_totals(agreement, columns):
+    """Pooled over the corpus the agreement is (near) complete in both column layouts."""
+    rows = [a for a in agreement.values() if A.LAYOUTS[a.layout][0].columns == columns]
+    cells = 100.0 * sum(a.cells_equal for a in rows) / sum(a.cells_total for a in rows)
+    recall = 100.0 * sum(a.f_common for a in rows) / sum(a.f_text for a in rows)
+    precision = 100.0 * sum(a.f_common for a in rows) / max(1, sum(a.f_pdf for a in rows))
+    assert cells >= 99.5 and recall >= 97.0 and precision >= 97.0, (cells, recall, precision)
+
+
+def test_layout_features_exercised(agreement):
+    """The renderings have what issue 5 asks for: split tables (with and without a "(continued)"
+    caption, ruled and unruled), running headers and page numbers that never reach the text."""
+    for layout in LAYOUTS:
+        lay = A.LAYOUTS[layout][0]
+        rows = [a for a in agreement.values() if a.layout == layout]
+        assert any(a.split_tables for a in rows), f"{layout}: no table runs over a page break"
+        assert lay.running_header and lay.page_numbers
+        leaks = {a.article: a.leaks for a in rows if a.leaks}
+        assert not leaks, f"{layout}: running header/footer left in the text: {leaks}"
+    kinds = {(A.LAYOUTS[a.layout][0].ruled, A.LAYOUTS[a.layout][0].continued_caption)
+             for a in agreement.values() if a.split_tables}
+    assert {r for r, _ in kinds} == {True, False}, "split tables must be rendered ruled and unruled"
+    assert {c for _, c in kinds} == {True, False}, "split tables with and without a continued caption"
+
+
+def test_corpus_renders_superscript_markers():
+    """Citation and footnote markers go into the PDFs as small raised text (not as digits)."""
+    from pdf_render import Para, parse_article
+
+    sups = 0
+    for p in A.corpus_paths():
+        blocks = parse_article(p.read_text(encoding="utf-8"))
+        sups += sum(1 for b in blocks if isinstance(b, Para) for r in b.runs if r.sup)
+    assert sups >= 50, sups
