@@ -61,7 +61,7 @@ class Facts:
     arms: set[tuple[str, int | None]]
     tables: dict[str, list[list[str]]]          # label -> rows (header rows first) of cell texts
     findings: dict[tuple[str, str], str]        # (code, fingerprint) -> message
-    nfindings: dict[tuple[str, str], str]       # (code, markup-blind fingerprint) -> message
+    nfindings: dict[tuple[str, str], list[str]]  # (code, markup-blind fingerprint) -> messages
     messages: Counter                           # (code, message with line numbers blanked) -> count
     pages: int = 0
     split_tables: list[str] = field(default_factory=list)  # tables the renderer ran over a page break
@@ -94,11 +94,19 @@ def norm_text(s: str | None) -> str:
 
 def norm_fingerprint(f) -> str:
     """Like ``validation.context.fingerprint`` (code; table, row, column, quote of each evidence),
-    with every part compared markup-blind (:func:`norm_text`); observed and expected stand in for
-    the rule's private key (two findings of one rule on the same evidence)."""
-    parts = [f.code, norm_text(norm_message(f.observed or "")), norm_text(norm_message(f.expected or ""))]
-    parts += ["|".join(norm_text(x) for x in (e.table, e.row, e.column, (e.quote or "")[:300])) for e in f.evidence]
+    with every part compared markup-blind (:func:`norm_text`). The rule's private key is not on
+    the finding, so two findings of one rule on the same evidence share it: they are counted
+    as a multiset."""
+    parts = [f.code] + ["|".join(norm_text(x) for x in (e.table, e.row, e.column, (e.quote or "")[:300]))
+                        for e in f.evidence]
     return hashlib.sha1("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _group(pairs) -> dict:
+    out: dict = {}
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
 
 
 def facts_of(doc) -> Facts:
@@ -119,7 +127,7 @@ def facts_of(doc) -> Facts:
         arms={(a.label, a.n) for a in study.arms},
         tables=tables,
         findings={(f.code, f.fingerprint): f.message for f in findings},
-        nfindings={(f.code, norm_fingerprint(f)): f.message for f in findings},
+        nfindings=_group(((f.code, norm_fingerprint(f)), f.message) for f in findings),
         messages=Counter((f.code, norm_message(f.message)) for f in findings),
         pages=doc.pages or 0,
     )
@@ -248,17 +256,20 @@ def compare(article: str, layout: str, text: Facts, pdf: Facts) -> Agreement:
         e, t = _cells_agreement(rows, prow, label, problems)
         ce += e
         ct += t
-    common = set(text.nfindings) & set(pdf.nfindings)
-    for k in sorted(set(text.nfindings) - common):
-        problems.append(f"finding missing in pdf: {k[0]} {text.nfindings[k][:160]}")
-    for k in sorted(set(pdf.nfindings) - common):
-        problems.append(f"extra pdf finding: {k[0]} {pdf.nfindings[k][:160]}")
-    for k in sorted(common):
-        if norm_message(text.nfindings[k]) != norm_message(pdf.nfindings[k]):
-            problems.append(f"same finding, other message: {k[0]}\n      text: {text.nfindings[k][:200]}"
-                            f"\n      pdf:  {pdf.nfindings[k][:200]}")
-    return Agreement(article, layout, arms_equal, tables_equal, ce, ct, len(text.nfindings), len(pdf.nfindings),
-                     len(common), len(set(text.findings) & set(pdf.findings)),
+    common = 0
+    for k in sorted(set(text.nfindings) | set(pdf.nfindings)):
+        tm = sorted(text.nfindings.get(k, []), key=norm_message)
+        pm = sorted(pdf.nfindings.get(k, []), key=norm_message)
+        common += min(len(tm), len(pm))
+        for m in tm[len(pm):]:
+            problems.append(f"finding missing in pdf: {k[0]} {m[:160]}")
+        for m in pm[len(tm):]:
+            problems.append(f"extra pdf finding: {k[0]} {m[:160]}")
+        for a, b in zip(tm, pm):
+            if norm_message(a) != norm_message(b):
+                problems.append(f"same finding, other message: {k[0]}\n      text: {a[:200]}\n      pdf:  {b[:200]}")
+    return Agreement(article, layout, arms_equal, tables_equal, ce, ct, sum(map(len, text.nfindings.values())),
+                     sum(map(len, pdf.nfindings.values())), common, len(set(text.findings) & set(pdf.findings)),
                      sum((text.messages & pdf.messages).values()), sum(text.messages.values()),
                      sum(pdf.messages.values()), pdf.pages, pdf.split_tables, pdf.leaks, pdf.seconds,
                      problems)

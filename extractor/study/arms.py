@@ -25,7 +25,7 @@ from schemas.document import Document, Sentence, Table
 from schemas.provenance import Provenance
 from schemas.study import Arm, SampleSize
 
-from .drugs import drug_set
+from .drugs import drug_set, find_drugs
 
 TOTAL_WORDS = re.compile(r"^(?:total|overall|all(?: patients)?|entire cohort|whole cohort|combined|itt|fas|ss)\b", re.I)
 _N_IN_LABEL = re.compile(r"[\(\[,;]?\s*\(?\s*[nN]\s*[=:]\s*(\d{1,5})\s*\)?\s*[\)\]]?")
@@ -265,6 +265,7 @@ def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
             pass
     arms = [a for a in arms if a.label]
     _add_group_sizes(doc, arms)
+    _add_drug_qualified_aliases(doc, arms)
     return arms, total_n
 
 
@@ -305,6 +306,67 @@ def _add_group_sizes(doc: Document, arms: list[Arm]) -> None:
             arm.sizes.append(SampleSize(value=n, kind=kind, provenance=_prov(doc, s)))
             if arm.n is None:
                 arm.n = n
+
+
+_JOINERS = re.compile(r"(?:\s|,|\+|/|&|-|\band\b|\bplus\b|\bwith\b)*", re.I)
+
+
+def _drug_run_before(text: str, end: int) -> tuple[int, set[str]] | None:
+    """The run of drug names (joined by and/plus/with/+) ending right before ``end``: (start, drugs)."""
+    lo = max(0, end - 120)
+    chunk = text[lo:end]
+    spans: dict[tuple[int, int], set[str]] = {}
+    for h in find_drugs(chunk, fuzzy=False):
+        spans.setdefault((h.start, h.end), set()).add(h.generic)
+    start, drugs, cur = None, set(), len(chunk)
+    for (a, b), gs in sorted(spans.items(), key=lambda x: -x[0][1]):
+        gap = chunk[b:cur]
+        if b > cur or not (gap.strip() == "" if start is None else _JOINERS.fullmatch(gap)):
+            break
+        start, cur = a, a
+        drugs |= gs
+    if start is None:
+        return None
+    return lo + start, drugs
+
+
+def _add_drug_qualified_aliases(doc: Document, arms: list[Arm]) -> None:
+    """'lenvatinib monotherapy' for the arm 'Monotherapy Group' (drugs: lenvatinib).
+
+    A text phrase ``<drug(s)> <label words> [group|arm|cohort]`` is an alias of the one arm whose
+    label, minus the arm noun, is exactly those words (a label naming no drug itself) and whose
+    drugs include every drug of the phrase.
+    """
+    real = [a for a in arms if not a.is_total and a.drugs]
+    stems: list[tuple[Arm, str]] = []
+    for a in real:
+        stem = re.sub(rf"\s+{_ARM_NOUN}$", "", a.label.strip(), flags=re.I).strip()
+        if not stem or drug_set(stem) or not label_tokens(stem):
+            continue   # only labels naming no drug ("Monotherapy Group", "Combination Group")
+        if any(labels_match(stem, x) for b in arms if b is not a for x in [b.label, *b.aliases]):
+            continue
+        stems.append((a, stem))
+    if not stems:
+        return
+    for s in doc.sentences:
+        if s.section_kind not in ("abstract", "methods", "results"):
+            continue
+        for a, stem in stems:
+            pat = r"(?<![\w\-])" + re.escape(stem).replace(r"\ ", r"\s+") + rf"(?:\s+{_ARM_NOUN})?(?![\w\-])"
+            for m in re.finditer(pat, s.text, re.I):
+                run = _drug_run_before(s.text, m.start())
+                if run is None:
+                    continue
+                start, drugs = run
+                if not drugs or not drugs <= set(a.drugs):
+                    continue
+                phrase = re.sub(rf"\s+{_ARM_NOUN}$", "", s.text[start:m.end()], flags=re.I)
+                phrase = re.sub(r"\s+", " ", phrase).strip()
+                hit = resolve_arm(phrase, arms)
+                if hit is not None and hit is not a:
+                    continue
+                if hit is None and phrase.lower() not in (x.lower() for x in a.aliases):
+                    a.aliases.append(phrase)
 
 
 def _drugs_compatible(label: str, arm: Arm) -> bool:

@@ -443,7 +443,11 @@ def _arm_of_total(arms: list[Arm]) -> Arm | None:
     return next((a for a in arms if a.is_total), None)
 
 
-def outcomes_from_sentences(doc: Document, arms: list[Arm], total_n: int | None = None) -> list[Outcome]:
+def outcomes_from_sentences(doc: Document, arms: list[Arm], total_n: int | None = None,
+                            groups: list[str] | None = None) -> list[Outcome]:
+    """Outcomes stated in sentences; ``groups`` are labels of non-arm groups that tables report
+    (rows "Prior drug C", "Prior drug D"), which a comparison may name ("patients receiving C ...
+    those treated with D (5.0 vs 4.0 months)")."""
     outs: list[Outcome] = []
     tail = abstract_tail_sections(doc)
     cited = cited_sentence_ids(doc)
@@ -460,13 +464,13 @@ def outcomes_from_sentences(doc: Document, arms: list[Arm], total_n: int | None 
         if s.id in cited:
             ctx.arm, ctx.total = None, False
             continue
-        new = _sentence_outcomes(doc, s, arms, real, single, total_n, ctx)
+        new = _sentence_outcomes(doc, s, arms, real, single, total_n, ctx, groups or [])
         outs.extend(new)
     return outs
 
 
 def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[Arm], single: Arm | None,
-                       total_n: int | None, ctx: _Ctx) -> list[Outcome]:
+                       total_n: int | None, ctx: _Ctx, groups: list[str] | None = None) -> list[Outcome]:
     text = normalise_for_parse(s.text)
     measures = find_measures(text)
     mentions = [(a, x, y) for a, x, y in arm_mentions(text, arms) if not a.is_total]
@@ -592,9 +596,13 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
                                                                        not in_clause else [])
                 if order:
                     ids = list(order)
-            if all(i is None for i in ids) and single_default is not None:
+            named = _groups_compared(text, groups or [], mentions, run, vals) if all(i is None for i in ids) else []
+            if named:
+                targets = [(None, g) for g in named]
+            elif all(i is None for i in ids) and single_default is not None:
                 continue  # "ORR (0 vs 25%) between the two groups": arms unnamed
-            targets = [(i, None if i else "?") for i in ids]
+            else:
+                targets = [(i, None if i else "?") for i in ids]
         else:
             a = arm_after(lastv) or arm_before(first)
             if a is not None:
@@ -642,6 +650,38 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
     out = [o for o in out if o.group != "?"]
     _attach_p(out, text, doc, s)
     return out
+
+
+#: "patients receiving X", "those treated with Y": a group of patients named by what they received
+_GROUP_CUE = (r"\b(?:patients?|those|participants?|subjects|cases)\s+(?:who\s+(?:had\s+)?(?:received|were\s+treated\s+with|"
+              r"were\s+given|took)|receiving|treated\s+with|given|taking|on)\s+(?:(?:the\s+)?(?:prior|previous|initial)\s+)?")
+
+
+def _group_mentions(text: str, groups: list[str]) -> list[tuple[str, int, int]]:
+    """Non-overlapping 'patients receiving <group label>' mentions of known (non-arm) groups."""
+    spans: list[tuple[str, int, int]] = []
+    for g in sorted({g for g in groups if len(g) >= 3}, key=len, reverse=True):
+        pat = _GROUP_CUE + r"(" + re.escape(g).replace(r"\ ", r"\s+") + r")(?![\w\-])"
+        for m in re.finditer(pat, text, re.I):
+            if all(m.end() <= x or m.start() >= y for _, x, y in spans):
+                spans.append((g, m.start(), m.end()))
+    return sorted(spans, key=lambda x: x[1])
+
+
+def _groups_compared(text: str, groups: list[str], mentions, run: list[_Val], vals: list[_Val]) -> list[str]:
+    """The non-arm groups a comparison run compares, in order: as many distinct groups named
+    (by a 'patients receiving X' cue) after the previous value and before the run's first value
+    as there are values, with no arm named in between."""
+    if not groups:
+        return []
+    first = run[0]
+    start = max((v.end for v in vals if v.end <= first.start), default=0)
+    named = [g for g, x, y in _group_mentions(text, groups) if x >= start and y <= first.start]
+    if len(named) != len(run) or len({g.lower() for g in named}) != len(named):
+        return []
+    if any(start <= x < first.start for _, x, _ in mentions):
+        return []
+    return named
 
 
 _COMP = re.compile(r"\b(?:vs\.?|versus|compared\s+(?:with|to)|than|while|whereas)\b", re.I)
@@ -721,7 +761,8 @@ def extract_outcomes(doc: Document, arms: list[Arm], total_n: int | None = None)
         o, ts = outcomes_from_table(doc, t, arms)
         outs.extend(o)
         tests.extend(ts)
-    outs.extend(outcomes_from_sentences(doc, arms, total_n))
+    groups = [o.group for o in outs if o.group and o.arm is None and o.group not in ("Total", "Overall", "?")]
+    outs.extend(outcomes_from_sentences(doc, arms, total_n, list(dict.fromkeys(groups))))
     return outs, tests
 
 

@@ -162,3 +162,41 @@ Table 2. Efficacy
     assert st.total_n == 40 and (38, "evaluable") in {(s.value, s.kind) for s in st.sample_sizes}
     got = {(o.group, o.measure, o.provenance.method) for o in st.outcomes}
     assert ("Overall", "PR", "table-cell") in got and ("Overall", "ORR", "sentence-pattern") in got
+
+
+QUALIFIED = """# Drug X alone or with drug Y in sarcoma: a retrospective study
+
+## Abstract
+
+We reviewed 30 patients who received lenvatinib monotherapy or lenvatinib plus camrelizumab. Of these, 18 patients received lenvatinib as a monotherapy and 12 received lenvatinib and camrelizumab.
+
+## Results
+
+The safety of the lenvatinib and camrelizumab combination group was comparable to that of the anlotinib monotherapy group reported elsewhere.
+
+Table 1. Baseline characteristics
+
+| Variable | Monotherapy Group (n=18) | Combination Group (n=12) |
+|---|---|---|
+| Male | 10 (55.6) | 7 (58.3) |
+"""
+
+
+def test_drug_qualified_alias():
+    arms, _ = extract_arms(doc(QUALIFIED))
+    by = {a.label: a for a in arms}
+    mono, combo = by["Monotherapy Group"], by["Combination Group"]
+    # "<drugs of the arm> <label words>" names the arm
+    assert resolve_arm("lenvatinib monotherapy", arms) is mono
+    assert resolve_arm("lenvatinib and camrelizumab combination", arms) is combo
+    # a drug the arm was not given does not make an alias
+    assert not any("anlotinib" in x.lower() for a in arms for x in a.aliases)
+    assert resolve_arm("anlotinib monotherapy", arms) is None
+
+
+def test_drug_qualified_alias_needs_drug_run():
+    # a non-drug word before the label words ("this monotherapy") is no alias
+    text = QUALIFIED.replace("lenvatinib monotherapy or", "this monotherapy or")
+    arms, _ = extract_arms(doc(text))
+    mono = next(a for a in arms if a.label == "Monotherapy Group")
+    assert not any(x.lower().endswith("monotherapy") and x.lower() != "lenvatinib as a monotherapy" for x in mono.aliases)

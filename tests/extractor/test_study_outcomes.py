@@ -174,3 +174,39 @@ We reviewed 33 patients treated with drug X (n=33). With a median follow-up of 2
 def test_unnamed_arms_are_skipped(sentence):
     st = study("## Results\n\n" + sentence + "\n")
     assert not [o for o in st.outcomes if o.measure == "ORR"]
+
+
+GROUPS_COMPARED = """## Results
+
+Table 4. Responses by prior therapy
+
+| | No. of patients | PR No. | ORR (%) |
+|---|---|---|---|
+| Prior drug C | 16 | 1 | 6.3 |
+| Prior drug D | 10 | 0 | 0 |
+
+The median PFS on prior therapy was 5 months (95% CI: 1.3–8.7), with patients receiving prior drug C showing a median PFS comparable to those treated with prior drug D (5.0 [95% CI: 1.1–8.9] vs 4.0 [95% CI: 0.0–11.4] months, p = 0.271).
+"""
+
+
+def test_sentence_comparison_of_table_groups():
+    got = facts(study(GROUPS_COMPARED))
+    # each value of "patients receiving X ... those treated with Y (a vs b)" goes to its (non-arm) group
+    assert ("Prior drug C", "PFS", None, None, None, 5.0, 1.1, 8.9) in got
+    assert ("Prior drug D", "PFS", None, None, None, 4.0, 0.0, 11.4) in got
+    # never to the study's arms
+    assert not any(f[0] in ("A+B group", "B group") and f[1] == "PFS" for f in got)
+
+
+@pytest.mark.parametrize("sentence", [
+    # groups not reported by any table: no attribution
+    "Patients receiving drug E had a median PFS comparable to those treated with drug F (5.0 [95% CI: 1.1–8.9] vs "
+    "4.0 [95% CI: 0.0–11.4] months).",
+    # only one of two groups named
+    "Patients receiving prior drug C had a median PFS comparable to the others (5.0 [95% CI: 1.1–8.9] vs "
+    "4.0 [95% CI: 0.0–11.4] months).",
+])
+def test_sentence_comparison_needs_known_groups(sentence):
+    body = GROUPS_COMPARED.split("The median PFS on")[0] + sentence + "\n"
+    got = facts(study(body))
+    assert not any(f[1] == "PFS" and f[0] in ("Prior drug C", "Prior drug D", "drug E", "drug F") for f in got)
