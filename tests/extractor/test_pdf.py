@@ -238,10 +238,9 @@ def test_helvetica_fallback_renders_and_reads(tmp_path):
 
 
 def test_corpus_seed_renders(tmp_path):
-    seeds = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
-    files = sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
-    if not files:
-        pytest.skip("no corpus seeds under /work/shared/seeds")
+    corpus_dir = Path(__file__).resolve().parents[2] / "corpus" / "articles"
+    files = sorted(corpus_dir.glob("*.txt"))
+    assert files, "the bundled corpus ships .txt articles"
     f = files[0]
     blocks = parse_article(f.read_text(encoding="utf-8"))
     ntab = sum(isinstance(b, TableBlock) for b in blocks)
