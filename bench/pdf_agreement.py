@@ -14,12 +14,19 @@ Agreement per article and layout:
 * tables: the same table labels; per table the same number of rows and
   columns; cell agreement = cells with the same text / cells of the text path
   (rows aligned with difflib, so one extra or missing row costs one row);
-* findings: (code, fingerprint) of the PDF findings against the text
-  findings -> recall (text findings found) and precision (PDF findings that
-  are also text findings); the looser (code, message) recall as well.
+* findings: the PDF findings against the text findings by (code,
+  fingerprint) -> recall (text findings found) and precision (PDF findings
+  that are also text findings). The fingerprint is rebuilt markup-blind
+  (:func:`norm_fingerprint`: table, row, column and quote of each evidence
+  with LaTeX, HTML, markdown and citation markers removed), because the text
+  path quotes its source verbatim (``<b>Total (n=26)</b>``) and a PDF cannot
+  carry that markup; the checks' own fingerprints are reported as "fp R%".
+  Looser: (code, message) with line numbers blanked ("msg R%/P%").
 
     PYTHONPATH=. python bench/pdf_agreement.py [--layouts one-ruled,two-unruled] [--articles id,...]
         [--jobs 2] [--details] [--keep DIR]
+
+``--details`` lists every disagreement (cells, findings, messages).
 """
 from __future__ import annotations
 
