@@ -284,7 +284,16 @@ class TextParser:
         if k >= len(self.lines):
             return False
         nxt = self.lines[k].text.strip()
-        return len(nxt.split()) >= 8 and not _RE_CAPTION.match(nxt) and not is_table_row(nxt)
+        if (_RE_MD_HEADING.match(nxt) or self._is_section_line(k)) and ":" not in s and len(words) <= 8:
+            return True  # a heading directly followed by a subheading
+        if _RE_CAPTION.match(nxt) or is_table_row(nxt):
+            return False
+        # count the words of the whole next paragraph (narrow columns wrap after a few words)
+        words = 0
+        while k < len(self.lines) and not self.lines[k].blank and words < 8:
+            words += len(self.lines[k].text.split())
+            k += 1
+        return words >= 8
 
     def _table_follows(self, i: int) -> bool:
         """A caption counts as a table caption when table rows follow within a few lines."""

@@ -16,7 +16,14 @@ from .settings import Settings
 
 
 def _norm(s: str | None) -> str:
-    return re.sub(r"\s+", " ", (s or "")).strip().lower()
+    """Whitespace, case and markup (LaTeX, HTML, markdown) removed, so text and PDF agree."""
+    if not s:
+        return ""
+    from extractor.normalize import normalize_plain
+
+    t = normalize_plain(s)[0]
+    t = re.sub(r"<[^>]+>|\*\*|__", "", t)
+    return re.sub(r"\s+", " ", t).strip().lower()
 
 
 def fingerprint(code: str, evidence: Iterable[Evidence], key: str = "") -> str:
