@@ -58,6 +58,11 @@ _STRUCTURED_ABSTRACT = re.compile(
     r"^(?:objectives?|aims?|purpose|background|context|design|setting|participants|patients|interventions?|"
     r"main outcome measures?|outcomes?|measurements?|methods?|patients and methods|materials and methods|"
     r"results?|findings|conclusions?|interpretation|trial registration|funding|importance)\s*[.:]?$", re.I)
+_RESULTS_SUBHEADING = re.compile(
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:patients|subjects|participants|study population|outcomes?|end ?points?)\s*[.:]?$", re.I)
+#: methods-like subheadings that, after a Results heading, name a results subsection
+_RESULTS_SUBHEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:patients|subjects|participants|study population|"
+                                 r"outcomes?|end ?points?)\s*[.:]?$", re.I)
 _RE_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RE_CAPTION = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(Table|TABLE)\s+([0-9]{1,2}|[IVXL]{1,6})\b\s*(?:\*\*|__)?\s*"
@@ -449,6 +454,10 @@ class TextParser:
                         kind = top_kind if top_kind not in ("front", "abstract", "keywords") else "other"
                         if kind in ("references",):
                             kind = "other"
+                elif kind == "methods" and top_kind == "results" and _RESULTS_SUBHEADING.match(title):
+                    kind = "results"  # "Patients" / "Participants" under Results: the results' own subsection
+                elif kind == "methods" and top_kind == "results" and _RESULTS_SUBHEADING.match(title):
+                    kind = "results"  # "Patients", "Outcomes" under Results: a results subsection
                 elif top_kind == "abstract" and not seen_body_heading and _STRUCTURED_ABSTRACT.match(title) \
                         and self._short_section_follows(b) and self._abstract_heading_bare(b):
                     kind = "abstract"  # "Objective", "Design", "Results" ... inside a structured abstract

@@ -32,12 +32,19 @@ _N_IN_LABEL = re.compile(r"[\(\[,;]?\s*\(?\s*[nN]\s*[=:]\s*(\d{1,5})\s*\)?\s*[\)
 _ARM_NOUN = r"(?:group|arm|cohort)"
 _LABEL = r"[A-Za-z][\w+\-/]*(?:[ \-][\w+\-/]+){0,5}?"
 
+#: "Arm A", "Group 2", "Cohort B", "arm II": the arm noun first, then a letter or number
+_ARM_LETTER = rf"(?-i:[Aa]rm|ARM|[Gg]roup|GROUP|[Cc]ohort|COHORT)\s+(?-i:[A-H]|[1-9]|I{{1,3}}|IV)(?![\w\-])"
 _DEF_PAREN = re.compile(
-    rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\s*\((?P<inner>[^()]{{0,120}}?)[;,]?\s*[nN]\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
+    rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*\((?P<inner>[^()]{{0,120}}?)[;,]?\s*[nN]\s*=\s*(?P<n>\d{{1,5}})\s*\)", re.I)
 _DEF_RECEIVED = re.compile(
     rf"(?P<n>\d{{1,5}})\s+(?:patients?|participants?|cases|subjects)\s+(?:\w+\s+){{0,2}}(?:received|were\s+treated\s+with|"
     rf"were\s+given|were\s+assigned\s+to|were\s+randomi[sz]ed\s+to)\s+(?P<drugs>[^()]{{3,100}}?)\s*\((?P<label>[^()]{{2,60}}?)\)", re.I)
-_DEF_IN = re.compile(rf"(?<![\d.±,])(?P<n>\d{{1,5}})(?![\d.])\s+(?:patients?\s+)?in\s+(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\b", re.I)
+_DEF_IN = re.compile(rf"(?<![\d.±,])(?P<n>\d{{1,5}})(?![\d.])\s+(?:patients?\s+)?in\s+(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\b"
+                     # "60 were assigned to Arm A and 58 to Arm B", "30 patients in Arm B"
+                     rf"|(?<![\d.±,:/])(?P<n2>\d{{1,5}})(?![\d.%])\s+(?:patients?\s+)?(?:(?:were|was)\s+(?:randomly\s+)?"
+                     rf"(?:assigned|allocated|randomi[sz]ed)\s+)?(?:in|to|into)\s+(?:the\s+)?(?P<label2>{_ARM_LETTER})", re.I)
+#: "(SOX group, n=50; XELOX group, n=48)", "Arm A: n = 60"
+_DEF_COMMA_N = re.compile(rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*[,:]\s*[nN]\s*=\s*(?P<n>\d{{1,5}})(?![\d.])")
 _TREATED = re.compile(
     r"(?P<n>\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients?\s+)?(?:received|were\s+treated\s+with|underwent|were\s+given)\s+"
     r"(?P<drugs>[^.;]{3,120}?)(?=,\s*and\s+\d|;|\.|$|\s+and\s+\d)", re.I)
@@ -170,10 +177,15 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
                                           drug_set(m.group("drugs")), m.group("drugs").strip(), kind="treated"))
         subset = _SUBSET_CONTEXT.search(text) and not _ENROL_CONTEXT.search(text)
-        for m in ([] if subset else _DEF_IN.finditer(text)):
+        for m in ([] if subset else _DEF_COMMA_N.finditer(text)):
             label = _clean_label(m.group("label"))
             if label:
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "in-group", kind=_size_kind(text)))
+        for m in ([] if subset else _DEF_IN.finditer(text)):
+            label = _clean_label(m.group("label") or m.group("label2"))
+            if label:
+                cands.append(ArmCandidate(label, int(m.group("n") or m.group("n2")), _prov(doc, s), "in-group",
+                                          kind=_size_kind(text)))
         for m in _TREATED.finditer(text):
             drugs = drug_set(m.group("drugs"))
             if drugs and not re.match(r"\s*\(\s*\d+(?:\.\d+)?\s*%", text[m.end("n"):m.end("n") + 20]):

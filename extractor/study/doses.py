@@ -52,8 +52,11 @@ _DOSE = re.compile(
     rf"(?<![\w.])(?P<v>{_NUMBER})(?:\s*{_DASH}\s*(?P<v2>{_NUMBER}))?\s*(?P<u>{_UNIT_BASE})(?![A-Za-z])"
     rf"(?:\s*/\s*(?P<den>{_UNIT_DEN}))?"
     rf"(?:\s*/\s*(?P<per>d(?![a-z])|day|dose|cycle|week|wk))?"
-    rf"(?:\s+(?:per|a|each)\s+(?P<per2>day|dose|cycle|week))?", re.I)
-_AUC = re.compile(r"\bAUC\s*(?:of\s*|=\s*)?(?P<v>\d+(?:\.\d+)?)", re.I)
+    rf"(?:\s+(?:per|a|each)\s+(?P<per2>day|dose|cycle|week))?"
+    rf"(?!\s*/\s*(?:mL|ml|L|dL|dl|min|h|hr)\b)", re.I)  # "AUC 5 mg/mL/min" is not a 5 mg dose
+#: "AUC 5", "AUC of 5", "area under the curve (AUC) of 5", "AUC = 5"
+_AUC_HEAD = r"(?:\bAUC\b|\barea\s+under\s+the\s+(?:concentration[\s\-]time\s+)?curve\b(?:\s*\(\s*AUC\s*\))?)\)?"
+_AUC = re.compile(_AUC_HEAD + r"\s*(?:of\s*|=\s*|:\s*)?(?P<v>\d+(?:\.\d+)?)", re.I)
 
 _ROUTES = [
     (re.compile(r"\b(?:orally|oral(?:ly)?|per\s+os|p\.\s?o\.|po)(?![\w])", re.I), "oral"),
@@ -382,12 +385,15 @@ def parse_drug_mentions(text: str, *, extra_prefixes: dict[str, str] | None = No
             continue
         if earlier.cycle_days is None and earlier.days is None and earlier.frequency is None:
             earlier.cycle_days = later.cycle_days
-            earlier.frequency = later.frequency
+            if later.frequency not in ("QD", "BID", "TID", "continuous") or earlier.dose is None:
+                earlier.frequency = later.frequency
             if earlier.days is None:
                 earlier.days = later.days
         elif earlier.cycle_days is None and later.cycle_days is not None and earlier.days is not None:
             earlier.cycle_days = later.cycle_days
-            earlier.frequency = earlier.frequency or later.frequency
+            if later.frequency not in ("QD", "BID", "TID", "continuous"):
+                # "oxaliplatin ... on day 1 and S-1 ... twice daily": the daily frequency is S-1's own
+                earlier.frequency = earlier.frequency or later.frequency
         if earlier.route is None and later.route is not None:
             earlier.route = later.route
         if earlier.cycles is None and later.cycles is not None:
@@ -415,7 +421,7 @@ _STATED_DOSE = re.compile(
     rf"(?:\s*/\s*(?P<per>d(?:ay)?|dose|cycle|course|week|wk)\b)?"
     rf"(?![\w/])(?!\s*/\s*(?:d[lL]|L|mL|ml|h|hr|min)\b)", re.I)
 _STATED_AUC = re.compile(
-    rf"\bAUC\s*(?:\(?\s*(?:of|=|:)\s*)?(?P<v1>{_NUMBER})(?:\s*(?:{_RANGE_DASH}|to)\s*(?P<v2>{_NUMBER}))?(?!\s*[%.\d])")
+    _AUC_HEAD + rf"\s*(?:\(?\s*(?:of|=|:)\s*)?(?P<v1>{_NUMBER})(?:\s*(?:{_RANGE_DASH}|to)\s*(?P<v2>{_NUMBER}))?(?!\s*[%.\d])")
 _PER_DAILY = re.compile(r"^\s*(?:,\s*)?(?:[\w()]+\s+){0,3}?(?:per\s+day|/\s*d(?:ay)?\b|a\s+day|daily|once\s+a\s+day|q\.?d\.?\b|QD\b|"
                         r"once\s+daily|continuously)", re.I)
 _PER_TWICE = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,3}?(?:twice\s+(?:daily|a\s+day)|b\.?i\.?d\.?\b|BID\b|every\s+12\s*h)", re.I)

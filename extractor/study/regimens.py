@@ -108,7 +108,9 @@ def _richness(dm: DrugMention) -> int:
 
 _SKIP_KINDS = ("references", "declarations", "introduction", "discussion", "acknowledgements", "statistics", "keywords")
 _MODIFIED = re.compile(r"\b(?:reduc\w*|decreas\w*|lower(?:ed)?|escalat\w*|de-escalat\w*|increas\w*|modif\w*|"
-                       r"interrupt\w*|adjust(?:ed|ment)s?\s+to|titrat\w*|tolera\w*|switch\w*|previous(?:ly)?|prior|"
+                       r"interrupt\w*|adjust(?:ed|ment)s?\s+to|titrat\w*|tolera\w*|switch\w*|"
+                       # "previously untreated", "no prior chemotherapy": eligibility, not an earlier line
+                       r"(?<!\bno\s)(?<!\bwithout\s)(?:previous(?:ly)?|prior)(?!\s+untreated\b|\s+to\b)|"
                        r"before\s+enrol\w*|first-line|second-line|salvage|historical|et\s+al)\b", re.I)
 _OTHER_ARM = re.compile(r"\b(?:alone|only|monotherapy|control|standard|comparator|other\s+(?:group|arm|cohort)|"
                         r"whereas|while|in\s+contrast|by\s+contrast|both\s+(?:groups|arms))\b", re.I)
@@ -184,13 +186,21 @@ def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, 
             if hits:
                 found.append(_mention(doc, s, ments[0][0].id, 0, len(text), hits, "protocol"))
         elif len(arms_here) >= 2:
+            spans: list[tuple[int, int]] = []
             for a, b in top_level_clauses(text):
+                if len({m[0].id for m in ments if a <= m[1] < b}) >= 2:
+                    # "assigned to the SOX group (...) or the XELOX group (...)": split at the alternative
+                    spans.extend((a + x, a + y) for x, y in split_top_level(text[a:b], _ALTERNATIVE))
+                else:
+                    spans.append((a, b))
+            for a, b in spans:
                 here = {m[0].id for m in ments if a <= m[1] < b}
                 if len(here) != 1 or _COMPARATIVE.search(text[a:b]):
                     continue
                 hits = _hits(text, a, b, labels, prefix_map)
                 if hits:
                     found.append(_mention(doc, s, next(iter(here)), a, b, hits, "protocol"))
+            _share_trailing_cycle(text, found)
         else:
             parts = split_top_level(text, _ALTERNATIVE)
             if len(parts) >= 2:
@@ -229,6 +239,29 @@ def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, 
             prev.pop(para, None)
         out.extend(found)
     return out
+
+
+def _share_trailing_cycle(text: str, found: list[RegimenMention]) -> None:
+    """"... to the SOX group (oxaliplatin ... S-1 ...) or the XELOX group (...), every 3 weeks": a cycle written
+    once after the last parenthesised arm definition applies to every arm of the sentence."""
+    if len(found) < 2:
+        return
+    close = text.rfind(")")
+    if close < 0:
+        return
+    tail = text[close + 1:]
+    if find_drugs(tail):
+        return
+    sch = parse_schedule(tail)
+    if not sch.cycle_days or sch.dose is not None:
+        return
+    freq = f"Q{sch.cycle_days // 7}W" if sch.cycle_days % 7 == 0 else None
+    for m in found:
+        for dm in m.mentions:
+            if dm.cycle_days is None:
+                dm.cycle_days = sch.cycle_days
+                if dm.frequency is None:
+                    dm.frequency = freq
 
 
 def _single_arm_passages(doc: Document, arm: Arm | None, prefix_map: dict[str, str] | None) -> list[RegimenMention]:

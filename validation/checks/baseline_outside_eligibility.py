@@ -30,7 +30,7 @@ class Limit:
 
 def _ecog_limit(text: str) -> tuple[int | None, int | None] | None:
     m = re.match(rf"\s*(?:status\s+|score\s+)?(?:of|was|:|=|score\s+of|\()?\s*(?:PS\s*)?"
-                 rf"(?:(?P<a>[0-4])\s*(?:,\s*[0-4]\s*)*{_DASH}\s*(?P<b>[0-4])(?![\d.])"
+                 rf"(?:(?P<a>[0-4])\s*(?:,\s*[0-4]\s*)*{_DASH}\s*(?P<b>[0-4])(?!\d|\.\d)"
                  rf"|(?P<le>≤|<=|=<|less\s+than\s+or\s+equal\s+to|of\s+no\s+more\s+than|not\s+more\s+than|at\s+most)\s*(?P<c>[0-4])"
                  rf"|(?P<lt><|less\s+than|below)\s*(?P<d>[0-5])"
                  rf"|(?P<e>[0-4])(?![\d.\-–]))", text, re.I)
@@ -48,7 +48,10 @@ def _ecog_limit(text: str) -> tuple[int | None, int | None] | None:
 
 
 _AGE_RANGE = re.compile(r"\b(?:aged|ages?|age\s+range\s+of|between)\s+(?P<a>\d{1,2})\s*(?:[\-–—‑]|to|and)\s*(?P<b>\d{1,3})\s*"
-                        r"(?:years?|yrs?)", re.I)
+                        r"(?:years?|yrs?)"
+                        # "patients were 18-80 years old", "18 to 75 years of age"
+                        r"|(?<![\d.,:/])(?P<a2>\d{1,2})\s*(?:[\-–—‑]|to)\s*(?P<b2>\d{1,3})\s*(?:years?|yrs?)[\s\-]+"
+                        r"(?:old|of\s+age)\b", re.I)
 _AGE_MIN = re.compile(r"\b(?:aged\s+(?P<a>\d{1,2})\s+(?:years?\s+)?(?:or|and)\s+(?:older|above|over)"
                       r"|(?P<b>\d{1,2})\s+years?\s+(?:of\s+age\s+)?(?:or|and)\s+(?:older|above|over)"
                       r"|(?:aged|age[d]?|age\s+of)\s*(?:≥|>=|=>)\s*(?P<c>\d{1,2})"
@@ -81,8 +84,9 @@ def eligibility(ctx: CheckContext) -> tuple[Limit | None, Limit | None]:
                     break
         if age is None:
             m = _AGE_RANGE.search(seg)
-            if m and int(m.group("a")) < int(m.group("b")):
-                age = Limit(float(m.group("a")), float(m.group("b")), s, m.group(0))
+            lo_hi = (m.group("a") or m.group("a2"), m.group("b") or m.group("b2")) if m else None
+            if lo_hi and int(lo_hi[0]) < int(lo_hi[1]):
+                age = Limit(float(lo_hi[0]), float(lo_hi[1]), s, m.group(0))
             else:
                 lo = _AGE_MIN.search(seg)
                 hi = _AGE_MAX.search(seg)
@@ -96,8 +100,12 @@ def eligibility(ctx: CheckContext) -> tuple[Limit | None, Limit | None]:
     return ecog, age
 
 
+#: a statistic named in the row label: "ECOG 2, n (%)", "Age <18 years, No. (%)"
+_STAT_SUFFIX = re.compile(r"\s*,?\s*(?:(?:n|no\.?|number)\s*)?\(\s*%\s*\)\s*$|\s*,\s*(?:n|no\.?|number)\s*$", re.I)
+
+
 def _category(label: str) -> set[int] | None:
-    lab = label.strip().replace(" ", "")
+    lab = _STAT_SUFFIX.sub("", label).strip().replace(" ", "")
     m = re.fullmatch(r"(?:ECOG|PS|ECOGPS)?(\d)", lab, re.I)
     if m:
         return {int(m.group(1))}
@@ -117,7 +125,7 @@ def _category(label: str) -> set[int] | None:
 
 
 def _age_category(label: str) -> tuple[float, float] | None:
-    lab = label.strip().lower().replace("years", "").replace("year", "").replace("y", "").strip()
+    lab = _STAT_SUFFIX.sub("", label).strip().lower().replace("years", "").replace("year", "").replace("y", "").strip()
     m = re.fullmatch(r"(?:<|under|below)\s*(\d{1,3})", lab)
     if m:
         return 0, float(m.group(1)) - 0.001
