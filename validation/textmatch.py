@@ -182,12 +182,14 @@ def _num(s: str) -> float:
     return float(_WORDNUM[s]) if s in _WORDNUM else float(s)
 
 
+_UNIT_WORD = r"(?:years?|yrs?|months?|weeks?|days?|cm|mm|cycles?|lines?|sites?|lesions?)"
 _INTERVAL_PATTERNS = [
     (re.compile(rf"\b{_NUM}\s*(?:to|[-–—‑]|or)\s*{_NUM}\b", re.I), "range"),
     (re.compile(rf"(?:\b(?:younger\s+than|under|less\s+than|below|fewer\s+than)\s+|<\s*){_NUM}", re.I), "<"),
-    (re.compile(rf"(?:≤\s*|<=\s*|\bat\s+most\s+){_NUM}", re.I), "≤"),
+    (re.compile(rf"(?:≤\s*|<=\s*|\bat\s+most\s+){_NUM}|\b{_NUM}\s+(?:{_UNIT_WORD}\s+)?(?:or|and)\s+"
+                rf"(?:younger|less|fewer|below|under|lower)\b", re.I), "≤"),
     (re.compile(rf"(?:\b(?:older\s+than|over|more\s+than|above|greater\s+than)\s+|>\s*){_NUM}", re.I), ">"),
-    (re.compile(rf"(?:≥\s*|>=\s*|\bat\s+least\s+){_NUM}|\b{_NUM}\s+(?:or|and)\s+(?:more|older|above|over|greater|higher)\b"
+    (re.compile(rf"(?:≥\s*|>=\s*|\bat\s+least\s+){_NUM}|\b{_NUM}\s+(?:{_UNIT_WORD}\s+)?(?:or|and)\s+(?:more|older|above|over|greater|higher)\b"
                 rf"|\b{_NUM}\s*\+", re.I), "≥"),
     (re.compile(rf"(?<![\w.]){_NUM}(?![\w.%])", re.I), "point"),
 ]

@@ -118,11 +118,25 @@ def stat_cell(text: str) -> Num | None:
     return None
 
 
-def mean_sd_cell(text: str) -> tuple[Num, Num] | None:
+def mean_sd_cell(text: str, label: str = "") -> tuple[Num, Num] | None:
+    """(mean, SD) of a ``38.6 ± 4.9`` cell; ``38.6 (4.9)`` too when the row label says ``mean (SD)``."""
     qs = parse(text)
     if len(qs) == 1 and qs[0].kind == "mean_sd" and qs[0].interval == "sd" and qs[0].value and qs[0].sd:
         return qs[0].value, qs[0].sd
+    if label and _MEAN_SD_LABEL.search(label):
+        m = _PAREN_PAIR.match(text)
+        if m:
+            nums = []
+            for g in (1, 2):
+                t = m.group(g).replace("−", "-")
+                nums.append(Num(value=float(t), text=m.group(g), decimals=len(t.split(".")[1]) if "." in t else 0,
+                                start=m.start(g), end=m.end(g)))
+            return nums[0], nums[1]
     return None
+
+
+_MEAN_SD_LABEL = re.compile(r"\bmean\s*\(\s*(?:SD|s\.d\.|standard deviation)\s*\)", re.I)
+_PAREN_PAIR = re.compile(r"^\s*([−-]?\d+(?:\.\d+)?)\s*\(\s*(\d+(?:\.\d+)?)\s*\)\s*$")
 
 
 def cell_text(row: TableRow, j: int) -> str:
@@ -345,6 +359,19 @@ def _counts_of_row(row: TableRow, arms: list[ArmSlot]) -> list[int] | None:
     return out
 
 
+_VARIABLE_LABEL = re.compile(r"[,;]\s*(?:n|no\.?|N)\s*\(%\)\s*$")
+
+
+def _block_complete(rows: list[TableRow], arms: list[ArmSlot]) -> bool:
+    """True when the count rows already add up exactly to every arm's n (at least two categories)."""
+    if len(rows) < 2 or any(a.n is None for a in arms):
+        return False
+    counts = [_counts_of_row(r, arms) for r in rows]
+    if any(c is None for c in counts):
+        return False
+    return all(sum(c[i] for c in counts) == a.n for i, a in enumerate(arms))  # type: ignore[index]
+
+
 def _own_denominators(row: TableRow, arms: list[ArmSlot]) -> list[int | None]:
     """The N of 'k/N' cells (a row's own denominators), else the arm's n."""
     out = []
@@ -457,6 +484,12 @@ def _block_tests(ctx: CheckContext, table: Table, arms: list[ArmSlot], stat_cols
                             all(mean_sd_cell(cell_text(x, arms[0].index)) for x in cur["rows"][:1])):
             close()
             continue
+        # a block whose categories already add up to every arm's n is complete: a further count row
+        # ("Prior nephrectomy, n (%)") is another variable, not a category of this one
+        if cur["rows"] and (cur["stat"] is not None or cur["p"] is not None) and \
+                (_VARIABLE_LABEL.search(r.label or "") or _block_complete(cur["rows"], arms)):
+            close()
+            cur = {"heading": None, "rows": [], "stat": None, "p": None}
         cur["rows"].append(r)
     close()
 
@@ -482,7 +515,7 @@ def _block_tests(ctx: CheckContext, table: Table, arms: list[ArmSlot], stat_cols
             if pp is not None:
                 p = PRef(pp, ctx.cell_evidence(table, b["p"], pc, role="p-value"))
         tt = TableTest(table, where, rows, arms, stat, p, orientation="columns", label=label)
-        ms = [mean_sd_cell(cell_text(rows[0], a.index)) for a in arms]
+        ms = [mean_sd_cell(cell_text(rows[0], a.index), rows[0].label or "") for a in arms]
         if len(rows) == 1 and all(ms):
             tt.means = ms  # type: ignore[assignment]
             tt.mean_evidence = [ctx.cell_evidence(table, rows[0], a.index, role="mean ± SD") for a in arms]

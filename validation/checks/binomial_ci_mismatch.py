@@ -26,6 +26,10 @@ _METHODS = {
 _SURVIVAL = re.compile(r"surviv|\bPFS\b|\bOS\b|\bEFS\b|\bDFS\b|\bRFS\b|kaplan|\bKM\b|[- ]free\b|event", re.I)
 _CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence interval)\b", re.I)
 
+_POP = re.compile(r"\b(?:of|among|in)\s+(?:the|all|these)?\s*(\d{1,5})\s+(?:evaluable\s+|treated\s+|enrolled\s+)?"
+                  r"(?:patients|participants|subjects)\b", re.I)
+_RATE_WORD = re.compile(r"\b(?:ORR|DCR|CBR|response|control|benefit)\b[^.;%]{0,25}$", re.I)
+
 
 @dataclass
 class Rate:
@@ -129,6 +133,7 @@ def _rates(ctx: CheckContext) -> Iterator[Rate]:
         if sent.section_kind in SKIP_SECTIONS or sent.section_kind in ("introduction", "discussion"):
             continue
         qs = sentence_quantities(sent)
+        used: set[int] = set()
         for i, q in enumerate(qs[:-1]):
             nq = qs[i + 1]
             if nq.low is None or nq.high is None or nq.interval != "ci" or nq.kind not in ("estimate_ci",):
@@ -154,9 +159,32 @@ def _rates(ctx: CheckContext) -> Iterator[Rate]:
             if n <= 0 or k > n:
                 continue
             pct_v = nq.value.value if nq.value is not None else (q.percent.value if q.percent is not None else None)
+            used.add(nq.start)
             yield Rate(k, n, nq.low, nq.high, nq.ci_level or 95.0, _scale(pct_v, nq.low, nq.high),
                        f"'{sent.text[q.start:nq.end]}'", [ctx.sentence_evidence(sent, q.start, nq.end, role="rate")],
                        src, key=f"text|{sent.text[q.start:nq.end]}")
+        # "Among the 47 patients, ... for an ORR of 36.2% (95% CI 22.7–51.5)": a response rate with its CI and the
+        # population stated in the same sentence (or the whole study when it has no arms)
+        pop = _POP.search(sent.text)
+        n = int(pop.group(1)) if pop else (ctx.study.total_n if not arms else None)
+        if not n:
+            continue
+        for q in qs:
+            if q.kind != "estimate_ci" or q.interval != "ci" or q.value is None or q.low is None or q.high is None or \
+                    q.start in used:
+                continue
+            if "%" not in sent.text[q.start:q.end] or not (0 <= q.value.value <= 100):
+                continue
+            lead = sent.text[max(0, q.start - 40):q.start]
+            if not _RATE_WORD.search(lead) or _SURVIVAL.search(lead):
+                continue
+            ks = possible_counts(n, q.value.value, q.value.decimals)
+            if len(ks) != 1:
+                continue
+            yield Rate(ks[0], n, q.low, q.high, q.ci_level or 95.0, _scale(q.value.value, q.low, q.high),
+                       f"'{sent.text[q.start:q.end]}'", [ctx.sentence_evidence(sent, q.start, q.end, role="rate")],
+                       "the population stated in the sentence" if pop else "the study population",
+                       key=f"text|{sent.text[q.start:q.end]}")
 
 
 def _decimals(num: Num | None) -> int:

@@ -51,7 +51,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         percentages of the arm's n, wherever either side is printed: rate
         rows or columns in tables (``Objective response rate, n (%)``,
         ``ORR (%)``) and sentences such as "the ORR and DCR in the
-        Observation group were 23.63% and 52.73%". Percentages are compared
+        Observation group were 23.63% and 52.73%", or one sentence giving
+        both ("3 (6.4%) achieved a complete response and 14 (29.8%) a partial
+        response, for an ORR of 36.2%"). Percentages are compared
         at the printed precision with half-up, half-even and truncation.
 
     Why it matters:
@@ -71,6 +73,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         (SD ≥ 6 months) may be smaller than CR+PR+SD — such CBR mismatches
         are reported as warnings.
     """
+    yield from _in_sentence(ctx)
     arms = _collect_counts(ctx)
     if not arms:
         return
@@ -273,3 +276,83 @@ def _reported_in_text(ctx: CheckContext) -> Iterator[tuple[str, Reported]]:
                 num = q.value or q.percent
                 yield "text::" + arm.id, Reported(m, None, num, ctx.sentence_evidence(sent, a + q.start, a + q.end, role="reported"),
                                        f"{m} of the {arm.label} in the text")
+
+
+# ------------------------------------------------------------------ one sentence with its own categories
+_CAT_TEXT = re.compile(r"\b(complete|partial)\s+(?:response|remission)s?\b|\bstable\s+disease\b|\b(CR|PR|SD)\b",
+                       re.I)
+_POP_TEXT = re.compile(r"\b(?:of|among|in)\s+(?:the|all|these)?\s*(\d{1,5})\s+(?:evaluable\s+|treated\s+|enrolled\s+)?"
+                       r"(?:patients|participants|subjects)\b", re.I)
+
+
+def _category_of(m: re.Match) -> str:
+    s = m.group(0).lower()
+    return "CR" if s.startswith(("complete", "cr")) else "PR" if s.startswith(("partial", "pr")) else "SD"
+
+
+def _in_sentence(ctx: CheckContext) -> Iterator[Finding]:
+    """'Among the 47 patients, 3 (6.4%) achieved a complete response and 14 (29.8%) a partial response, for an ORR
+    of 36.2%': categories and the rate in one sentence about one population."""
+    for sent in ctx.document.sentences:
+        if sent.section_kind in ("references", "introduction", "methods", "statistics", "discussion"):
+            continue
+        text = sent.text
+        if not _MEASURE_RE.search(text) or not _CAT_TEXT.search(text):
+            continue
+        if arm_mentions(text, ctx.study.arms) or re.search(r"respectively|versus|\bvs\b|compared", text, re.I):
+            continue
+        qs = [q for q in find_quantities(text) if q.kind in ("count_percent", "fraction", "percent", "count",
+                                                             "estimate_ci")]
+        counts: dict[str, tuple[int, object]] = {}
+        ambiguous = False
+        for i, q in enumerate(qs):
+            if q.kind not in ("count_percent", "fraction") or q.count is None or q.count.decimals:
+                continue
+            nxt = qs[i + 1].start if i + 1 < len(qs) else len(text)
+            seg = text[q.end:nxt]
+            cm = _CAT_TEXT.search(seg)
+            if cm is None or cm.start() > 40 or _MEASURE_RE.search(seg[:cm.start()]):
+                continue
+            cat = _category_of(cm)
+            if cat in counts:
+                ambiguous = True
+            counts[cat] = (int(q.count.value), q)
+        if ambiguous or len(counts) < 2:
+            continue
+        pop = _POP_TEXT.search(text)
+        n = int(pop.group(1)) if pop else (ctx.study.total_n if not any(a.n for a in ctx.study.arms if not a.is_total)
+                                           else None)
+        for mm in _MEASURE_RE.finditer(text):
+            measure = _norm_measure(mm.group(1))
+            comps = DERIVED_FROM.get(measure)
+            if not comps or not all(c in counts for c in comps):
+                continue
+            rate = next((q for q in qs if q.start >= mm.end() and q.start - mm.end() <= 25), None)
+            if rate is None:
+                continue
+            k = sum(counts[c][0] for c in comps)
+            parts = " + ".join(f"{c} {counts[c][0]}" for c in comps)
+            ev = [ctx.sentence_evidence(sent, mm.start(), rate.end, role="reported")] + \
+                [ctx.sentence_evidence(sent, counts[c][1].start, counts[c][1].end, role=c) for c in comps]
+            rc = rate.count if rate.kind in ("count_percent", "fraction") else None
+            if rc is not None and not rc.decimals and int(rc.value) != k:
+                yield ctx.finding(
+                    "TA103", severity="error", message=f"'{text[mm.start():rate.end]}': {measure} count {int(rc.value)} ≠ {parts} = {k}.",
+                    observed=str(int(rc.value)), expected=str(k),
+                    computation=f"{measure} = {' + '.join(comps)} = {parts} = {k} (all in the same sentence).",
+                    evidence=ev, key=f"sent|{sent.id}|{measure}|count")
+                continue
+            pct = rate.percent if rate.kind in ("count_percent", "fraction") else (rate.percent or rate.value)
+            if pct is None or not n:
+                continue
+            v = check_percent(k, n, pct.value, pct.decimals)
+            if v.consistent:
+                continue
+            yield ctx.finding(
+                "TA103", severity="error", message=f"'{text[mm.start():rate.end]}': {measure} {pct.text}% ≠ ({parts})/{n} = {v.expected}%.",
+                observed=f"{pct.text}%", expected=f"{v.expected}%",
+                computation=f"{measure} = ({parts})/{n} = {k}/{n} = {v.exact:.4f}%; printed {pct.text}%: "
+                            f"{describe_rules(v.rules)}. n = {n} from "
+                            f"{'the sentence' if pop else 'the study population'}.",
+                evidence=ev, key=f"sent|{sent.id}|{measure}|{pct.text}",
+                details={"measure": measure, "components": {c: counts[c][0] for c in comps}, "n": n, "exact": v.exact})

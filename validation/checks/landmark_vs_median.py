@@ -126,6 +126,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         free survival, median (95% CI)" followed by "6 months, % (95% CI)")
         and a median with a landmark of the same endpoint in one clause of
         text are compared, allowing for the rounding of every printed value.
+        Per-arm lists in one paragraph ("Median OS was 14.2 months ... in A and
+        11.1 months ... in B. The 12-month OS rates were 58.4% and 46.1%")
+        are paired in their printed order.
 
     Why it matters:
         Both numbers are read from the same curve; when they cannot coexist,
@@ -146,6 +149,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for table in ctx.document.tables:
         yield from _table(ctx, table)
     yield from _text(ctx)
+    yield from _paired(ctx)
 
 
 def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
@@ -268,3 +272,85 @@ def _text(ctx: CheckContext) -> Iterator[Finding]:
                         evidence=[ctx.sentence_evidence(sent, a + lm.start(), a + lm.end(), role="landmark rate"),
                                   med.evidence],
                         key=f"text|{clause[:120]}|{lm.group(0)}")
+
+
+# ------------------------------------------------------------------ arm-paired statements across sentences
+# "Median OS was 14.2 months (95% CI ...) in Arm A and 11.1 months (...) in Arm B. The 12-month OS rates were
+# 58.4% and 46.1%, respectively."  The medians and the rates are listed in the same arm order.
+_MEDIAN_HEAD = re.compile(rf"\bmedian\s+(?:[\w-]+\s+){{0,2}}?(?P<ep>{_EP_ALT})\b", re.I)
+_LANDMARK_HEAD = re.compile(rf"(?P<t>\d+(?:\.\d+)?)[\s-]*(?P<tu>months?|years?|weeks?)\s+(?P<ep>{_EP_ALT})"
+                            rf"(?:\s+rates?)?\b", re.I)
+_VALUE_UNIT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(months?|years?|weeks?)\b", re.I)
+_PCT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")
+_STOP = re.compile(rf";|\bmedian\b|{_EP_ALT}|\b(?:hazard|HR)\b", re.I)
+
+
+def _top_level(text: str, a: int, b: int, rx: re.Pattern) -> list[re.Match]:
+    """Matches of ``rx`` in text[a:b] outside brackets."""
+    depth, level = 0, []
+    for ch in text[a:b]:
+        level.append(depth)
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+    return [m for m in rx.finditer(text, a, b) if level[m.start() - a] == 0]
+
+
+def _segment_end(text: str, start: int, heads: list[re.Match]) -> int:
+    """End of the statement begun at ``start``: the next top-level stop word or the next head."""
+    nxt = [h.start() for h in heads if h.start() >= start]
+    end = min(nxt + [len(text)])
+    stops = [m for m in _top_level(text, start, end, _STOP)]
+    return stops[0].start() if stops else end
+
+
+def _paired(ctx: CheckContext) -> Iterator[Finding]:
+    by_par: dict[str | None, list] = {}
+    for sent in ctx.document.sentences:
+        if sent.section_kind in SKIP_SECTIONS or sent.section_kind in ("introduction", "discussion"):
+            continue
+        by_par.setdefault(sent.paragraph or sent.section, []).append(sent)
+    for sents in by_par.values():
+        medians: dict[str, tuple] = {}   # endpoint -> (sentence, [(Num, unit, start, end)])
+        for sent in sents:
+            text = sent.text
+            lheads = list(_LANDMARK_HEAD.finditer(text))
+            for lh in lheads:
+                ep = _endpoint(lh.group("ep"))
+                prior = medians.get(ep)
+                if prior is None:
+                    continue
+                end = _segment_end(text, lh.end(), lheads)
+                rates = _top_level(text, lh.end(), end, _PCT)
+                msent, meds = prior
+                if len(rates) != len(meds) or len(rates) < 2:
+                    continue
+                t_m = _months(float(lh.group("t")), lh.group("tu"))
+                for (v, unit, ma, mb), r in zip(meds, rates):
+                    rv = r.group(1)
+                    d = len(rv.split(".")[1]) if "." in rv else 0
+                    r_lo, r_hi = widened_interval(float(rv), d)
+                    med = MedianRef(v, None, None, _unit_name(unit), ctx.sentence_evidence(msent, ma, mb, role="median"),
+                                    f"median {ep}")
+                    for name, required, why, sev in _violations(t_m, med, r_lo, r_hi):
+                        yield ctx.finding(
+                            "TA209", severity=sev,
+                            message=f"A {lh.group('t')}-{lh.group('tu')} {ep} rate of {rv}% is "
+                                    f"{'impossible' if sev == 'error' else 'implausible'} with the median {ep} of "
+                                    f"{v.text} {med.unit} listed in the same position: {why}.",
+                            observed=f"{lh.group('t')} {lh.group('tu')}: {rv}%; median {v.text} {med.unit}",
+                            expected=f"rate {required}",
+                            computation=f"Medians and landmark rates are listed in the same (arm) order; the KM "
+                                        f"median is the first time the curve reaches 50%; landmark {t_m:.2f} months; "
+                                        f"{why}.",
+                            evidence=[ctx.sentence_evidence(sent, r.start(), r.end(), role="landmark rate"),
+                                      med.evidence],
+                            key=f"paired|{sent.text[:80]}|{lh.group(0)}|{r.start()}")
+            mheads = list(_MEDIAN_HEAD.finditer(text))
+            for mh in mheads:
+                end = _segment_end(text, mh.end(), mheads)
+                vals = _top_level(text, mh.end(), end, _VALUE_UNIT)
+                if len(vals) >= 2:
+                    medians[_endpoint(mh.group("ep"))] = (sent, [(mknum(float(m.group(1)), m.group(1)), m.group(2),
+                                                                   m.start(), m.end()) for m in vals])

@@ -14,6 +14,7 @@ from validation.tablekit import Denominator, arms_are_rows, cell_quantity, colum
 _STATED_DENOM = re.compile(
     r"(?:\bof|\bamong)\s+(?:the|all|these)?\s*(\d{1,5})\s+(?:eligible\s+|evaluable\s+|enrolled\s+|included\s+)?"
     r"(?:patients|participants|subjects|cases)", re.I)
+_K_OF_N = re.compile(r"\b\d{1,5}\s+of\s+(?:the\s+)?(\d{1,5})\b(?!\s*(?:months|weeks|days|years|mg|%))", re.I)
 
 
 @rule(code="TA101", name="percent-vs-count", severity="error", family="arithmetic")
@@ -77,6 +78,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if sent.section_kind in ("references",):
             continue
         stated = _STATED_DENOM.search(sent.text)
+        # other denominators the sentence states ("46 of 88 patients ... and 31 of 86"): with several,
+        # a bare "n (%)" may belong to any of them ("... in 7 (8.0%) and 3 (3.5%) patients")
+        others = sorted({int(m.group(1)) for m in _STATED_DENOM.finditer(sent.text)} |
+                        {int(m.group(1)) for m in _K_OF_N.finditer(sent.text)})
         for q in find_quantities(sent.text):
             if q.percent is None or q.count is None or q.count.decimals:
                 continue
@@ -94,6 +99,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             den = Denominator(n, ev.model_copy(update={"role": "denominator"}), source)
             f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text, [ev],
                        where=f"'{q.text}'")
+            if f and source == "sentence" and any(
+                    m != n and int(q.count.value) < m and _judge(
+                        ctx, int(q.count.value), Denominator(m, den.evidence, source), q.percent.value,
+                        q.percent.decimals, q.percent.text, [ev], where=f"'{q.text}'") is None
+                    for m in others):
+                continue  # consistent with another denominator the same sentence states
             if f:
                 yield f
 

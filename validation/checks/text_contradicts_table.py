@@ -33,9 +33,11 @@ _APPROX = re.compile(r"(?:approximately|about|around|nearly|almost|over|more\s+t
 _PATIENT_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:patients?|cases?|participants?|subjects?|individuals?)\b", re.I)
 _POPULATION = re.compile(r"^\s*(?:%\s*)?(?:\)\s*)?(?:of|among|in)\s+(?:the\s+|all\s+|these\s+)?(?:\w+\s+)?"
                          r"(?:patients?|participants?|cases|subjects)\s+(?:with|who|treated|receiving|having)\b", re.I)
+_AGE_IMPLIED = re.compile(r"\byears?\s+(?:old|of\s+age|or\s+(?:older|younger))\b|\b(?:older|younger)\s+than\b", re.I)
 _STATED_POP = re.compile(r"\b(?:of|among|in|for|with\s+regard\s+to|regarding|out\s+of)\s+(?:the|all|these|those)\s+"
                          r"(\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects|cases)\b", re.I)
-_COMBINED = re.compile(r"\b(?:or|either|as\s+well\s+as|and/or|in\s+combination|combined|together)\b|\+", re.I)
+_COMBINED = re.compile(r"\bor\b(?!\s+(?:older|younger|more|less|fewer|greater|higher|lower|above|below|over|under)\b)|"
+                       r"\b(?:either|as\s+well\s+as|and/or|in\s+combination|combined|together)\b|\+", re.I)
 _TABLE_REF = re.compile(r"\bTables?\s+((?:[0-9]+|[IVX]+)(?:\s*(?:,|and|&|-|–)\s*(?:[0-9]+|[IVX]+))*)", re.I)
 _GRADE = re.compile(r"\bgrades?\s*(?:(?P<ge>≥|>=|3\s+or\s+(?:higher|more|above|greater)|3\s*[-–]\s*[45]|III\s*[-–]\s*IV)|"
                     r"(?P<low>1\s*(?:[-–/]|or|to|and)\s*2|I\s*[-–]\s*II)|(?P<three>3|III)\b(?!\s*[-–])|(?P<any>any))", re.I)
@@ -396,7 +398,8 @@ def _match_facts(window: str, facts: list[Fact]) -> list[Fact]:
             continue
         if f.interval is not None or f.is_yes:
             spec_h = {t for t in f.heading_toks if t not in GENERIC}
-            if not spec_h or coverage(frozenset(spec_h), wt) < 1.0:
+            if not spec_h or (coverage(frozenset(spec_h), wt) < 1.0 and
+                              not (spec_h <= {"age", "years", "year", "yrs"} and _AGE_IMPLIED.search(window))):
                 continue
             if f.is_yes:
                 if re.search(r"\b(?:no|not|never|without)\b", window, re.I):
@@ -429,6 +432,11 @@ def _match_facts(window: str, facts: list[Fact]) -> list[Fact]:
     return chosen
 
 
+# a participial or relative sub-clause starts a new statement about other numbers
+_SUBCLAUSE = re.compile(r"[,;]\s*(?:including|of\s+(?:whom|which)|among\s+(?:whom|which|them)|with|comprising|"
+                        r"consisting\s+of)\b", re.I)
+
+
 def _arm_for(q: TextQ, text: str, mentions, clause: tuple[int, int], statement: tuple[int, int],
              prev_end: int, next_start: int) -> tuple[Arm | None, bool]:
     """(arm, known): arm named right after the number, else before it, else the statement's only arm."""
@@ -437,7 +445,7 @@ def _arm_for(q: TextQ, text: str, mentions, clause: tuple[int, int], statement: 
                               r"(?:patients?\s+(?:of|in)\s+(?:the\s+)?)?", text[q.end:m[1]], re.I)]
     if after:
         return after[0][0], True
-    before = [m for m in mentions if prev_end <= m[1] < q.start]
+    before = [m for m in mentions if prev_end <= m[1] < q.start and not _SUBCLAUSE.search(text, m[2], q.start)]
     if before:
         return before[-1][0], True
     in_stmt = {m[0].id: m[0] for m in mentions if statement[0] <= m[1] < statement[1]}
@@ -467,6 +475,9 @@ def _judge_sentence(ctx: CheckContext, sent: Sentence, qs: list[TextQ], facts: l
         next_start = min([s for s, e in bounds if s >= q.end] + [clause[1]])
         before = text[prev_end:q.start]
         after = text[q.end:next_start]
+        cut = _SUBCLAUSE.search(after)
+        if cut:
+            after = after[:cut.start()]  # "... in Arm B, including complete responses in ..." names the next number
         prev_q_end = max([e for s, e in bounds if e <= q.start] + [statement[0]])
         q.arm, q.arm_known = _arm_for(q, text, mentions, clause, statement, prev_q_end, next_start)
         pop = [m for m in _STATED_POP.finditer(text, statement[0], statement[1]) if m.end() <= q.start]
