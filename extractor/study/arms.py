@@ -56,6 +56,13 @@ _SUBSET_CONTEXT = re.compile(r"\b(?:provided|completed|returned|wore|valid data|
 _ENROL_CONTEXT = re.compile(r"\b(?:randomi[sz]\w*|enrol\w*|assigned|allocated|recruited|included|divided|stratified)\b", re.I)
 
 
+# column groups that split patients by an outcome or a characteristic are not treatment arms
+_NON_ARM_LABEL = re.compile(
+    r"^(?:non-?)?(?:responders?|progressors?|survivors?|deceased|alive|dead|events?|censored|male|female|men|women|"
+    r"yes|no|positive|negative|high|low|present|absent|younger|older|age\b.*|aged\b.*|[<>≤≥]\s*\d+.*|"
+    r"(?:pd-?l1|her2|egfr|kras|alk|msi)\b.*|grade\b.*|stage\b.*|ecog\b.*|with\b.*|without\b.*)$", re.I)
+
+
 @dataclass
 class ArmCandidate:
     label: str
@@ -157,7 +164,7 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
             if _CITED_COL.search(top):
                 continue  # "Apatinib (11), n=37": a cited external cohort, not an arm of this study
             base, n = strip_n(top)
-            if n is None or not base or len(base) > 60:
+            if n is None or not base or len(base) > 60 or _NON_ARM_LABEL.search(base):
                 continue
             cands.append(ArmCandidate(base, n, _table_prov(doc, t, j), "table-header", comparison=comparison))
     for s in doc.sentences:

@@ -93,6 +93,8 @@ def cited_sentences(doc: Document) -> set[str]:
 PATIENTS = (r"(?:patients?|participants?|subjects?|cases|individuals|children|adolescents|adults|women|men|"
             r"persons|people)")
 _SUBSET_VERB = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:had|have|experienced|developed|achieved|showed|exhibited|died|"
+                          r"(?:were\s+)?(?:screened|assessed\s+for|evaluated\s+for|approached|considered|"
+                          r"identified|registered\s+for\s+screening)|"
                           r"discontinued|progressed|responded|reported|suffered|required|needed|presented|demonstrated|"
                           r"were\s+(?:alive|censored|lost|excluded|withdrawn|still|not|free|male|female|aged)|"
                           r"was\s+(?:alive|censored|lost|excluded)|remained|continued|stopped|relapsed|underwent\s+"
@@ -209,6 +211,9 @@ def sample_sizes(ctx: CheckContext) -> Sizes:
                     continue
                 if _SUBSET_VERB.match(text[m.end():]):
                     continue
+                if re.search(r"\b(?:screened|assessed|approached|evaluated\s+for)\b|\d\s+(?:were|was)\b",
+                             text[m.end("n"):m.end()], re.I):
+                    continue  # "134 patients screened, 120 were randomised": the verb belongs to another number
                 if re.match(r"\s*(?:\(\s*\d+(?:\.\d+)?\s*%|%|/)", text[m.end("n"):]):
                     continue
                 if re.search(r"\b(?:in|among|for|with|of|to|by)\s*$", text[:m.start()], re.I) and \
