@@ -99,28 +99,23 @@ def extract_design(doc: Document) -> Design:
         d.phase = a + (f"/{_roman(m.group('b'))}" if m.group("b") else "") + (m.group("ab") or "").lower()
         evidence.append(_ev(doc, s, t, m))
 
-    retro = [(p, s, t, m) for p, s, t in usable for m in [_RETRO.search(t)] if m]
-    prosp = [(p, s, t, m) for p, s, t in usable for m in [_PROSP.search(t)] if m]
-    if retro and (not prosp or retro[0][0] <= prosp[0][0]):
-        d.timing = "retrospective"
-        p, s, t, m = retro[0]
+    def first_of(rx_a, name_a: str, rx_b, name_b: str) -> str | None:
+        """Which of two competing descriptions the article states first (with its evidence)."""
+        hits_a = [(p, s, t, m) for p, s, t in usable for m in [rx_a.search(t)] if m]
+        hits_b = [(p, s, t, m) for p, s, t in usable for m in [rx_b.search(t)] if m]
+        if hits_a and (not hits_b or hits_a[0][0] <= hits_b[0][0]):
+            hit, name = hits_a[0], name_a
+        elif hits_b:
+            hit, name = hits_b[0], name_b
+        else:
+            return None
+        _, s, t, m = hit
         evidence.append(_ev(doc, s, t, m))
-    elif prosp:
-        d.timing = "prospective"
-        p, s, t, m = prosp[0]
-        evidence.append(_ev(doc, s, t, m))
-    elif d.randomised:
-        d.timing = "prospective"   # a randomised trial assigns treatment before outcomes occur
+        return name
 
-    multi = [(p, s, t, m) for p, s, t in usable for m in [_MULTI.search(t)] if m]
-    single = [(p, s, t, m) for p, s, t in usable for m in [_SINGLE.search(t)] if m]
-    if multi and (not single or multi[0][0] <= single[0][0]):
-        d.centres = "multi"
-        p, s, t, m = multi[0]
-        evidence.append(_ev(doc, s, t, m))
-    elif single:
-        d.centres = "single"
-        p, s, t, m = single[0]
-        evidence.append(_ev(doc, s, t, m))
+    d.timing = first_of(_RETRO, "retrospective", _PROSP, "prospective")
+    if d.timing is None and d.randomised:
+        d.timing = "prospective"   # a randomised trial assigns treatment before outcomes occur
+    d.centres = first_of(_MULTI, "multi", _SINGLE, "single")
     d.evidence = evidence
     return d

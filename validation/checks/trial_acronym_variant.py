@@ -106,17 +106,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             seen.add(window)
             start = s.text.find(window, a)
-            ev = [ctx.sentence_evidence(s, start, start + len(window), role=f"written '{window}'")]
-            if aprov is not None:
-                ev.append(ctx.provenance_evidence(aprov, role=f"trial name '{acronym}'"))
-            yield ctx.finding(
-                "TA312", severity="warning",
-                message=(f"The trial is called '{acronym}' in the title but '{window}' here "
-                         f"({ctx.section_title(s.section) or s.section_kind}, line {s.span.line})."),
-                observed=window, expected=acronym,
-                computation=(f"'{window}' differs from '{acronym}' by {_edits(got, want_norm)} character(s) "
-                             f"(similarity {fuzz.ratio(got, want_norm):.0f}%)."),
-                evidence=ev, key=f"{acronym}|{window}", details={"acronym": acronym, "variant": window})
+            yield _variant_finding(ctx, s, start, start + len(window), acronym, aprov,
+                                   f"'{window}' differs from '{acronym}' by {_edits(got, want_norm)} character(s) "
+                                   f"(similarity {fuzz.ratio(got, want_norm):.0f}%).")
     m = _SUFFIX.match(acronym.strip())
     if not m:
         return
@@ -133,14 +125,20 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             if variant in seen:
                 continue
             seen.add(variant)
-            ev = [ctx.sentence_evidence(s, mm.start(), mm.end(), role=f"written '{variant}'")]
-            if aprov is not None:
-                ev.append(ctx.provenance_evidence(aprov, role=f"trial name '{acronym}'"))
-            yield ctx.finding(
-                "TA312", severity="warning",
-                message=(f"The trial is called '{acronym}' in the title but '{variant}' here "
-                         f"({ctx.section_title(s.section) or s.section_kind}, line {s.span.line})."),
-                observed=variant, expected=acronym,
-                computation=(f"same stem '{stem}'; the number after it is {tok} (= {got}) here and {suffix} "
-                             f"(= {want}) in the trial's name."),
-                evidence=ev, key=f"{acronym}|{variant}", details={"acronym": acronym, "variant": variant})
+            yield _variant_finding(ctx, s, mm.start(), mm.end(), acronym, aprov,
+                                   f"same stem '{stem}'; the number after it is {tok} (= {got}) here and {suffix} "
+                                   f"(= {want}) in the trial's name.")
+
+
+def _variant_finding(ctx, s, start: int, end: int, acronym: str, aprov, computation: str):
+    """One TA312 finding: the variant written at ``s.text[start:end]`` against the trial's name."""
+    variant = s.text[start:end]
+    ev = [ctx.sentence_evidence(s, start, end, role=f"written '{variant}'")]
+    if aprov is not None:
+        ev.append(ctx.provenance_evidence(aprov, role=f"trial name '{acronym}'"))
+    return ctx.finding(
+        "TA312", severity="warning",
+        message=(f"The trial is called '{acronym}' in the title but '{variant}' here "
+                 f"({ctx.section_title(s.section) or s.section_kind}, line {s.span.line})."),
+        observed=variant, expected=acronym, computation=computation,
+        evidence=ev, key=f"{acronym}|{variant}", details={"acronym": acronym, "variant": variant})
