@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractor.loader import read_document  # noqa: E402
-from extractor.study import extract_study  # noqa: E402
+from trialaudit.extractor.loader import read_document  # noqa: E402
+from trialaudit.extractor.study import extract_study  # noqa: E402
 from trialaudit.api import collect_inputs  # noqa: E402
-from validation.runner import run_checks  # noqa: E402
+from trialaudit.validation.runner import run_checks  # noqa: E402
 
 TARGET_S_PER_ARTICLE = 2.0
 TARGET_PEAK_MB = 500

@@ -27,10 +27,10 @@ if str(ROOT) not in sys.path:
 from rapidfuzz import fuzz  # noqa: E402
 
 import corpus  # noqa: E402
-from extractor.loader import read_document  # noqa: E402
-from extractor.study import extract_study  # noqa: E402
-from extractor.study.arms import labels_match  # noqa: E402
-from schemas.study import Study  # noqa: E402
+from trialaudit.extractor.loader import read_document  # noqa: E402
+from trialaudit.extractor.study import extract_study  # noqa: E402
+from trialaudit.extractor.study.arms import labels_match  # noqa: E402
+from trialaudit.schemas.study import Study  # noqa: E402
 
 Triple = tuple
 
@@ -225,7 +225,7 @@ def extracted_facts(study: Study, g: dict) -> Facts:
         key = canon(a.id, None)
         f.add("arms", (key,), {"n": a.n})
     # an alias counts when it resolves to the right arm (recall only: the gold lists a few aliases)
-    from extractor.study.arms import resolve_arm
+    from trialaudit.extractor.study.arms import resolve_arm
 
     for ga in g.get("arms", []):
         for al in ga.get("aliases", []):
@@ -354,7 +354,7 @@ def gold_ids() -> list[str]:
 def study_for(article_id: str) -> Study:
     a = corpus.get(article_id)
     assert a is not None, article_id
-    with resources.as_file(resources.files("corpus").joinpath(a.file)) as p:
+    with resources.as_file(resources.files("trialaudit.corpus").joinpath(a.file)) as p:
         doc = read_document(p, doc_id=a.id)
     return extract_study(doc)
 

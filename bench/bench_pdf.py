@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests" / "extractor"))
 
 import pdfplumber  # noqa: E402
 
-from extractor.pdf import pdf_to_text_layer  # noqa: E402
+from trialaudit.extractor.pdf import pdf_to_text_layer  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 REAL_PDF = SHARED / "pdfs" / "bmj-2015-ussher-physical-activity-smoking-cessation-rct.pdf"

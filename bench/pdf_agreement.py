@@ -92,7 +92,7 @@ def norm_text(s: str | None) -> str:
     """
     if not s:
         return ""
-    from extractor.normalize import normalize_plain
+    from trialaudit.extractor.normalize import normalize_plain
 
     t, _ = normalize_plain(s)
     t = re.sub(r"</?\w+[^>]*>", "", t).replace("**", "")
@@ -117,8 +117,8 @@ def _group(pairs) -> dict:
 
 
 def facts_of(doc) -> Facts:
-    from extractor.study import extract_study
-    from validation.runner import run_checks
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.validation.runner import run_checks
 
     study = extract_study(doc)
     findings, _ = run_checks(doc, study)
@@ -141,7 +141,7 @@ def facts_of(doc) -> Facts:
 
 
 def text_facts(path: Path) -> Facts:
-    from extractor.loader import read_document
+    from trialaudit.extractor.loader import read_document
 
     t0 = time.perf_counter()
     fx = facts_of(read_document(path))
@@ -151,7 +151,7 @@ def text_facts(path: Path) -> Facts:
 
 def pdf_facts(path: Path, layout_name: str, out_dir: Path, doc_id: str | None = None) -> Facts:
     """Render ``path`` (the corpus file itself) with a layout, read the PDF back, extract."""
-    from extractor.pdf import read_pdf
+    from trialaudit.extractor.pdf import read_pdf
 
     t0 = time.perf_counter()
     layout, full = LAYOUTS[layout_name]
@@ -348,8 +348,7 @@ def format_table(rows: list[Agreement]) -> str:
 
 
 def corpus_paths() -> list[Path]:
-    import corpus
-
+    import trialaudit.corpus as corpus
     with corpus.paths() as ps:
         return [Path(p) for p in ps]
 

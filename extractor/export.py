@@ -17,9 +17,9 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
-from schemas.provenance import Provenance
-from schemas.quantities import Num, Quantity
-from schemas.study import Arm, Study
+from trialaudit.schemas.provenance import Provenance
+from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.schemas.study import Arm, Study
 
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations"]

@@ -5,7 +5,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from schemas.document import Document
+from trialaudit.schemas.document import Document
 
 from .text import parse_text
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from schemas.document import Document
+    from trialaudit.schemas.document import Document
 
 BBox = tuple[float, float, float, float]
 LineGeom = tuple[int, BBox] | None
@@ -1800,7 +1800,7 @@ def read_pdf(path, *, doc_id: str | None = None, options: PdfOptions = PdfOption
     text, geoms, info = pdf_to_text_layer(path, options)
     p = Path(path)
     try:
-        from extractor.text import parse_text
+        from trialaudit.extractor.text import parse_text
     except ImportError as e:
         raise PdfIngestError("the text ingester (extractor.text.parse_text) is not available") from e
     try:

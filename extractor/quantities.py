@@ -28,7 +28,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from schemas.quantities import Num, Quantity
+from trialaudit.schemas.quantities import Num, Quantity
 
 __all__ = ["parse_number", "parse_cell", "find_quantities", "parse_p_value"]
 

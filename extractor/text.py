@@ -22,9 +22,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from schemas.document import (Cell, Citation, Document, Heading, Paragraph, Reference, Section, Sentence, Table,
+from trialaudit.schemas.document import (Cell, Citation, Document, Heading, Paragraph, Reference, Section, Sentence, Table,
                               TableRow)
-from schemas.provenance import Span
+from trialaudit.schemas.provenance import Span
 
 from .normalize import Marker, normalize_inline
 from .nlp import sentence_spans

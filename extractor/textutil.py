@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from schemas.quantities import Num
+from trialaudit.schemas.quantities import Num
 
 __all__ = ["top_level_matches", "split_top_level", "WORD_NUMBER", "word_number", "mknum"]
 

@@ -7,13 +7,13 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable, Iterable
 
-from extractor.loader import SUPPORTED_SUFFIXES, IngestError, article_id_for, read_document
-from extractor.study import extract_study
-from schemas.document import Document
-from schemas.findings import ArticleResult, CheckRun, ToolInfo
-from schemas.study import Study
-from validation.runner import run_checks
-from validation.settings import Settings
+from trialaudit.extractor.loader import SUPPORTED_SUFFIXES, IngestError, article_id_for, read_document
+from trialaudit.extractor.study import extract_study
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.findings import ArticleResult, CheckRun, ToolInfo
+from trialaudit.schemas.study import Study
+from trialaudit.validation.runner import run_checks
+from trialaudit.validation.settings import Settings
 
 from . import TOOL_NAME, __version__
 
@@ -36,8 +36,7 @@ def tool_info() -> ToolInfo:
 
 def _corpus_id(path: Path) -> str | None:
     try:
-        import corpus
-
+        import trialaudit.corpus as corpus
         for a in corpus.articles():
             if Path(a.file).name == path.name:
                 return a.id
@@ -55,8 +54,7 @@ def collect_inputs(paths: Iterable[str | Path] | None) -> tuple[list[InputSpec],
     stack = ExitStack()
     files: list[tuple[Path, str | None]] = []
     if paths is None or not list(paths):
-        import corpus
-
+        import trialaudit.corpus as corpus
         for p in stack.enter_context(corpus.paths()):
             files.append((p, None))
     else:
@@ -89,7 +87,7 @@ def load(spec: InputSpec, settings: Settings | None = None) -> Document:
     opts = None
     if spec.path.suffix.lower() == ".pdf":
         try:
-            from extractor.pdf import PdfOptions
+            from trialaudit.extractor.pdf import PdfOptions
 
             opts = PdfOptions(max_pages=settings.max_pages, timeout_s=settings.timeout_s)
         except ImportError:

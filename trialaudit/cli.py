@@ -13,8 +13,8 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from schemas.findings import SEVERITY_ORDER, CheckRun
-from validation.settings import Settings, SettingsError, load_settings
+from trialaudit.schemas.findings import SEVERITY_ORDER, CheckRun
+from trialaudit.validation.settings import Settings, SettingsError, load_settings
 
 from . import __version__
 from . import api
@@ -163,7 +163,7 @@ def rules(
     markdown: bool = typer.Option(False, "--markdown", help="Print the list as a Markdown table (for docs)."),
 ):
     """List every check with code, name, severity and summary."""
-    from validation.registry import all_rules, get_rule
+    from trialaudit.validation.registry import all_rules, get_rule
 
     if code:
         r = get_rule(code)
@@ -210,8 +210,8 @@ def dump(
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
 ):
     """Dump one extraction stage as JSON, to debug ingestion and extraction."""
-    from extractor.loader import IngestError
-    from extractor.study import extract_study
+    from trialaudit.extractor.loader import IngestError
+    from trialaudit.extractor.study import extract_study
 
     path = _resolve_article(path)
     try:
@@ -219,7 +219,7 @@ def dump(
     except IngestError as exc:
         _fail(str(exc))
     if stage in (Stage.lines, Stage.blocks):
-        from extractor.text import TextParser
+        from trialaudit.extractor.text import TextParser
 
         p = TextParser(doc.text, doc_id=doc.id, source=doc.source, fmt=doc.format)
         p.find_running_headers()
@@ -242,7 +242,7 @@ def dump(
     elif stage == Stage.study:
         data = extract_study(doc).model_dump(mode="json")
     else:
-        from validation.runner import run_checks
+        from trialaudit.validation.runner import run_checks
 
         data = [f.model_dump(mode="json") for f in run_checks(doc, extract_study(doc))[0]]
     out = json.dumps(data, indent=2, ensure_ascii=False)
@@ -255,21 +255,19 @@ def dump(
 def _resolve_article(path: Path) -> Path:
     if path.exists():
         return path
-    import corpus
-
+    import trialaudit.corpus as corpus
     a = corpus.get(str(path))
     if a is None:
         _fail(f"{path}: no such file, and not a bundled corpus id ({', '.join(x.id for x in corpus.articles())})")
     from importlib import resources
 
-    return Path(str(resources.files("corpus").joinpath(a.file)))
+    return Path(str(resources.files("trialaudit.corpus").joinpath(a.file)))
 
 
 @app.command("corpus")
 def corpus_cmd(format: OutFormat = typer.Option(OutFormat.text, "--format", "-f")):
     """List the bundled corpus (the default input of 'check')."""
-    import corpus
-
+    import trialaudit.corpus as corpus
     arts = corpus.articles()
     if format == OutFormat.json:
         sys.stdout.write(json.dumps(corpus.manifest(), indent=2, ensure_ascii=False) + "\n")

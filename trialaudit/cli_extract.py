@@ -59,7 +59,7 @@ def extract_command(
     """Extract articles into validated study JSON and tidy tables. Exit 2 if an article failed."""
     from rich.console import Console
 
-    from extractor.export import TableFormatError, check_format, frames, write_tables
+    from trialaudit.extractor.export import TableFormatError, check_format, frames, write_tables
 
     from .extract_api import articles_json, extract_paths, write_article_json
 

@@ -46,8 +46,8 @@ def _study_summary(doc: Any) -> dict | None:
     if doc is None:
         return None
     try:
-        from extractor.study import extract_study
-        from validation.checklist import study_summary
+        from trialaudit.extractor.study import extract_study
+        from trialaudit.validation.checklist import study_summary
 
         return study_summary(extract_study(doc)) or None
     except Exception:  # the checklist is still useful without the facts
@@ -87,8 +87,8 @@ def report_command(
             _fail(f"{output} is a directory; give a file name")
         run, docs = _run_check(list(paths) if paths else None)
 
-        from validation.checklist import atomic_write
-        from validation.report import render_html, render_markdown
+        from trialaudit.validation.checklist import atomic_write
+        from trialaudit.validation.report import render_html, render_markdown
 
         text = render_html(run, docs) if fmt == "html" else render_markdown(run, docs)
         if str(output) == "-":
@@ -153,7 +153,7 @@ def checklist_command(
 ) -> None:
     """Create or update an article's audit checklist, record decisions, or show progress."""
     try:
-        from validation.checklist import (ChecklistError, export_decisions_csv, find_checklist, record_decision,
+        from trialaudit.validation.checklist import (ChecklistError, export_decisions_csv, find_checklist, record_decision,
                                           status, write_checklist)
 
         try:
@@ -209,7 +209,7 @@ def _check_article(article: str) -> tuple[Any, dict]:
     if Path(article).exists():
         return _run_check([article])
     try:
-        import corpus
+        import trialaudit.corpus as corpus
     except ImportError:
         corpus = None  # type: ignore[assignment]
     entry = corpus.get(article) if corpus is not None else None

@@ -17,9 +17,9 @@ from typing import Any, Callable, Iterable, Literal
 
 from pydantic import Field
 
-from extractor.export import write_atomic
-from schemas.base import Model
-from schemas.study import Study
+from trialaudit.extractor.export import write_atomic
+from trialaudit.schemas.base import Model
+from trialaudit.schemas.study import Study
 
 from .api import InputSpec, collect_inputs, load
 
@@ -51,8 +51,8 @@ def extraction_schema() -> dict:
 
 def extract_one(spec: InputSpec) -> ArticleExtraction:
     """Ingest and extract one input. Never raises: failures become ``status="error"``."""
-    from extractor.loader import IngestError
-    from extractor.study import extract_study
+    from trialaudit.extractor.loader import IngestError
+    from trialaudit.extractor.study import extract_study
 
     try:
         doc = load(spec)
@@ -118,7 +118,7 @@ def extract_paths(paths: Iterable[str | Path] | None = None, jobs: int = 1, *,
 
 def extract_frames(paths: Iterable[str | Path] | None = None, jobs: int = 1) -> dict[str, Any]:
     """The tidy tables (``study``, ``arms``, ``outcomes`` ...) of a batch as pandas DataFrames."""
-    from extractor.export import frames
+    from trialaudit.extractor.export import frames
 
     return frames(extract_paths(paths, jobs=jobs))
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from schemas.document import Table, TableRow
+from trialaudit.schemas.document import Table, TableRow
 
 from .tablekit import cell_count, cell_quantity, norm_label, rate_measure, response_category
 
@@ -350,7 +350,7 @@ def caption_n(table: Table) -> int | None:
 
 def single_column_denominator(ctx, table: Table, j: int):
     """For a table with one value column and no n in its header: the n stated in the caption."""
-    from schemas.findings import Evidence
+    from trialaudit.schemas.findings import Evidence
 
     from .tablekit import Denominator
 

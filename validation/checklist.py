@@ -29,9 +29,9 @@ from typing import Any, Iterable, Iterator
 import yaml
 from pydantic import ValidationError
 
-from schemas.checklist import (DECISIONS, Checklist, ChecklistEvidence, ChecklistItem, ChecklistStatus,
+from trialaudit.schemas.checklist import (DECISIONS, Checklist, ChecklistEvidence, ChecklistItem, ChecklistStatus,
                                ChecklistUpdate, DecisionRecord)
-from schemas.findings import SEVERITY_ORDER, ArticleResult, Finding
+from trialaudit.schemas.findings import SEVERITY_ORDER, ArticleResult, Finding
 
 from .report import describe_location, md_escape
 

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from schemas.document import Cell, Document, Sentence, Table, TableRow
-from schemas.findings import Evidence, Finding, Severity
-from schemas.provenance import Provenance, Span
-from schemas.study import Study
+from trialaudit.schemas.document import Cell, Document, Sentence, Table, TableRow
+from trialaudit.schemas.findings import Evidence, Finding, Severity
+from trialaudit.schemas.provenance import Provenance, Span
+from trialaudit.schemas.study import Study
 
 from .settings import Settings
 
@@ -19,7 +19,7 @@ def _norm(s: str | None) -> str:
     """Whitespace, case and markup (LaTeX, HTML, markdown) removed, so text and PDF agree."""
     if not s:
         return ""
-    from extractor.normalize import normalize_plain
+    from trialaudit.extractor.normalize import normalize_plain
 
     t = normalize_plain(s)[0]
     t = re.sub(r"<[^>]+>|\*\*|__", "", t)

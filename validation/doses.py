@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from extractor.study.doses import StatedDose, find_doses
+from trialaudit.extractor.study.doses import StatedDose, find_doses
 
 __all__ = ["Dose", "find_doses", "high_dose_context", "DoseRange", "dose_ranges", "range_for", "fmt_dose"]
 
@@ -48,7 +48,7 @@ class DoseRange:
 @lru_cache(maxsize=1)
 def dose_ranges() -> dict[tuple[str, str], dict[str, DoseRange]]:
     """{(drug, unit): {per: DoseRange}} from validation/data/dose_ranges.csv."""
-    raw = resources.files("validation").joinpath("data", "dose_ranges.csv").read_text(encoding="utf-8")
+    raw = resources.files("trialaudit.validation").joinpath("data", "dose_ranges.csv").read_text(encoding="utf-8")
     out: dict[tuple[str, str], dict[str, DoseRange]] = {}
     for row in csv.DictReader(raw.splitlines()):
         r = DoseRange(row["drug"].strip(), row["unit"].strip(), row["per"].strip(), float(row["low"]),

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from schemas.findings import Finding, RuleInfo, Severity
+from trialaudit.schemas.findings import Finding, RuleInfo, Severity
 
 DOC_SECTIONS = ("What it checks", "Why it matters", "Example", "Known limitations")
 RETIRED_CODES: dict[str, str] = {}  # code -> reason; retired codes are never reused

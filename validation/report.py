@@ -25,8 +25,8 @@ from typing import Any, Iterable
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from schemas.document import Document, Table, TableRow
-from schemas.findings import SEVERITY_ORDER, ArticleResult, CheckRun, Evidence, Finding
+from trialaudit.schemas.document import Document, Table, TableRow
+from trialaudit.schemas.findings import SEVERITY_ORDER, ArticleResult, CheckRun, Evidence, Finding
 
 __all__ = ["render_html", "render_markdown", "describe_location", "match_evidence_cells",
            "script_safe_json", "sorted_findings"]

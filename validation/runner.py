@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import traceback
 
-from schemas.document import Document
-from schemas.findings import SEVERITY_ORDER, Evidence, Finding
-from schemas.study import Study
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.findings import SEVERITY_ORDER, Evidence, Finding
+from trialaudit.schemas.study import Study
 
 from .context import CheckContext, fingerprint
 from .registry import all_rules

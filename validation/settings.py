@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError
 
-from schemas.base import Model
+from trialaudit.schemas.base import Model
 
 
 class SettingsError(Exception):

@@ -5,12 +5,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractor.quantities import parse_cell
-from extractor.study.arms import resolve_arm, strip_n
-from schemas.document import Table, TableRow
-from schemas.findings import Evidence
-from schemas.quantities import Quantity
-from schemas.study import Arm, Study
+from trialaudit.extractor.quantities import parse_cell
+from trialaudit.extractor.study.arms import resolve_arm, strip_n
+from trialaudit.schemas.document import Table, TableRow
+from trialaudit.schemas.findings import Evidence
+from trialaudit.schemas.quantities import Quantity
+from trialaudit.schemas.study import Arm, Study
 
 from .context import CheckContext
 

@@ -6,8 +6,8 @@ from sibling modules when they are installed (``endpoints``, ``registry``, ``dat
 """
 from __future__ import annotations
 
-from schemas.document import Document
-from schemas.study import SampleSize, Study
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.study import SampleSize, Study
 
 from .adverse import extract_adverse_events
 from .arms import extract_arms

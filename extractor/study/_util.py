@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.textutil import mknum
-from schemas.document import Cell, Document, Sentence, Table, TableRow
-from schemas.provenance import Provenance, Span
-from schemas.quantities import Num, Quantity
-from schemas.study import Arm
+from trialaudit.extractor.textutil import mknum
+from trialaudit.schemas.document import Cell, Document, Sentence, Table, TableRow
+from trialaudit.schemas.provenance import Provenance, Span
+from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.schemas.study import Arm
 
 from .arms import TOTAL_WORDS, resolve_arm, strip_n
 

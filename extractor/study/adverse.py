@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 
-from schemas.document import Document, Table
-from schemas.study import AdverseEvent, Arm, StatTest
+from trialaudit.schemas.document import Document, Table
+from trialaudit.schemas.study import AdverseEvent, Arm, StatTest
 
-from extractor.quantities import parse_cell
+from trialaudit.extractor.quantities import parse_cell
 
 from .arms import resolve_arm
 from ._util import (GroupRef, cell_prov, cell_text, col_role, parse_number_cell, parse_p_cell, resolve_group,

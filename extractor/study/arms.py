@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from schemas.document import Document, Sentence, Table
-from schemas.provenance import Provenance
-from schemas.study import Arm, SampleSize
+from trialaudit.schemas.document import Document, Sentence, Table
+from trialaudit.schemas.provenance import Provenance
+from trialaudit.schemas.study import Arm, SampleSize
 
 from .drugs import drug_set, find_drugs
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from schemas.document import Document, Table, TableRow
-from schemas.quantities import Num, Quantity
-from schemas.study import Arm, BaselineRow, StatTest
+from trialaudit.schemas.document import Document, Table, TableRow
+from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.schemas.study import Arm, BaselineRow, StatTest
 
-from extractor.quantities import parse_cell
+from trialaudit.extractor.quantities import parse_cell
 
 from ._util import (GroupRef, MEASURE_KIND, bare_interval, cell_is_text, cell_prov, cell_text, col_role,
                     measure_of, normalise_for_parse, parse_number_cell, parse_p_cell, resolve_group, single_arm_of,

@@ -29,11 +29,11 @@ import calendar
 import datetime as dt
 import re
 
-from extractor.quantities import find_quantities
-from extractor.textutil import mknum
-from schemas.document import Document
-from schemas.provenance import Provenance, Span
-from schemas.quantities import Quantity
+from trialaudit.extractor.quantities import find_quantities
+from trialaudit.extractor.textutil import mknum
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.provenance import Provenance, Span
+from trialaudit.schemas.quantities import Quantity
 
 from ._util import clause_prov
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from schemas.document import Document, Sentence
-from schemas.provenance import Provenance, Span
-from schemas.study import Design
+from trialaudit.schemas.document import Document, Sentence
+from trialaudit.schemas.provenance import Provenance, Span
+from trialaudit.schemas.study import Design
 
 from ._util import abstract_tail_sections, cited_sentence_ids, effective_kind, sentence_prov
 

@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.textutil import word_number
-from schemas.study import Dose, DrugMention
+from trialaudit.extractor.textutil import word_number
+from trialaudit.schemas.study import Dose, DrugMention
 
 from .drugs import DrugHit, find_drugs, is_supportive
 

@@ -35,7 +35,7 @@ class DrugInfo:
 
 
 def _data(name: str) -> str:
-    return resources.files("extractor").joinpath("data", name).read_text(encoding="utf-8")
+    return resources.files("trialaudit.extractor").joinpath("data", name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)

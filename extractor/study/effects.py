@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from schemas.document import Document, Table
-from schemas.study import Arm, EffectEstimate, StatTest
+from trialaudit.schemas.document import Document, Table
+from trialaudit.schemas.study import Arm, EffectEstimate, StatTest
 
-from extractor.quantities import find_quantities, parse_cell
+from trialaudit.extractor.quantities import find_quantities, parse_cell
 
 from .arms import arm_mentions
 from ._util import (MEASURE_KIND, abstract_tail_sections, result_kinds, bare_interval, cell_prov, cell_text, cited_sentence_ids,

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import re
 
-from extractor.textutil import split_top_level
-from schemas.document import Document, Sentence
-from schemas.study import Endpoint
+from trialaudit.extractor.textutil import split_top_level
+from trialaudit.schemas.document import Document, Sentence
+from trialaudit.schemas.study import Endpoint
 
 from ._util import clause_prov
 

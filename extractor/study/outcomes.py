@@ -19,11 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schemas.document import Document, Sentence, Table
-from schemas.quantities import Quantity
-from schemas.study import Arm, Outcome, StatTest
+from trialaudit.schemas.document import Document, Sentence, Table
+from trialaudit.schemas.quantities import Quantity
+from trialaudit.schemas.study import Arm, Outcome, StatTest
 
-from extractor.quantities import find_quantities, parse_cell
+from trialaudit.extractor.quantities import find_quantities, parse_cell
 
 from .arms import arm_mentions
 from .regimens import top_level_clauses

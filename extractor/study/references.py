@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 
-from schemas.document import Document
-from schemas.provenance import Provenance
-from schemas.study import CitationLink, ReferenceEntry
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.provenance import Provenance
+from trialaudit.schemas.study import CitationLink, ReferenceEntry
 
 from ._util import section_title
 

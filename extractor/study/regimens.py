@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 
-from extractor.textutil import split_top_level
-from schemas.document import Document
-from schemas.provenance import Provenance
-from schemas.study import Arm, DrugMention, RegimenMention
+from trialaudit.extractor.textutil import split_top_level
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.provenance import Provenance
+from trialaudit.schemas.study import Arm, DrugMention, RegimenMention
 
 from .arms import arm_mentions
 from .doses import parse_drug_mentions, parse_schedule
@@ -74,7 +74,7 @@ def extract_regimen_mentions(doc: Document, arms: list[Arm], prefix_map: dict[st
             sec = doc.section_by_id(s.section)
             ca, cb = s.offsets[a] if s.offsets else s.span.char_start, (s.offsets[b - 1] + 1) if s.offsets else s.span.char_end
             line = doc.line_of(ca)
-            from schemas.provenance import Span
+            from trialaudit.schemas.provenance import Span
             span = Span(line=line, char_start=ca, char_end=cb, page=s.span.page, bbox=s.span.bbox)
             out.append(RegimenMention(arm=arm.id, drugs=drugs, mentions=dms, role=role,
                                       provenance=Provenance(span=span, quote=s.quote, section=sec.title if sec else None,
@@ -128,7 +128,7 @@ def _hits(text: str, a: int, b: int, labels: list[tuple[int, int]], prefix_map) 
 
 
 def _mention(doc: Document, s, arm_id: str, a: int, b: int, hits: list[DrugHit], role: str) -> RegimenMention:
-    from schemas.provenance import Span
+    from trialaudit.schemas.provenance import Span
 
     text = s.text
     clause = text[a:b]

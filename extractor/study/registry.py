@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from schemas.document import Document
-from schemas.provenance import Provenance, Span
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.provenance import Provenance, Span
 
 from .drugs import find_drugs
 

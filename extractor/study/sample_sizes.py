@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from extractor.textutil import WORD_NUMBER as _WORD_NUM, word_number
-from schemas.document import Document, Sentence
-from schemas.study import Arm, SampleSize
+from trialaudit.extractor.textutil import WORD_NUMBER as _WORD_NUM, word_number
+from trialaudit.schemas.document import Document, Sentence
+from trialaudit.schemas.study import Arm, SampleSize
 
 from ._util import cited_sentence_ids, effective_kind, abstract_tail_sections, sentence_prov
 

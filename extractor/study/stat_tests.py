@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 
-from schemas.document import Document, Table
-from schemas.quantities import Num, Quantity
-from schemas.study import StatTest
+from trialaudit.schemas.document import Document, Table
+from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.schemas.study import StatTest
 
-from extractor.quantities import find_quantities, parse_cell
+from trialaudit.extractor.quantities import find_quantities, parse_cell
 
 from ._util import (abstract_tail_sections, cell_prov, cited_sentence_ids, effective_kind, find_measures, result_kinds,
                     mknum, normalise_for_parse, sentence_prov)

@@ -1,6 +1,4 @@
-import corpus
-
-
+import trialaudit.corpus as corpus
 def test_manifest_complete_and_checksums_match():
     arts = corpus.articles()
     assert len(arts) == 4

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import corpus
-
+import trialaudit.corpus as corpus
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -93,7 +93,7 @@ _FOOT = re.compile(r"^\s*(?!\*\*\s*(?i:table|fig))(?!#+\s)(?:(?:\*\*)?(?i:note|n
                    r"[*†‡§¶#]|[A-Z]{2,}\w*,\s|(?i:\(continued\)\.?\s*$))")
 # how the text ingester (extractor/text.py) recognises the first line of a table note
 try:
-    from extractor.text import _RE_FOOTNOTE_START as _FOOT_TEXT
+    from trialaudit.extractor.text import _RE_FOOTNOTE_START as _FOOT_TEXT
 except ImportError:  # pragma: no cover - the renderer also works without the package
     _FOOT_TEXT = re.compile(
         r"^\s*(?!#{1,6}\s)(?:\*\*)?(?:Note|Notes|Abbreviations?|Source|Data (?:are|were)|[a-h]\s*[A-Z]|"
@@ -154,7 +154,7 @@ def _split_row(line: str) -> list[str] | None:
 
 
 try:  # compounds whose hyphen survives a line break, as the text ingester reads them
-    from extractor.text import COMPOUND_SUFFIXES as _COMPOUND_SUFFIXES
+    from trialaudit.extractor.text import COMPOUND_SUFFIXES as _COMPOUND_SUFFIXES
 except ImportError:  # pragma: no cover - the renderer also works without the package
     _COMPOUND_SUFFIXES = {"based", "related", "free", "line", "year", "month", "week", "day", "dose", "term",
                           "risk", "grade", "specific", "associated", "induced", "dependent", "like", "label"}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from extractor.study.dates import date_bounds, extract_dates, find_dates, months_between
-from extractor.text import parse_text
+from trialaudit.extractor.study.dates import date_bounds, extract_dates, find_dates, months_between
+from trialaudit.extractor.text import parse_text
 
 
 def _d(text):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.study.doses import normalise_days, parse_drug_mentions, parse_schedule
+from trialaudit.extractor.study.doses import normalise_days, parse_drug_mentions, parse_schedule
 
 
 def _by_drug(text):

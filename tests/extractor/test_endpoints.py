@@ -1,8 +1,8 @@
 """Endpoint declarations (extractor.study.endpoints)."""
 from __future__ import annotations
 
-from extractor.study.endpoints import endpoint_name, extract_endpoints
-from extractor.text import parse_text
+from trialaudit.extractor.study.endpoints import endpoint_name, extract_endpoints
+from trialaudit.extractor.text import parse_text
 
 
 def _eps(text):

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pdf_render import (SAMPLE_ARTICLE, SAMPLE_ORDER, Heading, Layout, Para, TableBlock, long_table,  # noqa: E402
                         parse_article, render, runs_of)
 
-from extractor.pdf import PdfIngestError, PdfOptions, pdf_to_text_layer  # noqa: E402
+from trialaudit.extractor.pdf import PdfIngestError, PdfOptions, pdf_to_text_layer  # noqa: E402
 
 REAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "pdfs"
 REAL_PDF = REAL_DIR / "bmj-2015-ussher-physical-activity-smoking-cessation-rct.pdf"
@@ -383,7 +383,7 @@ def test_no_other_exception_escapes(tmp_path):
 
 
 def test_read_pdf_wraps_errors(tmp_path):
-    from extractor.pdf import read_pdf
+    from trialaudit.extractor.pdf import read_pdf
     p = tmp_path / "x.pdf"
     p.write_bytes(b"hello")
     with pytest.raises(PdfIngestError, match="not a PDF"):
@@ -453,15 +453,15 @@ def test_real_pdf_tables(real_layer):
 
 @pytest.fixture(scope="module")
 def parse_text_available():
-    pytest.importorskip("extractor.text")
-    from extractor import text as text_mod
+    pytest.importorskip("trialaudit.extractor.text")
+    from trialaudit.extractor import text as text_mod
     if not hasattr(text_mod, "parse_text"):
         pytest.skip("extractor.text.parse_text not available yet")
     return text_mod.parse_text
 
 
 def test_read_pdf_document_has_pages(tmp_path, parse_text_available, sample_blocks):
-    from extractor.pdf import read_pdf
+    from trialaudit.extractor.pdf import read_pdf
     path = tmp_path / "doc.pdf"
     rinfo = render(sample_blocks, path, Layout(columns=2), full_width_first=2)
     doc = read_pdf(path, doc_id="sample")
@@ -487,7 +487,7 @@ def test_read_pdf_document_has_pages(tmp_path, parse_text_available, sample_bloc
 def test_read_pdf_real(parse_text_available):
     if not REAL_PDF.is_file():
         pytest.skip(f"real PDF not available at {REAL_PDF}")
-    from extractor.pdf import read_pdf
+    from trialaudit.extractor.pdf import read_pdf
     doc = read_pdf(REAL_PDF)
     assert doc.pages == 10 and doc.format == "pdf"
     assert len(doc.tables) == 6

@@ -66,7 +66,7 @@ MINIMUMS = {
 @pytest.fixture(scope="session")
 def agreement(tmp_path_factory):
     """Every corpus article x layout, rendered, read back and compared - once per session."""
-    pytest.importorskip("extractor.text")
+    pytest.importorskip("trialaudit.extractor.text")
     paths = A.corpus_paths()
     assert paths, "the bundled corpus is empty"
     out = tmp_path_factory.mktemp("pdf_agreement")

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.quantities import find_quantities, parse_cell, parse_number, parse_p_value
-from schemas.quantities import Num, Quantity
+from trialaudit.extractor.quantities import find_quantities, parse_cell, parse_number, parse_p_value
+from trialaudit.schemas.quantities import Num, Quantity
 
 NUM_FIELDS = ("value", "count", "denominator", "percent", "sd", "low", "high", "p", "stat_value")
 

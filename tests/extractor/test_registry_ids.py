@@ -1,8 +1,8 @@
 """Registry ids and trial acronyms (extractor.study.registry)."""
 from __future__ import annotations
 
-from extractor.study.registry import extract_registry, find_acronym, registry_mentions
-from extractor.text import parse_text
+from trialaudit.extractor.study.registry import extract_registry, find_acronym, registry_mentions
+from trialaudit.extractor.text import parse_text
 
 ARTICLE = """Apatinib plus ifosfamide and etoposide versus ifosfamide and etoposide in advanced osteosarcomas (OAIE/PKUPH-sarcoma 11): a randomized phase II study
 

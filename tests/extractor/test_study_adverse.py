@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.study import extract_study
-from extractor.study.adverse import normalise_grade
-from extractor.text import parse_text
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.study.adverse import normalise_grade
+from trialaudit.extractor.text import parse_text
 
 HEAD = """# A trial of drug A plus B versus B
 

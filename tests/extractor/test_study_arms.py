@@ -1,11 +1,11 @@
 """Arms, stated sample sizes, totals and design on small synthetic articles."""
 from __future__ import annotations
 
-from extractor.study import extract_study
-from extractor.study.arms import extract_arms, labels_match, resolve_arm, strip_n
-from extractor.study.design import extract_design
-from extractor.study.sample_sizes import extract_sample_sizes, infer_total, kind_of
-from extractor.text import parse_text
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.study.arms import extract_arms, labels_match, resolve_arm, strip_n
+from trialaudit.extractor.study.design import extract_design
+from trialaudit.extractor.study.sample_sizes import extract_sample_sizes, infer_total, kind_of
+from trialaudit.extractor.text import parse_text
 
 TWO_ARM = """# A randomised phase III trial of drug A plus B versus B alone
 

@@ -1,8 +1,8 @@
 """Baseline characteristics: variables, categories, per-arm quantities and their tests."""
 from __future__ import annotations
 
-from extractor.study import extract_study
-from extractor.text import parse_text
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.text import parse_text
 
 TEXT = """# A trial of drug A plus B versus B
 

@@ -1,8 +1,8 @@
 """Effect estimates (HR/OR/RR) from regression tables and sentences."""
 from __future__ import annotations
 
-from extractor.study import extract_study
-from extractor.text import parse_text
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.text import parse_text
 
 TEXT = """# A randomised trial of drug A plus B versus B alone
 

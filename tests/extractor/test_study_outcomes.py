@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.study import extract_study
-from extractor.text import parse_text
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.text import parse_text
 
 HEAD = """# A randomised trial of drug A plus B versus B alone
 

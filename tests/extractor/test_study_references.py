@@ -1,9 +1,9 @@
 """References and in-text citations mapped from the Document."""
 from __future__ import annotations
 
-from extractor.study import extract_study
-from extractor.study.references import expand_numbers
-from extractor.text import parse_text
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.study.references import expand_numbers
+from trialaudit.extractor.text import parse_text
 
 TEXT = """# A trial
 

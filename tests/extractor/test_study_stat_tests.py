@@ -1,9 +1,9 @@
 """Statistical tests: names, statistics, df and p from tables, sentences and methods."""
 from __future__ import annotations
 
-from extractor.study import extract_study
-from extractor.study.stat_tests import test_names_in as names_in
-from extractor.text import parse_text
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.study.stat_tests import test_names_in as names_in
+from trialaudit.extractor.text import parse_text
 
 TEXT = """# A trial of drug A plus B versus B
 

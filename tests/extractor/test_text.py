@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.loader import IngestError, decode_bytes, read_document
-from extractor.text import parse_text
+from trialaudit.extractor.loader import IngestError, decode_bytes, read_document
+from trialaudit.extractor.text import parse_text
 
 ARTICLE = """# Original Article
 

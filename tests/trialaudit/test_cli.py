@@ -60,8 +60,7 @@ def test_fingerprints_stable_across_runs(corpus_json):
 
 
 def test_fingerprints_survive_unrelated_edit(tmp_path, corpus_json):
-    import corpus
-
+    import trialaudit.corpus as corpus
     art = corpus.get(LIU)
     text = art.read_bytes().decode("utf-8")
     edited = text.replace("#### Introduction\n", "#### Introduction\n\nAn unrelated new paragraph was added here by an editor.\n\n", 1)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 
-from schemas.document import Cell, Document, Section, Table, TableRow
-from schemas.findings import ArticleResult, CheckRun, Evidence, Finding, ToolInfo
-from schemas.provenance import Span
+from trialaudit.schemas.document import Cell, Document, Section, Table, TableRow
+from trialaudit.schemas.findings import ArticleResult, CheckRun, Evidence, Finding, ToolInfo
+from trialaudit.schemas.provenance import Span
 
 XSS_SCRIPT = "<script>alert(1)</script>"
 XSS_ATTR = '"><img src=x onerror=alert(1)>'

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.document import Reference
-from schemas.provenance import Span
-from validation.categories import classify, parse_interval
-from validation.checks.off_topic_citation import reference_title
-from validation.doses import find_doses, range_for
-from validation.rounding import grim_test, printed_values_agree, sum_within_rounding
-from validation.textmatch import footnote_abbreviations, label_tokens, text_abbreviations, tokens, window_intervals
+from trialaudit.schemas.document import Reference
+from trialaudit.schemas.provenance import Span
+from trialaudit.validation.categories import classify, parse_interval
+from trialaudit.validation.checks.off_topic_citation import reference_title
+from trialaudit.validation.doses import find_doses, range_for
+from trialaudit.validation.rounding import grim_test, printed_values_agree, sum_within_rounding
+from trialaudit.validation.textmatch import footnote_abbreviations, label_tokens, text_abbreviations, tokens, window_intervals
 
 
 # ----------------------------------------------------------------------------------------- rounding
@@ -112,7 +112,7 @@ def test_cumulative_doses_are_not_judged():
 
 
 def test_every_dose_range_row_has_a_source():
-    from validation.doses import dose_ranges
+    from trialaudit.validation.doses import dose_ranges
     for rows in dose_ranges().values():
         for r in rows.values():
             assert r.source and r.low < r.high

@@ -18,10 +18,10 @@ try:
 except ImportError:  # pragma: no cover
     import review_fixtures as fx  # type: ignore[no-redef]
 
-from schemas.checklist import Checklist
-from schemas.findings import ArticleResult
-from validation import checklist as ck
-from validation.checklist import (FAMILY_TO_ITEM, STANDARD_ITEMS, ChecklistError, build_checklist, checklist_path,
+from trialaudit.schemas.checklist import Checklist
+from trialaudit.schemas.findings import ArticleResult
+from trialaudit.validation import checklist as ck
+from trialaudit.validation.checklist import (FAMILY_TO_ITEM, STANDARD_ITEMS, ChecklistError, build_checklist, checklist_path,
                                   export_decisions_csv, load_checklist, record_decision, status, write_checklist)
 
 FAMILIES = ["arithmetic", "statistics", "consistency", "regimen", "sample-size", "endpoints", "registry",
@@ -93,7 +93,7 @@ def test_study_summary_facts():
 
 
 def test_study_summary_from_study():
-    from schemas.study import Study
+    from trialaudit.schemas.study import Study
 
     s = Study(id="x", registry_ids=["NCT01234567"], total_n=120)
     assert ck.study_summary(s) == {"sample_size": 120, "registry_ids": ["NCT01234567"]}
@@ -448,7 +448,7 @@ def test_cli_checklist_flow(cli, tmp_path, article):
 
 
 def test_cli_checklist_bundled_corpus_id(cli, tmp_path, monkeypatch):
-    corpus = pytest.importorskip("corpus")
+    corpus = pytest.importorskip("trialaudit.corpus")
     if not corpus.articles():
         pytest.skip("no bundled corpus")
     seen = []

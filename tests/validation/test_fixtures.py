@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractor.study import extract_study
-from extractor.text import parse_text
-from validation.registry import all_rules
-from validation.runner import run_checks
-from validation.settings import Settings
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.text import parse_text
+from trialaudit.validation.registry import all_rules
+from trialaudit.validation.runner import run_checks
+from trialaudit.validation.settings import Settings
 
 FIXTURES = Path(__file__).resolve().parents[2] / "validation" / "fixtures"
 

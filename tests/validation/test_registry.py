@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from validation.registry import DOC_SECTIONS, RegistryError, all_rules, rule
+from trialaudit.validation.registry import DOC_SECTIONS, RegistryError, all_rules, rule
 
 
 @pytest.mark.parametrize("r", all_rules(), ids=lambda r: r.code)

@@ -21,9 +21,9 @@ try:
 except ImportError:  # pragma: no cover
     import review_fixtures as fx  # type: ignore[no-redef]
 
-from schemas.document import Table
-from schemas.findings import CheckRun, Evidence
-from validation.report import match_evidence_cells, md_escape, render_html, render_markdown, script_safe_json
+from trialaudit.schemas.document import Table
+from trialaudit.schemas.findings import CheckRun, Evidence
+from trialaudit.validation.report import match_evidence_cells, md_escape, render_html, render_markdown, script_safe_json
 
 
 def esc(s: str) -> str:

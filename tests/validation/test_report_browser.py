@@ -26,7 +26,7 @@ try:
 except ImportError:  # pragma: no cover - tests/ not importable as a package
     import review_fixtures as fx  # type: ignore[no-redef]
 
-from validation.report import render_html
+from trialaudit.validation.report import render_html
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

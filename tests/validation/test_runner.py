@@ -1,9 +1,9 @@
 """The runner isolates a crashing check and reports it as an internal finding."""
-from extractor.study import extract_study
-from extractor.text import parse_text
-from validation import registry
-from validation.runner import run_checks
-from validation.settings import Settings
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.text import parse_text
+from trialaudit.validation import registry
+from trialaudit.validation.runner import run_checks
+from trialaudit.validation.settings import Settings
 
 
 def test_crashing_rule_becomes_internal_finding(monkeypatch):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import stats as st
 
-from validation.stats import (PrintedP, binomial_cis, contingency_df, contingency_tests, fisher_exact_2xk,
+from trialaudit.validation.stats import (PrintedP, binomial_cis, contingency_df, contingency_tests, fisher_exact_2xk,
                               likelihood_ratio_g2, linear_by_linear, p_from_stat, p_interval, p_matches,
                               p_range_from_stat, p_side, p_to_z, pearson_chi2, printed_matches, range_side,
                               ratio_p_from_ci, ratio_z_range, t_p_range, t_range_from_summary, t_tests, z_of_level)

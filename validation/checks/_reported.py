@@ -29,15 +29,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.quantities import find_quantities, parse_cell
-from extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
-from extractor.textutil import mknum
-from schemas.document import Document, Sentence, Table
-from schemas.findings import Evidence
-from schemas.quantities import Num, Quantity
-from schemas.study import Arm
-from validation.checks._xsection import cited_sentences, effective_kinds, real_arms
-from validation.context import CheckContext
+from trialaudit.extractor.quantities import find_quantities, parse_cell
+from trialaudit.extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
+from trialaudit.extractor.textutil import mknum
+from trialaudit.schemas.document import Document, Sentence, Table
+from trialaudit.schemas.findings import Evidence
+from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.schemas.study import Arm
+from trialaudit.validation.checks._xsection import cited_sentences, effective_kinds, real_arms
+from trialaudit.validation.context import CheckContext
 
 MEASURE_PATTERNS: list[tuple[str, str]] = [
     ("follow-up", r"median\s+(?:duration\s+of\s+|length\s+of\s+)?follow[\s\-‑]*up(?:\s+(?:time|duration|period))?"),

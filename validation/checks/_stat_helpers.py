@@ -26,15 +26,15 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from extractor.quantities import find_quantities, parse_cell
-from extractor.study.arms import TOTAL_WORDS, resolve_arm
-from schemas.document import Document, Sentence, Table, TableRow
-from schemas.findings import Evidence
-from schemas.quantities import Num, Quantity
-from validation.context import CheckContext
-from validation.rounding import possible_counts
-from validation.stats import PrintedP
-from validation.tablekit import (Denominator, arms_are_rows, cell_count, column_denominator, norm_label,
+from trialaudit.extractor.quantities import find_quantities, parse_cell
+from trialaudit.extractor.study.arms import TOTAL_WORDS, resolve_arm
+from trialaudit.schemas.document import Document, Sentence, Table, TableRow
+from trialaudit.schemas.findings import Evidence
+from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.rounding import possible_counts
+from trialaudit.validation.stats import PrintedP
+from trialaudit.validation.tablekit import (Denominator, arms_are_rows, cell_count, column_denominator, norm_label,
                                  rate_measure, response_category, row_denominator)
 
 # ----------------------------------------------------------------------------- labels
@@ -752,7 +752,7 @@ def ci_cell(text: str) -> tuple[Num, Num] | None:
 
 
 def _is_binary(label: str, ctx: CheckContext, text_mode: bool = False) -> bool:
-    from extractor.study.arms import arm_mentions
+    from trialaudit.extractor.study.arms import arm_mentions
     if text_mode:
         arms = [a for a in ctx.study.arms if not a.is_total]
         ids = {a.id for a, _, _ in arm_mentions(label, arms)}

@@ -17,12 +17,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extractor.study.arms import arm_mentions, resolve_arm, strip_n
-from extractor.study.drugs import drug_set
-from schemas.document import Document, Sentence
-from schemas.findings import Evidence
-from schemas.study import Arm
-from validation.context import CheckContext
+from trialaudit.extractor.study.arms import arm_mentions, resolve_arm, strip_n
+from trialaudit.extractor.study.drugs import drug_set
+from trialaudit.schemas.document import Document, Sentence
+from trialaudit.schemas.findings import Evidence
+from trialaudit.schemas.study import Arm
+from trialaudit.validation.context import CheckContext
 
 _HEADING_WORDS = {
     "discussion": "discussion", "conclusion": "conclusion", "conclusions": "conclusion",
@@ -271,12 +271,12 @@ def sample_sizes(ctx: CheckContext) -> Sizes:
             if n is None:
                 continue
             out.known_sizes.add(n)
-            from validation.tablekit import header_cell_evidence
+            from trialaudit.validation.tablekit import header_cell_evidence
             ev = header_cell_evidence(ctx, t, j)
             if not ev.quote.strip():
                 continue
             ev = ev.model_copy(update={"role": "stated size"})
-            from extractor.study.arms import TOTAL_WORDS
+            from trialaudit.extractor.study.arms import TOTAL_WORDS
             if TOTAL_WORDS.match(base):
                 out.statements.append(SizeStatement(n, "total", "table", "strong", ev, col))
                 continue
@@ -401,7 +401,7 @@ def study_columns(table, arms: list[Arm], total_n: int | None) -> dict[int, str 
     are left out; a column whose n is the study's total, a "Total" column, or
     the only data column is the whole cohort.
     """
-    from extractor.study.arms import TOTAL_WORDS
+    from trialaudit.extractor.study.arms import TOTAL_WORDS
 
     real = real_arms(arms)
     out: dict[int, str | None] = {}

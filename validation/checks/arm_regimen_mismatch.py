@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 
 @rule(code="TA301", name="arm-regimen-mismatch", severity="error", family="regimen")

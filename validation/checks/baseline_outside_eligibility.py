@@ -5,12 +5,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from schemas.document import Sentence
-from schemas.findings import Evidence, Finding
-from validation.checks._xsection import effective_kinds, sample_sizes, study_columns
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.tablekit import cell_count
+from trialaudit.schemas.document import Sentence
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.validation.checks._xsection import effective_kinds, sample_sizes, study_columns
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.tablekit import cell_count
 
 _CRIT = re.compile(r"\b(?:inclusion|eligib\w*|included|enrol+\w*|required|needed|criteria|had\s+to\s+have|must\s+have)\b",
                    re.I)

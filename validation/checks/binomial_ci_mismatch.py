@@ -5,14 +5,14 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from extractor.study.arms import arm_mentions
-from schemas.findings import Evidence, Finding
-from schemas.quantities import Num
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import possible_counts
-from validation.stats import binomial_cis, method_family, printed_matches
-from validation.tablekit import cell_count, rate_measure
+from trialaudit.extractor.study.arms import arm_mentions
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.quantities import Num
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import possible_counts
+from trialaudit.validation.stats import binomial_cis, method_family, printed_matches
+from trialaudit.validation.tablekit import cell_count, rate_measure
 
 from ._stat_helpers import SKIP_SECTIONS, cell_text, ci_cell, column_n, parse, sentence_quantities
 

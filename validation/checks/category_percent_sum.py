@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from schemas.document import Table
-from schemas.findings import Evidence, Finding
-from validation.categories import CategoryRun, category_runs, classify, data_columns
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import sum_within_rounding
-from validation.tablekit import (arms_are_rows, cell_count, cell_quantity, column_denominator, fmt_num,
+from trialaudit.schemas.document import Table
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.validation.categories import CategoryRun, category_runs, classify, data_columns
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import sum_within_rounding
+from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_quantity, column_denominator, fmt_num,
                                  response_category, row_denominator)
 
 _PCT_ONLY = re.compile(r"(?<!n)(?<!n )(?<!no\.)(?<!no\. )\(\s*%\s*\)|,\s*%|%\s*$|\bpercent(?:age)?\b", re.I)

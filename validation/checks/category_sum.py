@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from extractor.study.arms import TOTAL_WORDS, resolve_arm
-from schemas.document import Table, TableRow
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.tablekit import (arms_are_rows, cell_count, cell_percent, column_denominator, norm_label,
+from trialaudit.extractor.study.arms import TOTAL_WORDS, resolve_arm
+from trialaudit.schemas.document import Table, TableRow
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, column_denominator, norm_label,
                                  response_category, row_denominator)
 
 # category vocabularies whose members are mutually exclusive and, listed together, exhaustive
@@ -239,7 +239,7 @@ def _total_column(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 if j > 0 and j != t and resolve_arm(c, ctx.study.arms) is not None and " / " not in c]
     if len(arm_cols) < 2:
         return
-    from validation.tablekit import cell_quantity
+    from trialaudit.validation.tablekit import cell_quantity
     for row in table.rows:
         if row.kind == "group" or t >= len(row.cells) or _NOT_COUNT_ROW.search(row.label) \
                 or _NOT_COUNT_ROW.search(row.group or ""):

@@ -5,12 +5,12 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from extractor.study.arms import arm_mentions
-from schemas.findings import Evidence, Finding
-from schemas.quantities import Num
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.stats import (ContingencyResult, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
+from trialaudit.extractor.study.arms import arm_mentions
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.quantities import Num
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.stats import (ContingencyResult, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
                               range_side)
 
 from ._stat_helpers import (SKIP_SECTIONS, Interp, article_test_names, fmt_p, sentence_quantities, table_test_names,

@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from extractor.quantities import find_quantities
-from schemas.document import Table, TableRow
-from schemas.findings import Finding
-from validation.categories import category_runs, data_columns, single_column_denominator
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.tablekit import (Denominator, arms_are_rows, cell_quantity, column_denominator, rate_measure,
+from trialaudit.extractor.quantities import find_quantities
+from trialaudit.schemas.document import Table, TableRow
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.categories import category_runs, data_columns, single_column_denominator
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.tablekit import (Denominator, arms_are_rows, cell_quantity, column_denominator, rate_measure,
                                  response_category, row_denominator)
 
 # rows/columns that count events, lesions or treatment units, not patients: their counts may exceed n

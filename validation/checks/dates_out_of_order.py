@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from extractor.study.dates import date_bounds, extract_dates
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.extractor.study.dates import date_bounds, extract_dates
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _LABEL = {"received": "the article was received", "accepted": "the article was accepted",
           "published": "the article was published"}

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from extractor.quantities import find_quantities
-from schemas.findings import Evidence, Finding
-from validation.checks._xsection import PATIENTS, cited_sentences, effective_kinds, sample_sizes
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.extractor.quantities import find_quantities
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.validation.checks._xsection import PATIENTS, cited_sentences, effective_kinds, sample_sizes
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _OTHER_UNITS = re.compile(r"^\s*(?:\(\s*\d+(?:\.\d+)?\s*%?\s*\)\s*)?(?:of\s+(?:the\s+)?)?(?:[\w\-]+\s+){0,1}?"
                           r"(?:lesions?|cycles?|courses?|sites?|samples?|events?|AEs|adverse|tumou?rs?|metastas[ie]s|"

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator
 
-from extractor.quantities import find_quantities
-from extractor.study.arms import arm_mentions
-from extractor.study.regimens import top_level_clauses
-from schemas.findings import Evidence, Finding
-from schemas.quantities import Num
-from schemas.study import Arm
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import check_percent, describe_rules, fmt
-from validation.tablekit import (DERIVED_FROM, Denominator, arm_size_evidence, arms_are_rows, cell_count,
+from trialaudit.extractor.quantities import find_quantities
+from trialaudit.extractor.study.arms import arm_mentions
+from trialaudit.extractor.study.regimens import top_level_clauses
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.quantities import Num
+from trialaudit.schemas.study import Arm
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import check_percent, describe_rules, fmt
+from trialaudit.validation.tablekit import (DERIVED_FROM, Denominator, arm_size_evidence, arms_are_rows, cell_count,
                                  cell_percent, cell_quantity, column_denominator, rate_measure, resolve_arm,
                                  response_category, row_denominator)
 

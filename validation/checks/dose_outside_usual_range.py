@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.doses import find_doses, fmt_dose, high_dose_context, range_for
-from validation.registry import rule
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.doses import find_doses, fmt_dose, high_dose_context, range_for
+from trialaudit.validation.registry import rule
 
 _SKIP = ("references", "declarations", "acknowledgements")
 

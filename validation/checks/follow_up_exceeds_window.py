@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from extractor.study.dates import date_bounds, extract_dates, months_between
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.extractor.study.dates import date_bounds, extract_dates, months_between
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _PER_MONTH = {"months": 1.0, "years": 12.0, "weeks": 12 / 52.18, "days": 12 / 365.25}
 

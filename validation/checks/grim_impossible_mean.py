@@ -4,15 +4,15 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from extractor.study.arms import arm_mentions, strip_n
-from schemas.document import Table
-from schemas.findings import Evidence, Finding
-from schemas.quantities import Num
-from validation.categories import data_columns, single_column_denominator
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import describe_rules, grim_test
-from validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
+from trialaudit.extractor.study.arms import arm_mentions, strip_n
+from trialaudit.schemas.document import Table
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.quantities import Num
+from trialaudit.validation.categories import data_columns, single_column_denominator
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import describe_rules, grim_test
+from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
 
 # whole-number variables: (pattern, kind, severity)
 _COUNT_VAR = re.compile(

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from schemas.document import Sentence
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.doses import Dose, find_doses, fmt_dose, range_for
-from validation.registry import rule
+from trialaudit.schemas.document import Sentence
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.doses import Dose, find_doses, fmt_dose, range_for
+from trialaudit.validation.registry import rule
 
 _SECTIONS = ("methods", "abstract", "other")
 _WINDOW = 6  # sentences: one regimen description

@@ -1,7 +1,7 @@
 """TA900 check-crashed (emitted by the runner, not by a check function)."""
 from __future__ import annotations
 
-from validation.registry import rule
+from trialaudit.validation.registry import rule
 
 
 @rule(code="TA900", name="check-crashed", severity="warning", family="internal")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.checks._reported import Reported, num_equal, reported_values
-from validation.checks._xsection import sample_sizes
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.checks._reported import Reported, num_equal, reported_values
+from trialaudit.validation.checks._xsection import sample_sizes
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _NAME = {"ci": "95% confidence interval", "iqr": "interquartile range", "range": "range"}
 _A = {"ci": "a", "iqr": "an", "range": "a"}

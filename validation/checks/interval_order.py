@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from schemas.findings import Evidence, Finding
-from schemas.quantities import Num, Quantity
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import rounding_interval
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import rounding_interval
 
 from ._stat_helpers import RATIO_HEAD, SKIP_SECTIONS, cell_text, ci_cell, parse, sentence_quantities
 

@@ -5,14 +5,14 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from extractor.study.regimens import top_level_clauses
-from extractor.textutil import mknum
-from schemas.document import Table
-from schemas.findings import Evidence, Finding
-from schemas.quantities import Num
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import rounding_interval, widened_interval
+from trialaudit.extractor.study.regimens import top_level_clauses
+from trialaudit.extractor.textutil import mknum
+from trialaudit.schemas.document import Table
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.quantities import Num
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import rounding_interval, widened_interval
 
 from ._stat_helpers import SKIP_SECTIONS, cell_text, parse
 

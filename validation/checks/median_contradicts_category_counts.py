@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from schemas.document import Table, TableRow
-from schemas.findings import Finding
-from validation.categories import (_REMAINDER, CategoryRun, Interval, category_runs, data_columns, parse_interval,
+from trialaudit.schemas.document import Table, TableRow
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.categories import (_REMAINDER, CategoryRun, Interval, category_runs, data_columns, parse_interval,
                                    percent_column, row_kind)
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.tablekit import arms_are_rows, cell_count, cell_quantity, column_denominator, fmt_num, norm_label
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.tablekit import arms_are_rows, cell_count, cell_quantity, column_denominator, fmt_num, norm_label
 
 _MEDIAN = re.compile(r"\bmedian\b", re.I)
 _STOP = {"median", "range", "iqr", "mean", "years", "year", "n", "no", "of", "the", "at", "and", "min", "max",

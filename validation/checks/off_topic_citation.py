@@ -9,12 +9,12 @@ from typing import Iterator
 
 import yaml
 
-from extractor.study.drugs import drug_table, find_drugs
-from schemas.document import Document, Reference, Sentence
-from schemas.findings import Evidence, Finding
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.textmatch import stem
+from trialaudit.extractor.study.drugs import drug_table, find_drugs
+from trialaudit.schemas.document import Document, Reference, Sentence
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.textmatch import stem
 
 _BODY = {"introduction", "methods", "statistics", "results", "discussion", "conclusion", "other", "abstract"}
 _TOPIC_KINDS = {"title", "abstract", "keywords"}
@@ -37,7 +37,7 @@ class _Vocab:
 
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
-    raw = resources.files("validation").joinpath("data", "topic_vocabulary.yaml").read_text(encoding="utf-8")
+    raw = resources.files("trialaudit.validation").joinpath("data", "topic_vocabulary.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(raw)
     generic = {stem(w) for w in data["generic"]} | {w.lower() for w in data["generic"]}
     phrases = list(data["oncology_general"]) + list(data.get("methodology", []))

@@ -5,11 +5,11 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from schemas.findings import Evidence, Finding
-from schemas.quantities import Num
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.stats import (PrintedP, contingency_df, p_interval, p_matches, p_range_from_stat, p_side, range_side,
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.quantities import Num
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.stats import (PrintedP, contingency_df, p_interval, p_matches, p_range_from_stat, p_side, range_side,
                               t_p_range, t_range_from_summary)
 
 from ._stat_helpers import (SKIP_SECTIONS, df_near, fmt_range, p_after, parse, sentence_quantities,

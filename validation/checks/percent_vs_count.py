@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from extractor.quantities import find_quantities
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import check_percent, describe_rules
-from validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
+from trialaudit.extractor.quantities import find_quantities
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import check_percent, describe_rules
+from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
 
 _STATED_DENOM = re.compile(
     r"(?:\bof|\bamong)\s+(?:the|all|these)?\s*(\d{1,5})\s+(?:eligible\s+|evaluable\s+|enrolled\s+|included\s+)?"

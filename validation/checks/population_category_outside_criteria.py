@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.checks._xsection import effective_kinds, sample_sizes, study_columns
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.tablekit import cell_count
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.checks._xsection import effective_kinds, sample_sizes, study_columns
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.tablekit import cell_count
 
 # diagnosis -> the families it belongs to (most specific first)
 DIAGNOSES: list[tuple[str, str, tuple[str, ...]]] = [

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from extractor.study.endpoints import extract_endpoints
-from schemas.findings import Finding
-from schemas.study import Endpoint
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.extractor.study.endpoints import extract_endpoints
+from trialaudit.schemas.findings import Finding
+from trialaudit.schemas.study import Endpoint
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 
 def _base(name: str) -> str:

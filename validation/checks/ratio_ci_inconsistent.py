@@ -4,10 +4,10 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import rounding_interval
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import rounding_interval
 
 from ._stat_helpers import ratio_items
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import rounding_interval
-from validation.stats import z_of_level
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import rounding_interval
+from trialaudit.validation.stats import z_of_level
 
-from validation.tablekit import arm_size_evidence
+from trialaudit.validation.tablekit import arm_size_evidence
 
 from ._stat_helpers import ratio_items, study_total_n
 

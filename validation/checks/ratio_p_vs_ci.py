@@ -4,11 +4,11 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import rounding_interval
-from validation.stats import p_interval, p_side, p_to_z, ratio_z_range
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import rounding_interval
+from trialaudit.validation.stats import p_interval, p_side, p_to_z, ratio_z_range
 from scipy import stats as st
 
 from ._stat_helpers import fmt_range, ratio_items

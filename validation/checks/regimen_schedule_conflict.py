@@ -5,12 +5,12 @@ from typing import Iterator
 
 import re
 
-from extractor.study.regimens import extract_dose_passages
-from schemas.findings import Finding
-from schemas.study import DrugMention, RegimenMention
-from validation.checks._xsection import effective_kinds, sample_sizes
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.extractor.study.regimens import extract_dose_passages
+from trialaudit.schemas.findings import Finding
+from trialaudit.schemas.study import DrugMention, RegimenMention
+from trialaudit.validation.checks._xsection import effective_kinds, sample_sizes
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _MULTI_ARM = re.compile(r"\brandomi[sz]\w*|\b(?:two|three|both|each)\s+(?:treatment\s+)?(?:groups|arms|cohorts)\b|"
                         r"\bcontrol\s+(?:group|arm)\b|\b(?:other|another)\s+(?:group|arm)\b|"

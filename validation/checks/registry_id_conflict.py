@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from extractor.study.registry import RegistryMention, registry_mentions
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.extractor.study.registry import RegistryMention, registry_mentions
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 
 def _near(a: str, b: str) -> bool:

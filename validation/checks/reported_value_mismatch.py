@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.checks._reported import Reported, fmt_rv, interval_equal, num_equal, reported_values
-from validation.checks._xsection import sample_sizes
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.checks._reported import Reported, fmt_rv, interval_equal, num_equal, reported_values
+from trialaudit.validation.checks._xsection import sample_sizes
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _STAT = {"median": "median", "rate": "rate", "hr": "hazard ratio", "p": "p-value"}
 _PLACE = {"abstract": "the abstract", "text": "the text", "table": "a table"}

@@ -9,10 +9,10 @@ from typing import Iterator
 
 import yaml
 
-from schemas.document import Sentence
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.schemas.document import Sentence
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _CAT = {
     "PR": re.compile(r"\b(?:partial\s+(?:response|remission)|PR)\b(?:\s*\((?:PR)\))?", re.I),
@@ -42,7 +42,7 @@ class Criterion:
 
 @lru_cache(maxsize=1)
 def criteria() -> list[Criterion]:
-    raw = resources.files("validation").joinpath("data", "response_criteria.yaml").read_text(encoding="utf-8")
+    raw = resources.files("trialaudit.validation").joinpath("data", "response_criteria.yaml").read_text(encoding="utf-8")
     out = []
     for c in yaml.safe_load(raw)["criteria"]:
         out.append(Criterion(c["name"], re.compile(c["pattern"], re.I if c["name"] != "RECIST" else 0),

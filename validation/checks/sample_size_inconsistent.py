@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from schemas.findings import Finding
-from validation.checks._xsection import SizeStatement, sample_sizes
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.checks._xsection import SizeStatement, sample_sizes
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _PLACE = {"abstract": "the abstract", "methods": "the methods", "results": "the results", "table": "a table header",
           "table-caption": "a table caption", "figure-caption": "a figure caption", "title": "the title",

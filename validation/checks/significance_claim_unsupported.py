@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from extractor.textutil import split_top_level
-from schemas.findings import Finding
-from schemas.quantities import Quantity
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import rounding_interval
-from validation.stats import PrintedP, contingency_tests, p_range_from_stat, p_side, printed_matches, range_side
+from trialaudit.extractor.textutil import split_top_level
+from trialaudit.schemas.findings import Finding
+from trialaudit.schemas.quantities import Quantity
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import rounding_interval
+from trialaudit.validation.stats import PrintedP, contingency_tests, p_range_from_stat, p_side, printed_matches, range_side
 
 from ._stat_helpers import fmt_range, sentence_quantities, table_tests
 

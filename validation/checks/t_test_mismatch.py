@@ -6,12 +6,12 @@ from typing import Iterator
 
 from scipy import stats as st
 
-from extractor.study.arms import arm_mentions
-from schemas.findings import Evidence, Finding
-from schemas.quantities import Num
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.stats import PrintedP, p_matches, p_side, range_side, t_p_range, t_range_from_summary
+from trialaudit.extractor.study.arms import arm_mentions
+from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.quantities import Num
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.stats import PrintedP, p_matches, p_side, range_side, t_p_range, t_range_from_summary
 
 from ._stat_helpers import SKIP_SECTIONS, fmt_range, p_after, sentence_quantities, table_tests
 

@@ -6,23 +6,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from extractor.quantities import find_quantities
-from extractor.study.arms import arm_mentions, resolve_arm, strip_n
-from extractor.study.regimens import top_level_clauses
-from extractor.textutil import top_level_matches
-from schemas.document import Sentence, Table, TableRow
-from schemas.provenance import Span
-from schemas.findings import Finding
-from schemas.quantities import Num
-from schemas.study import Arm
-from validation.categories import (_REMAINDER, Interval, caption_n, category_runs, data_columns, parse_interval,
+from trialaudit.extractor.quantities import find_quantities
+from trialaudit.extractor.study.arms import arm_mentions, resolve_arm, strip_n
+from trialaudit.extractor.study.regimens import top_level_clauses
+from trialaudit.extractor.textutil import top_level_matches
+from trialaudit.schemas.document import Sentence, Table, TableRow
+from trialaudit.schemas.provenance import Span
+from trialaudit.schemas.findings import Finding
+from trialaudit.schemas.quantities import Num
+from trialaudit.schemas.study import Arm
+from trialaudit.validation.categories import (_REMAINDER, Interval, caption_n, category_runs, data_columns, parse_interval,
                                    percent_column)
-from validation.context import CheckContext
-from validation.registry import rule
-from validation.rounding import check_percent, printed_values_agree
-from validation.tablekit import (arms_are_rows, cell_count, cell_quantity, column_denominator, norm_label,
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
+from trialaudit.validation.rounding import check_percent, printed_values_agree
+from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_quantity, column_denominator, norm_label,
                                  rate_measure, row_denominator)
-from validation.textmatch import (GENERIC, coverage, expand_abbreviations, footnote_abbreviations, label_tokens,
+from trialaudit.validation.textmatch import (GENERIC, coverage, expand_abbreviations, footnote_abbreviations, label_tokens,
                                   same_interval, text_abbreviations, tokens, window_intervals)
 
 _SECTIONS = ("results", "abstract")

@@ -6,10 +6,10 @@ from typing import Iterator
 
 from rapidfuzz import fuzz
 
-from extractor.study.registry import find_acronym
-from schemas.findings import Finding
-from validation.context import CheckContext
-from validation.registry import rule
+from trialaudit.extractor.study.registry import find_acronym
+from trialaudit.schemas.findings import Finding
+from trialaudit.validation.context import CheckContext
+from trialaudit.validation.registry import rule
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _SUFFIX = re.compile(r"^(?P<stem>.*?[A-Za-z][^\s]*?)(?P<sep>[\s\-–]*)(?P<suf>\d+|[IVXL]+)$")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from extractor.study import extract_study
-from extractor.text import parse_text
-from validation.runner import run_checks
-from validation.settings import Settings
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.text import parse_text
+from trialaudit.validation.runner import run_checks
+from trialaudit.validation.settings import Settings
 
 from .planted import PLANTED, planted_name
 

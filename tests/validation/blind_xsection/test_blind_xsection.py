@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractor.loader import read_document
-from extractor.study import extract_study
-from validation.runner import run_checks
+from trialaudit.extractor.loader import read_document
+from trialaudit.extractor.study import extract_study
+from trialaudit.validation.runner import run_checks
 
 HERE = Path(__file__).resolve().parent
 ARTICLES = sorted(p.name for p in HERE.iterdir() if p.suffix in (".md", ".txt"))
