@@ -49,7 +49,10 @@ _UNUM = rf"(?:{_INT}(?:[.\u00b7]\d+)?|\.\d+)(?![.\u00b7]?\d)"
 # A number may not start inside a word/number ("HbA1c", "χ2", "0.37"), nor right after
 # "word-" ("COVID-19", "IL-6").
 _NUM_LB = r"(?<![\w.\u00b7])(?<![A-Za-z][\-\u2010\u2011\u2013])"
-NUM = rf"{_NUM_LB}(?:{_SIGN})?{_UNUM}"
+#: a Unicode minus set apart by one space ("(− 1.2 to − 0.5)") after an opening bracket, a list
+#: separator, "=" or "to" is still the number's sign
+_SPACED_MINUS = r"(?:(?:(?<=\()|(?<=\[)|(?<=, )|(?<=; )|(?<== )|(?<=to )|(?<=CI ))\u2212 (?=\d))"
+NUM = rf"{_NUM_LB}(?:{_SPACED_MINUS}|{_SIGN})?{_UNUM}"
 #: unsigned integer for fractions ("16/33")
 _FINT = rf"(?<![\w.\u00b7/]){_INT}(?![.\u00b7]\d)"
 #: denominator of a fraction (preceded by '/', so no look-behind)
@@ -242,14 +245,14 @@ _RE_SPLIT_EXP = re.compile(
 
 def _to_float(s: str) -> float:
     """Convert a printed number (no exponent) to float."""
-    s = s.replace(",", "").replace("\u00b7", ".").replace("\u2212", "-").replace("\u2013", "-")
+    s = s.replace(",", "").replace("\u00b7", ".").replace("\u2212 ", "-").replace("\u2212", "-").replace("\u2013", "-")
     s = s.replace("\u2012", "-")
     return float(s)
 
 
 def _num_from_text(s: str, start: int) -> Num | None:
     """Build a :class:`Num` from verbatim ``s`` found at ``start`` in the parsed string."""
-    m = _RE_SPLIT_EXP.match(s)
+    m = _RE_SPLIT_EXP.match(s.replace("\u2212 ", "\u2212", 1) if s.startswith("\u2212 ") else s)
     if not m:
         return None
     mant = m.group("mant")

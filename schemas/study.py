@@ -150,6 +150,33 @@ class Design(Model):
     evidence: list[Provenance] = Field(default_factory=list)
 
 
+Certainty = Literal["stated", "inferred", "uncertain"]
+
+
+class CellDenominator(Model):
+    """What a table cell's count is out of, where that was stated, and how sure it is.
+
+    ``certainty``: ``stated`` — the n is printed for this very cell (its own n/N, its
+    row's n, its table's N row or its column header) and nothing in the table says
+    otherwise; ``inferred`` — taken from elsewhere (an arm size stated in the text);
+    ``uncertain`` — the table hints at another denominator (a restricting footnote, a
+    Missing/Unknown row, counts of another unit, a nested row): checks stay silent.
+    """
+
+    table: str
+    row: int                   # index into Table.rows
+    col: int
+    row_label: str = ""
+    column: str = ""
+    cell_kind: str = "count_percent"   # how the cell was typed (count_percent, fraction, ...)
+    n: int | None = None
+    source: str = ""           # "cell n/N", "row label", "table note", "table N row", "column header", "arm size"
+    certainty: Certainty = "stated"
+    unit: str = "participants"
+    reasons: list[str] = Field(default_factory=list)
+    provenance: Provenance | None = None
+
+
 class Study(Model):
     """All facts extracted from one article."""
 
@@ -176,3 +203,4 @@ class Study(Model):
     tests: list[StatTest] = Field(default_factory=list)
     references: list[ReferenceEntry] = Field(default_factory=list)
     citations: list[CitationLink] = Field(default_factory=list)
+    denominators: list[CellDenominator] = Field(default_factory=list)

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from trialaudit.extractor.quantities import parse_cell
+from trialaudit.extractor.study import denominators as _den
 from trialaudit.extractor.study.arms import resolve_arm, strip_n
+from trialaudit.extractor.study.denominators import header_n
 from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.quantities import Quantity
@@ -98,17 +100,10 @@ def cell_percent(text: str, *, bare_is_percent: bool = False):
 class Denominator:
     n: int
     evidence: Evidence
-    source: str          # "column header", "row", "arm size", "n/N"
+    source: str          # "column header", "row", "arm size", "n/N", "table N row"
     arm: Arm | None = None
-
-
-def header_n(table: Table, col: int) -> int | None:
-    label = table.column_label(col)
-    for part in label.split(" / "):
-        _, n = strip_n(part)
-        if n is not None:
-            return n
-    return None
+    certainty: str = "stated"   # "stated" | "inferred" | "uncertain" (see extractor.study.denominators)
+    reasons: tuple[str, ...] = ()
 
 
 def header_cell_evidence(ctx: CheckContext, table: Table, col: int) -> Evidence:
@@ -127,79 +122,36 @@ def arm_size_evidence(ctx: CheckContext, arm: Arm) -> Evidence | None:
     return None
 
 
-_MARKER_TAIL = re.compile(r"([*†‡§¶#]+|\^[a-z]|\^\{?[a-z]\}?)\s*(?:,?\s*(?:n|no\.?)\s*\(%\))?\s*$")
-_NOTE_SUBSET = re.compile(r"\b(?:exclud\w*|not (?:recorded|available|known|reported|assessed)|missing|unknown for|"
-                          r"only (?:for|in|among)|among (?:those|patients|women|men|participants)|of those|"
-                          r"denominator|available for|data (?:from|for) \d+)", re.I)
-_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
-
-
 def row_note(table: Table, label: str, markers: list[str] | None = None) -> str | None:
-    """The table note attached to a row label by its footnote marker ("Smoked before††" -> "††Excludes ...").
-
-    With several markers ("¶¶***") the first note that restricts the denominator wins.
-    """
-    marks = list(markers or [])
-    m = _MARKER_TAIL.search(label or "")
-    if m:
-        tail = m.group(1).strip("^{}")
-        marks.append(tail)
-        marks.extend(x.group(0) for x in re.finditer(r"([*†‡§¶#])\1*", tail))  # "¶¶***" -> "¶¶", "***"
-    found = []
-    for mk in sorted(set(marks), key=len, reverse=True):
-        if not mk:
-            continue
-        for note in table.footnotes:
-            n = note.lstrip()
-            if n.startswith(mk) and not (n[len(mk):len(mk) + 1] and n[len(mk)] in "*†‡§¶#"):
-                found.append(n[len(mk):].strip())
-    restricting = [f for f in found if _NOTE_SUBSET.search(f)]
-    return (restricting or found or [None])[0]
+    return _den.row_note(table, label, markers)
 
 
 def note_adjusted_n(ctx: CheckContext, table: Table, label: str, col: int, n: int,
                     markers: list[str] | None = None) -> int | None:
-    """Apply a row's footnote to a column's n: "Not recorded for one participant in control group" -> n - 1.
-
-    Returns the adjusted n, or None when the note says the row uses another
-    denominator that cannot be worked out per column ("Excludes 297 with no
-    previous pregnancies"): the check must then stay silent.
-    """
-    note = row_note(table, label, markers)
-    if not note or not _NOTE_SUBSET.search(note):
-        return n
-    col_arm = resolve_arm(table.column_label(col), ctx.study.arms)
-    parts = re.findall(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:participants?|patients?|women|men|"
-                       r"subjects?|cases?)?\s*in\s+(?:the\s+)?([\w+\-/ ]{2,40}?(?:group|arm|cohort))", note, re.I)
-    if not parts or col_arm is None:
-        return None
-    delta = 0
-    for num, lab in parts:
-        arm = resolve_arm(lab, ctx.study.arms)
-        if arm is None:
-            return None
-        if arm.id == col_arm.id:
-            delta += int(num) if num.isdigit() else _WORDNUM[num.lower()]
-    return n - delta
+    return _den.note_adjusted_n(table, ctx.study.arms, label, col, n, markers)
 
 
 def column_denominator(ctx: CheckContext, table: Table, col: int, row: TableRow | None = None) -> Denominator | None:
-    """The n of a column (header ``n = 53`` or the arm's size); with ``row``, adjusted by the row's footnote."""
-    den = _column_denominator(ctx, table, col)
-    if den is None or row is None:
-        return den
-    labels = [(row.label, row.cells[0].markers if row.cells else [])]
-    if row.group:
-        labels.append((row.group, []))
-    n = den.n
-    for lab, marks in labels:
-        n2 = note_adjusted_n(ctx, table, lab, col, n, marks)
-        if n2 is None:
-            return None
-        n = n2
-    if n == den.n:
-        return den
-    return Denominator(n, den.evidence, den.source + " minus the patients the row's table note excludes", den.arm)
+    """The n of a column for one row (the fact layer's resolver), or, without a row, the header/arm n.
+
+    With ``row`` the answer comes from :func:`trialaudit.extractor.study.denominators.resolve`:
+    the table's N row, the header, a row note, or the arm size, with its certainty; an
+    ``uncertain`` denominator is returned as None so that checks stay silent.
+    """
+    if row is None:
+        return _column_denominator(ctx, table, col)
+    r = _den.resolve(ctx.document, table, row, col, ctx.study.arms)
+    if r is None or r.n is None or r.certainty == "uncertain":
+        return None
+    if r.n_row is not None:
+        ev = ctx.cell_evidence(table, table.rows[r.n_row], col, role="denominator")
+    elif r.header is not None:
+        ev = ctx.cell_evidence(table, table.header_rows[r.header[0]], col, role="denominator")
+    elif r.source.startswith("arm size") and r.arm is not None:
+        ev = arm_size_evidence(ctx, r.arm) or header_cell_evidence(ctx, table, col)
+    else:
+        ev = header_cell_evidence(ctx, table, col)
+    return Denominator(r.n, ev, r.source, r.arm, r.certainty, r.reasons)
 
 
 def _column_denominator(ctx: CheckContext, table: Table, col: int) -> Denominator | None:
@@ -211,7 +163,7 @@ def _column_denominator(ctx: CheckContext, table: Table, col: int) -> Denominato
     if arm is not None and arm.n:
         ev = arm_size_evidence(ctx, arm)
         if ev:
-            return Denominator(arm.n, ev, "arm size", arm)
+            return Denominator(arm.n, ev, "arm size", arm, "inferred")
     return None
 
 
@@ -232,7 +184,7 @@ def row_denominator(ctx: CheckContext, table: Table, row: TableRow) -> Denominat
     if arm is not None and arm.n:
         ev = arm_size_evidence(ctx, arm)
         if ev:
-            return Denominator(arm.n, ev, "arm size", arm)
+            return Denominator(arm.n, ev, "arm size", arm, "inferred")
     return None
 
 

@@ -12,6 +12,7 @@ from trialaudit.schemas.study import SampleSize, Study
 from .adverse import extract_adverse_events
 from .arms import extract_arms
 from .baseline import extract_baseline
+from .denominators import extract_denominators
 from .design import extract_design
 from .effects import extract_effects
 from .outcomes import extract_outcomes
@@ -66,6 +67,7 @@ def extract_study(doc: Document) -> Study:
                              for y in table_tests)]
     study.tests = merge_tests([baseline_tests, outcome_tests, ae_tests, effect_tests, cell_tests,
                                tests_from_sentences(doc), tests_named_in_methods(doc)])
+    study.denominators = extract_denominators(doc, arms)
     study.references = extract_references(doc)
     study.citations = extract_citations(doc)
 

@@ -28,7 +28,7 @@ from trialaudit.schemas.study import Arm, SampleSize
 from .drugs import drug_set, find_drugs
 
 TOTAL_WORDS = re.compile(r"^(?:total|overall|all(?: patients)?|entire cohort|whole cohort|combined|itt|fas|ss)\b", re.I)
-_N_IN_LABEL = re.compile(r"[\(\[,;]?\s*\(?\s*[nN]\s*[=:]\s*(\d{1,5})\s*\)?\s*[\)\]]?")
+_N_IN_LABEL = re.compile(r"[\(\[,;]?\s*\(?\s*[nN]\s*[=:]\s*(\d{1,3}(?:[,\u2009\u202f\u00a0 ]\d{3}(?!\d))+|\d{1,6})\s*\)?\s*[\)\]]?")
 _ARM_NOUN = r"(?:group|arm|cohort)"
 _LABEL = r"[A-Za-z][\w+\-/]*(?:[ \-][\w+\-/]+){0,5}?"
 
@@ -83,7 +83,7 @@ def strip_n(label: str) -> tuple[str, int | None]:
     base = label[:m.start()] + label[m.end():]
     base = re.sub(r"\s*\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)", "", base)  # citation numbers "(12,13)"
     base = base.strip(" ,;:()[]")
-    return re.sub(r"\s+", " ", base).strip(" ,"), int(m.group(1))
+    return re.sub(r"\s+", " ", base).strip(" ,"), int(re.sub(r"\D", "", m.group(1)))
 
 
 _STOP = {"the", "group", "arm", "cohort", "of", "patients", "with", "a", "in", "treated"}

@@ -5,6 +5,7 @@ import re
 from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
+from trialaudit.extractor.study.denominators import cell_kind, other_unit
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
@@ -62,13 +63,19 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 q = cell_quantity(cell.text)
                 if q is None or q.percent is None or q.count is None or q.count.decimals:
                     continue
+                if cell_kind(table, row, j, q) not in ("count_percent", "fraction"):
+                    continue  # mean (SD), a row of percentages, a pair of percentages: not n (%)
                 den: Denominator | None = None
                 if q.kind == "fraction" and q.denominator is not None:
+                    if other_unit(row.label, row.group, table.column_label(j)):
+                        continue
                     den = Denominator(int(q.denominator.value), ctx.cell_evidence(table, row, j, role="denominator"), "n/N")
                 else:
-                    den = column_denominator(ctx, table, j, row) if not rows_are_arms else (column_denominator(ctx, table, j) or row_den)
+                    den = column_denominator(ctx, table, j, row) if not rows_are_arms else (column_denominator(ctx, table, j, row) or row_den)
                 if den is None or den.n < settings.percent_min_denominator:
                     continue
+                if den.source != "n/N" and _nested(table, row, j, int(q.count.value), q.percent.value, q.percent.decimals):
+                    continue  # a percentage of the row above ("of whom ...")
                 f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,
                            [ctx.cell_evidence(table, row, j, role="reported")],
                            where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
@@ -127,15 +134,73 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
             observed=f"{printed_text}%", expected=f"{v.expected}%", computation=computation, evidence=evidence,
             rounding="truncation", changes_conclusion=False, key=where,
             details={"count": count, "denominator": n, "printed": printed, "exact": v.exact, "rules": v.rules})
+    smaller = _smaller_denominator(count, n, printed, decimals)
+    if smaller is not None:
+        return ctx.finding(
+            "TA101", severity="info",
+            message=(f"{where}: {printed_text}% is not {count}/{n} but is exactly {count}/{smaller} — the percentage "
+                     f"appears to use {smaller} participants with data (item-level missing data the article does not "
+                     f"state)."),
+            observed=f"{count} ({printed_text}%)", expected=f"{count}/{n} = {v.expected}%", computation=computation +
+            f" {count}/{smaller} reproduces the printed value.", evidence=evidence, key=where,
+            details={"count": count, "denominator": n, "reproducing_denominator": smaller, "printed": printed,
+                     "denominator_source": den.source})
+    severity = "error" if den.certainty == "stated" else "warning"
     extra = ""
     if v.impossible:
         extra = f" No whole number of patients out of {n} gives {printed_text}%."
     elif v.possible_counts:
         extra = f" {printed_text}% of {n} corresponds to {' or '.join(map(str, v.possible_counts))} patient(s)."
+    if severity != "error":
+        extra += f" (The denominator {n} is the {den.source}, not stated in this table: a warning.)"
     return ctx.finding(
-        "TA101", severity="error",
+        "TA101", severity=severity,
         message=f"{where}: {printed_text}% does not match {count}/{n} = {v.expected}%.{extra}",
         observed=f"{count} ({printed_text}%)", expected=f"{count} ({v.expected}%)", computation=computation,
         evidence=evidence, rounding=None, key=where,
         details={"count": count, "denominator": n, "printed": printed, "exact": v.exact, "impossible": v.impossible,
                  "possible_counts": v.possible_counts, "denominator_source": den.source})
+
+
+def _smaller_denominator(count: int, n: int, printed: float, decimals: int) -> int | None:
+    """The one denominator a little below n (at most 15% fewer, at least 1) that reproduces the percentage.
+
+    Item-level missing data: a table headed n = 505 whose "Sex" row is of the 498
+    with data. Reported as information, naming that denominator, never as an error.
+    """
+    lo = max(count, 1, int(n * 0.85))
+    hits = [m for m in range(n - 1, lo - 1, -1) if check_percent(count, m, printed, decimals).consistent]
+    return hits[0] if hits else None
+
+
+_SUBSET_LABEL = re.compile(r"^\s*(?:[-–—•·]|of (?:whom|which|these|those)|among|including|in whom|with|"
+                           r"thereof|\.\.\.)", re.I)
+
+
+def _stems(label: str) -> set[str]:
+    return {w[:6].lower() for w in re.findall(r"[A-Za-z]{5,}", label or "")}
+
+
+def _nested(table, row, j: int, count: int, printed: float, decimals: int) -> bool:
+    """The percentage is of a parent row's count in the same column (a nested row).
+
+    A parent is one of the few rows above whose count reproduces the percentage and
+    that the row's label ties to: it reads as a subset ("of whom ...", "- ...") or
+    shares a word stem with the parent ("Readmitted" / "... after readmission").
+    """
+    idx = table.rows.index(row)
+    mine = _stems(row.label)
+    for r in table.rows[max(0, idx - 8):idx][::-1]:
+        if j >= len(r.cells):
+            continue
+        q = cell_quantity(r.cells[j].text)
+        if q is None:
+            continue
+        parent = q.count if q.count is not None else (q.value if q.kind in ("count", "number") else None)
+        if parent is None or parent.decimals or parent.value <= count:
+            continue
+        tied = bool(_SUBSET_LABEL.match(row.label or "")) or bool(mine & _stems(r.label)) or \
+            (row.group is not None and row.group == r.label)
+        if tied and check_percent(count, int(parent.value), printed, decimals).consistent:
+            return True
+    return False

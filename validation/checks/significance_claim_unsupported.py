@@ -20,7 +20,8 @@ _SECTIONS = ("abstract", "results", "discussion", "conclusion", "other", "figure
 _CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:whereas|while)\s+|,\s*and\s+(?=(?:the|a|an|no)\s)")
 _NEG = re.compile(
     r"\b(?:no|not|non|without|neither|nor|never|lack(?:ed)?\s+of|absence\s+of|fail(?:ed|s)?\s+to|did\s+not|does\s+not|"
-    r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not|n't)\b[^.;]{0,50}?\b(?:statistical(?:ly)?\s+)?significan|"
+    r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not|n't)\b(?:(?!\band\b|\bbut\b|\bwhereas\b)[^.;,]){0,40}?"
+    r"\b(?:statistical(?:ly)?\s+)?significan|"
     r"\bnon-?significant(?:ly)?\b|\binsignificant(?:ly)?\b|\bnot\s+(?:statistically\s+)?significant|"
     r"\b(?:no|nor|not|without|little)\b[^.;]{0,20}\bevidence\b[^.;]{0,160}?\bsignifican",
     re.I)

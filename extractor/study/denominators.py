@@ -1,0 +1,360 @@
+"""The denominator of every count in a table: one resolver for every check.
+
+For a body cell that states a count (``12 (23.5)``, ``12/51``, ``12``) the resolver
+answers "out of how many?", says where that n is printed and how sure it is
+(:class:`~trialaudit.schemas.study.CellDenominator`). It looks, in order, at
+
+1. the cell's own ``n/N``;
+2. the row label's n (``Smokers (n = 48)``), when the columns are arms;
+3. a table note attached to the cell, its row or its column by a footnote marker
+   (``n = 96 for MRSA``; ``Excludes one participant in the control group``);
+4. the table's own N row (``N``, ``Number (N)``, ``No. of patients`` as a body row
+   of bare integers — the nearest one above the cell);
+5. the column header (``Placebo (n = 7,726)``, second header rows included);
+6. the arm's size stated elsewhere in the article (``inferred``).
+
+It marks the denominator ``uncertain`` — and the checks then stay silent — when the
+table hints at another population: a note that restricts the row without saying by
+how much, a Missing / Unknown / Not reported row next to the cell, or counts of
+another unit (eyes, oocytes, embryos, lesions, visits, cycles ...). A cell's kind is
+decided before anything reads it: a row or column labelled mean, SD, median, IQR,
+range, score or a measurement unit is not a count, and a cell of a row labelled
+``%`` is a percentage.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from trialaudit.schemas.document import Cell, Document, Table, TableRow
+from trialaudit.schemas.provenance import Provenance, Span
+from trialaudit.schemas.study import Arm, CellDenominator
+
+from .arms import resolve_arm, strip_n
+
+# ---------------------------------------------------------------------------- cell kinds
+#: a label that announces counts ("n (%)", "No. (%)", "number (%)", "n/N (%)")
+COUNT_CUE = re.compile(r"\b(?:n|no\.?|number|count)\s*(?:/\s*n\s*)?[\(\[,]\s*%|\bn\s*\(\s*%|\(\s*%\s*\)|"
+                       r"\bn\s*%|\bno\.?\s*\(%\)|\bnumber of (?:patients|participants|subjects)\b", re.I)
+#: a label that announces a continuous summary, not a count
+CONTINUOUS_CUE = re.compile(
+    r"\bmean\b|\bmedian\b|\bs\.?d\.?\b|\bsem?\b|±|\biqr\b|interquartile|\brange\b|\bscore\b|\bindex\b|"
+    r"\bgeometric\b|\bcv\b|\blevel\b|\bconcentration\b|\bduration\b|\b(?:years?|yrs?|kg|cm|mm|mmhg|mg|g/dl|"
+    r"mg/dl|mmol/l|µmol|μmol|ml|l/min|bpm|days?|weeks?|months?|hours?|h|min|ms|iu|u/l|kg/m2|kg/m²)\b\s*\)?\s*$|"
+    r"\((?:years?|yrs?|kg|cm|mm|mmhg|mg|g/dl|mg/dl|mmol/l|ml|days?|weeks?|months?|hours?|min|kg/m2|kg/m²)\)",
+    re.I)
+#: counts of something other than the participants the arms are made of
+OTHER_UNIT = re.compile(
+    r"\b(?:eyes?|oocytes?|embryos?|zygotes?|blastocysts?|follicles?|teeth|tooth|implants|"
+    r"infants?|neonates?|newborns?|babies|fetus(?:es)?|foetus(?:es)?|live births?|visits|"
+    r"cycles|samples|specimens|examinations|sequences|transfers|injections|"
+    r"admissions|prescriptions|nodules|polyps|vessels|segments|surfaces|pockets|colonies|isolates|strains|"
+    r"outlets?|pharmacies|dispensers?|clinics|practices|schools|households?|villages?|clusters|wards|"
+    r"hospitals|centres|centers|measurements|readings|sessions)\b", re.I)
+MISSING_ROW = re.compile(r"^\s*(?:missing|unknown|not (?:known|reported|recorded|available|stated|assessed|done)|"
+                         r"no data|n/?a|data (?:missing|not available)|undetermined|not determined)\b", re.I)
+N_ROW = re.compile(r"^\s*(?:n|no\.|number|number \(n\)|number of (?:patients|participants|subjects|women|men|"
+                   r"children|cases)|no\.? of (?:patients|participants|subjects|women|men|children|cases)|"
+                   r"patients|participants|subjects|sample size|total n|n \(total\))\s*[:,]?\s*(?:\(n\))?\s*$", re.I)
+PERCENT_ROW = re.compile(r"(?:^|\s|\()%\s*\)?\s*$|^\s*(?:percent(?:age)?|proportion)\b", re.I)
+
+
+def label_is_continuous(*labels: str | None) -> bool:
+    """A row/group/column label that announces a continuous summary and no count."""
+    for lab in labels:
+        if lab and CONTINUOUS_CUE.search(lab) and not COUNT_CUE.search(lab):
+            return True
+    return False
+
+
+def other_unit(*labels: str | None) -> str | None:
+    """The unit word when a label counts something other than participants."""
+    for lab in labels:
+        if not lab:
+            continue
+        m = OTHER_UNIT.search(lab)
+        if m and not re.search(r"\b(?:patients?|participants?|subjects?|women|men|children|persons?|people)\s+"
+                               r"(?:with|who|having|reporting)\b", lab, re.I):
+            return m.group(0).lower()
+    return None
+
+
+# ---------------------------------------------------------------------------- notes
+_MARKER_TAIL = re.compile(r"([*†‡§¶#]+|\^[a-z]|\^\{?[a-z]\}?)\s*(?:,?\s*(?:n|no\.?)\s*\(%\))?\s*$")
+NOTE_SUBSET = re.compile(r"\b(?:exclud\w*|not (?:recorded|available|known|reported|assessed)|missing|unknown for|"
+                         r"only (?:for|in|among)|among (?:those|patients|women|men|participants)|of those|"
+                         r"denominator|available for|data (?:from|for) \d+|percentages? (?:are|were) (?:of|based)|"
+                         r"based on|calculated (?:from|among|for)|n\s*=\s*\d)", re.I)
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10}
+
+
+def _marks_of(label: str, markers: list[str] | None) -> list[str]:
+    marks = list(markers or [])
+    m = _MARKER_TAIL.search(label or "")
+    if m:
+        tail = m.group(1).strip("^{}")
+        marks.append(tail)
+        marks.extend(x.group(0) for x in re.finditer(r"([*†‡§¶#])\1*", tail))  # "¶¶***" -> "¶¶", "***"
+    return marks
+
+
+def notes_for(table: Table, label: str, markers: list[str] | None = None) -> list[str]:
+    """The table notes a label or cell points to by its footnote markers."""
+    found = []
+    for mk in sorted(set(_marks_of(label, markers)), key=len, reverse=True):
+        if not mk:
+            continue
+        for note in table.footnotes:
+            n = note.lstrip()
+            if n.startswith(mk) and not (n[len(mk):len(mk) + 1] and n[len(mk)] in "*†‡§¶#"):
+                found.append(n[len(mk):].strip(" .:)"))
+    return found
+
+
+def row_note(table: Table, label: str, markers: list[str] | None = None) -> str | None:
+    """The table note attached to a row label by its footnote marker ("Smoked before††" -> "††Excludes ...").
+
+    With several markers ("¶¶***") the first note that restricts the denominator wins.
+    """
+    found = notes_for(table, label, markers)
+    restricting = [f for f in found if NOTE_SUBSET.search(f)]
+    return (restricting or found or [None])[0]
+
+
+def note_adjusted_n(table: Table, arms: list[Arm], label: str, col: int, n: int,
+                    markers: list[str] | None = None) -> int | None:
+    """Apply a row's footnote to a column's n: "Not recorded for one participant in control group" -> n - 1.
+
+    Returns the adjusted n, or None when the note says the row uses another
+    denominator that cannot be worked out per column ("Excludes 297 with no
+    previous pregnancies"): a check must then stay silent.
+    """
+    note = row_note(table, label, markers)
+    if not note or not NOTE_SUBSET.search(note):
+        return n
+    stated = re.fullmatch(r"(?:n|N)\s*=\s*(\d{1,3}(?:[,\u2009\u202f ]\d{3})+|\d{1,6})(?:\s+(?:for|in)\b.*)?", note.strip())
+    if stated:
+        return int(re.sub(r"\D", "", stated.group(1)))
+    col_arm = resolve_arm(table.column_label(col), arms)
+    parts = re.findall(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:participants?|patients?|women|men|"
+                       r"subjects?|cases?)?\s*in\s+(?:the\s+)?([\w+\-/ ]{2,40}?(?:group|arm|cohort))", note, re.I)
+    if not parts or col_arm is None:
+        return None
+    delta = 0
+    for num, lab in parts:
+        arm = resolve_arm(lab, arms)
+        if arm is None:
+            return None
+        if arm.id == col_arm.id:
+            delta += int(num) if num.isdigit() else _WORDNUM[num.lower()]
+    return n - delta
+
+
+# ---------------------------------------------------------------------------- table N rows
+def _int_cell(text: str) -> int | None:
+    t = re.sub(r"[\s\u2009\u202f\u00a0]", "", text or "")
+    t = re.sub(r"^\(?[nN]=", "", t).strip("()")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d{1,7}", t):
+        return int(t.replace(",", ""))
+    return None
+
+
+def n_row_values(table: Table, row_index: int) -> tuple[TableRow | None, dict[int, int]]:
+    """The nearest N row at or above ``row_index``: (row, {column: n})."""
+    for i in range(min(row_index, len(table.rows) - 1), -1, -1):
+        r = table.rows[i]
+        if r.kind == "group" or not r.cells:
+            continue
+        if N_ROW.match(_bare_label(r.label)):
+            vals = {j: v for j, c in enumerate(r.cells) if j and (v := _int_cell(c.text)) is not None}
+            if vals:
+                return r, vals
+    return None, {}
+
+
+def _bare_label(label: str) -> str:
+    return re.sub(r"[*†‡§¶#]+$|\^\w$", "", (label or "").strip()).strip()
+
+
+# ---------------------------------------------------------------------------- the resolver
+@dataclass
+class Resolved:
+    """A resolved denominator (internal form; :meth:`model` makes the exported fact)."""
+
+    n: int | None
+    source: str
+    certainty: str
+    span: Span | None
+    quote: str
+    unit: str = "participants"
+    reasons: tuple[str, ...] = ()
+    arm: Arm | None = None
+    header: tuple[int, int] | None = None   # (header row index, col) when the n is in a header cell
+    n_row: int | None = None                # index of the table's N row used
+
+
+def header_n(table: Table, col: int) -> int | None:
+    """The n printed in a column's (combined) header: 'Placebo (n = 7,726)' -> 7726."""
+    label = table.column_label(col)
+    for part in label.split(" / "):
+        _, n = strip_n(part)
+        if n is not None:
+            return n
+    return None
+
+
+def _header_cell(table: Table, col: int) -> tuple[int, Cell] | None:
+    for i, hr in enumerate(table.header_rows):
+        if col < len(hr.cells) and re.search(r"[nN]\s*[=:]", hr.cells[col].text):
+            return i, hr.cells[col]
+    if table.header_rows and col < len(table.header_rows[0].cells):
+        return 0, table.header_rows[0].cells[col]
+    return None
+
+
+def _missing_row_nearby(table: Table, row: TableRow) -> bool:
+    """A Missing/Unknown row in the same group (or, ungrouped, within the next rows)."""
+    idx = table.rows.index(row) if row in table.rows else -1
+    if idx < 0:
+        return False
+    lo, hi = max(0, idx - 8), min(len(table.rows), idx + 9)
+    for r in table.rows[lo:hi]:
+        if r is row or r.kind == "group":
+            continue
+        if row.group and r.group != row.group:
+            continue
+        if MISSING_ROW.match(_bare_label(r.label)):
+            return True
+    return False
+
+
+def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: list[Arm],
+            *, cell_n: int | None = None, cell_n_span: Span | None = None) -> Resolved | None:
+    """Out of how many is the count in ``row.cells[col]``? (None when no n is known.)"""
+    reasons: list[str] = []
+    cell = row.cells[col] if col < len(row.cells) else None
+    caption = table.caption or ""
+    unit = other_unit(row.label, row.group, table.column_label(col))
+    if unit is None and not cell_n:
+        cu = other_unit(caption)
+        if cu and not re.search(r"\b(?:patients?|participants?|subjects?|women|men|children)\b", caption, re.I):
+            unit = cu
+    if unit:
+        reasons.append(f"counts {unit}, not participants")
+    if cell_n is not None:
+        return Resolved(cell_n, "cell n/N", "stated" if not unit else "uncertain", cell_n_span or (cell.span if cell else None),
+                        cell.raw if cell else "", unit or "participants", tuple(reasons))
+    col_arm = resolve_arm(table.column_label(col), arms)
+    # 3. a note that states or restricts the n
+    marks = cell.markers if cell else []
+    labels = [(row.label, (row.cells[0].markers if row.cells else []) + list(marks))]
+    if row.group:
+        labels.append((row.group, []))
+    # 4./5. the table's N row, else the column header
+    n_row, n_vals = n_row_values(table, table.rows.index(row) if row in table.rows else 0)
+    res: Resolved | None = None
+    if n_row is not None and col in n_vals and n_row is not row:
+        c = n_row.cells[col]
+        res = Resolved(n_vals[col], "table N row", "stated", c.span, c.raw or c.text, arm=col_arm,
+                       n_row=table.rows.index(n_row))
+    else:
+        n = header_n(table, col)
+        if n is not None:
+            hc = _header_cell(table, col)
+            res = Resolved(n, "column header", "stated", hc[1].span if hc else None,
+                           (hc[1].raw or hc[1].text) if hc else table.column_label(col), arm=col_arm,
+                           header=(hc[0], col) if hc else None)
+        elif col_arm is not None and col_arm.n:
+            ss = next((s for s in col_arm.sizes if s.provenance.method == "table-cell"), None) or \
+                (col_arm.sizes[0] if col_arm.sizes else None)
+            if ss is not None:
+                res = Resolved(col_arm.n, "arm size", "inferred", ss.provenance.span, ss.provenance.quote, arm=col_arm)
+    if res is None:
+        return None
+    n = res.n
+    for lab, mk in labels:
+        n2 = note_adjusted_n(table, arms, lab, col, n, mk)
+        if n2 is None:
+            reasons.append("a table note restricts this row's denominator")
+            res.certainty = "uncertain"
+            break
+        if n2 != n:
+            res.source += " minus the patients the row's table note excludes"
+            n = n2
+    res.n = n
+    if _missing_row_nearby(table, row):
+        reasons.append("a Missing/Unknown row suggests percentages of the available data")
+        if res.certainty == "stated":
+            res.certainty = "uncertain"
+    if unit:
+        res.unit = unit
+        res.certainty = "uncertain"
+    res.reasons = tuple(reasons)
+    return res
+
+
+def to_fact(table: Table, row: TableRow, col: int, r: Resolved, kind: str, row_index: int) -> CellDenominator:
+    prov = None
+    if r.span is not None:
+        prov = Provenance(span=r.span, quote=r.quote or "", table=table.label, row=row.label,
+                          column=table.column_label(col) or None, method="table-cell")
+    return CellDenominator(table=table.label, row=row_index, col=col, row_label=row.label,
+                           column=table.column_label(col), cell_kind=kind, n=r.n, source=r.source,
+                           certainty=r.certainty, unit=r.unit, reasons=list(r.reasons), provenance=prov)
+
+
+def extract_denominators(doc: Document, arms: list[Arm]) -> list[CellDenominator]:
+    """Every count cell of every table with its resolved denominator (what the checks compute from)."""
+    from trialaudit.extractor.quantities import parse_cell
+
+    out: list[CellDenominator] = []
+    for table in doc.tables:
+        for i, row in enumerate(table.rows):
+            if row.kind == "group":
+                continue
+            for j, cell in enumerate(row.cells):
+                if j == 0 or not cell.text or not re.search(r"\d", cell.text):
+                    continue
+                qs = parse_cell(cell.text)
+                if len(qs) != 1:
+                    continue
+                q = qs[0]
+                if q.kind not in ("count_percent", "fraction") or q.count is None:
+                    continue
+                kind = cell_kind(table, row, j, q)
+                if kind not in ("count_percent", "fraction"):
+                    continue
+                cn = int(q.denominator.value) if q.kind == "fraction" and q.denominator is not None else None
+                r = resolve(doc, table, row, j, arms, cell_n=cn)
+                if r is not None:
+                    out.append(to_fact(table, row, j, r, kind, i))
+    return out
+
+
+def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
+    """How to read a parsed cell in its table: 'count_percent', 'fraction', 'mean_sd', 'percent_pair', 'percent' ..."""
+    col_label = table.column_label(col)
+    if PERCENT_ROW.search(_bare_label(row.label)) and not COUNT_CUE.search(row.label):
+        return "percent"
+    if q.kind == "count_percent":
+        if label_is_continuous(row.label, row.group):
+            return "mean_sd"
+        if label_is_continuous(col_label) and not COUNT_CUE.search(table.caption or ""):
+            return "mean_sd"
+        if q.percent is not None and q.count is not None and "%" not in q.text and not _table_counts_cue(table, row):
+            # "52 (12)" with no "n (%)" anywhere near: a count only if it reads as one
+            if q.percent.value > 100:
+                return "mean_sd"
+        return "count_percent"
+    if q.kind == "fraction":
+        if q.count is not None and q.denominator is not None and q.count.value > q.denominator.value and (
+                re.search(r"percent|%|proportion", table.caption or "", re.I) or q.count.value <= 100):
+            return "percent_pair"
+        return "fraction"
+    return q.kind
+
+
+def _table_counts_cue(table: Table, row: TableRow) -> bool:
+    texts = [row.label, row.group or "", table.caption or ""] + [c.text for hr in table.header_rows for c in hr.cells]
+    return any(COUNT_CUE.search(t or "") for t in texts)
