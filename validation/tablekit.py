@@ -163,7 +163,7 @@ def _column_denominator(ctx: CheckContext, table: Table, col: int) -> Denominato
     if arm is not None and arm.n:
         ev = arm_size_evidence(ctx, arm)
         if ev:
-            return Denominator(arm.n, ev, "arm size", arm, "inferred")
+            return Denominator(arm.n, ev, "arm size", arm, _den.arm_size_certainty(arm))
     return None
 
 
@@ -184,7 +184,7 @@ def row_denominator(ctx: CheckContext, table: Table, row: TableRow) -> Denominat
     if arm is not None and arm.n:
         ev = arm_size_evidence(ctx, arm)
         if ev:
-            return Denominator(arm.n, ev, "arm size", arm, "inferred")
+            return Denominator(arm.n, ev, "arm size", arm, _den.arm_size_certainty(arm))
     return None
 
 

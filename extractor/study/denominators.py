@@ -269,7 +269,8 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
             ss = next((s for s in col_arm.sizes if s.provenance.method == "table-cell"), None) or \
                 (col_arm.sizes[0] if col_arm.sizes else None)
             if ss is not None:
-                res = Resolved(col_arm.n, "arm size", "inferred", ss.provenance.span, ss.provenance.quote, arm=col_arm)
+                res = Resolved(col_arm.n, "arm size", arm_size_certainty(col_arm), ss.provenance.span,
+                               ss.provenance.quote, arm=col_arm)
     if res is None:
         return None
     n = res.n
@@ -292,6 +293,18 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
         res.certainty = "uncertain"
     res.reasons = tuple(reasons)
     return res
+
+
+def arm_size_certainty(arm: Arm) -> str:
+    """How sure an arm's size is as the n of a table that does not print it.
+
+    Stated when the article prints it as that named arm's ``n = 55`` (a table
+    header, or the arm's definition "the Observation group (...; n=55)");
+    inferred when it was read from looser prose ("537 patients were registered").
+    """
+    explicit = {s.value for s in arm.sizes
+                if s.provenance.method == "table-cell" or re.search(r"\b[nN]\s*=\s*\d", s.provenance.quote or "")}
+    return "stated" if explicit == {arm.n} else "inferred"
 
 
 def to_fact(table: Table, row: TableRow, col: int, r: Resolved, kind: str, row_index: int) -> CellDenominator:

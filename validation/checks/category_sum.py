@@ -9,6 +9,7 @@ from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
+from trialaudit.extractor.study.denominators import other_unit
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, column_denominator, norm_label,
                                  response_category, row_denominator)
 
@@ -151,7 +152,7 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             group = rows[0].group or ""
             parts = " + ".join(str(c) for c in counts)
             where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{group}'" if group else "")
-            severity = "error"
+            severity = _severity(total, den, labels, rows[0].group, table)
             reason = ("more patients than the group has" if total > den.n
                       else f"{den.n - total} patient(s) unaccounted for; the categories are listed in full")
             yield ctx.finding(
@@ -162,6 +163,25 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
                 key=where + "|" + "|".join(labels),
                 details={"categories": labels, "counts": counts, "n": den.n})
+
+
+def _severity(total: int, den, labels: list[str], group: str | None, table: Table) -> str:
+    """Error only for a contradiction read with certainty.
+
+    Too many patients against a stated n is an error unless the group label carries
+    a footnote marker (notes such as "more than one answer possible") or the unit
+    is not participants. Too few is an error only for a response-category set
+    (CR/PR/SD/PD ..., where every evaluated patient has one best response); for
+    other characteristics the shortfall is usually unstated missing data: a
+    warning. An inferred n (an arm size from the text) makes it a warning.
+    """
+    if getattr(den, "certainty", "stated") != "stated":
+        return "warning"
+    marked = bool(re.search(r"[*†‡§¶#]\s*$|\^\w\s*$", group or ""))
+    if total > den.n:
+        return "warning" if marked or other_unit(group, *labels) else "error"
+    resp = sum(1 for lab in labels if response_category(lab)) >= max(2, len(labels) - 1)
+    return "error" if resp else "warning"
 
 
 def _is_subgroup_size(table: Table, j: int, rows: list[TableRow], total: int) -> bool:
@@ -198,7 +218,7 @@ def _columns_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]
         parts = " + ".join(str(c) for c in counts)
         where = f"{table.label}, row '{row.label}'"
         yield ctx.finding(
-            "TA102", severity="error",
+            "TA102", severity=_severity(total, den, labels, None, table),
             message=f"{where}: {'/'.join(labels)} = {parts} = {total}, but the group has n = {den.n}"
                     f" ({abs(den.n - total)} patient(s) {'unaccounted for' if total < den.n else 'too many'}).",
             observed=f"{parts} = {total}", expected=f"{den.n}",
@@ -223,7 +243,7 @@ def _slash_pairs(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 continue
             where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
             yield ctx.finding(
-                "TA102", severity="error",
+                "TA102", severity=_severity(a + b, den, [m.group(1), m.group(2)], None, table),
                 message=f"{where}: {m.group(1)}/{m.group(2)} = {a}/{b} adds up to {a + b}, not n = {den.n}.",
                 observed=f"{a} + {b} = {a + b}", expected=str(den.n),
                 computation=f"{a} + {b} = {a + b}; n = {den.n} from the {den.source}.",

@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
-from trialaudit.extractor.study.denominators import cell_kind, other_unit
+from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
@@ -44,43 +44,135 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         printed as 66.6 is truncation, not rounding (info).
 
     Known limitations:
-        Columns whose n differs from the analysed population (e.g. percentages
-        of evaluable patients under an ITT header) produce false alarms; the
-        finding names the denominator used so a reviewer can judge. Sentences
-        are checked only when the denominator is stated in the same sentence
-        or as ``n/N``.
+        The denominator comes from the fact layer's resolver
+        (``extractor/study/denominators.py``): the cell's own n/N, the row's n, a
+        table note, the table's N row or the column header are *stated* (error);
+        an arm size from the text is *inferred* (warning); a restricting note, a
+        Missing/Unknown row or counts of another unit (eyes, embryos, visits ...)
+        make it *uncertain* and the cell is skipped. Cells typed as mean (SD), as
+        a row of percentages or as a pair of percentages are not read as n (%).
+        A percentage that one denominator a little smaller than n reproduces is
+        reported as information (undisclosed item-level missing data), a
+        percentage far from count/n (by a factor over 1.5) as a warning (another
+        base is likelier than a slip), and a percentage of a parent row ("of
+        whom ...", tied by the row label) is not flagged. When most cells of a
+        column agree with one other n, the column gets one finding naming the
+        header (headers swapped or misprinted: error; fewer participants with
+        data: info) instead of one per cell. Sentences are checked only when
+        the denominator is stated in the same sentence or as ``n/N``.
     """
     settings = ctx.settings
     for table in ctx.document.tables:
-        rows_are_arms = arms_are_rows(table, ctx.study)
-        for row in table.rows:
-            if row.kind == "group":
+        yield from _table_findings(ctx, table, settings)
+    yield from _sentence_findings(ctx)
+
+
+def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
+    """Per-cell findings, merged per column when one other denominator explains the column."""
+    checked: dict[int, int] = {}
+    failing: dict[int, list] = {}
+    rows_are_arms = arms_are_rows(table, ctx.study)
+    for row in table.rows:
+        if row.kind == "group":
+            continue
+        row_den = row_denominator(ctx, table, row) if rows_are_arms else None
+        for j, cell in enumerate(row.cells):
+            if j == 0 or not cell.text:
                 continue
-            row_den = row_denominator(ctx, table, row) if rows_are_arms else None
-            for j, cell in enumerate(row.cells):
-                if j == 0 or not cell.text:
+            q = cell_quantity(cell.text)
+            if q is None or q.percent is None or q.count is None or q.count.decimals:
+                continue
+            if cell_kind(table, row, j, q) not in ("count_percent", "fraction"):
+                continue  # mean (SD), a row of percentages, a pair of percentages: not n (%)
+            den: Denominator | None = None
+            if q.kind == "fraction" and q.denominator is not None:
+                if other_unit(row.label, row.group, table.column_label(j)):
                     continue
-                q = cell_quantity(cell.text)
-                if q is None or q.percent is None or q.count is None or q.count.decimals:
-                    continue
-                if cell_kind(table, row, j, q) not in ("count_percent", "fraction"):
-                    continue  # mean (SD), a row of percentages, a pair of percentages: not n (%)
-                den: Denominator | None = None
-                if q.kind == "fraction" and q.denominator is not None:
-                    if other_unit(row.label, row.group, table.column_label(j)):
-                        continue
-                    den = Denominator(int(q.denominator.value), ctx.cell_evidence(table, row, j, role="denominator"), "n/N")
-                else:
-                    den = column_denominator(ctx, table, j, row) if not rows_are_arms else (column_denominator(ctx, table, j, row) or row_den)
-                if den is None or den.n < settings.percent_min_denominator:
-                    continue
-                if den.source != "n/N" and _nested(table, row, j, int(q.count.value), q.percent.value, q.percent.decimals):
-                    continue  # a percentage of the row above ("of whom ...")
-                f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,
-                           [ctx.cell_evidence(table, row, j, role="reported")],
-                           where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
+                den = Denominator(int(q.denominator.value), ctx.cell_evidence(table, row, j, role="denominator"), "n/N")
+            else:
+                den = column_denominator(ctx, table, j, row) if not rows_are_arms else (column_denominator(ctx, table, j, row) or row_den)
+            if den is None or den.n < settings.percent_min_denominator:
+                continue
+            if den.source != "n/N" and _nested(table, row, j, int(q.count.value), q.percent.value, q.percent.decimals):
+                continue  # a percentage of the row above ("of whom ...")
+            f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,
+                       [ctx.cell_evidence(table, row, j, role="reported")],
+                       where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
+            if den.source == "n/N":
                 if f:
                     yield f
+                continue
+            checked[j] = checked.get(j, 0) + 1
+            if f is not None and f.rounding != "truncation":
+                failing.setdefault(j, []).append((row, int(q.count.value), q.percent, den, f))
+            elif f is not None:
+                yield f
+    for j, cells in failing.items():
+        merged = _column_finding(ctx, table, j, cells, checked[j])
+        if merged is not None:
+            yield merged
+        else:
+            for *_, f in cells:
+                yield f
+
+
+def _column_finding(ctx: CheckContext, table, j: int, cells: list, checked: int) -> Finding | None:
+    """One finding for a column whose percentages all use one other denominator (a wrong or swapped header).
+
+    When at least three cells of a column, and at least half of the cells checked
+    there, disagree with the column's n, and one other denominator m reproduces at
+    least 80% of them, that is one problem: the header's n is not what the column's
+    percentages were computed from. m being another column's n (headers swapped) is
+    an error, and so is m larger than n (percentages of more participants than the
+    group has); m smaller than n (percentages of those with data) is information.
+    """
+    if len(cells) < 3 or len(cells) * 2 < checked:
+        return None
+    n = cells[0][3].n
+    if any(c[3].n != n for c in cells):
+        return None
+    votes: dict[int, int] = {}
+    for _, count, pct, _, _ in cells:
+        half = 0.5 * 10 ** (-pct.decimals)
+        lo_p, hi_p = pct.value - half, pct.value + half
+        if lo_p <= 0:
+            continue
+        lo_m = max(count, int(count * 100 / hi_p))
+        hi_m = min(int(count * 100 / lo_p) + 1, 10 * n)
+        for m in range(lo_m, hi_m + 1):
+            if m != n and check_percent(count, m, pct.value, pct.decimals).consistent:
+                votes[m] = votes.get(m, 0) + 1
+    if not votes:
+        return None
+    m, hits = max(votes.items(), key=lambda kv: (kv[1], -abs(kv[0] - n)))
+    if hits < max(3, 0.8 * len(cells)):
+        return None
+    others = {header_n(table, k): k for k in range(1, len(table.columns)) if k != j and header_n(table, k)}
+    col = table.column_label(j)
+    head_ev = cells[0][3].evidence
+    cell_ev = [ev for *_, f in cells for ev in f.evidence if ev.role == "reported"]
+    listed = "; ".join(f"'{r.label}' {c} ({p.text}%)" for r, c, p, _, _ in cells[:12]) + (" ..." if len(cells) > 12 else "")
+    if m in others:
+        severity, what = "error", (f"its percentages are computed with n = {m}, the n of column "
+                                   f"'{table.column_label(others[m])}' — the headers look swapped or misprinted")
+    elif m < n:
+        severity, what = "info", (f"its percentages are exactly those of n = {m} — {n - m} fewer than the header "
+                                  f"states (percentages of the participants with data, not stated)")
+    else:
+        severity, what = "error", (f"its percentages are exactly those of n = {m}, {m - n} more participants than "
+                                   f"the header states for this group")
+    return ctx.finding(
+        "TA101", severity=severity,
+        message=(f"{table.label}, column '{col}': {len(cells)} of {checked} percentages disagree with n = {n}; "
+                 f"{what} ({hits} reproduced)."),
+        observed=f"n = {n} in the header", expected=f"n = {m}",
+        computation=(f"{len(cells)} of {checked} n (%) cells of the column do not round to count/{n}; count/{m} "
+                     f"reproduces {hits} of them at the printed precision: {listed}."),
+        evidence=[head_ev] + cell_ev, key=f"{table.label}|{col}|column",
+        details={"column_n": n, "reproducing_n": m, "cells": len(cells), "reproduced": hits, "checked": checked})
+
+
+def _sentence_findings(ctx: CheckContext) -> Iterator[Finding]:
     for sent in ctx.document.sentences:
         if sent.section_kind in ("references",):
             continue
@@ -147,10 +239,16 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
                      "denominator_source": den.source})
     severity = "error" if den.certainty == "stated" else "warning"
     extra = ""
+    far = v.exact > 0 and not (1 / 1.5 <= printed / v.exact <= 1.5)
+    if far and den.source != "n/N" and severity == "error":
+        # a percentage far from count/n is more often of another base (live births, those
+        # assessed, a parent row) than a slip: ask, do not assert
+        severity = "warning"
+        extra = " The gap is large: the percentage may be of another population than the column's n."
     if v.impossible:
-        extra = f" No whole number of patients out of {n} gives {printed_text}%."
+        extra += f" No whole number of patients out of {n} gives {printed_text}%."
     elif v.possible_counts:
-        extra = f" {printed_text}% of {n} corresponds to {' or '.join(map(str, v.possible_counts))} patient(s)."
+        extra += f" {printed_text}% of {n} corresponds to {' or '.join(map(str, v.possible_counts))} patient(s)."
     if severity != "error":
         extra += f" (The denominator {n} is the {den.source}, not stated in this table: a warning.)"
     return ctx.finding(
