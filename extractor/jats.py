@@ -18,6 +18,7 @@ maps ranges of the canonical text back to XML elements.
 """
 from __future__ import annotations
 
+import html.entities
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +44,19 @@ class JatsError(Exception):
 
 # --------------------------------------------------------------------------- safe parsing
 
+class _NoFetch(etree.Resolver):
+    """Defence in depth: any external DTD or entity libxml2 asks for resolves to nothing."""
+
+    def resolve(self, url, pubid, context):
+        return self.resolve_string("", context)
+
+
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                           huge_tree=False, recover=False, remove_comments=True, remove_pis=True,
-                           collect_ids=False)
+    # note: collect_ids=False makes libxml2 try to load the external DTD; keep the default
+    p = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                        huge_tree=False, recover=False, remove_comments=True, remove_pis=True)
+    p.resolvers.add(_NoFetch())
+    return p
 
 
 _RE_ENTITY_DECL = re.compile(rb"<!ENTITY", re.I)
@@ -239,6 +249,8 @@ class _Renderer:
     def inline_el(self, c, before: str) -> str:
         name = _ln(c)
         if not name:
+            if c.tag is etree.Entity:  # a named entity the (unloaded) DTD would define: &nbsp; &ndash; ...
+                return html.entities.html5.get(c.name + ";", "")
             return ""
         if name in ("sup",):
             return self.sup(c, before)
@@ -1366,7 +1378,10 @@ def _build_table(doc: Document, plan: _TablePlan, k: int) -> Table | None:
         columns = combine_headers([r_.cells for r_ in header_rows], g.width)
     foot = []
     for f in plan.footnotes:
-        foot.append(normalize_inline(Tracked.from_source(f, 0)).tracked.text)
+        for part in _split_footnote(f):
+            t = normalize_inline(Tracked.from_source(part, 0), in_table=True).tracked.text
+            if t:
+                foot.append(t)
     label = plan.label or f"Unlabelled table {k}"
     cap_text = normalize_inline(Tracked.from_source(plan.caption, 0)).tracked.text if plan.caption else ""
     number = plan.number
@@ -1383,6 +1398,25 @@ def _build_table(doc: Document, plan: _TablePlan, k: int) -> Table | None:
         else:
             r_.group = group
     return t
+
+
+_RE_SUP_LABEL = re.compile(r"<sup>\s*([^<\s]{1,4})\s*</sup>\s*")
+
+
+def _split_footnote(f: str) -> list[str]:
+    """'<sup>a</sup>Chi-square; <sup>b</sup>t test' -> ['a Chi-square;', 'b t test'] (labels kept as text)."""
+    cuts = [0]
+    for m in _RE_SUP_LABEL.finditer(f):
+        before = f[:m.start()].rstrip()
+        if m.start() > 0 and before and before[-1] in ".;,":
+            cuts.append(m.start())
+    parts = [f[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(f)])]
+    out = []
+    for p in parts:
+        p = _RE_SUP_LABEL.sub(lambda m: m.group(1) + " ", p, count=1) if p.startswith("<sup>") else p
+        if p:
+            out.append(p)
+    return out
 
 
 def _row_start(plan: _TablePlan, ri: int) -> int:
