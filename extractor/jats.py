@@ -210,10 +210,6 @@ class _Writer:
 class _Renderer:
     """Render a JATS ``<article>`` into canonical Markdown."""
 
-    BLOCKS = {"table-wrap", "table-wrap-group", "fig", "fig-group", "list", "disp-quote", "boxed-text",
-              "supplementary-material", "def-list", "p", "sec", "statement", "speech", "verse-group", "code",
-              "preformat", "graphic", "media", "array", "chem-struct-wrap"}
-
     def __init__(self, root):
         self.root = root
         self.tree = root.getroottree()
@@ -671,7 +667,6 @@ class _Renderer:
     def _paragraph_with_prefix(self, p, prefix: str) -> None:
         """A paragraph; block children (tables, figures, lists) split it into several blocks."""
         buf = [prefix, p.text or ""]
-        pending_blocks = []
         xref_ids: list[str] = []
 
         def flush():
@@ -683,8 +678,7 @@ class _Renderer:
         for c in p:
             n = _ln(c)
             if n in ("table-wrap", "fig", "list", "disp-quote", "boxed-text", "table-wrap-group", "fig-group",
-                     "def-list", "supplementary-material", "disp-formula-group") or \
-                    (n == "disp-formula" and False):
+                     "def-list", "supplementary-material", "disp-formula-group"):
                 flush()
                 self.block_el(c, 3)
             else:
@@ -697,7 +691,6 @@ class _Renderer:
             if c.tail:
                 buf.append(c.tail)
         flush()
-        del pending_blocks
         # floating tables / figures first cited here follow the paragraph
         for rid in xref_ids:
             el = self.floats.get(rid)
@@ -988,12 +981,7 @@ class _Renderer:
         elif n == "fn-group":
             self._heading(level, title or "Notes", t if t is not None else c, kind="declarations")
             for fn in _children(c, "fn"):
-                typ = fn.get("fn-type", "")
-                text = self._fn_text(fn)
-                if typ and not re.match(r"(?i)(?:conflict|financial|fund|competing|con|supported|present|other|"
-                                        r"deceased|equal|corresp|current|abbr)", text) and False:
-                    text = f"{typ}: {text}"
-                self.w.block(text, fn)
+                self.w.block(self._fn_text(fn), fn)
         elif n in ("app-group",):
             if title:
                 self._heading(level, title, t, kind="declarations")
@@ -1321,11 +1309,8 @@ def _replace_tables(doc: Document, r: _Renderer) -> None:
     keep = [t for t in doc.tables if not any(not (t.span.char_end <= x or t.span.char_start > y) for x, y in ranges)]
     # section of each table: the section its caption sits in
     for t in built:
-        sec = None
-        for s in doc.sections:
-            if s.span.char_start <= t.span.char_start and s.kind != "front" or s.span.char_start <= t.span.char_start:
-                if s.span.char_start <= t.span.char_start:
-                    sec = s
+        before = [s for s in doc.sections if s.span.char_start <= t.span.char_start]
+        sec = max(before, key=lambda s: s.span.char_start) if before else None
         t.section = sec.id if sec else None
     doc.tables = sorted(keep + built, key=lambda t: t.span.char_start)
     # the caption, rows and notes of a table are not prose
@@ -1353,7 +1338,6 @@ def _build_table(doc: Document, plan: _TablePlan, k: int) -> Table | None:
         last_end = None
         for ci in range(g.width):
             rng = plan.cell_ranges[ri][ci] if ci < len(plan.cell_ranges[ri]) else None
-            entry = row[ci] if ci < len(row) else None
             if rng is not None:
                 a, b = rng
                 raw = doc.text[a:b]
@@ -1364,7 +1348,6 @@ def _build_table(doc: Document, plan: _TablePlan, k: int) -> Table | None:
             else:
                 at = last_end if last_end is not None else _row_start(plan, ri)
                 cells.append(Cell(text="", raw="", span=_span(doc, at, at)))
-            del entry
         a = min(c.span.char_start for c in cells)
         b = max(c.span.char_end for c in cells)
         rows.append(TableRow(index=ri, cells=cells, span=_span(doc, a, b), kind="header" if ri < g.header else "body"))
