@@ -577,11 +577,22 @@ class _Renderer:
         if body is None:
             self.warnings.append("JATS: the article has no <body> (abstract only)")
             return
+        from .text import section_kind_of
+
+        top: str | None = None   # like the text parser: an unnamed top-level section continues the previous kind
         for c in body:
-            self.block_el(c, 2)
+            if _ln(c) != "sec":
+                self.block_el(c, 2)
+                continue
+            t = _child(c, "title")
+            title = self.inline(t) if t is not None else ""
+            own = _SEC_TYPE_KIND.get(_sec_type_key(c.get("sec-type", ""))) or _title_kind(title) or \
+                (section_kind_of(title) if title else None)
+            if own and own not in ("statistics",):
+                top = own
+            self.section(c, 2, None if own else top)
 
     def section(self, sec, level: int, kind_hint: str | None = None) -> None:
-        kind = _SEC_TYPE_KIND.get(_sec_type_key(sec.get("sec-type", ""))) or kind_hint
         t = _child(sec, "title")
         lab = _child(sec, "label")
         title = self.inline(t) if t is not None else ""
@@ -589,6 +600,7 @@ class _Renderer:
             lt = self.inline(lab).rstrip(".")
             if not title.startswith(lt):
                 title = f"{lt} {title}"
+        kind = _SEC_TYPE_KIND.get(_sec_type_key(sec.get("sec-type", ""))) or _title_kind(title) or kind_hint
         if title:
             self._heading(level, title, t, kind=kind)
         for c in sec:
@@ -936,7 +948,7 @@ class _Renderer:
             header = sum(1 for r in keep if r < header)
             grid = [[(x[0], x[1], (keep.index(x[2][0]), x[2][1])) if x is not None and x[2][0] in keep else None
                      for x in grid[r]] for r in keep]
-        return _Grid(rows=grid, header=header, width=width)
+        return _collapse_label_columns(_Grid(rows=grid, header=header, width=width))
 
     # ------------------------------------------------------------------ back matter
     def back(self) -> None:
@@ -1131,6 +1143,23 @@ _SEC_TYPE_KIND = {
 }
 
 
+_TITLE_KINDS = [
+    (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?results?\b", re.I), "results"),
+    (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?discussions?\b", re.I), "discussion"),
+    (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?conclusions?\b", re.I), "conclusion"),
+    (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:materials?|patients?|subjects?|participants?)\b.{0,20}\bmethods?\b",
+                re.I), "methods"),
+]
+
+
+def _title_kind(title: str) -> str | None:
+    """Kinds for combined titles the text parser leaves open ("Results and discussion")."""
+    for rx, kind in _TITLE_KINDS:
+        if rx.match(title):
+            return kind
+    return None
+
+
 def _sec_type_key(s: str) -> str:
     s = s.strip()
     if s in _SEC_TYPE_KIND:
@@ -1158,6 +1187,44 @@ def _all_bold(cell) -> bool:
     total = _plain(cell)
     bold = " ".join(_plain(b) for b in _desc(cell, "bold"))
     return bool(total) and _ws(bold) == total
+
+
+def _collapse_label_columns(g: _Grid) -> _Grid:
+    """Indented row labels printed in k empty-padded columns under one spanning header cell
+    ("Characteristic" over 3 columns; "Gender" in column 2, "Male" in column 3) become one label column."""
+    if not g.header or not g.rows or g.width < 3:
+        return g
+    first = g.rows[0][0]
+    if first is None or first[2] != (0, 0):
+        return g
+    k = 0
+    while k < g.width and g.rows[0][k] is first:
+        k += 1
+    if k < 2 or k >= g.width:
+        return g
+    for r, row in enumerate(g.rows):
+        entries = {id(x): x for x in row[:k] if x is not None and x[2][1] < k}
+        if len([x for x in entries.values() if x[0]]) > 1:
+            return g
+        if any(x[2][1] < k and any(row[c] is not x for c in range(x[2][1], k)) and
+               sum(1 for c in range(k) if row[c] is x) > 1 for x in entries.values() if x[0]):
+            return g   # a label spanning part of the label columns next to another cell: keep the grid
+    new_entries: dict[int, tuple] = {}
+
+    def moved(x):
+        if x is None:
+            return None
+        if id(x) not in new_entries:
+            r0, c0 = x[2]
+            new_entries[id(x)] = (x[0], x[1], (r0, 0 if c0 < k else c0 - k + 1))
+        return new_entries[id(x)]
+
+    rows = []
+    for row in g.rows:
+        label = next((x for x in row[:k] if x is not None and x[0]), None) or \
+            next((x for x in row[:k] if x is not None), None)
+        rows.append([moved(label)] + [moved(x) for x in row[k:]])
+    return _Grid(rows=rows, header=g.header, width=g.width - k + 1)
 
 
 def _stack(grids: list[_Grid]) -> _Grid:
