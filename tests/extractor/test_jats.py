@@ -220,6 +220,20 @@ def test_bold_leading_row_is_header_and_several_tables_stack():
     assert [r.label for r in t.rows] == ["x", "y"]
 
 
+def test_indented_label_columns_under_one_spanning_header_collapse():
+    body = """<sec><title>Results</title><table-wrap id="T1"><label>Table 1</label><caption><p>Baseline</p></caption>
+<table><thead><tr><th colspan="2">Characteristic</th><th>A (n=10)</th><th>B (n=12)</th></tr></thead><tbody>
+<tr><td>Sex, n (%)</td><td/><td/><td/></tr>
+<tr><td/><td>Male</td><td>4 (40)</td><td>6 (50)</td></tr>
+<tr><td/><td>Female</td><td>6 (60)</td><td>6 (50)</td></tr></tbody></table></table-wrap></sec>"""
+    d = parse_jats(jats(body), doc_id="x", source="x.xml")
+    t = d.tables[0]
+    assert t.columns == ["Characteristic", "A (n=10)", "B (n=12)"]
+    assert [(r.kind, r.label, r.group) for r in t.rows] == [("group", "Sex, n (%)", None), ("body", "Male", "Sex, n (%)"),
+                                                             ("body", "Female", "Sex, n (%)")]
+    assert [c.text for c in t.rows[1].cells] == ["Male", "4 (40)", "6 (50)"]
+
+
 def test_superscript_citation_and_bold_abstract_labels():
     front = FRONT.replace("""<abstract><sec><title>Background:</title><p>Widget syndrome is common.</p></sec>""",
                           """<abstract><p><bold>Background:</bold> Widget syndrome is common.</p>""")
@@ -289,6 +303,8 @@ def test_cli_check_nxml_file_and_folder_recursion(tmp_path):
     assert res.exit_code in (0, 1), res.output
     arts = json.loads(res.stdout)["articles"]
     assert [a["status"] for a in arts] == ["ok"]
+    evidence = [e for f in arts[0]["findings"] for e in f["evidence"] if e.get("char_start") is not None]
+    assert all(e["xml_path"].startswith("/article/") for e in evidence)
     res = runner.invoke(app, ["check", str(tmp_path), "-f", "json"])
     arts = {a["id"]: a for a in json.loads(res.stdout)["articles"]}
     assert arts["trial"]["status"] == "ok" and arts["other"]["status"] == "ok"
@@ -303,7 +319,9 @@ def test_realworld_sample_reads_cleanly():
     for f in sample:
         d = read_document(f)
         assert d.format == "jats" and d.title, f.name
-        assert d.sections and d.sentences_in("abstract"), f.name
+        assert d.sections, f.name
+        if b"<abstract" in f.read_bytes():
+            assert d.sentences_in("abstract"), f.name
         assert d.references, f.name
         assert not [w for w in d.warnings if "only an image" not in w and "no <body>" not in w], (f.name, d.warnings)
         n_wraps = f.read_bytes().count(b"<table-wrap ") + f.read_bytes().count(b"<table-wrap>")
