@@ -1,4 +1,4 @@
-"""Read article files (text, markdown, PDF) into Documents with clear errors."""
+"""Read article files (text, markdown, PDF, JATS XML) into Documents with clear errors."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +11,8 @@ from .text import parse_text
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 PDF_SUFFIXES = {".pdf"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+XML_SUFFIXES = {".xml", ".nxml"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | XML_SUFFIXES
 MAX_TEXT_BYTES = 20_000_000
 
 
@@ -74,6 +75,12 @@ def read_document(path: str | Path, *, doc_id: str | None = None, pdf_options=No
             return read_pdf(p, **kwargs)
         except PdfIngestError as exc:
             raise IngestError(f"{p.name}: {exc}") from exc
+    if suffix in XML_SUFFIXES:
+        from .jats import JatsError, read_jats
+        try:
+            return read_jats(p, doc_id=doc_id)
+        except JatsError as exc:
+            raise IngestError(str(exc)) from exc
     try:
         size = p.stat().st_size
         if size > MAX_TEXT_BYTES:

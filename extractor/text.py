@@ -138,7 +138,7 @@ class TextParser:
         self.text = text
         self.doc_id = doc_id
         self.source = source
-        self.fmt = fmt if fmt in ("text", "markdown", "pdf") else "text"
+        self.fmt = fmt if fmt in ("text", "markdown", "pdf", "jats") else "text"
         self.geom = line_geometry
         self.lines: list[Line] = []
         pos = 0
@@ -176,6 +176,8 @@ class TextParser:
 
     # ------------------------------------------------------------------ stage 1: running headers
     def find_running_headers(self) -> None:
+        if self.fmt == "jats":
+            return  # rendered from XML: no page furniture, and repeated headings are real
         counts = Counter()
         for ln in self.lines:
             s = ln.text.strip()

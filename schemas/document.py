@@ -100,7 +100,7 @@ class Table(Model):
     footnotes: list[str] = Field(default_factory=list)
     span: Span
     section: str | None = None
-    source_format: Literal["pipe", "tsv", "spaces", "pdf-ruled", "pdf-text"] = "tsv"
+    source_format: Literal["pipe", "tsv", "spaces", "pdf-ruled", "pdf-text", "jats"] = "tsv"
     continued: bool = False  # joined from a "(Continued)" part
 
     def column_label(self, j: int) -> str:
@@ -126,12 +126,51 @@ class Citation(Model):
     quote: str
 
 
+class ArticleDate(Model):
+    """One date of the article's history as the XML gives it (ISO, at the precision printed)."""
+
+    kind: str          # "received", "accepted", "revised", "epub", "ppub", "collection", "pub"
+    date: str          # "2006-07-18", "2006-09" or "2006"
+
+
+class ArticleMeta(Model):
+    """Structured front matter read from a JATS article (``<article-meta>``)."""
+
+    pmid: str | None = None
+    pmcid: str | None = None
+    doi: str | None = None
+    journal: str | None = None
+    article_type: str | None = None
+    dates: list[ArticleDate] = Field(default_factory=list)
+    registrations: list[str] = Field(default_factory=list)   # trial registration ids ("NCT00352508")
+    keywords: list[str] = Field(default_factory=list)
+
+    def date(self, *kinds: str) -> str | None:
+        """The first date of the given kinds, in the order asked."""
+        for k in kinds:
+            for d in self.dates:
+                if d.kind == k:
+                    return d.date
+        return None
+
+
+class SourcePath(Model):
+    """A range of ``Document.text`` and the XML element it was rendered from."""
+
+    char_start: int
+    char_end: int
+    path: str                    # "/article/body/sec[3]/p[2]"
+    table: str | None = None     # table-wrap id (or label) for table cells
+    row: int | None = None       # 0-based grid row of a table cell
+    col: int | None = None       # 0-based grid column of a table cell
+
+
 class Document(Model):
     """An ingested article."""
 
     id: str
     source: str
-    format: Literal["text", "markdown", "pdf"] = "text"
+    format: Literal["text", "markdown", "pdf", "jats"] = "text"
     title: str | None = None
     text: str = Field(repr=False)
     line_starts: list[int] = Field(default_factory=list, exclude=True, repr=False)
@@ -145,6 +184,17 @@ class Document(Model):
     removed_lines: list[int] = Field(default_factory=list)  # running headers etc.
     warnings: list[str] = Field(default_factory=list)
     pages: int | None = None
+    meta: ArticleMeta | None = None             # JATS front matter (ids, dates, registrations)
+    xml_paths: list[SourcePath] = Field(default_factory=list)  # JATS: text ranges -> XML elements
+
+    def xml_path_at(self, offset: int) -> SourcePath | None:
+        """The innermost XML element a character of ``text`` was rendered from (JATS input only)."""
+        best: SourcePath | None = None
+        for sp in self.xml_paths:
+            if sp.char_start <= offset < max(sp.char_end, sp.char_start + 1):
+                if best is None or (sp.char_end - sp.char_start) < (best.char_end - best.char_start):
+                    best = sp
+        return best
 
     def section_by_id(self, sid: str | None) -> Section | None:
         for s in self.sections:

@@ -28,6 +28,7 @@ class Evidence(Model):
     page: int | None = None
     bbox: BBox | None = None
     role: str | None = None  # what this place contributes, e.g. "reported", "count", "denominator"
+    xml_path: str | None = None  # JATS input: the XML element the quote was rendered from
 
 
 class Finding(Model):

@@ -46,7 +46,7 @@ def _corpus_id(path: Path) -> str | None:
 
 
 def collect_inputs(paths: Iterable[str | Path] | None) -> tuple[list[InputSpec], ExitStack]:
-    """Expand files and folders (recursively: .txt, .md, .pdf). ``None``: the bundled corpus.
+    """Expand files and folders (recursively: .txt, .md, .pdf, .xml/.nxml JATS). ``None``: the bundled corpus.
 
     Returns the inputs and an ExitStack that keeps extracted package data alive.
     Paths that do not exist become inputs with an error, so the batch goes on.
@@ -64,7 +64,7 @@ def collect_inputs(paths: Iterable[str | Path] | None) -> tuple[list[InputSpec],
                 found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUPPORTED_SUFFIXES
                                and not any(part.startswith(".") for part in x.relative_to(p).parts))
                 if not found:
-                    files.append((p, f"{p}: folder contains no .txt, .md or .pdf articles"))
+                    files.append((p, f"{p}: folder contains no .txt, .md, .pdf or .xml/.nxml articles"))
                 files.extend((x, None) for x in found)
             elif p.exists():
                 files.append((p, None))

@@ -60,7 +60,7 @@ def main_callback(version: bool = typer.Option(False, "--version", callback=vers
 
 @app.command()
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders (.txt, .md, .pdf). "
+    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders (.txt, .md, .pdf, .xml/.nxml JATS). "
                                                         "Default: the bundled corpus."),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file."),
@@ -201,6 +201,7 @@ class Stage(str, Enum):
     tables = "tables"
     study = "study"
     findings = "findings"
+    xml = "xml"
 
 
 @app.command()
@@ -241,6 +242,11 @@ def dump(
         data = [t.model_dump(mode="json") for t in doc.tables]
     elif stage == Stage.study:
         data = extract_study(doc).model_dump(mode="json")
+    elif stage == Stage.xml:
+        if doc.format != "jats":
+            _fail(f"{path}: --stage xml needs a JATS (.xml/.nxml) article")
+        data = [{**sp.model_dump(mode="json", exclude_none=True), "line": doc.line_of(sp.char_start),
+                 "text": doc.text[sp.char_start:sp.char_end][:120]} for sp in doc.xml_paths]
     else:
         from trialaudit.validation.runner import run_checks
 

@@ -42,7 +42,7 @@ def _fail(message: str) -> None:
 
 
 def extract_command(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders (.txt, .md, .pdf). "
+    paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders (.txt, .md, .pdf, .xml/.nxml JATS). "
                                                         "Default: the bundled corpus."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output folder: <id>.json per article "
                                                                       "and the tidy tables."),

@@ -786,7 +786,7 @@ def find_checklist(checklist_dir: Path | str, article: str) -> Path | None:
     if direct.exists():
         return direct
     stem = Path(article).name
-    for suffix in (".txt", ".md", ".pdf", ".markdown", ".text"):
+    for suffix in (".txt", ".md", ".pdf", ".markdown", ".text", ".nxml", ".xml"):
         stem = stem.removesuffix(suffix)
     cand = checklist_path(d, stem)
     if cand.exists():

@@ -53,5 +53,11 @@ def run_checks(document: Document, study: Study, settings: Settings | None = Non
         unique.append(f)
     floor = SEVERITY_ORDER[settings.min_severity]
     unique = [f for f in unique if SEVERITY_ORDER[f.severity] <= floor]
+    if document.xml_paths:
+        for f in unique:
+            for ev in f.evidence:
+                if ev.char_start is not None and ev.xml_path is None:
+                    sp = document.xml_path_at(ev.char_start)
+                    ev.xml_path = sp.path if sp else None
     unique.sort(key=lambda f: (SEVERITY_ORDER[f.severity], (f.evidence[0].line or 0) if f.evidence else 0, f.code))
     return unique, ran
