@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from trialaudit.schemas.document import Document
 
-from .settings import PdfIngestError, PdfOptions, using
+from .chars import repair_text, rotate_box, rotate_chars, rotation_of, word_tolerance
+from .settings import LayoutSettings, PdfIngestError, PdfOptions, using
 from .words import LineGeom, _W, _norm
 from .page import _PageCtx
 from .structure import _layout
@@ -128,28 +129,11 @@ def _pdf_to_text_layer(path: Path, options: PdfOptions):
         if npages > options.max_pages:
             raise PdfIngestError(f"{npages} pages exceeds the page limit of {options.max_pages}; raise --max-pages")
         pages: list[_PageCtx] = []
+        stats: dict[str, list[int]] = {"rotated": [], "unread": []}
         for k, page in enumerate(pdf.pages, start=1):
             try:
-                raw = page.extract_words(extra_attrs=["size", "fontname"], x_tolerance_ratio=S.x_tolerance_ratio)
-                ruled = []
-                hrules: list[tuple[float, float, float]] = []
-                if raw and (page.lines or page.rects):
-                    for tb in page.find_tables():
-                        ruled.append((tuple(tb.bbox), [list(r.cells) for r in tb.rows]))
-                    for o in list(page.lines) + list(page.rects):
-                        x0, x1, top, bottom = float(o["x0"]), float(o["x1"]), float(o["top"]), float(o["bottom"])
-                        if bottom - top <= S.rule_max_thickness and x1 - x0 >= S.rule_min_length:
-                            hrules.append((x0, x1, (top + bottom) / 2))
-                words = []
-                for d in raw:
-                    if not d.get("upright", True):
-                        continue
-                    t = _norm(d["text"]).strip()
-                    if not t:
-                        continue
-                    words.append(_W(t, float(d["x0"]), float(d["x1"]), float(d["top"]), float(d["bottom"]),
-                                    float(d.get("size") or (d["bottom"] - d["top"])), str(d.get("fontname", ""))))
-                pages.append(_PageCtx(k, float(page.width), float(page.height), words, ruled, hrules))
+                pc = _read_page(page, k, S, stats)
+                pages.append(pc)
             except PdfIngestError:
                 raise
             except Exception as e:
@@ -172,6 +156,12 @@ def _pdf_to_text_layer(path: Path, options: PdfOptions):
         if any(w.startswith("page") for w in warnings) and len(warnings) == npages:
             raise PdfIngestError(f"{path.name}: no page could be read; the PDF is damaged")
         raise PdfIngestError("no text layer; OCR is not supported")
+    if stats["rotated"]:
+        warnings.append("page(s) " + ", ".join(map(str, stats["rotated"])) + " set rotated (landscape); read in their "
+                        "own orientation")
+    if stats["unread"]:
+        warnings.append("text set at an angle not read on page(s) " + ", ".join(map(str, stats["unread"]))
+                        + " (vertical margin notes or labels)")
     for pc in pages:
         if not pc.words and not any(w.startswith(f"page {pc.pno} ") for w in warnings):
             warnings.append(f"page {pc.pno} has no text layer (scanned image?); skipped")
@@ -203,3 +193,72 @@ def read_pdf(path, *, doc_id: str | None = None, options: PdfOptions = PdfOption
     except Exception:
         pass
     return doc
+
+
+def _read_page(page, k: int, S: LayoutSettings, stats: dict[str, list[int]]) -> _PageCtx:
+    """Words and rules of one page (in the reading frame of its text when the page is set rotated)."""
+    from pdfplumber.utils import extract_words
+
+    chars = page.chars
+    width, height = float(page.width), float(page.height)
+    rot = rotation_of(chars) if S.read_rotated else 0
+    if rot:
+        use = rotate_chars(chars, rot, width, height)
+        unread = len(chars) - len(use)
+        stats["rotated"].append(k)
+    else:
+        use = [c for c in chars if c.get("upright", True)]
+        unread = len(chars) - len(use)
+    if unread >= 20 and sum(1 for c in chars if not c.get("upright", True) and c["text"].strip()) >= 20 and not rot:
+        stats["unread"].append(k)
+    tol = S.x_tolerance_ratio if S.x_tolerance_ratio is not None else word_tolerance(use, S)
+    raw = extract_words(use, extra_attrs=["size", "fontname"], x_tolerance_ratio=tol)
+    ruled = []
+    hrules: list[tuple[float, float, float]] = []
+    if raw and (page.lines or page.rects):
+        if not rot:
+            for tb in page.find_tables():
+                ruled.append((tuple(tb.bbox), [list(r.cells) for r in tb.rows]))
+        for o in list(page.lines) + list(page.rects):
+            x0, top, x1, bottom = rotate_box(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]),
+                                             rot, width, height)
+            if bottom - top <= S.rule_max_thickness and x1 - x0 >= S.rule_min_length:
+                hrules.append((x0, x1, (top + bottom) / 2))
+    words = []
+    for d in raw:
+        font = str(d.get("fontname", ""))
+        t = _norm(d["text"]).strip()
+        if S.repair_font_encoding:
+            t = repair_text(t, font)
+        if not t:
+            continue
+        words.append(_W(t, float(d["x0"]), float(d["x1"]), float(d["top"]), float(d["bottom"]),
+                        float(d.get("size") or (d["bottom"] - d["top"])), font, tol))
+    if rot:
+        width, height = height, width
+    words = _merge_drop_caps(words)
+    return _PageCtx(k, width, height, words, ruled, hrules)
+
+
+def _merge_drop_caps(words: list[_W]) -> list[_W]:
+    """A drop cap (a large initial letter spanning several lines) joins the word beside its top."""
+    if len(words) < 20:
+        return words
+    sizes = sorted(w.size for w in words)
+    body = sizes[len(sizes) // 2]
+    drop: set[int] = set()
+    for cap in words:
+        if not (len(cap.t) == 1 and cap.t.isalpha() and cap.t.isupper() and cap.size >= 1.8 * body):
+            continue
+        cands = [w for w in words if w is not cap and w.size < 0.7 * cap.size
+                 and cap.x1 - 1 <= w.x0 <= cap.x1 + 1.5 * w.size
+                 and cap.top - 0.8 * w.size <= w.top <= cap.top + 0.9 * w.size]
+        if not cands:
+            continue
+        nxt = min(cands, key=lambda w: (w.top, w.x0))
+        if not nxt.t[:1].isalpha() or not nxt.t[:1].islower():
+            continue
+        nxt.t = cap.t + nxt.t
+        nxt.x0 = cap.x0
+        drop.add(id(cap))
+    return [w for w in words if id(w) not in drop] if drop else words

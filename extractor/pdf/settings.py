@@ -27,7 +27,7 @@ class LayoutSettings:
     """Tolerances of the PDF layout analysis (see the module docstring)."""
 
     # ---- words
-    x_tolerance_ratio: float | None = 0.2
+    x_tolerance_ratio: float | None = None
     """Characters closer than this ratio of the font size belong to one word (pdfplumber's
     ``x_tolerance_ratio``). ``None``: chosen per page from the gaps between characters."""
     min_x_tolerance_ratio: float = 0.08

@@ -79,9 +79,9 @@ def _norm(s: str) -> str:
 class _W:
     """One word as pdfplumber sees it (split at font or size changes)."""
 
-    __slots__ = ("t", "x0", "x1", "top", "bottom", "size", "font", "bold", "used")
+    __slots__ = ("t", "x0", "x1", "top", "bottom", "size", "font", "bold", "used", "tol")
 
-    def __init__(self, t, x0, x1, top, bottom, size, font):
+    def __init__(self, t, x0, x1, top, bottom, size, font, tol: float = 0.2):
         self.t = t
         self.x0 = x0
         self.x1 = x1
@@ -91,6 +91,7 @@ class _W:
         self.font = font
         self.bold = bool(_BOLD_RE.search(font))
         self.used = False
+        self.tol = tol  # the page's word tolerance (ratio of the font size)
 
     @property
     def cx(self) -> float:
@@ -331,9 +332,9 @@ def _line_text(words: list[_W]) -> str:
         if sup_buf:
             last = sup_buf[-1]
             flush_sup()
-            if w.x0 - last.x1 > space * ref:
+            if w.x0 - last.x1 > min(space, w.tol) * ref:
                 parts.append(" ")
-        elif prev is not None and w.x0 - prev.x1 > space * max(w.size, prev.size):
+        elif prev is not None and w.x0 - prev.x1 > min(space, w.tol) * max(w.size, prev.size):
             parts.append(" ")
         parts.append(w.t)
         prev = w
