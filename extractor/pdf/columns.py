@@ -10,7 +10,7 @@ from .words import _Box, _Frag, _W
 from .settings import current as _settings
 
 
-def _gutters(words: list[_W]) -> list[tuple[float, float]]:
+def _gutters(words: list[_W], min_col: float | None = None) -> list[tuple[float, float]]:
     """Vertical white strips with (almost) no words across the page height."""
     S = _settings()
     if len(words) < S.gutter_min_words:
@@ -73,7 +73,7 @@ def _gutters(words: list[_W]) -> list[tuple[float, float]]:
         edges = [lo] + [x for g in out for x in g] + [hi]
         widths = [edges[2 * k + 1] - edges[2 * k] for k in range(len(out) + 1)]
         k = min(range(len(widths)), key=lambda q: widths[q])
-        if widths[k] >= S.column_min_width:
+        if widths[k] >= (S.column_min_width if min_col is None else min_col):
             break
         cands = [q for q in (k - 1, k) if 0 <= q < len(out)]
         drop = min(cands, key=lambda q: out[q][1] - out[q][0])

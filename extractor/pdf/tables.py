@@ -6,7 +6,7 @@ import math
 import re
 
 from .words import BBox, _CAP_RE, _CONT_RE, _FIG_RE, _FOOT_START_RE, _Frag, _NUMERIC_CELL_RE, _N_EQ_RE, _W, _baseline, _cluster_lines, _line_text, _split, _union, _wbox
-from .columns import _col_of
+from .columns import _col_of, _gutters
 from .page import _PageCtx, _Row, _Table, _cell_text, _join_wrapped, _words_in
 from .captions import _footnotes_below, _normalise_caption, _split_footnotes
 from .settings import current as _settings
@@ -104,6 +104,12 @@ def _ruled_tables(pc: _PageCtx, caps, body_size: float, warnings: list[str]) -> 
             out_rows.append(_Row(cells, pc.pno, rb))
         if not out_rows:
             continue
+        if len(out_rows) <= 3 and _rows_continue_below(pc, bbox, body_size):
+            # the ruled box covers only the (shaded) header of a longer table: a hint, not the
+            # table; the caption's text table reads the whole of it
+            for w in cap_words:
+                w.used = False
+            continue
         for w in words + cap_words:
             w.used = True
         footnotes = _split_footnotes(foot_vlines, pc.pno)
@@ -151,7 +157,9 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
                 ws = [w for w in pc.words if not w.used and nx0 - 1 <= w.cx <= nx1 + 1 and y0 <= w.cy <= y1]
                 if not ws:
                     continue
-                if not any(_is_prose(_split(L, 1.0), body_size, nx1 - nx0) for L in _cluster_lines(ws)):
+                nlines = _cluster_lines(ws)
+                if not any(_is_prose(_split(L, 1.0), body_size, nx1 - nx0) for L in nlines) \
+                        and _cells_like(nlines):
                     c0, c1 = min(c0, nc), max(c1, nc)
                     grew = True
                     break
@@ -159,7 +167,41 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
             break
     if res is None:
         return None
+    lx0, lx1 = _local_bounds(pc, cap, X0, X1, res[1], res[2])
+    if (lx0, lx1) != (X0, X1):
+        local = _collect_text_table(pc, cap, lx0, lx1, body_size)
+        if local is not None:
+            res, X0, X1 = local, lx0, lx1
     return _build_text_table(pc, cap, m, res[0], X0, X1, body_size)
+
+
+def _local_bounds(pc: _PageCtx, cap: _Frag, X0: float, X1: float, y0: float, y1: float) -> tuple[float, float]:
+    """Horizontal extent of a table from the gutters of its own band: a table across a page without
+    a gutter may still have notes or text set beside it, which the table must not take in."""
+    ws = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and cap.bottom < w.cy <= y1]
+    gut = _gutters(ws, min_col=8.0)
+    if not gut:
+        return X0, X1
+    lo = min(w.x0 for w in ws)
+    hi = max(w.x1 for w in ws)
+    edges = [lo] + [x for g in gut for x in g] + [hi]
+    cols = [(edges[2 * i], edges[2 * i + 1]) for i in range(len(gut) + 1)]
+    mids = [(g0 + g1) / 2 for g0, g1 in gut]
+    c0, c1 = _col_of(cap.x0 + 1, mids), _col_of(cap.x1 - 1, mids)
+    changed = True
+    while changed:
+        changed = False
+        for nc in (c1 + 1, c0 - 1):
+            if 0 <= nc < len(cols):
+                nx0, nx1 = cols[nc]
+                lines = _cluster_lines([w for w in ws if nx0 - 1 <= w.cx <= nx1 + 1])
+                if lines and _cells_like(lines):
+                    c0, c1 = min(c0, nc), max(c1, nc)
+                    changed = True
+                    break
+    if c0 == 0 and c1 == len(cols) - 1:
+        return X0, X1
+    return cols[c0][0] - 1, cols[c1][1] + 1
 
 
 def _contiguous_bottom(pc: _PageCtx, cap: _Frag, X0: float, X1: float, body_size: float | None = None) -> float:
@@ -530,3 +572,38 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     # footnotes printed just below
     t.footnotes += _footnotes_below(pc, t.bbox, body_size)
     return t
+
+
+def _rows_continue_below(pc: _PageCtx, box: BBox, body_size: float) -> bool:
+    """True when lines with two or more cells follow directly below a ruled box, inside its width."""
+    x0, _, x1, bottom = box
+    cand = [w for w in pc.words if not w.used and x0 - 2 <= w.cx <= x1 + 2 and bottom - 1 <= w.top <= bottom + 120]
+    if not cand:
+        return False
+    multi = 0
+    prev_b = bottom
+    for L in _cluster_lines(cand)[:6]:
+        sz = max(w.size for w in L)
+        if min(w.top for w in L) - prev_b > 1.5 * sz:
+            break
+        frs = _split(L, _settings().table_split_ratio)
+        if _is_prose(frs, body_size, x1 - x0):
+            break
+        if len(frs) >= 2:
+            multi += 1
+        prev_b = max(w.bottom for w in L)
+    return multi >= 2
+
+
+def _cells_like(lines: list[list[_W]]) -> bool:
+    """Lines that read like table cells (several fragments, numbers, short labels), not a column of
+    notes or text set beside the table: a table grows into a neighbouring column only over cells."""
+    if not lines:
+        return False
+    ok = 0
+    for L in lines:
+        frs = _split(L, _settings().table_split_ratio)
+        text = " ".join(w.t for w in L)
+        if len(frs) >= 2 or _NUMERIC_CELL_RE.match(text) or len(L) <= 3:
+            ok += 1
+    return ok >= 0.5 * len(lines)
