@@ -34,16 +34,41 @@ def _split_footnotes(vlines: list[tuple[str, BBox]], page: int) -> list[tuple[st
 
 def _caption_candidates(pc: _PageCtx, gut: list[tuple[float, float]]) -> list[tuple[_Frag, re.Match]]:
     out = []
-    for i, L in enumerate(pc.lines()):
-        for f in _split(L, _settings().caption_split_ratio, gut, i):
+    lines = pc.lines()
+    k = _settings().caption_split_ratio
+    recent: list[list[_Frag]] = []  # fragments of the last few lines (columns interleave)
+    for i, L in enumerate(lines):
+        frs = _split(L, k, gut, i)
+        for f in frs:
             head = " ".join(w.t for w in f.words[:4])
             m = _CAP_RE.match(head)
             if m and not head.lower().startswith("tables"):
                 rest = m.group(3).lstrip("*_ ")
                 if rest[:1] in (",", ";") or (rest[:1].islower() and not rest.lower().startswith("cont")):
                     continue  # "Table IV, and EFS was ..." / "Table 2 shows ...": prose citing a table
+                if _inside_paragraph(f, [g for frs_ in recent for g in frs_]):
+                    continue  # "... are shown in / Table 3. Only 9% of ...": a wrapped sentence citing a table
                 out.append((f, m))
+        recent = (recent + [frs])[-4:]
     return out
+
+
+def _inside_paragraph(f: _Frag, above: list[_Frag]) -> bool:
+    """True when the line above, in the same font and column, runs on into ``f`` (no sentence end,
+    usual line pitch): ``f`` continues a paragraph and its "Table 3." is a citation, not a caption."""
+    fw = f.words[0]
+    for g in above:
+        if g.x1 < f.x0 or g.x0 > f.x1 or not g.words:
+            continue
+        gw = g.words[-1]
+        if abs(gw.size - fw.size) > 0.3 or gw.font != fw.font or not -0.5 <= f.top - g.bottom <= 0.6 * fw.size:
+            continue
+        if abs(g.x0 - f.x0) > 2 * fw.size:
+            continue
+        text = " ".join(w.t for w in g.words)
+        if not _TERMINAL_RE.search(text):
+            return True
+    return False
 
 
 def _footnotes_below(pc: _PageCtx, box: BBox, body_size: float) -> list[tuple[str, int, BBox]]:

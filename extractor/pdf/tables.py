@@ -158,6 +158,8 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
                 if not ws:
                     continue
                 nlines = _cluster_lines(ws)
+                if any(_CAP_RE.match(" ".join(w.t for w in L[:4])) for L in nlines):
+                    continue  # another table's caption: side-by-side tables stay two
                 if not any(_is_prose(_split(L, 1.0), body_size, nx1 - nx0) for L in nlines) \
                         and _cells_like(nlines):
                     c0, c1 = min(c0, nc), max(c1, nc)
@@ -253,7 +255,7 @@ def _collect_text_table(pc: _PageCtx, cap: _Frag | None, X0: float, X1: float, b
         limit = 3.0 * sz if n_multi == 0 else 1.7 * min(sz, body_size)
         if gap > limit:
             break
-        if n_multi and sz >= body_size + 0.5:
+        if n_multi and sz >= body_size + 0.5 and len(frs) == 1 and max(w.size for w in out[-1][0]) < sz - 0.3:
             break  # a heading under the table
         head = " ".join(w.t for w in L[:3])
         if _CAP_RE.match(head) or _FIG_RE.match(head):
