@@ -128,7 +128,8 @@ def rotate_chars(chars: list[dict[str, Any]], rot: int, width: float, height: fl
             continue
         x0, top, x1, bottom = rotate_box(c["x0"], c["top"], c["x1"], c["bottom"], rot, width, height)
         d = dict(c)
-        d.update(x0=x0, x1=x1, top=top, bottom=bottom, doctop=top, upright=True, width=x1 - x0,
+        # pdfminer's size of a rotated character is its advance; in the reading frame it is the box height
+        d.update(x0=x0, x1=x1, top=top, bottom=bottom, doctop=top, upright=True, width=x1 - x0, size=bottom - top,
                  height=bottom - top, y0=width - bottom if rot == 90 else height - bottom,
                  y1=width - top if rot == 90 else height - top)
         out.append(d)

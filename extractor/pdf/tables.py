@@ -104,6 +104,12 @@ def _ruled_tables(pc: _PageCtx, caps, body_size: float, warnings: list[str]) -> 
             out_rows.append(_Row(cells, pc.pno, rb))
         if not out_rows:
             continue
+        if caption is not None and _grid_unreliable(body, ncols):
+            # shading, not rules, drew this grid: its cells cut across the columns; the caption's
+            # text table reads the box instead
+            for w in cap_words:
+                w.used = False
+            continue
         if len(out_rows) <= 3 and _rows_continue_below(pc, bbox, body_size):
             # the ruled box covers only the (shaded) header of a longer table: a hint, not the
             # table; the caption's text table reads the whole of it
@@ -609,3 +615,20 @@ def _cells_like(lines: list[list[_W]]) -> bool:
         if len(frs) >= 2 or _NUMERIC_CELL_RE.match(text) or len(L) <= 3:
             ok += 1
     return ok >= 0.5 * len(lines)
+
+
+def _grid_unreliable(body: list[list], ncols: int) -> bool:
+    """A ruled grid whose cells do not follow the table's columns: a third of its columns empty in
+    every row, or a row held in one cell although its words stand in three or more cells."""
+    if ncols < 3 or not body:
+        return False
+    empty = sum(1 for j in range(ncols) if all(j >= len(r) or not r[j] for r in body))
+    if empty >= ncols / 3:
+        return True
+    k = _settings().table_split_ratio
+    for r in body:
+        real = [t for t in r if t is not None]
+        if len(real) == 1 and real[0]:
+            if any(len(_split(L, k)) >= 3 for L in _cluster_lines(real[0])):
+                return True
+    return False
