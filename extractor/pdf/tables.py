@@ -92,7 +92,7 @@ def _ruled_tables(pc: _PageCtx, caps, body_size: float, warnings: list[str]) -> 
             empty_ratio = 1 - filled / max(total, 1)
             if len(body) < 2 or empty_ratio > 0.5 or ncols < 2:
                 # a figure, logo or text box drawn with lines: drop chart labels, keep boxed text
-                if empty_ratio > 0.5 and ncols >= 2:
+                if empty_ratio > 0.5 and ncols >= 2 and not _rows_continue_below(pc, bbox, body_size):
                     for w in words:
                         w.used = True
                 continue
