@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -236,7 +237,7 @@ def _read_page(page, k: int, S: LayoutSettings, stats: dict[str, list[int]]) -> 
                         float(d.get("size") or (d["bottom"] - d["top"])), font, tol))
     if rot:
         width, height = height, width
-    words = _merge_drop_caps(words)
+    words = _join_digit_groups(_merge_drop_caps(words))
     return _PageCtx(k, width, height, words, ruled, hrules)
 
 
@@ -262,3 +263,25 @@ def _merge_drop_caps(words: list[_W]) -> list[_W]:
         nxt.x0 = cap.x0
         drop.add(id(cap))
     return [w for w in words if id(w) not in drop] if drop else words
+
+
+_GROUP_HEAD_RE = re.compile(r"(?:^|[^\d.,])\d{1,3}$")
+_GROUP_TAIL_RE = re.compile(r"^\d{3}(?![\d,]|\.\d)")
+
+
+def _join_digit_groups(words: list[_W]) -> list[_W]:
+    """Thousands set with a (thin) space, "13 028", become one number, "13028": the space is a
+    digit-group separator when a group of one to three digits is followed, closer than a third of
+    an em, by a group of exactly three digits."""
+    out: list[_W] = []
+    for w in words:
+        a = out[-1] if out else None
+        if (a is not None and _GROUP_TAIL_RE.match(w.t) and _GROUP_HEAD_RE.search(a.t)
+                and abs(a.top - w.top) < 0.2 * w.size and abs(a.size - w.size) < 0.1
+                and 0 < w.x0 - a.x1 < 0.35 * w.size):
+            a.t += w.t
+            a.x1 = w.x1
+            a.bottom = max(a.bottom, w.bottom)
+            continue
+        out.append(w)
+    return out
