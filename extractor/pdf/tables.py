@@ -12,6 +12,10 @@ from .captions import _footnotes_below, _normalise_caption, _split_footnotes
 from .settings import current as _settings
 
 
+#: a stub line starting with one of these continues the label above (it cannot open a row label)
+_CONT_START = "([≥≤<>=±~+−–/&"
+
+
 def _ruled_tables(pc: _PageCtx, caps, body_size: float, warnings: list[str]) -> None:
     for tb in pc.ruled:
         bbox, rows = tb
@@ -514,7 +518,7 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
         prev = rows[-1] if rows and not rows[-1].get("header") else None
         # a tight line continues the row above unless it opens a new labelled row (a capitalised
         # label): rows set at two pitches may also be groups of rows set apart by extra space
-        label_cont = not g["cells"][0] or texts[0][:1].islower() or texts[0][:1] in "([" \
+        label_cont = not g["cells"][0] or texts[0][:1].islower() or texts[0][:1] in _CONT_START \
             or bool(prev and prev["cells"][0] and txt(prev["cells"][0][-1]).endswith((",", "-", "(", "/", "and", "or")))
         if pitch_known:
             if prev is not None and tight and label_cont:
@@ -522,7 +526,7 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
                     prev["cells"][c].append(g["cells"][c])
                 prev["words"] += g["words"]
                 continue
-        elif prev is not None and nonempty == [0] and (texts[0][:1].islower() or texts[0][:1] in "(["):
+        elif prev is not None and nonempty == [0] and (texts[0][:1].islower() or texts[0][:1] in _CONT_START):
             prev["cells"][0].append(g["cells"][0])
             prev["words"] += g["words"]
             continue
