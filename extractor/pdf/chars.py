@@ -78,10 +78,12 @@ def word_tolerance(chars: list[dict[str, Any]], S: LayoutSettings, default: floa
             k = j
         else:
             k += 1
-    runs = [r for r in runs if r[1] - r[0] >= 3]
+    # the valley between the two groups: the first quiet run of 0.03 em or more that has word
+    # gaps to its right (a run open to the right means no word gaps were seen: spaces are characters)
+    runs = [r for r in runs if r[1] - r[0] >= 3 and r[1] < end]
     if not runs:
         return default
-    a, b = max(runs, key=lambda r: r[1] - r[0])
+    a, b = runs[0]
     r0, r1 = lo + a * step, lo + b * step
     if r0 <= default <= r1:
         return default  # the usual tolerance sits in the valley: keep it
