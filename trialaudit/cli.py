@@ -202,6 +202,7 @@ class Stage(str, Enum):
     study = "study"
     findings = "findings"
     xml = "xml"
+    layout = "layout"
 
 
 @app.command()
@@ -209,12 +210,32 @@ def dump(
     path: Path = typer.Argument(..., help="One article (or a bundled corpus id)."),
     stage: Stage = typer.Option(Stage.document, "--stage", "-s", help="Which intermediate result to dump."),
     output: Optional[Path] = typer.Option(None, "--output", "-o"),
+    page: int = typer.Option(1, "--page", help="Page for --stage layout (PDF only)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="Config file (PDF layout settings)."),
 ):
     """Dump one extraction stage as JSON, to debug ingestion and extraction."""
     from trialaudit.extractor.loader import IngestError
     from trialaudit.extractor.study import extract_study
 
     path = _resolve_article(path)
+    if stage == Stage.layout:  # what the PDF reader saw on one page
+        from trialaudit.extractor.pdf import LayoutSettings, PdfIngestError, PdfOptions
+        from trialaudit.extractor.pdf.debug import layout_dump
+        from trialaudit.validation.settings import SettingsError, load_settings
+
+        if path.suffix.lower() != ".pdf":
+            _fail(f"{path.name}: --stage layout needs a PDF")
+        try:
+            st = load_settings(config)
+            data = layout_dump(path, page, PdfOptions(layout=LayoutSettings.from_mapping(st.pdf_layout)))
+        except (PdfIngestError, SettingsError) as exc:
+            _fail(str(exc))
+        out = json.dumps(data, indent=2, ensure_ascii=False)
+        if output:
+            _write(output, out)
+        else:
+            sys.stdout.write(out + "\n")
+        return
     try:
         doc = api.document_for(path)
     except IngestError as exc:

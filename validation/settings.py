@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from trialaudit.schemas.base import Model
 
@@ -32,6 +32,18 @@ class Settings(Model):
     timeout_s: float = Field(120.0, gt=0, description="Per-document time limit for PDF ingestion (seconds).")
     jobs: int = Field(1, ge=1, le=64, description="Worker processes for batches.")
     max_file_bytes: int = Field(50_000_000, ge=1, description="Files larger than this are refused.")
+    pdf_layout: dict[str, float | int | bool | None] = Field(
+        default_factory=dict,
+        description="PDF layout tolerances by name ([tool.trialaudit.pdf_layout]); the fields of "
+                    "trialaudit.extractor.pdf.LayoutSettings, e.g. x_tolerance_ratio = 0.1.")
+
+    @field_validator("pdf_layout")
+    @classmethod
+    def _known_layout_settings(cls, v: dict) -> dict:
+        from trialaudit.extractor.pdf.settings import LayoutSettings
+
+        LayoutSettings.from_mapping(v)  # raises ValueError naming unknown settings
+        return v
 
     def wants(self, code: str, name: str) -> bool:
         keys = {code, name}

@@ -499,3 +499,115 @@ def test_read_pdf_real(parse_text_available):
     kinds = [s.section_kind for s in doc.sentences]
     for k in ("introduction", "methods", "results", "discussion"):
         assert k in kinds
+
+
+# --------------------------------------------------------------------------- layout settings, word spacing,
+# rotation, font encoding, digit groups, layout dump
+
+def _prose_lines(n: int = 30) -> list[str]:
+    words = ("the study population included women with migraine and other vascular risk factors "
+             "followed for cardiovascular events over many years of observation").split()
+    return [" ".join(words[(k * 3 + j) % len(words)] for j in range(9)) for k in range(n)]
+
+
+def _spaced_pdf(path: Path, char_spacing: float, word_gap: float) -> Path:
+    """A page whose words are set with explicit gaps (no space characters), as typesetters do."""
+    from fpdf import FPDF
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    y = 72.0
+    for line in _prose_lines():
+        x = 72.0
+        for w in line.split():
+            for ch in w:
+                pdf.text(x, y, ch)
+                x += pdf.get_string_width(ch) + char_spacing
+            x += word_gap - char_spacing
+        y += 13
+    pdf.output(str(path))
+    return path
+
+
+@pytest.mark.parametrize("char_spacing,word_gap", [(0.0, 1.4), (0.9, 4.0)], ids=["tight", "loose"])
+def test_word_spacing_from_the_page(tmp_path, char_spacing, word_gap):
+    """Tight setting (word gap 0.14 em) gives no glued words; loose letter-spacing no split words."""
+    text, _, _ = pdf_to_text_layer(_spaced_pdf(tmp_path / "s.pdf", char_spacing, word_gap))
+    assert "the study population included women" in flat(text)
+    assert not re.search(r"[a-z]{20,}", text)
+    assert "popul ation" not in text and "c ardiovascular" not in text
+
+
+def test_layout_settings_typed_and_fixed_tolerance(tmp_path):
+    from trialaudit.extractor.pdf import LayoutSettings
+
+    with pytest.raises(ValueError, match="unknown PDF layout setting"):
+        LayoutSettings.from_mapping({"x_tolerence": 0.1})
+    s = LayoutSettings.from_mapping({"x_tolerance_ratio": 0.3})
+    assert s.x_tolerance_ratio == 0.3
+    # a fixed tolerance wider than the word gap glues words: the setting is honoured
+    p = _spaced_pdf(tmp_path / "s.pdf", 0.0, 1.4)
+    text, _, _ = pdf_to_text_layer(p, PdfOptions(layout=s))
+    assert "thestudy" in text.replace(" ", "") and "the study population" not in text
+
+
+def test_font_encoding_repair():
+    from trialaudit.extractor.pdf.chars import repair_text
+
+    assert repair_text("¼", "ABCDEF+AdvP4C4E74") == "="
+    assert repair_text("(cid:2)", "ABCDEF+AdvP4C4E74") == "≥"
+    assert repair_text("þ", "ABCDEF+AdvP4C4E74") == "+"
+    assert repair_text("¼", "ABCDEF+Times-Roman") == "¼"  # only in the symbol fonts
+    assert repair_text("(cid:129)", "ABCDEF+AdvPSSym") == "•"
+
+
+def test_thin_space_thousands_are_one_number(tmp_path):
+    from fpdf import FPDF
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.text(72, 72, "In total 5196/")
+    x = 72 + pdf.get_string_width("In total 5196/ ")
+    pdf.text(72, 85, "13")
+    pdf.text(72 + pdf.get_string_width("13") + 1.7, 85, "028 patients, and 12 apples.")
+    for k in range(3):
+        pdf.text(72, 110 + 13 * k, "Some more text on the page to read as a paragraph.")
+    p = tmp_path / "t.pdf"
+    pdf.output(str(p))
+    text, _, _ = pdf_to_text_layer(p)
+    assert "13028 patients" in text and "12 apples" in text and x > 0
+
+
+def test_rotated_page_is_read_in_its_orientation(tmp_path):
+    from fpdf import FPDF
+    pdf = FPDF(unit="pt")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    rows = [("Characteristic", "Arm A (n=40)", "Arm B (n=41)")] + [
+        (f"Factor {k}", f"{10 + k} ({20 + k}%)", f"{30 + k} ({40 + k}%)") for k in range(12)]
+    with pdf.rotation(90, 300, 400):
+        pdf.text(150, 250, "Table 1. Baseline characteristics of the patients")
+        for i, (a, b, c) in enumerate(rows):
+            y = 270 + 14 * i
+            pdf.text(150, y, a)
+            pdf.text(300, y, b)
+            pdf.text(420, y, c)
+    p = tmp_path / "rot.pdf"
+    pdf.output(str(p))
+    text, _, info = pdf_to_text_layer(p)
+    assert any("set rotated" in w and "1" in w for w in info["warnings"])
+    assert "Table 1. Baseline characteristics of the patients" in text
+    assert "Factor 3\t13 (23%)\t33 (43%)" in text
+
+
+def test_layout_dump_of_one_page(tmp_path):
+    from trialaudit.extractor.pdf import PdfIngestError as E
+    from trialaudit.extractor.pdf.debug import layout_dump
+
+    p = _spaced_pdf(tmp_path / "s.pdf", 0.0, 1.4)
+    d = layout_dump(p, 1)
+    assert d["page"] == 1 and d["pages"] == 1 and d["words"] and d["lines"] and d["blocks"]
+    assert 0.05 < d["word_tolerance_ratio"] < 0.14
+    assert d["settings"]["table_split_ratio"] == 0.75
+    with pytest.raises(E, match="no page 3"):
+        layout_dump(p, 3)

@@ -1,0 +1,377 @@
+"""Structure: running headers/footers, reading-order flow, headings and paragraphs, the text layer."""
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter, defaultdict
+from typing import Any
+
+from .words import LineGeom, _Box, _CAP_RE, _FIG_RE, _Frag, _Line, _PAGE_NO_RE, _PARA_END_RE, _SECTION_NAMES, _W, _baseline, _cluster_lines_cols, _split, _union
+from .columns import _col_of, _gutters, _xy_order
+from .page import _PageCtx, _Table, _join_wrapped
+from .captions import _caption_candidates
+from .tables import _build_text_table, _collect_text_table, _ruled_tables, _text_table
+from .settings import current as _settings
+
+
+def _roman(s: str) -> int | None:
+    vals = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    s = s.lower()
+    if not s or any(ch not in vals for ch in s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        v = vals[a]
+        total += -v if b != " " and vals.get(b, 0) > v else v
+    return total
+
+
+def _remove_running(pages: list[_PageCtx]) -> int:
+    """Remove running headers/footers and page numbers.
+
+    Candidates are the fragments of the first and last three lines of a page
+    that lie in the top or bottom 12% of it. A fragment is removed when the
+    same text (digits ignored) sits at the same height on many pages, or when
+    it is a bare number that tracks the page index.
+    """
+    n = len(pages)
+    cands: list[list[tuple]] = []
+    for p, pc in enumerate(pages):
+        lines = pc.lines()
+        items = []
+        band = _settings().running_band * pc.height
+        for k, L in enumerate(lines):
+            if not (k < 3 or k >= len(lines) - 3):
+                continue
+            top = min(w.top for w in L)
+            bottom = max(w.bottom for w in L)
+            if not (top < band or bottom > pc.height - band):
+                continue
+            frs = _split(L, 1.5)
+            edge = k == 0 or k == len(lines) - 1
+            for f in frs:
+                text = " ".join(w.t for w in f.words)
+                key = re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+                num = None
+                if _PAGE_NO_RE.match(text.strip()):
+                    digits = re.findall(r"\d+", text)
+                    num = int(digits[0]) if digits else _roman(re.sub(r"(?i)page\s*", "", text).strip())
+                items.append((f.top, key, f.words, num, edge and len(frs) == 1))
+        cands.append(items)
+    index: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    offsets: Counter = Counter()
+    for p, items in enumerate(cands):
+        for top, key, _, num, _ in items:
+            index[key].append((p, top))
+            if num is not None:
+                offsets[num - p] += 1
+    need = max(2, math.ceil(_settings().running_min_share * n))
+    removed = 0
+    for p, items in enumerate(cands):
+        for top, key, words, num, alone in items:
+            pages_hit = {q for q, t in index[key] if abs(t - top) <= 4}
+            hit = n >= 2 and len(pages_hit) >= need
+            if not hit and num is not None:
+                hit = offsets[num - p] >= need or (alone and (n == 1 or offsets[num - p] >= 2))
+            if hit:
+                for w in words:
+                    w.used = True
+                removed += 1
+    for pc in pages:
+        pc.words = [w for w in pc.words if not w.used]
+    return removed
+
+
+def _layout(pages: list[_PageCtx], warnings: list[str]):
+    removed = _remove_running(pages)
+    # body font: the most common (size, font) by characters
+    c = Counter()
+    for pc in pages:
+        for w in pc.words:
+            c[(round(w.size, 1), w.font)] += len(w.t)
+    (body_size, body_font), _ = c.most_common(1)[0] if c else ((10.0, ""), 0)
+
+    tables: list[_Table] = []
+    flow: list[_Line] = []
+    columns: list[int] = []
+    for pc in pages:
+        if not pc.words:
+            columns.append(0)
+            continue
+        pc.lines()
+        gut_all = pc.gutters
+        caps = _caption_candidates(pc, gut_all)
+        _ruled_tables(pc, caps, body_size, warnings)
+        # a table without rules continued from the bottom of the previous page
+        prev = tables[-1] if tables else None
+        if (prev is not None and prev.kind == "text" and prev.page == pc.pno - 1 and not prev.footnotes
+                and prev.bbox[3] > 0.7 * pages[pc.pno - 2].height
+                and not any(t.bbox[1] < 0.3 * pc.height for t in pc.tables)):
+            X0, X1 = prev.bbox[0] - 2, prev.bbox[2] + 2
+            top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
+            if top_ws:
+                start = min(w.top for w in top_ws)
+                res = _collect_text_table(pc, None, X0, X1, body_size, start)
+                if res is not None:
+                    t = _build_text_table(pc, None, None, res[0], X0, X1, body_size, expect_ncols=prev.ncols)
+                    if t is not None:
+                        pc.tables.append(t)
+        for f, m in caps:
+            if any(w.used for w in f.words):
+                continue
+            t = _text_table(pc, f, m, gut_all, body_size)
+            if t is not None:
+                pc.tables.append(t)
+        pc.tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+        # the flow: what is left, with each table as a placeholder box so that it
+        # separates text bands and marks where the table sits in reading order
+        rest = [w for w in pc.words if not w.used]
+        start = len(flow)
+        if rest or pc.tables:
+            gut = pc.gutters if len(rest) == len(pc.words) else _gutters(rest)
+            columns.append(len(gut) + 1)
+            mids = [(g0 + g1) / 2 for g0, g1 in gut]
+            frags: list[_Frag] = []
+            ylines = pc.lines() if gut == pc.gutters else _cluster_lines_cols(rest, gut)
+            for i, L in enumerate(ylines):
+                for f in _split(L, _settings().flow_split_ratio, gut, i):
+                    f.c0 = _col_of(f.x0 + 1, mids)
+                    f.c1 = max(f.c0, _col_of(f.x1 - 1, mids))
+                    frags.append(f)
+            bases = [_baseline(L) for L in ylines]
+            for t in pc.tables:
+                b = _Box(t, bisect.bisect_left(bases, t.bbox[1]) - 0.5, body_size)
+                b.c0 = _col_of(b.x0 + 1, mids)
+                b.c1 = max(b.c0, _col_of(b.x1 - 1, mids))
+                frags.append(b)
+            ordered = _xy_order(frags, len(gut) + 1, pc.pno)
+            cur: list[_W] = []
+            cur_leaf = None
+            cur_yl = None
+            cur_x1 = 0.0
+            cur_c1 = 0
+            cur_after = False  # a table box comes right before the current line
+            box_seen = False
+
+            def push():
+                flow.append(_Line(cur, pc.pno, cur_leaf))
+                flow[-1].after_box = cur_after
+
+            for f, leaf in ordered:
+                if isinstance(f, _Box):
+                    if cur:
+                        push()
+                        cur = []
+                    f.table.anchor = len(flow)
+                    box_seen = True
+                    continue
+                if cur and leaf == cur_leaf and f.yl == cur_yl and f.x0 - cur_x1 < 3 * f.size and f.c0 <= cur_c1:
+                    cur.extend(f.words)
+                    cur_x1 = f.x1
+                    cur_c1 = max(cur_c1, f.c1)
+                    continue
+                if cur:
+                    push()
+                cur, cur_leaf, cur_yl, cur_x1, cur_c1 = list(f.words), leaf, f.yl, f.x1, f.c1
+                cur_after, box_seen = box_seen, False
+            if cur:
+                push()
+        else:
+            columns.append(0)
+        # join tables continued from the previous page
+        for t in pc.tables:
+            prev = tables[-1] if tables else None
+            if t.continued is None:  # uncaptioned ruled table
+                near_top = not any(flow[i].bottom <= t.bbox[1] and flow[i].x0 < t.bbox[2] and flow[i].x1 > t.bbox[0]
+                                   for i in range(start, len(flow)))
+                if prev is not None and prev.ncols == t.ncols and prev.page == pc.pno - 1 and near_top:
+                    t.continued = True
+                else:
+                    t.continued = False
+                    if t.caption is None:
+                        warnings.append(f"page {pc.pno}: table without a caption")
+            if t.continued and t.number is not None:  # "Table 2 (continued)": join the table with that number
+                prev = next((q for q in reversed(tables) if q.number and q.number.lower() == t.number.lower()), None)
+            if t.continued and prev is not None and (t.number is None or prev.number is None
+                                                     or t.number.lower() == prev.number.lower()):
+                rows = t.rows
+                hdr = [r.cells for r in prev.rows[:3]]
+                while rows and rows[0].cells in hdr:
+                    rows = rows[1:]
+                prev.rows.extend(rows)
+                prev.footnotes.extend(t.footnotes)
+                prev.parts += 1
+                continue
+            tables.append(t)
+    # ---- headings and paragraph breaks
+    _mark_structure(flow, body_size, body_font)
+    # ---- assemble
+    out: list[str] = []
+    geo: list[LineGeom] = []
+
+    def emit(s: str, g: LineGeom):
+        out.append(s)
+        geo.append(g)
+
+    def blank():
+        if out and out[-1] != "":
+            emit("", None)
+
+    inserts: dict[int, list[_Table]] = defaultdict(list)
+    for t in tables:
+        j = t.anchor
+        while j < len(flow) and not (flow[j].brk or flow[j].heading):
+            j += 1
+        inserts[j].append(t)
+    i = 0
+    while i <= len(flow):
+        for t in inserts.get(i, []):
+            blank()
+            for s, g in t.lines():
+                emit(s, g)
+            blank()
+        if i == len(flow):
+            break
+        L = flow[i]
+        if L.heading:
+            # consecutive big heading lines (a wrapped title) become one line
+            parts = [L]
+            while (i + 1 < len(flow) and flow[i + 1].heading and flow[i + 1].page == L.page
+                   and flow[i + 1].leaf == L.leaf and flow[i + 1].size >= 1.15 * body_size
+                   and abs(flow[i + 1].size - L.size) < 0.3 and flow[i + 1].font == L.font
+                   and flow[i + 1].top - parts[-1].bottom < 0.8 * L.size and not inserts.get(i + 1)):
+                i += 1
+                parts.append(flow[i])
+            blank()
+            emit(_heading_text(_join_wrapped([p.text for p in parts])), (L.page, _union(p.bbox for p in parts)))
+            blank()
+        else:
+            if L.brk:
+                blank()
+            emit(L.text, (L.page, L.bbox))
+        i += 1
+    while out and out[-1] == "":
+        out.pop()
+        geo.pop()
+    info = {
+        "pages": len(pages),
+        "columns": columns,
+        "tables": len(tables),
+        "table_captions": [t.caption for t in tables],
+        "headings": sum(1 for L in flow if L.heading),
+        "removed_lines": removed,
+        "body_font_size": body_size,
+        "warnings": warnings,
+    }
+    return "\n".join(out), geo, info
+
+
+def _heading_text(s: str) -> str:
+    """Repair small-caps artefacts ("ObjeCtive", "WhAT IS AlReAdy") and lower-case starts."""
+    words = s.split()
+    weird = [w for w in words if re.search(r"[a-z][A-Z]", w) and not re.search(r"[\d\-+/]", w)
+             and not re.fullmatch(r"(Mc|Mac|Mc)[A-Z]\w+", w)]
+    if weird:
+        out = []
+        for w in words:
+            if re.search(r"\d", w) or (w.isupper() and len(w) <= 4 and w not in ("IS", "ON", "OF", "THE", "AND",
+                                                                               "TO", "IN", "FOR", "A", "AN")):
+                out.append(w)
+            else:
+                out.append(w.lower())
+        s = " ".join(out)
+    if s[:1].islower():
+        s = s[:1].upper() + s[1:]
+    return s
+
+
+def _mark_structure(flow: list[_Line], body_size: float, body_font: str) -> None:
+    if not flow:
+        return
+    # left/right edge of each leaf (a column run on a page)
+    by_leaf: dict[Any, list[_Line]] = defaultdict(list)
+    for L in flow:
+        by_leaf[L.leaf].append(L)
+    for ls in by_leaf.values():
+        xs = Counter(round(L.x0) for L in ls)
+        left = min(x for x, n in xs.items() if n == max(xs.values())) if len(ls) > 2 else min(L.x0 for L in ls)
+        left = min(left, min(L.x0 for L in ls) + 0.0) if len(ls) <= 2 else left
+        right = max(L.x1 for L in ls)
+        for L in ls:
+            L.lleft, L.lright = left, right
+    # typical line pitch relative to size
+    ratios = []
+    for a, b in zip(flow, flow[1:]):
+        if a.leaf == b.leaf and abs(a.size - b.size) < 0.3:
+            d = b.base - a.base
+            if 0.8 * a.size < d < 2.5 * a.size:
+                ratios.append(d / a.size)
+    ratios.sort()
+    pitch = ratios[len(ratios) // 2] if ratios else 1.25
+
+    def is_heading(i: int) -> bool:
+        L = flow[i]
+        t = L.text
+        plain = re.sub(r"<sup>.*?</sup>", "", t).strip()
+        nw = len(plain.split())
+        if not plain or nw > 20 or len(plain) > 160 or _CAP_RE.match(plain) or _FIG_RE.match(plain):
+            return False
+        if plain.endswith((",", ";")) or not re.search(r"[A-Za-z]", plain):
+            return False
+        low = re.sub(r"^(\d+(\.\d+)*|[IVX]+)[.)]?\s+", "", plain).strip(" .:").lower()
+        prev = flow[i - 1] if i > 0 else None
+        nxt = flow[i + 1] if i + 1 < len(flow) else None
+        gap_before = prev is None or prev.leaf != L.leaf or (L.base - prev.base) > (pitch + 0.3) * L.size \
+            or prev.size != L.size or prev.font != L.font
+        if plain.count(",") >= 3 or t.count("<sup>") >= 2:
+            return False  # an author line
+        if L.size >= 1.15 * body_size and nw <= 20:
+            return True
+        if nw > 12:
+            return False
+        standalone_next = nxt is None or nxt.font != L.font or nxt.size != L.size or nxt.leaf != L.leaf \
+            or (nxt.base - L.base) > (pitch + 0.3) * L.size
+        if low in _SECTION_NAMES and (L.bold or L.font != body_font or L.size > body_size + 0.2 or gap_before) \
+                and standalone_next:
+            return True
+        if L.bold and L.font != body_font and standalone_next and nw <= 10 and gap_before \
+                and not (plain.endswith(".") and nw > 6):
+            return True
+        return False
+
+    for i, L in enumerate(flow):
+        L.heading = is_heading(i)
+    for i, L in enumerate(flow):
+        if i == 0:
+            L.brk = True
+            continue
+        A = flow[i - 1]
+        if L.heading or A.heading:
+            L.brk = True
+            continue
+        sz = L.size
+        text = L.text
+        a_text = re.sub(r"<sup>.*?</sup>$", "", A.text)
+        # first-line indent; not the continuation of a hanging-indent list item ("12 Smith J, ...")
+        indent = (L.x0 - L.lleft > 0.8 * sz and A.x0 - A.lleft < 0.5 * sz and bool(_PARA_END_RE.search(a_text))
+                  and not re.match(r"^(\[?\d{1,3}[.)\]]?|[•●▪–-])\s", A.text))
+        # the previous line ended a sentence and the next line's first word would have fitted on it
+        first_w = (L.words[0].x1 - L.words[0].x0) + 0.3 * sz
+        short_prev = bool(_PARA_END_RE.search(a_text)) and \
+            A.x1 < A.lright - max(first_w, 2.0 * sz)
+        style_change = abs(A.size - L.size) > 0.5 or (A.font != L.font and (A.bold != L.bold))
+        bullet = bool(re.match(r"^([•●▪◦·\-–]\s|\(?\d{1,2}\)\s|\(?[a-z]\)\s)", text))
+        if A.leaf == L.leaf and A.page == L.page:
+            big_gap = (L.base - A.base) > (pitch + 0.35) * sz
+            L.brk = bool(big_gap or indent or short_prev or style_change or bullet)
+        else:
+            ended = bool(_PARA_END_RE.search(a_text))
+            first_indented = L.x0 - L.lleft > 0.8 * sz and ended and not re.match(r"^(\[?\d{1,3}[.)\]]?)\s", A.text)
+            # across a column, page or table the vertical gap says nothing; a previous line that stops
+            # short although the next (capitalised) word would have fitted ended its paragraph, with or
+            # without a full stop (a paragraph cut off by the converter, a list item, a label)
+            short_open = (not ended and text[:1].isupper() and not a_text.endswith((",", ";", "-", "–", "(", "/"))
+                          and A.x1 < A.lright - max(first_w + 1.5 * sz, 4.0 * sz))
+            L.brk = bool(first_indented or short_prev or short_open or style_change or bullet
+                         or (L.after_box and ended))
