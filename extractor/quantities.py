@@ -463,11 +463,17 @@ def _build_fraction(m: re.Match, ctx: _Ctx) -> Quantity | None:
     if slash and _RE_ORDINAL_CONTEXT.search(ctx.before[-40:]):
         return None
     pct = _g(m, "fp") or _g(m, "fpw")
-    return _q("fraction", m, ctx.text, count=num, denominator=den, percent=pct)
+    return _q("fraction", m, ctx.text, count=num, denominator=_real_denominator(den), percent=pct)
+
+
+def _real_denominator(den: Num | None) -> Num | None:
+    """A printed denominator of zero ("3/0") is no group size: the fraction keeps no denominator."""
+    return den if den is not None and den.value > 0 else None
 
 
 def _build_pct_fraction(m: re.Match, ctx: _Ctx) -> Quantity | None:
-    return _q("fraction", m, ctx.text, count=_g(m, "fn"), denominator=_g(m, "fd"), percent=_g(m, "pp"))
+    return _q("fraction", m, ctx.text, count=_g(m, "fn"), denominator=_real_denominator(_g(m, "fd")),
+              percent=_g(m, "pp"))
 
 
 def _build_pct_count(m: re.Match, ctx: _Ctx) -> Quantity | None:

@@ -84,27 +84,57 @@ class PercentVerdict:
 
 
 def check_percent(count: int, denominator: int, printed: float, decimals: int) -> PercentVerdict:
-    """Compare a printed percentage with count/denominator at the printed precision."""
+    """Compare a printed percentage with count/denominator at the printed precision.
+
+    A denominator of zero or less has no percentage: the verdict is "consistent"
+    with no rule (callers treat it as nothing to report). Candidate counts are
+    listed only when there are few of them (see :data:`MAX_LISTED_COUNTS`).
+    """
+    if denominator <= 0:
+        return PercentVerdict(consistent=True, rules=[], expected="", exact=float("nan"))
     exact = Fraction(100 * count, denominator)
     rules = reproducing_rules(exact, printed, decimals)
     expected = fmt(exact, decimals)
     possible = possible_counts(denominator, printed, decimals)
     return PercentVerdict(consistent=bool(rules), rules=rules, expected=expected, exact=float(exact),
-                          impossible=not possible, possible_counts=possible)
+                          impossible=not possible,
+                          possible_counts=list(possible) if len(possible) <= MAX_LISTED_COUNTS else [])
 
 
-def possible_counts(denominator: int, printed: float, decimals: int) -> list[int]:
-    """Integer counts k (0..n) whose k/n*100 prints as ``printed`` under some rule."""
-    if denominator <= 0:
+MAX_LISTED_COUNTS = 10
+_SCAN_LIMIT = 64
+
+
+def possible_counts(denominator: int, printed: float, decimals: int) -> "list[int] | range":
+    """Integer counts k (0..n) whose k/n*100 prints as ``printed`` under some rule.
+
+    Computed arithmetically, never by walking the denominator's range: the true
+    values that print as ``printed`` (half-up, half-even or truncation) form the
+    interval [v - h, v + 2h), so the counts form one run of integers; only the
+    few counts at its two ends are tested one by one. A short run is returned
+    as a list, a long one (huge denominators) as a ``range``.
+    """
+    if denominator <= 0 or not math.isfinite(printed) or decimals < 0 or decimals > 12:
         return []
-    lo, hi = widened_interval(printed, decimals)
+    target = to_fraction(repr(float(printed)))
+    h = Fraction(1, 2) / Fraction(10) ** decimals
+    lo, hi = target - h, target + 2 * h
     k_lo = max(0, math.floor(lo * denominator / 100) - 1)
     k_hi = min(denominator, math.ceil(hi * denominator / 100) + 1)
-    out = []
-    for k in range(k_lo, k_hi + 1):
-        if reproducing_rules(Fraction(100 * k, denominator), printed, decimals):
-            out.append(k)
-    return out
+    if k_hi < k_lo:
+        return []
+
+    def ok(k: int) -> bool:
+        return bool(reproducing_rules(Fraction(100 * k, denominator), printed, decimals))
+
+    if k_hi - k_lo <= 2 * _SCAN_LIMIT:
+        return [k for k in range(k_lo, k_hi + 1) if ok(k)]
+    # the run is contiguous: trim the ends, where the rounding boundaries fall
+    first = next((k for k in range(k_lo, k_lo + _SCAN_LIMIT) if ok(k)), None)
+    last = next((k for k in range(k_hi, k_hi - _SCAN_LIMIT, -1) if ok(k)), None)
+    if first is None or last is None or last < first:
+        return []
+    return range(first, last + 1) if last - first >= MAX_LISTED_COUNTS else list(range(first, last + 1))
 
 
 def describe_rules(rules: list[str]) -> str:

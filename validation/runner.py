@@ -1,7 +1,13 @@
-"""Run the registered checks over one document, isolating failures."""
+"""Run the registered checks over one document, isolating failures and bounding time."""
 from __future__ import annotations
 
+import math
+import signal
+import threading
+import time
 import traceback
+from contextlib import contextmanager
+from typing import Iterator
 
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.findings import SEVERITY_ORDER, Evidence, Finding
@@ -12,10 +18,75 @@ from .registry import all_rules
 from .settings import Settings
 
 INTERNAL_CODE = "TA900"
+BUDGET_CODE = "TA901"
+_INTERNAL = {INTERNAL_CODE, BUDGET_CODE}
+
+
+class _RuleTimeout(BaseException):
+    """Raised by the timer inside a rule that overran the article's budget.
+
+    A BaseException so that no ``except Exception`` inside a rule swallows it.
+    """
+
+
+def _can_interrupt() -> bool:
+    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+            and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the body after ``seconds`` with :class:`_RuleTimeout` when a timer signal can be used
+    (main thread, no other timer running); otherwise the caller checks the clock between rules."""
+    if not _can_interrupt():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _RuleTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _crash_finding(code: str, name: str, exc: BaseException, kept: int) -> Finding:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f"{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else "?"
+    ev = [Evidence(quote=f"{type(exc).__name__}: {exc}"[:300], role="internal")]
+    missing = ("its findings are missing" if not kept else
+               f"its findings after the first {kept} are missing")
+    return Finding(
+        code=INTERNAL_CODE, name="check-crashed", severity="warning", family="internal",
+        message=f"rule {code} {name} crashed on this article ({type(exc).__name__} at {where}); "
+                f"{missing}. Please report this.",
+        evidence=ev, fingerprint=fingerprint(INTERNAL_CODE, ev, code),
+        details={"rule": code, "exception": repr(exc)[:500], "findings_kept": kept})
+
+
+def _budget_finding(code: str | None, name: str, budget: float, skipped: list[str]) -> Finding:
+    where = f"timed out in rule {code} {name}" if code else "time budget used up"
+    rest = f"; not run: {', '.join(skipped)}" if skipped else ""
+    text = f"{where} after {budget:g} s (article_time_budget_s){rest}"
+    ev = [Evidence(quote=text[:300], role="internal")]
+    return Finding(
+        code=BUDGET_CODE, name="article-budget-exceeded", severity="warning", family="internal",
+        message=f"{text}. The findings of those rules are missing for this article.",
+        evidence=ev, fingerprint=fingerprint(BUDGET_CODE, ev, code or ""),
+        details={"rule": code, "budget_s": budget, "skipped": skipped})
 
 
 def run_checks(document: Document, study: Study, settings: Settings | None = None) -> tuple[list[Finding], int]:
     """Run every selected rule; a crashing rule becomes an internal finding.
+
+    A rule that crashes part-way keeps the findings it yielded before the
+    crash (TA900 says how many). The rules on one article share
+    ``settings.article_time_budget_s``: the rule running when it runs out is
+    stopped, the rest are skipped, and a TA901 finding names them.
 
     Returns the findings (sorted by severity, then position) and the number of
     rules run.
@@ -24,26 +95,29 @@ def run_checks(document: Document, study: Study, settings: Settings | None = Non
     ctx = CheckContext(document=document, study=study, settings=settings)
     findings: list[Finding] = []
     ran = 0
-    for r in all_rules():
-        if r.code == INTERNAL_CODE or not settings.wants(r.code, r.name):
-            continue
+    budget = settings.article_time_budget_s
+    deadline = time.monotonic() + budget if math.isfinite(budget) else math.inf
+    rules = [r for r in all_rules() if r.code not in _INTERNAL and settings.wants(r.code, r.name)]
+    for i, r in enumerate(rules):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            findings.append(_budget_finding(None, "", budget, [x.code for x in rules[i:]]))
+            break
         ran += 1
+        out: list[Finding] = []
         try:
-            out = list(r.func(ctx) or [])
+            with _time_limit(remaining):
+                for f in r.func(ctx) or []:
+                    out.append(f)
+        except _RuleTimeout:
+            findings.extend(f for f in out if isinstance(f, Finding))
+            findings.append(_budget_finding(r.code, r.name, budget, [x.code for x in rules[i + 1:]]))
+            break
         except Exception as exc:  # noqa: BLE001 - isolate any crash in a check
-            tb = traceback.extract_tb(exc.__traceback__)
-            where = f"{tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno}" if tb else "?"
-            ev = [Evidence(quote=f"{type(exc).__name__}: {exc}"[:300], role="internal")]
-            findings.append(Finding(
-                code=INTERNAL_CODE, name="check-crashed", severity="warning", family="internal",
-                message=f"rule {r.code} {r.name} crashed on this article ({type(exc).__name__} at {where}); "
-                        f"its findings are missing. Please report this.",
-                evidence=ev, fingerprint=fingerprint(INTERNAL_CODE, ev, r.code),
-                details={"rule": r.code, "exception": repr(exc)[:500]}))
+            findings.extend(f for f in out if isinstance(f, Finding))
+            findings.append(_crash_finding(r.code, r.name, exc, len(out)))
             continue
-        for f in out:
-            if isinstance(f, Finding):
-                findings.append(f)
+        findings.extend(f for f in out if isinstance(f, Finding))
     seen: set[str] = set()
     unique: list[Finding] = []
     for f in findings:

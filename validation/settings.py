@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 
+from trialaudit.extractor.loader import ReadLimits
 from trialaudit.schemas.base import Model
 
 
@@ -44,6 +45,22 @@ class Settings(Model):
 
         LayoutSettings.from_mapping(v)  # raises ValueError naming unknown settings
         return v
+
+    max_article_chars: int = Field(
+        2_000_000, ge=1000,
+        description="Articles whose text is longer than this many characters are refused as too large "
+                    "(a long trial report is 50,000-150,000 characters).")
+    max_table_rows: int = Field(
+        5_000, ge=10, description="Articles holding a table with more rows than this are refused as too large.")
+    article_time_budget_s: float = Field(
+        60.0, gt=0,
+        description="Time for the rules on one article (seconds); when it runs out the remaining rules are "
+                    "skipped and a TA901 finding says which rule timed out.")
+
+    def read_limits(self) -> ReadLimits:
+        """The limits for :func:`trialaudit.extractor.loader.read_document`."""
+        return ReadLimits(max_bytes=self.max_file_bytes, max_chars=self.max_article_chars,
+                          max_table_rows=self.max_table_rows)
 
     def wants(self, code: str, name: str) -> bool:
         keys = {code, name}

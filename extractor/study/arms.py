@@ -463,7 +463,7 @@ def arm_mentions(text: str, arms: list[Arm]) -> list[tuple[Arm, int, int]]:
                 spans.append((a, a0, m.end()))
                 break
     # token-prefix aliases ("apatinib plus IE group" for "Apa+IE group")
-    for m in re.finditer(rf"(?:[\w+\-/]+\s+){{0,4}}?{_ARM_NOUN}\b", text, re.I):
+    for m in re.finditer(rf"(?:[\w+\-/]{{1,60}}\s+){{0,4}}?{_ARM_NOUN}\b", text, re.I):
         if any(not (m.end() <= s or m.start() >= e) for _, s, e in spans):
             continue
         cand = m.group(0)

@@ -19,3 +19,45 @@ def test_crashing_rule_becomes_internal_finding(monkeypatch):
     crash = [f for f in findings if f.code == "TA900"]
     assert crash and "TA101" in crash[0].message and crash[0].severity == "warning"
     assert ran >= 4
+
+
+def _doc():
+    doc = parse_text("Results\n\nAll 12 patients were treated with drug A in this study.\n", doc_id="x", source="x")
+    return doc, extract_study(doc)
+
+
+def test_rule_that_overruns_the_budget_is_stopped(monkeypatch):
+    import time
+
+    rules = registry.load_rules()
+    bad = rules["TA101"]
+
+    def slow(ctx):
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setitem(registry._RULES, "TA101", registry.Rule(bad.code, bad.name, bad.severity, bad.family, slow, bad.module))
+    doc, study = _doc()
+    t0 = time.monotonic()
+    findings, ran = run_checks(doc, study, Settings(article_time_budget_s=0.5))
+    assert time.monotonic() - t0 < 5
+    over = [f for f in findings if f.code == "TA901"]
+    assert over and "timed out in rule TA101" in over[0].message
+
+
+def test_partial_findings_of_a_crashing_rule_are_kept(monkeypatch):
+    rules = registry.load_rules()
+    bad = rules["TA101"]
+
+    def half(ctx):
+        from trialaudit.schemas.findings import Evidence
+        yield ctx.finding("TA101", severity="warning", message="first", evidence=[Evidence(quote="All 12 patients")],
+                          key="k") if hasattr(ctx, "finding") else None
+        raise ValueError("second item")
+
+    monkeypatch.setitem(registry._RULES, "TA101", registry.Rule(bad.code, bad.name, bad.severity, bad.family, half, bad.module))
+    doc, study = _doc()
+    findings, _ = run_checks(doc, study, Settings())
+    crash = [f for f in findings if f.code == "TA900"]
+    assert crash and "after the first 1" in crash[0].message
+    assert any(f.code == "TA101" for f in findings)
