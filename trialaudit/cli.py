@@ -5,7 +5,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from rich.console import Console
@@ -13,11 +13,16 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from trialaudit.schemas.findings import SEVERITY_ORDER, CheckRun
-from trialaudit.validation.settings import Settings, SettingsError, load_settings
-
 from . import __version__
-from . import api
+from ._lazy import lazy_module
+
+if TYPE_CHECKING:
+    from trialaudit.schemas.findings import CheckRun
+    from trialaudit.validation.settings import Settings
+
+# The pipeline (spaCy, scipy, pdfplumber) loads only when a command needs it:
+# --help, --version, rules and schema stay fast.
+api = lazy_module("trialaudit.api")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Audit clinical-trial articles for internal contradictions: extract their numbers and "
@@ -39,6 +44,8 @@ def _fail(msg: str, code: int = 2) -> None:
 
 
 def _settings(config: Optional[Path], **overrides) -> Settings:
+    from trialaudit.validation.settings import SettingsError, load_settings
+
     try:
         return load_settings(config, overrides)
     except SettingsError as exc:
