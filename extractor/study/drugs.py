@@ -17,6 +17,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from trialaudit.extractor.memo import per_article
+
 
 @dataclass(frozen=True)
 class DrugHit:
@@ -84,6 +86,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]{4,}")
 
 
+@per_article
 def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] | None = None) -> list[DrugHit]:
     """All drug mentions in ``text``; regimen acronyms expand to their drugs."""
     exact_re, fold_re, fold_map = _patterns()
