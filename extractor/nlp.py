@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import spacy
-from spacy.language import Language
-
 ABBREVIATIONS = {
     "fig", "figs", "al", "vs", "e.g", "i.e", "eg", "ie", "no", "nos", "approx", "dr", "ref", "refs", "tab",
     "suppl", "vol", "ca", "cf", "etc", "resp", "min", "max", "mo", "yr", "yrs", "wk", "wks", "inc", "ltd",
@@ -17,7 +14,6 @@ ABBREVIATIONS = {
 }
 
 
-@Language.component("trialaudit_abbrev_guard")
 def abbrev_guard(doc):
     for i, tok in enumerate(doc[:-1]):
         nxt = doc[i + 1]
@@ -32,7 +28,13 @@ def abbrev_guard(doc):
 
 
 @lru_cache(maxsize=1)
-def get_nlp() -> Language:
+def get_nlp():
+    """The pipeline (spaCy is imported here, on first use, so start-up stays cheap)."""
+    import spacy
+    from spacy.language import Language
+
+    if "trialaudit_abbrev_guard" not in Language.factories:
+        Language.component("trialaudit_abbrev_guard", func=abbrev_guard)
     nlp = spacy.blank("en")
     nlp.add_pipe("trialaudit_abbrev_guard")
     nlp.add_pipe("sentencizer")

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 from trialaudit.schemas.quantities import Num, Quantity
 
+from .memo import parse_once, per_article  # noqa: F401 - parse_once is re-exported
+
 __all__ = ["parse_number", "parse_cell", "find_quantities", "parse_p_value"]
 
 # --------------------------------------------------------------------------------------
@@ -664,7 +666,12 @@ def _could_start(text: str, i: int) -> bool:
     return True
 
 
+@per_article  # every sentence and cell is scanned once per article (see extractor.memo)
 def _scan(text: str, label: str | None = None, cell: bool = False) -> list[Quantity]:
+    return _scan_uncached(text, label, cell)
+
+
+def _scan_uncached(text: str, label: str | None = None, cell: bool = False) -> list[Quantity]:
     out: list[Quantity] = []
     p_column = bool(cell and label and _RE_P_LABEL.search(label))
     pos, floor, n = 0, 0, len(text)

@@ -10,7 +10,7 @@ from .provenance import BBox
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-ArticleStatus = Literal["ok", "error", "skipped", "timeout"]
+ArticleStatus = Literal["ok", "error", "skipped", "timeout", "worker died"]
 
 
 class Evidence(Model):

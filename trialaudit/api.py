@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from trialaudit.extractor.loader import SUPPORTED_SUFFIXES, IngestError, article_id_for, read_document
+from trialaudit.extractor.memo import parse_once
 from trialaudit.extractor.study import extract_study
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.findings import ArticleResult, CheckRun, ToolInfo
@@ -112,12 +113,14 @@ def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[Articl
     except Exception as exc:  # noqa: BLE001 - one bad article never stops a batch
         return (ArticleResult(id=spec.id, source=str(spec.path), status="error",
                               error=f"internal error while reading ({type(exc).__name__}: {exc})"), None, None)
-    try:
-        study = extract_study(doc)
-    except Exception as exc:  # noqa: BLE001
-        return (ArticleResult(id=spec.id, source=str(spec.path), status="error", title=doc.title, format=doc.format,
-                              error=f"internal error during extraction ({type(exc).__name__}: {exc})"), doc, None)
-    findings, ran = run_checks(doc, study, settings)
+    with parse_once():  # extraction and every rule share each sentence's and cell's quantities
+        try:
+            study = extract_study(doc)
+        except Exception as exc:  # noqa: BLE001
+            return (ArticleResult(id=spec.id, source=str(spec.path), status="error", title=doc.title,
+                                  format=doc.format,
+                                  error=f"internal error during extraction ({type(exc).__name__}: {exc})"), doc, None)
+        findings, ran = run_checks(doc, study, settings)
     res = ArticleResult(id=spec.id, source=str(spec.path), status="ok", title=doc.title, format=doc.format,
                         findings=findings, checks_run=ran, elapsed_s=round(time.perf_counter() - t0, 3))
     return res, doc, study

@@ -5,7 +5,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from rich.console import Console
@@ -13,11 +13,16 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from trialaudit.schemas.findings import SEVERITY_ORDER, CheckRun
-from trialaudit.validation.settings import Settings, SettingsError, load_settings
-
 from . import __version__
-from . import api
+from ._lazy import lazy_module
+
+if TYPE_CHECKING:
+    from trialaudit.schemas.findings import CheckRun
+    from trialaudit.validation.settings import Settings
+
+# The pipeline (spaCy, scipy, pdfplumber) loads only when a command needs it:
+# --help, --version, rules and schema stay fast.
+api = lazy_module("trialaudit.api")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Audit clinical-trial articles for internal contradictions: extract their numbers and "
@@ -31,6 +36,12 @@ SEV_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 class OutFormat(str, Enum):
     text = "text"
     json = "json"
+    jsonl = "jsonl"
+
+
+class Backend(str, Enum):
+    local = "local"
+    dask = "dask"
 
 
 def _fail(msg: str, code: int = 2) -> None:
@@ -39,6 +50,8 @@ def _fail(msg: str, code: int = 2) -> None:
 
 
 def _settings(config: Optional[Path], **overrides) -> Settings:
+    from trialaudit.validation.settings import SettingsError, load_settings
+
     try:
         return load_settings(config, overrides)
     except SettingsError as exc:
@@ -71,11 +84,29 @@ def check(
     max_pages: Optional[int] = typer.Option(None, "--max-pages", help="PDF page limit."),
     config: Optional[Path] = typer.Option(None, "--config", help="Settings file (TOML)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text output: only the summary lines."),
+    output_dir: Optional[Path] = typer.Option(None, "--output-dir", help="Write <id>.json per article as each "
+                                              "finishes, with a manifest for resuming."),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="With --output-dir: skip articles already "
+                                "checked (same content, version and settings)."),
+    backend: Backend = typer.Option(Backend.local, "--backend", help="local (processes) or dask (a cluster)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); "
+                                            "default: a local cluster with --jobs workers."),
 ):
     """Check articles and report findings with evidence. Exit 0: no error; 1: errors found; 2: input problem."""
     settings = _settings(config, select=select or None, ignore=ignore or None, min_severity=min_severity,
                          jobs=jobs, max_pages=max_pages)
-    run, _docs = api.run_check([str(p) for p in paths] if paths else None, settings)
+    from trialaudit.backends import BackendUnavailable
+    from trialaudit.batch import stream_check
+
+    try:
+        run, code = stream_check([str(p) for p in paths] if paths else None, settings, fmt=format.value,
+                                 output=output, output_dir=output_dir, resume=resume, backend=backend.value,
+                                 scheduler=scheduler, echo=lambda line: console.print(Text(line)))
+    except BackendUnavailable as exc:
+        _fail(str(exc))
+        raise  # unreachable
+    if run is None:  # streamed (jsonl, or text with --output-dir)
+        raise typer.Exit(code)
     if format == OutFormat.json:
         out = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False)
         if output:

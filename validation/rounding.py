@@ -15,6 +15,8 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from trialaudit.extractor.memo import per_article
+
 RULES = ("half-up", "half-even", "truncation")
 
 
@@ -51,6 +53,7 @@ def fmt(x: "Fraction | float", d: int) -> str:
     return f"{float(round_half_up(x, d)):.{d}f}"
 
 
+@per_article
 def reproducing_rules(true_value: "Fraction | float", printed_value: float, decimals: int) -> list[str]:
     """Which rounding rules turn ``true_value`` into the printed value."""
     target = round_half_up(Fraction(repr(float(printed_value))), decimals)

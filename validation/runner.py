@@ -9,6 +9,7 @@ import traceback
 from contextlib import contextmanager
 from typing import Iterator
 
+from trialaudit.extractor.memo import parse_once
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.findings import SEVERITY_ORDER, Evidence, Finding
 from trialaudit.schemas.study import Study
@@ -91,7 +92,11 @@ def run_checks(document: Document, study: Study, settings: Settings | None = Non
     Returns the findings (sorted by severity, then position) and the number of
     rules run.
     """
-    settings = settings or Settings()
+    with parse_once():  # every rule reads the same sentences' quantities: scan each once
+        return _run_checks(document, study, settings or Settings())
+
+
+def _run_checks(document: Document, study: Study, settings: Settings) -> tuple[list[Finding], int]:
     ctx = CheckContext(document=document, study=study, settings=settings)
     findings: list[Finding] = []
     ran = 0

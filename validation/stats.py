@@ -28,10 +28,18 @@ from itertools import product
 from typing import Sequence
 
 import numpy as np
-from scipy import stats as _st
-from scipy.special import gammaln
+
+from trialaudit._lazy import lazy_module
 
 from .rounding import reproducing_rules, rounding_interval, to_fraction, widened_interval
+
+_st = lazy_module("scipy.stats")  # scipy is imported on first use: start-up stays cheap
+_special = lazy_module("scipy.special")
+
+
+def gammaln(x):
+    return _special.gammaln(x)
+
 
 __all__ = [
     "p_from_stat", "p_range_from_stat", "t_p_range", "PrintedP", "p_interval", "p_matches", "p_side", "range_side",

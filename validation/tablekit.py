@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from trialaudit.extractor.quantities import parse_cell
 from trialaudit.extractor.study import denominators as _den
@@ -57,7 +56,8 @@ def rate_measure(label: str) -> str | None:
     return m.group(1).upper() if m and not re.search(r"p\s*value|χ|chi", lab) else None
 
 
-@lru_cache(maxsize=65536)
+# scanned once per article by the memo of extractor.quantities.parse_once (a global cache
+# would keep every article's quantities for the whole batch)
 def _parse(text: str) -> tuple[Quantity, ...]:
     try:
         return tuple(parse_cell(text))

@@ -6,6 +6,7 @@ from sibling modules when they are installed (``endpoints``, ``registry``, ``dat
 """
 from __future__ import annotations
 
+from trialaudit.extractor.memo import parse_once
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.study import SampleSize, Study
 
@@ -48,6 +49,11 @@ def _dedupe_sizes(sizes: list[SampleSize]) -> list[SampleSize]:
 
 def extract_study(doc: Document) -> Study:
     """Extract every study fact the checks and exporters need."""
+    with parse_once():  # the extractors read the same sentences and cells: scan each once
+        return _extract_study(doc)
+
+
+def _extract_study(doc: Document) -> Study:
     arms, total_n = extract_arms(doc)
     sizes = extract_sample_sizes(doc)
     header_sizes = [s for a in arms for s in a.sizes if s.provenance.method == "table-cell"]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from trialaudit.extractor.memo import per_article
 from trialaudit.schemas.document import Document, Sentence, Table
 from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.study import Arm, SampleSize
@@ -90,6 +91,7 @@ _STOP = {"the", "group", "arm", "cohort", "of", "patients", "with", "a", "in", "
 _JOIN = {"plus": "+", "and": "+", "with": "+", "+": "+", "/": "+", "combined": "+", "&": "+"}
 
 
+@per_article
 def label_tokens(label: str) -> list[str]:
     s = label.lower().replace("+", " + ").replace("/", " + ").replace("-", " ")
     toks = []

@@ -29,6 +29,7 @@ import calendar
 import datetime as dt
 import re
 
+from trialaudit.extractor.memo import per_article
 from trialaudit.extractor.quantities import find_quantities
 from trialaudit.extractor.textutil import mknum
 from trialaudit.schemas.document import Document
@@ -106,6 +107,7 @@ def parse_date(m: re.Match) -> str | None:
         return None
 
 
+@per_article
 def find_dates(text: str) -> list[tuple[str, int, int]]:
     """(iso, start, end) of every date in ``text``."""
     out = []

@@ -17,6 +17,8 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from trialaudit.extractor.memo import per_article
+
 
 @dataclass(frozen=True)
 class DrugHit:
@@ -84,6 +86,18 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]{4,}")
 
 
+@lru_cache(maxsize=1)
+def _fuzzy_generics() -> list[str]:
+    _, synonyms, _ = drug_table()
+    return [g for g in {*synonyms.values()} if len(g) >= 7 and " " not in g]
+
+
+@lru_cache(maxsize=16384)  # words, not articles: bounded by the vocabulary
+def _closest_generic(word: str) -> tuple[str, float, int] | None:
+    return process.extractOne(word, _fuzzy_generics(), scorer=fuzz.ratio, score_cutoff=87)
+
+
+@per_article
 def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] | None = None) -> list[DrugHit]:
     """All drug mentions in ``text``; regimen acronyms expand to their drugs."""
     exact_re, fold_re, fold_map = _patterns()
@@ -116,12 +130,11 @@ def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] 
                     hits.append(DrugHit(g, m.group(0), m.start(), m.end(), "prefix"))
                     taken.append(m.span())
     if fuzzy:
-        generics = [g for g in {*synonyms.values()} if len(g) >= 7 and " " not in g]
         for m in _WORD.finditer(text):
             w = m.group(0)
             if len(w) < 7 or not free(m.start(), m.end()) or w.lower() in _COMMON_WORDS:
                 continue
-            best = process.extractOne(w.lower(), generics, scorer=fuzz.ratio, score_cutoff=87)
+            best = _closest_generic(w.lower())
             if best and abs(len(best[0]) - len(w)) <= 2:
                 hits.append(DrugHit(best[0], w, m.start(), m.end(), "fuzzy"))
                 taken.append(m.span())

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 from trialaudit.extractor.study.arms import TOTAL_WORDS, resolve_arm
@@ -79,7 +78,8 @@ def stat_kind_of_label(label: str) -> str | None:
 
 # ----------------------------------------------------------------------------- cells
 
-@lru_cache(maxsize=65536)
+# scanned once per article by the memo of extractor.quantities.parse_once (a global cache
+# would keep every article's quantities for the whole batch)
 def _parse(text: str, label: str | None) -> tuple[Quantity, ...]:
     try:
         return tuple(parse_cell(text, label=label))

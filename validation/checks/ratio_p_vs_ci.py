@@ -4,14 +4,16 @@ from __future__ import annotations
 import math
 from typing import Iterator
 
+from trialaudit._lazy import lazy_module
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.rounding import rounding_interval
 from trialaudit.validation.stats import p_interval, p_side, p_to_z, ratio_z_range
-from scipy import stats as st
 
 from ._stat_helpers import fmt_range, ratio_items
+
+st = lazy_module("scipy.stats")  # imported on first use
 
 #: Altman & Bland is an approximation (and the P may come from a log-rank or
 #: likelihood-ratio test while the CI is Wald): allowed relative and absolute

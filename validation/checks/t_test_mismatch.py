@@ -4,8 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from scipy import stats as st
-
+from trialaudit._lazy import lazy_module
 from trialaudit.extractor.study.arms import arm_mentions
 from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
@@ -14,6 +13,8 @@ from trialaudit.validation.registry import rule
 from trialaudit.validation.stats import PrintedP, p_matches, p_side, range_side, t_p_range, t_range_from_summary
 
 from ._stat_helpers import SKIP_SECTIONS, fmt_range, p_after, sentence_quantities, table_tests
+
+st = lazy_module("scipy.stats")  # imported on first use
 
 
 @dataclass
