@@ -51,9 +51,9 @@ _UNUM = rf"(?:{_INT}(?:[.\u00b7]\d+)?|\.\d+)(?![.\u00b7]?\d)"
 # A number may not start inside a word/number ("HbA1c", "χ2", "0.37"), nor right after
 # "word-" ("COVID-19", "IL-6").
 _NUM_LB = r"(?<![\w.\u00b7])(?<![A-Za-z][\-\u2010\u2011\u2013])"
-#: a Unicode minus set apart by one space ("(− 1.2 to − 0.5)") after an opening bracket, a list
-#: separator, "=" or "to" is still the number's sign
-_SPACED_MINUS = r"(?:(?:(?<=\()|(?<=\[)|(?<=, )|(?<=; )|(?<== )|(?<=to )|(?<=CI ))\u2212 (?=\d))"
+#: a Unicode minus set apart by one space ("− 0.89 (− 1.2 to − 0.5)") at the start of the text (a
+#: table cell), after an opening bracket, a list separator, "=", ":" or "to" is still the number's sign
+_SPACED_MINUS = r"(?:(?:(?<![\s\S])|(?<=\()|(?<=\[)|(?<=, )|(?<=; )|(?<== )|(?<=: )|(?<=to )|(?<=CI ))\u2212 (?=\d))"
 NUM = rf"{_NUM_LB}(?:{_SPACED_MINUS}|{_SIGN})?{_UNUM}"
 #: unsigned integer for fractions ("16/33")
 _FINT = rf"(?<![\w.\u00b7/]){_INT}(?![.\u00b7]\d)"

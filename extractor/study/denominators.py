@@ -249,6 +249,9 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
     # 3. a note that states or restricts the n
     marks = cell.markers if cell else []
     labels = [(row.label, (row.cells[0].markers if row.cells else []) + list(marks))]
+    parent = _spanned_label_row(table, row)
+    if parent is not None:
+        labels.append((parent.label, parent.cells[0].markers if parent.cells else []))
     if row.group:
         labels.append((row.group, []))
     # 4./5. the table's N row, else the column header
@@ -275,6 +278,11 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
         return None
     n = res.n
     for lab, mk in labels:
+        if any(_numeric_note(note) for note in notes_for(table, lab, mk)) and row_note(table, lab, mk) and \
+                not NOTE_SUBSET.search(row_note(table, lab, mk) or ""):
+            reasons.append("a table note gives numbers for this row (per-variable n or missing counts)")
+            res.certainty = "uncertain"
+            break
         n2 = note_adjusted_n(table, arms, lab, col, n, mk)
         if n2 is None:
             reasons.append("a table note restricts this row's denominator")
@@ -284,6 +292,9 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
             res.source += " minus the patients the row's table note excludes"
             n = n2
     res.n = n
+    if _table_note_restricts(table):
+        reasons.append("a table note says percentages are of those with data / respondents")
+        res.certainty = "uncertain"
     if _missing_row_nearby(table, row):
         reasons.append("a Missing/Unknown row suggests percentages of the available data")
         if res.certainty == "stated":
@@ -305,6 +316,37 @@ def arm_size_certainty(arm: Arm) -> str:
     explicit = {s.value for s in arm.sizes
                 if s.provenance.method == "table-cell" or re.search(r"\b[nN]\s*=\s*\d", s.provenance.quote or "")}
     return "stated" if explicit == {arm.n} else "inferred"
+
+
+_TABLE_NOTE = re.compile(
+    r"(?:percent(?:age)?s?|proportions?|%)\s+(?:\w+\s+){0,4}?(?:are|were|is|was)\s+(?:\w+\s+){0,2}?"
+    r"(?:based\s+on|calculated|computed|of|among|out\s+of|relative\s+to)\b[^.]{0,80}?"
+    r"\b(?:respond\w*|available|valid|non-?missing|complete|those|answer\w*|data|each|who)\b|"
+    r"\b(?:missing|unknown)\s+(?:data|values?|responses?)\s+(?:\w+\s+){0,3}?(?:excluded|not\s+included|omitted)|"
+    r"\bnumbers?\s+(?:may|might|do)\s+not\s+(?:add|sum)|\bdenominators?\s+(?:vary|varies|differ)", re.I)
+
+
+def _table_note_restricts(table: Table) -> bool:
+    """A note of the whole table saying its percentages are of those with data (not of the column n)."""
+    return any(_TABLE_NOTE.search(n) for n in table.footnotes) or bool(_TABLE_NOTE.search(table.caption or ""))
+
+
+def _spanned_label_row(table: Table, row: TableRow) -> TableRow | None:
+    """The row whose label a label-less row continues (a label cell spanning several rows)."""
+    if row.label.strip() or row not in table.rows:
+        return None
+    idx = table.rows.index(row)
+    for r in table.rows[max(0, idx - 12):idx][::-1]:
+        if r.kind == "group":
+            return None
+        if r.label.strip():
+            return r
+    return None
+
+
+def _numeric_note(note: str) -> bool:
+    """A note that states numbers (not a test's name or an abbreviation list)."""
+    return bool(re.search(r"\d", note)) and not re.fullmatch(r"[^\d]*(?:p\s*[<=>]\s*0?\.\d+)[^\d]*", note, re.I)
 
 
 def to_fact(table: Table, row: TableRow, col: int, r: Resolved, kind: str, row_index: int) -> CellDenominator:

@@ -16,7 +16,7 @@ from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_quan
 _PCT_ONLY = re.compile(r"(?<!n)(?<!n )(?<!no\.)(?<!no\. )\(\s*%\s*\)|,\s*%|%\s*$|\bpercent(?:age)?\b", re.I)
 
 
-@rule(code="TA105", name="category-percent-sum", severity="error", family="arithmetic")
+@rule(code="TA105", name="category-percent-sum", severity="warning", family="arithmetic")
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """The printed percentages of one variable's exclusive categories do not sum to 100% within rounding.
 
@@ -52,6 +52,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         metastasis, comorbidities, previous treatments) are never summed;
         variables with missing data reported without a "Missing" row are
         skipped unless the sum exceeds 100%.
+
+        Severity: warning at most, never error: which rows form one complete set of categories is inferred from the layout. On 120 real trial reports
+        this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
+        findings ask a reviewer to look rather than assert a contradiction.
     """
     for table in ctx.document.tables:
         if arms_are_rows(table, ctx.study):
@@ -100,7 +104,7 @@ def _judge(ctx: CheckContext, where: str, labels: list[str], vals, evidence: lis
             f"{reason}.")
     if total > float(verdict.high):
         return ctx.finding(
-            "TA105", severity="error",
+            "TA105", severity="warning",
             message=f"{where}: the percentages of mutually exclusive categories ({', '.join(labels)}) add up to "
                     f"{tot_s}%, more than 100%.",
             observed=f"{tot_s}%", expected=f"100% (±{fmt_num(slack, d + 2)})", computation=comp, evidence=evidence,
@@ -116,7 +120,7 @@ def _judge(ctx: CheckContext, where: str, labels: list[str], vals, evidence: lis
                                                                       "to Σ 10^-d.",
             evidence=evidence, key=key, rounding="truncation", changes_conclusion=False)
     return ctx.finding(
-        "TA105", severity="error",
+        "TA105", severity="warning",
         message=f"{where}: the percentages of {', '.join(labels)} add up to {tot_s}%, not 100% — the categories "
                 f"cover every patient, so {100 - total:.{d}f} percentage points are unaccounted for.",
         observed=f"{tot_s}%", expected=f"100% (±{fmt_num(slack, d + 2)})", computation=comp, evidence=evidence, key=key,

@@ -86,7 +86,7 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
             decision = rep is not None and len(sides) == 1 and None not in sides and rep not in sides
         comp = (f"Counts {i.counts} ({i.description}). {_describe(r)}. The printed {printed} is reproduced by "
                 f"{' and '.join(by)}, not by {named_txt} named in {c.named_where}.")
-        severity = "error" if decision else ("warning" if c.named_level == "table" else "info")
+        severity = "warning" if decision or c.named_level == "table" else "info"
         return ctx.finding(
             "TA202", severity=severity,
             message=f"{c.where}: {printed} comes from {' / '.join(by)}, but {c.named_where} says {named_txt} was used"
@@ -124,7 +124,7 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
     what = (f"the recomputed P is on the other side of α = {alpha:g} for every standard test" if decision
             else "no standard test reproduces it")
     return ctx.finding(
-        "TA202", severity="error" if decision else "warning",
+        "TA202", severity="warning",
         message=f"{c.where}: the counts give {best.name.split(' (')[0]} P = {fmt_p(best.p)}"
                 + (f" (χ² = {best.stat:.3f})" if best.stat is not None else "")
                 + f", not the printed {printed} — {what}.{partial}",
@@ -134,7 +134,7 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
                  "tests": {t.key: [t.stat, t.p] for t in r0.tests}})
 
 
-@rule(code="TA202", name="contingency-test-mismatch", severity="error", family="statistics")
+@rule(code="TA202", name="contingency-test-mismatch", severity="warning", family="statistics")
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """A χ² or Fisher test printed next to counts cannot be reproduced from those counts, or is not the test named.
 
@@ -175,6 +175,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         denominators, stratified tests (Cochran–Mantel–Haenszel) and exact
         tests larger than the enumeration limit are not recomputed. Fisher's
         exact test is implemented for two arms only.
+
+        Severity: warning at most, never error: the 2×2 counts, their denominators and the test used are inferred (subgroups, other units and unnamed tests are common). On 120 real trial reports
+        this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
+        findings ask a reviewer to look rather than assert a contradiction.
     """
     art_named, art_quote = article_test_names(ctx, "categorical")
     for tt in table_tests(ctx):

@@ -25,8 +25,35 @@ def _scale_mismatch(v: Num, lo: Num, hi: Num) -> bool:
     return False
 
 
+_SD_INSIDE = re.compile(r"\bS\.?D\.?\b|\bSE\b|s\.d\.|±", re.I)
+
+
+def _labelled(kind: str, *labels: str) -> bool:
+    """The interval's kind is printed (95% CI, IQR, range) in the quantity or its row/column label."""
+    if kind in ("ci", "iqr", "range"):
+        return True
+    return any(re.search(r"\bCI\b|confidence|\bIQR\b|interquartile|\brange\b", lab or "", re.I) for lab in labels)
+
+
+def _difference(v: Num, lo: Num, hi: Num) -> bool:
+    """'6.50 (19.83-13.33)': the bracket holds the two values whose difference is printed first."""
+    tol = 10 ** (-max(v.decimals, lo.decimals, hi.decimals)) * 1.5
+    return abs(abs(lo.value - hi.value) - abs(v.value)) <= tol
+
+
 def _judge(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, evidence: list[Evidence],
-           key: str) -> Finding | None:
+           key: str, labelled: bool = True) -> Finding | None:
+    """Error when the interval's kind is printed; an unlabelled bracket ("a (b-c)") is a warning at most."""
+    f = _judge_core(ctx, v, lo, hi, kind, where, evidence, key)
+    if f is not None and not labelled:
+        if _difference(v, lo, hi):
+            return None
+        f = f.model_copy(update={"severity": "warning"})
+    return f
+
+
+def _judge_core(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, evidence: list[Evidence],
+                key: str) -> Finding | None:
     lo_lo, lo_hi = rounding_interval(lo.value, lo.decimals)
     hi_lo, hi_hi = rounding_interval(hi.value, hi.decimals)
     v_lo, v_hi = rounding_interval(v.value, v.decimals)
@@ -87,8 +114,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         ``Time since diagnosis, median (IQR) 12.1 (18.8, 5.4)``: reversed.
 
     Known limitations:
-        Bounds printed on another scale than the estimate (proportions vs
-        percentages) are skipped. Intervals printed as "not reached" are
+        An error needs the interval's kind printed (95% CI, IQR, range in the
+        quantity, its row, column or caption); an unlabelled bracket
+        ("6.50 (19.83-13.33)") is a warning at most, and none when the first
+        number is the difference of the two in brackets. A bracket holding an
+        SD before the CI is skipped. Bounds printed on another scale than the
+        estimate (proportions vs percentages) are skipped. Intervals printed as "not reached" are
         not checked.
     """
     for table in ctx.document.tables:
@@ -107,9 +138,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
                 if len(qs) == 1 and _interval_quantity(qs[0]):
                     q = qs[0]
+                    if _SD_INSIDE.search(q.text):
+                        continue  # "−1.65 (SD = 2.5; 95% CI ...)": the bracket's first number is not the estimate
                     f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", where,
                                [ctx.cell_evidence(table, row, j, role="estimate and interval")],
-                               key=f"{table.label}|{row.label}|{table.column_label(j)}")
+                               key=f"{table.label}|{row.label}|{table.column_label(j)}",
+                               labelled=_labelled(q.interval or "", row.label, row.group or "",
+                                                  table.column_label(j), table.caption))
                     if f:
                         yield f
                     continue
@@ -130,10 +165,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if sent.section_kind in SKIP_SECTIONS:
             continue
         for q in sentence_quantities(sent):
-            if not _interval_quantity(q):
+            if not _interval_quantity(q) or _SD_INSIDE.search(q.text):
                 continue
             f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", f"'{q.text}'",
                        [ctx.sentence_evidence(sent, q.start, q.end, role="estimate and interval")],
-                       key=f"text|{q.text}")
+                       key=f"text|{q.text}", labelled=_labelled(q.interval or "", q.text))
             if f:
                 yield f

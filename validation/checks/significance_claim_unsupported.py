@@ -37,13 +37,30 @@ _EXCEPT = re.compile(r"\bexcept\b|\bapart from\b|\bother than\b|\bwith the excep
                      re.I)
 
 
+#: the wordings that state a claim unambiguously; a clause that only matches the looser
+#: patterns above ("no phone calls ... significantly lower", "significant health outcomes",
+#: "None of ... changed significantly") is skipped rather than guessed
+_NEG_STRICT = re.compile(
+    r"\b(?:no|not|nor|without)\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bnon-?significant(?:ly)?\b|"
+    r"\binsignificant(?:ly)?\b|\b(?:did|do|does|was|were|is|are)\s+not\s+(?:\w+\s+)?(?:statistically\s+)?"
+    r"significant(?:ly)?\b|\bfail(?:ed|s)?\s+to\s+reach\s+(?:statistical\s+)?significance", re.I)
+_POS_STRICT = re.compile(
+    r"\b(?:statistically\s+)?significantly\b|\b(?:statistically\s+)?significant\s+(?:\w+\s+){0,2}?"
+    r"(?:differences?|effects?|associations?|improvements?|reductions?|increases?|decreases?|changes?|"
+    r"correlations?|benefits?|interactions?|declines?|gains?)\b|\breached\s+(?:statistical\s+)?significance|"
+    r"\b(?:was|were|is|are|be|been|remained)\s+(?:statistically\s+)?significant\b", re.I)
+_NONE_OF = re.compile(r"\b(?:none|neither)\b", re.I)
+
+
 def _claim(clause: str) -> str | None:
-    if _HEDGE.search(clause):
+    if _HEDGE.search(clause) or re.search(r"\btrend\b", clause, re.I):
         return None
     if _NEG.search(clause):
-        return "ns"
+        return "ns" if _NEG_STRICT.search(clause) else None
     if _POS.search(clause):
-        return "sig"
+        if _NONE_OF.search(clause):
+            return None  # "None of the scores changed significantly": a negation _NEG does not see
+        return "sig" if _POS_STRICT.search(clause) else None
     if _NEG_SOFT.search(clause):
         return "ns-soft"
     return None

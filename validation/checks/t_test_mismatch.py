@@ -91,7 +91,7 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
     what = (f"the recomputed P is on the other side of α = {alpha:g}" if decision else "neither Student's nor Welch's t "
             "reproduces it")
     return ctx.finding(
-        "TA203", severity="error" if decision else "warning",
+        "TA203", severity="warning",
         message=f"{c.where}: {m1.text} ± {s1.text} vs {m2.text} ± {s2.text} (n = {c.ns[0]}, {c.ns[1]}) gives "
                 f"|t| = {student[2]:.2f}–{student[3]:.2f}, P = {fmt_range(student[6], student[7])} (Student), not the printed "
                 f"{printed} — {what}.{part}",
@@ -101,7 +101,7 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
                  "variants": [{"variant": r[1], "t": [r[2], r[3]], "df": [r[4], r[5]], "p": [r[6], r[7]]} for r in rows]})
 
 
-@rule(code="TA203", name="t-test-mismatch", severity="error", family="statistics")
+@rule(code="TA203", name="t-test-mismatch", severity="warning", family="statistics")
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """A printed t or P for two means cannot be reproduced by Student's or Welch's t-test from mean ± SD and n.
 
@@ -130,6 +130,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         silent. A P from a Mann–Whitney test printed beside mean ± SD is
         flagged. Text is checked only when two arms with known sizes are
         named in the sentence. Paired designs are not recognised.
+
+        Severity: warning at most, never error: the group sizes behind a mean (SD) are inferred (subgroup rows are often analysed with fewer). On 120 real trial reports
+        this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
+        findings ask a reviewer to look rather than assert a contradiction.
     """
     for tt in table_tests(ctx):
         if not tt.means or len(tt.arms) != 2 or (tt.stat is None and tt.p is None):
