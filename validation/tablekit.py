@@ -104,6 +104,7 @@ class Denominator:
     arm: Arm | None = None
     certainty: str = "stated"   # "stated" | "inferred" | "uncertain" (see extractor.study.denominators)
     reasons: tuple[str, ...] = ()
+    category_total: int | None = None  # the sum of the cell's category set when below n
 
 
 def header_cell_evidence(ctx: CheckContext, table: Table, col: int) -> Evidence:

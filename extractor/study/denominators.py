@@ -344,6 +344,30 @@ def _spanned_label_row(table: Table, row: TableRow) -> TableRow | None:
     return None
 
 
+def set_rows(table: Table, row: TableRow) -> list[TableRow]:
+    """The rows of the category set a row belongs to: the contiguous rows under one group heading, or
+    under one label cell that spans them (a labelled first row followed by label-less rows)."""
+    if row not in table.rows:
+        return [row]
+    idx = table.rows.index(row)
+    if row.group:
+        lo = idx
+        while lo > 0 and table.rows[lo - 1].group == row.group and table.rows[lo - 1].kind != "group":
+            lo -= 1
+        hi = idx
+        while hi + 1 < len(table.rows) and table.rows[hi + 1].group == row.group and table.rows[hi + 1].kind != "group":
+            hi += 1
+        return table.rows[lo:hi + 1]
+    head = row if row.label.strip() else _spanned_label_row(table, row)
+    if head is None:
+        return [row]
+    lo = table.rows.index(head)
+    hi = lo
+    while hi + 1 < len(table.rows) and not table.rows[hi + 1].label.strip() and table.rows[hi + 1].kind != "group":
+        hi += 1
+    return table.rows[lo:hi + 1] if hi > lo else [row]
+
+
 def _numeric_note(note: str) -> bool:
     """A note that states numbers (not a test's name or an abbreviation list)."""
     return bool(re.search(r"\d", note)) and not re.fullmatch(r"[^\d]*(?:p\s*[<=>]\s*0?\.\d+)[^\d]*", note, re.I)
@@ -393,6 +417,8 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     if PERCENT_ROW.search(_bare_label(row.label)) and not COUNT_CUE.search(row.label):
         return "percent"
     if q.kind == "count_percent":
+        if re.search(r"\(\s*[nN]\s*=", q.text):
+            return "percent_with_n"   # "47% (n = 71)": the n is the denominator, not the count
         if label_is_continuous(row.label, row.group):
             return "mean_sd"
         if label_is_continuous(col_label) and not COUNT_CUE.search(table.caption or ""):

@@ -153,6 +153,8 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             parts = " + ".join(str(c) for c in counts)
             where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{group}'" if group else "")
             severity = _severity(total, den, labels, rows[0].group, table)
+            if severity == "error" and total > den.n and not (_looks_exhaustive(labels) or _percents_complete(pcts)):
+                severity = "warning"  # overlapping rows (several answers per patient) print percentages over 100
             reason = ("more patients than the group has" if total > den.n
                       else f"{den.n - total} patient(s) unaccounted for; the categories are listed in full")
             yield ctx.finding(
@@ -182,6 +184,14 @@ def _severity(total: int, den, labels: list[str], group: str | None, table: Tabl
         return "warning" if marked or other_unit(group, *labels) else "error"
     resp = sum(1 for lab in labels if response_category(lab)) >= max(2, len(labels) - 1)
     return "error" if resp else "warning"
+
+
+def _percents_complete(pcts: list) -> bool:
+    """The printed percentages of a set add up to 100 (within rounding): the categories are exclusive."""
+    if not pcts or any(p is None for p in pcts):
+        return False
+    tol = sum(0.5 * 10 ** (-p.decimals) for p in pcts) + 1e-9
+    return abs(sum(p.value for p in pcts) - 100.0) <= tol
 
 
 def _is_subgroup_size(table: Table, j: int, rows: list[TableRow], total: int) -> bool:

@@ -44,6 +44,9 @@ def _difference(v: Num, lo: Num, hi: Num) -> bool:
 def _judge(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, evidence: list[Evidence],
            key: str, labelled: bool = True) -> Finding | None:
     """Error when the interval's kind is printed; an unlabelled bracket ("a (b-c)") is a warning at most."""
+    if v.value > 0 and lo.value < 0 and hi.value < 0 and lo.value <= -v.value <= hi.value or \
+            v.value < 0 and lo.value > 0 and hi.value > 0 and lo.value <= -v.value <= hi.value:
+        return None  # "a loss of 0.89 kg (95% CI −1.53, −0.25)": the sign is in the wording
     f = _judge_core(ctx, v, lo, hi, kind, where, evidence, key)
     if f is not None and not labelled:
         if _difference(v, lo, hi):
@@ -165,8 +168,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if sent.section_kind in SKIP_SECTIONS:
             continue
         for q in sentence_quantities(sent):
-            if not _interval_quantity(q) or _SD_INSIDE.search(q.text):
-                continue
+            if not _interval_quantity(q) or _SD_INSIDE.search(q.text) or \
+                    _SD_INSIDE.search(sent.text[max(0, q.start - 12):q.start]):
+                continue  # "(SD = 2.5; CI95%: ...)": the number before the interval is an SD
             f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", f"'{q.text}'",
                        [ctx.sentence_evidence(sent, q.start, q.end, role="estimate and interval")],
                        key=f"text|{q.text}", labelled=_labelled(q.interval or "", q.text))

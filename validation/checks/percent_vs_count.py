@@ -95,6 +95,8 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
                 continue
             if den.source != "n/N" and _nested(table, row, j, int(q.count.value), q.percent.value, q.percent.decimals):
                 continue  # a percentage of the row above ("of whom ...")
+            if den.source != "n/N":
+                den.category_total = _category_total(table, row, j, den.n)
             f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,
                        [ctx.cell_evidence(table, row, j, role="reported")],
                        where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
@@ -226,7 +228,9 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
             observed=f"{printed_text}%", expected=f"{v.expected}%", computation=computation, evidence=evidence,
             rounding="truncation", changes_conclusion=False, key=where,
             details={"count": count, "denominator": n, "printed": printed, "exact": v.exact, "rules": v.rules})
-    smaller = _smaller_denominator(count, n, printed, decimals)
+    smaller = None if den.source == "n/N" else (den.category_total or _smaller_denominator(count, n, printed, decimals))
+    if smaller is not None and not check_percent(count, smaller, printed, decimals).consistent:
+        smaller = None
     if smaller is not None:
         return ctx.finding(
             "TA101", severity="info",
@@ -260,13 +264,30 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
                  "possible_counts": v.possible_counts, "denominator_source": den.source})
 
 
+def _category_total(table, row, j: int, n: int) -> int | None:
+    """The sum of a category set's counts in column j when it is below n (the set's rows share a group
+    or a label cell spanning them): percentages of those who answered, e.g. 2/15 and 13/15 under n = 21."""
+    from trialaudit.extractor.study.denominators import set_rows
+
+    rows = set_rows(table, row)
+    if len(rows) < 2:
+        return None
+    total = 0
+    for r in rows:
+        q = cell_quantity(r.cells[j].text) if j < len(r.cells) else None
+        if q is None or q.count is None or q.count.decimals:
+            return None
+        total += int(q.count.value)
+    return total if 0 < total < n else None
+
+
 def _smaller_denominator(count: int, n: int, printed: float, decimals: int) -> int | None:
-    """The one denominator a little below n (at most 15% fewer, at least 1) that reproduces the percentage.
+    """The one denominator a little below n (at most 20% or 2 fewer) that reproduces the percentage.
 
     Item-level missing data: a table headed n = 505 whose "Sex" row is of the 498
     with data. Reported as information, naming that denominator, never as an error.
     """
-    lo = max(count, 1, int(n * 0.85))
+    lo = max(count, 1, n - max(2, int(n * 0.2)))
     hits = [m for m in range(n - 1, lo - 1, -1) if check_percent(count, m, printed, decimals).consistent]
     return hits[0] if hits else None
 

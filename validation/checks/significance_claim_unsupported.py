@@ -146,6 +146,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     continue
             if not evid or any(side is None for side, _ in evid):
                 continue
+            if claim == "ns":
+                neg = _NEG_STRICT.search(clause)
+                ev_q = [q for q in inside if _evidence_of(q, alpha) is not None]
+                if neg and ev_q and all(a + neg.start() > q.end for q in ev_q) and \
+                        re.match(r"without\b", clause[neg.start():], re.I):
+                    continue  # "... higher X (P = 0.02) ... without significant changes in Y": Y has no P here
             sides = {side for side, _ in evid}
             if len(sides) != 1:
                 continue
