@@ -228,9 +228,13 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
             observed=f"{printed_text}%", expected=f"{v.expected}%", computation=computation, evidence=evidence,
             rounding="truncation", changes_conclusion=False, key=where,
             details={"count": count, "denominator": n, "printed": printed, "exact": v.exact, "rules": v.rules})
-    smaller = None if den.source == "n/N" else (den.category_total or _smaller_denominator(count, n, printed, decimals))
-    if smaller is not None and not check_percent(count, smaller, printed, decimals).consistent:
-        smaller = None
+    smaller = None
+    if den.source != "n/N":
+        total = den.category_total
+        if total is not None and check_percent(count, total, printed, decimals).consistent:
+            smaller = total  # the percentages of those who answered: the category set adds up to it
+        else:
+            smaller = _smaller_denominator(count, n, printed, decimals)
     if smaller is not None:
         return ctx.finding(
             "TA101", severity="info",
