@@ -56,6 +56,8 @@ LAYOUTS: dict[str, tuple[Layout, int]] = {
     "one-unruled": (Layout(columns=1, ruled=False, continued_caption=True), 0),
     "two-ruled": (Layout(columns=2, ruled=True, continued_caption=True), 2),
     "two-unruled": (Layout(columns=2, ruled=False), 2),
+    # tight typesetting: word gaps of 0.14 em drawn as gaps, no space characters
+    "two-tight": (Layout(columns=2, ruled=True, word_gap=0.14), 2),
 }
 
 

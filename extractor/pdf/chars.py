@@ -26,6 +26,7 @@ _PI_MAP = {
     "¼": "=", "þ": "+", "À": "−", "(cid:0)": "−", "(cid:2)": "≥", "(cid:3)": "≤", "(cid:4)": "∼",
     "(cid:5)": "×", "(cid:6)": "±", "Â": "×", "Ã": "×", "Æ": "±", "Ä": "≈",
 }
+_ADV_PI_RE = re.compile(r"^(?:[A-Z]{6}\+)?AdvP[0-9A-F]{4,}$")
 #: symbol fonts ("...Sym", "Symbol"): character codes that come out as (cid:N)
 _SYM_FONT_RE = re.compile(r"^(?:[A-Z]{6}\+)?(?:\w*Sym\b|\w*Symbol|AdvPSSym)", re.I)
 _SYM_CID = {"(cid:129)": "•", "(cid:149)": "•", "(cid:183)": "•", "(cid:177)": "±", "(cid:215)": "×",
@@ -37,6 +38,8 @@ def repair_text(text: str, fontname: str) -> str:
     if _PI_FONT_RE.match(fontname):
         if text in _PI_MAP:
             return _PI_MAP[text]
+        if text == "1" and _ADV_PI_RE.match(fontname):
+            return "∞"  # digits come from the text font; a lone "1" of the pi font is its infinity sign
         return re.sub(r"\(cid:\d+\)|[¼þÀ]", lambda m: _PI_MAP.get(m.group(0), m.group(0)), text)
     if "(cid:" in text and _SYM_FONT_RE.match(fontname):
         return re.sub(r"\(cid:\d+\)", lambda m: _SYM_CID.get(m.group(0), m.group(0)), text)

@@ -78,6 +78,9 @@ class Layout:
     leading: float = 1.32
     table_size: float = 8.0
     foot_size: float = 7.0
+    # tight typesetting: words drawn one by one, this many em apart, with no space characters
+    # (None: spaces are characters, as most generators write them)
+    word_gap: float | None = None
 
 
 # --------------------------------------------------------------------------- parsing seed text
@@ -362,7 +365,15 @@ class _Renderer:
         if not s:
             return
         self.font(size, bold)
-        self.pdf.text(x, baseline, self.t(s))
+        gap = self.L.word_gap
+        if gap is None:
+            self.pdf.text(x, baseline, self.t(s))
+            return
+        for w in s.split(" "):  # narrower than spaces, so the line stays within its measured width
+            if w:
+                self.pdf.text(x, baseline, self.t(w))
+                x += self.pdf.get_string_width(self.t(w))
+            x += min(gap * size, self.pdf.get_string_width(" "))
 
     # -- pages
     def new_page(self):

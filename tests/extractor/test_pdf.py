@@ -559,6 +559,7 @@ def test_font_encoding_repair():
     assert repair_text("þ", "ABCDEF+AdvP4C4E74") == "+"
     assert repair_text("¼", "ABCDEF+Times-Roman") == "¼"  # only in the symbol fonts
     assert repair_text("(cid:129)", "ABCDEF+AdvPSSym") == "•"
+    assert repair_text("1", "ABCDEF+AdvP4C4E74") == "∞" and repair_text("1", "ABCDEF+Times-Roman") == "1"
 
 
 def test_thin_space_thousands_are_one_number(tmp_path):
