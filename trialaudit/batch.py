@@ -124,6 +124,17 @@ def _worker_main(conn, settings: "Settings", ppid: int, max_tasks: int) -> None:
             return  # the parent starts a fresh worker
 
 
+def warm_up() -> None:
+    """Load the pipeline (spaCy, the rules, scipy) in this process."""
+    import scipy.stats  # noqa: F401 - loaded here so forked workers share it
+
+    from trialaudit.extractor.nlp import get_nlp
+    from trialaudit.validation.registry import all_rules
+
+    get_nlp()
+    all_rules()
+
+
 @dataclass
 class _Worker:
     proc: object
@@ -145,7 +156,10 @@ def run_pool(specs: list["InputSpec"], settings: "Settings", jobs: int, *,
 
     from trialaudit.schemas.findings import ArticleResult
 
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    fork = "fork" in mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if fork else "spawn")
+    if fork:
+        warm_up()  # forked workers inherit the loaded pipeline instead of each loading it
     todo = deque(range(len(specs)))
     workers: list[_Worker] = []
 
