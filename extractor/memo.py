@@ -33,6 +33,15 @@ def parse_once() -> Iterator[None]:
         _MEMO.reset(token)
 
 
+def article_cache() -> dict[Any, Any] | None:
+    """The current article's memo (None outside :func:`parse_once`), for caches keyed by a document.
+
+    Store ``(document, value)`` under a key naming the cache and ``id(document)``
+    and check the document's identity on reading.
+    """
+    return _MEMO.get()
+
+
 def per_article(fn: F) -> F:
     """Memoise ``fn`` (hashable arguments) inside :func:`parse_once`.
 

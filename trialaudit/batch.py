@@ -124,6 +124,17 @@ def _worker_main(conn, settings: "Settings", ppid: int, max_tasks: int) -> None:
             return  # the parent starts a fresh worker
 
 
+def warm_up() -> None:
+    """Load the pipeline (spaCy, the rules, scipy) in this process."""
+    import scipy.stats  # noqa: F401 - loaded here so forked workers share it
+
+    from trialaudit.extractor.nlp import get_nlp
+    from trialaudit.validation.registry import all_rules
+
+    get_nlp()
+    all_rules()
+
+
 @dataclass
 class _Worker:
     proc: object
@@ -145,7 +156,10 @@ def run_pool(specs: list["InputSpec"], settings: "Settings", jobs: int, *,
 
     from trialaudit.schemas.findings import ArticleResult
 
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    fork = "fork" in mp.get_all_start_methods()
+    ctx = mp.get_context("fork" if fork else "spawn")
+    if fork:
+        warm_up()  # forked workers inherit the loaded pipeline instead of each loading it
     todo = deque(range(len(specs)))
     workers: list[_Worker] = []
 
@@ -307,7 +321,7 @@ class ResultStore:
     def is_done(self, spec: "InputSpec", key: dict) -> bool:
         """Finished before with the same content, trialaudit version and settings (and still on disk)."""
         e = self.entries.get(spec.id)
-        if not e or key["hash"] is None or e.get("status") != "ok":
+        if not e or key["hash"] is None or e.get("status") != "ok" or "findings" not in e:
             return False
         if (e.get("hash"), e.get("version"), e.get("settings")) != (key["hash"], key["version"], key["settings"]):
             return False
@@ -316,8 +330,11 @@ class ResultStore:
     def write(self, res: "ArticleResult", key: dict) -> Path:
         path = self.folder / result_filename(res.id)
         _write_atomic(path, res.model_dump_json(indent=2) + "\n")
-        entry = {"id": res.id, "file": path.name, "source": res.source, "status": res.status, **key,
-                 "tool": TOOL_NAME, "written": time.time()}
+        counts = {"error": 0, "warning": 0, "info": 0}
+        for f in res.findings:
+            counts[f.severity] += 1
+        entry = {"id": res.id, "file": path.name, "source": res.source, "status": res.status, "findings": counts,
+                 **key, "tool": TOOL_NAME, "written": time.time()}
         self._fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
         self._fh.flush()
         os.fsync(self._fh.fileno())
@@ -381,6 +398,14 @@ class BatchSummary:
             return 2
         return 1 if self.with_errors else 0
 
+    def add_stored(self, entry: dict) -> None:
+        """Count an article done in an earlier run from its manifest entry (its findings still count)."""
+        counts = entry.get("findings") or {}
+        if counts.get("error"):
+            self.with_errors += 1
+        for sev, n in counts.items():
+            self.findings[sev] = self.findings.get(sev, 0) + int(n)
+
     def add(self, res: "ArticleResult") -> None:
         if res.status != "ok":
             self.failed += 1
@@ -433,6 +458,7 @@ def run_batch(paths: Iterable[str | Path] | None, settings: "Settings | None" = 
                     key = store.key(spec)
                     if resume and store.is_done(spec, key):
                         summary.skipped += 1
+                        summary.add_stored(store.entries[spec.id])
                         if on_skip:
                             on_skip(spec, store.entries[spec.id])
                         continue

@@ -77,6 +77,7 @@ def test_output_dir_manifest_and_resume(two, tmp_path, monkeypatch):
     # a re-run skips everything
     s2 = run_batch([work], Settings(), output_dir=out)
     assert (s2.checked, s2.skipped) == (0, 2)
+    assert (s2.findings, s2.exit_code) == (s1.findings, s1.exit_code)  # stored findings still count
     # a changed article is redone, the other skipped
     changed = sorted(work.iterdir())[0]
     changed.write_text(changed.read_text() + "\n", encoding="utf-8")

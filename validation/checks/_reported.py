@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialaudit.extractor.memo import article_cache
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 from trialaudit.extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
 from trialaudit.extractor.textutil import mknum
@@ -563,12 +564,11 @@ def _table_values(ctx: CheckContext, t: Table, arms: list[Arm], total_n: int | N
 
 # ------------------------------------------------------------------------------------------- entry point
 
-_CACHE: dict[int, tuple[object, list[Reported]]] = {}
-
-
 def reported_values(ctx: CheckContext, total_n: int | None = None) -> list[Reported]:
     """Every recognised reported value in the article's own text and tables."""
-    hit = _CACHE.get(id(ctx.document))
+    memo = article_cache()  # one article's rules share it; nothing outlives the article
+    key = ("reported_values", id(ctx.document))
+    hit = memo.get(key) if memo is not None else None
     if hit is not None and hit[0] is ctx.document:
         return hit[1]
     doc: Document = ctx.document
@@ -595,7 +595,6 @@ def reported_values(ctx: CheckContext, total_n: int | None = None) -> list[Repor
             out.extend(_table_values(ctx, t, arms, total_n))
         except Exception:  # noqa: BLE001
             continue
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[id(ctx.document)] = (ctx.document, out)
+    if memo is not None:
+        memo[key] = (ctx.document, out)
     return out

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from trialaudit.extractor.memo import article_cache
 from trialaudit.extractor.study.arms import arm_mentions, resolve_arm, strip_n
 from trialaudit.extractor.study.drugs import drug_set
 from trialaudit.schemas.document import Document, Sentence
@@ -69,18 +70,16 @@ def _effective(doc: Document) -> dict[str, str]:
     return kinds
 
 
-_CACHE: dict[int, tuple[Document, dict[str, str]]] = {}
-
-
 def effective_kinds(doc: Document) -> dict[str, str]:
     """Sentence id -> section kind, with the repairs described in the module docstring."""
-    hit = _CACHE.get(id(doc))
+    memo = article_cache()  # one article's rules share it; nothing outlives the article
+    key = ("effective_kinds", id(doc))
+    hit = memo.get(key) if memo is not None else None
     if hit is not None and hit[0] is doc:
         return hit[1]
     kinds = _effective(doc)
-    if len(_CACHE) > 32:
-        _CACHE.clear()
-    _CACHE[id(doc)] = (doc, kinds)
+    if memo is not None:
+        memo[key] = (doc, kinds)
     return kinds
 
 
@@ -181,6 +180,18 @@ def _sentence_place(kind: str) -> str:
 
 def sample_sizes(ctx: CheckContext) -> Sizes:
     """Every statement of the total and per-arm sizes, with the agreed total and arm sizes."""
+    memo = article_cache()  # several rules read it: computed once per article (callers only read it)
+    key = ("sample_sizes", id(ctx.document), id(ctx.study))
+    hit = memo.get(key) if memo is not None else None
+    if hit is not None and hit[0] is ctx.document and hit[1] is ctx.study:
+        return hit[2]
+    out = _sample_sizes(ctx)
+    if memo is not None:
+        memo[key] = (ctx.document, ctx.study, out)
+    return out
+
+
+def _sample_sizes(ctx: CheckContext) -> Sizes:
     doc, arms = ctx.document, ctx.study.arms
     kinds = effective_kinds(doc)
     cited = cited_sentences(doc)
