@@ -41,16 +41,51 @@ def get_nlp():
     return nlp
 
 
+#: texts longer than this are cut (at whitespace) into pieces for spaCy, whose
+#: memory grows with the text and which refuses texts over ``nlp.max_length``.
+CHUNK_CHARS = 50_000
+#: no sentence is longer than this: a longer one is cut at whitespace (or, in a
+#: run without whitespace, hard). Real sentences stay far below; the cap keeps the
+#: cost of every pattern run on a sentence bounded, so the whole check is linear.
+MAX_SENTENCE_CHARS = 3_000
+
+
+def _cut(text: str, a: int, b: int, limit: int) -> list[tuple[int, int]]:
+    """Split ``text[a:b]`` into pieces of at most ``limit`` characters, at whitespace when possible."""
+    out = []
+    while b - a > limit:
+        cut = text.rfind(" ", a + limit // 2, a + limit)
+        if cut <= a:
+            cut = max((text.rfind(c, a + limit // 2, a + limit) for c in "\n\t"), default=-1)
+        if cut <= a:
+            cut = a + limit
+        else:
+            cut += 1
+        out.append((a, cut))
+        a = cut
+    if a < b:
+        out.append((a, b))
+    return out
+
+
 def sentence_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
-    """Character spans of the sentences of each text."""
+    """Character spans of the sentences of each text (none longer than :data:`MAX_SENTENCE_CHARS`)."""
     nlp = get_nlp()
-    out: list[list[tuple[int, int]]] = []
-    for doc in nlp.pipe(texts, batch_size=64):
-        spans = []
+    pieces: list[tuple[int, int, int]] = []      # (text index, offset, end)
+    for ti, t in enumerate(texts):
+        pieces.extend((ti, a, b) for a, b in (_cut(t, 0, len(t), CHUNK_CHARS) if len(t) > CHUNK_CHARS else [(0, len(t))]))
+    out: list[list[tuple[int, int]]] = [[] for _ in texts]
+    docs = nlp.pipe((texts[ti][a:b] for ti, a, b in pieces), batch_size=64)
+    for (ti, off, _end), doc in zip(pieces, docs):
+        spans = out[ti]
+        text = doc.text   # built anew on each access: read it once (else quadratic)
         for s in doc.sents:
             a = s.start_char
             b = s.end_char
-            if doc.text[a:b].strip():
-                spans.append((a, b))
-        out.append(spans)
+            if text[a:b].strip():
+                if b - a > MAX_SENTENCE_CHARS:
+                    spans.extend((off + x, off + y) for x, y in _cut(text, a, b, MAX_SENTENCE_CHARS)
+                                 if text[x:y].strip())
+                else:
+                    spans.append((off + a, off + b))
     return out

@@ -92,6 +92,32 @@ def _is_unit_power(t: Tracked, start: int, sup: str) -> bool:
     return bool(re.search(r"(?:m|χ|chi|cm|mm|R|I|s)$", before))
 
 
+#: a run of more digits than this is no printed number: it is shown as one "#" (mapped to
+#: its first source character) so no pattern ever parses it as a quantity
+MAX_DIGIT_RUN = 30
+#: a word longer than this keeps only its first characters; patterns over words then
+#: never scan more than this per word
+MAX_WORD_CHARS = 200
+_RE_LONG_DIGITS = re.compile(rf"\d{{{MAX_DIGIT_RUN + 1},}}")
+_RE_LONG_WORD = re.compile(rf"(\w{{{MAX_WORD_CHARS}}})\w+")
+
+
+def cap_tokens(t: Tracked) -> Tracked:
+    """Bound token lengths in normalised text: a pre-scan that keeps every later pattern linear.
+
+    Digit runs longer than :data:`MAX_DIGIT_RUN` become ``#``; words longer than
+    :data:`MAX_WORD_CHARS` are cut to that length. Offsets still map every kept
+    character to its source, so evidence quotes stay verbatim.
+    """
+    if len(t.text) <= MAX_DIGIT_RUN:
+        return t
+    if _RE_LONG_DIGITS.search(t.text):
+        t = t.sub(_RE_LONG_DIGITS, "#")
+    if len(t.text) > MAX_WORD_CHARS and _RE_LONG_WORD.search(t.text):
+        t = t.sub(_RE_LONG_WORD, "", keep_group=1)
+    return t
+
+
 def normalize_inline(t: Tracked, *, max_ref: int | None = None, in_table: bool = False) -> NormResult:
     """Normalise markup in ``t``; superscript numbers become citation markers.
 
@@ -113,7 +139,7 @@ def normalize_inline(t: Tracked, *, max_ref: int | None = None, in_table: bool =
             return ""
         return repl
 
-    t_cur = t
+    t_cur = cap_tokens(t)
     t_cur = t_cur.sub(_RE_NB_HYPHEN, "-")
     t_cur = t_cur.sub(_RE_LIG, lambda m: _LIGATURES[m.group(0)])
     t_cur = t_cur.sub(_RE_URL_ANGLE, "", keep_group=1)

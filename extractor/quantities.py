@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from trialaudit.schemas.quantities import Num, Quantity
 
@@ -713,7 +714,7 @@ def parse_cell(text: str, *, label: str | None = None) -> list[Quantity]:
     ``<0.001`` into ``p_value``. Trailing footnote markers (``#``, ``*``,
     ``a``, ``†``) are ignored. Offsets refer to ``text``.
     """
-    return _scan(text, label=label, cell=True)
+    return _scan_memo(text, label, True)
 
 
 def find_quantities(text: str) -> list[Quantity]:
@@ -723,7 +724,24 @@ def find_quantities(text: str) -> list[Quantity]:
     and the ``0.37``/``0.98`` inside ``HR 0.60 (95% CI 0.37–0.98)`` are never
     reported separately.
     """
-    return _scan(text, cell=False)
+    return _scan_memo(text, None, False)
+
+
+#: texts up to this length are memoised: every rule parses the same sentences and
+#: cells, so each is scanned once per process (results are copied lists of
+#: immutable-by-convention Quantity objects; callers use ``model_copy`` to change one).
+_MEMO_MAX_CHARS = 20_000
+
+
+@lru_cache(maxsize=16_384)
+def _scan_cached(text: str, label: str | None, cell: bool) -> tuple[Quantity, ...]:
+    return tuple(_scan(text, label=label, cell=cell))
+
+
+def _scan_memo(text: str, label: str | None, cell: bool) -> list[Quantity]:
+    if len(text) > _MEMO_MAX_CHARS:
+        return _scan(text, label=label, cell=cell)
+    return list(_scan_cached(text, label, cell))
 
 
 def parse_p_value(text: str) -> Quantity | None:

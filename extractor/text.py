@@ -821,7 +821,7 @@ class TextParser:
                 continue
             if out.text:
                 prev = out.text
-                m = re.search(r"([A-Za-z]{2,})[-\u2011\u2010\u00ad]$", prev)
+                m = re.search(r"([A-Za-z]{2,})[-\u2011\u2010\u00ad]$", prev[-8:])  # the tail: linear in lines
                 nxt_word = re.match(r"[a-z]+", seg.text)
                 if m and nxt_word and nxt_word.group(0) not in COMPOUND_SUFFIXES:
                     out = out.slice(0, len(prev) - 1)          # drop the hyphen, no space

@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import math
-import signal
-import threading
 import time
 import traceback
-from contextlib import contextmanager
-from typing import Iterator
 
 from trialaudit.extractor.memo import parse_once
+from trialaudit.extractor.budget import BudgetExceeded, time_limit
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.findings import SEVERITY_ORDER, Evidence, Finding
 from trialaudit.schemas.study import Study
@@ -21,38 +18,6 @@ from .settings import Settings
 INTERNAL_CODE = "TA900"
 BUDGET_CODE = "TA901"
 _INTERNAL = {INTERNAL_CODE, BUDGET_CODE}
-
-
-class _RuleTimeout(BaseException):
-    """Raised by the timer inside a rule that overran the article's budget.
-
-    A BaseException so that no ``except Exception`` inside a rule swallows it.
-    """
-
-
-def _can_interrupt() -> bool:
-    return (hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-            and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the body after ``seconds`` with :class:`_RuleTimeout` when a timer signal can be used
-    (main thread, no other timer running); otherwise the caller checks the clock between rules."""
-    if not _can_interrupt():
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _RuleTimeout()
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, max(seconds, 0.001))
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _crash_finding(code: str, name: str, exc: BaseException, kept: int) -> Finding:
@@ -111,10 +76,10 @@ def _run_checks(document: Document, study: Study, settings: Settings) -> tuple[l
         ran += 1
         out: list[Finding] = []
         try:
-            with _time_limit(remaining):
+            with time_limit(remaining):
                 for f in r.func(ctx) or []:
                     out.append(f)
-        except _RuleTimeout:
+        except BudgetExceeded:
             findings.extend(f for f in out if isinstance(f, Finding))
             findings.append(_budget_finding(r.code, r.name, budget, [x.code for x in rules[i + 1:]]))
             break

@@ -260,6 +260,9 @@ def linear_by_linear(counts) -> tuple[float, float, int] | None:
 
 
 _FISHER_MAX_STATES = 3_000_000
+#: tables with more patients than this get no exact test (None): a printed exact p for
+#: them is implausible, and the hypergeometric support would take minutes to walk
+_FISHER_MAX_N = 1_000_000
 
 
 def _lchoose(n, k):
@@ -285,6 +288,8 @@ def fisher_exact_2xk(counts, max_states: int = _FISHER_MAX_STATES) -> float | No
     if t.shape[1] < 2 or (t.sum(axis=1) == 0).any():
         return 1.0
     t = t.astype(int)
+    if int(t.sum()) > _FISHER_MAX_N:
+        return None   # no trial analyses a table this large with an exact test (and scipy walks its support)
     if t.shape[1] == 2:
         return float(_st.fisher_exact(t)[1])
     cols = t.sum(axis=0)

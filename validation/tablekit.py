@@ -180,7 +180,7 @@ def row_denominator(ctx: CheckContext, table: Table, row: TableRow) -> Denominat
                 return Denominator(c, ctx.cell_evidence(table, row, j, role="denominator"), "row")
     _, n = strip_n(row.label)
     arm = resolve_arm(row.label, ctx.study.arms)
-    if n is not None:
+    if n is not None and n > 0:
         return Denominator(n, ctx.cell_evidence(table, row, 0, role="denominator"), "row label", arm)
     if arm is not None and arm.n:
         ev = arm_size_evidence(ctx, arm)

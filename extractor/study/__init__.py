@@ -7,6 +7,7 @@ from sibling modules when they are installed (``endpoints``, ``registry``, ``dat
 from __future__ import annotations
 
 from trialaudit.extractor.memo import parse_once
+from trialaudit.extractor.budget import BudgetExceeded, time_limit
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.study import SampleSize, Study
 
@@ -47,10 +48,28 @@ def _dedupe_sizes(sizes: list[SampleSize]) -> list[SampleSize]:
     return out
 
 
-def extract_study(doc: Document) -> Study:
-    """Extract every study fact the checks and exporters need."""
-    with parse_once():  # the extractors read the same sentences and cells: scan each once
-        return _extract_study(doc)
+#: default time for extracting one article's facts (seconds); see :func:`extract_study`
+EXTRACT_TIME_BUDGET_S = 120.0
+
+
+class ExtractionTimeout(Exception):
+    """Extraction of one article ran out of its time budget; the message is meant for the user."""
+
+
+def extract_study(doc: Document, *, time_budget_s: float = EXTRACT_TIME_BUDGET_S) -> Study:
+    """Extract every study fact the checks and exporters need.
+
+    Raises :class:`ExtractionTimeout` ("timed out during extraction after N s")
+    when it takes longer than ``time_budget_s`` (interrupted by a timer in the
+    main thread; elsewhere the budget is not enforced).
+    """
+    try:
+        with time_limit(time_budget_s):
+            with parse_once():  # the extractors read the same sentences and cells: scan each once
+                return _extract_study(doc)
+    except BudgetExceeded:
+        raise ExtractionTimeout(f"timed out during extraction after {time_budget_s:g} s "
+                                f"({len(doc.text)} characters)") from None
 
 
 def _extract_study(doc: Document) -> Study:

@@ -199,7 +199,7 @@ def header_n(table: Table, col: int) -> int | None:
     label = table.column_label(col)
     for part in label.split(" / "):
         _, n = strip_n(part)
-        if n is not None:
+        if n is not None and n > 0:   # "n = 0" is no group size to divide by
             return n
     return None
 

@@ -205,7 +205,7 @@ def _text(ctx: CheckContext) -> Iterator[Finding]:
                         evidence=[ev], key=f"text|{q.text}")
         for m in _K_OF_N.finditer(text):
             k, n = int(m.group("k")), int(m.group("n"))
-            if k > n and (k, n) not in seen:
+            if k > n > 0 and (k, n) not in seen:   # "1 of 0" is no group: nothing to compare
                 ev = ctx.sentence_evidence(sent, m.start(), m.end(), role="reported")
                 yield _count_finding(ctx, f"'{m.group(0)}'", k,
                                      Denominator(n, ev.model_copy(update={"role": "denominator"}), "sentence"), [ev])

@@ -221,7 +221,7 @@ def _num_of(med: MedianRef, name: str) -> str:
 _MEDIAN_TEXT = re.compile(rf"\bmedian\s+(?:[\w-]+\s+){{0,2}}?(?P<ep>{_EP_ALT})\b[^.;%]{{0,50}}?"
                           rf"(?P<v>\d+(?:\.\d+)?)\s*(?P<u>months?|years?|weeks?)\b", re.I)
 _LANDMARK_TEXT = re.compile(
-    rf"(?P<t>\d+(?:\.\d+)?)[\s-]*(?P<tu>months?|years?|weeks?)\s+(?P<ep>{_EP_ALT})(?:\s+rates?)?"
+    rf"(?<![\d.])(?P<t>\d+(?:\.\d+)?)[\s-]*(?P<tu>months?|years?|weeks?)\s+(?P<ep>{_EP_ALT})(?:\s+rates?)?"
     rf"(?:\s+(?:was|of|were|reached))?\s*:?\s*(?P<r>\d+(?:\.\d+)?)\s*%"
     rf"|(?P<ep2>{_EP_ALT})(?:\s+rates?)?\s+at\s+(?P<t2>\d+(?:\.\d+)?)\s*(?P<tu2>months?|years?|weeks?)"
     rf"(?:\s+(?:was|of|were|reached))?\s*:?\s*(?P<r2>\d+(?:\.\d+)?)\s*%", re.I)
@@ -278,7 +278,7 @@ def _text(ctx: CheckContext) -> Iterator[Finding]:
 # "Median OS was 14.2 months (95% CI ...) in Arm A and 11.1 months (...) in Arm B. The 12-month OS rates were
 # 58.4% and 46.1%, respectively."  The medians and the rates are listed in the same arm order.
 _MEDIAN_HEAD = re.compile(rf"\bmedian\s+(?:[\w-]+\s+){{0,2}}?(?P<ep>{_EP_ALT})\b", re.I)
-_LANDMARK_HEAD = re.compile(rf"(?P<t>\d+(?:\.\d+)?)[\s-]*(?P<tu>months?|years?|weeks?)\s+(?P<ep>{_EP_ALT})"
+_LANDMARK_HEAD = re.compile(rf"(?<![\d.])(?P<t>\d+(?:\.\d+)?)[\s-]*(?P<tu>months?|years?|weeks?)\s+(?P<ep>{_EP_ALT})"
                             rf"(?:\s+rates?)?\b", re.I)
 _VALUE_UNIT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(months?|years?|weeks?)\b", re.I)
 _PCT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*%")

@@ -1,0 +1,104 @@
+"""Benchmark: how the time of a whole check grows with the size of an article.
+
+Builds 1x/2x/4x/8x inputs by repeating realistic article text (a bundled corpus
+article's body, sections renamed per copy so every copy stays an ordinary
+results section), times reading + extraction + checks of each in one run, and
+fits the growth exponent b of ``time = a * size^b`` (least squares on log-log).
+Target: b <= 1.2 (linear growth; quadratic would be 2).
+
+    python bench/bench_growth.py [--article FILE] [--factors 1 2 4 8] [--repeat 1]
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from trialaudit.extractor.loader import read_document  # noqa: E402
+from trialaudit.extractor.study import extract_study  # noqa: E402
+from trialaudit.validation.runner import run_checks  # noqa: E402
+from trialaudit.validation.settings import Settings  # noqa: E402
+
+TARGET_EXPONENT = 1.2
+
+
+def default_article() -> Path:
+    import trialaudit.corpus as corpus
+    arts = sorted(corpus.articles(), key=lambda a: a.id)
+    with corpus.paths() as ps:
+        by_name = {p.name: p.read_text(encoding="utf-8") for p in ps}
+    name = Path(arts[0].file).name
+    out = Path(tempfile.mkdtemp()) / name
+    out.write_text(by_name[name], encoding="utf-8")
+    return out
+
+
+def build(text: str, k: int) -> str:
+    """``text`` then k-1 copies of its body (title kept once)."""
+    lines = text.splitlines()
+    head, body = lines[:1], lines[1:]
+    out = list(head)
+    for i in range(k):
+        out.extend(body)
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+def fit_exponent(sizes: list[float], times: list[float]) -> float:
+    xs = [math.log(s) for s in sizes]
+    ys = [math.log(max(t, 1e-6)) for t in times]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def time_one(path: Path, settings: Settings) -> tuple[float, float, float, int]:
+    t0 = time.perf_counter()
+    doc = read_document(path, limits=settings.read_limits())
+    t1 = time.perf_counter()
+    study = extract_study(doc)
+    t2 = time.perf_counter()
+    findings, _ = run_checks(doc, study, settings)
+    t3 = time.perf_counter()
+    return t1 - t0, t2 - t1, t3 - t2, len(findings)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--article", type=Path)
+    ap.add_argument("--factors", type=int, nargs="+", default=[1, 2, 4, 8])
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args()
+    src = args.article or default_article()
+    text = src.read_text(encoding="utf-8")
+    settings = Settings(article_time_budget_s=3600, max_article_chars=50_000_000)
+    tmp = Path(tempfile.mkdtemp())
+    warm = tmp / f"warm{src.suffix}"
+    warm.write_text(text, encoding="utf-8")
+    time_one(warm, settings)   # warm-up: spaCy, regexes, rule imports
+    sizes, totals, stages = [], [], []
+    for k in args.factors:
+        p = tmp / f"x{k}{src.suffix}"
+        p.write_text(build(text, k), encoding="utf-8")
+        best = None
+        for _ in range(args.repeat):
+            r = time_one(p, settings)
+            best = r if best is None or sum(r[:3]) < sum(best[:3]) else best
+        sizes.append(p.stat().st_size)
+        totals.append(sum(best[:3]))
+        stages.append(best)
+        print(f"{k}x  {sizes[-1]:>9} bytes  read {best[0]:6.2f}s  extract {best[1]:6.2f}s  "
+              f"checks {best[2]:6.2f}s  total {totals[-1]:6.2f}s  findings {best[3]}")
+    b = fit_exponent(sizes, totals)
+    parts = ", ".join(f"{name} {fit_exponent(sizes, [s[i] for s in stages]):.2f}"
+                      for i, name in enumerate(("read", "extract", "checks")))
+    print(f"growth exponent {b:.2f} (target <= {TARGET_EXPONENT}); by stage: {parts}")
+    return 0 if b <= TARGET_EXPONENT else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
