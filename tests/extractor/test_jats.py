@@ -220,6 +220,18 @@ def test_bold_leading_row_is_header_and_several_tables_stack():
     assert [r.label for r in t.rows] == ["x", "y"]
 
 
+def test_prose_naming_a_table_or_figure_stays_prose():
+    body = """<sec><title>Results</title><p>Table 1 shows the outcomes of all randomised patients in both groups.</p>
+<table-wrap id="T1"><label>Table 1</label><caption><p>Outcomes</p></caption><table><thead><tr><th>Outcome</th>
+<th>A</th></tr></thead><tbody><tr><td>Cure</td><td>4</td></tr></tbody></table></table-wrap>
+<p>Figure 2 shows the survival curves of both groups over the whole follow-up.</p></sec>"""
+    d = parse_jats(jats(body), doc_id="x", source="x.xml")
+    res = {s.text: s.section_kind for s in d.sentences}
+    assert res["Table 1 shows the outcomes of all randomised patients in both groups."] == "results"
+    assert res["Figure 2 shows the survival curves of both groups over the whole follow-up."] == "results"
+    assert [t.label for t in d.tables] == ["Table 1"] and d.tables[0].rows[0].label == "Cure"
+
+
 def test_indented_label_columns_under_one_spanning_header_collapse():
     body = """<sec><title>Results</title><table-wrap id="T1"><label>Table 1</label><caption><p>Baseline</p></caption>
 <table><thead><tr><th colspan="2">Characteristic</th><th>A (n=10)</th><th>B (n=12)</th></tr></thead><tbody>
