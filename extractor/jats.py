@@ -38,8 +38,15 @@ JATS_SUFFIXES = {".xml", ".nxml"}
 MAX_XML_BYTES = 30_000_000
 
 
+MAX_TABLE_CELLS = 200_000
+
+
 class JatsError(Exception):
     """The file is not a readable JATS article; the message is meant for the user."""
+
+
+class _TableTooLarge(Exception):
+    pass
 
 
 # --------------------------------------------------------------------------- safe parsing
@@ -812,6 +819,9 @@ class _Renderer:
         self.in_table += 1
         try:
             grids = [self._grid(t) for t in tables]
+        except _TableTooLarge as exc:
+            self.warnings.append(f"JATS: {label_text or wrap_id} is too large to read ({exc}); skipped")
+            return
         finally:
             self.in_table -= 1
         grid = _stack(grids)
@@ -925,12 +935,15 @@ class _Renderer:
                 rs = min(rs, len(trs) - r) if not (r < len(head_rows) and r + rs > len(head_rows)) else \
                     min(rs, len(head_rows) - r)
                 entry = (self.inline(cell), cell, (r, c))
+                if len(occupied) + rs * cs > MAX_TABLE_CELLS:
+                    raise _TableTooLarge(f"more than {MAX_TABLE_CELLS} cells")
                 for dr in range(rs):
                     for dc in range(cs):
                         occupied[(r + dr, c + dc)] = entry
                 c += cs
                 width = max(width, c)
-            width = max(width, max((cc + 1 for (rr, cc) in occupied if rr == r), default=0))
+        if len(trs) * width > MAX_TABLE_CELLS:
+            raise _TableTooLarge(f"{len(trs)} rows × {width} columns")
         for r in range(len(trs)):
             grid.append([occupied.get((r, c)) for c in range(width)])
         header = len(head_rows)

@@ -346,3 +346,11 @@ def test_realworld_sample_reads_cleanly():
             for row in t.header_rows + t.rows:
                 for c in row.cells:
                     assert d.text[c.span.char_start:c.span.char_end] == c.raw
+
+
+def test_oversized_span_table_is_skipped_with_a_warning():
+    rows = "".join("<tr>" + '<td colspan="200" rowspan="2000">x</td>' * 20 + "</tr>" for _ in range(100))
+    body = (f'<sec><title>Results</title><p>Some results text here.</p><table-wrap id="T1"><label>Table 1</label>'
+            f"<table>{rows}</table></table-wrap></sec>")
+    d = parse_jats(jats(body), doc_id="x", source="x.xml")
+    assert not d.tables and any("Table 1 is too large" in w for w in d.warnings)
