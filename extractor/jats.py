@@ -194,13 +194,14 @@ class _Writer:
             return ""
 
     def write(self, s: str) -> tuple[int, int]:
+        s = _finish_citations(s)
         a = self.pos
         self.parts.append(s)
         self.pos += len(s)
         return a, self.pos
 
     def block(self, text: str, el=None, *, path: str | None = None) -> tuple[int, int] | None:
-        text = text.strip()
+        text = _finish_citations(text).strip()
         if not text:
             return None
         a, b = self.write(text)
@@ -288,6 +289,8 @@ class _Renderer:
         if kind == "bibr" and _RE_CITE_LIST.match(t) and not re.search(r"[\[(,–\-]\s*$", before) \
                 and re.search(r"[A-Za-z)\].,;:%]\s*$", before):
             return f" [{t}]"  # a bare numbered citation (rendered as superscript by the journal)
+        if kind == "bibr" and _RE_CITE_LIST.match(t) and not self.in_table:
+            return f"{_CIT_OPEN}{t}{_CIT_CLOSE}"  # "(3)" or "(3, 4)" around it becomes "[3]" (see _finish_citations)
         return t
 
     def sup(self, c, before: str) -> str:
@@ -1160,8 +1163,7 @@ _TITLE_KINDS = [
     (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?results?\b", re.I), "results"),
     (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?discussions?\b", re.I), "discussion"),
     (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?conclusions?\b", re.I), "conclusion"),
-    (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:materials?|patients?|subjects?|participants?)\b.{0,20}\bmethods?\b",
-                re.I), "methods"),
+    (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Za-z ,&]{0,40}\b(?:methods?|methodology)\s*$", re.I), "methods"),
 ]
 
 
@@ -1178,6 +1180,19 @@ def _sec_type_key(s: str) -> str:
     if s in _SEC_TYPE_KIND:
         return s
     return s.lower().replace(" ", "")
+
+
+_CIT_OPEN, _CIT_CLOSE = "\ue000", "\ue001"
+_RE_PAREN_XREFS = re.compile(r"\((\s*\ue000[^\ue000\ue001()]*\ue001(?:\s*[,;–\-]\s*\ue000[^\ue000\ue001()]*\ue001)*\s*)\)")
+
+
+def _finish_citations(s: str) -> str:
+    """Numbered citations printed in parentheses, "(<xref>3</xref>, <xref>4</xref>)", become "[3, 4]" (the
+    text path then reads brackets as citations and leaves parentheses such as "F(1, 36)" alone)."""
+    if _CIT_OPEN not in s:
+        return s
+    s = _RE_PAREN_XREFS.sub(lambda m: "[" + m.group(1).strip() + "]", s)
+    return s.replace(_CIT_OPEN, "").replace(_CIT_CLOSE, "")
 
 
 def _sentence(s: str) -> str:

@@ -791,7 +791,7 @@ class TextParser:
         metas = []
         for pi, (bi, lines, kind) in enumerate(merged):
             tr = self._join_lines(lines)
-            norm = normalize_inline(tr, max_ref=max_ref)
+            norm = normalize_inline(tr, max_ref=max_ref, paren_citations=self.fmt != "jats")
             sid, skind = self.block_section[bi]
             if kind == "figure":
                 skind = "figure"

@@ -354,3 +354,12 @@ def test_oversized_span_table_is_skipped_with_a_warning():
             f"<table>{rows}</table></table-wrap></sec>")
     d = parse_jats(jats(body), doc_id="x", source="x.xml")
     assert not d.tables and any("Table 1 is too large" in w for w in d.warnings)
+
+
+def test_parenthesised_citations_become_brackets_and_statistics_keep_their_parentheses():
+    body = """<sec><title>Results</title><p>Adiponectin is protective (<xref ref-type="bibr" rid="B1">1</xref>,
+<xref ref-type="bibr" rid="B2">2</xref>). Balance did not change, <italic>F</italic>(1, 36) = 0.16, p = 0.704.</p></sec>"""
+    d = parse_jats(jats(body, back=BACK), doc_id="x", source="x.xml")
+    assert "Adiponectin is protective [1, 2]." in d.text
+    assert [1, 2] in [c.numbers for c in d.citations]
+    assert any("F(1, 36) = 0.16, p = 0.704" in s.text for s in d.sentences)
