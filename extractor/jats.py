@@ -268,8 +268,7 @@ class _Renderer:
             return self.alternatives(c, before)
         if name in ("break", "hr"):
             return " "
-        if name in ("inline-graphic", "graphic", "media", "object-id", "alt-text", "long-desc", "label") and \
-                not name == "label":
+        if name in ("inline-graphic", "graphic", "media", "object-id", "alt-text", "long-desc"):
             return ""
         if name == "xref":
             return self.xref(c, before)
@@ -301,7 +300,7 @@ class _Renderer:
             return ""
         if has_bibr and not self.in_table:
             t = t.strip("[]() ")
-            return f" [{t}]" if _RE_CITE_LIST.match(t) else f" [{t}]"
+            return f" [{t}]" if _RE_CITE_LIST.match(t) else f" ({t})"
         if has_fn or (self.in_table and _MARKER_RE.match(t) and not re.search(r"10\s*$", before)):
             if re.fullmatch(r"[+\-−]", t):
                 return t
