@@ -38,8 +38,15 @@ JATS_SUFFIXES = {".xml", ".nxml"}
 MAX_XML_BYTES = 30_000_000
 
 
+MAX_TABLE_CELLS = 200_000
+
+
 class JatsError(Exception):
     """The file is not a readable JATS article; the message is meant for the user."""
+
+
+class _TableTooLarge(Exception):
+    pass
 
 
 # --------------------------------------------------------------------------- safe parsing
@@ -187,13 +194,14 @@ class _Writer:
             return ""
 
     def write(self, s: str) -> tuple[int, int]:
+        s = _finish_citations(s)
         a = self.pos
         self.parts.append(s)
         self.pos += len(s)
         return a, self.pos
 
     def block(self, text: str, el=None, *, path: str | None = None) -> tuple[int, int] | None:
-        text = text.strip()
+        text = _finish_citations(text).strip()
         if not text:
             return None
         a, b = self.write(text)
@@ -260,8 +268,7 @@ class _Renderer:
             return self.alternatives(c, before)
         if name in ("break", "hr"):
             return " "
-        if name in ("inline-graphic", "graphic", "media", "object-id", "alt-text", "long-desc", "label") and \
-                not name == "label":
+        if name in ("inline-graphic", "graphic", "media", "object-id", "alt-text", "long-desc"):
             return ""
         if name == "xref":
             return self.xref(c, before)
@@ -281,6 +288,8 @@ class _Renderer:
         if kind == "bibr" and _RE_CITE_LIST.match(t) and not re.search(r"[\[(,–\-]\s*$", before) \
                 and re.search(r"[A-Za-z)\].,;:%]\s*$", before):
             return f" [{t}]"  # a bare numbered citation (rendered as superscript by the journal)
+        if kind == "bibr" and _RE_CITE_LIST.match(t) and not self.in_table:
+            return f"{_CIT_OPEN}{t}{_CIT_CLOSE}"  # "(3)" or "(3, 4)" around it becomes "[3]" (see _finish_citations)
         return t
 
     def sup(self, c, before: str) -> str:
@@ -291,7 +300,7 @@ class _Renderer:
             return ""
         if has_bibr and not self.in_table:
             t = t.strip("[]() ")
-            return f" [{t}]" if _RE_CITE_LIST.match(t) else f" [{t}]"
+            return f" [{t}]" if _RE_CITE_LIST.match(t) else f" ({t})"
         if has_fn or (self.in_table and _MARKER_RE.match(t) and not re.search(r"10\s*$", before)):
             if re.fullmatch(r"[+\-−]", t):
                 return t
@@ -812,6 +821,9 @@ class _Renderer:
         self.in_table += 1
         try:
             grids = [self._grid(t) for t in tables]
+        except _TableTooLarge as exc:
+            self.warnings.append(f"JATS: {label_text or wrap_id} is too large to read ({exc}); skipped")
+            return
         finally:
             self.in_table -= 1
         grid = _stack(grids)
@@ -925,12 +937,15 @@ class _Renderer:
                 rs = min(rs, len(trs) - r) if not (r < len(head_rows) and r + rs > len(head_rows)) else \
                     min(rs, len(head_rows) - r)
                 entry = (self.inline(cell), cell, (r, c))
+                if len(occupied) + rs * cs > MAX_TABLE_CELLS:
+                    raise _TableTooLarge(f"more than {MAX_TABLE_CELLS} cells")
                 for dr in range(rs):
                     for dc in range(cs):
                         occupied[(r + dr, c + dc)] = entry
                 c += cs
                 width = max(width, c)
-            width = max(width, max((cc + 1 for (rr, cc) in occupied if rr == r), default=0))
+        if len(trs) * width > MAX_TABLE_CELLS:
+            raise _TableTooLarge(f"{len(trs)} rows × {width} columns")
         for r in range(len(trs)):
             grid.append([occupied.get((r, c)) for c in range(width)])
         header = len(head_rows)
@@ -1147,8 +1162,7 @@ _TITLE_KINDS = [
     (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?results?\b", re.I), "results"),
     (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?discussions?\b", re.I), "discussion"),
     (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?conclusions?\b", re.I), "conclusion"),
-    (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:materials?|patients?|subjects?|participants?)\b.{0,20}\bmethods?\b",
-                re.I), "methods"),
+    (re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Za-z ,&]{0,40}\b(?:methods?|methodology)\s*$", re.I), "methods"),
 ]
 
 
@@ -1165,6 +1179,19 @@ def _sec_type_key(s: str) -> str:
     if s in _SEC_TYPE_KIND:
         return s
     return s.lower().replace(" ", "")
+
+
+_CIT_OPEN, _CIT_CLOSE = "\ue000", "\ue001"
+_RE_PAREN_XREFS = re.compile(r"\((\s*\ue000[^\ue000\ue001()]*\ue001(?:\s*[,;–\-]\s*\ue000[^\ue000\ue001()]*\ue001)*\s*)\)")
+
+
+def _finish_citations(s: str) -> str:
+    """Numbered citations printed in parentheses, "(<xref>3</xref>, <xref>4</xref>)", become "[3, 4]" (the
+    text path then reads brackets as citations and leaves parentheses such as "F(1, 36)" alone)."""
+    if _CIT_OPEN not in s:
+        return s
+    s = _RE_PAREN_XREFS.sub(lambda m: "[" + m.group(1).strip() + "]", s)
+    return s.replace(_CIT_OPEN, "").replace(_CIT_CLOSE, "")
 
 
 def _sentence(s: str) -> str:

@@ -118,7 +118,8 @@ def cap_tokens(t: Tracked) -> Tracked:
     return t
 
 
-def normalize_inline(t: Tracked, *, max_ref: int | None = None, in_table: bool = False) -> NormResult:
+def normalize_inline(t: Tracked, *, max_ref: int | None = None, in_table: bool = False,
+                     paren_citations: bool = True) -> NormResult:
     """Normalise markup in ``t``; superscript numbers become citation markers.
 
     ``max_ref`` (the number of references in the article) lets bracketed and
@@ -211,7 +212,8 @@ def normalize_inline(t: Tracked, *, max_ref: int | None = None, in_table: bool =
             markers.append(Marker(text=m.group(0).strip(), numbers=nums, offset=at, kind="citation"))
             return ""
         t_cur = t_cur.sub(_RE_BRACKET_CIT, cit)
-        t_cur = t_cur.sub(_RE_PAREN_CIT, cit)
+        if paren_citations:  # off where citations are known to be bracketed (JATS renderings)
+            t_cur = t_cur.sub(_RE_PAREN_CIT, cit)
 
     t_cur = t_cur.sub(_RE_ODD_SPACE, " ")
     t_cur = t_cur.sub(_RE_SPACES, " ")

@@ -221,7 +221,7 @@ class TextParser:
                 continue
             s = ln.text
             cap = _RE_CAPTION.match(s)
-            if cap and self._table_follows(i):
+            if cap and self._table_follows(i) and self._jats_caption(i, table=True):
                 tbl, i = self._read_table(i, cap)
                 blocks.append(Block("table", tbl.caption_lines + tbl.row_lines + tbl.footnote_lines, table=tbl))
                 continue
@@ -234,7 +234,7 @@ class TextParser:
                 blocks.append(Block("heading", [i], level=len(md.group(1)), heading_text=md.group(2).strip()))
                 i += 1
                 continue
-            if _RE_FIG_CAPTION.match(s):
+            if _RE_FIG_CAPTION.match(s) and self._jats_caption(i, table=False):
                 j = i
                 while j + 1 < n and not self.lines[j + 1].blank and not self.lines[j + 1].removed \
                         and not self._is_section_line(j + 1):
@@ -259,6 +259,22 @@ class TextParser:
             blocks.append(Block("paragraph", list(range(i, j + 1))))
             i = j + 1
         self.blocks = blocks
+
+    def _jats_caption(self, i: int, *, table: bool) -> bool:
+        """JATS renderings write captions as "Table 2. ..." / "Figure 1. ..." (a table's rows right after it);
+        prose that starts with "Table 2 shows ..." is not a caption there."""
+        if self.fmt != "jats":
+            return True
+        s = self.lines[i].text.strip()
+        if not re.match(r"^(?:Table|TABLE)\s+\S+\.(?:\s|$)" if table else
+                        r"^(?:Fig(?:ure)?\.?|FIGURE)\s*\d+[A-Za-z]?\.(?:\s|$)", s):
+            return False
+        if table:
+            k = i + 1
+            while k < len(self.lines) and self.lines[k].blank:
+                k += 1
+            return k < len(self.lines) and is_table_row(self.lines[k].text)
+        return True
 
     def _is_section_line(self, i: int) -> bool:
         """A line that is exactly a main section name followed by a blank line ("Discussion")."""
@@ -775,7 +791,7 @@ class TextParser:
         metas = []
         for pi, (bi, lines, kind) in enumerate(merged):
             tr = self._join_lines(lines)
-            norm = normalize_inline(tr, max_ref=max_ref)
+            norm = normalize_inline(tr, max_ref=max_ref, paren_citations=self.fmt != "jats")
             sid, skind = self.block_section[bi]
             if kind == "figure":
                 skind = "figure"

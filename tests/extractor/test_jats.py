@@ -220,6 +220,18 @@ def test_bold_leading_row_is_header_and_several_tables_stack():
     assert [r.label for r in t.rows] == ["x", "y"]
 
 
+def test_prose_naming_a_table_or_figure_stays_prose():
+    body = """<sec><title>Results</title><p>Table 1 shows the outcomes of all randomised patients in both groups.</p>
+<table-wrap id="T1"><label>Table 1</label><caption><p>Outcomes</p></caption><table><thead><tr><th>Outcome</th>
+<th>A</th></tr></thead><tbody><tr><td>Cure</td><td>4</td></tr></tbody></table></table-wrap>
+<p>Figure 2 shows the survival curves of both groups over the whole follow-up.</p></sec>"""
+    d = parse_jats(jats(body), doc_id="x", source="x.xml")
+    res = {s.text: s.section_kind for s in d.sentences}
+    assert res["Table 1 shows the outcomes of all randomised patients in both groups."] == "results"
+    assert res["Figure 2 shows the survival curves of both groups over the whole follow-up."] == "results"
+    assert [t.label for t in d.tables] == ["Table 1"] and d.tables[0].rows[0].label == "Cure"
+
+
 def test_indented_label_columns_under_one_spanning_header_collapse():
     body = """<sec><title>Results</title><table-wrap id="T1"><label>Table 1</label><caption><p>Baseline</p></caption>
 <table><thead><tr><th colspan="2">Characteristic</th><th>A (n=10)</th><th>B (n=12)</th></tr></thead><tbody>
@@ -334,3 +346,20 @@ def test_realworld_sample_reads_cleanly():
             for row in t.header_rows + t.rows:
                 for c in row.cells:
                     assert d.text[c.span.char_start:c.span.char_end] == c.raw
+
+
+def test_oversized_span_table_is_skipped_with_a_warning():
+    rows = "".join("<tr>" + '<td colspan="200" rowspan="2000">x</td>' * 20 + "</tr>" for _ in range(100))
+    body = (f'<sec><title>Results</title><p>Some results text here.</p><table-wrap id="T1"><label>Table 1</label>'
+            f"<table>{rows}</table></table-wrap></sec>")
+    d = parse_jats(jats(body), doc_id="x", source="x.xml")
+    assert not d.tables and any("Table 1 is too large" in w for w in d.warnings)
+
+
+def test_parenthesised_citations_become_brackets_and_statistics_keep_their_parentheses():
+    body = """<sec><title>Results</title><p>Adiponectin is protective (<xref ref-type="bibr" rid="B1">1</xref>,
+<xref ref-type="bibr" rid="B2">2</xref>). Balance did not change, <italic>F</italic>(1, 36) = 0.16, p = 0.704.</p></sec>"""
+    d = parse_jats(jats(body, back=BACK), doc_id="x", source="x.xml")
+    assert "Adiponectin is protective [1, 2]." in d.text
+    assert [1, 2] in [c.numbers for c in d.citations]
+    assert any("F(1, 36) = 0.16, p = 0.704" in s.text for s in d.sentences)
