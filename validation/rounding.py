@@ -60,6 +60,17 @@ def reproducing_rules(true_value: "Fraction | float", printed_value: float, deci
     return [name for name, f in ROUNDERS.items() if f(true_value, decimals) == target]
 
 
+def double_rounded(true_value: "Fraction | float", printed_value: float, decimals: int) -> bool:
+    """The printed value is the true value rounded twice, first to one more decimal (10.448 -> 10.45 -> 10.5).
+
+    A convention (or an intermediate rounding), off by one unit of the last printed digit:
+    information, never an error.
+    """
+    target = round_half_up(Fraction(repr(float(printed_value))), decimals)
+    once = round_half_up(to_fraction(true_value), decimals + 1)
+    return round_half_up(once, decimals) == target and round_half_up(to_fraction(true_value), decimals) != target
+
+
 def rounding_interval(printed_value: float, decimals: int) -> tuple[float, float]:
     """Interval of true values that round (half-up/half-even) to the printed value."""
     h = 0.5 * 10 ** (-decimals)

@@ -153,7 +153,7 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             parts = " + ".join(str(c) for c in counts)
             where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{group}'" if group else "")
             severity = _severity(total, den, labels, rows[0].group, table)
-            if severity == "error" and total > den.n and not (_looks_exhaustive(labels) or _percents_complete(pcts)):
+            if severity == "error" and total > den.n and not (_exclusive_pair(labels) or _percents_complete(pcts)):
                 severity = "warning"  # overlapping rows (several answers per patient) print percentages over 100
             reason = ("more patients than the group has" if total > den.n
                       else f"{den.n - total} patient(s) unaccounted for; the categories are listed in full")
@@ -184,6 +184,12 @@ def _severity(total: int, den, labels: list[str], group: str | None, table: Tabl
         return "warning" if marked or other_unit(group, *labels) else "error"
     resp = sum(1 for lab in labels if response_category(lab)) >= max(2, len(labels) - 1)
     return "error" if resp else "warning"
+
+
+def _exclusive_pair(labels: list[str]) -> bool:
+    """Male/Female, Yes/No ...: categories that cannot overlap by their names alone."""
+    keys = {_category_key(x) for x in labels}
+    return any(keys == s for s in _EXCLUSIVE_SETS)
 
 
 def _percents_complete(pcts: list) -> bool:

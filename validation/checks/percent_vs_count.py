@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
@@ -9,7 +10,7 @@ from trialaudit.extractor.study.denominators import cell_kind, header_n, other_u
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import check_percent, describe_rules
+from trialaudit.validation.rounding import check_percent, describe_rules, double_rounded
 from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
 
 _STATED_DENOM = re.compile(
@@ -53,7 +54,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         a row of percentages or as a pair of percentages are not read as n (%).
         A percentage that one denominator a little smaller than n reproduces is
         reported as information (undisclosed item-level missing data), a
-        percentage far from count/n (by a factor over 1.5) as a warning (another
+        percentage that stands for a count more than 3 (and 15%) away from the printed one as a warning (another
         base is likelier than a slip), and a percentage of a parent row ("of
         whom ...", tied by the row label) is not flagged. When most cells of a
         column agree with one other n, the column gets one finding naming the
@@ -228,6 +229,14 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
             observed=f"{printed_text}%", expected=f"{v.expected}%", computation=computation, evidence=evidence,
             rounding="truncation", changes_conclusion=False, key=where,
             details={"count": count, "denominator": n, "printed": printed, "exact": v.exact, "rules": v.rules})
+    if double_rounded(Fraction(100 * count, n), printed, decimals):
+        return ctx.finding(
+            "TA101", severity="info",
+            message=(f"{where}: {printed_text}% is {count}/{n} = {v.exact:.4f}% rounded twice (first to "
+                     f"{decimals + 1} decimals), not once (expected {v.expected}%)."),
+            observed=f"{printed_text}%", expected=f"{v.expected}%", computation=computation, evidence=evidence,
+            rounding="double rounding", changes_conclusion=False, key=where,
+            details={"count": count, "denominator": n, "printed": printed, "exact": v.exact})
     smaller = None
     if den.source != "n/N":
         total = den.category_total
@@ -247,7 +256,8 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
                      "denominator_source": den.source})
     severity = "error" if den.certainty == "stated" else "warning"
     extra = ""
-    far = v.exact > 0 and not (1 / 1.5 <= printed / v.exact <= 1.5)
+    implied = printed * n / 100  # the count the printed percentage stands for
+    far = abs(implied - count) > max(3.0, 0.15 * count)
     if far and den.source != "n/N" and severity == "error":
         # a percentage far from count/n is more often of another base (live births, those
         # assessed, a parent row) than a slip: ask, do not assert
