@@ -216,7 +216,7 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
     n = den.n
     if n <= 0 or count > n or printed > 100:
         return None  # counts above n and percentages above 100 belong to other rules
-    if n < 100 and 0 < count and printed <= count:
+    if n < 100 and 0 < count and printed <= count and decimals == 0:
         return None  # out of fewer than 100, k patients are more than k%: "3 (2)" is events (patients), not n (%)
     v = check_percent(count, n, printed, decimals)
     computation = (f"{count}/{n} × 100 = {v.exact:.4f}%; printed with {decimals} decimal(s) it is {v.expected}% "
