@@ -65,7 +65,7 @@ _RESULTS_SUBHEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:patients|subjects
                                  r"outcomes?|end ?points?)\s*[.:]?$", re.I)
 _RE_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RE_CAPTION = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(Table|TABLE)\s+([0-9]{1,2}|[IVXL]{1,6})\b\s*(?:\*\*|__)?\s*"
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(Table|TABLE)\s+([0-9]{1,2}[A-H]?|[IVXL]{1,6})\b\s*(?:\*\*|__)?\s*"
     r"(\(continued\)\.?|\(cont(?:\.|inued)?\)\.?)?\s*(?:\*\*|__)?\s*[.:|]?\s*(?:\*\*|__)?\s*(.*)$")
 _RE_FIG_CAPTION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(Fig(?:ure)?\.?|FIGURE)\s*([0-9]{1,2}[A-Za-z]?)\b")
 _RE_CONTINUED = re.compile(r"^\s*\(?continued\)?\.?\s*$", re.I)
