@@ -64,8 +64,12 @@ def check(
                                                         "Default: the bundled corpus."),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule codes or names."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule codes or names."),
+    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule codes or names "
+                                               "(comma-separated and/or repeated; unknown ones are an error)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule codes or names "
+                                               "(comma-separated and/or repeated)."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Skip files in folders matching this glob "
+                                                "(repeatable). README*, LICENSE*, CHANGELOG* ... are always skipped."),
     min_severity: Optional[str] = typer.Option(None, "--min-severity", help="error, warning or info."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes."),
     max_pages: Optional[int] = typer.Option(None, "--max-pages", help="PDF page limit."),
@@ -74,7 +78,7 @@ def check(
 ):
     """Check articles and report findings with evidence. Exit 0: no error; 1: errors found; 2: input problem."""
     settings = _settings(config, select=select or None, ignore=ignore or None, min_severity=min_severity,
-                         jobs=jobs, max_pages=max_pages)
+                         jobs=jobs, max_pages=max_pages, exclude=exclude or None)
     run, _docs = api.run_check([str(p) for p in paths] if paths else None, settings)
     if format == OutFormat.json:
         out = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False)
@@ -99,6 +103,8 @@ def _write(path: Path, text: str) -> None:
 
 def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
     """Human-readable output grouped by article."""
+    if not con.is_terminal:
+        con.soft_wrap = True  # piped or written to a file: one line per item, never hard-wrapped
     totals = {"error": 0, "warning": 0, "info": 0}
     for art in run.articles:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -107,6 +113,11 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
             totals[f.severity] += 1
         head = Text()
         head.append(art.id, style="bold")
+        if art.status == "not_understood":
+            head.append("  [nothing understood] ", style="bold yellow")
+            head.append(art.error or "")
+            con.print(head)
+            continue
         if art.status != "ok":
             head.append(f"  [{art.status}] ", style="bold red")
             head.append(art.error or "")
@@ -116,6 +127,8 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
         con.print(head)
         if art.title and not quiet:
             con.print(Text(f"  {art.title}", style="dim"))
+        if art.coverage is not None and not quiet:
+            con.print(Text(f"  checked: {coverage_line(art.coverage)}", style="dim"))
         if quiet:
             continue
         for f in art.findings:
@@ -151,9 +164,31 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
                 t.append(f": \u201c{q}\u201d")
                 con.print(t)
         con.print()
-    bad = sum(1 for a in run.articles if a.status != "ok")
-    con.print(Text(f"{len(run.articles)} article(s), {bad} unreadable; {totals['error']} error(s), "
+    bad = sum(1 for a in run.articles if a.status in ("error", "timeout"))
+    skipped = sum(1 for a in run.articles if a.status == "skipped")
+    empty = sum(1 for a in run.articles if a.status == "not_understood")
+    extra = (f", {skipped} not recognised as articles" if skipped else "") + \
+            (f", {empty} with nothing understood" if empty else "")
+    con.print(Text(f"{len(run.articles)} article(s), {bad} unreadable{extra}; {totals['error']} error(s), "
                    f"{totals['warning']} warning(s), {totals['info']} info", style="bold"))
+    total = run.total_coverage()
+    if total.checked:
+        con.print(Text(f"checked in total: {coverage_line(total)}", style="bold"))
+
+
+def coverage_line(cov) -> str:
+    """'104 percentages (2 inconsistent), 11 category sets, ...' in the fixed kind order."""
+    from trialaudit.schemas.findings import COVERAGE_KINDS
+
+    names = {"percentages": "percentages", "category_sets": "category sets", "tests": "tests",
+             "ratios": "ratios/CIs", "cross_section": "cross-section pairs"}
+    parts = []
+    for kind in COVERAGE_KINDS:
+        c = cov.checked.get(kind)
+        n = c.checked if c else 0
+        bad = c.inconsistent if c else 0
+        parts.append(f"{n} {names[kind]}" + (f" ({bad} inconsistent)" if bad else ""))
+    return ", ".join(parts)
 
 
 @app.command()

@@ -128,3 +128,74 @@ def test_dump_stages():
 def test_corpus_listing():
     res = runner.invoke(app, ["corpus", "--format", "json"])
     assert len(json.loads(res.stdout)["articles"]) == 4
+
+
+# --------------------------------------------------------------------------- fail loudly, coverage
+ARTICLE_TEXT = ("Methods\n\nPatients were randomised in this trial.\n\nResults\n\n"
+                "All 12 patients were treated and 6 (50.0%) of 12 patients responded.\n")
+
+
+def test_select_accepts_commas_and_repeats():
+    res = runner.invoke(app, ["check", "--select", "TA101,TA102", "--select", "arm-regimen-mismatch", "--format", "json"])
+    codes = {f["code"] for a in json.loads(res.stdout)["articles"] for f in a["findings"]}
+    assert codes and codes <= {"TA101", "TA102", "TA301"}
+
+
+@pytest.mark.parametrize("args", [["--select", "TA101,TA1O2"], ["--ignore", "no-such-rule"], ["--select", "TA999"]])
+def test_unknown_rule_is_a_usage_error(args):
+    res = runner.invoke(app, ["check", *args])
+    assert res.exit_code == 2
+    bad = args[1].split(",")[-1]
+    assert bad in res.output and "unknown rule" in res.output
+
+
+def test_unknown_rule_in_config_is_a_usage_error(tmp_path):
+    cfg = tmp_path / "trialaudit.toml"
+    cfg.write_text("[trialaudit]\nignore = ['TA101', 'TA77']\n")
+    res = runner.invoke(app, ["check", "--config", str(cfg)])
+    assert res.exit_code == 2 and "'TA77'" in res.output
+
+
+def test_folder_skips_project_files_and_reports_unrecognised(tmp_path):
+    (tmp_path / "README.md").write_text("# Results of our trial folder\nPatients and methods are in the files.\n")
+    (tmp_path / "LICENSE.txt").write_text("MIT License. Permission is hereby granted to patients...\n")
+    (tmp_path / "CHANGELOG.md").write_text("## 1.0\n- study results\n")
+    (tmp_path / "notes.txt").write_text("shopping list: milk, eggs, bread\n")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "old.txt").write_text(ARTICLE_TEXT)
+    (tmp_path / "article.txt").write_text(ARTICLE_TEXT)
+    res = runner.invoke(app, ["check", str(tmp_path), "--exclude", "drafts/*", "--format", "json"])
+    arts = {a["id"]: a for a in json.loads(res.stdout)["articles"]}
+    assert set(arts) == {"article", "notes"}
+    assert arts["notes"]["status"] == "skipped" and "not recognised as an article" in arts["notes"]["error"]
+    assert arts["article"]["status"] == "ok"
+    assert res.exit_code == 0
+
+
+def test_nothing_understood_is_its_own_status(tmp_path):
+    p = tmp_path / "vague.txt"
+    p.write_text("Results\n\nThe patients in this study were treated and followed up.\n")
+    res = runner.invoke(app, ["check", str(p), "--format", "json"])
+    art = json.loads(res.stdout)["articles"][0]
+    assert art["status"] == "not_understood" and "nothing understood" in art["error"]
+    text = runner.invoke(app, ["check", str(p)]).stdout
+    assert "nothing understood" in text and "1 with nothing understood" in text
+
+
+def test_coverage_per_article_and_total(corpus_json):
+    for art in corpus_json["articles"]:
+        cov = art["coverage"]
+        assert cov["read"]["tables"] > 0 and cov["read"]["numbers"] > 0
+        assert cov["checked"]["percentages"]["checked"] > 0
+        for c in cov["checked"].values():
+            assert 0 <= c["inconsistent"] <= c["checked"]
+    liu = _liu(corpus_json)["coverage"]["checked"]
+    assert liu["category_sets"]["inconsistent"] >= 1  # the 1 + 12 + 14 + 26 = 53 finding
+    res = runner.invoke(app, ["check"])
+    assert "checked: " in res.stdout and "checked in total: " in res.stdout and "percentages" in res.stdout
+
+
+def test_piped_text_is_not_hard_wrapped(tmp_path):
+    res = runner.invoke(app, ["check", "--select", "TA102"])
+    long_lines = [ln for ln in res.stdout.splitlines() if len(ln) > 100]
+    assert long_lines, "expected unwrapped long lines when output is not a terminal"

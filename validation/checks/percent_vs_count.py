@@ -69,6 +69,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     den = column_denominator(ctx, table, j, row) if not rows_are_arms else (column_denominator(ctx, table, j) or row_den)
                 if den is None or den.n < settings.percent_min_denominator:
                     continue
+                ctx.coverage.count("percentages")
                 f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,
                            [ctx.cell_evidence(table, row, j, role="reported")],
                            where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
@@ -97,6 +98,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             ev = ctx.sentence_evidence(sent, q.start, q.end, role="reported")
             den = Denominator(n, ev.model_copy(update={"role": "denominator"}), source)
+            ctx.coverage.count("percentages")
             f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text, [ev],
                        where=f"'{q.text}'")
             if f and source == "sentence" and any(

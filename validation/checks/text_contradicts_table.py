@@ -122,6 +122,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         Numbers written as words and passages in the introduction or
         discussion are not compared.
     """
+    ctx.coverage.count("cross_section", 0)  # its findings are text-vs-table / section-vs-section disagreements
     facts = _facts(ctx)
     if not facts:
         return
