@@ -33,6 +33,24 @@ class OutFormat(str, Enum):
     json = "json"
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+CHECK_EXAMPLES = """Examples:
+
+\b
+  trialaudit check                                 # the bundled corpus
+  trialaudit check articles/ --exclude 'drafts/*'  # a folder; README, LICENSE ... are skipped
+  trialaudit check paper.pdf --select TA101,TA102 --ignore TA401
+  trialaudit check articles/ -f sarif -o trialaudit.sarif   # for CI / code review
+  trialaudit check articles/ --baseline checklists/          # hide what reviewers dismissed
+
+Exit status: 0 no error finding; 1 error findings; 2 usage or input error."""
+
+
 def _fail(msg: str, code: int = 2) -> None:
     err_console.print(Text(f"trialaudit: {msg}", style="red"))
     raise typer.Exit(code)
@@ -53,34 +71,52 @@ def version_callback(value: bool):
 
 
 @app.callback()
-def main_callback(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+def main_callback(version: bool = typer.Option(False, "--version", "-V", callback=version_callback, is_eager=True,
                                                help="Show the version and exit.")):
     """trialaudit command line."""
 
 
-@app.command()
+@app.command(epilog=CHECK_EXAMPLES)
 def check(
     paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders (.txt, .md, .pdf). "
                                                         "Default: the bundled corpus."),
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="Output format."),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
+                                       help="Output format: text, json or sarif (SARIF 2.1.0)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule codes or names "
+    select: Optional[List[str]] = typer.Option(None, "--select", metavar="CODES", help="Only these rule codes or names "
                                                "(comma-separated and/or repeated; unknown ones are an error)."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule codes or names "
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="CODES", help="Skip these rule codes or names "
                                                "(comma-separated and/or repeated)."),
-    exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Skip files in folders matching this glob "
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="GLOB", help="Skip files in folders matching this glob "
                                                 "(repeatable). README*, LICENSE*, CHANGELOG* ... are always skipped."),
     min_severity: Optional[str] = typer.Option(None, "--min-severity", help="error, warning or info."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes."),
     max_pages: Optional[int] = typer.Option(None, "--max-pages", help="PDF page limit."),
     config: Optional[Path] = typer.Option(None, "--config", help="Settings file (TOML)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text output: only the summary lines."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Also report skipped files, timings and what was read from each article."),
 ):
     """Check articles and report findings with evidence. Exit 0: no error; 1: errors found; 2: input problem."""
     settings = _settings(config, select=select or None, ignore=ignore or None, min_severity=min_severity,
                          jobs=jobs, max_pages=max_pages, exclude=exclude or None)
+    if verbose and paths:
+        from .inputs import scan_folder
+
+        for p in paths:
+            if p.is_dir():
+                for x in scan_folder(p, settings.exclude)[1]:
+                    err_console.print(Text(f"skipped (not an article by name or --exclude): {x}", style="dim"))
     run, _docs = api.run_check([str(p) for p in paths] if paths else None, settings)
-    if format == OutFormat.json:
+    if format == CheckFormat.sarif:
+        from .sarif import to_sarif
+
+        out = json.dumps(to_sarif(run, Path.cwd()), indent=2, ensure_ascii=False)
+        if output:
+            _write(output, out)
+        else:
+            sys.stdout.write(out + "\n")
+    elif format == CheckFormat.json:
         out = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False)
         if output:
             _write(output, out)
@@ -89,9 +125,10 @@ def check(
     else:
         if output:
             with output.open("w", encoding="utf-8") as fh:
-                render_text(run, Console(file=fh, width=120, highlight=False, no_color=True), quiet=quiet)
+                render_text(run, Console(file=fh, width=120, highlight=False, no_color=True), quiet=quiet,
+                            verbose=verbose)
         else:
-            render_text(run, console, quiet=quiet)
+            render_text(run, console, quiet=quiet, verbose=verbose)
     raise typer.Exit(api.exit_code(run))
 
 
@@ -101,7 +138,7 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
+def render_text(run: CheckRun, con: Console, quiet: bool = False, verbose: bool = False) -> None:
     """Human-readable output grouped by article."""
     if not con.is_terminal:
         con.soft_wrap = True  # piped or written to a file: one line per item, never hard-wrapped
@@ -129,6 +166,10 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
             con.print(Text(f"  {art.title}", style="dim"))
         if art.coverage is not None and not quiet:
             con.print(Text(f"  checked: {coverage_line(art.coverage)}", style="dim"))
+            if verbose:
+                read = ", ".join(f"{v} {k}" for k, v in art.coverage.read.items())
+                con.print(Text(f"  read: {read}; {art.checks_run} rules run in {art.elapsed_s or 0:.2f} s "
+                               f"({art.source})", style="dim"))
         if quiet:
             continue
         for f in art.findings:

@@ -199,3 +199,53 @@ def test_piped_text_is_not_hard_wrapped(tmp_path):
     res = runner.invoke(app, ["check", "--select", "TA102"])
     long_lines = [ln for ln in res.stdout.splitlines() if len(ln) > 100]
     assert long_lines, "expected unwrapped long lines when output is not a terminal"
+
+
+# --------------------------------------------------------------------------- batch comfort
+def test_version_alias():
+    for flag in ("-V", "--version"):
+        res = runner.invoke(app, [flag])
+        assert res.exit_code == 0 and res.stdout.startswith("trialaudit ")
+
+
+def test_check_help_has_examples():
+    res = runner.invoke(app, ["check", "--help"])
+    assert "Examples:" in res.stdout and "--exclude" in res.stdout and "sarif" in res.stdout
+
+
+def test_sarif_output(tmp_path):
+    out = tmp_path / "out.sarif"
+    res = runner.invoke(app, ["check", "--select", "TA102,TA103", "-f", "sarif", "-o", str(out)])
+    assert res.exit_code == 1, res.output
+    log = json.loads(out.read_text())
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+    run = log["runs"][0]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert {"TA101", "TA102", "TA301"} <= set(rule_ids)
+    assert run["results"]
+    for r in run["results"]:
+        assert r["ruleId"] in {"TA102", "TA103"} and r["level"] in ("error", "warning", "note")
+        assert rule_ids[r["ruleIndex"]] == r["ruleId"]
+        loc = r["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"].endswith((".md", ".txt"))
+        assert loc["region"]["startLine"] >= 1 and loc["region"]["snippet"]["text"]
+        assert r["partialFingerprints"]["trialaudit/v1"]
+
+
+def test_written_files_respect_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        import trialaudit.corpus as corpus
+        src = tmp_path / "liu.md"
+        src.write_bytes(corpus.get(LIU).read_bytes())
+        res = runner.invoke(app, ["extract", str(src), "-o", str(tmp_path / "x"), "-f", "files"])
+        assert res.exit_code == 0, res.output
+        files = [p for p in (tmp_path / "x").rglob("*") if p.is_file()]
+        assert files
+        for p in files:
+            assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
+    finally:
+        os.umask(old)
