@@ -94,6 +94,9 @@ def check(
     max_pages: Optional[int] = typer.Option(None, "--max-pages", help="PDF page limit."),
     config: Optional[Path] = typer.Option(None, "--config", help="Settings file (TOML)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Text output: only the summary lines."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="CHECKLIST_DIR",
+                                            help="Hide findings a reviewer dismissed in the checklists in this "
+                                                 "folder, so a re-run shows only what is new or undecided."),
     verbose: bool = typer.Option(False, "--verbose", "-v",
                                  help="Also report skipped files, timings and what was read from each article."),
 ):
@@ -107,7 +110,16 @@ def check(
             if p.is_dir():
                 for x in scan_folder(p, settings.exclude)[1]:
                     err_console.print(Text(f"skipped (not an article by name or --exclude): {x}", style="dim"))
+    dismissed = _baseline(baseline) if baseline is not None else None
     run, _docs = api.run_check([str(p) for p in paths] if paths else None, settings)
+    if dismissed is not None:
+        hidden = 0
+        for art in run.articles:
+            fps = dismissed.get(art.id, set())
+            keep = [f for f in art.findings if f.fingerprint not in fps]
+            hidden += len(art.findings) - len(keep)
+            art.findings = keep
+        err_console.print(Text(f"baseline {baseline}: {hidden} dismissed finding(s) hidden", style="dim"))
     if format == CheckFormat.sarif:
         from .sarif import to_sarif
 
@@ -130,6 +142,18 @@ def check(
         else:
             render_text(run, console, quiet=quiet, verbose=verbose)
     raise typer.Exit(api.exit_code(run))
+
+
+def _baseline(folder: Path) -> dict[str, set[str]]:
+    from trialaudit.validation.checklist import ChecklistError, dismissed_fingerprints
+
+    if not folder.is_dir():
+        _fail(f"--baseline {folder}: not a folder of checklists")
+    try:
+        return dismissed_fingerprints(folder)
+    except ChecklistError as exc:
+        _fail(f"--baseline: {exc}")
+        raise  # unreachable
 
 
 def _write(path: Path, text: str) -> None:

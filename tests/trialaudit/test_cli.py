@@ -249,3 +249,26 @@ def test_written_files_respect_umask(tmp_path):
             assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
     finally:
         os.umask(old)
+
+
+def test_baseline_hides_dismissed_findings(tmp_path, corpus_json):
+    from trialaudit.validation.checklist import find_checklist, load_checklist, record_decision
+
+    d = tmp_path / "review"
+    res = runner.invoke(app, ["checklist", LIU, "-o", str(d)])
+    assert res.exit_code == 0, res.output
+    path = find_checklist(d, LIU)
+    first = next(it for it in load_checklist(path).items if it.kind == "finding")
+    record_decision(path, first.id, "dismissed", note="not a problem", reviewer="Ann")
+    res = runner.invoke(app, ["check", LIU_FILE(), "--baseline", str(d), "--format", "json"])
+    fps = {f["fingerprint"] for f in json.loads(res.stdout)["articles"][0]["findings"]}
+    assert first.fingerprint not in fps
+    assert len(fps) == len(_liu(corpus_json)["findings"]) - 1
+    assert runner.invoke(app, ["check", LIU_FILE(), "--baseline", str(tmp_path / "nope")]).exit_code == 2
+
+
+def LIU_FILE() -> str:
+    from importlib import resources
+
+    import trialaudit.corpus as corpus
+    return str(resources.files("trialaudit.corpus").joinpath(corpus.get(LIU).file))
