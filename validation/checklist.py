@@ -277,6 +277,34 @@ def _has_reviewer_content(it: ChecklistItem) -> bool:
     return it.reviewed or bool(it.note) or bool(it.reviewer) or bool(it.history)
 
 
+def stamp_hand_edits(current: Checklist, previous: Checklist | None, now: datetime | None = None) -> list[str]:
+    """Give decisions edited by hand in the YAML their time (and keep what they replaced in ``history``).
+
+    ``previous`` is what trialaudit last wrote (the ``.bak`` beside the file).
+    An item whose decision, note or reviewer differs from it while its
+    ``decided_at`` was left as it was, or a decision without any time, was
+    edited by hand: it is stamped ``now``. Returns the ids stamped.
+    """
+    now = now or _now()
+    before = {it.id: it for it in [*(previous.items if previous else []), *(previous.resolved if previous else [])]}
+    stamped = []
+    for it in [*current.items, *current.resolved]:
+        old = before.get(it.id)
+        if it.decided_at is None and (it.reviewed or it.note):
+            it.decided_at = now
+            stamped.append(it.id)
+            continue
+        if old is None or (it.decision, it.note, it.reviewer) == (old.decision, old.note, old.reviewer):
+            continue
+        if it.decided_at == old.decided_at:
+            if old.reviewed or old.note or old.reviewer:
+                it.history.append(DecisionRecord(decision=old.decision, note=old.note, reviewer=old.reviewer,
+                                                 decided_at=old.decided_at))
+            it.decided_at = now
+            stamped.append(it.id)
+    return stamped
+
+
 def merge_checklists(old: Checklist, fresh: Checklist, today: date | None = None) -> tuple[Checklist, ChecklistUpdate]:
     """``fresh`` with every decision of ``old`` carried over (see module doc)."""
     today = today or _now().date()
@@ -757,6 +785,13 @@ def write_checklist(checklist_dir: Path | str, result: ArticleResult,
             raise ChecklistError(
                 f"article {result.id} was not checked ({result.status}"
                 f"{': ' + result.error if result.error else ''}); {path.name} left unchanged", path)
+        if old is not None:
+            bak = path.with_name(path.name + ".bak")
+            try:
+                previous = load_checklist(bak) if bak.exists() else None
+            except ChecklistError:
+                previous = None  # an unreadable backup only means hand edits are not detected by comparison
+            stamp_hand_edits(old, previous)
         if old is None:
             merged = fresh
             upd = ChecklistUpdate(path="", markdown_path="", csv_path="", created=True,

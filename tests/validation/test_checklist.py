@@ -636,3 +636,26 @@ def test_import_refuses_other_files(cli, tmp_path, article):
     p.write_text('{"decisions": []}')
     res = cli("checklist", article, "-o", d, "--import", p)
     assert res.exit_code == 2 and "not a decisions file" in res.output
+
+
+def test_hand_edits_get_their_time_on_the_next_run(tmp_path, written):
+    record_decision(written, "S-regimen", "confirmed", note="same everywhere", reviewer="Ann")
+    record_decision(written, "S-registry", "confirmed", reviewer="Ann")  # the .bak now holds S-regimen as decided
+    text = written.read_text()
+    cl = load_checklist(written)
+    reg = cl.item("S-regimen")
+    # hand edit: S-regimen dismissed (its time left as it was); S-sample-size decided without a time
+    block_start = text.index("- id: S-regimen")
+    block_end = text.index("- id: ", block_start + 5)
+    block = text[block_start:block_end].replace("decision: confirmed", "decision: dismissed")
+    text = text[:block_start] + block + text[block_end:]
+    ss = text.index("- id: S-sample-size")
+    text = text[:ss] + text[ss:].replace("decision: unreviewed", "decision: query-authors", 1)
+    written.write_text(text)
+    write_checklist(tmp_path, fx.nsclc_result(), {"n_randomised": 120, "registry_ids": ["NCT04123456"]})
+    cl = load_checklist(written)
+    it = cl.item("S-regimen")
+    assert it.decision == "dismissed" and it.decided_at >= reg.decided_at  # times have whole seconds
+    assert [(h.decision, h.reviewer) for h in it.history][-1] == ("confirmed", "Ann")
+    assert cl.item("S-sample-size").decided_at is not None
+    assert cl.item("S-registry").history == []  # untouched items are not stamped
