@@ -95,6 +95,7 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
                 continue
             if den.source != "n/N" and _nested(table, row, j, int(q.count.value), q.percent.value, q.percent.decimals):
                 continue  # a percentage of the row above ("of whom ...")
+            ctx.coverage.count("percentages")
             f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,
                        [ctx.cell_evidence(table, row, j, role="reported")],
                        where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
@@ -196,6 +197,7 @@ def _sentence_findings(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             ev = ctx.sentence_evidence(sent, q.start, q.end, role="reported")
             den = Denominator(n, ev.model_copy(update={"role": "denominator"}), source)
+            ctx.coverage.count("percentages")
             f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text, [ev],
                        where=f"'{q.text}'")
             if f and source == "sentence" and any(

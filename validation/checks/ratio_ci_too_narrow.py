@@ -48,6 +48,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         checked. HRs from pooled or external cohorts larger than the article's
         arms can be flagged; the message states the N used.
     """
+    ctx.coverage.count("ratios", 0)  # its findings are about ratios/intervals (counted by TA204)
     n = study_total_n(ctx)
     if not n or n < 4:
         return
