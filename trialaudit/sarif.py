@@ -15,6 +15,8 @@ from trialaudit.schemas.findings import CheckRun, Evidence, Finding
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+# article statuses that mean the tool failed on it (skipped and not_understood are only notes)
+_FAILED = ("error", "timeout", "worker died")
 
 
 def _uri(source: str, base: Path | None) -> str:
@@ -102,13 +104,13 @@ def to_sarif(run: CheckRun, base: Path | None = None) -> dict[str, Any]:
         for f in art.findings:
             results.append(_result(f, uri, rule_index, base_id))
         if art.status != "ok":
-            notes.append({"level": "error" if art.status in ("error", "timeout") else "warning",
+            notes.append({"level": "error" if art.status in _FAILED else "warning",
                           "message": {"text": f"{art.id}: {art.status}: {art.error or ''}".strip()},
                           "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
     sarif_run: dict[str, Any] = {
         "tool": {"driver": driver},
         "results": results,
-        "invocations": [{"executionSuccessful": not any(a.status in ("error", "timeout") for a in run.articles),
+        "invocations": [{"executionSuccessful": not any(a.status in _FAILED for a in run.articles),
                          "toolExecutionNotifications": notes}],
     }
     if base is not None:
