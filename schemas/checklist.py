@@ -135,4 +135,8 @@ class ChecklistStatus(Model):
     unreviewed: int = 0
     resolved: int = 0
     needs_recheck: int = 0
+    reviewers: list[str] = Field(default_factory=list)        # everyone who decided an item
+    double_reviewed: int = 0                                  # items decided by two or more reviewers
+    agreed: int = 0                                           # ... whose reviewers' latest decisions agree
+    needs_consensus: list[str] = Field(default_factory=list)  # item ids where reviewers disagree
     error: str | None = None

@@ -10,7 +10,18 @@ from .provenance import BBox
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-ArticleStatus = Literal["ok", "error", "skipped", "timeout", "worker died"]
+# not_understood: read without error, but nothing checkable was found (no tables, numbers or arms);
+# it must never look like "ok, no findings".
+ArticleStatus = Literal["ok", "not_understood", "error", "skipped", "timeout", "worker died"]
+
+# What the checks examine, in the order they are shown.
+COVERAGE_KINDS: dict[str, str] = {
+    "percentages": "percentages recomputed from count and denominator",
+    "category_sets": "category sets summed against their group size",
+    "tests": "tests and p-values recomputed",
+    "ratios": "ratios and confidence intervals checked",
+    "cross_section": "values compared across sections",
+}
 
 
 class Evidence(Model):
@@ -49,6 +60,38 @@ class Finding(Model):
     details: dict[str, Any] = Field(default_factory=dict)
 
 
+class CoverageCount(Model):
+    checked: int = 0       # items a rule examined
+    inconsistent: int = 0  # findings those rules reported about them
+
+
+class Coverage(Model):
+    """What was read from an article and what the checks examined in it."""
+
+    read: dict[str, int] = Field(default_factory=dict)              # tables, sentences, arms, outcomes, tests ...
+    checked: dict[str, CoverageCount] = Field(default_factory=dict)  # kind (COVERAGE_KINDS) -> counts
+
+    def count(self, kind: str, n: int = 1) -> None:
+        """Record that ``n`` items of ``kind`` were examined (rules call this through their context)."""
+        self.checked.setdefault(kind, CoverageCount()).checked += n
+
+    def flag(self, kind: str, n: int = 1) -> None:
+        self.checked.setdefault(kind, CoverageCount()).inconsistent += n
+
+    @property
+    def understood(self) -> bool:
+        """False when nothing checkable was read: no tables, no numeric quantities and no arms."""
+        return any(self.read.get(k, 0) for k in ("tables", "numbers", "arms"))
+
+    def add(self, other: "Coverage") -> None:
+        for k, v in other.read.items():
+            self.read[k] = self.read.get(k, 0) + v
+        for k, c in other.checked.items():
+            mine = self.checked.setdefault(k, CoverageCount())
+            mine.checked += c.checked
+            mine.inconsistent += c.inconsistent
+
+
 class ArticleResult(Model):
     id: str
     source: str
@@ -59,6 +102,7 @@ class ArticleResult(Model):
     findings: list[Finding] = Field(default_factory=list)
     checks_run: int = 0
     elapsed_s: float | None = None
+    coverage: Coverage | None = None
 
 
 class ToolInfo(Model):
@@ -71,6 +115,13 @@ class CheckRun(Model):
 
     tool: ToolInfo
     articles: list[ArticleResult] = Field(default_factory=list)
+
+    def total_coverage(self) -> Coverage:
+        total = Coverage()
+        for a in self.articles:
+            if a.coverage is not None:
+                total.add(a.coverage)
+        return total
 
 
 class RuleInfo(Model):

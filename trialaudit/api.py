@@ -7,25 +7,31 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Callable, Iterable
 
-from trialaudit.extractor.loader import SUPPORTED_SUFFIXES, IngestError, article_id_for, read_document
+from trialaudit.extractor.loader import IngestError, article_id_for, read_document
 from trialaudit.extractor.memo import parse_once
 from trialaudit.extractor.study import extract_study
 from trialaudit.schemas.document import Document
-from trialaudit.schemas.findings import ArticleResult, CheckRun, ToolInfo
+from trialaudit.schemas.findings import ArticleResult, CheckRun, Coverage, ToolInfo
 from trialaudit.schemas.study import Study
 from trialaudit.validation.runner import run_checks
 from trialaudit.validation.settings import Settings
 
 from . import TOOL_NAME, __version__
+from .inputs import not_an_article, scan_folder
+
+
+NOT_UNDERSTOOD = ("nothing understood: no tables, no numeric quantities and no arms were read, so no check "
+                  "could examine anything (this is not a clean result)")
 
 
 class InputSpec:
     """One input file with the id it will be reported under."""
 
-    def __init__(self, path: Path, article_id: str, error: str | None = None):
+    def __init__(self, path: Path, article_id: str, error: str | None = None, skipped: bool = False):
         self.path = path
         self.id = article_id
         self.error = error
+        self.skipped = skipped  # not recognised as an article: reported, not checked
 
     def __repr__(self) -> str:
         return f"InputSpec({self.path!s}, {self.id!r})"
@@ -46,7 +52,7 @@ def _corpus_id(path: Path) -> str | None:
     return None
 
 
-def collect_inputs(paths: Iterable[str | Path] | None) -> tuple[list[InputSpec], ExitStack]:
+def collect_inputs(paths: Iterable[str | Path] | None, exclude: Iterable[str] = ()) -> tuple[list[InputSpec], ExitStack]:
     """Expand files and folders (recursively: .txt, .md, .pdf, .xml/.nxml JATS). ``None``: the bundled corpus.
 
     Returns the inputs and an ExitStack that keeps extracted package data alive.
@@ -62,8 +68,7 @@ def collect_inputs(paths: Iterable[str | Path] | None) -> tuple[list[InputSpec],
         for raw in paths:
             p = Path(raw)
             if p.is_dir():
-                found = sorted(x for x in p.rglob("*") if x.is_file() and x.suffix.lower() in SUPPORTED_SUFFIXES
-                               and not any(part.startswith(".") for part in x.relative_to(p).parts))
+                found, _skipped = scan_folder(p, exclude)
                 if not found:
                     files.append((p, f"{p}: folder contains no .txt, .md, .pdf or .xml/.nxml articles"))
                 files.extend((x, None) for x in found)
@@ -77,7 +82,8 @@ def collect_inputs(paths: Iterable[str | Path] | None) -> tuple[list[InputSpec],
         base = _corpus_id(p) or article_id_for(p)
         k = used.get(base, 0)
         used[base] = k + 1
-        specs.append(InputSpec(p, base if k == 0 else f"{base}-{k + 1}", err))
+        why = None if err else not_an_article(p)
+        specs.append(InputSpec(p, base if k == 0 else f"{base}-{k + 1}", err or why, skipped=why is not None))
     return specs, stack
 
 
@@ -109,7 +115,8 @@ def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[Articl
     try:
         doc = load(spec, settings)
     except IngestError as exc:
-        return ArticleResult(id=spec.id, source=str(spec.path), status="error", error=str(exc)), None, None
+        return (ArticleResult(id=spec.id, source=str(spec.path), status="skipped" if spec.skipped else "error",
+                              error=str(exc)), None, None)
     except Exception as exc:  # noqa: BLE001 - one bad article never stops a batch
         return (ArticleResult(id=spec.id, source=str(spec.path), status="error",
                               error=f"internal error while reading ({type(exc).__name__}: {exc})"), None, None)
@@ -120,9 +127,13 @@ def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[Articl
             return (ArticleResult(id=spec.id, source=str(spec.path), status="error", title=doc.title,
                                   format=doc.format,
                                   error=f"internal error during extraction ({type(exc).__name__}: {exc})"), doc, None)
-        findings, ran = run_checks(doc, study, settings)
-    res = ArticleResult(id=spec.id, source=str(spec.path), status="ok", title=doc.title, format=doc.format,
-                        findings=findings, checks_run=ran, elapsed_s=round(time.perf_counter() - t0, 3))
+        coverage = Coverage()
+        findings, ran = run_checks(doc, study, settings, coverage=coverage)
+    understood = coverage.understood
+    res = ArticleResult(id=spec.id, source=str(spec.path), status="ok" if understood else "not_understood",
+                        error=None if understood else NOT_UNDERSTOOD, title=doc.title, format=doc.format,
+                        findings=findings, checks_run=ran, elapsed_s=round(time.perf_counter() - t0, 3),
+                        coverage=coverage)
     return res, doc, study
 
 
@@ -136,7 +147,7 @@ def run_check(paths: Iterable[str | Path] | None = None, settings: Settings | No
               ) -> tuple[CheckRun, dict[str, Document]]:
     """Check a batch of articles. Returns the run and the ingested documents by id."""
     settings = settings or Settings()
-    specs, stack = collect_inputs(list(paths) if paths is not None else None)
+    specs, stack = collect_inputs(list(paths) if paths is not None else None, settings.exclude)
     run = CheckRun(tool=tool_info())
     docs: dict[str, Document] = {}
     with stack:
@@ -166,8 +177,12 @@ def check_paths(paths: Iterable[str | Path] | None = None, settings: Settings | 
 
 
 def exit_code(run: CheckRun) -> int:
-    """Linter-style: 2 input error, 1 an error-severity finding, 0 otherwise."""
-    if any(a.status != "ok" for a in run.articles):
+    """Linter-style: 2 input error, 1 an error-severity finding, 0 otherwise.
+
+    Files skipped as not articles and articles with nothing understood are
+    reported with their own status but are not input errors.
+    """
+    if any(a.status in ("error", "timeout", "worker died") for a in run.articles):
         return 2
     if any(f.severity == "error" for a in run.articles for f in a.findings):
         return 1

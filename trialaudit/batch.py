@@ -321,7 +321,7 @@ class ResultStore:
     def is_done(self, spec: "InputSpec", key: dict) -> bool:
         """Finished before with the same content, trialaudit version and settings (and still on disk)."""
         e = self.entries.get(spec.id)
-        if not e or key["hash"] is None or e.get("status") != "ok" or "findings" not in e:
+        if not e or key["hash"] is None or e.get("status") not in ("ok", "not_understood") or "findings" not in e:
             return False
         if (e.get("hash"), e.get("version"), e.get("settings")) != (key["hash"], key["version"], key["settings"]):
             return False
@@ -379,6 +379,10 @@ def load_results(folder: str | Path) -> "CheckRun":
 
 # ----------------------------------------------------------------------------- the batch
 
+# Statuses that make a batch exit 2; "skipped" (not an article) and "not_understood" are reported
+# with their own status but are not input errors.
+FAILED_STATUSES = frozenset({"error", "timeout", WORKER_DIED})
+
 @dataclass
 class BatchSummary:
     """Counts of a batch (results themselves were streamed to the sinks)."""
@@ -386,7 +390,7 @@ class BatchSummary:
     total: int = 0
     checked: int = 0
     skipped: int = 0                      # already done in the output folder (resume)
-    failed: int = 0                       # status other than ok
+    failed: int = 0                       # unreadable: error, timeout or worker died
     with_errors: int = 0                  # articles with an error-severity finding
     findings: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     order: list[str] = field(default_factory=list)   # article ids in input order
@@ -407,7 +411,7 @@ class BatchSummary:
             self.findings[sev] = self.findings.get(sev, 0) + int(n)
 
     def add(self, res: "ArticleResult") -> None:
-        if res.status != "ok":
+        if res.status in FAILED_STATUSES:
             self.failed += 1
         if any(f.severity == "error" for f in res.findings):
             self.with_errors += 1
@@ -446,7 +450,7 @@ def run_batch(paths: Iterable[str | Path] | None, settings: "Settings | None" = 
     from trialaudit.validation.settings import Settings
 
     settings = settings or Settings()
-    specs, stack = collect_inputs(list(paths) if paths is not None else None)
+    specs, stack = collect_inputs(list(paths) if paths is not None else None, settings.exclude)
     summary = BatchSummary(total=len(specs), order=[s.id for s in specs])
     with stack:
         store = ResultStore(output_dir, settings) if output_dir is not None else None

@@ -44,6 +44,25 @@ class Backend(str, Enum):
     dask = "dask"
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    sarif = "sarif"
+
+
+CHECK_EXAMPLES = """Examples:
+
+\b
+  trialaudit check                                 # the bundled corpus
+  trialaudit check articles/ --exclude 'drafts/*'  # a folder; README, LICENSE ... are skipped
+  trialaudit check paper.pdf --select TA101,TA102 --ignore TA401
+  trialaudit check articles/ -f sarif -o trialaudit.sarif   # for CI / code review
+  trialaudit check articles/ --baseline checklists/          # hide what reviewers dismissed
+
+Exit status: 0 no error finding; 1 error findings; 2 usage or input error."""
+
+
 def _fail(msg: str, code: int = 2) -> None:
     err_console.print(Text(f"trialaudit: {msg}", style="red"))
     raise typer.Exit(code)
@@ -66,19 +85,25 @@ def version_callback(value: bool):
 
 
 @app.callback()
-def main_callback(version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+def main_callback(version: bool = typer.Option(False, "--version", "-V", callback=version_callback, is_eager=True,
                                                help="Show the version and exit.")):
     """trialaudit command line."""
 
 
-@app.command()
+@app.command(epilog=CHECK_EXAMPLES)
 def check(
     paths: Optional[List[Path]] = typer.Argument(None, help="Article files or folders (.txt, .md, .pdf, .xml/.nxml JATS). "
                                                         "Default: the bundled corpus."),
-    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="Output format."),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
+                                       help="Output format: text, json, jsonl (one article per line, "
+                                            "streamed) or sarif (SARIF 2.1.0)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the output to this file."),
-    select: Optional[List[str]] = typer.Option(None, "--select", help="Only these rule codes or names."),
-    ignore: Optional[List[str]] = typer.Option(None, "--ignore", help="Skip these rule codes or names."),
+    select: Optional[List[str]] = typer.Option(None, "--select", metavar="CODES", help="Only these rule codes or names "
+                                               "(comma-separated and/or repeated; unknown ones are an error)."),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="CODES", help="Skip these rule codes or names "
+                                               "(comma-separated and/or repeated)."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="GLOB", help="Skip files in folders matching this glob "
+                                                "(repeatable). README*, LICENSE*, CHANGELOG* ... are always skipped."),
     min_severity: Optional[str] = typer.Option(None, "--min-severity", help="error, warning or info."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Worker processes."),
     max_pages: Optional[int] = typer.Option(None, "--max-pages", help="PDF page limit."),
@@ -91,10 +116,27 @@ def check(
     backend: Backend = typer.Option(Backend.local, "--backend", help="local (processes) or dask (a cluster)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); "
                                             "default: a local cluster with --jobs workers."),
+    baseline: Optional[Path] = typer.Option(None, "--baseline", metavar="CHECKLIST_DIR",
+                                            help="Hide findings a reviewer dismissed in the checklists in this "
+                                                 "folder, so a re-run shows only what is new or undecided."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Also report skipped files, timings and what was read from each article."),
 ):
     """Check articles and report findings with evidence. Exit 0: no error; 1: errors found; 2: input problem."""
     settings = _settings(config, select=select or None, ignore=ignore or None, min_severity=min_severity,
-                         jobs=jobs, max_pages=max_pages)
+                         jobs=jobs, max_pages=max_pages, exclude=exclude or None)
+    streamed = format == CheckFormat.jsonl or (format == CheckFormat.text and output_dir is not None)
+    if baseline is not None and streamed:
+        _fail("--baseline works with the gathered outputs (text, json, sarif), not with jsonl or text "
+              "with --output-dir")
+    if verbose and paths:
+        from .inputs import scan_folder
+
+        for p in paths:
+            if p.is_dir():
+                for x in scan_folder(p, settings.exclude)[1]:
+                    err_console.print(Text(f"skipped (not an article by name or --exclude): {x}", style="dim"))
+    dismissed = _baseline(baseline) if baseline is not None else None
     from trialaudit.backends import BackendUnavailable
     from trialaudit.batch import stream_check
 
@@ -107,7 +149,23 @@ def check(
         raise  # unreachable
     if run is None:  # streamed (jsonl, or text with --output-dir)
         raise typer.Exit(code)
-    if format == OutFormat.json:
+    if dismissed is not None:
+        hidden = 0
+        for art in run.articles:
+            fps = dismissed.get(art.id, set())
+            keep = [f for f in art.findings if f.fingerprint not in fps]
+            hidden += len(art.findings) - len(keep)
+            art.findings = keep
+        err_console.print(Text(f"baseline {baseline}: {hidden} dismissed finding(s) hidden", style="dim"))
+    if format == CheckFormat.sarif:
+        from .sarif import to_sarif
+
+        out = json.dumps(to_sarif(run, Path.cwd()), indent=2, ensure_ascii=False)
+        if output:
+            _write(output, out)
+        else:
+            sys.stdout.write(out + "\n")
+    elif format == CheckFormat.json:
         out = json.dumps(run.model_dump(mode="json"), indent=2, ensure_ascii=False)
         if output:
             _write(output, out)
@@ -116,10 +174,23 @@ def check(
     else:
         if output:
             with output.open("w", encoding="utf-8") as fh:
-                render_text(run, Console(file=fh, width=120, highlight=False, no_color=True), quiet=quiet)
+                render_text(run, Console(file=fh, width=120, highlight=False, no_color=True), quiet=quiet,
+                            verbose=verbose)
         else:
-            render_text(run, console, quiet=quiet)
+            render_text(run, console, quiet=quiet, verbose=verbose)
     raise typer.Exit(api.exit_code(run))
+
+
+def _baseline(folder: Path) -> dict[str, set[str]]:
+    from trialaudit.validation.checklist import ChecklistError, dismissed_fingerprints
+
+    if not folder.is_dir():
+        _fail(f"--baseline {folder}: not a folder of checklists")
+    try:
+        return dismissed_fingerprints(folder)
+    except ChecklistError as exc:
+        _fail(f"--baseline: {exc}")
+        raise  # unreachable
 
 
 def _write(path: Path, text: str) -> None:
@@ -128,8 +199,10 @@ def _write(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
-def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
+def render_text(run: CheckRun, con: Console, quiet: bool = False, verbose: bool = False) -> None:
     """Human-readable output grouped by article."""
+    if not con.is_terminal:
+        con.soft_wrap = True  # piped or written to a file: one line per item, never hard-wrapped
     totals = {"error": 0, "warning": 0, "info": 0}
     for art in run.articles:
         counts = {"error": 0, "warning": 0, "info": 0}
@@ -138,6 +211,11 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
             totals[f.severity] += 1
         head = Text()
         head.append(art.id, style="bold")
+        if art.status == "not_understood":
+            head.append("  [nothing understood] ", style="bold yellow")
+            head.append(art.error or "")
+            con.print(head)
+            continue
         if art.status != "ok":
             head.append(f"  [{art.status}] ", style="bold red")
             head.append(art.error or "")
@@ -147,6 +225,12 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
         con.print(head)
         if art.title and not quiet:
             con.print(Text(f"  {art.title}", style="dim"))
+        if art.coverage is not None and not quiet:
+            con.print(Text(f"  checked: {coverage_line(art.coverage)}", style="dim"))
+            if verbose:
+                read = ", ".join(f"{v} {k}" for k, v in art.coverage.read.items())
+                con.print(Text(f"  read: {read}; {art.checks_run} rules run in {art.elapsed_s or 0:.2f} s "
+                               f"({art.source})", style="dim"))
         if quiet:
             continue
         for f in art.findings:
@@ -182,9 +266,31 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False) -> None:
                 t.append(f": \u201c{q}\u201d")
                 con.print(t)
         con.print()
-    bad = sum(1 for a in run.articles if a.status != "ok")
-    con.print(Text(f"{len(run.articles)} article(s), {bad} unreadable; {totals['error']} error(s), "
+    bad = sum(1 for a in run.articles if a.status in ("error", "timeout"))
+    skipped = sum(1 for a in run.articles if a.status == "skipped")
+    empty = sum(1 for a in run.articles if a.status == "not_understood")
+    extra = (f", {skipped} not recognised as articles" if skipped else "") + \
+            (f", {empty} with nothing understood" if empty else "")
+    con.print(Text(f"{len(run.articles)} article(s), {bad} unreadable{extra}; {totals['error']} error(s), "
                    f"{totals['warning']} warning(s), {totals['info']} info", style="bold"))
+    total = run.total_coverage()
+    if total.checked:
+        con.print(Text(f"checked in total: {coverage_line(total)}", style="bold"))
+
+
+def coverage_line(cov) -> str:
+    """'104 percentages (2 inconsistent), 11 category sets, ...' in the fixed kind order."""
+    from trialaudit.schemas.findings import COVERAGE_KINDS
+
+    names = {"percentages": "percentages", "category_sets": "category sets", "tests": "tests",
+             "ratios": "ratios/CIs", "cross_section": "cross-section pairs"}
+    parts = []
+    for kind in COVERAGE_KINDS:
+        c = cov.checked.get(kind)
+        n = c.checked if c else 0
+        bad = c.inconsistent if c else 0
+        parts.append(f"{n} {names[kind]}" + (f" ({bad} inconsistent)" if bad else ""))
+    return ", ".join(parts)
 
 
 @app.command()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Optional
 
 import typer
+from typer.core import TyperCommand
 
 __all__ = ["register", "report_command", "checklist_command"]
 
@@ -122,18 +123,25 @@ def _print_status(rows: list[Any]) -> None:
 
     table = Table(title="Checklist progress")
     table.add_column("article", overflow="fold", min_width=12)
-    for col in ("reviewed", "confirmed", "dismissed", "query", "unreviewed", "resolved", "re-check"):
-        table.add_column(col, justify="right", no_wrap=True)
+    for col in ("reviewed", "confirmed", "dismissed", "query", "unreviewed", "resolved", "re-check", "reviewers",
+                "agreement"):
+        table.add_column(col, justify="right", no_wrap=col != "reviewers")
     for r in rows:
         if r.error:
-            table.add_row(r.article_id, "invalid", *[""] * 6)
+            table.add_row(r.article_id, "invalid", *[""] * 8)
             continue
+        agreement = f"{r.agreed}/{r.double_reviewed}" if r.double_reviewed else "-"
         table.add_row(r.article_id, f"{r.reviewed}/{r.items}", str(r.confirmed), str(r.dismissed),
-                      str(r.query_authors), str(r.unreviewed), str(r.resolved), str(r.needs_recheck))
+                      str(r.query_authors), str(r.unreviewed), str(r.resolved), str(r.needs_recheck),
+                      ", ".join(r.reviewers) or "-", agreement)
     console = Console()
     if not console.is_terminal:
-        console = Console(width=120)
+        console = Console(width=200)  # piped: wide enough that no column folds
     console.print(table)
+    for r in rows:
+        if r.needs_consensus:
+            console.print(f"{r.article_id}: needs consensus (reviewers disagree): {', '.join(r.needs_consensus)}",
+                          highlight=False, soft_wrap=True)
 
 
 def checklist_command(
@@ -142,8 +150,14 @@ def checklist_command(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Checklist directory."),
     decide: Optional[tuple[str, str]] = typer.Option(
         None, "--decide", metavar="ITEM DECISION",
-        help="Record a decision (confirmed, dismissed, query-authors, unreviewed) on an item id."),
-    note: Optional[str] = typer.Option(None, "--note", help="Note to store with the decision."),
+        help="Record a decision (confirmed, dismissed, query-authors, unreviewed) on an item id. Repeatable: "
+             "all are written together or none."),
+    note: Optional[list[str]] = typer.Option(
+        None, "--note", help="Note for the decision; with several --decide give one --note per --decide, in order."),
+    import_file: Optional[Path] = typer.Option(
+        None, "--import", metavar="DECISIONS",
+        help="Import the decisions file exported from the HTML report (.json or .yaml); every decision, "
+             "reviewer and time is kept."),
     reviewer: Optional[str] = typer.Option(
         None, "--reviewer", envvar="TRIALAUDIT_REVIEWER", help="Reviewer name (env TRIALAUDIT_REVIEWER)."),
     status_dirs: Optional[list[Path]] = typer.Option(
@@ -151,10 +165,20 @@ def checklist_command(
     export: Optional[Path] = typer.Option(
         None, "--export", help="With --status (or -o DIR): write all decisions to one CSV."),
 ) -> None:
-    """Create or update an article's audit checklist, record decisions, or show progress."""
+    """Create or update an article's audit checklist, record decisions, or show progress.
+
+    \b
+    Examples:
+      trialaudit checklist paper.md -o review/
+      trialaudit checklist paper.md -o review/ --reviewer ana \\
+          --decide F-1a2b dismissed --note "ITT denominator" --decide F-9c8d confirmed --note "checked"
+      trialaudit checklist paper.md -o review/ --import decisions.json
+      trialaudit checklist --status review/
+    """
     try:
-        from trialaudit.validation.checklist import (ChecklistError, export_decisions_csv, find_checklist, record_decision,
-                                          status, write_checklist)
+        from trialaudit.validation.checklist import (ChecklistError, export_decisions_csv, find_checklist,
+                                                     import_decisions, read_decisions_file, record_decisions,
+                                                     status, write_checklist)
 
         try:
             if status_dirs or (export is not None and article is None):
@@ -177,19 +201,46 @@ def checklist_command(
                 _fail("give an ARTICLE (path or corpus id), or --status DIR")
             if output is None:
                 _fail("give the checklist directory with -o DIR")
-            if note is not None and decide is None:
+            notes = list(note or [])
+            decides = list(decide or [])
+            if notes and not decides:
                 _fail("--note needs --decide ITEM DECISION")
+            if notes and len(notes) != len(decides):
+                _fail(f"{len(decides)} --decide but {len(notes)} --note: give one --note per --decide "
+                      "(in the same order) or none; nothing was recorded")
+            if import_file is not None and decides:
+                _fail("--import and --decide cannot be combined; nothing was recorded")
             if output.exists() and not output.is_dir():
                 _fail(f"{output} is not a directory")
 
-            if decide is not None:
-                item_id, decision = decide
+            if import_file is not None:
+                entries = read_decisions_file(import_file)
                 path = find_checklist(output, article)
                 if path is None:
                     path = Path(_write(article, output, write_checklist).path)
-                item = record_decision(path, item_id, decision, note=note, reviewer=reviewer)
-                who = f" by {item.reviewer}" if item.reviewer else ""
-                typer.echo(f"{item.id}: {item.decision}{who} ({path})")
+                from trialaudit.validation.checklist import load_checklist
+
+                aid = load_checklist(path).article_id
+                mine = [e for e in entries if e["article_id"] == aid]
+                added, missing = import_decisions(path, mine)
+                others = len(entries) - len(mine)
+                typer.echo(f"imported {added} decision record(s) from {len(mine)} finding(s) into {path}"
+                           + (f"; {others} decision(s) for other articles ignored" if others else ""))
+                if missing:
+                    typer.echo(f"warning: {len(missing)} decision(s) name findings not in the checklist: "
+                               f"{', '.join(missing[:8])}", err=True)
+                    raise typer.Exit(EXIT_ERROR)
+                return
+
+            if decides:
+                path = find_checklist(output, article)
+                if path is None:
+                    path = Path(_write(article, output, write_checklist).path)
+                items = record_decisions(path, [(i, d, notes[k] if notes else None) for k, (i, d) in enumerate(decides)],
+                                         reviewer=reviewer)
+                for item in items:
+                    who = f" by {item.reviewer}" if item.reviewer else ""
+                    typer.echo(f"{item.id}: {item.decision}{who} ({path})")
                 return
 
             upd = _write(article, output, write_checklist)
@@ -225,13 +276,26 @@ def _check_article(article: str) -> tuple[Any, dict]:
 def _write(article: str, output: Path, write_checklist: Any) -> Any:
     run, docs = _check_article(article)
     result = _pick_article(run, article)
-    if result.status != "ok":
+    if result.status not in ("ok", "not_understood"):
         typer.echo(f"warning: {result.id} was not checked ({result.status}"
                    f"{': ' + result.error if result.error else ''})", err=True)
     return write_checklist(output, result, _study_summary(docs.get(result.id)))
 
 
+class _RepeatableDecideCommand(TyperCommand):
+    """``--decide ITEM DECISION`` may be repeated: typer has no list-of-pairs type, click does (nargs=2, multiple)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for p in self.params:
+            if p.name == "decide":
+                p.multiple = True
+                p.default = None
+                # click has parsed pairs of strings; typer's coercion expects one pair, so take them as they are
+                p.process_value = lambda ctx, value: [tuple(map(str, pair)) for pair in value] if value else None  # type: ignore[method-assign]
+
+
 def register(app: typer.Typer) -> None:
     """Add ``report`` and ``checklist`` to the main ``trialaudit`` app."""
     app.command("report")(report_command)
-    app.command("checklist")(checklist_command)
+    app.command("checklist", cls=_RepeatableDecideCommand)(checklist_command)

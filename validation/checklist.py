@@ -236,7 +236,7 @@ def build_checklist(result: ArticleResult, study_summary: dict | None = None) ->
         related = by_item.get(sid, [])
         if sid == "S-other" and not related:
             continue  # the catch-all appears only when something falls into it
-        if result.status != "ok":
+        if result.status not in ("ok", "not_understood"):
             assessment = f"not checked: article {result.status}" + (f" ({result.error})" if result.error else "")
         elif not related:
             assessment = "no finding"
@@ -275,6 +275,34 @@ def _copy_decision(dst: ChecklistItem, src: ChecklistItem) -> None:
 
 def _has_reviewer_content(it: ChecklistItem) -> bool:
     return it.reviewed or bool(it.note) or bool(it.reviewer) or bool(it.history)
+
+
+def stamp_hand_edits(current: Checklist, previous: Checklist | None, now: datetime | None = None) -> list[str]:
+    """Give decisions edited by hand in the YAML their time (and keep what they replaced in ``history``).
+
+    ``previous`` is what trialaudit last wrote (the ``.bak`` beside the file).
+    An item whose decision, note or reviewer differs from it while its
+    ``decided_at`` was left as it was, or a decision without any time, was
+    edited by hand: it is stamped ``now``. Returns the ids stamped.
+    """
+    now = now or _now()
+    before = {it.id: it for it in [*(previous.items if previous else []), *(previous.resolved if previous else [])]}
+    stamped = []
+    for it in [*current.items, *current.resolved]:
+        old = before.get(it.id)
+        if it.decided_at is None and (it.reviewed or it.note):
+            it.decided_at = now
+            stamped.append(it.id)
+            continue
+        if old is None or (it.decision, it.note, it.reviewer) == (old.decision, old.note, old.reviewer):
+            continue
+        if it.decided_at == old.decided_at:
+            if old.reviewed or old.note or old.reviewer:
+                it.history.append(DecisionRecord(decision=old.decision, note=old.note, reviewer=old.reviewer,
+                                                 decided_at=old.decided_at))
+            it.decided_at = now
+            stamped.append(it.id)
+    return stamped
 
 
 def merge_checklists(old: Checklist, fresh: Checklist, today: date | None = None) -> tuple[Checklist, ChecklistUpdate]:
@@ -393,7 +421,45 @@ def dump_checklist(cl: Checklist) -> str:
                 i["history"] = [{k: v for k, v in h.items() if v is not None} for h in i["history"]]
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000,
                      default_flow_style=False)
-    return _HEADER + body
+    return _HEADER + body + END_MARKER + "\n"
+
+
+#: the last line trialaudit writes; a file without it was cut off (only blank lines and comments may follow)
+END_MARKER = "# end of checklist"
+#: checklists are small; anything larger is refused before YAML parsing
+MAX_CHECKLIST_BYTES = 10_000_000
+
+
+def _check_complete(text: str, name: str, path: Path | str) -> None:
+    lines = text.splitlines()
+    for i in range(len(lines) - 1, -1, -1):
+        ln = lines[i].strip()
+        if ln == END_MARKER:
+            return
+        if ln and not ln.startswith("#"):
+            break
+    raise ChecklistError(f"{name}: incomplete checklist: the last line '{END_MARKER}' is missing, so the file was "
+                         "cut off (or written by something else); restore it from the .bak beside it "
+                         f"or add the line '{END_MARKER}' after checking that no item is missing", Path(path))
+
+
+def _refuse_aliases(root: yaml.Node | None, name: str, path: Path | str) -> None:
+    """YAML anchors/aliases are never written by trialaudit; an aliased node (e.g. a 'billion laughs' bomb,
+    which expands exponentially when validated) is refused. Shared nodes are found without expanding them."""
+    seen: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            line = node.start_mark.line + 1 if node.start_mark else None
+            raise ChecklistError(f"{name} line {line}: YAML aliases (*name) are not allowed in a checklist",
+                                 Path(path), line)
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.extend((k, v))
 
 
 # text fields: a scalar YAML would read as a bool, number or date ("no", "1.0") is kept as written
@@ -497,6 +563,9 @@ _ERROR_PRIORITY = {"extra_forbidden": 0, "literal_error": 1, "missing": 5}
 def parse_checklist(text: str, path: Path | str = "checklist.yaml") -> Checklist:
     """Validate YAML text as a checklist; errors name the file and line."""
     name = Path(path).name
+    if len(text) > MAX_CHECKLIST_BYTES:
+        raise ChecklistError(f"{name}: {len(text)} characters is too large for a checklist "
+                             f"(limit {MAX_CHECKLIST_BYTES}); not read", Path(path))
     try:
         loader = _Loader(text)
         try:
@@ -514,6 +583,7 @@ def parse_checklist(text: str, path: Path | str = "checklist.yaml") -> Checklist
                              Path(path), line) from None
     except yaml.YAMLError as e:
         raise ChecklistError(f"{name}: invalid YAML: {e}", Path(path)) from None
+    _refuse_aliases(root, name, path)
     dup = _duplicate_key(root)
     if dup is not None:
         key, line = dup
@@ -533,7 +603,7 @@ def parse_checklist(text: str, path: Path | str = "checklist.yaml") -> Checklist
                     raise ChecklistError(f"{name} line {line}: duplicate item id '{iid}'", Path(path), line)
                 seen[iid] = part
     try:
-        return Checklist.model_validate(data)
+        cl = Checklist.model_validate(data)
     except ValidationError as e:
         described = []
         for err in e.errors():
@@ -544,12 +614,17 @@ def parse_checklist(text: str, path: Path | str = "checklist.yaml") -> Checklist
         more = f" (and {e.error_count() - 1} more problem{'s' if e.error_count() > 2 else ''})" \
             if e.error_count() > 1 else ""
         raise ChecklistError(f"{name} line {line}: {msg}{more}", Path(path), line) from None
+    _check_complete(text, name, path)
+    return cl
 
 
 def load_checklist(path: Path | str) -> Checklist:
     """Read and validate a checklist YAML; raises :class:`ChecklistError`."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_CHECKLIST_BYTES:
+            raise ChecklistError(f"{path.name}: {path.stat().st_size} bytes is too large for a checklist "
+                                 f"(limit {MAX_CHECKLIST_BYTES}); not read", path)
         raw = path.read_bytes()
     except FileNotFoundError:
         raise ChecklistError(f"{path}: no such checklist", path) from None
@@ -654,6 +729,8 @@ def atomic_write(path: Path, data: bytes, backup: bool = False) -> Path | None:
 
 def _read_current(path: Path) -> tuple[bytes | None, Checklist | None]:
     try:
+        if path.stat().st_size > MAX_CHECKLIST_BYTES:
+            raise ChecklistError(f"{path.name}: too large for a checklist (limit {MAX_CHECKLIST_BYTES} bytes)", path)
         raw = path.read_bytes()
     except FileNotFoundError:
         return None, None
@@ -704,10 +781,17 @@ def write_checklist(checklist_dir: Path | str, result: ArticleResult,
         fresh = build_checklist(result, study_summary)
         if old is not None and old.article_id != result.id:
             raise ChecklistError(f"{path.name} belongs to article {old.article_id!r}, not {result.id!r}", path)
-        if old is not None and result.status != "ok":
+        if old is not None and result.status not in ("ok", "not_understood"):
             raise ChecklistError(
                 f"article {result.id} was not checked ({result.status}"
                 f"{': ' + result.error if result.error else ''}); {path.name} left unchanged", path)
+        if old is not None:
+            bak = path.with_name(path.name + ".bak")
+            try:
+                previous = load_checklist(bak) if bak.exists() else None
+            except ChecklistError:
+                previous = None  # an unreadable backup only means hand edits are not detected by comparison
+            stamp_hand_edits(old, previous)
         if old is None:
             merged = fresh
             upd = ChecklistUpdate(path="", markdown_path="", csv_path="", created=True,
@@ -737,29 +821,170 @@ def _resolve_item(cl: Checklist, item_id: str, path: Path) -> ChecklistItem:
 def record_decision(path: Path | str, item_id: str, decision: str, note: str | None = None,
                     reviewer: str | None = None) -> ChecklistItem:
     """Record a reviewer's decision on one item (an earlier decision goes to ``history``)."""
+    return record_decisions(path, [(item_id, decision, note)], reviewer)[0]
+
+
+def _apply(item: ChecklistItem, rec: DecisionRecord) -> None:
+    """Make ``rec`` the item's current decision; the current one (if any) goes to ``history``."""
+    if item.reviewed or item.note or item.reviewer:
+        item.history.append(DecisionRecord(decision=item.decision, note=item.note, reviewer=item.reviewer,
+                                           decided_at=item.decided_at))
+    item.decision = rec.decision
+    if rec.note is not None:
+        item.note = rec.note
+    item.reviewer = rec.reviewer
+    item.decided_at = rec.decided_at or _now()
+    item.needs_recheck = False
+
+
+def record_decisions(path: Path | str, decisions: list[tuple[str, str, str | None]],
+                     reviewer: str | None = None) -> list[ChecklistItem]:
+    """Record several decisions ``(item, decision, note)`` in one locked, atomic write: all or none.
+
+    Concurrent callers are serialised by a file lock, so no decision is lost.
+    """
     path = Path(path)
     if path.is_dir():
         raise ChecklistError(f"{path} is a directory; give the .checklist.yaml file", path)
-    if decision not in DECISIONS:
-        raise ChecklistError(f"decision '{decision}' is not one of {', '.join(DECISIONS)}", path)
+    for _, decision, _ in decisions:
+        if decision not in DECISIONS:
+            raise ChecklistError(f"decision '{decision}' is not one of {', '.join(DECISIONS)}", path)
     with _locked(path):
         raw, cl = _read_current(path)
         if cl is None:
             raise ChecklistError(f"{path}: no such checklist", path)
-        item = _resolve_item(cl, item_id, path)
-        if item.reviewed or item.note or item.reviewer:
-            item.history.append(DecisionRecord(decision=item.decision, note=item.note, reviewer=item.reviewer,
-                                               decided_at=item.decided_at))
-        item.decision = decision  # type: ignore[assignment]
-        if note is not None:
-            item.note = note
-        item.reviewer = reviewer
-        item.decided_at = _now()
-        item.needs_recheck = False
-        cl.updated_at = _now()
+        items = [_resolve_item(cl, item_id, path) for item_id, _, _ in decisions]  # all resolve, or nothing
+        ids = [it.id for it in items]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ChecklistError(f"{path.name}: item {', '.join(dup)} given more than once in one call", path)
+        now = _now()
+        for item, (_, decision, note) in zip(items, decisions):
+            _apply(item, DecisionRecord(decision=decision, note=note, reviewer=reviewer, decided_at=now))
+        cl.updated_at = now
         cl = Checklist.model_validate(cl.model_dump())
         _save(path, cl, raw)
-        return cl.item(item.id) or next(it for it in cl.resolved if it.id == item.id)
+        every = {it.id: it for it in [*cl.items, *cl.resolved]}
+        return [every[i] for i in ids]
+
+
+# --------------------------------------------------------------------------- decisions made in the HTML report
+
+DECISIONS_FORMAT = "trialaudit-decisions"
+
+
+def read_decisions_file(path: Path | str) -> list[dict[str, Any]]:
+    """Read a decisions file exported by the HTML report (JSON, or the same structure in YAML)."""
+    import json
+
+    path = Path(path)
+    try:
+        if path.stat().st_size > MAX_CHECKLIST_BYTES:
+            raise ChecklistError(f"{path.name}: too large for a decisions file", path)
+        text = _decode(path.read_bytes(), path)
+    except FileNotFoundError:
+        raise ChecklistError(f"{path}: no such file", path) from None
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            loader = _Loader(text)
+            try:
+                root = loader.get_single_node()
+                _refuse_aliases(root, path.name, path)
+                data = loader.construct_document(root) if root is not None else None
+            finally:
+                loader.dispose()
+    except (ValueError, yaml.YAMLError) as e:
+        raise ChecklistError(f"{path.name}: not a decisions file ({e})", path) from None
+    if not isinstance(data, dict) or data.get("format") != DECISIONS_FORMAT or not isinstance(data.get("decisions"), list):
+        raise ChecklistError(f"{path.name}: not a decisions file (expected format: {DECISIONS_FORMAT} and a "
+                             "'decisions' list, as exported by the HTML report)", path)
+    out = []
+    for i, d in enumerate(data["decisions"]):
+        if not isinstance(d, dict) or not d.get("article_id") or not d.get("fingerprint"):
+            raise ChecklistError(f"{path.name}: decision {i + 1} lacks article_id or fingerprint", path)
+        recs = []
+        for h in [*(d.get("history") or []), d]:
+            try:
+                recs.append(DecisionRecord(decision=h.get("decision"), note=h.get("note") or None,
+                                           reviewer=h.get("reviewer") or None, decided_at=h.get("decided_at")))
+            except ValidationError as e:
+                raise ChecklistError(f"{path.name}: decision {i + 1} ({d.get('fingerprint')}): "
+                                     f"{e.errors()[0]['msg']}", path) from None
+        out.append({"article_id": str(d["article_id"]), "fingerprint": str(d["fingerprint"]), "records": recs})
+    return out
+
+
+def _key(r: DecisionRecord) -> tuple:
+    return (r.decision, r.note or "", r.reviewer or "", r.decided_at.isoformat() if r.decided_at else "")
+
+
+def import_decisions(path: Path | str, entries: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """Apply decisions from the report to one checklist, keeping every decision, reviewer and time.
+
+    Each entry's records (its history, then its current decision) are merged
+    with what the item already holds; the latest by time becomes current,
+    the rest stay in ``history`` in time order. Re-importing the same file
+    changes nothing. Returns (records added, fingerprints with no item).
+    """
+    path = Path(path)
+    with _locked(path):
+        raw, cl = _read_current(path)
+        if cl is None:
+            raise ChecklistError(f"{path}: no such checklist", path)
+        by_fp = {it.fingerprint: it for it in [*cl.items, *cl.resolved] if it.fingerprint}
+        added = 0
+        missing: list[str] = []
+        for e in entries:
+            item = by_fp.get(e["fingerprint"])
+            if item is None:
+                missing.append(e["fingerprint"])
+                continue
+            have = list(item.history)
+            if item.reviewed or item.note or item.reviewer:
+                have.append(DecisionRecord(decision=item.decision, note=item.note, reviewer=item.reviewer,
+                                           decided_at=item.decided_at))
+            known = {_key(r) for r in have}
+            new = [r for r in e["records"] if _key(r) not in known]
+            if not new:
+                continue
+            added += len(new)
+            allrecs = sorted(have + new, key=lambda r: (r.decided_at is not None, r.decided_at or datetime.min.replace(tzinfo=timezone.utc)))
+            last = allrecs[-1]
+            item.history = allrecs[:-1]
+            item.decision, item.note, item.reviewer, item.decided_at = last.decision, last.note, last.reviewer, last.decided_at
+            item.needs_recheck = False
+        if added:
+            cl.updated_at = _now()
+            cl = Checklist.model_validate(cl.model_dump())
+            _save(path, cl, raw)
+        return added, missing
+
+
+def reviewer_votes(item: ChecklistItem) -> dict[str, str]:
+    """Each reviewer's latest decision on an item (unnamed decisions count as reviewer '?')."""
+    recs = [*item.history]
+    if item.reviewed or item.reviewer:
+        recs.append(DecisionRecord(decision=item.decision, note=item.note, reviewer=item.reviewer,
+                                   decided_at=item.decided_at))
+    votes: dict[str, str] = {}
+    for r in recs:  # oldest first: later ones overwrite
+        if r.decision == "unreviewed":
+            votes.pop(r.reviewer or "?", None)
+        else:
+            votes[r.reviewer or "?"] = r.decision
+    return votes
+
+
+def dismissed_fingerprints(dir_or_dirs: Path | str | Iterable[Path | str]) -> dict[str, set[str]]:
+    """Per article id, the fingerprints of findings whose current decision is ``dismissed``."""
+    out: dict[str, set[str]] = {}
+    for p in _checklist_files(dir_or_dirs):
+        cl = load_checklist(p)
+        fps = {it.fingerprint for it in [*cl.items, *cl.resolved] if it.fingerprint and it.decision == "dismissed"}
+        out.setdefault(cl.article_id, set()).update(fps)
+    return out
 
 
 # --------------------------------------------------------------------------- status and exports
@@ -811,7 +1036,13 @@ def status(dir_or_dirs: Path | str | Iterable[Path | str]) -> list[ChecklistStat
             out.append(ChecklistStatus(article_id=p.name.removesuffix(SUFFIX), path=str(p), error=str(e)))
             continue
         c = {d: sum(1 for it in cl.items if it.decision == d) for d in DECISIONS}
+        votes = {it.id: reviewer_votes(it) for it in cl.items}
+        reviewers = sorted({r for v in votes.values() for r in v})
+        multi = {i: v for i, v in votes.items() if len(v) >= 2}
         out.append(ChecklistStatus(
+            reviewers=reviewers, double_reviewed=len(multi),
+            agreed=sum(1 for v in multi.values() if len(set(v.values())) == 1),
+            needs_consensus=[i for i, v in multi.items() if len(set(v.values())) > 1],
             article_id=cl.article_id, path=str(p), items=len(cl.items), reviewed=len(cl.items) - c["unreviewed"],
             confirmed=c["confirmed"], dismissed=c["dismissed"], query_authors=c["query-authors"],
             unreviewed=c["unreviewed"], resolved=len(cl.resolved),

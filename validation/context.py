@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from trialaudit.schemas.document import Cell, Document, Sentence, Table, TableRow
-from trialaudit.schemas.findings import Evidence, Finding, Severity
+from trialaudit.schemas.findings import Coverage, Evidence, Finding, Severity
 from trialaudit.schemas.provenance import Provenance, Span
 from trialaudit.schemas.study import Study
 
@@ -44,6 +44,8 @@ class CheckContext:
     document: Document
     study: Study
     settings: Settings = field(default_factory=Settings)
+    # what the rules examined: ``ctx.coverage.count("percentages")`` for each item compared
+    coverage: Coverage = field(default_factory=Coverage)
 
     # ------------------------------------------------------------------ evidence builders
     def section_title(self, sid: str | None) -> str | None:

@@ -270,6 +270,10 @@ class EvidenceView:
     location: str
     role: str | None
     cells: list[dict[str, str]] = field(default_factory=list)  # {anchor, label}
+    # the quote split around the flagged number (mark is empty when it cannot be placed)
+    pre: str = ""
+    mark: str = ""
+    post: str = ""
 
 
 @dataclass
@@ -278,7 +282,7 @@ class FindingView:
     number: int
     f: Finding
     evidence: list[EvidenceView]
-    details: str | None
+    details: list[tuple[str, str]]
 
 
 @dataclass
@@ -290,6 +294,67 @@ class ArticleView:
     findings: list[FindingView]
     tables: list[TableView]
     bars: list[dict[str, Any]]
+    coverage: list[dict[str, Any]] = field(default_factory=list)  # {kind, label, checked, inconsistent}
+
+
+def split_quote(ev: Evidence, doc: Document | None) -> tuple[str, str, str]:
+    """(before, flagged, after): the flagged number inside the quote, from the evidence's character span.
+
+    The span points into the document text; the quote is the verbatim sentence,
+    row or cell around it. When the span cannot be placed unambiguously inside
+    the quote, nothing is marked.
+    """
+    q = ev.quote or ""
+    if doc is None or ev.char_start is None or ev.char_end is None or not q:
+        return q, "", ""
+    text = doc.text or ""
+    cs, ce = ev.char_start, ev.char_end
+    if not (0 <= cs < ce <= len(text)):
+        return q, "", ""
+    target = text[cs:ce]
+    if not target.strip() or len(target) >= len(q):
+        return q, "", ""
+    # the quote's own place in the document: the occurrence that contains the span
+    lo = max(0, ce - len(q))
+    qs = text.find(q, lo, cs + len(q))
+    if qs != -1 and qs <= cs and ce <= qs + len(q):
+        a, b = cs - qs, ce - qs
+    else:
+        hits = [m.start() for m in re.finditer(re.escape(target.strip()), q)]
+        if len(hits) != 1:
+            return q, "", ""
+        a, b = hits[0], hits[0] + len(target.strip())
+    return q[:a], q[a:b], q[b:]
+
+
+def _details_text(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_details_text(x) for x in v) if v else "none"
+    if isinstance(v, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {_details_text(x)}" for k, x in v.items()) if v else "none"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return "none" if v is None else str(v)
+
+
+def readable_details(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """A finding's machine details as (label, text) pairs a reviewer can read."""
+    return [(k.replace("_", " ").capitalize(), _details_text(v)) for k, v in details.items()]
+
+
+def coverage_rows(cov: Any) -> list[dict[str, Any]]:
+    from trialaudit.schemas.findings import COVERAGE_KINDS
+
+    if cov is None:
+        return []
+    rows = []
+    for kind, label in COVERAGE_KINDS.items():
+        c = cov.checked.get(kind)
+        rows.append({"kind": kind, "label": label, "checked": c.checked if c else 0,
+                     "inconsistent": c.inconsistent if c else 0})
+    return rows
 
 
 def _table_view(table: Table, anchor: str) -> TableView:
@@ -327,7 +392,9 @@ def _article_view(ai: int, r: ArticleResult, doc: Document | None) -> ArticleVie
         fanchor = f"{anchor}-f{n}"
         evs: list[EvidenceView] = []
         for ev in f.evidence:
-            ev_view = EvidenceView(quote=ev.quote, location=describe_location(ev), role=ev.role)
+            pre, mark, post = split_quote(ev, doc)
+            ev_view = EvidenceView(quote=ev.quote, location=describe_location(ev), role=ev.role,
+                                   pre=pre, mark=mark, post=post)
             if doc is not None:
                 for ti, t in enumerate(doc.tables):
                     tv = tables[ti]
@@ -345,11 +412,11 @@ def _article_view(ai: int, r: ArticleResult, doc: Document | None) -> ArticleVie
                         if not any(c["anchor"] == cell.anchor for c in ev_view.cells):
                             ev_view.cells.append({"anchor": cell.anchor, "label": label})
             evs.append(ev_view)
-        details = json.dumps(f.details, ensure_ascii=False, indent=1, default=str) if f.details else None
+        details = readable_details(f.details) if f.details else []
         fviews.append(FindingView(anchor=fanchor, number=n, f=f, evidence=evs, details=details))
 
     return ArticleView(anchor=anchor, r=r, counts=counts, families=sorted(fams.items(), key=lambda kv: (-kv[1], kv[0])),
-                       findings=fviews, tables=tables, bars=_bars(counts))
+                       findings=fviews, tables=tables, bars=_bars(counts), coverage=coverage_rows(r.coverage))
 
 
 # --------------------------------------------------------------------------- HTML
@@ -383,10 +450,14 @@ def render_html(run: CheckRun, documents: dict[str, Document] | None = None) -> 
             codes.setdefault(f.code, f.name)
     script = _static("report.js")
     style = _static("report.css")
+    # identifies this batch in the browser's storage: decisions survive reloads of the same report
+    report_key = hashlib.sha1("\n".join(f"{r.id}:{f.fingerprint}" for r in run.articles for f in r.findings)
+                              .encode("utf-8")).hexdigest()[:16]
     # Markup() only wraps our own static files and JSON escaped for <script>; no article text.
     return _env().get_template("report.html.j2").render(
         run=run, articles=articles, totals=totals, total_findings=sum(totals.values()),
-        codes=sorted(codes.items()), severities=SEVERITIES,
+        codes=sorted(codes.items()), severities=SEVERITIES, report_key=report_key,
+        total_coverage=coverage_rows(run.total_coverage()) if any(r.coverage for r in run.articles) else [],
         script=Markup(script), style=Markup(style),
         csp=f"default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src {_csp_hash(script)}; "
             "base-uri 'none'; form-action 'none'",
@@ -451,9 +522,16 @@ def render_markdown(run: CheckRun, documents: dict[str, Document] | None = None)
         out += [f"## {heading}", ""]
         out.append(f"Article `{r.id.replace('`', '')}` \u2014 source: {_md_oneline(r.source)}")
         out.append("")
-        if r.status != "ok":
+        if r.status == "not_understood":
+            out += [f"**Nothing understood**: {_md_oneline(r.error)}", ""]
+        elif r.status != "ok":
             out += [f"**Not checked** ({r.status}): {_md_oneline(r.error)}", ""]
             continue
+        if r.coverage is not None:
+            rows = coverage_rows(r.coverage)
+            out += ["Checked: " + "; ".join(f"{c['checked']} {c['label']}" + (f" ({c['inconsistent']} inconsistent)"
+                                                                               if c["inconsistent"] else "")
+                                            for c in rows), ""]
         counts = {s: sum(1 for f in r.findings if f.severity == s) for s in SEVERITIES}
         if not r.findings:
             out += ["No internal inconsistencies were found.", ""]

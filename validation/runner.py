@@ -8,7 +8,7 @@ import traceback
 from trialaudit.extractor.memo import parse_once
 from trialaudit.extractor.budget import BudgetExceeded, time_limit
 from trialaudit.schemas.document import Document
-from trialaudit.schemas.findings import SEVERITY_ORDER, Evidence, Finding
+from trialaudit.schemas.findings import SEVERITY_ORDER, Coverage, Evidence, Finding
 from trialaudit.schemas.study import Study
 
 from .context import CheckContext, fingerprint
@@ -46,7 +46,20 @@ def _budget_finding(code: str | None, name: str, budget: float, skipped: list[st
         details={"rule": code, "budget_s": budget, "skipped": skipped})
 
 
-def run_checks(document: Document, study: Study, settings: Settings | None = None) -> tuple[list[Finding], int]:
+def read_counts(document: Document, study: Study) -> dict[str, int]:
+    """How much was read from the article: the base of "nothing understood"."""
+    from trialaudit.extractor.quantities import find_quantities
+
+    numbers = sum(1 for t in document.tables for row in t.rows for c in row.cells[1:] if any(ch.isdigit() for ch in c.text))
+    numbers += sum(len(find_quantities(s.text)) for s in document.sentences if s.section_kind != "references"
+                   and any(ch.isdigit() for ch in s.text))
+    return {"tables": len(document.tables), "sentences": len(document.sentences), "numbers": numbers,
+            "arms": len(study.arms), "outcomes": len(study.outcomes), "effects": len(study.effects),
+            "tests": len(study.tests)}
+
+
+def run_checks(document: Document, study: Study, settings: Settings | None = None,
+               coverage: Coverage | None = None) -> tuple[list[Finding], int]:
     """Run every selected rule; a crashing rule becomes an internal finding.
 
     A rule that crashes part-way keeps the findings it yielded before the
@@ -55,16 +68,22 @@ def run_checks(document: Document, study: Study, settings: Settings | None = Non
     stopped, the rest are skipped, and a TA901 finding names them.
 
     Returns the findings (sorted by severity, then position) and the number of
-    rules run.
+    rules run. When ``coverage`` is given it is filled with what was read and
+    what each rule examined (rules report items through ``ctx.coverage.count``);
+    the findings of a rule count as inconsistencies of the first kind it examined.
     """
     with parse_once():  # every rule reads the same sentences' quantities: scan each once
-        return _run_checks(document, study, settings or Settings())
+        return _run_checks(document, study, settings or Settings(),
+                           coverage if coverage is not None else Coverage())
 
 
-def _run_checks(document: Document, study: Study, settings: Settings) -> tuple[list[Finding], int]:
+def _run_checks(document: Document, study: Study, settings: Settings,
+                coverage: Coverage) -> tuple[list[Finding], int]:
+    coverage.read.update(read_counts(document, study))
     ctx = CheckContext(document=document, study=study, settings=settings)
     findings: list[Finding] = []
     ran = 0
+    rule_kind: dict[str, str] = {}
     budget = settings.article_time_budget_s
     deadline = time.monotonic() + budget if math.isfinite(budget) else math.inf
     rules = [r for r in all_rules() if r.code not in _INTERNAL and settings.wants(r.code, r.name)]
@@ -75,6 +94,7 @@ def _run_checks(document: Document, study: Study, settings: Settings) -> tuple[l
             break
         ran += 1
         out: list[Finding] = []
+        ctx.coverage = Coverage()
         try:
             with time_limit(remaining):
                 for f in r.func(ctx) or []:
@@ -87,6 +107,10 @@ def _run_checks(document: Document, study: Study, settings: Settings) -> tuple[l
             findings.extend(f for f in out if isinstance(f, Finding))
             findings.append(_crash_finding(r.code, r.name, exc, len(out)))
             continue
+        finally:  # a crashed or stopped rule still counts what it examined
+            for kind, c in ctx.coverage.checked.items():
+                coverage.count(kind, c.checked)
+                rule_kind.setdefault(r.code, kind)
         findings.extend(f for f in out if isinstance(f, Finding))
     seen: set[str] = set()
     unique: list[Finding] = []
@@ -104,4 +128,9 @@ def _run_checks(document: Document, study: Study, settings: Settings) -> tuple[l
                     sp = document.xml_path_at(ev.char_start)
                     ev.xml_path = sp.path if sp else None
     unique.sort(key=lambda f: (SEVERITY_ORDER[f.severity], (f.evidence[0].line or 0) if f.evidence else 0, f.code))
+    for f in unique:
+        if f.code in rule_kind and f.severity != "info":
+            coverage.flag(rule_kind[f.code])
+    for c in coverage.checked.values():
+        c.checked = max(c.checked, c.inconsistent)  # a flagged item was examined, even if uncounted
     return unique, ran

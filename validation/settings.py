@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from trialaudit.extractor.loader import ReadLimits
 from trialaudit.schemas.base import Model
@@ -62,6 +62,42 @@ class Settings(Model):
         return ReadLimits(max_bytes=self.max_file_bytes, max_chars=self.max_article_chars,
                           max_table_rows=self.max_table_rows)
 
+    exclude: list[str] = Field(default_factory=list,
+                               description="Glob patterns of files to skip inside folders (e.g. 'drafts/*', '*.bak.md').")
+
+    @field_validator("select", "ignore", "exclude", mode="before")
+    @classmethod
+    def _split_commas(cls, v):
+        """Accept ``"TA101,TA102"`` as well as lists (and lists of comma-separated strings)."""
+        if v is None:
+            return []
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, (list, tuple)):
+            return v
+        out: list[str] = []
+        for item in v:
+            if not isinstance(item, str):
+                out.append(item)
+                continue
+            out.extend(p.strip() for p in item.split(",") if p.strip())
+        return out
+
+    @model_validator(mode="after")
+    def _known_rules(self):
+        """An unknown rule code or name is an error naming it, never a silent empty selection."""
+        if not (self.select or self.ignore):
+            return self
+        from trialaudit.validation.registry import load_rules
+
+        known = {k for r in load_rules().values() for k in (r.code, r.name)}
+        for opt in ("select", "ignore"):
+            bad = [x for x in getattr(self, opt) if x not in known]
+            if bad:
+                raise ValueError(f"{opt}: unknown rule {', '.join(repr(b) for b in bad)} "
+                                 f"(run 'trialaudit rules' for the list)")
+        return self
+
     def wants(self, code: str, name: str) -> bool:
         keys = {code, name}
         if self.select and not (keys & set(self.select)):
@@ -104,6 +140,8 @@ def load_settings(config: str | Path | None = None, overrides: dict | None = Non
             loc = ".".join(str(x) for x in e["loc"])
             if e["type"] == "extra_forbidden":
                 msgs.append(f"unknown option '{loc}' (known: {', '.join(Settings.model_fields)})")
+            elif not loc:
+                msgs.append(str(e["msg"]).removeprefix("Value error, "))
             else:
                 msgs.append(f"option '{loc}': {e['msg']}")
         raise SettingsError("; ".join(msgs)) from None

@@ -194,3 +194,25 @@ def test_unknown_scheduler_is_a_clear_error(tmp_path):
 
 def test_results_of_empty_is_empty():
     assert list(results_of([], Settings())) == []
+
+
+def test_streamed_batch_filters_folders_and_skipped_is_not_a_failure(tmp_path):
+    folder = _articles(tmp_path, 1)
+    (folder / "README.md").write_text("# Results of the trial\nPatients and methods are in the files.\n")
+    (folder / "notes.txt").write_text("shopping list: milk, eggs, bread\n")
+    (folder / "drafts").mkdir()
+    shutil.copy(next(folder.glob("a00-*")), folder / "drafts" / "old.txt")
+    out = tmp_path / "out.jsonl"
+    r = CliRunner().invoke(app, ["check", str(folder), "--exclude", "drafts/*", "-f", "jsonl", "-o", str(out)])
+    arts = {a["id"]: a for a in map(json.loads, out.read_text().splitlines())}
+    assert {a["status"] for a in arts.values()} == {"ok", "skipped"}
+    assert len(arts) == 2 and "notes" in arts and arts["notes"]["status"] == "skipped"
+    assert all(a["coverage"] for a in arts.values() if a["status"] == "ok")
+    assert r.exit_code in (0, 1), r.output  # a skipped file is reported, not an input error
+    summary = run_batch([folder], Settings(exclude=["drafts/*"]))
+    assert (summary.total, summary.failed) == (2, 0)
+
+
+def test_baseline_is_refused_with_streamed_output(tmp_path):
+    r = CliRunner().invoke(app, ["check", str(CORPUS), "-f", "jsonl", "--baseline", str(tmp_path)])
+    assert r.exit_code == 2 and "--baseline" in r.output

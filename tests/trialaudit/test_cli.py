@@ -128,3 +128,147 @@ def test_dump_stages():
 def test_corpus_listing():
     res = runner.invoke(app, ["corpus", "--format", "json"])
     assert len(json.loads(res.stdout)["articles"]) == 4
+
+
+# --------------------------------------------------------------------------- fail loudly, coverage
+ARTICLE_TEXT = ("Methods\n\nPatients were randomised in this trial.\n\nResults\n\n"
+                "All 12 patients were treated and 6 (50.0%) of 12 patients responded.\n")
+
+
+def test_select_accepts_commas_and_repeats():
+    res = runner.invoke(app, ["check", "--select", "TA101,TA102", "--select", "arm-regimen-mismatch", "--format", "json"])
+    codes = {f["code"] for a in json.loads(res.stdout)["articles"] for f in a["findings"]}
+    assert codes and codes <= {"TA101", "TA102", "TA301"}
+
+
+@pytest.mark.parametrize("args", [["--select", "TA101,TA1O2"], ["--ignore", "no-such-rule"], ["--select", "TA999"]])
+def test_unknown_rule_is_a_usage_error(args):
+    res = runner.invoke(app, ["check", *args])
+    assert res.exit_code == 2
+    bad = args[1].split(",")[-1]
+    assert bad in res.output and "unknown rule" in res.output
+
+
+def test_unknown_rule_in_config_is_a_usage_error(tmp_path):
+    cfg = tmp_path / "trialaudit.toml"
+    cfg.write_text("[trialaudit]\nignore = ['TA101', 'TA77']\n")
+    res = runner.invoke(app, ["check", "--config", str(cfg)])
+    assert res.exit_code == 2 and "'TA77'" in res.output
+
+
+def test_folder_skips_project_files_and_reports_unrecognised(tmp_path):
+    (tmp_path / "README.md").write_text("# Results of our trial folder\nPatients and methods are in the files.\n")
+    (tmp_path / "LICENSE.txt").write_text("MIT License. Permission is hereby granted to patients...\n")
+    (tmp_path / "CHANGELOG.md").write_text("## 1.0\n- study results\n")
+    (tmp_path / "notes.txt").write_text("shopping list: milk, eggs, bread\n")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "old.txt").write_text(ARTICLE_TEXT)
+    (tmp_path / "article.txt").write_text(ARTICLE_TEXT)
+    res = runner.invoke(app, ["check", str(tmp_path), "--exclude", "drafts/*", "--format", "json"])
+    arts = {a["id"]: a for a in json.loads(res.stdout)["articles"]}
+    assert set(arts) == {"article", "notes"}
+    assert arts["notes"]["status"] == "skipped" and "not recognised as an article" in arts["notes"]["error"]
+    assert arts["article"]["status"] == "ok"
+    assert res.exit_code == 0
+
+
+def test_nothing_understood_is_its_own_status(tmp_path):
+    p = tmp_path / "vague.txt"
+    p.write_text("Results\n\nThe patients in this study were treated and followed up.\n")
+    res = runner.invoke(app, ["check", str(p), "--format", "json"])
+    art = json.loads(res.stdout)["articles"][0]
+    assert art["status"] == "not_understood" and "nothing understood" in art["error"]
+    text = runner.invoke(app, ["check", str(p)]).stdout
+    assert "nothing understood" in text and "1 with nothing understood" in text
+
+
+def test_coverage_per_article_and_total(corpus_json):
+    for art in corpus_json["articles"]:
+        cov = art["coverage"]
+        assert cov["read"]["tables"] > 0 and cov["read"]["numbers"] > 0
+        assert cov["checked"]["percentages"]["checked"] > 0
+        for c in cov["checked"].values():
+            assert 0 <= c["inconsistent"] <= c["checked"]
+    liu = _liu(corpus_json)["coverage"]["checked"]
+    assert liu["category_sets"]["inconsistent"] >= 1  # the 1 + 12 + 14 + 26 = 53 finding
+    res = runner.invoke(app, ["check"])
+    assert "checked: " in res.stdout and "checked in total: " in res.stdout and "percentages" in res.stdout
+
+
+def test_piped_text_is_not_hard_wrapped(tmp_path):
+    res = runner.invoke(app, ["check", "--select", "TA102"])
+    long_lines = [ln for ln in res.stdout.splitlines() if len(ln) > 100]
+    assert long_lines, "expected unwrapped long lines when output is not a terminal"
+
+
+# --------------------------------------------------------------------------- batch comfort
+def test_version_alias():
+    for flag in ("-V", "--version"):
+        res = runner.invoke(app, [flag])
+        assert res.exit_code == 0 and res.stdout.startswith("trialaudit ")
+
+
+def test_check_help_has_examples():
+    res = runner.invoke(app, ["check", "--help"])
+    assert "Examples:" in res.stdout and "--exclude" in res.stdout and "sarif" in res.stdout
+
+
+def test_sarif_output(tmp_path):
+    out = tmp_path / "out.sarif"
+    res = runner.invoke(app, ["check", "--select", "TA102,TA103", "-f", "sarif", "-o", str(out)])
+    assert res.exit_code == 1, res.output
+    log = json.loads(out.read_text())
+    assert log["version"] == "2.1.0" and len(log["runs"]) == 1
+    run = log["runs"][0]
+    rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert {"TA101", "TA102", "TA301"} <= set(rule_ids)
+    assert run["results"]
+    for r in run["results"]:
+        assert r["ruleId"] in {"TA102", "TA103"} and r["level"] in ("error", "warning", "note")
+        assert rule_ids[r["ruleIndex"]] == r["ruleId"]
+        loc = r["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"].endswith((".md", ".txt"))
+        assert loc["region"]["startLine"] >= 1 and loc["region"]["snippet"]["text"]
+        assert r["partialFingerprints"]["trialaudit/v1"]
+
+
+def test_written_files_respect_umask(tmp_path):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        import trialaudit.corpus as corpus
+        src = tmp_path / "liu.md"
+        src.write_bytes(corpus.get(LIU).read_bytes())
+        res = runner.invoke(app, ["extract", str(src), "-o", str(tmp_path / "x"), "-f", "files"])
+        assert res.exit_code == 0, res.output
+        files = [p for p in (tmp_path / "x").rglob("*") if p.is_file()]
+        assert files
+        for p in files:
+            assert stat.S_IMODE(p.stat().st_mode) == 0o644, p
+    finally:
+        os.umask(old)
+
+
+def test_baseline_hides_dismissed_findings(tmp_path, corpus_json):
+    from trialaudit.validation.checklist import find_checklist, load_checklist, record_decision
+
+    d = tmp_path / "review"
+    res = runner.invoke(app, ["checklist", LIU, "-o", str(d)])
+    assert res.exit_code == 0, res.output
+    path = find_checklist(d, LIU)
+    first = next(it for it in load_checklist(path).items if it.kind == "finding")
+    record_decision(path, first.id, "dismissed", note="not a problem", reviewer="Ann")
+    res = runner.invoke(app, ["check", LIU_FILE(), "--baseline", str(d), "--format", "json"])
+    fps = {f["fingerprint"] for f in json.loads(res.stdout)["articles"][0]["findings"]}
+    assert first.fingerprint not in fps
+    assert len(fps) == len(_liu(corpus_json)["findings"]) - 1
+    assert runner.invoke(app, ["check", LIU_FILE(), "--baseline", str(tmp_path / "nope")]).exit_code == 2
+
+
+def LIU_FILE() -> str:
+    from importlib import resources
+
+    import trialaudit.corpus as corpus
+    return str(resources.files("trialaudit.corpus").joinpath(corpus.get(LIU).file))

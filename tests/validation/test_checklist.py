@@ -492,3 +492,170 @@ def test_cli_status_reports_invalid_file(cli, tmp_path, article):
     res = cli("checklist", article, "-o", d)  # refuses to overwrite
     assert res.exit_code == 2 and "line" in res.output
     assert "decision: confirmd" in p.read_text()
+
+
+# --------------------------------------------------------------------------- several decisions, races, hostile files
+
+def test_cli_several_decides_each_with_its_own_note(cli, tmp_path, article):
+    d = tmp_path / "c"
+    assert cli("checklist", article, "-o", d).exit_code == 0
+    a, b = fid(by_code("arithmetic.category-sum")), "S-regimen"
+    res = cli("checklist", article, "-o", d, "--reviewer", "Ann", "--decide", a, "confirmed", "--note", "sum 62",
+              "--decide", b, "dismissed", "--note", "same regimen")
+    assert res.exit_code == 0, res.output
+    cl = load_checklist(d / "nsclc-camrelizumab.checklist.yaml")
+    assert (cl.item(a).decision, cl.item(a).note, cl.item(a).reviewer) == ("confirmed", "sum 62", "Ann")
+    assert (cl.item(b).decision, cl.item(b).note) == ("dismissed", "same regimen")
+
+
+def test_cli_several_decides_with_one_note_are_refused(cli, tmp_path, article):
+    d = tmp_path / "c"
+    cli("checklist", article, "-o", d)
+    before = (d / "nsclc-camrelizumab.checklist.yaml").read_bytes()
+    res = cli("checklist", article, "-o", d, "--decide", "S-regimen", "dismissed", "--decide", "S-registry",
+              "confirmed", "--note", "only one")
+    assert res.exit_code == 2 and "one --note per --decide" in res.output
+    res = cli("checklist", article, "-o", d, "--decide", "S-regimen", "dismissed", "--decide", "F-zzz", "confirmed")
+    assert res.exit_code == 2 and "F-zzz" in res.output
+    assert (d / "nsclc-camrelizumab.checklist.yaml").read_bytes() == before  # all or nothing
+
+
+def test_history_and_two_reviewer_agreement(written):
+    a, b = fid(by_code("arithmetic.category-sum")), "S-regimen"
+    record_decision(written, a, "confirmed", note="wrong sum", reviewer="Ann")
+    record_decision(written, a, "confirmed", note="agree", reviewer="Bob")
+    record_decision(written, b, "dismissed", reviewer="Ann")
+    record_decision(written, b, "confirmed", reviewer="Bob")
+    cl = load_checklist(written)
+    hist = cl.item(a).history
+    assert [(h.reviewer, h.decision, h.note) for h in hist] == [("Ann", "confirmed", "wrong sum")]
+    assert hist[0].decided_at is not None
+    st = status(written.parent)[0]
+    assert st.reviewers == ["Ann", "Bob"] and st.double_reviewed == 2 and st.agreed == 1
+    assert st.needs_consensus == [b]
+
+
+_RACER = """
+import sys
+from trialaudit.validation.checklist import record_decision
+path, reviewer, *items = sys.argv[1:]
+for i, item in enumerate(items * 3):
+    record_decision(path, item, "confirmed" if i % 2 else "query-authors", note=f"{reviewer} {i}", reviewer=reviewer)
+"""
+
+
+def test_racing_deciders_lose_no_decision(written):
+    import subprocess
+
+    cl = load_checklist(written)
+    ids = [it.id for it in cl.items]
+    half = len(ids) // 2
+    procs = [subprocess.Popen([sys.executable, "-c", _RACER, str(written), who, *part])
+             for who, part in (("Ann", ids[:half]), ("Bob", ids[half:]))]
+    for p in procs:
+        assert p.wait(timeout=120) == 0
+    cl = load_checklist(written)
+    for it in cl.items:
+        who = "Ann" if it.id in ids[:half] else "Bob"
+        assert it.reviewer == who and it.decision != "unreviewed", it.id
+        assert len(it.history) == 2  # three decisions each: two in the history, none lost
+
+
+def test_alias_bomb_is_refused(tmp_path):
+    bomb = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        bomb.append(f"{cur}: &{cur} [{', '.join('*' + prev for _ in range(9))}]")
+    p = tmp_path / "x.checklist.yaml"
+    p.write_text("\n".join(bomb) + "\narticle_id: x\nitems: *i\n")
+    with pytest.raises(ChecklistError, match="aliases"):
+        load_checklist(p)
+
+
+def test_oversized_checklist_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(ck, "MAX_CHECKLIST_BYTES", 1000)
+    p = tmp_path / "x.checklist.yaml"
+    p.write_text("article_id: x\n" + "# padding\n" * 200)
+    with pytest.raises(ChecklistError, match="too large"):
+        load_checklist(p)
+
+
+def test_truncated_checklist_is_refused(written):
+    text = written.read_text()
+    lines = text.splitlines(keepends=True)
+    # cut at an item boundary: still valid YAML and a valid checklist, but incomplete
+    cut = max(i for i, ln in enumerate(lines) if ln.lstrip().startswith("- id: "))
+    written.write_text("".join(lines[:cut]))
+    with pytest.raises(ChecklistError, match="incomplete checklist"):
+        load_checklist(written)
+    with pytest.raises(ChecklistError, match="incomplete"):
+        record_decision(written, "S-regimen", "confirmed")
+
+
+def _decisions_file(tmp_path, entries, suffix=".json"):
+    import json
+
+    data = {"format": "trialaudit-decisions", "version": 1, "decisions": entries}
+    p = tmp_path / f"decisions{suffix}"
+    p.write_text(json.dumps(data) if suffix == ".json" else yaml.safe_dump(data))
+    return p
+
+
+def test_import_keeps_every_decision_reviewer_and_time(cli, tmp_path, article):
+    d = tmp_path / "c"
+    cli("checklist", article, "-o", d)
+    f = by_code("arithmetic.category-sum")
+    g = by_code("registry.id-mismatch")
+    entries = [
+        {"article_id": "nsclc-camrelizumab", "fingerprint": f.fingerprint, "code": f.code,
+         "decision": "dismissed", "note": "ITT denominator", "reviewer": "Ann", "decided_at": "2026-01-02T10:00:00Z",
+         "history": [{"decision": "query-authors", "note": "ask", "reviewer": "Ann",
+                      "decided_at": "2026-01-01T09:00:00Z"}]},
+        {"article_id": "nsclc-camrelizumab", "fingerprint": g.fingerprint, "decision": "confirmed",
+         "note": None, "reviewer": "Bob", "decided_at": "2026-01-03T11:00:00+00:00"},
+        {"article_id": "another-article", "fingerprint": "abc", "decision": "confirmed"},
+    ]
+    for suffix in (".json", ".yaml"):
+        res = cli("checklist", article, "-o", d, "--import", _decisions_file(tmp_path, entries, suffix))
+        assert res.exit_code == 0, res.output
+    cl = load_checklist(d / "nsclc-camrelizumab.checklist.yaml")
+    it = cl.item(fid(f))
+    assert (it.decision, it.note, it.reviewer) == ("dismissed", "ITT denominator", "Ann")
+    assert it.decided_at == datetime(2026, 1, 2, 10, tzinfo=timezone.utc)
+    assert [(h.decision, h.note, h.reviewer) for h in it.history] == [("query-authors", "ask", "Ann")]
+    assert (cl.item(fid(g)).decision, cl.item(fid(g)).reviewer) == ("confirmed", "Bob")
+    # the second import (same decisions as YAML) added nothing
+    assert len(it.history) == 1
+
+
+def test_import_refuses_other_files(cli, tmp_path, article):
+    d = tmp_path / "c"
+    cli("checklist", article, "-o", d)
+    p = tmp_path / "x.json"
+    p.write_text('{"decisions": []}')
+    res = cli("checklist", article, "-o", d, "--import", p)
+    assert res.exit_code == 2 and "not a decisions file" in res.output
+
+
+def test_hand_edits_get_their_time_on_the_next_run(tmp_path, written):
+    record_decision(written, "S-regimen", "confirmed", note="same everywhere", reviewer="Ann")
+    record_decision(written, "S-registry", "confirmed", reviewer="Ann")  # the .bak now holds S-regimen as decided
+    text = written.read_text()
+    cl = load_checklist(written)
+    reg = cl.item("S-regimen")
+    # hand edit: S-regimen dismissed (its time left as it was); S-sample-size decided without a time
+    block_start = text.index("- id: S-regimen")
+    block_end = text.index("- id: ", block_start + 5)
+    block = text[block_start:block_end].replace("decision: confirmed", "decision: dismissed")
+    text = text[:block_start] + block + text[block_end:]
+    ss = text.index("- id: S-sample-size")
+    text = text[:ss] + text[ss:].replace("decision: unreviewed", "decision: query-authors", 1)
+    written.write_text(text)
+    write_checklist(tmp_path, fx.nsclc_result(), {"n_randomised": 120, "registry_ids": ["NCT04123456"]})
+    cl = load_checklist(written)
+    it = cl.item("S-regimen")
+    assert it.decision == "dismissed" and it.decided_at >= reg.decided_at  # times have whole seconds
+    assert [(h.decision, h.reviewer) for h in it.history][-1] == ("confirmed", "Ann")
+    assert cl.item("S-sample-size").decided_at is not None
+    assert cl.item("S-registry").history == []  # untouched items are not stamped

@@ -354,3 +354,61 @@ def test_cli_report_errors(cli, tmp_path, args, message):
     assert res.exit_code == 2
     assert message in res.output and "Traceback" not in res.output
     assert len([ln for ln in res.output.splitlines() if ln.startswith("error:")]) == 1
+
+
+# --------------------------------------------------------------------------- flagged numbers, coverage, details
+
+@pytest.fixture(scope="module")
+def liu_report():
+    from trialaudit import api
+
+    import trialaudit.corpus as corpus
+    with corpus.paths() as files:
+        path = next(p for p in files if p.stem.startswith("liu-2025"))
+        run, docs = api.run_check([str(path)])
+    return run, docs, render_html(run, docs)
+
+
+def test_flagged_number_is_marked_inside_its_quote(liu_report):
+    import html as html_mod
+
+    run, docs, page = liu_report
+    marks = re.findall(r'<blockquote class="quote">(.*?)</blockquote>', page, re.S)
+    marked = [m for m in marks if '<mark class="flagged">' in m]
+    assert marked, "no quote has its flagged number marked"
+    inners = [re.search(r'<mark class="flagged">(.*?)</mark>', m).group(1) for m in marked]
+    assert all(inner.strip() and len(inner) < len(m) for inner, m in zip(inners, marked))
+    # most marks are the flagged numbers (some rules flag a phrase, e.g. an endpoint name)
+    assert sum(bool(re.search(r"\d", html_mod.unescape(i))) for i in inners) >= len(inners) / 2
+
+
+def test_split_quote_places_the_span():
+    from trialaudit.schemas.document import Document
+    from trialaudit.validation.report import split_quote
+
+    text = "Intro line.\nThe ORR was 23.6% (13/55) and the DCR 52.7% in the group.\n"
+    doc = Document(id="x", source="x.txt", format="text", text=text)
+    quote = "The ORR was 23.6% (13/55) and the DCR 52.7% in the group."
+    cs = text.index("52.7%")
+    ev = Evidence(quote=quote, char_start=cs, char_end=cs + 5)
+    assert split_quote(ev, doc) == ("The ORR was 23.6% (13/55) and the DCR ", "52.7%", " in the group.")
+    assert split_quote(Evidence(quote=quote), doc) == (quote, "", "")
+    assert split_quote(Evidence(quote="52.7%", char_start=cs, char_end=cs + 5), doc)[1] == ""
+
+
+def test_coverage_in_html_and_markdown(liu_report):
+    run, docs, page = liu_report
+    assert 'id="total-coverage"' in page and 'class="article-coverage"' in page
+    n = run.articles[0].coverage.checked["percentages"].checked
+    assert f"<b>{n}</b> percentages recomputed" in page
+    md = render_markdown(run, docs)
+    assert f"Checked: {n} percentages recomputed" in md
+
+
+def test_nothing_understood_is_a_warning_not_a_clean_result():
+    from trialaudit.schemas.findings import ArticleResult, CheckRun, Coverage, ToolInfo
+
+    r = ArticleResult(id="v", source="v.txt", status="not_understood", error="nothing understood: ...",
+                      coverage=Coverage(read={"tables": 0, "numbers": 0, "arms": 0}))
+    page = render_html(CheckRun(tool=ToolInfo(name="trialaudit", version="0"), articles=[r]), {})
+    assert "Nothing understood." in page and "No internal inconsistencies were found" not in page

@@ -315,3 +315,113 @@ def test_screenshot(chromium_path, report_file, tmp_path):
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
     print(f"report screenshot: {shot}")
+
+
+# --------------------------------------------------------------------------- decisions, links, search, URL filters
+
+def _wait(page: Page, expr: str, timeout: float = 10):
+    deadline = time.monotonic() + timeout
+    while True:
+        v = page.js(expr)
+        if v:
+            return v
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expr}; errors: {page.errors()}")
+        time.sleep(0.05)
+
+
+def _reload(page: Page, url: str) -> None:
+    page.js("document.documentElement.removeAttribute('data-ready')")
+    page.send("Page.reload", {"ignoreCache": True})
+    page.dt.wait_event("Page.loadEventFired")
+    _wait(page, "document.documentElement.dataset.ready === '1'")
+
+
+def test_decide_reload_export_import(browser, report_file, tmp_path):
+    from trialaudit.validation.checklist import (import_decisions, load_checklist, read_decisions_file,
+                                                 write_checklist)
+
+    page = Page(browser)
+    page.goto(report_file.as_uri())
+    _wait(page, "document.documentElement.dataset.ready === '1'")
+    page.js("localStorage.clear()")
+    _reload(page, report_file.as_uri())
+    page.type_into("#reviewer", "Ann")
+    page.js("document.getElementById('reviewer').dispatchEvent(new Event('change'))")
+    # finding 1: query first, then confirm with a note -> history keeps the query
+    page.click("#art-0-f1 .decide-btn[data-decision='query-authors']")
+    page.type_into("#art-0-f1 .decide-note", "62 is not 60")
+    page.click("#art-0-f1 .decide-btn[data-decision='confirmed']")
+    page.click("#art-0-f3 .decide-btn[data-decision='dismissed']")
+    assert page.js("document.body.dataset.decided") == "2"
+    assert page.js("document.querySelector('#art-0-f1 .decide-btn[data-decision=confirmed]')"
+                   ".getAttribute('aria-pressed')") == "true"
+    # decisions survive a reload
+    _reload(page, report_file.as_uri())
+    assert page.js("document.body.dataset.decided") == "2"
+    assert page.js("document.querySelector('#art-0-f1 .decide-note').value") == "62 is not 60"
+    assert "confirmed by Ann" in page.js("document.querySelector('#art-0-f1 .decide-state').textContent")
+    # export downloads the decisions file
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    page.click("#export-decisions")
+    deadline = time.monotonic() + 20
+    files: list[Path] = []
+    while time.monotonic() < deadline:
+        files = [p for p in downloads.iterdir() if p.suffix == ".json"]
+        if files:
+            break
+        time.sleep(0.1)
+    assert files, f"no download; errors: {page.errors()}"
+    exported = json.loads(files[0].read_text())
+    assert exported["format"] == "trialaudit-decisions" and len(exported["decisions"]) == 2
+    # import into the article's checklist keeps every decision, reviewer and time
+    ck_dir = tmp_path / "checklists"
+    path = Path(write_checklist(ck_dir, fx.nsclc_result()).path)
+    added, missing = import_decisions(path, read_decisions_file(files[0]))
+    # f1: query, the note added to the query, confirmed; f3: dismissed
+    assert missing == [] and added == 4
+    cl = load_checklist(path)
+    by_fp = {it.fingerprint: it for it in cl.items if it.fingerprint}
+    f1, f3 = fx.nsclc_findings()[0], fx.nsclc_findings()[1]
+    it1 = by_fp[f1.fingerprint]
+    assert (it1.decision, it1.note, it1.reviewer) == ("confirmed", "62 is not 60", "Ann")
+    assert [(h.decision, h.note, h.reviewer) for h in it1.history] == [
+        ("query-authors", None, "Ann"), ("query-authors", "62 is not 60", "Ann")]
+    assert it1.decided_at is not None and it1.history[0].decided_at <= it1.decided_at
+    assert by_fp[f3.fingerprint].decision == "dismissed"
+    assert page.errors() == []
+    page.js("localStorage.clear()")
+
+
+def test_cell_link_lands_below_the_sticky_bar(page):
+    page.js("window.scrollTo(0, 0)")
+    page.click("#art-0-f3 .cell-link")
+    time.sleep(0.3)
+    geo = page.js("""(() => { const href = document.querySelector('#art-0-f3 .cell-link').getAttribute('href');
+        const c = document.querySelector(href).getBoundingClientRect();
+        const bar = document.getElementById('filters').getBoundingClientRect();
+        return {top: c.top, bottom: c.bottom, bar: bar.bottom, h: window.innerHeight}; })()""")
+    assert geo["top"] >= geo["bar"] and geo["bottom"] <= geo["h"], geo
+
+
+def test_phrase_search_and_filters_in_the_url(page, report_file):
+    page.type_into("#search", '"43.3%, not"')
+    assert [v["id"] for v in page.visible()] == ["art-0-f3"]
+    page.type_into("#search", '"not 43.3%"')
+    assert page.visible() == []
+    page.click("#filter-severity-info")
+    h = page.js("location.hash")
+    assert h.startswith("#filter:") and "sev=error,warning" in h and "q=" in h
+    _reload(page, report_file.as_uri())
+    assert page.js("document.getElementById('search').value") == '"not 43.3%"'
+    assert page.js("document.getElementById('filter-severity-info').checked") is False
+    page.click("#filter-reset")
+    assert page.js("location.hash") == ""
+    assert len(page.visible()) == N_FINDINGS
+
+
+def test_details_are_text_not_json(page):
+    dl = page.js("document.querySelector('#art-0 .details-list').textContent")
+    assert "Max row" in dl and "25" in dl and "{" not in dl

@@ -61,3 +61,32 @@ def test_partial_findings_of_a_crashing_rule_are_kept(monkeypatch):
     crash = [f for f in findings if f.code == "TA900"]
     assert crash and "after the first 1" in crash[0].message
     assert any(f.code == "TA101" for f in findings)
+
+
+def test_coverage_is_counted_for_crashed_and_stopped_rules(monkeypatch):
+    import time
+
+    from trialaudit.schemas.findings import Coverage
+
+    rules = registry.load_rules()
+    a, b = rules["TA101"], rules["TA102"]
+
+    def crashes(ctx):
+        ctx.coverage.count("percentages", 3)
+        raise ValueError("boom")
+        yield  # a generator, like the rules
+
+    def overruns(ctx):
+        ctx.coverage.count("category_sets", 2)
+        while True:
+            time.sleep(0.01)
+        yield
+
+    monkeypatch.setitem(registry._RULES, "TA101", registry.Rule(a.code, a.name, a.severity, a.family, crashes, a.module))
+    monkeypatch.setitem(registry._RULES, "TA102", registry.Rule(b.code, b.name, b.severity, b.family, overruns, b.module))
+    doc, study = _doc()
+    cov = Coverage()
+    findings, _ = run_checks(doc, study, Settings(select=["TA101", "TA102"], article_time_budget_s=0.5), coverage=cov)
+    assert {f.code for f in findings} >= {"TA900", "TA901"}
+    assert cov.checked["percentages"].checked == 3 and cov.checked["category_sets"].checked == 2
+    assert cov.read["sentences"] >= 1

@@ -228,6 +228,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """
     stated, stated_quote = _stated_methods(ctx)
     for r in _rates(ctx):
+        ctx.coverage.count("ratios")
         cis = binomial_cis(r.k, r.n, r.level)
         if not cis:
             continue

@@ -92,6 +92,7 @@ def _judge(ctx: CheckContext, where: str, labels: list[str], vals, evidence: lis
     printed = [(v[0], v[1]) for v in vals]
     exact = [v[2] for v in vals]
     verdict = sum_within_rounding(printed, 100, exact)
+    ctx.coverage.count("category_sets")
     if verdict.consistent:
         return None
     total = float(verdict.total)

@@ -145,7 +145,10 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 tol = sum(0.5 * 10 ** (-p.decimals) for p in pcts) + 1e-9
                 exhaustive = abs(sum(p.value for p in pcts) - 100.0) <= tol
             total = sum(counts)
-            if total == den.n or not exhaustive:
+            if not exhaustive:
+                continue
+            ctx.coverage.count("category_sets")
+            if total == den.n:
                 continue
             if total < den.n and _is_subgroup_size(table, j, rows, total):
                 continue  # e.g. responses to a previous therapy among the patients who had it
@@ -229,6 +232,7 @@ def _columns_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]
         if any(c is None for c in counts):
             continue
         total = sum(counts)
+        ctx.coverage.count("category_sets")
         if total == den.n:
             continue
         parts = " + ".join(str(c) for c in counts)
@@ -255,6 +259,7 @@ def _slash_pairs(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             if not cm or den is None:
                 continue
             a, b = int(cm.group(1)), int(cm.group(2))
+            ctx.coverage.count("category_sets")
             if a + b == den.n:
                 continue
             where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
@@ -287,6 +292,7 @@ def _total_column(ctx: CheckContext, table: Table) -> Iterator[Finding]:
         parts = [cell_count(row.cells[j].text) if j < len(row.cells) else None for j in arm_cols]
         if total is None or any(p is None for p in parts):
             continue
+        ctx.coverage.count("category_sets")
         if sum(parts) == total:
             continue
         where = f"{table.label}, row '{row.label}'"

@@ -48,6 +48,7 @@ def _stat_ok(t, stat: Num | None) -> bool:
 
 
 def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
+    ctx.coverage.count("tests")
     results = [(i, contingency_tests(i.counts)) for i in c.interps]
     results = [(i, r) for i, r in results if r.tests]
     if not results:

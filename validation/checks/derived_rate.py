@@ -73,6 +73,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         (SD ≥ 6 months) may be smaller than CR+PR+SD — such CBR mismatches
         are reported as warnings.
     """
+    ctx.coverage.count("percentages", 0)
     yield from _in_sentence(ctx)
     arms = _collect_counts(ctx)
     if not arms:
@@ -94,6 +95,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if sig in done:
             continue
         done.add(sig)
+        ctx.coverage.count("percentages")  # a derived rate recomputed from its category counts
         soft = rep.measure == "CBR"
         if rep.count is not None and rep.count != k:
             yield ctx.finding(

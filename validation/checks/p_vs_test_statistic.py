@@ -56,6 +56,7 @@ def _df_text(kind: str, cands: list[DfCandidate]) -> str:
 
 def _judge(ctx: CheckContext, kind: str, v: Num, p: PrintedP, cands: list[DfCandidate], df_stated: bool,
            evidence: list[Evidence], where: str, key: str) -> Finding | None:
+    ctx.coverage.count("tests")
     sym = _SYMBOL[kind]
     if kind in ("chi2", "F") and v.value < 0:
         return ctx.finding(

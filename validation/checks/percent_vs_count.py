@@ -98,6 +98,7 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
                 continue  # a percentage of the row above ("of whom ...")
             if den.source != "n/N":
                 den.category_total = _category_total(table, row, j, den.n)
+            ctx.coverage.count("percentages")
             f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,
                        [ctx.cell_evidence(table, row, j, role="reported")],
                        where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
@@ -199,6 +200,7 @@ def _sentence_findings(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             ev = ctx.sentence_evidence(sent, q.start, q.end, role="reported")
             den = Denominator(n, ev.model_copy(update={"role": "denominator"}), source)
+            ctx.coverage.count("percentages")
             f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text, [ev],
                        where=f"'{q.text}'")
             if f and source == "sentence" and any(

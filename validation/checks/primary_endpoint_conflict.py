@@ -61,6 +61,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         and sentences with citations are ignored, so other trials' endpoints
         are not compared.
     """
+    ctx.coverage.count("cross_section", 0)  # its findings are text-vs-table / section-vs-section disagreements
     endpoints = ctx.study.endpoints or extract_endpoints(ctx.document)
     places = declarations(endpoints, "primary")
     if len(places) < 2:

@@ -45,6 +45,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         message gives the centre so a reviewer can judge.
     """
     for it in ratio_items(ctx):
+        ctx.coverage.count("ratios")
         e, l, h = it.est, it.low, it.high
         e_lo, e_hi = rounding_interval(e.value, e.decimals)
         l_lo, l_hi = rounding_interval(l.value, l.decimals)

@@ -112,6 +112,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         for a, cands, origin in pairs:
             if not cands:
                 continue
+            ctx.coverage.count("cross_section", len(cands))
             label = _label(measure, stat, arm, arms)
             equal = [c for c in cands if _same_value(a, c)]
             if not equal:

@@ -68,6 +68,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """
     sz = sample_sizes(ctx)
     arms = {a.id: a for a in ctx.study.arms}
+    ctx.coverage.count("cross_section", sum(1 for st in sz.statements if st.scope == "total" or st.scope in sz.arms))
     # 1. totals
     if sz.total is not None:
         ref = [st for st in sz.statements if st.scope == "total" and st.value == sz.total]

@@ -122,6 +122,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         is skipped. Definitions ("P < 0.05 was considered significant") are
         ignored by section.
     """
+    ctx.coverage.count("tests", 0)  # claims are counted below; linked-table findings count as examined
     alpha = ctx.settings.alpha
     for sent in ctx.document.sentences:
         if sent.section_kind not in _SECTIONS:
@@ -139,6 +140,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             inside = [q for q in qs if a <= q.start < b]
             evid = [e for e in (_evidence_of(q, alpha) for q in inside) if e is not None]
+            if evid:
+                ctx.coverage.count("tests")  # a significance claim compared with its own P or CI
             if claim != "ns-soft":
                 linked = _cited_table_evidence(ctx, text, inside, alpha)
                 if linked is not None and linked[0] is not None and linked[0] != ("sig" if claim == "sig" else "ns"):

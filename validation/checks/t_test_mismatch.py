@@ -42,6 +42,7 @@ def _variants(c: TComparison, ns: list[int]):
 
 
 def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
+    ctx.coverage.count("tests")
     if len(c.ns) != 2 or min(c.ns) < 2:
         return None
     assignments = [c.ns] + ([c.ns[::-1]] if c.swap_ok and c.ns[0] != c.ns[1] else [])
