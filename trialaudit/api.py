@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 from trialaudit.extractor.loader import IngestError, article_id_for, read_document
 from trialaudit.extractor.memo import parse_once
-from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.study import ExtractionTimeout, extract_study
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.findings import ArticleResult, CheckRun, Coverage, ToolInfo
 from trialaudit.schemas.study import Study
@@ -96,7 +96,10 @@ def load(spec: InputSpec, settings: Settings | None = None) -> Document:
         try:
             from trialaudit.extractor.pdf import PdfOptions
 
-            opts = PdfOptions(max_pages=settings.max_pages, timeout_s=settings.timeout_s)
+            from trialaudit.extractor.pdf import LayoutSettings
+
+            opts = PdfOptions(max_pages=settings.max_pages, timeout_s=settings.timeout_s,
+                              layout=LayoutSettings.from_mapping(settings.pdf_layout))
         except ImportError:
             opts = None
     try:
@@ -105,7 +108,7 @@ def load(spec: InputSpec, settings: Settings | None = None) -> Document:
         raise IngestError(f"{spec.path}: cannot read ({exc})") from exc
     if size > settings.max_file_bytes:
         raise IngestError(f"{spec.path.name}: {size} bytes exceeds max_file_bytes={settings.max_file_bytes}")
-    return read_document(spec.path, doc_id=spec.id, pdf_options=opts)
+    return read_document(spec.path, doc_id=spec.id, pdf_options=opts, limits=settings.read_limits())
 
 
 def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[ArticleResult, Document | None, Study | None]:
@@ -123,6 +126,9 @@ def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[Articl
     with parse_once():  # extraction and every rule share each sentence's and cell's quantities
         try:
             study = extract_study(doc)
+        except ExtractionTimeout as exc:
+            return (ArticleResult(id=spec.id, source=str(spec.path), status="timeout", title=doc.title,
+                                  format=doc.format, error=str(exc)), doc, None)
         except Exception as exc:  # noqa: BLE001
             return (ArticleResult(id=spec.id, source=str(spec.path), status="error", title=doc.title,
                                   format=doc.format,

@@ -1,6 +1,7 @@
 """TA101 percent-vs-count."""
 from __future__ import annotations
 
+import math
 import re
 from fractions import Fraction
 from typing import Iterator
@@ -143,6 +144,8 @@ def _column_finding(ctx: CheckContext, table, j: int, cells: list, checked: int)
             continue
         lo_m = max(count, int(count * 100 / hi_p))
         hi_m = min(int(count * 100 / lo_p) + 1, 10 * n)
+        if hi_m - lo_m > _MAX_CANDIDATES:
+            continue
         for m in range(lo_m, hi_m + 1):
             if m != n and check_percent(count, m, pct.value, pct.decimals).consistent:
                 votes[m] = votes.get(m, 0) + 1
@@ -282,6 +285,11 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
                  "possible_counts": v.possible_counts, "denominator_source": den.source})
 
 
+#: the most candidate denominators tried for one percentage (a percentage near 0 of a huge count
+#: admits thousands; those say nothing about a column's n)
+_MAX_CANDIDATES = 2000
+
+
 def _category_total(table, row, j: int, n: int) -> int | None:
     """The sum of a category set's counts in column j when it is below n (the set's rows share a group
     or a label cell spanning them): percentages of those who answered, e.g. 2/15 and 13/15 under n = 21."""
@@ -304,9 +312,18 @@ def _smaller_denominator(count: int, n: int, printed: float, decimals: int) -> i
 
     Item-level missing data: a table headed n = 505 whose "Sex" row is of the 498
     with data. Reported as information, naming that denominator, never as an error.
+    Only the few denominators whose count/m falls in the printed value's rounding
+    interval are tried (computed, not searched), so any n costs the same.
     """
+    if printed <= 0 or count <= 0:
+        return None
     lo = max(count, 1, n - max(2, int(n * 0.2)))
-    hits = [m for m in range(n - 1, lo - 1, -1) if check_percent(count, m, printed, decimals).consistent]
+    half = 0.5 * 10 ** (-decimals)
+    m_lo = max(lo, math.floor(count * 100 / (printed + 2 * half)))
+    m_hi = min(n - 1, math.ceil(count * 100 / max(printed - half, 1e-9)))
+    if m_hi - m_lo > _MAX_CANDIDATES:
+        return None
+    hits = [m for m in range(m_hi, m_lo - 1, -1) if check_percent(count, m, printed, decimals).consistent]
     return hits[0] if hits else None
 
 
