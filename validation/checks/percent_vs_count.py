@@ -74,6 +74,7 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
     checked: dict[int, int] = {}
     failing: dict[int, list] = {}
     rows_are_arms = arms_are_rows(table, ctx.study)
+    integer_pairs_not_percent = _integer_pairs_not_percent(table)
     for row in table.rows:
         if row.kind == "group":
             continue
@@ -84,6 +85,9 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
             q = cell_quantity(cell.text)
             if q is None or q.percent is None or q.count is None or q.count.decimals:
                 continue
+            if integer_pairs_not_percent and q.kind == "count_percent" and not q.percent.decimals \
+                    and "%" not in q.text:
+                continue  # this table's "k (j)" pairs are events (patients) or the like, not n (%)
             if cell_kind(table, row, j, q) not in ("count_percent", "fraction"):
                 continue  # mean (SD), a row of percentages, a pair of percentages: not n (%)
             den: Denominator | None = None
@@ -288,6 +292,24 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
 #: the most candidate denominators tried for one percentage (a percentage near 0 of a huge count
 #: admits thousands; those say nothing about a column's n)
 _MAX_CANDIDATES = 2000
+
+
+def _integer_pairs_not_percent(table) -> bool:
+    """Most "k (j)" cells of the table with whole numbers cannot be a count and its percentage
+    (j <= k although no column has 100 or more): the brackets hold something else."""
+    impossible = total = 0
+    for j in range(1, len(table.columns)):
+        n = header_n(table, j)
+        if n is None or n >= 100:
+            continue
+        for row in table.rows:
+            q = cell_quantity(row.cells[j].text) if j < len(row.cells) else None
+            if q is None or q.kind != "count_percent" or q.percent is None or q.count is None \
+                    or q.percent.decimals or "%" in q.text or q.count.value == 0:
+                continue
+            total += 1
+            impossible += q.percent.value <= q.count.value
+    return total >= 3 and impossible * 2 >= total
 
 
 def _category_total(table, row, j: int, n: int) -> int | None:
