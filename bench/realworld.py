@@ -48,7 +48,8 @@ def score(run_json: dict, judged: dict[str, dict]) -> dict:
         statuses[a["status"]] += 1
         for f in a["findings"]:
             key = (f["code"], f["severity"])
-            j = judged.get(f["fingerprint"])
+            j = judged.get(f["fingerprint"]) or next(
+                (judged[fp] for fp in (f.get("details") or {}).get("merged_fingerprints", []) if fp in judged), None)
             v = j["verdict"] if j else "?"
             per[key][v] += 1
             per[key]["n"] += 1

@@ -58,6 +58,38 @@ def read_counts(document: Document, study: Study) -> dict[str, int]:
             "tests": len(study.tests)}
 
 
+def merge_repeats(findings: list[Finding]) -> list[Finding]:
+    """One problem, one finding: the same contradiction printed in several places (abstract, text,
+    table) — same rule, severity, observed, expected and computation — becomes one finding whose
+    evidence lists every place. The first finding (in rule order: tables before sentences) keeps
+    its fingerprint, so decisions recorded on it survive."""
+    groups: dict[tuple, Finding] = {}
+    out: list[Finding] = []
+    for f in findings:
+        if not f.computation or f.code in _INTERNAL:
+            out.append(f)
+            continue
+        key = (f.code, f.severity, f.observed, f.expected, f.computation)
+        first = groups.get(key)
+        if first is None:
+            groups[key] = f
+            out.append(f)
+            continue
+        have = {(e.quote, e.line, e.char_start) for e in first.evidence}
+        extra = [e for e in f.evidence if (e.quote, e.line, e.char_start) not in have]
+        merged = list((first.details or {}).get("merged_fingerprints", [])) + [f.fingerprint]
+        first.details = {**(first.details or {}), "merged_fingerprints": merged}
+        if extra:
+            first.evidence.extend(extra)
+            places = int((first.details or {}).get("places", 1)) + 1
+            first.details = {**first.details, "places": places}
+    for f in out:
+        k = int((f.details or {}).get("places", 1))
+        if k > 1 and "printed in" not in f.message:
+            f.message += f" The same value is printed in {k} places; every place is in the evidence."
+    return out
+
+
 def run_checks(document: Document, study: Study, settings: Settings | None = None,
                coverage: Coverage | None = None) -> tuple[list[Finding], int]:
     """Run every selected rule; a crashing rule becomes an internal finding.
@@ -119,6 +151,7 @@ def _run_checks(document: Document, study: Study, settings: Settings,
             continue
         seen.add(f.fingerprint)
         unique.append(f)
+    unique = merge_repeats(unique)
     floor = SEVERITY_ORDER[settings.min_severity]
     unique = [f for f in unique if SEVERITY_ORDER[f.severity] <= floor]
     if document.xml_paths:

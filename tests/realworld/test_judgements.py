@@ -49,6 +49,8 @@ def findings() -> dict[str, tuple[str, str, str]]:
     for a in run.articles:
         for f in a.findings:
             out[f.fingerprint] = (a.id, f.code, f.severity)
+            for fp in (f.details or {}).get("merged_fingerprints", []):  # the same value in another place
+                out.setdefault(fp, (a.id, f.code, f.severity))
     return out
 
 

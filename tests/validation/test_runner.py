@@ -90,3 +90,21 @@ def test_coverage_is_counted_for_crashed_and_stopped_rules(monkeypatch):
     assert {f.code for f in findings} >= {"TA900", "TA901"}
     assert cov.checked["percentages"].checked == 3 and cov.checked["category_sets"].checked == 2
     assert cov.read["sentences"] >= 1
+
+
+def test_same_contradiction_in_several_places_is_one_finding():
+    """One problem, one finding: a misprinted rate repeated in abstract and results is merged,
+    with every place as evidence, and the first finding's fingerprint kept."""
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    from trialaudit.validation.runner import run_checks
+    from trialaudit.validation.settings import Settings
+
+    text = ("Abstract\n\nOverall, 18/33 (56.1%) patients had lung metastases.\n\n"
+            "Results\n\nIn total, 18/33 (56.1%) patients had lung metastases at baseline.\n")
+    doc = parse_text(text, doc_id="t", source="t")
+    findings, _ = run_checks(doc, extract_study(doc), Settings(select=["TA101"]))
+    mine = [f for f in findings if f.code == "TA101"]
+    assert len(mine) == 1, [f.message for f in mine]
+    assert len({e.line for e in mine[0].evidence}) == 2
+    assert len(mine[0].details["merged_fingerprints"]) == 1
