@@ -176,6 +176,9 @@ def _header_arms(t: Table) -> list[tuple[int, str, int, int]]:
             break
     out = []
     for j, others, base, n, k in found:
+        if others and TOTAL_WORDS.match(base) and not any(TOTAL_WORDS.match(o) for o in others):
+            continue  # "Children / Total (n = 130)": the total of a subgroup, neither an arm nor the study total
+        others = [o for o in others if not TOTAL_WORDS.match(o)] if base else others  # "Overall / Placebo (n = 112)"
         if not base:
             base = " ".join(others)
         elif others and any(b.lower() == base.lower() and o != others for jj, o, b, _, _ in found if jj != j):
@@ -251,7 +254,7 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
             if not _is_group_size(text, m, "n" if m.group("n") else "n2"):
                 continue
             label = _clean_label(m.group("label") or m.group("label2"))
-            if label:
+            if label and label_tokens(label):   # "52 patients in each group": no group named
                 cands.append(ArmCandidate(label, int(m.group("n") or m.group("n2")), _prov(doc, s), "in-group",
                                           kind=_size_kind(text)))
         if not subset and _ALLOC_CONTEXT.search(text):

@@ -291,3 +291,18 @@ def test_events_days_and_subsets_are_not_group_sizes():
             "At one year, 45 patients in the drug Q group compared with 58 patients in the placebo group had died.\n"
             "Levels of IL11 in the placebo group were stable.\n")
     assert _sizes(extract_arms(d)[0]) == {}
+
+
+def test_subgroup_totals_and_overall_level():
+    head = ('<tr><th rowspan="2"/><th colspan="2">Younger</th><th colspan="2">Overall</th></tr>'
+            "<tr><th>Placebo (n = 20)</th><th>Total (n = 41)</th><th>Placebo (n = 50)</th><th>Drug Q (n = 52)</th></tr>")
+    rows = "<tr><td>Age</td><td>30</td><td>31</td><td>32</td><td>33</td></tr>"
+    arms, total = extract_arms(_jats_doc(_table("Table 1", head, rows)))
+    assert total is None            # a subgroup's Total column is not the study total
+    assert {a.label: a.n for a in arms if not a.is_total}["Drug Q"] == 52
+    assert all(not a.is_total for a in arms)
+
+
+def test_each_group_names_no_arm():
+    d = doc(TITLE_ONLY + "Patients were randomized with 52 patients in each group.\n")
+    assert _sizes(extract_arms(d)[0]) == {}
