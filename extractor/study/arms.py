@@ -40,9 +40,9 @@ _DEF_PAREN = re.compile(
 _DEF_RECEIVED = re.compile(
     rf"(?P<n>\d{{1,5}})\s+(?:patients?|participants?|cases|subjects)\s+(?:\w+\s+){{0,2}}(?:received|were\s+treated\s+with|"
     rf"were\s+given|were\s+assigned\s+to|were\s+randomi[sz]ed\s+to)\s+(?P<drugs>[^()]{{3,100}}?)\s*\((?P<label>[^()]{{2,60}}?)\)", re.I)
-_DEF_IN = re.compile(rf"(?<![\d.±,])(?P<n>\d{{1,5}})(?![\d.])\s+(?:patients?\s+)?in\s+(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\b"
+_DEF_IN = re.compile(rf"(?<![\w.±,])(?P<n>\d{{1,5}})(?![\d.])\s+(?:patients?\s+)?in\s+(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN})\b"
                      # "60 were assigned to Arm A and 58 to Arm B", "30 patients in Arm B"
-                     rf"|(?<![\d.±,:/])(?P<n2>\d{{1,5}})(?![\d.%])\s+(?:patients?\s+)?(?:(?:were|was)\s+(?:randomly\s+)?"
+                     rf"|(?<![\w.±,:/])(?P<n2>\d{{1,5}})(?![\d.%])\s+(?:patients?\s+)?(?:(?:were|was)\s+(?:randomly\s+)?"
                      rf"(?:assigned|allocated|randomi[sz]ed)\s+)?(?:in|to|into)\s+(?:the\s+)?(?P<label2>{_ARM_LETTER})", re.I)
 #: "(SOX group, n=50; XELOX group, n=48)", "Arm A: n = 60"
 _DEF_COMMA_N = re.compile(rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*[,:]\s*[nN]\s*=\s*(?P<n>\d{{1,5}})(?![\d.])")
@@ -131,12 +131,71 @@ def _prov(doc: Document, sent: Sentence, method: str = "sentence-pattern") -> Pr
     return Provenance(span=sent.span, quote=sent.quote, section=sec.title if sec else None, method=method)
 
 
-def _table_prov(doc: Document, t: Table, j: int) -> Provenance:
-    cell = t.header_rows[0].cells[j] if t.header_rows and j < len(t.header_rows[0].cells) else None
+def _table_prov(doc: Document, t: Table, j: int, level: int = 0) -> Provenance:
+    row = t.header_rows[level] if level < len(t.header_rows) else (t.header_rows[0] if t.header_rows else None)
+    cell = row.cells[j] if row is not None and j < len(row.cells) else None
     span = cell.span if cell else t.span
     sec = doc.section_by_id(t.section)
     return Provenance(span=span, quote=(cell.raw if cell else t.columns[j]), section=sec.title if sec else None,
                       table=t.label, column=t.columns[j], method="table-cell")
+
+
+#: upper header levels naming a time point or a variable, not a group: "Baseline / Control (n=505)"
+_TIME_LEVEL = re.compile(r"^(?:baseline|pre-?\w*|post-?\w*|before\b.*|after\b.*|end\b.*|follow-?up\b.*|"
+                         r"(?:week|month|day|year|visit|time|wk)s?\b.*|at\s.*|\d+\s*(?:weeks?|months?|days?|years?|wk|h)\b.*)$",
+                         re.I)
+
+
+def _header_arms(t: Table) -> list[tuple[int, str, int, int]]:
+    """Columns whose header states a size: (column, label, n, header level carrying the n).
+
+    A one-level header "Placebo (N = 357)" or its top level; in a two-level header the level with
+    the size ("Placebo / (N = 357)", "Baseline / Control (n=505)"): the label is that level's
+    words, else the other levels' words; a time point ("Baseline", "After 12 weeks") is no label,
+    and an upper level is kept only where it tells apart columns of the same lower label.
+    """
+    found: list[tuple[int, list[str], str, int, int]] = []
+    for j, col in enumerate(t.columns):
+        if j == 0:
+            continue
+        levels = [x.strip() for x in col.split(" / ")]
+        if _CITED_COL.search(levels[0]):
+            continue  # "Apatinib (11), n=37": a cited external cohort, not an arm of this study
+        base, n = strip_n(levels[0])
+        if n is not None:
+            found.append((j, [], base, n, 0))
+            continue
+        for k, lev in enumerate(levels[1:], 1):
+            if _CITED_COL.search(lev):
+                break
+            base, n = strip_n(lev)
+            if n is None:
+                continue
+            others = [x for x in levels[:k] if x and not _TIME_LEVEL.match(x) and strip_n(x)[1] is None]
+            found.append((j, others, base, n, k))
+            break
+    out = []
+    for j, others, base, n, k in found:
+        if others and TOTAL_WORDS.match(base) and not any(TOTAL_WORDS.match(o) for o in others):
+            continue  # "Children / Total (n = 130)": the total of a subgroup, neither an arm nor the study total
+        others = [o for o in others if not TOTAL_WORDS.match(o)] if base else others  # "Overall / Placebo (n = 112)"
+        if not base:
+            base = " ".join(others)
+        elif others and any(b.lower() == base.lower() and o != others for jj, o, b, _, _ in found if jj != j):
+            base = " ".join([*others, base])
+        out.append((j, base, n, k))
+    return out
+
+
+def _split_labels(doc: Document) -> set[str]:
+    """Lower-level header labels whose sizes differ widely between tables ("Region A / (n = 24)" in
+    one table, "Region A / (n = 182)" in another): a split by a characteristic or an event, not an arm."""
+    sizes: dict[str, set[int]] = {}
+    for t in doc.tables:
+        for _, base, n, level in _header_arms(t):
+            if level:
+                sizes.setdefault(base.lower(), set()).add(n)
+    return {b for b, ns in sizes.items() if max(ns) > 1.5 * min(ns)}
 
 
 _CITED_COL = re.compile(r"\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)")
@@ -156,51 +215,148 @@ def _size_kind(text: str) -> str:
 
 def arm_candidates(doc: Document) -> list[ArmCandidate]:
     cands: list[ArmCandidate] = []
+    split_labels = _split_labels(doc)
     for t in doc.tables:
         # a table with cited cohorts ("Apatinib (11), n=37") compares this study with others
         comparison = any(_CITED_COL.search(c.split(" / ")[0]) for c in t.columns[1:])
-        for j, col in enumerate(t.columns):
-            if j == 0:
+        for j, base, n, level in _header_arms(t):
+            if not base or len(base) > 60 or _NON_ARM_LABEL.search(base):
                 continue
-            top = col.split(" / ")[0]
-            if _CITED_COL.search(top):
-                continue  # "Apatinib (11), n=37": a cited external cohort, not an arm of this study
-            base, n = strip_n(top)
-            if n is None or not base or len(base) > 60 or _NON_ARM_LABEL.search(base):
+            if level and base.lower() in split_labels:
                 continue
-            cands.append(ArmCandidate(base, n, _table_prov(doc, t, j), "table-header", comparison=comparison))
+            cands.append(ArmCandidate(base, n, _table_prov(doc, t, j, level), "table-header", comparison=comparison))
     for s in doc.sentences:
         if s.section_kind in ("references", "declarations"):
             continue
         text = s.text
         if _PLANNING.search(text):
             continue
-        for m in _DEF_PAREN.finditer(text):
+        subset = _SUBSET_CONTEXT.search(text) and not _ENROL_CONTEXT.search(text)
+        for m in ([] if subset else _DEF_PAREN.finditer(text)):
             label = _clean_label(m.group("label"))
             if label:
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
                                           drug_set(m.group("inner")), m.group("inner").strip()))
+        for m in _DEF_PAREN_NFIRST.finditer(text):
+            label = _clean_label(m.group("label"))
+            if label:
+                cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition"))
         for m in _DEF_RECEIVED.finditer(text):
             label = _clean_label(m.group("label"))
             if label and re.search(_ARM_NOUN, label, re.I):
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
                                           drug_set(m.group("drugs")), m.group("drugs").strip(), kind="treated"))
-        subset = _SUBSET_CONTEXT.search(text) and not _ENROL_CONTEXT.search(text)
         for m in ([] if subset else _DEF_COMMA_N.finditer(text)):
             label = _clean_label(m.group("label"))
             if label:
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "in-group", kind=_size_kind(text)))
         for m in ([] if subset else _DEF_IN.finditer(text)):
+            if not _is_group_size(text, m, "n" if m.group("n") else "n2"):
+                continue
             label = _clean_label(m.group("label") or m.group("label2"))
-            if label:
+            if label and label_tokens(label):   # "52 patients in each group": no group named
                 cands.append(ArmCandidate(label, int(m.group("n") or m.group("n2")), _prov(doc, s), "in-group",
                                           kind=_size_kind(text)))
+        if not subset and _ALLOC_CONTEXT.search(text):
+            cands.extend(_allocation_candidates(doc, s))
         for m in _TREATED.finditer(text):
             drugs = drug_set(m.group("drugs"))
             if drugs and not re.match(r"\s*\(\s*\d+(?:\.\d+)?\s*%", text[m.end("n"):m.end("n") + 20]):
                 cands.append(ArmCandidate("", int(m.group("n")), _prov(doc, s), "treated", drugs,
                                           m.group("drugs").strip(), kind="treated"))
     return cands
+
+
+#: a statement of allocation: randomised, assigned or allocated groups
+_ALLOC_CONTEXT = re.compile(r"\b(?:randomi[sz]\w*|randomly|assigned|allocated|allocation|divided)\b", re.I)
+#: "Group I (n = 30, laser group)": the size first inside the parenthesis
+_DEF_PAREN_NFIRST = re.compile(
+    rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*\(\s*[nN]\s*=\s*(?P<n>\d{{1,5}})\s*[,;]\s*[^()]{{2,80}}\)",
+    re.I)
+#: "to receive X (n = 78) or placebo (n = 79)", "allocated to intervention (n = 391)"
+_LABEL_PAREN_N = re.compile(r"(?P<label>[A-Za-z][\w+\-/.]*(?:[ \-][\w+\-/.]+){0,6}?)\s*\(\s*[nN]\s*=\s*"
+                            r"(?P<n>\d{1,5})(?:\s+(?:patients|participants|subjects|women|men|children))?\s*\)")
+#: "100 to X and 100 to Y", "667 women were randomized to the short regimen and 769 women to the long regimen"
+_N_TO_LABEL = re.compile(
+    r"(?<![\w.,±/:])(?P<n>\d{1,5})(?![\d.%])\s+(?:[A-Za-z][\w\-]*\s+){0,3}?(?:(?:were|was)\s+)?"
+    r"(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?(?:to|into)\s+(?:receive\s+)?"
+    r"(?P<label>[A-Za-z][^,;:()]{1,60}?)(?=\s+and\s+(?:\d|to\b)|\s*[,;]|\s*\.(?:\s|$)|\s*\(|$)", re.I)
+#: "(fentanyl group: 76 [52.1%], ...)", "(intervention, n=114; control, n=114)",
+#: "the cooling group consisted of 19 patients"
+_LABEL_LIST_N = re.compile(
+    rf"(?P<label>{_LABEL}\s{_ARM_NOUN}):\s*(?P<n>\d{{1,5}})(?![\d.%])"
+    rf"|(?:(?<=\()|(?<=;\s))(?P<label2>[A-Za-z][\w\-+/]*(?:\s[\w\-+/]+){{0,3}}),\s*[nN]\s*=\s*(?P<n2>\d{{1,5}})(?![\d.%])"
+    rf"|(?P<label3>{_LABEL}\s{_ARM_NOUN})\s+(?:consisted\s+of|comprised|was\s+composed\s+of)\s+(?P<n3>\d{{1,5}})(?![\d.%])",
+    re.I)
+_LABEL_CUT = re.compile(r"^.*\b(?:to\s+receive|receive|receiving|to|either|or|versus|vs\.?)\s+", re.I)
+_NOT_A_LABEL = re.compile(r"\b(?:groups|arms|one of|each|both|two|three|four|either|or|the study|this study|trial|"
+                          r"participate|take part)\b", re.I)
+
+
+def _alloc_label(raw: str) -> str:
+    label = _LABEL_CUT.sub("", raw.strip()).strip(" ,;:-")
+    label = _clean_label(label)
+    if not label or not re.search(r"[A-Za-z]{2,}", label) or _NOT_A_LABEL.search(label) or \
+            TOTAL_WORDS.match(label) or _NON_ARM_LABEL.search(label):
+        return ""
+    return label
+
+
+def _allocation_candidates(doc: Document, s: Sentence) -> list[ArmCandidate]:
+    """Arms of a sentence stating allocation to two or more groups with their sizes.
+
+    "randomized to receive X (n = 78) or placebo (n = 79)", "A total of 200 patients were randomized: 100 to X and 100 to Y". Only sentences naming two or
+    more distinct groups with sizes count, so "40 patients were randomized to X or Y" (a total) and
+    "Of the 18 patients readmitted ..." never become arms.
+    """
+    text = s.text
+    kind = _size_kind(text)
+    found: list[tuple[str, int]] = []
+    if not _DEF_PAREN_NFIRST.search(text) and not _DEF_PAREN.search(text):
+        for m in _LABEL_PAREN_N.finditer(text):
+            label = _alloc_label(m.group("label"))
+            if label:
+                found.append((label, int(m.group("n"))))
+    if not found:
+        for m in _LABEL_LIST_N.finditer(text):
+            raw = m.group("label") or m.group("label2") or m.group("label3")
+            label = _alloc_label(raw) if m.group("label2") else _clean_label(raw)
+            if label and not _NOT_A_LABEL.search(label):
+                found.append((label, int(m.group("n") or m.group("n2") or m.group("n3"))))
+    if not found:
+        for m in _N_TO_LABEL.finditer(text):
+            label = _alloc_label(m.group("label"))
+            if label:
+                found.append((label, int(m.group("n"))))
+    if len({x.lower() for x, _ in found}) < 2 or len(found) > 6:
+        return []
+    return [ArmCandidate(label, n, _prov(doc, s), "in-group", kind=kind) for label, n in found]
+
+
+_EVALUATED = re.compile(r"\b(?:evaluated|analy[sz]ed|evaluable)\b", re.I)
+_PEOPLE = r"(?:patients?|participants?|subjects?|women|men|children|infants|adults|persons|individuals|volunteers|cases)"
+
+
+def _is_group_size(text: str, m: re.Match, g: str) -> bool:
+    """Is 'N in the X group' the size of the group, not events, days or a subset of it?
+
+    "58 were randomized to the B group", "30 patients in Arm B" count; "2 in the placebo group"
+    (events) and "day 3 in the X group" count only in a sentence about enrolment or allocation;
+    "the 10 patients in the X group who ..." is a subset.
+    """
+    before = text[:m.start(g)]
+    if re.search(r"\b(?:the|these|those|of|day|days|week|weeks|period|periods|visit|cycle|grade)\s+$", before, re.I):
+        return False
+    if re.match(r"\s*(?:who|whose|that|which|had|developed|experienced|showed|reported)\b", text[m.end():], re.I):
+        return False
+    if _ENROL_CONTEXT.search(text) or _ALLOC_CONTEXT.search(text) or _EVALUATED.search(text):
+        return True
+    return bool(re.match(rf"\s+{_PEOPLE}\b", text[m.end(g):], re.I)) and not _EVENT_WORDS.search(text)
+
+
+#: outcomes counted among a group's patients ("45 patients in the X group had died")
+_EVENT_WORDS = re.compile(r"\b(?:died|deaths?|developed|experienced|readmitted|complications?|adverse|events?|"
+                          r"relapsed?|recurrence|responded|response|achieved|reached|improved|failed)\b", re.I)
 
 
 _LEAD_STOP = {"the", "a", "an", "both", "each", "two", "and", "or", "of", "in", "to", "into", "divided", "stratified",

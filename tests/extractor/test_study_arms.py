@@ -200,3 +200,109 @@ def test_drug_qualified_alias_needs_drug_run():
     arms, _ = extract_arms(doc(text))
     mono = next(a for a in arms if a.label == "Monotherapy Group")
     assert not any(x.lower().endswith("monotherapy") and x.lower() != "lenvatinib as a monotherapy" for x in mono.aliases)
+
+
+# --- real-article shapes: two-level headers, allocation statements, sizes that are not arms ---
+
+TITLE_ONLY = "# Drug Q versus placebo: a randomised trial\n\n## Results\n\n"
+
+def _jats_doc(body: str):
+    from trialaudit.extractor.jats import parse_jats
+    front = ("<front><article-meta><title-group><article-title>Drug Q versus placebo: a randomised trial"
+             "</article-title></title-group></article-meta></front>")
+    xml = (f'<article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="research-article">{front}'
+           f'<body><sec sec-type="results"><title>Results</title>{body}</sec></body></article>')
+    return parse_jats(xml.encode(), doc_id="j", source="j.nxml")
+
+
+def _table(label: str, head: str, rows: str = "<tr><td>Age</td><td>50</td><td>51</td><td>50</td></tr>") -> str:
+    return (f'<table-wrap id="{label}"><label>{label}</label><caption><title>Characteristics</title></caption>'
+            f"<table><thead>{head}</thead><tbody>{rows}</tbody></table></table-wrap>")
+
+
+def _sizes(arms):
+    return {a.label: a.n for a in arms if not a.is_total}
+
+
+def test_two_level_header_size_on_its_own_row():
+    head = ("<tr><th>Characteristic</th><th>Placebo</th><th>Drug Q 10 mg</th><th>Total</th></tr>"
+            "<tr><th/><th>(N = 120)</th><th>(N = 118)</th><th>(N = 238)</th></tr>")
+    arms, total = extract_arms(_jats_doc(_table("Table 1", head)))
+    assert _sizes(arms) == {"Placebo": 120, "Drug Q 10 mg": 118}
+    assert total == 238   # the Total column is never an arm
+
+
+def test_two_level_header_time_point_above_group():
+    head = ('<tr><th rowspan="2"/><th colspan="2">Baseline</th><th colspan="2">After 8 weeks</th></tr>'
+            "<tr><th>Control (n=41)</th><th>Exercise (n=43)</th><th>Control (n=41)</th><th>Exercise (n=43)</th></tr>")
+    rows = "<tr><td>Weight</td><td>80</td><td>81</td><td>79</td><td>77</td></tr>"
+    arms, _ = extract_arms(_jats_doc(_table("Table 1", head, rows)))
+    assert _sizes(arms) == {"Control": 41, "Exercise": 43}
+
+
+def test_two_level_header_group_qualified_by_upper_level():
+    head = ('<tr><th rowspan="2"/><th colspan="2">Active task</th><th colspan="2">Sham task</th></tr>'
+            "<tr><th>Pictures (n = 16)</th><th>Sounds (n = 17)</th><th>Pictures (n = 14)</th><th>Sounds (n = 15)</th></tr>")
+    rows = "<tr><td>Age</td><td>30</td><td>31</td><td>32</td><td>33</td></tr>"
+    arms, _ = extract_arms(_jats_doc(_table("Table 1", head, rows)))
+    assert sorted(_sizes(arms).values()) == [14, 15, 16, 17]
+
+
+def test_lower_level_labels_with_widely_different_sizes_are_a_split_not_arms():
+    def head(a, b):
+        return ("<tr><th>Scenario</th><th>North</th><th>South</th><th>Overall</th></tr>"
+                f"<tr><th/><th>(n = {a})</th><th>(n = {b})</th><th>(n = {a + b})</th></tr>")
+    body = _table("Table 1", head(12, 40)) + _table("Table 2", head(150, 300))
+    arms, _ = extract_arms(_jats_doc(body))
+    assert _sizes(arms) == {}
+
+
+def test_allocation_statements_give_arms():
+    d = doc(TITLE_ONLY + "Participants were randomized to receive drug Q (n = 78) or placebo (n = 79).\n")
+    assert _sizes(extract_arms(d)[0]) == {"drug Q": 78, "placebo": 79}
+    d = doc(TITLE_ONLY + "In total, 300 adults were randomized to the short regimen and 310 adults to the long regimen.\n")
+    assert _sizes(extract_arms(d)[0]) == {"short regimen": 300, "long regimen": 310}
+    d = doc(TITLE_ONLY + "A total of 200 patients were randomized: 100 to drug Q and 100 to placebo.\n")
+    assert _sizes(extract_arms(d)[0]) == {"drug Q": 100, "placebo": 100}
+    d = doc(TITLE_ONLY + "Patients were randomized into two groups; the warming group consisted of 21 patients (52%) "
+            "and the no warming group consisted of 19 patients (48%).\n")
+    assert _sizes(extract_arms(d)[0]) == {"warming group": 21, "no warming group": 19}
+    d = doc(TITLE_ONLY + "We randomized 90 women (drug Q group: 44 [48.9%], placebo group: 46 [51.1%]).\n")
+    assert _sizes(extract_arms(d)[0]) == {"drug Q group": 44, "placebo group": 46}
+
+
+def test_group_defined_with_size_first_in_parenthesis():
+    d = doc(TITLE_ONLY + "Group A (n = 25, active device group) received the device. "
+            "Group B (n = 24, sham group) received a sham device.\n")
+    assert _sizes(extract_arms(d)[0]) == {"Group A": 25, "Group B": 24}
+
+
+def test_a_single_total_or_one_group_is_not_an_allocation():
+    d = doc(TITLE_ONLY + "Forty patients were randomized to receive drug Q with or without placebo (n = 40).\n")
+    assert _sizes(extract_arms(d)[0]) == {}
+    d = doc(TITLE_ONLY + "Then 60 patients were randomized to drug Q or placebo.\n")
+    assert _sizes(extract_arms(d)[0]) == {}
+
+
+def test_events_days_and_subsets_are_not_group_sizes():
+    d = doc(TITLE_ONLY + "Two reactions occurred after the first dose (2 in placebo group, 1 in drug Q group).\n"
+            "Pain was lower on day 3 in the drug Q group.\n"
+            "As for the 10 patients in the drug Q group who relapsed, all recovered.\n"
+            "At one year, 45 patients in the drug Q group compared with 58 patients in the placebo group had died.\n"
+            "Levels of IL11 in the placebo group were stable.\n")
+    assert _sizes(extract_arms(d)[0]) == {}
+
+
+def test_subgroup_totals_and_overall_level():
+    head = ('<tr><th rowspan="2"/><th colspan="2">Younger</th><th colspan="2">Overall</th></tr>'
+            "<tr><th>Placebo (n = 20)</th><th>Total (n = 41)</th><th>Placebo (n = 50)</th><th>Drug Q (n = 52)</th></tr>")
+    rows = "<tr><td>Age</td><td>30</td><td>31</td><td>32</td><td>33</td></tr>"
+    arms, total = extract_arms(_jats_doc(_table("Table 1", head, rows)))
+    assert total is None            # a subgroup's Total column is not the study total
+    assert {a.label: a.n for a in arms if not a.is_total}["Drug Q"] == 52
+    assert all(not a.is_total for a in arms)
+
+
+def test_each_group_names_no_arm():
+    d = doc(TITLE_ONLY + "Patients were randomized with 52 patients in each group.\n")
+    assert _sizes(extract_arms(d)[0]) == {}
