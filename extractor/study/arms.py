@@ -84,6 +84,10 @@ def strip_n(label: str) -> tuple[str, int | None]:
     base = label[:m.start()] + label[m.end():]
     base = re.sub(r"\s*\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)", "", base)  # citation numbers "(12,13)"
     base = base.strip(" ,;:()[]")
+    # a statistic descriptor after the n ("Control* (N = 37) % (SD)", "Placebo (n = 40), n (%)") and
+    # footnote markers are not part of the arm's name
+    base = re.sub(r"</?(?:sup|sub|i|b|em|strong)>|[*†‡§¶#]+", "", base).strip(" ,;:()[]")
+    base = re.sub(r"(?:[\s,;]+\(?\s*(?:%|SD|SE|IQR|range|n)\s*\)?|(?<![\d.])\s*\(?%\)?)+\s*$", "", base, flags=re.I)
     return re.sub(r"\s+", " ", base).strip(" ,"), int(re.sub(r"\D", "", m.group(1)))
 
 

@@ -306,3 +306,15 @@ def test_subgroup_totals_and_overall_level():
 def test_each_group_names_no_arm():
     d = doc(TITLE_ONLY + "Patients were randomized with 52 patients in each group.\n")
     assert _sizes(extract_arms(d)[0]) == {}
+
+
+def test_header_statistic_descriptors_and_markers_are_not_part_of_the_arm_name():
+    from trialaudit.extractor.study.arms import strip_n
+
+    assert strip_n("Control* (N = 37) % (SD)") == ("Control", 37)
+    assert strip_n("Intervention<sup>*</sup> (N = 40) % (SD)") == ("Intervention", 40)
+    assert strip_n("Placebo (n = 40), n (%)") == ("Placebo", 40)
+    assert strip_n("Exercise (n=43)") == ("Exercise", 43)
+    assert strip_n("Drug 1.5% (N=70)") == ("Drug 1.5%", 70)
+    assert strip_n("Placebo (n = 7,726)") == ("Placebo", 7726)
+    assert strip_n("Control (n=10 218)") == ("Control", 10218)
