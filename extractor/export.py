@@ -205,6 +205,16 @@ def check_format(fmt: str) -> None:
                                    f"(or pip install openpyxl) ({exc})") from exc
 
 
+def output_mode(path: Path) -> int:
+    """The mode a written file should get: that of the file it replaces, else what the user's umask allows."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: Path, write) -> None:
     """Call ``write(tmp)`` on a temporary file next to ``path``, then move it over ``path``
     (``os.replace``); on any failure the temporary file is removed and ``path`` is untouched."""
@@ -213,13 +223,7 @@ def write_atomic(path: Path, write) -> None:
     try:
         write(Path(tmp))
         # mkstemp creates 0600; the result gets the mode of the file it replaces, else the user's umask
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
+        os.chmod(tmp, output_mode(path))
         os.replace(tmp, path)
     except BaseException:
         try:

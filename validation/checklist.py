@@ -29,6 +29,8 @@ from typing import Any, Iterable, Iterator
 import yaml
 from pydantic import ValidationError
 
+from trialaudit.extractor.export import output_mode
+
 from trialaudit.schemas.checklist import (DECISIONS, Checklist, ChecklistEvidence, ChecklistItem, ChecklistStatus,
                                ChecklistUpdate, DecisionRecord)
 from trialaudit.schemas.findings import SEVERITY_ORDER, ArticleResult, Finding
@@ -690,12 +692,7 @@ def atomic_write(path: Path, data: bytes, backup: bool = False) -> Path | None:
     and ``path`` is untouched.
     """
     path = Path(path)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+    mode = output_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     bak_path: Path | None = None
     try:
