@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from rapidfuzz import fuzz  # noqa: E402
 
-import corpus  # noqa: E402
+import trialaudit.corpus as corpus  # noqa: E402
 from trialaudit.extractor.loader import read_document  # noqa: E402
 from trialaudit.extractor.study import extract_study  # noqa: E402
 from trialaudit.extractor.study.arms import labels_match  # noqa: E402
