@@ -293,6 +293,16 @@ def coverage_line(cov) -> str:
     return ", ".join(parts)
 
 
+def _rule_paths(r) -> tuple[str, str]:
+    """Where a rule lives: its module's file and its YAML fixture (installed paths)."""
+    import importlib
+    from importlib import resources
+
+    mod = importlib.import_module(r.module) if isinstance(r.module, str) else r.module
+    fixture = resources.files("trialaudit.validation").joinpath("fixtures", f"{r.code}.yaml")
+    return str(getattr(mod, "__file__", r.module)), str(fixture)
+
+
 @app.command()
 def rules(
     code: Optional[str] = typer.Argument(None, help="Show the full documentation of one rule."),
@@ -307,10 +317,14 @@ def rules(
         if r is None:
             _fail(f"no rule {code!r}; run 'trialaudit rules' for the list")
         if format == OutFormat.json:
-            sys.stdout.write(json.dumps(r.info().model_dump(), indent=2, ensure_ascii=False) + "\n")
+            mod, fixture = _rule_paths(r)
+            info = {**r.info().model_dump(), "module_path": mod, "fixture_path": fixture}
+            sys.stdout.write(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
         else:
             console.print(Text(f"{r.code} {r.name} ({r.severity}, {r.family})", style="bold"))
             console.print(Text(r.doc))
+            mod, fixture = _rule_paths(r)
+            console.print(Text(f"module:  {mod}\nfixture: {fixture}"))
         return
     rs = all_rules()
     if markdown:

@@ -272,3 +272,16 @@ def LIU_FILE() -> str:
 
     import trialaudit.corpus as corpus
     return str(resources.files("trialaudit.corpus").joinpath(corpus.get(LIU).file))
+
+
+def test_rules_code_shows_module_and_fixture_paths():
+    import json as _json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "trialaudit.cli", "rules", "TA101", "-f", "json"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    info = _json.loads(out.stdout)
+    assert info["module_path"].endswith("percent_vs_count.py")
+    assert info["fixture_path"].endswith("TA101.yaml")
