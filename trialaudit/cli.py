@@ -213,18 +213,18 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False, verbose: bool 
         head.append(art.id, style="bold")
         if art.status == "not_understood":
             head.append("  [nothing understood] ", style="bold yellow")
-            head.append(art.error or "")
+            head.append(S(art.error or ""))
             con.print(head)
             continue
         if art.status != "ok":
             head.append(f"  [{art.status}] ", style="bold red")
-            head.append(art.error or "")
+            head.append(S(art.error or ""))
             con.print(head)
             continue
         head.append(f"  {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
         con.print(head)
         if art.title and not quiet:
-            con.print(Text(f"  {art.title}", style="dim"))
+            con.print(Text(f"  {S(art.title)}", style="dim"))
         if art.coverage is not None and not quiet:
             con.print(Text(f"  checked: {coverage_line(art.coverage)}", style="dim"))
             if verbose:
@@ -238,12 +238,12 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False, verbose: bool 
             line.append(f"{f.code} ", style="bold")
             line.append(f"{f.severity:<7} ", style=SEV_STYLE[f.severity])
             line.append(f"[{f.name}] ", style="dim")
-            line.append(f.message)
+            line.append(S(f.message))
             con.print(line)
             if f.observed is not None or f.expected is not None:
-                con.print(Text(f"      observed: {f.observed}   expected: {f.expected}"))
+                con.print(Text(f"      observed: {S(f.observed)}   expected: {S(f.expected)}"))
             if f.computation:
-                con.print(Text(f"      how: {f.computation}", style="dim"))
+                con.print(Text(f"      how: {S(f.computation)}", style="dim"))
             for e in f.evidence:
                 loc = []
                 if e.page:
@@ -260,10 +260,10 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False, verbose: bool 
                     loc.append(f"col '{e.column}'")
                 q = e.quote if len(e.quote) <= 160 else e.quote[:157] + "..."
                 t = Text("      ")
-                t.append(" ".join(loc) or "-", style="blue")
+                t.append(S(" ".join(loc)) or "-", style="blue")
                 if e.role:
                     t.append(f" ({e.role})", style="dim")
-                t.append(f": \u201c{q}\u201d")
+                t.append(f": \u201c{S(q)}\u201d")
                 con.print(t)
         con.print()
     bad = sum(1 for a in run.articles if a.status in ("error", "timeout"))
@@ -291,6 +291,13 @@ def coverage_line(cov) -> str:
         bad = c.inconsistent if c else 0
         parts.append(f"{n} {names[kind]}" + (f" ({bad} inconsistent)" if bad else ""))
     return ", ".join(parts)
+
+
+def S(text: str | None) -> str:
+    """Article text made safe for the terminal: control, escape and bidi characters shown, not obeyed."""
+    from trialaudit.validation.sanitize import safe_text
+
+    return safe_text(text or "") if text else ""
 
 
 def _rule_paths(r) -> tuple[str, str]:

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.findings import SEVERITY_ORDER, ArticleResult, CheckRun, Evidence, Finding
+from trialaudit.validation.sanitize import UNSAFE, safe_text
 
 __all__ = ["render_html", "render_markdown", "describe_location", "match_evidence_cells",
            "script_safe_json", "sorted_findings"]
@@ -67,6 +68,8 @@ def describe_location(ev: Evidence) -> str:
 def script_safe_json(obj: Any) -> str:
     """JSON that can sit inside ``<script>`` without ending it or opening markup."""
     s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)
+    # control/bidi characters stay in the data but only as JSON escapes, never raw in the page
+    s = UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", s)
     return (s.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -423,8 +426,11 @@ def _article_view(ai: int, r: ArticleResult, doc: Document | None) -> ArticleVie
 
 @lru_cache(maxsize=1)
 def _env() -> Environment:
+    # every printed value passes safe_text first: control and bidi characters of an article are shown,
+    # never obeyed (a quote cannot display reordered), then autoescape escapes the HTML
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR)), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=lambda v: safe_text(v) if isinstance(v, str) and not isinstance(v, Markup) else v)
     return env
 
 
@@ -480,7 +486,7 @@ def md_escape(text: str | None, line_start: bool = False) -> str:
     """
     if not text:
         return ""
-    s = _MD_INLINE.sub(r"\\\1", text)
+    s = _MD_INLINE.sub(r"\\\1", safe_text(text))
     s = re.sub(r"&(?=#?\w+;)", r"\\&", s)
     if "\n" in s:
         s = s.replace("|", "\\|")

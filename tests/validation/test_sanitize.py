@@ -33,3 +33,22 @@ def test_output_never_holds_an_unsafe_character(s):
     out = safe_text(s)
     assert not UNSAFE.search(out)
     assert safe_text(out) == out   # idempotent
+
+
+def test_check_report_and_markdown_never_emit_raw_controls_or_bidi(tmp_path):
+    """An article's escape sequences and bidi overrides are shown, not obeyed, in every output."""
+    import subprocess
+    import sys
+
+    art = tmp_path / "esc.md"
+    art.write_text("# Trial\n\n## Results\n\nTable 1. Baseline\n\n| Characteristic | Drug (n = 12) | Placebo (n = 12) |\n"
+                   "|---|---|---|\n| Male \x1b]0;pwned\x07\u202e | 3 (33.3) | 6 (50.0) |\n", encoding="utf-8")
+    outs = [subprocess.run([sys.executable, "-m", "trialaudit.cli", "check", str(art)], capture_output=True,
+                           text=True, timeout=300).stdout]
+    for fmt, name in (("html", "r.html"), ("md", "r.md")):
+        subprocess.run([sys.executable, "-m", "trialaudit.cli", "report", str(art), "-f", fmt, "-o",
+                        str(tmp_path / name)], capture_output=True, text=True, timeout=300)
+        outs.append((tmp_path / name).read_text(encoding="utf-8"))
+    for out in outs:
+        assert "Male" in out
+        assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
