@@ -103,6 +103,7 @@ class ArticleResult(Model):
     checks_run: int = 0
     elapsed_s: float | None = None
     coverage: Coverage | None = None
+    warnings: list[str] = Field(default_factory=list)  # what the reader could not do (decoding, unread pages ...)
 
 
 class ToolInfo(Model):

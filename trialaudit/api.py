@@ -139,7 +139,7 @@ def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[Articl
     res = ArticleResult(id=spec.id, source=str(spec.path), status="ok" if understood else "not_understood",
                         error=None if understood else NOT_UNDERSTOOD, title=doc.title, format=doc.format,
                         findings=findings, checks_run=ran, elapsed_s=round(time.perf_counter() - t0, 3),
-                        coverage=coverage)
+                        coverage=coverage, warnings=list(doc.warnings))
     return res, doc, study
 
 

@@ -225,6 +225,8 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False, verbose: bool 
         con.print(head)
         if art.title and not quiet:
             con.print(Text(f"  {S(art.title)}", style="dim"))
+        for w in art.warnings:
+            con.print(Text(f"  reader warning: {S(w)}", style="yellow"))
         if art.coverage is not None and not quiet:
             con.print(Text(f"  checked: {coverage_line(art.coverage)}", style="dim"))
             if verbose:

@@ -528,6 +528,8 @@ def render_markdown(run: CheckRun, documents: dict[str, Document] | None = None)
         out += [f"## {heading}", ""]
         out.append(f"Article `{r.id.replace('`', '')}` \u2014 source: {_md_oneline(r.source)}")
         out.append("")
+        for w in r.warnings:
+            out += [f"**Reader warning**: {_md_oneline(w)}", ""]
         if r.status == "not_understood":
             out += [f"**Nothing understood**: {_md_oneline(r.error)}", ""]
         elif r.status != "ok":

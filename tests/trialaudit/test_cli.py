@@ -285,3 +285,21 @@ def test_rules_code_shows_module_and_fixture_paths():
     info = _json.loads(out.stdout)
     assert info["module_path"].endswith("percent_vs_count.py")
     assert info["fixture_path"].endswith("TA101.yaml")
+
+
+def test_reader_warnings_reach_text_json_html_and_markdown(tmp_path):
+    import json as _json
+    import subprocess
+    import sys
+
+    art = tmp_path / "legacy.md"
+    art.write_bytes(b"# Trial\n\n## Results\n\nOf 20 patients, 5 (25%) responded \xb1 2 and 3/12 (33.3%) had fever.\n")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "trialaudit.cli", *a], capture_output=True,  # noqa: E731
+                                    text=True, timeout=300)
+    assert "reader warning" in run("check", str(art)).stdout
+    data = _json.loads(run("check", str(art), "-f", "json").stdout)
+    assert any("UTF-8" in w for w in data["articles"][0]["warnings"])
+    run("report", str(art), "-o", str(tmp_path / "r.html"))
+    assert "Reader warning" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    run("report", str(art), "-f", "md", "-o", str(tmp_path / "r.md"))
+    assert "Reader warning" in (tmp_path / "r.md").read_text(encoding="utf-8")
