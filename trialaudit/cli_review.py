@@ -72,6 +72,9 @@ def report_command(
         None, "-o", "--output", help="Where to write the report ('-' for stdout). Default report.html / report.md."),
     fmt: Optional[str] = typer.Option(
         None, "--format", "-f", help="html or md (default: from the -o suffix, else html)."),
+    results: Optional[Path] = typer.Option(
+        None, "--results", help="Build the report from the results a 'check --output-dir DIR' run wrote "
+                                "(large batches: no article is read or checked again; tables are not redrawn)."),
 ) -> None:
     """Write a validation report of a check run: one self-contained HTML page, or Markdown."""
     try:
@@ -86,7 +89,16 @@ def report_command(
             output = Path("report.html" if fmt == "html" else "report.md")
         if str(output) != "-" and output.is_dir():
             _fail(f"{output} is a directory; give a file name")
-        run, docs = _run_check(list(paths) if paths else None)
+        if results is not None:
+            from trialaudit.batch import load_results, read_manifest
+
+            if paths:
+                _fail("give either articles or --results DIR, not both")
+            if not results.is_dir() or not read_manifest(results):
+                _fail(f"{results}: not an output folder of 'trialaudit check --output-dir' (no manifest)")
+            run, docs = load_results(results), {}
+        else:
+            run, docs = _run_check(list(paths) if paths else None)
 
         from trialaudit.validation.checklist import atomic_write
         from trialaudit.validation.report import render_html, render_markdown

@@ -216,3 +216,25 @@ def test_streamed_batch_filters_folders_and_skipped_is_not_a_failure(tmp_path):
 def test_baseline_is_refused_with_streamed_output(tmp_path):
     r = CliRunner().invoke(app, ["check", str(CORPUS), "-f", "jsonl", "--baseline", str(tmp_path)])
     assert r.exit_code == 2 and "--baseline" in r.output
+
+
+def test_report_is_built_from_written_results(tmp_path):
+    """A large batch's report reads the per-article results the run wrote, not the articles."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    arts = Path(__file__).resolve().parents[2] / "corpus" / "articles"
+    one = tmp_path / "in"
+    one.mkdir()
+    (one / "a.md").write_text((arts / "liu-2025-thalidomide-ifosfamide.md").read_text(encoding="utf-8"),
+                              encoding="utf-8")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "trialaudit.cli", *a], capture_output=True,  # noqa: E731
+                                    text=True, timeout=600)
+    run("check", str(one), "--output-dir", str(out), "-q")
+    r = run("report", "--results", str(out), "-o", str(tmp_path / "r.html"))
+    assert r.returncode == 0, r.stderr
+    assert "Arm regimen" in (tmp_path / "r.html").read_text(encoding="utf-8") or "TA301" in \
+        (tmp_path / "r.html").read_text(encoding="utf-8")
+    bad = run("report", "--results", str(tmp_path), "-o", str(tmp_path / "x.html"))
+    assert bad.returncode == 2 and "manifest" in (bad.stderr + bad.stdout)
