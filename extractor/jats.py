@@ -25,6 +25,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from trialaudit.errors import InputError
 from trialaudit.schemas.document import (ArticleDate, ArticleMeta, Cell, Document, SourcePath, Table, TableRow)
 from trialaudit.schemas.provenance import Span
 
@@ -41,7 +42,7 @@ MAX_XML_BYTES = 30_000_000
 MAX_TABLE_CELLS = 200_000
 
 
-class JatsError(Exception):
+class JatsError(InputError):
     """The file is not a readable JATS article; the message is meant for the user."""
 
 

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from trialaudit.errors import InputError
 from trialaudit.schemas.document import Document
 
 from .text import parse_text
@@ -20,7 +21,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | XML_SUFFIXES
 MAX_TEXT_BYTES = 20_000_000
 
 
-class IngestError(Exception):
+class IngestError(InputError):
     """An article could not be read; the message is meant for the user."""
 
 

@@ -64,8 +64,9 @@ Exit status: 0 no error finding; 1 error findings; 2 usage or input error."""
 
 
 def _fail(msg: str, code: int = 2) -> None:
-    err_console.print(Text(f"trialaudit: {msg}", style="red"))
-    raise typer.Exit(code)
+    from trialaudit.errors import fail
+
+    fail(msg, code)
 
 
 def _settings(config: Optional[Path], **overrides) -> Settings:

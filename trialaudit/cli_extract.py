@@ -37,8 +37,9 @@ class TableFormat(str, Enum):
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"trialaudit: {message}", err=True)
-    raise typer.Exit(EXIT_FAILED)
+    from trialaudit.errors import fail
+
+    fail(message, EXIT_FAILED)
 
 
 def extract_command(

@@ -19,9 +19,9 @@ EXIT_ERROR = 2
 
 
 def _fail(message: str) -> NoReturn:
-    first = (str(message).strip().splitlines() or ["unknown error"])[0]
-    typer.echo(f"error: {first}", err=True)
-    raise typer.Exit(EXIT_ERROR)
+    from trialaudit.errors import fail
+
+    fail(message, EXIT_ERROR)
 
 
 def _run_check(paths: list[str] | None) -> tuple[Any, dict]:

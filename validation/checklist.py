@@ -29,6 +29,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 from pydantic import ValidationError
 
+from trialaudit.errors import InputError
 from trialaudit.extractor.export import output_mode
 
 from trialaudit.schemas.checklist import (DECISIONS, Checklist, ChecklistEvidence, ChecklistItem, ChecklistStatus,
@@ -51,7 +52,7 @@ __all__ = [
 SUFFIX = ".checklist.yaml"
 
 
-class ChecklistError(ValueError):
+class ChecklistError(InputError, ValueError):
     """A checklist cannot be read, validated or safely written."""
 
     def __init__(self, message: str, path: Path | None = None, line: int | None = None):

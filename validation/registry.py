@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from trialaudit.errors import ConfigurationError
 from trialaudit.schemas.findings import Finding, RuleInfo, Severity
 
 DOC_SECTIONS = ("What it checks", "Why it matters", "Example", "Known limitations")
@@ -48,7 +49,7 @@ _CODE_RE = re.compile(r"^TA\d{3}$")
 _NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
 
 
-class RegistryError(Exception):
+class RegistryError(ConfigurationError):
     pass
 
 

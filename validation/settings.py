@@ -11,11 +11,12 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from trialaudit.errors import ConfigurationError
 from trialaudit.extractor.loader import ReadLimits
 from trialaudit.schemas.base import Model
 
 
-class SettingsError(Exception):
+class SettingsError(ConfigurationError):
     pass
 
 

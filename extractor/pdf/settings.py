@@ -17,8 +17,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterator
 
+from trialaudit.errors import InputError
 
-class PdfIngestError(Exception):
+
+class PdfIngestError(InputError):
     """The PDF cannot be ingested; the message says why, in plain words."""
 
 
