@@ -48,6 +48,9 @@ _BASELINE_TABLE = re.compile(r"\b(baseline|demographics?|on admission|at entry|a
 BASELINE_PENALTY = 6.0
 
 
+_PERCENT_LABEL = re.compile(r"%|percent|proportion|\brate\b|mean|median", re.I)
+
+
 @dataclass
 class Value:
     """One number of the answer with where it was read."""
@@ -100,32 +103,64 @@ class Answer:
 
 def _norm(s: str) -> str:
     s = s.lower().replace("±", " ")
-    s = re.sub(r"\b(mean|sd|s\.d\.|n|no\.?|%|se|median|iqr)\b", " ", s)
+    s = re.sub(r"(\d)([a-z])", r"\1 \2", s)          # '3h' -> '3 h'
+    s = re.sub(r"\bno\.", " ", s)
+    s = re.sub(r"\b(mean|sd|s\.d\.|n|se|median|iqr)\b|%", " ", s)
     s = re.sub(r"[^a-z0-9+ ]+", " ", s)
     return re.sub(r"\s+", " ", s).strip()
 
 
+_ARM_STOP = {"the", "group", "groups", "arm", "cohort", "of", "patients", "participants", "subjects",
+             "with", "in", "treated", "who", "received", "receiving", "a", "an", "and", "or", "were", "was"}
+
+
+def _arm_norm(s: str) -> str:
+    toks = [t for t in _norm(s).split() if t not in _ARM_STOP]
+    return " ".join(toks)
+
+
 def _alternatives(text: str) -> list[str]:
-    """'White Grape Juice (WGJ)' -> full text, text without the parenthetical, 'WGJ'."""
+    """'White Grape Juice (WGJ)' -> full text, text without the parenthetical, 'WGJ',
+    and the leading clause ('intervention group, i.e. ...' -> 'intervention group')."""
     alts = [text]
     inner = re.findall(r"\(([^()]{1,60})\)", text)
     outer = re.sub(r"\([^()]*\)", " ", text).strip()
     if outer and outer != text:
         alts.append(outer)
     alts.extend(i for i in inner if i.strip())
-    return [a for a in (_norm(x) for x in alts) if a]
+    lead = re.split(r",|;|:|\s[-–]\s|\bi\.e\.|\bwhich\b|\bwho\b", outer or text)[0].strip()
+    if lead and lead != outer:
+        alts.append(lead)
+    return list(dict.fromkeys(a for a in (_arm_norm(x) for x in alts) if a))
 
 
-def _arm_score(col: str, query_alts: list[str]) -> float:
-    base = _norm(strip_n(col)[0])
+_CONTROL = re.compile(r"\b(control|controls|placebo|sham|usual|standard|routine|conventional|"
+                      r"no (intervention|treatment|therapy)|non[- ]?intervention|untreated|tau|"
+                      r"wait[- ]?list|waiting list|vehicle|dummy)\b", re.I)
+_GENERIC_ACTIVE = re.compile(r"^\s*(intervention|treatment|experimental|study|active|trial)\s*$", re.I)
+
+
+def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = None) -> float:
+    raw = strip_n(col)[0]
+    base = _arm_norm(raw)
     if not base:
         return 0.0
     best = 0.0
     for q in query_alts:
         if base == q:
-            return 100.0
+            best = 100.0
+            break
         s = 0.6 * fuzz.token_set_ratio(base, q) + 0.4 * fuzz.token_sort_ratio(base, q)
         best = max(best, min(s, 95.0))
+    if query_is_control is None:
+        return best
+    col_control = bool(_CONTROL.search(raw))
+    if col_control and not query_is_control:
+        return min(best, 60.0)   # a control column never answers for an active arm
+    if col_control and query_is_control:
+        best = max(best, 88.0)
+    elif not col_control and not query_is_control and _GENERIC_ACTIVE.match(base):
+        best = max(best, 85.0)   # 'Intervention' column for a named active arm
     return best
 
 
@@ -163,7 +198,7 @@ def _query_alts(text: str, arms: list[Arm]) -> list[str]:
         if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ARM_MARGIN):
             arm = scored[0][1]
     if arm is not None:
-        alts.extend(_norm(n) for n in [arm.label, *arm.aliases] if _norm(n))
+        alts.extend(_arm_norm(n) for n in [arm.label, *arm.aliases] if _arm_norm(n))
     return list(dict.fromkeys(alts))
 
 
@@ -198,11 +233,14 @@ def _column_groups(t: Table) -> dict[str, Col]:
     return out
 
 
-def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str]) -> tuple[Col, Col] | None:
-    """The column of the intervention and of the comparator in ``t`` (None when unclear)."""
+def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
+                 roles: tuple[bool | None, bool | None] = (None, None)) -> tuple[Col, Col] | None:
+    """The column of the intervention and of the comparator in ``t`` (None when unclear).
+
+    ``roles`` says whether the intervention / the comparator text names a control."""
     groups = _column_groups(t)
-    si = {k: _arm_score(k, int_alts) for k in groups}
-    sc = {k: _arm_score(k, cmp_alts) for k in groups}
+    si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
+    sc = {k: _arm_score(k, cmp_alts, roles[1]) for k in groups}
     ci = [k for k in si if si[k] >= ARM_THRESHOLD and si[k] - sc[k] >= ARM_MARGIN]
     cc = [k for k in sc if sc[k] >= ARM_THRESHOLD and sc[k] - si[k] >= ARM_MARGIN]
     if len(groups) == 2:
@@ -289,6 +327,8 @@ def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: Outcome
         if q is None:
             return None
         if q.count is None and q.kind == "count" and q.value is not None:
+            if _PERCENT_LABEL.search(f"{label} {t.caption}") or q.value.decimals:
+                return None  # a bare number under a '%' label is a percentage, not a count
             a.events = Value(q.value.value, q.value.text, _cell_prov(t, row, j))
         elif q.count is not None:
             a.events = Value(q.count.value, q.count.text, _cell_prov(t, row, j))
@@ -351,19 +391,22 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     arms = study.arms if study is not None else []
     int_alts = _query_alts(intervention, arms)
     cmp_alts = _query_alts(comparator, arms)
+    ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
+    roles: tuple[bool | None, bool | None] = (ic, cc) if ic != cc else (None, None)  # names only when unclear
     empty = Answer(outcome, otype, "not reported", ArmAnswer(intervention), ArmAnswer(comparator))
 
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
-    saw_row = False
+    saw_row = saw_cols = False
     asks_baseline = bool(_BASELINE_ROW.search(outcome))
     for t in doc.tables:
         baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
         if not asks_baseline and baseline_table:
             continue  # a baseline table does not report outcomes
-        cols = _arm_columns(t, int_alts, cmp_alts)
+        cols = _arm_columns(t, int_alts, cmp_alts, roles)
         if cols is None:
             continue
         ji, jc = cols
+        saw_cols = True
         for row in t.rows:
             if row.kind != "body":
                 continue
@@ -384,7 +427,8 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     if not found:
         empty.reason = ("an outcome row matched but its cells do not hold " +
                         ("counts with a group size" if otype == "binary" else "mean (SD)")) if saw_row \
-            else "no table row matches the outcome under columns of both arms"
+            else ("no table row matches the outcome under columns of both arms" if saw_cols
+                  else "no table has columns for both arms")
         return empty
     found.sort(key=lambda x: -x[0])
     best = found[0]
