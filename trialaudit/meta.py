@@ -164,20 +164,46 @@ def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = 
     return best
 
 
+_OUTCOME_FILLER = {
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "and", "by", "during", "after", "from",
+    "incidence", "incidences", "rate", "rates", "proportion", "proportions", "number", "numbers", "occurrence",
+    "level", "levels", "mean", "average", "percentage", "percent", "frequency", "differences", "difference",
+    "patients", "participants", "subjects", "people", "who", "had", "were", "was", "total", "overall",
+    "scores", "score", "value", "values", "amount", "changes", "change", "any", "n",
+}
+
+
+def _content(s: str) -> list[str]:
+    return [t for t in _norm(s).split() if t not in _OUTCOME_FILLER]
+
+
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w and w[0].isalpha())
+
+
 def _row_score(outcome: str, row: TableRow) -> float:
-    o = _norm(outcome)
-    lab = _norm(row.label)
-    if not o or not lab:
+    o_words = _content(outcome)
+    o = " ".join(o_words)
+    lab_words = _content(row.label)
+    if not o or not lab_words:
         return 0.0
-    cands = [lab]
+    cands = [" ".join(lab_words)]
     if row.group:
-        cands.append(_norm(f"{row.group} {row.label}"))
+        cands.append(" ".join(_content(row.group) + lab_words))
     best = 0.0
     for c in cands:
         s = 0.5 * fuzz.token_set_ratio(o, c) + 0.5 * fuzz.token_sort_ratio(o, c)
         if len(c) >= 4:
             s = max(s, 0.9 * fuzz.partial_ratio(c, o) if len(c) <= len(o) else 0.9 * fuzz.partial_ratio(o, c))
         best = max(best, s)
+    # an acronym of the outcome printed as the row label ('respiratory distress syndrome' -> 'RDS')
+    acr = _acronym(o_words)
+    if len(acr) >= 2 and acr in lab_words and len(lab_words) <= 3:
+        best = max(best, 85.0)
+    # the outcome's own acronym in parentheses: 'myocardial infarction (MI)'
+    for inner in re.findall(r"\(([A-Za-z0-9-]{2,10})\)", outcome):
+        if inner.lower() in lab_words and len(lab_words) <= 3:
+            best = max(best, 85.0)
     return best
 
 
@@ -225,11 +251,17 @@ def _column_groups(t: Table) -> dict[str, Col]:
     for key, cols in by_top.items():
         if len(cols) == 1:
             out[key] = (cols[0][0], None)
-        elif len(cols) == 2:
+        else:
             means = [j for j, sub in cols if _MEAN_SUB.match(sub)]
             sds = [j for j, sub in cols if _SD_SUB.match(sub)]
-            if len(means) == 1 and len(sds) == 1:
+            if len(cols) == 2 and len(means) == 1 and len(sds) == 1:
                 out[key] = (means[0], sds[0])
+                continue
+            # the same header over a spanning empty column: keep the one that holds values
+            filled = [j for j, _ in cols if any(j < len(r.cells) and r.cells[j].text.strip()
+                                                 for r in t.rows if r.kind == "body")]
+            if len(filled) == 1 and all(sub == cols[0][1] for _, sub in cols):
+                out[key] = (filled[0], None)
     return out
 
 
