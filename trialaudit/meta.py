@@ -193,8 +193,10 @@ def _row_score(outcome: str, row: TableRow) -> float:
     best = 0.0
     for c in cands:
         s = 0.5 * fuzz.token_set_ratio(o, c) + 0.5 * fuzz.token_sort_ratio(o, c)
-        if len(c) >= 4:
-            s = max(s, 0.9 * fuzz.partial_ratio(c, o) if len(c) <= len(o) else 0.9 * fuzz.partial_ratio(o, c))
+        short, long_ = sorted((c, o), key=len)
+        # one inside the other counts only when it carries at least half of the longer's words
+        if len(short) >= 4 and 2 * len(short.split()) >= len(long_.split()):
+            s = max(s, 0.9 * fuzz.partial_ratio(short, long_))
         best = max(best, s)
     # an acronym of the outcome printed as the row label ('respiratory distress syndrome' -> 'RDS')
     acr = _acronym(o_words)
@@ -358,7 +360,9 @@ def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: Outcome
         q = _quantity(cell.text, label, {"count_percent", "fraction", "count"})
         if q is None:
             return None
-        if q.count is None and q.kind == "count" and q.value is not None:
+        if q.kind == "count":
+            if q.value is None:
+                return None
             if _PERCENT_LABEL.search(f"{label} {t.caption}") or q.value.decimals:
                 return None  # a bare number under a '%' label is a percentage, not a count
             a.events = Value(q.value.value, q.value.text, _cell_prov(t, row, j))
