@@ -46,6 +46,8 @@ _BASELINE_TABLE = re.compile(r"\b(baseline|demographics?|on admission|at entry|a
                              r"characteristics of (the )?(study )?(patients|participants|subjects|population))\b",
                              re.I)
 BASELINE_PENALTY = 6.0
+_TIME_ROW = re.compile(r"^\s*(baseline|pre|post|after|before|end|final|follow|week|month|day|year|visit|t\d|"
+                       r"\d+\s*(weeks?|months?|days?|years?|h|hours?)\b|at\b)", re.I)
 
 
 _PERCENT_LABEL = re.compile(r"%|percent|proportion|\brate\b|mean|median", re.I)
@@ -190,6 +192,8 @@ def _row_score(outcome: str, row: TableRow) -> float:
     cands = [" ".join(lab_words)]
     if row.group:
         cands.append(" ".join(_content(row.group) + lab_words))
+        if _TIME_ROW.match(row.label):
+            cands.append(" ".join(_content(row.group)))  # 'Pain' > 'Post-treatment (mean ± SD)' 
     best = 0.0
     for c in cands:
         s = 0.5 * fuzz.token_set_ratio(o, c) + 0.5 * fuzz.token_sort_ratio(o, c)
@@ -267,12 +271,64 @@ def _column_groups(t: Table) -> dict[str, Col]:
     return out
 
 
+_TIME_PART = re.compile(
+    r"^\s*(baseline|pre\b|pre[- ]?(treatment|intervention|test)|post\b|post[- ]?(treatment|intervention|test)|"
+    r"week|wk\b|month|day\b|year|visit|t\d\b|follow|mid[- ]?point|end\b|end of|final|endpoint|"
+    r"\d+(\.\d+)?\s*(m|mo|months?|weeks?|wks?|days?|d|years?|y|h|hours?)\b)", re.I)
+
+
+def _split_time(label: str) -> tuple[str, str]:
+    """'Week 12 / CZP 200 mg (n = 393)' -> ('CZP 200 mg (n = 393)', 'Week 12')."""
+    parts = label.split(" / ")
+    if len(parts) < 2:
+        return label, ""
+    times = [p for p in parts if _TIME_PART.match(p)]
+    arms = [p for p in parts if not _TIME_PART.match(p)]
+    if len(times) != 1 or not arms:
+        return label, ""
+    return " / ".join(arms), strip_n(times[0])[0]
+
+
+def _time_in_outcome(tm: str, outcome: str) -> bool:
+    nums = re.findall(r"\d+", tm)
+    if not nums:
+        return False
+    return all(re.search(rf"\b{n}\s*-?\s*(m\b|mo\b|months?|weeks?|wks?|days?|years?|h\b|hours?)", outcome, re.I)
+               or re.search(rf"\b(week|month|day|year|visit)s?\s*{n}\b", outcome, re.I) for n in nums)
+
+
 def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
-                 roles: tuple[bool | None, bool | None] = (None, None)) -> tuple[Col, Col] | None:
+                 roles: tuple[bool | None, bool | None] = (None, None),
+                 outcome: str = "") -> tuple[Col, Col] | None:
     """The column of the intervention and of the comparator in ``t`` (None when unclear).
 
-    ``roles`` says whether the intervention / the comparator text names a control."""
+    ``roles`` says whether the intervention / the comparator text names a control. When
+    the arms are printed at several time points, the time the outcome names is taken,
+    else the last one after baseline."""
     groups = _column_groups(t)
+    by_time: dict[str, dict[str, Col]] = {}
+    for key, col in groups.items():
+        arm, tm = _split_time(key)
+        if arm in by_time.setdefault(tm, {}):
+            return None
+        by_time[tm][arm] = col
+    if len(by_time) > 1 and "" not in by_time:
+        times = list(by_time)  # in column order
+        named = [tm for tm in times if _time_in_outcome(tm, outcome)]
+        asks_baseline = bool(_BASELINE_ROW.search(outcome))
+        if len(named) == 1:
+            tm = named[0]
+        else:
+            later = [tm for tm in times if bool(_BASELINE_ROW.search(tm)) == asks_baseline]
+            if not later:
+                return None
+            tm = later[-1] if not asks_baseline else later[0]
+        return _pick_columns(by_time[tm], int_alts, cmp_alts, roles)
+    return _pick_columns(groups, int_alts, cmp_alts, roles)
+
+
+def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[str],
+                  roles: tuple[bool | None, bool | None]) -> tuple[Col, Col] | None:
     si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
     sc = {k: _arm_score(k, cmp_alts, roles[1]) for k in groups}
     ci = [k for k in si if si[k] >= ARM_THRESHOLD and si[k] - sc[k] >= ARM_MARGIN]
@@ -438,7 +494,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
         if not asks_baseline and baseline_table:
             continue  # a baseline table does not report outcomes
-        cols = _arm_columns(t, int_alts, cmp_alts, roles)
+        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome)
         if cols is None:
             continue
         ji, jc = cols
