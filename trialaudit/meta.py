@@ -142,18 +142,56 @@ _CONTROL = re.compile(r"\b(control|controls|placebo|sham|usual|standard|routine|
 _GENERIC_ACTIVE = re.compile(r"^\s*(intervention|treatment|experimental|study|active|trial)\s*$", re.I)
 
 
+def _is_abbreviation(abbr: str, words: list[str]) -> bool:
+    """'TPLU' for 'transperitoneal laparoscopic ureterolithotomy': the letters in order,
+    starting each word with its initial (inner letters of a word may be used too)."""
+    abbr = abbr.lower()
+    if not (2 <= len(abbr) <= 6) or not words or len(words) > len(abbr):
+        return False
+
+    def match(i: int, w: int) -> bool:   # abbr[i:] against words[w:], word w starts at abbr[i]
+        if w == len(words):
+            return i == len(abbr)
+        if i >= len(abbr) or abbr[i] != words[w][0]:
+            return False
+        word = words[w]
+        # letters of this word used after its initial: any in-order subsequence
+        k = i + 1
+        pos = 1
+        options = [k]
+        while k < len(abbr):
+            found = word.find(abbr[k], pos)
+            if found < 0:
+                break
+            pos = found + 1
+            k += 1
+            options.append(k)
+        return any(match(o, w + 1) for o in options)
+    return match(0, 0)
+
+
 def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = None) -> float:
     raw = strip_n(col)[0]
-    base = _arm_norm(raw)
+    col_alts = _alternatives(raw) or [_arm_norm(raw)]
+    base = col_alts[0] if col_alts else ""
     if not base:
         return 0.0
     best = 0.0
-    for q in query_alts:
-        if base == q:
-            best = 100.0
-            break
-        s = 0.6 * fuzz.token_set_ratio(base, q) + 0.4 * fuzz.token_sort_ratio(base, q)
-        best = max(best, min(s, 95.0))
+    for b in col_alts:
+        for q in query_alts:
+            if b == q:
+                best = 100.0
+                break
+            sc = 0.6 * fuzz.token_set_ratio(b, q) + 0.4 * fuzz.token_sort_ratio(b, q)
+            best = max(best, min(sc, 95.0))
+    # an abbreviation in the header for the arm's words ('F-URS' for 'flexible ureteroscopy')
+    if best < 90:
+        for tok in re.findall(r"\b[A-Z][A-Za-z]*(?:-[A-Z]+)*\b", raw):
+            letters = tok.replace("-", "")
+            if sum(ch.isupper() for ch in letters) < 2:
+                continue
+            if any(_is_abbreviation(letters, q.split()) for q in query_alts):
+                best = max(best, 90.0)
     if query_is_control is None:
         return best
     col_control = bool(_CONTROL.search(raw))
@@ -354,8 +392,10 @@ def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[st
         return None
     # another arm column fitting almost as well ('ACVC' beside 'ACVC-HA', the arm at two
     # time points) -> unclear which one is meant
-    if any(si[k] >= si[bi] - ARM_RIVAL for k in groups if k not in (bi, bc)) or \
-            any(sc[k] >= sc[bc] - ARM_RIVAL for k in groups if k not in (bi, bc)):
+    def rival(score: dict, best: str) -> bool:
+        return any(score[k] >= score[best] - ARM_RIVAL and (score[best] < 100 or score[k] >= 100)
+                   for k in groups if k not in (bi, bc))
+    if rival(si, bi) or rival(sc, bc):
         return None
     return groups[bi], groups[bc]
 
