@@ -117,6 +117,7 @@ def main() -> None:
     table: dict[str, Counter] = defaultdict(Counter)
     wrong: list[tuple[dict, str, str]] = []
     causes: Counter = Counter()
+    missing_why: Counter = Counter()
     load_fail = 0
     for q in qs:
         pid = q["pmcid"]
@@ -136,6 +137,8 @@ def main() -> None:
                      outcome_type=q["outcome_type"])
         verdict, detail = classify(q, ans)
         table[q["outcome_type"]][verdict] += 1
+        if verdict == "missing":
+            missing_why[(q["outcome_type"], detail.split(":", 1)[-1].strip())] += 1
         if verdict == "wrong":
             wrong.append((q, detail, f"{ans.table}: {ans.row}"))
             causes[_cause(q, ans, detail)] += 1
@@ -164,6 +167,10 @@ def main() -> None:
         print(f"  {ot_row:<34}{100 * b['exact'] / nb:>15.1f}{100 * c['exact'] / nc:>20.1f}")
     print(f"  {'[PLACEHOLDER] best LLM, Yun et al.':<34}{'TBD':>15}{'TBD':>20}")
 
+    if missing_why:
+        print("\nWhy answers are missing:")
+        for (ot, why), k in missing_why.most_common():
+            print(f"  {k:4d}  [{ot}] {why}")
     if wrong:
         print("\nCauses of wrong answers:")
         for cause, k in causes.most_common():

@@ -213,8 +213,23 @@ _OUTCOME_FILLER = {
 }
 
 
+_SYNONYM = {"therapy": "treatment", "mortality": "death", "died": "death", "dead": "death",
+            "effects": "events", "effect": "events", "reactions": "events", "hospitalisation": "hospitalization"}
+
+
+_QUALIFIER = {"serious", "severe", "major", "minor", "mild", "moderate", "grade", "early", "late",
+              "fatal", "nonfatal", "non", "recurrent", "new", "persistent", "complete", "partial"}
+
+
+def _stem(t: str) -> str:
+    t = _SYNONYM.get(t, t)
+    if len(t) > 4 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
+        t = t[:-1]
+    return _SYNONYM.get(t, t)
+
+
 def _content(s: str) -> list[str]:
-    return [t for t in _norm(s).split() if t not in _OUTCOME_FILLER]
+    return [_stem(t) for t in _norm(s).split() if t not in _OUTCOME_FILLER]
 
 
 def _acronym(words: list[str]) -> str:
@@ -227,6 +242,9 @@ def _row_score(outcome: str, row: TableRow) -> float:
     lab_words = _content(row.label)
     if not o or not lab_words:
         return 0.0
+    row_words = set(lab_words) | set(_content(row.group or ""))
+    if any(w in _QUALIFIER and w not in row_words for w in o_words):
+        return 0.0  # 'serious adverse events' is not answered by an 'Adverse events' row
     cands = [" ".join(lab_words)]
     if row.group:
         cands.append(" ".join(_content(row.group) + lab_words))

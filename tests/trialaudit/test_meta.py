@@ -76,3 +76,16 @@ def test_path_source_and_dict(tmp_path):
     p.write_text(ARTICLE)
     d = answer(p, "Headache resolved", "aspirin", "placebo", outcome_type="binary").as_dict()
     assert d["intervention_events"] == 24 and d["comparator_group_size"] == 38
+
+
+def test_qualified_outcome_not_answered_by_broader_row(article):
+    # 'severe headache resolved' is not the 'Headache resolved' row
+    a = answer(article, "severe headache resolved", "aspirin", "placebo", outcome_type="binary")
+    assert a.status == "not reported"
+
+
+def test_control_column_found_by_role(article):
+    # the comparator is described, not named: the placebo column is the control
+    a = answer(article, "pain score", "aspirin 500 mg", "usual care control", outcome_type="continuous")
+    assert a.status == "answered"
+    assert a.comparator.mean.value == 4.5
