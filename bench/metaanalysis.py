@@ -1,0 +1,186 @@
+"""Meta-analysis questions answered by trialaudit, measured against hand annotations.
+
+For each question in ``annotations.json`` (pmcid, outcome, intervention,
+comparator, outcome type and the hand-extracted numbers) read the article,
+ask :func:`trialaudit.meta.answer` and classify the answer:
+
+- exact: every number asked equals the annotation;
+- rounding: every number within rounding of the annotation (the printed
+  precision, or 1% relative);
+- wrong: a number is given and differs;
+- missing: "not reported" / "ambiguous".
+
+Scored on the questions whose data are in the text or tables (not in a figure)
+and whose annotation is complete. Usage::
+
+    python bench/metaanalysis.py [--limit N] [--articles N] [--show-wrong N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from trialaudit.api import document_for
+from trialaudit.extractor.study import extract_study
+from trialaudit.meta import answer
+
+ROOT = Path("/work/shared/realworld")
+
+FIELDS = {
+    "binary": [("intervention_events", "intervention", "events"),
+               ("intervention_group_size", "intervention", "group_size"),
+               ("comparator_events", "comparator", "events"),
+               ("comparator_group_size", "comparator", "group_size")],
+    "continuous": [("intervention_mean", "intervention", "mean"),
+                   ("intervention_standard_deviation", "intervention", "sd"),
+                   ("comparator_mean", "comparator", "mean"),
+                   ("comparator_standard_deviation", "comparator", "sd")],
+}
+
+
+def _num(x) -> float | None:
+    if x in ("", None):
+        return None
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return None
+
+
+def in_scope(q: dict) -> bool:
+    return (q.get("is_data_in_figure_graphics") == "FALSE" and q.get("is_data_complete") == "TRUE"
+            and q.get("outcome_type") in FIELDS)
+
+
+def classify(q: dict, ans) -> tuple[str, str]:
+    if not ans.reported:
+        return "missing", ans.status + ": " + ans.reason
+    verdict = "exact"
+    diffs = []
+    for key, side, attr in FIELDS[q["outcome_type"]]:
+        gold = _num(q.get(key))
+        arm = getattr(ans, side)
+        got = getattr(arm, attr)
+        if gold is None:
+            continue
+        if got is None:
+            return "missing", f"{key} not given"
+        if got.value == gold:
+            continue
+        tol = max(0.5 * 10 ** -max(_decimals(got.text), 0), 0.01 * abs(gold))
+        if abs(got.value - gold) <= tol:
+            verdict = "rounding"
+        else:
+            diffs.append(f"{key}: {got.value:g} vs {gold:g} ({got.source})")
+    if diffs:
+        return "wrong", "; ".join(diffs)
+    return verdict, ""
+
+
+def _decimals(text: str) -> int:
+    t = text.strip()
+    return len(t.split(".")[1]) if "." in t else 0
+
+
+def _cause(q: dict, ans, detail: str) -> str:
+    if "group_size" in detail and "events" not in detail:
+        return "group size (analysed vs randomised / denominator source)"
+    if q["outcome_type"] == "continuous" and ("_mean" in detail):
+        return "mean: another row/time point or column matched"
+    if q["outcome_type"] == "continuous":
+        return "SD differs (SE/CI-derived SD in the annotation, or another row)"
+    if "events" in detail:
+        return "events: another row or arm column matched"
+    return "other"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--limit", type=int, default=0, help="score at most N questions")
+    ap.add_argument("--articles", type=int, default=0, help="read at most N articles")
+    ap.add_argument("--show-wrong", type=int, default=15)
+    ap.add_argument("--annotations", default=str(ROOT / "annotations.json"))
+    args = ap.parse_args()
+
+    qs = [q for q in json.loads(Path(args.annotations).read_text()) if in_scope(q)]
+    if args.articles:
+        keep = list(dict.fromkeys(q["pmcid"] for q in qs))[: args.articles]
+        qs = [q for q in qs if q["pmcid"] in set(keep)]
+    if args.limit:
+        qs = qs[: args.limit]
+
+    cache: dict = {}
+    t0 = time.time()
+    table: dict[str, Counter] = defaultdict(Counter)
+    wrong: list[tuple[dict, str, str]] = []
+    causes: Counter = Counter()
+    missing_why: Counter = Counter()
+    load_fail = 0
+    for q in qs:
+        pid = q["pmcid"]
+        if pid not in cache:
+            path = ROOT / "articles" / f"PMC{pid}.nxml"
+            try:
+                doc = document_for(path)
+                cache[pid] = (doc, extract_study(doc))
+            except (OSError, ValueError) as e:
+                cache[pid] = None
+                print(f"PMC{pid}: not read ({e})")
+        if cache[pid] is None:
+            load_fail += 1
+            table[q["outcome_type"]]["missing"] += 1
+            continue
+        ans = answer(cache[pid], q["outcome"], q["intervention"], q["comparator"],
+                     outcome_type=q["outcome_type"])
+        verdict, detail = classify(q, ans)
+        table[q["outcome_type"]][verdict] += 1
+        if verdict == "missing":
+            missing_why[(q["outcome_type"], detail.split(":", 1)[-1].strip())] += 1
+        if verdict == "wrong":
+            wrong.append((q, detail, f"{ans.table}: {ans.row}"))
+            causes[_cause(q, ans, detail)] += 1
+
+    print(f"\nMeta-analysis questions (data in text/tables, annotation complete): {len(qs)} questions, "
+          f"{len(cache)} articles, {time.time() - t0:.0f} s\n")
+    print(f"{'type':<11}{'n':>5}{'exact':>8}{'round':>8}{'wrong':>8}{'missing':>9}   exact%  exact+round%  wrong%")
+    for ot in ("binary", "continuous"):
+        c = table[ot]
+        n = sum(c.values())
+        if not n:
+            continue
+        print(f"{ot:<11}{n:>5}{c['exact']:>8}{c['rounding']:>8}{c['wrong']:>8}{c['missing']:>9}"
+              f"   {100 * c['exact'] / n:5.1f}   {100 * (c['exact'] + c['rounding']) / n:9.1f}   "
+              f"{100 * c['wrong'] / n:5.1f}")
+    print("targets (issue 14): binary exact >= 80%, continuous exact >= 65%, wrong <= 5%")
+
+    print("\nComparison with large language models (Yun et al. 2024, 'Automatically extracting numerical")
+    print("results from randomized controlled trials with large language models'):")
+    print("  NOTE: the paper could not be reached from this machine (no network); its numbers are NOT")
+    print("  reproduced here. Fill the placeholder row from the paper before citing a comparison.")
+    print(f"  {'system':<34}{'binary exact%':>15}{'continuous exact%':>20}")
+    for ot_row in ("trialaudit (this run)",):
+        b, c = table["binary"], table["continuous"]
+        nb, nc = max(sum(b.values()), 1), max(sum(c.values()), 1)
+        print(f"  {ot_row:<34}{100 * b['exact'] / nb:>15.1f}{100 * c['exact'] / nc:>20.1f}")
+    print(f"  {'[PLACEHOLDER] best LLM, Yun et al.':<34}{'TBD':>15}{'TBD':>20}")
+
+    if missing_why:
+        print("\nWhy answers are missing:")
+        for (ot, why), k in missing_why.most_common():
+            print(f"  {k:4d}  [{ot}] {why}")
+    if wrong:
+        print("\nCauses of wrong answers:")
+        for cause, k in causes.most_common():
+            print(f"  {k:4d}  {cause}")
+        print(f"\nWrong answers (first {args.show_wrong}):")
+        for q, detail, where in wrong[: args.show_wrong]:
+            print(f"  PMC{q['pmcid']} [{q['outcome_type']}] {q['outcome'][:50]!r} -> {where[:60]}\n      {detail}")
+    if load_fail:
+        print(f"\n{load_fail} questions on articles that could not be read (counted missing)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+"""The meta-analyst's question answered from a small synthetic article."""
+from __future__ import annotations
+
+import pytest
+
+from trialaudit.api import document_for
+from trialaudit.extractor.study import extract_study
+from trialaudit.meta import answer
+
+ARTICLE = """# Aspirin versus placebo for headache: a randomised trial
+
+## Methods
+
+Patients were randomly assigned to aspirin (n = 40) or placebo (n = 38).
+
+## Results
+
+Table 2. Outcomes at 4 weeks.
+
+| Outcome | Aspirin (n = 40) | Placebo (n = 38) | P |
+|---|---|---|---|
+| Headache resolved, n (%) | 24 (60.0) | 11 (28.9) | 0.01 |
+| Pain score, mean (SD) | 3.2 (1.1) | 4.5 (1.3) | 0.02 |
+
+Headache resolved more often with aspirin.
+"""
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    p = tmp_path_factory.mktemp("meta") / "trial.md"
+    p.write_text(ARTICLE)
+    doc = document_for(p)
+    return doc, extract_study(doc)
+
+
+def test_binary_counts_with_group_sizes(article):
+    a = answer(article, "headache resolution", "aspirin", "placebo", outcome_type="binary")
+    assert a.status == "answered"
+    assert (a.intervention.events.value, a.intervention.group_size.value) == (24, 40)
+    assert (a.comparator.events.value, a.comparator.group_size.value) == (11, 38)
+    assert a.intervention.events.provenance.quote.startswith("24")
+    assert a.intervention.events.provenance.table == "Table 2"
+    assert "40" in a.intervention.group_size.provenance.quote
+
+
+def test_continuous_mean_sd_and_n(article):
+    a = answer(article, "pain score", "Aspirin", "Placebo", outcome_type="continuous")
+    assert a.status == "answered"
+    assert (a.intervention.mean.value, a.intervention.sd.value) == (3.2, 1.1)
+    assert (a.comparator.mean.value, a.comparator.sd.value) == (4.5, 1.3)
+    assert a.comparator.group_size.value == 38
+    assert a.comparator.mean.provenance.quote == "4.5 (1.3)"
+
+
+def test_absent_outcome_is_not_reported(article):
+    a = answer(article, "all-cause mortality", "aspirin", "placebo", outcome_type="binary")
+    assert a.status == "not reported"
+    assert a.intervention.events is None and a.comparator.events is None
+    assert a.reason
+
+
+def test_unknown_arm_is_not_reported(article):
+    a = answer(article, "pain score", "ibuprofen", "paracetamol", outcome_type="continuous")
+    assert a.status == "not reported"
+
+
+def test_wrong_type_is_not_guessed(article):
+    # a mean (SD) row asked as a binary outcome holds no counts
+    a = answer(article, "pain score", "aspirin", "placebo", outcome_type="binary")
+    assert a.status != "answered"
+
+
+def test_path_source_and_dict(tmp_path):
+    p = tmp_path / "t.md"
+    p.write_text(ARTICLE)
+    d = answer(p, "Headache resolved", "aspirin", "placebo", outcome_type="binary").as_dict()
+    assert d["intervention_events"] == 24 and d["comparator_group_size"] == 38
+
+
+def test_qualified_outcome_not_answered_by_broader_row(article):
+    # 'severe headache resolved' is not the 'Headache resolved' row
+    a = answer(article, "severe headache resolved", "aspirin", "placebo", outcome_type="binary")
+    assert a.status == "not reported"
+
+
+def test_control_column_found_by_role(article):
+    # the comparator is described, not named: the placebo column is the control
+    a = answer(article, "pain score", "aspirin 500 mg", "usual care control", outcome_type="continuous")
+    assert a.status == "answered"
+    assert a.comparator.mean.value == 4.5

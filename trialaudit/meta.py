@@ -1,0 +1,603 @@
+"""The meta-analyst's question, answered from the article's tables.
+
+``answer(source, outcome, intervention, comparator)`` returns, for a binary
+outcome, events and group size per arm, or for a continuous outcome mean, SD
+and n per arm, each value with the cell it was read from; or a clear status
+("not reported", "ambiguous") when the article does not say it unambiguously.
+
+Matching is deliberately conservative: the outcome text is matched to table
+row labels (with the row's group heading) with rapidfuzz, the intervention and
+comparator texts to column headers (and to the extracted arms' labels, aliases
+and drugs); a tie between different cells is "ambiguous", never a guess.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz
+
+from trialaudit.extractor.quantities import parse_cell, parse_number
+from trialaudit.extractor.study.arms import resolve_arm, strip_n
+from trialaudit.schemas.document import Document, Table, TableRow
+from trialaudit.schemas.provenance import Provenance
+from trialaudit.schemas.quantities import Quantity
+from trialaudit.schemas.study import Arm, Study
+
+OutcomeType = Literal["binary", "continuous"]
+Status = Literal["answered", "not reported", "ambiguous"]
+
+ROW_THRESHOLD = 80.0      # outcome text vs row label (token_set / partial)
+ARM_THRESHOLD = 70.0      # intervention/comparator text vs column header
+ARM_MARGIN = 5.0
+ARM_RIVAL = 10.0     # a third column within this of the best makes the arm unclear          # a column must fit its arm better than the other arm by this much
+ROW_TIE = 3.0             # rows scoring within this of the best are rivals
+
+_NON_ARM_COL = re.compile(
+    r"^\s*(p|p[- ]?value|total|all|overall|difference|diff|effect|or|rr|hr|95%|ci|change|"
+    r"characteristics?|variables?|outcomes?|parameters?)\b", re.I)
+
+
+_BASELINE_ROW = re.compile(r"\b(baseline|pre[- ]?(treatment|intervention|test|op(erative)?)?|before|"
+                           r"admission|at entry|initial|week 0|day 0|screening)\b", re.I)
+_BASELINE_TABLE = re.compile(r"\b(baseline|demographics?|on admission|at entry|at randomi[sz]ation|"
+                             r"characteristics of (the )?(study )?(patients|participants|subjects|population))\b",
+                             re.I)
+BASELINE_PENALTY = 6.0
+_TIME_ROW = re.compile(r"^\s*(baseline|pre|post|after|before|end|final|follow|week|month|day|year|visit|t\d|"
+                       r"\d+\s*(weeks?|months?|days?|years?|h|hours?)\b|at\b)", re.I)
+
+
+_PERCENT_LABEL = re.compile(r"%|percent|proportion|\brate\b|mean|median", re.I)
+
+
+@dataclass
+class Value:
+    """One number of the answer with where it was read."""
+
+    value: float
+    text: str
+    provenance: Provenance
+    source: str = "table cell"  # "table cell", "cell n/N", "column header", "resolved denominator", "arm size"
+
+
+@dataclass
+class ArmAnswer:
+    arm_text: str
+    column: str | None = None
+    events: Value | None = None
+    group_size: Value | None = None
+    mean: Value | None = None
+    sd: Value | None = None
+
+
+@dataclass
+class Answer:
+    outcome: str
+    outcome_type: OutcomeType
+    status: Status
+    intervention: ArmAnswer
+    comparator: ArmAnswer
+    reason: str = ""
+    table: str | None = None
+    row: str | None = None
+    candidates: list[str] = field(default_factory=list)
+
+    @property
+    def reported(self) -> bool:
+        return self.status == "answered"
+
+    def as_dict(self) -> dict:
+        def v(x: Value | None):
+            return None if x is None else x.value
+        out = {"status": self.status, "reason": self.reason, "table": self.table, "row": self.row}
+        for name, a in (("intervention", self.intervention), ("comparator", self.comparator)):
+            out[f"{name}_events"] = v(a.events)
+            out[f"{name}_group_size"] = v(a.group_size)
+            out[f"{name}_mean"] = v(a.mean)
+            out[f"{name}_sd"] = v(a.sd)
+        return out
+
+
+# ---------------------------------------------------------------- text helpers
+
+def _norm(s: str) -> str:
+    s = s.lower().replace("±", " ")
+    s = re.sub(r"(\d)([a-z])", r"\1 \2", s)          # '3h' -> '3 h'
+    s = re.sub(r"\bno\.", " ", s)
+    s = re.sub(r"\b(mean|sd|s\.d\.|n|se|median|iqr)\b|%", " ", s)
+    s = re.sub(r"[^a-z0-9+ ]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+_ARM_STOP = {"the", "group", "groups", "arm", "cohort", "of", "patients", "participants", "subjects",
+             "with", "in", "treated", "who", "received", "receiving", "a", "an", "and", "or", "were", "was"}
+
+
+def _arm_norm(s: str) -> str:
+    toks = [t for t in _norm(s).split() if t not in _ARM_STOP]
+    return " ".join(toks)
+
+
+def _alternatives(text: str) -> list[str]:
+    """'White Grape Juice (WGJ)' -> full text, text without the parenthetical, 'WGJ',
+    and the leading clause ('intervention group, i.e. ...' -> 'intervention group')."""
+    alts = [text]
+    inner = re.findall(r"\(([^()]{1,60})\)", text)
+    outer = re.sub(r"\([^()]*\)", " ", text).strip()
+    if outer and outer != text:
+        alts.append(outer)
+    alts.extend(i for i in inner if i.strip())
+    lead = re.split(r",|;|:|\s[-–]\s|\bi\.e\.|\bwhich\b|\bwho\b", outer or text)[0].strip()
+    if lead and lead != outer:
+        alts.append(lead)
+    return list(dict.fromkeys(a for a in (_arm_norm(x) for x in alts) if a))
+
+
+_CONTROL = re.compile(r"\b(control|controls|placebo|sham|usual|standard|routine|conventional|"
+                      r"no (intervention|treatment|therapy)|non[- ]?intervention|untreated|tau|"
+                      r"wait[- ]?list|waiting list|vehicle|dummy)\b", re.I)
+_GENERIC_ACTIVE = re.compile(r"^\s*(intervention|treatment|experimental|study|active|trial)\s*$", re.I)
+
+
+def _is_abbreviation(abbr: str, words: list[str]) -> bool:
+    """'TPLU' for 'transperitoneal laparoscopic ureterolithotomy': the letters in order,
+    starting each word with its initial (inner letters of a word may be used too)."""
+    abbr = abbr.lower()
+    if not (2 <= len(abbr) <= 6) or not words or len(words) > len(abbr):
+        return False
+
+    def match(i: int, w: int) -> bool:   # abbr[i:] against words[w:], word w starts at abbr[i]
+        if w == len(words):
+            return i == len(abbr)
+        if i >= len(abbr) or abbr[i] != words[w][0]:
+            return False
+        word = words[w]
+        # letters of this word used after its initial: any in-order subsequence
+        k = i + 1
+        pos = 1
+        options = [k]
+        while k < len(abbr):
+            found = word.find(abbr[k], pos)
+            if found < 0:
+                break
+            pos = found + 1
+            k += 1
+            options.append(k)
+        return any(match(o, w + 1) for o in options)
+    return match(0, 0)
+
+
+def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = None) -> float:
+    raw = strip_n(col)[0]
+    col_alts = _alternatives(raw) or [_arm_norm(raw)]
+    base = col_alts[0] if col_alts else ""
+    if not base:
+        return 0.0
+    best = 0.0
+    for b in col_alts:
+        for q in query_alts:
+            if b == q:
+                best = 100.0
+                break
+            sc = 0.6 * fuzz.token_set_ratio(b, q) + 0.4 * fuzz.token_sort_ratio(b, q)
+            best = max(best, min(sc, 95.0))
+    # an abbreviation in the header for the arm's words ('F-URS' for 'flexible ureteroscopy')
+    if best < 90:
+        for tok in re.findall(r"\b[A-Z][A-Za-z]*(?:-[A-Z]+)*\b", raw):
+            letters = tok.replace("-", "")
+            if sum(ch.isupper() for ch in letters) < 2:
+                continue
+            if any(_is_abbreviation(letters, q.split()) for q in query_alts):
+                best = max(best, 90.0)
+    if query_is_control is None:
+        return best
+    col_control = bool(_CONTROL.search(raw))
+    if col_control and not query_is_control:
+        return min(best, 60.0)   # a control column never answers for an active arm
+    if col_control and query_is_control:
+        best = max(best, 88.0)
+    elif not col_control and not query_is_control and _GENERIC_ACTIVE.match(base):
+        best = max(best, 85.0)   # 'Intervention' column for a named active arm
+    return best
+
+
+_OUTCOME_FILLER = {
+    "the", "a", "an", "of", "in", "on", "at", "to", "for", "with", "and", "by", "during", "after", "from",
+    "incidence", "incidences", "rate", "rates", "proportion", "proportions", "number", "numbers", "occurrence",
+    "level", "levels", "mean", "average", "percentage", "percent", "frequency", "differences", "difference",
+    "patients", "participants", "subjects", "people", "who", "had", "were", "was", "total", "overall",
+    "scores", "score", "value", "values", "amount", "changes", "change", "any", "n",
+}
+
+
+_SYNONYM = {"therapy": "treatment", "mortality": "death", "died": "death", "dead": "death",
+            "effects": "events", "effect": "events", "reactions": "events", "hospitalisation": "hospitalization"}
+
+
+_QUALIFIER = {"serious", "severe", "major", "minor", "mild", "moderate", "grade", "early", "late",
+              "fatal", "nonfatal", "non", "recurrent", "new", "persistent", "complete", "partial"}
+
+
+def _stem(t: str) -> str:
+    t = _SYNONYM.get(t, t)
+    if len(t) > 4 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
+        t = t[:-1]
+    return _SYNONYM.get(t, t)
+
+
+def _content(s: str) -> list[str]:
+    return [_stem(t) for t in _norm(s).split() if t not in _OUTCOME_FILLER]
+
+
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w and w[0].isalpha())
+
+
+def _row_score(outcome: str, row: TableRow) -> float:
+    o_words = _content(outcome)
+    o = " ".join(o_words)
+    lab_words = _content(row.label)
+    if not o or not lab_words:
+        return 0.0
+    row_words = set(lab_words) | set(_content(row.group or ""))
+    if any(w in _QUALIFIER and w not in row_words for w in o_words):
+        return 0.0  # 'serious adverse events' is not answered by an 'Adverse events' row
+    cands = [" ".join(lab_words)]
+    if row.group:
+        cands.append(" ".join(_content(row.group) + lab_words))
+        if _TIME_ROW.match(row.label):
+            cands.append(" ".join(_content(row.group)))  # 'Pain' > 'Post-treatment (mean ± SD)' 
+    best = 0.0
+    for c in cands:
+        s = 0.5 * fuzz.token_set_ratio(o, c) + 0.5 * fuzz.token_sort_ratio(o, c)
+        short, long_ = sorted((c, o), key=len)
+        # one inside the other counts only when it carries at least half of the longer's words
+        if len(short) >= 4 and 2 * len(short.split()) >= len(long_.split()):
+            s = max(s, 0.9 * fuzz.partial_ratio(short, long_))
+        best = max(best, s)
+    # an acronym of the outcome printed as the row label ('respiratory distress syndrome' -> 'RDS')
+    acr = _acronym(o_words)
+    if len(acr) >= 2 and acr in lab_words and len(lab_words) <= 3:
+        best = max(best, 85.0)
+    # the outcome's own acronym in parentheses: 'myocardial infarction (MI)'
+    for inner in re.findall(r"\(([A-Za-z0-9-]{2,10})\)", outcome):
+        if inner.lower() in lab_words and len(lab_words) <= 3:
+            best = max(best, 85.0)
+    return best
+
+
+# ---------------------------------------------------------------- arms
+
+def _query_alts(text: str, arms: list[Arm]) -> list[str]:
+    """The query's own wordings plus those of the study arm it names (when one does)."""
+    alts = _alternatives(text)
+    arm = resolve_arm(text, arms) if arms else None
+    if arm is None and arms:
+        scored = []
+        for a in arms:
+            if a.is_total:
+                continue
+            names = [a.label, *a.aliases, *a.drugs]
+            scored.append((max(_arm_score(n, alts) for n in names), a))
+        scored.sort(key=lambda x: -x[0])
+        if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ARM_MARGIN):
+            arm = scored[0][1]
+    if arm is not None:
+        alts.extend(_arm_norm(n) for n in [arm.label, *arm.aliases] if _arm_norm(n))
+    return list(dict.fromkeys(alts))
+
+
+_MEAN_SUB = re.compile(r"^\s*(mean|χ|x̄|x|average|m)\s*$", re.I)
+_SD_SUB = re.compile(r"^\s*(sd|s\.d\.|±\s*sd|standard deviation)\s*$", re.I)
+
+Col = tuple[int, "int | None"]   # (value column, separate SD column or None)
+
+
+def _column_groups(t: Table) -> dict[str, Col]:
+    """Arm-like columns of ``t`` by label; a 'mean' and an 'SD' sub-column under one
+    header become one column pair."""
+    ncols = max((len(r.cells) for r in t.rows), default=0)
+    by_top: dict[str, list[tuple[int, str]]] = {}
+    for j in range(1, ncols):
+        lab = t.column_label(j)
+        if not lab:
+            continue
+        top, _, sub = lab.rpartition(" / ") if " / " in lab else (lab, "", "")
+        if _NON_ARM_COL.match(sub or top) or _NON_ARM_COL.match(top):
+            continue
+        by_top.setdefault(top if sub and (_MEAN_SUB.match(sub) or _SD_SUB.match(sub)) else lab, []).append((j, sub))
+    out: dict[str, Col] = {}
+    for key, cols in by_top.items():
+        if len(cols) == 1:
+            out[key] = (cols[0][0], None)
+        else:
+            means = [j for j, sub in cols if _MEAN_SUB.match(sub)]
+            sds = [j for j, sub in cols if _SD_SUB.match(sub)]
+            if len(cols) == 2 and len(means) == 1 and len(sds) == 1:
+                out[key] = (means[0], sds[0])
+                continue
+            # the same header over a spanning empty column: keep the one that holds values
+            filled = [j for j, _ in cols if any(j < len(r.cells) and r.cells[j].text.strip()
+                                                 for r in t.rows if r.kind == "body")]
+            if len(filled) == 1 and all(sub == cols[0][1] for _, sub in cols):
+                out[key] = (filled[0], None)
+    return out
+
+
+_TIME_PART = re.compile(
+    r"^\s*(baseline|pre\b|pre[- ]?(treatment|intervention|test)|post\b|post[- ]?(treatment|intervention|test)|"
+    r"week|wk\b|month|day\b|year|visit|t\d\b|follow|mid[- ]?point|end\b|end of|final|endpoint|"
+    r"\d+(\.\d+)?\s*(m|mo|months?|weeks?|wks?|days?|d|years?|y|h|hours?)\b)", re.I)
+
+
+def _split_time(label: str) -> tuple[str, str]:
+    """'Week 12 / CZP 200 mg (n = 393)' -> ('CZP 200 mg (n = 393)', 'Week 12')."""
+    parts = label.split(" / ")
+    if len(parts) < 2:
+        return label, ""
+    times = [p for p in parts if _TIME_PART.match(p)]
+    arms = [p for p in parts if not _TIME_PART.match(p)]
+    if len(times) != 1 or not arms:
+        return label, ""
+    return " / ".join(arms), strip_n(times[0])[0]
+
+
+def _time_in_outcome(tm: str, outcome: str) -> bool:
+    nums = re.findall(r"\d+", tm)
+    if not nums:
+        return False
+    return all(re.search(rf"\b{n}\s*-?\s*(m\b|mo\b|months?|weeks?|wks?|days?|years?|h\b|hours?)", outcome, re.I)
+               or re.search(rf"\b(week|month|day|year|visit)s?\s*{n}\b", outcome, re.I) for n in nums)
+
+
+def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
+                 roles: tuple[bool | None, bool | None] = (None, None),
+                 outcome: str = "") -> tuple[Col, Col] | None:
+    """The column of the intervention and of the comparator in ``t`` (None when unclear).
+
+    ``roles`` says whether the intervention / the comparator text names a control. When
+    the arms are printed at several time points, the time the outcome names is taken,
+    else the last one after baseline."""
+    groups = _column_groups(t)
+    by_time: dict[str, dict[str, Col]] = {}
+    for key, col in groups.items():
+        arm, tm = _split_time(key)
+        if arm in by_time.setdefault(tm, {}):
+            return None
+        by_time[tm][arm] = col
+    if len(by_time) > 1 and "" not in by_time:
+        times = list(by_time)  # in column order
+        named = [tm for tm in times if _time_in_outcome(tm, outcome)]
+        asks_baseline = bool(_BASELINE_ROW.search(outcome))
+        if len(named) == 1:
+            tm = named[0]
+        else:
+            later = [tm for tm in times if bool(_BASELINE_ROW.search(tm)) == asks_baseline]
+            if not later:
+                return None
+            tm = later[-1] if not asks_baseline else later[0]
+        return _pick_columns(by_time[tm], int_alts, cmp_alts, roles)
+    return _pick_columns(groups, int_alts, cmp_alts, roles)
+
+
+def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[str],
+                  roles: tuple[bool | None, bool | None]) -> tuple[Col, Col] | None:
+    si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
+    sc = {k: _arm_score(k, cmp_alts, roles[1]) for k in groups}
+    ci = [k for k in si if si[k] >= ARM_THRESHOLD and si[k] - sc[k] >= ARM_MARGIN]
+    cc = [k for k in sc if sc[k] >= ARM_THRESHOLD and sc[k] - si[k] >= ARM_MARGIN]
+    if len(groups) == 2:
+        # two arm columns, one clearly named: the other is the other arm (a control
+        # called 'placebo', 'usual care', ...) unless it fits the named arm too
+        a, b = list(groups)
+        if ci and not cc:
+            other = b if ci[0] == a else a
+            if si[other] < ARM_THRESHOLD and len(ci) == 1:
+                cc = [other]
+        elif cc and not ci:
+            other = b if cc[0] == a else a
+            if sc[other] < ARM_THRESHOLD and len(cc) == 1:
+                ci = [other]
+    if not ci or not cc:
+        return None
+    bi = max(ci, key=lambda k: si[k])
+    bc = max(cc, key=lambda k: sc[k])
+    # two columns fitting equally well (e.g. the arm at two time points) -> unclear
+    if bi == bc:
+        return None
+    # another arm column fitting almost as well ('ACVC' beside 'ACVC-HA', the arm at two
+    # time points) -> unclear which one is meant
+    def rival(score: dict, best: str) -> bool:
+        return any(score[k] >= score[best] - ARM_RIVAL and (score[best] < 100 or score[k] >= 100)
+                   for k in groups if k not in (bi, bc))
+    if rival(si, bi) or rival(sc, bc):
+        return None
+    return groups[bi], groups[bc]
+
+
+# ---------------------------------------------------------------- cells
+
+def _cell_prov(t: Table, row: TableRow, j: int) -> Provenance:
+    c = row.cells[j]
+    return Provenance(span=c.span, quote=c.raw or c.text, table=t.label, row=row.label,
+                      column=t.column_label(j), method="table-cell")
+
+
+def _header_prov(t: Table, j: int) -> Provenance:
+    for hr in reversed(t.header_rows):
+        if j < len(hr.cells) and hr.cells[j].text:
+            c = hr.cells[j]
+            return Provenance(span=c.span, quote=c.raw or c.text, table=t.label, column=t.column_label(j),
+                              method="table-cell")
+    return Provenance(span=t.span, quote=t.column_label(j), table=t.label, column=t.column_label(j),
+                      method="table-cell")
+
+
+def _quantity(text: str, label: str, kinds: set[str]) -> Quantity | None:
+    qs = [q for q in parse_cell(text, label=label) if q.kind in kinds]
+    return qs[0] if len(qs) == 1 else None
+
+
+def _group_size(study: Study | None, t: Table, row: TableRow, j: int,
+                q: Quantity | None, arm_text: str) -> Value | None:
+    if q is not None and q.denominator is not None:
+        return Value(q.denominator.value, q.denominator.text, _cell_prov(t, row, j), "cell n/N")
+    if study is not None:
+        for d in study.denominators:
+            if d.table == t.label and d.col == j and d.row < len(t.rows) and t.rows[d.row] is row \
+                    and d.n is not None and d.certainty == "stated":
+                prov = d.provenance or _cell_prov(t, row, j)
+                return Value(float(d.n), str(d.n), prov, f"resolved denominator ({d.source})")
+    _, n = strip_n(t.column_label(j))
+    if n is not None:
+        return Value(float(n), str(n), _header_prov(t, j), "column header")
+    if study is not None:
+        arm = resolve_arm(t.column_label(j), study.arms) or resolve_arm(arm_text, study.arms)
+        if arm is not None and arm.n is not None:
+            prov = arm.sizes[0].provenance if arm.sizes else (arm.definition or _header_prov(t, j))
+            return Value(float(arm.n), str(arm.n), prov, "arm size")
+    return None
+
+
+def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: OutcomeType,
+          arm_text: str) -> ArmAnswer | None:
+    j, jsd = col
+    if j >= len(row.cells) or (jsd is not None and jsd >= len(row.cells)):
+        return None
+    cell = row.cells[j]
+    label = " ".join(x for x in (row.group or "", row.label, t.column_label(j)) if x)
+    a = ArmAnswer(arm_text=arm_text, column=t.column_label(j))
+    if otype == "binary":
+        q = _quantity(cell.text, label, {"count_percent", "fraction", "count"})
+        if q is None:
+            return None
+        if q.kind == "count":
+            if q.value is None:
+                return None
+            if _PERCENT_LABEL.search(f"{label} {t.caption}") or q.value.decimals:
+                return None  # a bare number under a '%' label is a percentage, not a count
+            a.events = Value(q.value.value, q.value.text, _cell_prov(t, row, j))
+        elif q.count is not None:
+            a.events = Value(q.count.value, q.count.text, _cell_prov(t, row, j))
+        else:
+            return None
+        a.group_size = _group_size(study, t, row, j, q, arm_text)
+        if a.group_size is None:
+            return None
+    elif jsd is not None:
+        m, sd = parse_number(cell.text.strip()), parse_number(row.cells[jsd].text.strip())
+        if m is None or sd is None:
+            return None
+        a.mean = Value(m.value, m.text, _cell_prov(t, row, j))
+        a.sd = Value(sd.value, sd.text, _cell_prov(t, row, jsd))
+        a.group_size = _group_size(study, t, row, j, None, arm_text)
+    else:
+        q = _quantity(cell.text, label, {"mean_sd"})
+        if q is None or q.value is None or q.sd is None:
+            return None
+        if re.search(r"\b(se|sem|s\.e\.|standard error|ci|iqr|range)\b", label, re.I):
+            return None  # not an SD
+        a.mean = Value(q.value.value, q.value.text, _cell_prov(t, row, j))
+        a.sd = Value(q.sd.value, q.sd.text, _cell_prov(t, row, j))
+        a.group_size = _group_size(study, t, row, j, None, arm_text)
+    return a
+
+
+# ---------------------------------------------------------------- API
+
+def _load(source) -> tuple[Document, Study | None]:
+    if isinstance(source, tuple):
+        return source[0], source[1]
+    if isinstance(source, Document):
+        from trialaudit.extractor.study import extract_study
+        return source, extract_study(source)
+    if isinstance(source, (str, Path)):
+        from trialaudit.api import document_for
+        from trialaudit.extractor.study import extract_study
+        doc = document_for(source)
+        return doc, extract_study(doc)
+    raise TypeError(f"answer() takes a path, a Document or a (Document, Study) pair, not {type(source).__name__}")
+
+
+def _guess_type(outcome: str) -> OutcomeType:
+    if re.search(r"\b(score|level|mean|duration|time|length|days|concentration|change|weight|"
+                 r"pressure|volume|rate of change|index)\b", outcome, re.I):
+        return "continuous"
+    return "binary"
+
+
+def answer(source, outcome: str, intervention: str, comparator: str,
+           outcome_type: OutcomeType | None = None) -> Answer:
+    """Answer one meta-analysis question from ``source``.
+
+    ``source`` is a path, a :class:`Document`, or a ``(Document, Study)`` pair
+    (pass the pair to reuse an extraction across questions).
+    """
+    doc, study = _load(source)
+    otype: OutcomeType = outcome_type or _guess_type(outcome)
+    arms = study.arms if study is not None else []
+    int_alts = _query_alts(intervention, arms)
+    cmp_alts = _query_alts(comparator, arms)
+    ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
+    roles: tuple[bool | None, bool | None] = (ic, cc) if ic != cc else (None, None)  # names only when unclear
+    empty = Answer(outcome, otype, "not reported", ArmAnswer(intervention), ArmAnswer(comparator))
+
+    found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
+    saw_row = saw_cols = False
+    asks_baseline = bool(_BASELINE_ROW.search(outcome))
+    for t in doc.tables:
+        baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
+        if not asks_baseline and baseline_table:
+            continue  # a baseline table does not report outcomes
+        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome)
+        if cols is None:
+            continue
+        ji, jc = cols
+        saw_cols = True
+        for row in t.rows:
+            if row.kind != "body":
+                continue
+            s = _row_score(outcome, row)
+            baseline_row = bool(row.group and _BASELINE_ROW.search(row.label))
+            if asks_baseline and not (baseline_table or baseline_row):
+                continue  # asked at baseline: only a baseline table or row answers
+            if not asks_baseline and baseline_row:
+                s -= BASELINE_PENALTY  # the before-treatment row of an outcome measured twice
+            if s < ROW_THRESHOLD:
+                continue
+            saw_row = True
+            ai = _read(study, t, row, ji, otype, intervention)
+            ac = _read(study, t, row, jc, otype, comparator)
+            if ai is None or ac is None:
+                continue
+            found.append((s, t, row, ai, ac))
+    if not found:
+        empty.reason = ("an outcome row matched but its cells do not hold " +
+                        ("counts with a group size" if otype == "binary" else "mean (SD)")) if saw_row \
+            else ("no table row matches the outcome under columns of both arms" if saw_cols
+                  else "no table has columns for both arms")
+        return empty
+    found.sort(key=lambda x: -x[0])
+    best = found[0]
+    rivals = [f for f in found[1:] if f[0] >= best[0] - ROW_TIE and _key(f, otype) != _key(best, otype)]
+    if rivals:
+        amb = Answer(outcome, otype, "ambiguous", ArmAnswer(intervention), ArmAnswer(comparator),
+                     reason="several rows match the outcome with different values",
+                     candidates=[f"{f[1].label}: {f[2].label}" for f in [best, *rivals]])
+        return amb
+    s, t, row, ai, ac = best
+    return Answer(outcome, otype, "answered", ai, ac, reason=f"row match {s:.0f}",
+                  table=t.label, row=row.label)
+
+
+def _key(f, otype: OutcomeType) -> tuple:
+    ai, ac = f[3], f[4]
+
+    def v(x: Value | None):
+        return None if x is None else x.value
+    if otype == "binary":
+        return (v(ai.events), v(ai.group_size), v(ac.events), v(ac.group_size))
+    return (v(ai.mean), v(ai.sd), v(ac.mean), v(ac.sd))
