@@ -137,8 +137,10 @@ def note_adjusted_n(table: Table, arms: list[Arm], label: str, col: int, n: int,
     if stated:
         return int(re.sub(r"\D", "", stated.group(1)))
     col_arm = resolve_arm(table.column_label(col), arms)
-    parts = re.findall(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:participants?|patients?|women|men|"
-                       r"subjects?|cases?)?\s*in\s+(?:the\s+)?([\w+\-/ ]{2,40}?(?:group|arm|cohort))", note, re.I)
+    # "3 patients < 12 in intervention arm": the count is 3 (a number after <, >, = is a qualifier)
+    parts = re.findall(r"(?<![<>≤≥=]\s)(?<![<>≤≥=])\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+                       r"(?:(?:participants?|patients?|women|men|subjects?|cases?)(?:\s+(?:aged\s+)?[<>≤≥]\s*\d+)?\s+)?"
+                       r"in\s+(?:the\s+)?([\w+\-/ ]{2,40}?(?:group|arm|cohort))", note, re.I)
     if not parts or col_arm is None:
         return None
     delta = 0
