@@ -30,7 +30,7 @@ from trialaudit.schemas.document import (ArticleDate, ArticleMeta, Cell, Documen
 from trialaudit.schemas.provenance import Span
 
 from .normalize import normalize_inline
-from .text import combine_headers, parse_text, strip_cell_markers
+from .text import assign_groups, combine_headers, parse_text, strip_cell_markers
 from .tracked import Tracked
 
 __all__ = ["read_jats", "parse_jats", "JatsError", "JATS_SUFFIXES", "MAX_XML_BYTES", "render_jats"]
@@ -1468,13 +1468,7 @@ def _build_table(doc: Document, plan: _TablePlan, k: int) -> Table | None:
               caption_span=_span(doc, *plan.caption_range) if plan.caption_range else None,
               header_rows=header_rows, rows=body, columns=columns, footnotes=foot,
               span=_span(doc, plan.range[0], plan.range[1]), source_format="jats")
-    group = None
-    for r_ in t.rows:
-        if r_.kind == "group":
-            group = r_.label
-            r_.group = None
-        else:
-            r_.group = group
+    assign_groups(t)
     return t
 
 

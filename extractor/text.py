@@ -626,7 +626,7 @@ class TextParser:
                 prev.footnotes.extend(table.footnotes)
                 prev.continued = True
                 prev.span = self.span(prev.span.char_start, max(prev.span.char_end, table.span.char_end))
-                _assign_groups(prev)
+                assign_groups(prev)
                 continue
             tables.append(table)
         doc.tables = tables
@@ -713,7 +713,7 @@ class TextParser:
                   caption=caption_text, caption_span=caption_span, header_rows=header_rows, rows=merged_rows,
                   columns=columns, footnotes=foot, span=self.lines_span(span_lines), section=sid,
                   source_format=("pdf-text" if self.fmt == "pdf" else raw.fmt), continued=raw.continued)
-        _assign_groups(t)
+        assign_groups(t)
         return t
 
     def _row_span(self, cells: list[Cell]) -> Span:
@@ -965,7 +965,8 @@ def combine_headers(header: list[list[Cell]], width: int) -> list[str]:
     return cols
 
 
-def _assign_groups(t: Table) -> None:
+def assign_groups(t: Table) -> None:
+    """Give each body row the label of the group row above it (the text and JATS readers share it)."""
     group = None
     for r in t.rows:
         if r.kind == "group":
