@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from fractions import Fraction
 
 from trialaudit.extractor.memo import per_article
@@ -120,6 +121,13 @@ _SCAN_LIMIT = 64
 
 
 def possible_counts(denominator: int, printed: float, decimals: int) -> "list[int] | range":
+    """Integer counts k (0..n) whose k/n*100 prints as ``printed`` under some rule (see :func:`_possible_counts`)."""
+    out = _possible_counts(int(denominator), float(printed), int(decimals))
+    return out if isinstance(out, range) else list(out)
+
+
+@lru_cache(maxsize=65_536)
+def _possible_counts(denominator: int, printed: float, decimals: int) -> "tuple[int, ...] | range":
     """Integer counts k (0..n) whose k/n*100 prints as ``printed`` under some rule.
 
     Computed arithmetically, never by walking the denominator's range: the true
@@ -129,26 +137,26 @@ def possible_counts(denominator: int, printed: float, decimals: int) -> "list[in
     as a list, a long one (huge denominators) as a ``range``.
     """
     if denominator <= 0 or not math.isfinite(printed) or decimals < 0 or decimals > 12:
-        return []
+        return ()
     target = to_fraction(repr(float(printed)))
     h = Fraction(1, 2) / Fraction(10) ** decimals
     lo, hi = target - h, target + 2 * h
     k_lo = max(0, math.floor(lo * denominator / 100) - 1)
     k_hi = min(denominator, math.ceil(hi * denominator / 100) + 1)
     if k_hi < k_lo:
-        return []
+        return ()
 
     def ok(k: int) -> bool:
         return bool(reproducing_rules(Fraction(100 * k, denominator), printed, decimals))
 
     if k_hi - k_lo <= 2 * _SCAN_LIMIT:
-        return [k for k in range(k_lo, k_hi + 1) if ok(k)]
+        return tuple(k for k in range(k_lo, k_hi + 1) if ok(k))
     # the run is contiguous: trim the ends, where the rounding boundaries fall
     first = next((k for k in range(k_lo, k_lo + _SCAN_LIMIT) if ok(k)), None)
     last = next((k for k in range(k_hi, k_hi - _SCAN_LIMIT, -1) if ok(k)), None)
     if first is None or last is None or last < first:
-        return []
-    return range(first, last + 1) if last - first >= MAX_LISTED_COUNTS else list(range(first, last + 1))
+        return ()
+    return range(first, last + 1) if last - first >= MAX_LISTED_COUNTS else tuple(range(first, last + 1))
 
 
 def describe_rules(rules: list[str]) -> str:

@@ -36,3 +36,29 @@ def test_check_percent_impossible_and_candidates():
 def test_interval():
     lo, hi = rounding_interval(0.04, 2)
     assert lo == pytest.approx(0.035) and hi == pytest.approx(0.045)
+
+
+def test_possible_counts_of_a_huge_denominator_are_computed_not_walked():
+    import time
+
+    t0 = time.monotonic()
+    ks = possible_counts(999_999_999_999, 29.973, 3)
+    assert time.monotonic() - t0 < 1
+    assert len(ks) > 1000 and 299_730_000_000 in ks and 5 not in ks
+    v = check_percent(5, 999_999_999_999, 29.973, 3)
+    assert not v.consistent and not v.impossible and v.possible_counts == []   # too many to list
+
+
+def test_possible_counts_agree_with_brute_force_on_small_denominators():
+    for n in (1, 7, 33, 120, 997):
+        for printed, d in ((12.5, 1), (33.3, 1), (0.0, 0), (100.0, 0), (4.57, 2), (12.0, 0)):
+            brute = [k for k in range(n + 1) if reproducing_rules(Fraction(100 * k, n), printed, d)]
+            assert list(possible_counts(n, printed, d)) == brute
+    n = 20_011   # a run longer than the scanned ends: returned as a range
+    brute = [k for k in range(2_000, 2_800) if reproducing_rules(Fraction(100 * k, n), 12.0, 0)]
+    assert isinstance(possible_counts(n, 12.0, 0), range) and list(possible_counts(n, 12.0, 0)) == brute
+
+
+def test_zero_denominator_has_no_percentage():
+    v = check_percent(3, 0, 12.0, 0)
+    assert v.consistent and not v.rules and possible_counts(0, 12.0, 0) == []

@@ -22,6 +22,7 @@ ambiguity of table layouts costs sensitivity, never false alarms.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -31,10 +32,13 @@ from trialaudit.schemas.document import Document, Sentence, Table, TableRow
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.validation.context import CheckContext
-from trialaudit.validation.rounding import possible_counts
+from trialaudit.validation.rounding import possible_counts, widened_interval
 from trialaudit.validation.stats import PrintedP
 from trialaudit.validation.tablekit import (Denominator, arms_are_rows, cell_count, column_denominator, norm_label,
                                  rate_measure, response_category, row_denominator)
+
+#: a column n inferred from n (%) cells is tried over at most this many candidates per cell
+_MAX_N_CANDIDATES = 20_000
 
 # ----------------------------------------------------------------------------- labels
 
@@ -880,7 +884,14 @@ def column_n(ctx: CheckContext, table: Table, j: int) -> tuple[int, Evidence | N
             continue
         approx = 100 * k / pct.value
         ns = set()
-        for n in range(max(k, int(approx * 0.8)), int(approx * 1.25) + 2):
+        # only n whose k/n can print as pct: bounded by the widened rounding interval (never the
+        # whole 0.8-1.25 x approx range of a huge count); too many candidates say nothing
+        w_lo, w_hi = widened_interval(pct.value, pct.decimals)
+        n_lo = max(k, int(approx * 0.8), math.floor(100 * k / w_hi) - 1)
+        n_hi = int(approx * 1.25) + 2 if w_lo <= 0 else min(int(approx * 1.25) + 2, math.ceil(100 * k / w_lo) + 2)
+        if n_hi - n_lo > _MAX_N_CANDIDATES:
+            continue
+        for n in range(n_lo, n_hi):
             if n > 0 and k in possible_counts(n, pct.value, pct.decimals):
                 ns.add(n)
         cands = ns if cands is None else cands & ns
