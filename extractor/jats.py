@@ -997,15 +997,19 @@ class _Renderer:
             for rl in _children(back, "ref-list"):
                 self.ref_list(rl)
 
+    def _body_blocks(self, c, level: int) -> None:
+        """The children of a back-matter element (its title and label already written) as blocks."""
+        for x in c:
+            if _ln(x) not in ("title", "label"):
+                self.block_el(x, level)
+
     def back_el(self, c, level: int) -> None:
         n = _ln(c)
         t = _child(c, "title")
         title = self.inline(t) if t is not None else ""
         if n == "ack":
             self._heading(level, title or "Acknowledgements", t if t is not None else c, kind="acknowledgements")
-            for x in c:
-                if _ln(x) not in ("title", "label"):
-                    self.block_el(x, level + 1)
+            self._body_blocks(c, level + 1)
         elif n == "fn-group":
             self._heading(level, title or "Notes", t if t is not None else c, kind="declarations")
             for fn in _children(c, "fn"):
@@ -1020,14 +1024,10 @@ class _Renderer:
             lab = _child(c, "label")
             head = " ".join(x for x in (self.inline(lab) if lab is not None else "", title) if x) or "Appendix"
             self._heading(level, head, t if t is not None else c, kind="declarations")
-            for x in c:
-                if _ln(x) not in ("title", "label"):
-                    self.block_el(x, level + 1)
+            self._body_blocks(c, level + 1)
         elif n == "glossary":
             self._heading(level, title or "Abbreviations", t if t is not None else c, kind="declarations")
-            for x in c:
-                if _ln(x) not in ("title", "label"):
-                    self.block_el(x, level + 1)
+            self._body_blocks(c, level + 1)
         elif n == "notes":
             self._heading(level, title or "Notes", t if t is not None else c, kind="declarations")
             for x in c:
