@@ -1,6 +1,6 @@
 """Audit checklists: one per article, the reviewer's decisions on each item.
 
-Pydantic models only; reading and writing live in :mod:`validation.checklist`.
+Pydantic models only; reading and writing live in :mod:`validation.review`.
 The YAML file ``<article_id>.checklist.yaml`` is the source of truth and is
 validated against :class:`Checklist` whenever it is loaded.
 """
@@ -108,7 +108,7 @@ class Checklist(Model):
 
 
 class ChecklistUpdate(Model):
-    """What :func:`validation.checklist.write_checklist` did."""
+    """What :func:`validation.review.write_checklist` did."""
 
     path: str
     markdown_path: str

@@ -5,7 +5,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from trialaudit.extractor.loader import IngestError, article_id_for, read_document
 from trialaudit.extractor.memo import parse_once
@@ -148,33 +148,46 @@ def _worker(args):
     return check_one(spec, settings)
 
 
+class CheckOutcome(NamedTuple):
+    """Everything a check of a batch produced: the run, and each article's Document and Study by id."""
+    run: CheckRun
+    documents: dict[str, Document]
+    studies: dict[str, Study]
+
+
+def check_batch(paths: Iterable[str | Path] | None = None, settings: Settings | None = None, *,
+                progress: Callable[[InputSpec, ArticleResult], None] | None = None) -> CheckOutcome:
+    """Check a batch of articles, keeping each article's Document and Study (so nothing is extracted twice)."""
+    settings = settings or Settings()
+    specs, stack = collect_inputs(list(paths) if paths is not None else None, settings.exclude)
+    out = CheckOutcome(CheckRun(tool=tool_info()), {}, {})
+
+    def keep(spec: InputSpec, res: ArticleResult, doc: Document | None, study: Study | None) -> None:
+        out.run.articles.append(res)
+        if doc is not None:
+            out.documents[res.id] = doc
+        if study is not None:
+            out.studies[res.id] = study
+        if progress:
+            progress(spec, res)
+
+    with stack:
+        if settings.jobs > 1 and len(specs) > 1:
+            with ProcessPoolExecutor(max_workers=settings.jobs) as ex:
+                for spec, (res, doc, study) in zip(specs, ex.map(_worker, [(s, settings) for s in specs])):
+                    keep(spec, res, doc, study)
+        else:
+            for spec in specs:
+                keep(spec, *check_one(spec, settings))
+    return out
+
+
 def run_check(paths: Iterable[str | Path] | None = None, settings: Settings | None = None, *,
               progress: Callable[[InputSpec, ArticleResult], None] | None = None
               ) -> tuple[CheckRun, dict[str, Document]]:
     """Check a batch of articles. Returns the run and the ingested documents by id."""
-    settings = settings or Settings()
-    specs, stack = collect_inputs(list(paths) if paths is not None else None, settings.exclude)
-    run = CheckRun(tool=tool_info())
-    docs: dict[str, Document] = {}
-    with stack:
-        if settings.jobs > 1 and len(specs) > 1:
-            with ProcessPoolExecutor(max_workers=settings.jobs) as ex:
-                results = ex.map(_worker, [(s, settings) for s in specs])
-                for spec, (res, doc, _study) in zip(specs, results):
-                    run.articles.append(res)
-                    if doc is not None:
-                        docs[res.id] = doc
-                    if progress:
-                        progress(spec, res)
-        else:
-            for spec in specs:
-                res, doc, _study = check_one(spec, settings)
-                run.articles.append(res)
-                if doc is not None:
-                    docs[res.id] = doc
-                if progress:
-                    progress(spec, res)
-    return run, docs
+    out = check_batch(paths, settings, progress=progress)
+    return out.run, out.documents
 
 
 def check_paths(paths: Iterable[str | Path] | None = None, settings: Settings | None = None) -> CheckRun:

@@ -183,7 +183,7 @@ def check(
 
 
 def _baseline(folder: Path) -> dict[str, set[str]]:
-    from trialaudit.validation.checklist import ChecklistError, dismissed_fingerprints
+    from trialaudit.validation.review import ChecklistError, dismissed_fingerprints
 
     if not folder.is_dir():
         _fail(f"--baseline {folder}: not a folder of checklists")

@@ -13,6 +13,8 @@ from typing import Any, NoReturn, Optional
 import typer
 from typer.core import TyperCommand
 
+from trialaudit.errors import TrialAuditError, fail_internal
+
 __all__ = ["register", "report_command", "checklist_command"]
 
 EXIT_ERROR = 2
@@ -24,35 +26,11 @@ def _fail(message: str) -> NoReturn:
     fail(message, EXIT_ERROR)
 
 
-def _run_check(paths: list[str] | None) -> tuple[Any, dict]:
-    import importlib
+def _run_check(paths: list[str] | None) -> Any:
+    """Check the articles (lazily importing the runner); the outcome keeps each Document and Study."""
+    from trialaudit.api import check_batch
 
-    try:
-        api = importlib.import_module("trialaudit.api")
-    except ImportError as e:
-        _fail(f"the check runner (trialaudit.api) is not available: {e}")
-    fn = getattr(api, "run_check", None) or getattr(api, "check_paths", None)
-    if fn is None:
-        _fail("trialaudit.api has no run_check()")
-    out = fn(paths or None)
-    if isinstance(out, tuple):
-        run, docs = out[0], (out[1] if len(out) > 1 and out[1] is not None else {})
-    else:
-        run, docs = out, {}
-    return run, dict(docs)
-
-
-def _study_summary(doc: Any) -> dict | None:
-    """Facts extracted from the article for the standard items; None if extraction is unavailable."""
-    if doc is None:
-        return None
-    try:
-        from trialaudit.extractor.study import extract_study
-        from trialaudit.validation.checklist import study_summary
-
-        return study_summary(extract_study(doc)) or None
-    except Exception:  # the checklist is still useful without the facts
-        return None
+    return check_batch(paths or None)
 
 
 def _severity_summary(run: Any) -> str:
@@ -98,9 +76,10 @@ def report_command(
                 _fail(f"{results}: not an output folder of 'trialaudit check --output-dir' (no manifest)")
             run, docs = load_results(results), {}
         else:
-            run, docs = _run_check(list(paths) if paths else None)
+            out = _run_check(list(paths) if paths else None)
+            run, docs = out.run, out.documents
 
-        from trialaudit.validation.checklist import atomic_write
+        from trialaudit.validation.review import atomic_write
         from trialaudit.validation.report import render_html, render_markdown
 
         text = render_html(run, docs) if fmt == "html" else render_markdown(run, docs)
@@ -113,8 +92,10 @@ def report_command(
         typer.echo(f"wrote {output}: {_severity_summary(run)}")
     except typer.Exit:
         raise
-    except Exception as e:  # one line, never a traceback
+    except (TrialAuditError, OSError) as e:  # the user's input or files: one line, exit 2
         _fail(f"{type(e).__name__}: {e}" if not str(e) else str(e))
+    except Exception as e:  # noqa: BLE001 - a bug: one line, exit 3, traceback on request
+        fail_internal(e)
 
 
 def _pick_article(run: Any, article: str) -> Any:
@@ -188,7 +169,7 @@ def checklist_command(
       trialaudit checklist --status review/
     """
     try:
-        from trialaudit.validation.checklist import (ChecklistError, export_decisions_csv, find_checklist,
+        from trialaudit.validation.review import (ChecklistError, export_decisions_csv, find_checklist,
                                                      import_decisions, read_decisions_file, record_decisions,
                                                      status, write_checklist)
 
@@ -230,7 +211,7 @@ def checklist_command(
                 path = find_checklist(output, article)
                 if path is None:
                     path = Path(_write(article, output, write_checklist).path)
-                from trialaudit.validation.checklist import load_checklist
+                from trialaudit.validation.review import load_checklist
 
                 aid = load_checklist(path).article_id
                 mine = [e for e in entries if e["article_id"] == aid]
@@ -263,19 +244,19 @@ def checklist_command(
             _fail(str(e))
     except typer.Exit:
         raise
-    except Exception as e:  # one line, never a traceback
+    except (TrialAuditError, OSError) as e:  # the user's input or files: one line, exit 2
         _fail(f"{type(e).__name__}: {e}" if not str(e) else str(e))
+    except Exception as e:  # noqa: BLE001 - a bug: one line, exit 3, traceback on request
+        fail_internal(e)
 
 
-def _check_article(article: str) -> tuple[Any, dict]:
+def _check_article(article: str) -> Any:
     """Check one article given as a path or a bundled corpus id."""
     if Path(article).exists():
         return _run_check([article])
-    try:
-        import trialaudit.corpus as corpus
-    except ImportError:
-        corpus = None  # type: ignore[assignment]
-    entry = corpus.get(article) if corpus is not None else None
+    import trialaudit.corpus as corpus
+
+    entry = corpus.get(article)
     if entry is None:
         _fail(f"{article}: no such file, and not a bundled corpus id")
     with corpus.paths() as files:
@@ -286,12 +267,16 @@ def _check_article(article: str) -> tuple[Any, dict]:
 
 
 def _write(article: str, output: Path, write_checklist: Any) -> Any:
-    run, docs = _check_article(article)
-    result = _pick_article(run, article)
+    from trialaudit.api import tool_info
+    from trialaudit.validation.review import study_summary
+
+    out = _check_article(article)
+    result = _pick_article(out.run, article)
     if result.status not in ("ok", "not_understood"):
         typer.echo(f"warning: {result.id} was not checked ({result.status}"
                    f"{': ' + result.error if result.error else ''})", err=True)
-    return write_checklist(output, result, _study_summary(docs.get(result.id)))
+    study = out.studies.get(result.id)
+    return write_checklist(output, result, study_summary(study) if study is not None else None, tool=tool_info())
 
 
 class _RepeatableDecideCommand(TyperCommand):

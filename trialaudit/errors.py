@@ -17,7 +17,7 @@ import sys
 from typing import NoReturn
 
 __all__ = ["TrialAuditError", "InputError", "ConfigurationError", "InternalError", "EXIT_USAGE", "EXIT_INTERNAL",
-           "fail"]
+           "fail", "fail_internal"]
 
 #: exit status for usage, configuration and input errors
 EXIT_USAGE = 2
@@ -58,3 +58,19 @@ def fail(message: object, code: int | None = None) -> NoReturn:
     first = (str(message).strip().splitlines() or ["unknown error"])[0]
     typer.echo(f"error: {first}", err=True)
     raise typer.Exit(code)
+
+
+def fail_internal(exc: BaseException) -> NoReturn:
+    """Report a bug (an exception trialaudit did not raise on purpose): one line, exit 3.
+
+    The traceback is printed too when the environment variable ``TRIALAUDIT_TRACEBACK`` is set, so a
+    bug is never disguised as a user error and never lost.
+    """
+    import os
+    import traceback
+
+    if os.environ.get("TRIALAUDIT_TRACEBACK"):
+        traceback.print_exception(exc, file=sys.stderr)
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    fail(f"internal error ({detail}); this is a bug in trialaudit - set TRIALAUDIT_TRACEBACK=1 to see where",
+         EXIT_INTERNAL)

@@ -252,7 +252,7 @@ def test_written_files_respect_umask(tmp_path):
 
 
 def test_baseline_hides_dismissed_findings(tmp_path, corpus_json):
-    from trialaudit.validation.checklist import find_checklist, load_checklist, record_decision
+    from trialaudit.validation.review import find_checklist, load_checklist, record_decision
 
     d = tmp_path / "review"
     res = runner.invoke(app, ["checklist", LIU, "-o", str(d)])

@@ -315,7 +315,12 @@ def cli(monkeypatch):
             raise FileNotFoundError("missing.txt: no such file")
         return fx.build_run(), fx.build_documents()
 
+    def check_batch(paths, settings=None):
+        run, docs = mod.run_check(paths, settings)
+        return types.SimpleNamespace(run=run, documents=docs, studies={})
+
     mod.run_check = run_check  # type: ignore[attr-defined]
+    mod.check_batch = check_batch  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "trialaudit.api", mod)
     import trialaudit
 

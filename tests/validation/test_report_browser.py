@@ -338,7 +338,7 @@ def _reload(page: Page, url: str) -> None:
 
 
 def test_decide_reload_export_import(browser, report_file, tmp_path):
-    from trialaudit.validation.checklist import (import_decisions, load_checklist, read_decisions_file,
+    from trialaudit.validation.review import (import_decisions, load_checklist, read_decisions_file,
                                                  write_checklist)
 
     page = Page(browser)

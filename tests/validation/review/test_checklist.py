@@ -1,4 +1,4 @@
-"""validation.checklist: per-article audit checklists with reviewer decisions."""
+"""validation.review: per-article audit checklists with reviewer decisions."""
 from __future__ import annotations
 
 import csv
@@ -19,9 +19,9 @@ except ImportError:  # pragma: no cover
     import review_fixtures as fx  # type: ignore[no-redef]
 
 from trialaudit.schemas.checklist import Checklist
-from trialaudit.schemas.findings import ArticleResult
-from trialaudit.validation import checklist as ck
-from trialaudit.validation.checklist import (FAMILY_TO_ITEM, STANDARD_ITEMS, ChecklistError, build_checklist, checklist_path,
+from trialaudit.schemas.findings import ArticleResult, ToolInfo
+from trialaudit.validation import review as ck
+from trialaudit.validation.review import (FAMILY_TO_ITEM, STANDARD_ITEMS, ChecklistError, build_checklist, checklist_path,
                                   export_decisions_csv, load_checklist, record_decision, status, write_checklist)
 
 FAMILIES = ["arithmetic", "statistics", "consistency", "regimen", "sample-size", "endpoints", "registry",
@@ -330,14 +330,14 @@ def test_crash_while_writing_temp_file(tmp_path, written, monkeypatch):
 
 
 def test_refuses_when_file_changed_underneath(tmp_path, written, monkeypatch):
-    real = ck._read_current
+    real = ck.store._read_current
 
     def read_then_someone_saves(path):
         out = real(path)
         path.write_text(path.read_text() + "# edited in an editor meanwhile\n")
         return out
 
-    monkeypatch.setattr(ck, "_read_current", read_then_someone_saves)
+    monkeypatch.setattr(ck.decisions, "_read_current", read_then_someone_saves)
     with pytest.raises(ChecklistError, match="changed on disk"):
         record_decision(written, "S-registry", "dismissed")
     assert written.read_text().endswith("# edited in an editor meanwhile\n")
@@ -410,7 +410,13 @@ def cli(monkeypatch):
         arts = [a for a in run.articles if not want or a.id in want]
         return run.model_copy(update={"articles": arts}), fx.build_documents()
 
+    def check_batch(paths, settings=None):
+        run, docs = mod.run_check(paths, settings)
+        return types.SimpleNamespace(run=run, documents=docs, studies={})
+
     mod.run_check = run_check  # type: ignore[attr-defined]
+    mod.check_batch = check_batch  # type: ignore[attr-defined]
+    mod.tool_info = lambda: ToolInfo(name="trialaudit", version="test")  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "trialaudit.api", mod)
     import trialaudit
 
@@ -537,7 +543,7 @@ def test_history_and_two_reviewer_agreement(written):
 
 _RACER = """
 import sys
-from trialaudit.validation.checklist import record_decision
+from trialaudit.validation.review import record_decision
 path, reviewer, *items = sys.argv[1:]
 for i, item in enumerate(items * 3):
     record_decision(path, item, "confirmed" if i % 2 else "query-authors", note=f"{reviewer} {i}", reviewer=reviewer)
@@ -574,7 +580,7 @@ def test_alias_bomb_is_refused(tmp_path):
 
 
 def test_oversized_checklist_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(ck, "MAX_CHECKLIST_BYTES", 1000)
+    monkeypatch.setattr(ck.store, "MAX_CHECKLIST_BYTES", 1000)
     p = tmp_path / "x.checklist.yaml"
     p.write_text("article_id: x\n" + "# padding\n" * 200)
     with pytest.raises(ChecklistError, match="too large"):
