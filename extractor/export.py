@@ -17,12 +17,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
+from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.schemas.study import Arm, Study
 
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
-               "baseline", "tests", "references", "citations"]
+               "baseline", "tests", "references", "citations", "reported_values"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -49,6 +50,8 @@ COLUMNS: dict[str, list[str]] = {
     "tests": ["article", "test", "statistic", "stat_value", "df", "p_operator", "p", "compares"] + LOCATION_COLUMNS,
     "references": ["article", "number", "authors", "title", "journal", "year"] + LOCATION_COLUMNS,
     "citations": ["article", "sentence", "numbers"] + LOCATION_COLUMNS,
+    "reported_values": ["article", "measure", "stat", "arm_id", "arm", "value_text", "value", "low", "high",
+                        "interval", "low_ne", "high_ne", "place", "where"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -68,6 +71,15 @@ def location(p: Provenance | None) -> dict:
     return {"section": p.section, "table": p.table, "row": p.row, "column": p.column, "line": p.span.line,
             "line_end": p.span.line_end or p.span.line, "char_start": p.span.char_start, "char_end": p.span.char_end,
             "page": p.span.page, "quote": p.quote, "method": p.method}
+
+
+def evidence_location(e: Evidence | None) -> dict:
+    """The location columns for a fact whose place is an :class:`Evidence` (``Study.reported_values``)."""
+    if e is None:
+        return {k: None for k in LOCATION_COLUMNS}
+    return {"section": e.section, "table": e.table, "row": e.row, "column": e.column, "line": e.line,
+            "line_end": e.line_end or e.line, "char_start": e.char_start, "char_end": e.char_end, "page": e.page,
+            "quote": e.quote, "method": e.role}
 
 
 def _arm_label(arms: dict[str, Arm], arm_id: str | None) -> str | None:
@@ -148,6 +160,12 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
     for c in st.citations:
         out["citations"].append({"article": aid, "sentence": c.sentence, "numbers": ", ".join(map(str, c.numbers)),
                                  **location(c.provenance)})
+    for rv in st.reported_values:
+        out["reported_values"].append({"article": aid, "measure": rv.measure, "stat": rv.stat, "arm_id": rv.arm,
+                                       "arm": _arm_label(arms, rv.arm), "value_text": rv.value.text if rv.value else None,
+                                       "value": _v(rv.value), "low": _v(rv.low), "high": _v(rv.high),
+                                       "interval": rv.interval, "low_ne": rv.low_ne, "high_ne": rv.high_ne,
+                                       "place": rv.place, "where": rv.where, **evidence_location(rv.evidence)})
     return out
 
 
@@ -172,7 +190,7 @@ def frames(articles: Iterable[Any]) -> dict[str, Any]:
                 df[c] = pd.to_numeric(df[c], errors="coerce").round().astype("Int64")
             elif c in _NUMERIC:
                 df[c] = pd.to_numeric(df[c], errors="coerce").astype("Float64")
-            elif c in ("is_total", "not_estimable", "randomised"):
+            elif c in ("is_total", "not_estimable", "randomised", "low_ne", "high_ne"):
                 df[c] = df[c].astype("boolean")
             else:
                 df[c] = df[c].astype("string")

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from .base import Model
+from .findings import Evidence
 from .provenance import Provenance
 from .quantities import Num, Quantity
 
@@ -177,6 +178,34 @@ class CellDenominator(Model):
     provenance: Provenance | None = None
 
 
+class ReportedValue(Model):
+    """One printed result (median PFS, ORR, HR, p, median follow-up ...) at one place, with its arm.
+
+    The same result printed in the abstract, the text and a table gives one ReportedValue per place;
+    rules compare them (``key`` = measure, statistic, arm).
+    """
+
+    measure: str               # follow-up | PFS | OS | EFS | DFS | RFS | TTP | TTR | DoR | ORR | DCR | CBR
+    stat: str                  # median | rate | hr | p | landmark@N
+    arm: str | None            # arm id; None = whole cohort or a between-arm comparison (hr, p)
+    value: Num | None
+    low: Num | None = None
+    high: Num | None = None
+    interval: str | None = None  # ci | iqr | range | unspecified | None (no interval printed)
+    low_ne: bool = False       # lower limit printed as not estimable (NE/NR)
+    high_ne: bool = False
+    place: str = "text"        # abstract | text | table
+    section_kind: str = ""
+    where: str = ""            # human-readable place
+    evidence: Evidence | None = None
+    source_id: str = ""        # sentence id or table/row id (to skip comparisons within one place)
+    text: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return self.measure, self.stat, self.arm
+
+
 class Study(Model):
     """All facts extracted from one article."""
 
@@ -204,3 +233,7 @@ class Study(Model):
     references: list[ReferenceEntry] = Field(default_factory=list)
     citations: list[CitationLink] = Field(default_factory=list)
     denominators: list[CellDenominator] = Field(default_factory=list)
+    # results as printed, place by place (abstract, text, tables), for comparing one place with another
+    reported_values: list[ReportedValue] = Field(default_factory=list)
+    # sentence id -> section kind, where ingestion put a sentence in the wrong section (see study.sections)
+    section_repairs: dict[str, str] = Field(default_factory=dict)

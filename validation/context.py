@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from trialaudit.schemas.document import Cell, Document, Sentence, Table, TableRow
+from trialaudit.extractor import evidence as _ev
+from trialaudit.schemas.document import Document, Sentence, Table, TableRow
 from trialaudit.schemas.findings import Coverage, Evidence, Finding, Severity
-from trialaudit.schemas.provenance import Provenance, Span
+from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.study import Study
 
 from .settings import Settings
@@ -48,43 +49,32 @@ class CheckContext:
     coverage: Coverage = field(default_factory=Coverage)
 
     # ------------------------------------------------------------------ evidence builders
+    # (the extractor's own, :mod:`trialaudit.extractor.evidence`, so facts and findings quote alike)
     def section_title(self, sid: str | None) -> str | None:
-        sec = self.document.section_by_id(sid)
-        return sec.title if sec else None
+        return _ev.section_title(self.document, sid)
 
     def cell_evidence(self, table: Table, row: TableRow, col: int, role: str | None = None) -> Evidence:
-        cell: Cell = row.cells[col]
-        return Evidence(quote=cell.raw or cell.text, line=cell.span.line, line_end=cell.span.line_end,
-                        char_start=cell.span.char_start, char_end=cell.span.char_end,
-                        section=self.section_title(table.section), table=table.label, row=row.label,
-                        column=table.column_label(col) or None, page=cell.span.page, bbox=cell.span.bbox, role=role)
+        return _ev.cell_evidence(self.document, table, row, col, role)
 
     def row_evidence(self, table: Table, row: TableRow, role: str | None = None) -> Evidence:
-        quote = self.document.text[row.span.char_start:row.span.char_end]
-        quote = re.sub(r"\s*\t\s*|\s*\|\s*", " | ", quote).strip(" |")
-        return Evidence(quote=quote, line=row.span.line, line_end=row.span.line_end, char_start=row.span.char_start,
-                        char_end=row.span.char_end, section=self.section_title(table.section), table=table.label,
-                        row=row.label, page=row.span.page, bbox=row.span.bbox, role=role)
+        return _ev.row_evidence(self.document, table, row, role)
 
     def sentence_evidence(self, sent: Sentence, start: int | None = None, end: int | None = None,
                           role: str | None = None) -> Evidence:
         """Evidence for a sentence; ``start``/``end`` (in ``sent.text``) narrow the line to the quantity."""
-        line = sent.span.line
-        cs, ce = sent.span.char_start, sent.span.char_end
-        if start is not None and sent.offsets:
-            a = sent.offsets[min(max(start, 0), len(sent.offsets) - 1)]
-            b = sent.offsets[min(max((end or start + 1) - 1, 0), len(sent.offsets) - 1)] + 1
-            cs, ce = a, max(b, a + 1)
-            line = self.document.line_of(a)
-        return Evidence(quote=sent.quote, line=line, line_end=sent.span.line_end if start is None else None,
-                        char_start=cs, char_end=ce, section=self.section_title(sent.section), page=sent.span.page,
-                        bbox=sent.span.bbox, role=role)
+        return _ev.sentence_evidence(self.document, sent, start, end, role)
 
     def provenance_evidence(self, prov: Provenance, role: str | None = None) -> Evidence:
-        sp: Span = prov.span
-        return Evidence(quote=prov.quote, line=sp.line, line_end=sp.line_end, char_start=sp.char_start,
-                        char_end=sp.char_end, section=prov.section, table=prov.table, row=prov.row,
-                        column=prov.column, page=sp.page, bbox=sp.bbox, role=role)
+        return _ev.provenance_evidence(prov, role)
+
+    def section_kind(self, sent: Sentence) -> str:
+        """The sentence's section kind after the extractor's repairs (``Study.section_repairs``)."""
+        return self.study.section_repairs.get(sent.id, sent.section_kind)
+
+    def section_kinds(self) -> dict[str, str]:
+        """Sentence id -> repaired section kind, for every sentence."""
+        rep = self.study.section_repairs
+        return {s.id: rep.get(s.id, s.section_kind) for s in self.document.sentences}
 
     # ------------------------------------------------------------------ finding builder
     def finding(self, rule_code: str, *, severity: Severity, message: str, evidence: list[Evidence],

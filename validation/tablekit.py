@@ -59,10 +59,7 @@ def rate_measure(label: str) -> str | None:
 # scanned once per article by the memo of extractor.quantities.parse_once (a global cache
 # would keep every article's quantities for the whole batch)
 def _parse(text: str) -> tuple[Quantity, ...]:
-    try:
-        return tuple(parse_cell(text))
-    except Exception:  # noqa: BLE001 - a parser failure means "no quantity"
-        return ()
+    return tuple(parse_cell(text))
 
 
 def cell_quantity(text: str) -> Quantity | None:

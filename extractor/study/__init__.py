@@ -20,7 +20,9 @@ from .effects import extract_effects
 from .outcomes import extract_outcomes
 from .references import extract_citations, extract_references
 from .regimens import extract_regimen_mentions
+from .reported import extract_reported_values
 from .sample_sizes import extract_sample_sizes, infer_total
+from .sections import section_repairs
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 try:  # provided by the endpoints/registry/dates work; optional here
@@ -95,6 +97,8 @@ def _extract_study(doc: Document) -> Study:
     study.denominators = extract_denominators(doc, arms)
     study.references = extract_references(doc)
     study.citations = extract_citations(doc)
+    study.section_repairs = section_repairs(doc)
+    study.reported_values = extract_reported_values(doc, arms, study.total_n)
 
     if extract_endpoints is not None:
         study.endpoints = extract_endpoints(doc)

@@ -85,10 +85,7 @@ def stat_kind_of_label(label: str) -> str | None:
 # scanned once per article by the memo of extractor.quantities.parse_once (a global cache
 # would keep every article's quantities for the whole batch)
 def _parse(text: str, label: str | None) -> tuple[Quantity, ...]:
-    try:
-        return tuple(parse_cell(text, label=label))
-    except Exception:  # noqa: BLE001 - a parser failure means "no quantity"
-        return ()
+    return tuple(parse_cell(text, label=label))
 
 
 def parse(text: str, label: str | None = None) -> tuple[Quantity, ...]:
@@ -647,24 +644,18 @@ def table_tests(ctx: CheckContext) -> list[TableTest]:
         return cache
     out: list[TableTest] = []
     for table in ctx.document.tables:
-        try:
-            stat_cols = [j for j, c in enumerate(table.columns) if j > 0 and stat_kind_of_label(c)]
-            p_cols = [j for j, c in enumerate(table.columns) if j > 0 and is_p_label(c)]
-            if not stat_cols and not p_cols:
-                continue
-            ar = arm_rows(ctx, table)
-            if len(ar) >= 2:
-                out.extend(_arm_row_tests(ctx, table, ar, stat_cols, p_cols))
-                continue
-            ac = arm_columns(ctx, table)
-            if len(ac) >= 2:
-                out.extend(_block_tests(ctx, table, ac, stat_cols, p_cols))
-        except Exception:  # noqa: BLE001 - an odd table must not stop the other tables
+        stat_cols = [j for j, c in enumerate(table.columns) if j > 0 and stat_kind_of_label(c)]
+        p_cols = [j for j, c in enumerate(table.columns) if j > 0 and is_p_label(c)]
+        if not stat_cols and not p_cols:
             continue
-    try:
-        setattr(ctx, "_ta2_table_tests", out)
-    except Exception:  # noqa: BLE001
-        pass
+        ar = arm_rows(ctx, table)
+        if len(ar) >= 2:
+            out.extend(_arm_row_tests(ctx, table, ar, stat_cols, p_cols))
+            continue
+        ac = arm_columns(ctx, table)
+        if len(ac) >= 2:
+            out.extend(_block_tests(ctx, table, ac, stat_cols, p_cols))
+    setattr(ctx, "_ta2_table_tests", out)
     return out
 
 
@@ -680,10 +671,7 @@ def df_near(text: str) -> float | None:
 
 
 def sentence_quantities(sent: Sentence) -> list[Quantity]:
-    try:
-        return find_quantities(sent.text)
-    except Exception:  # noqa: BLE001
-        return []
+    return find_quantities(sent.text)
 
 
 def p_after(qs: list[Quantity], i: int, text: str, reach: int = 60) -> Quantity | None:
@@ -778,10 +766,7 @@ def ratio_items(ctx: CheckContext) -> list[RatioItem]:
         return cache
     out: list[RatioItem] = []
     for table in ctx.document.tables:
-        try:
-            out.extend(_table_ratios(ctx, table))
-        except Exception:  # noqa: BLE001
-            continue
+        out.extend(_table_ratios(ctx, table))
     for sent in ctx.document.sentences:
         if sent.section_kind in SKIP_SECTIONS:
             continue
@@ -806,10 +791,7 @@ def ratio_items(ctx: CheckContext) -> list[RatioItem]:
             out.append(RatioItem(q.ratio_type or _ratio_type(q.text), q.value, q.low, q.high, q.ci_level or 95.0, p,
                                  sent.text, f"'{quote}'", [ctx.sentence_evidence(sent, q.start, end, role="ratio")],
                                  _is_binary(sent.text, ctx, text_mode=True), key=f"text|{quote}", source="text"))
-    try:
-        setattr(ctx, "_ta2_ratio_items", out)
-    except Exception:  # noqa: BLE001
-        pass
+    setattr(ctx, "_ta2_ratio_items", out)
     return out
 
 

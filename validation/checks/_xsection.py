@@ -1,10 +1,7 @@
 """Shared helpers for the cross-section consistency rules (TA302–TA315).
 
-* :func:`effective_kinds` repairs two common ingestion slips before sections
-  are compared: an abstract broken by a page or column break (its tail lands in
-  an unheaded "Introduction" and starts mid-sentence) and a heading that was
-  read as an ordinary sentence ("Discussion" inside a figure block), after
-  which the following sentences still carry the previous section's kind.
+* section kinds come repaired from the Study (``Study.section_repairs``, see
+  :mod:`trialaudit.extractor.study.sections`; rules read ``ctx.section_kinds()``).
 * :func:`sample_sizes` reads every statement of the study's total size and of
   each arm's size (text, table headers, table and figure captions) and picks
   the total and arm sizes most places agree on.
@@ -20,72 +17,11 @@ from dataclasses import dataclass, field
 from trialaudit.extractor.memo import article_cache
 from trialaudit.extractor.study.arms import arm_mentions, resolve_arm, strip_n
 from trialaudit.extractor.study.drugs import drug_set
+from trialaudit.extractor.study.sections import cited_sentences, effective_kinds, real_arms
 from trialaudit.schemas.document import Document, Sentence
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.study import Arm
 from trialaudit.validation.context import CheckContext
-
-_HEADING_WORDS = {
-    "discussion": "discussion", "conclusion": "conclusion", "conclusions": "conclusion",
-    "references": "references", "acknowledgements": "acknowledgements", "acknowledgments": "acknowledgements",
-    "results": "results", "methods": "methods", "materials and methods": "methods", "patients and methods": "methods",
-    "introduction": "introduction", "background": "introduction",
-}
-
-
-def _effective(doc: Document) -> dict[str, str]:
-    kinds = {s.id: s.section_kind for s in doc.sentences}
-    headed = {h.span.char_start for h in doc.headings}
-    by_section: dict[str | None, list[Sentence]] = {}
-    for s in doc.sentences:
-        by_section.setdefault(s.section, []).append(s)
-    # 1. an abstract continued in an unheaded "Introduction" that starts mid-sentence
-    has_abstract = any(sec.kind == "abstract" for sec in doc.sections)
-    for sec in doc.sections:
-        if sec.kind != "introduction" or not has_abstract:
-            continue
-        if any(abs(h - sec.span.char_start) <= 2 for h in headed):
-            continue
-        sents = sorted(by_section.get(sec.id, []), key=lambda s: s.span.char_start)
-        if not sents or not re.match(r"[a-z]", sents[0].text):
-            continue
-        para = sents[0].paragraph
-        for s in sents:
-            if s.paragraph != para:
-                break
-            kinds[s.id] = "abstract"
-    # 2. a heading read as a sentence ("Discussion" inside a figure block): later sentences of sections that
-    #    began before it take the heading's kind
-    inline = sorted((s.span.char_start, _HEADING_WORDS[s.text.strip().rstrip(".:").lower()]) for s in doc.sentences
-                    if s.text.strip().rstrip(".:").lower() in _HEADING_WORDS and len(s.text) < 40)
-    if inline:
-        starts = {sec.id: sec.span.char_start for sec in doc.sections}
-        for s in doc.sentences:
-            if kinds[s.id] in ("abstract", "figure", "table", "references") or s.section not in starts:
-                continue
-            sec_start = starts[s.section]
-            over = [k for pos, k in inline if sec_start < pos < s.span.char_start]
-            if over:
-                kinds[s.id] = over[-1]
-    return kinds
-
-
-def effective_kinds(doc: Document) -> dict[str, str]:
-    """Sentence id -> section kind, with the repairs described in the module docstring."""
-    memo = article_cache()  # one article's rules share it; nothing outlives the article
-    key = ("effective_kinds", id(doc))
-    hit = memo.get(key) if memo is not None else None
-    if hit is not None and hit[0] is doc:
-        return hit[1]
-    kinds = _effective(doc)
-    if memo is not None:
-        memo[key] = (doc, kinds)
-    return kinds
-
-
-def cited_sentences(doc: Document) -> set[str]:
-    return {c.sentence for c in doc.citations}
-
 
 # ---------------------------------------------------------------------------------------------- sizes
 
@@ -142,10 +78,6 @@ class Sizes:
     arms: dict[str, int] = field(default_factory=dict)            # arm id -> size most places agree on
     table_arm_sets: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)  # (table, [(arm, n)])
     known_sizes: set[int] = field(default_factory=set)           # every group size stated anywhere
-
-
-def real_arms(arms: list[Arm]) -> list[Arm]:
-    return [a for a in arms if not a.is_total and a.label]
 
 
 def _arm_for_clause(text: str, start: int, arms: list[Arm]) -> tuple[str | None, bool]:

@@ -7,7 +7,7 @@ from typing import Iterator
 
 from trialaudit.schemas.document import Sentence
 from trialaudit.schemas.findings import Evidence, Finding
-from trialaudit.validation.checks._xsection import effective_kinds, sample_sizes, study_columns
+from trialaudit.validation.checks._xsection import sample_sizes, study_columns
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.tablekit import cell_count
@@ -63,7 +63,7 @@ _AGE_MAX = re.compile(r"\b(?:aged\s*(?:≤|<=)\s*(?P<a>\d{1,3})|(?:younger\s+tha
 
 def eligibility(ctx: CheckContext) -> tuple[Limit | None, Limit | None]:
     """(ECOG limit, age limit) stated by the inclusion criteria, if any."""
-    kinds = effective_kinds(ctx.document)
+    kinds = ctx.section_kinds()
     ecog = age = None
     for s in ctx.document.sentences:
         kind = kinds.get(s.id, s.section_kind)
@@ -274,7 +274,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             evidence=ev, key=f"ecog|{t.label}|{cats}")
     if age is None:
         return
-    kinds = effective_kinds(ctx.document)
+    kinds = ctx.section_kinds()
     for s in ctx.document.sentences:
         kind = kinds.get(s.id, s.section_kind)
         if kind not in ("results", "abstract") or s is age.sentence:

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
 from trialaudit.schemas.findings import Evidence, Finding
-from trialaudit.validation.checks._xsection import PATIENTS, cited_sentences, effective_kinds, sample_sizes
+from trialaudit.validation.checks._xsection import PATIENTS, cited_sentences, sample_sizes
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 
@@ -55,7 +55,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     total = sz.total
     known = set(sz.known_sizes)
     doc = ctx.document
-    kinds = effective_kinds(doc)
+    kinds = ctx.section_kinds()
     cited = cited_sentences(doc)
     hits: dict[int, list[Evidence]] = {}
     texts: dict[int, list[str]] = {}

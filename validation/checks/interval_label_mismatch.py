@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from trialaudit.schemas.findings import Finding
-from trialaudit.validation.checks._reported import Reported, num_equal, reported_values
-from trialaudit.validation.checks._xsection import sample_sizes
+from trialaudit.schemas.study import ReportedValue as Reported
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
+from trialaudit.validation.values import num_equal
 
 _NAME = {"ci": "95% confidence interval", "iqr": "interquartile range", "range": "range"}
 _A = {"ci": "a", "iqr": "an", "range": "a"}
@@ -47,8 +47,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         reported-values reader knows (survival endpoints, response rates,
         follow-up) are read.
     """
-    sz = sample_sizes(ctx)
-    rvs = [r for r in reported_values(ctx, sz.total) if r.interval in _NAME]
+    rvs = [r for r in ctx.study.reported_values if r.interval in _NAME]
     groups: list[list[Reported]] = []
     for r in rvs:
         for g in groups:

@@ -5,7 +5,7 @@ import re
 from typing import Iterator
 
 from trialaudit.schemas.findings import Finding
-from trialaudit.validation.checks._xsection import effective_kinds, sample_sizes, study_columns
+from trialaudit.validation.checks._xsection import sample_sizes, study_columns
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.tablekit import cell_count
@@ -60,7 +60,7 @@ def diagnoses_in(text: str) -> list[tuple[str, tuple[str, ...], int, int]]:
 
 def _population(ctx: CheckContext):
     """(allowed family names, evidence sentence, from_criteria) of the study population."""
-    kinds = effective_kinds(ctx.document)
+    kinds = ctx.section_kinds()
     cands = []
     for s in ctx.document.sentences:
         kind = kinds.get(s.id, s.section_kind)

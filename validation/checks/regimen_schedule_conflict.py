@@ -8,7 +8,7 @@ import re
 from trialaudit.extractor.study.regimens import extract_dose_passages
 from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.study import DrugMention, RegimenMention
-from trialaudit.validation.checks._xsection import effective_kinds, sample_sizes
+from trialaudit.validation.checks._xsection import sample_sizes
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 
@@ -145,7 +145,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             return
     passages: list[RegimenMention] = extract_dose_passages(ctx.document, study_arms)
     # passages the ingestion left in the wrong section (a discussion after an inline heading) are dropped
-    kinds = effective_kinds(ctx.document)
+    kinds = ctx.section_kinds()
     start_kind = {s.span.char_start: kinds.get(s.id, s.section_kind) for s in ctx.document.sentences}
     sent_of = sorted(start_kind)
 

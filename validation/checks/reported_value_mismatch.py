@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from trialaudit.schemas.findings import Finding
-from trialaudit.validation.checks._reported import Reported, fmt_rv, interval_equal, num_equal, reported_values
-from trialaudit.validation.checks._xsection import sample_sizes
+from trialaudit.schemas.study import ReportedValue as Reported
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
+from trialaudit.validation.values import fmt_rv, interval_equal, num_equal
 
 _STAT = {"median": "median", "rate": "rate", "hr": "hazard ratio", "p": "p-value"}
 _PLACE = {"abstract": "the abstract", "text": "the text", "table": "a table"}
@@ -81,8 +81,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         this rule's errors were mostly false alarms (see tests/realworld/), so its findings
         ask a reviewer to look rather than assert a contradiction.
     """
-    sz = sample_sizes(ctx)
-    rvs = reported_values(ctx, sz.total)
+    rvs = ctx.study.reported_values
     arms = {a.id: a for a in ctx.study.arms}
     groups: dict[tuple, list[Reported]] = {}
     for r in rvs:

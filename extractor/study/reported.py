@@ -1,6 +1,6 @@
 """Reported values: the same result (median PFS, ORR, HR, p, median follow-up …) wherever it is printed.
 
-:func:`reported_values` reads sentences (abstract, results, conclusion, and the
+:func:`extract_reported_values` reads sentences (abstract, results, conclusion, and the
 methods for follow-up) and table cells into :class:`Reported` records keyed by
 measure, statistic and arm, so rules can compare the abstract with the body and
 the text with the tables.
@@ -27,18 +27,15 @@ p-values). Arms may also be rows with measures as columns.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from trialaudit.extractor.memo import article_cache
+from trialaudit.extractor.evidence import cell_evidence, section_title, sentence_evidence
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 from trialaudit.extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
+from trialaudit.extractor.study.sections import cited_sentences, effective_kinds, real_arms
 from trialaudit.extractor.textutil import mknum
 from trialaudit.schemas.document import Document, Sentence, Table
-from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.quantities import Num, Quantity
-from trialaudit.schemas.study import Arm
-from trialaudit.validation.checks._xsection import cited_sentences, effective_kinds, real_arms
-from trialaudit.validation.context import CheckContext
+from trialaudit.schemas.study import Arm, ReportedValue
 
 MEASURE_PATTERNS: list[tuple[str, str]] = [
     ("follow-up", r"median\s+(?:duration\s+of\s+|length\s+of\s+)?follow[\s\-‑]*up(?:\s+(?:time|duration|period))?"),
@@ -68,56 +65,7 @@ _OTHER_STUDY = re.compile(r"\b(?:previous(?:ly)?|prior\s+(?:stud|trial)|historic
 _READ = {"abstract", "results", "conclusion", "methods", "other", "front"}
 
 
-@dataclass
-class Reported:
-    measure: str
-    stat: str                  # median | rate | hr | p | landmark@N
-    arm: str | None            # arm id; None = whole cohort or a between-arm comparison (hr, p)
-    value: Num | None
-    low: Num | None = None
-    high: Num | None = None
-    interval: str | None = None  # ci | iqr | range | unspecified | None (no interval printed)
-    low_ne: bool = False
-    high_ne: bool = False
-    place: str = "text"        # abstract | text | table
-    section_kind: str = ""
-    where: str = ""            # human-readable place
-    evidence: Evidence | None = None
-    source_id: str = ""        # sentence id or table/row id (to skip comparisons within one place)
-    text: str = ""
-
-    @property
-    def key(self) -> tuple[str, str, str | None]:
-        return self.measure, self.stat, self.arm
-
-
-# ------------------------------------------------------------------------------------------- numbers
-
-def num_equal(a: Num | None, b: Num | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    tol = 0.5 * 10 ** (-min(a.decimals, b.decimals)) + 1e-9
-    if a.decimals == b.decimals:
-        tol = 1e-9
-    return abs(a.value - b.value) <= tol
-
-
-def interval_equal(a: Reported, b: Reported) -> bool:
-    if a.interval is None or b.interval is None:
-        return True
-    if a.low_ne != b.low_ne or a.high_ne != b.high_ne:
-        return False
-    return num_equal(a.low, b.low) and num_equal(a.high, b.high)
-
-
-def fmt_rv(r: Reported) -> str:
-    v = r.value.text if r.value else "NR"
-    if r.interval is None:
-        return v
-    lo = "NE" if r.low_ne else (r.low.text if r.low else "?")
-    hi = "NE" if r.high_ne else (r.high.text if r.high else "?")
-    lab = {"ci": "95% CI ", "iqr": "IQR ", "range": "range ", "unspecified": ""}.get(r.interval, "")
-    return f"{v} ({lab}{lo}–{hi})"
+Reported = ReportedValue  # the Study's model; the rules' name for it
 
 
 # ------------------------------------------------------------------------------------------- sentences
@@ -258,7 +206,7 @@ def _arm_context(prev: list[Sentence], arms: list[Arm]) -> bool:
     return False
 
 
-def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
+def _sentence_values(doc: Document, s: Sentence, kind: str, arms: list[Arm],
                      prev: list[Sentence] | None = None) -> list[Reported]:
     text = s.text
     real = real_arms(arms)
@@ -404,12 +352,13 @@ def _sentence_values(ctx: CheckContext, s: Sentence, kind: str, arms: list[Arm],
         if value is None and not (q.kind == "not_reached"):
             continue
         place = "abstract" if kind == "abstract" else "text"
-        title = ctx.section_title(s.section) or kind
+        title = section_title(doc, s.section) or kind
         if kind != s.section_kind:
             title = kind.capitalize()
-        out.append(Reported(measure, stat, arm, value, low, high, interval, lne, hne, place, kind,
+        out.append(Reported(measure=measure, stat=stat, arm=arm, value=value, low=low, high=high, interval=interval,
+                            low_ne=lne, high_ne=hne, place=place, section_kind=kind,
                             where=f"{title}, line {s.span.line}",
-                            evidence=ctx.sentence_evidence(s, span[0], span[1], role=f"{measure} {stat}"),
+                            evidence=sentence_evidence(doc, s, span[0], span[1], role=f"{measure} {stat}"),
                             source_id=s.id, text=q.text))
     return out
 
@@ -432,7 +381,7 @@ def _label_landmark(label: str) -> int | None:
     return None
 
 
-def _table_values(ctx: CheckContext, t: Table, arms: list[Arm], total_n: int | None) -> list[Reported]:
+def _table_values(doc: Document, t: Table, arms: list[Arm], total_n: int | None) -> list[Reported]:
     real = real_arms(arms)
     out: list[Reported] = []
     cols: dict[int, tuple[str, str | None]] = {}        # j -> ("arm"|"total"|"p", arm id)
@@ -509,10 +458,7 @@ def _table_values(ctx: CheckContext, t: Table, arms: list[Arm], total_n: int | N
                     continue
                 scope = cols[j]
                 m_here, lm_here = measure, landmark
-            try:
-                qs = parse_cell(cell.text, label=label)
-            except Exception:  # noqa: BLE001 - an unparsable cell is skipped
-                continue
+            qs = parse_cell(cell.text, label=label)
             if len(qs) != 1:
                 continue
             q = qs[0]
@@ -524,8 +470,8 @@ def _table_values(ctx: CheckContext, t: Table, arms: list[Arm], total_n: int | N
                 value = q.p if q.kind == "p_value" else q.value
                 if value is None:
                     continue
-                rv = Reported(m_here, "p", None, value, place="table", section_kind=sec_kind,
-                              where=f"{t.label}, row '{label}'", evidence=ctx.cell_evidence(t, row, j, role=f"{m_here} p"),
+                rv = Reported(measure=m_here, stat="p", arm=None, value=value, place="table", section_kind=sec_kind,
+                              where=f"{t.label}, row '{label}'", evidence=cell_evidence(doc, t, row, j, role=f"{m_here} p"),
                               source_id=f"{t.id}:{row.index}", text=cell.text)
                 out.append(rv)
                 continue
@@ -553,9 +499,10 @@ def _table_values(ctx: CheckContext, t: Table, arms: list[Arm], total_n: int | N
                 continue
             if interval is not None:
                 interval = _interval_label(lab_text) or interval
-            rv = Reported(m_here, stat, scope[1], value, low, high, interval, lne, hne, "table", sec_kind,
+            rv = Reported(measure=m_here, stat=stat, arm=scope[1], value=value, low=low, high=high, interval=interval,
+                          low_ne=lne, high_ne=hne, place="table", section_kind=sec_kind,
                           where=f"{t.label}, row '{label}', column '{t.column_label(j)}'",
-                          evidence=ctx.cell_evidence(t, row, j, role=f"{m_here} {stat}"),
+                          evidence=cell_evidence(doc, t, row, j, role=f"{m_here} {stat}"),
                           source_id=f"{t.id}:{row.index}", text=cell.text)
             out.append(rv)
             last_rvs[j] = rv
@@ -564,17 +511,13 @@ def _table_values(ctx: CheckContext, t: Table, arms: list[Arm], total_n: int | N
 
 # ------------------------------------------------------------------------------------------- entry point
 
-def reported_values(ctx: CheckContext, total_n: int | None = None) -> list[Reported]:
-    """Every recognised reported value in the article's own text and tables."""
-    memo = article_cache()  # one article's rules share it; nothing outlives the article
-    key = ("reported_values", id(ctx.document))
-    hit = memo.get(key) if memo is not None else None
-    if hit is not None and hit[0] is ctx.document:
-        return hit[1]
-    doc: Document = ctx.document
+def extract_reported_values(doc: Document, arms: list[Arm], total_n: int | None = None) -> list[ReportedValue]:
+    """Every recognised reported value in the article's own text and tables (``Study.reported_values``).
+
+    ``total_n`` is the study's size: a table column whose n equals it describes the whole cohort.
+    """
     kinds = effective_kinds(doc)
     cited = cited_sentences(doc)
-    arms = ctx.study.arms
     out: list[Reported] = []
     para: dict[str | None, list[Sentence]] = {}
     for s in doc.sentences:
@@ -583,18 +526,10 @@ def reported_values(ctx: CheckContext, total_n: int | None = None) -> list[Repor
         kind = kinds.get(s.id, s.section_kind)
         if kind not in _READ or s.id in cited or _OTHER_STUDY.search(s.text):
             continue
-        try:
-            rvs = _sentence_values(ctx, s, kind, arms, prev)
-        except Exception:  # noqa: BLE001 - one odd sentence must not silence the rule
-            continue
+        rvs = _sentence_values(doc, s, kind, arms, prev)
         if kind in ("methods", "other", "front"):
             rvs = [r for r in rvs if r.measure == "follow-up"]
         out.extend(rvs)
     for t in doc.tables:
-        try:
-            out.extend(_table_values(ctx, t, arms, total_n))
-        except Exception:  # noqa: BLE001
-            continue
-    if memo is not None:
-        memo[key] = (ctx.document, out)
+        out.extend(_table_values(doc, t, arms, total_n))
     return out
