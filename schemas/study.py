@@ -178,6 +178,63 @@ class CellDenominator(Model):
     provenance: Provenance | None = None
 
 
+class DateWindow(Model):
+    """A date range printed in one sentence ("from January 2020 to June 2024"), classified by its words."""
+
+    kind: str                  # enrolment | diagnosis | other
+    start: str                 # ISO at the printed precision: 2022-04-14 | 2020-01 | 2016
+    end: str
+    section_kind: str = ""
+    provenance: Provenance
+
+
+class CutoffDate(Model):
+    """A date named as the data cut-off (cut-off, data lock, last follow-up ...)."""
+
+    date: str
+    section_kind: str = ""
+    provenance: Provenance
+
+
+class FollowUpMention(Model):
+    """A median follow-up as printed, with its unit."""
+
+    quantity: Quantity
+    unit: str | None = None    # months | years | weeks | days
+    section_kind: str = ""
+    provenance: Provenance
+
+
+class StudyDates(Model):
+    """Every date fact of the article: the chosen enrolment window, cut-off and follow-up, and every mention.
+
+    ``evidence`` maps each chosen value's name (``enrolment_start``, ``data_cutoff``, ``received`` ...) to
+    where it was read.
+    """
+
+    enrolment_start: str | None = None
+    enrolment_end: str | None = None
+    data_cutoff: str | None = None
+    median_follow_up: Quantity | None = None
+    median_follow_up_unit: str | None = None
+    planned_sample_size: int | None = None
+    received: str | None = None
+    accepted: str | None = None
+    published: str | None = None
+    evidence: dict[str, Provenance] = Field(default_factory=dict)
+    windows: list[DateWindow] = Field(default_factory=list)
+    cutoffs: list[CutoffDate] = Field(default_factory=list)
+    follow_ups: list[FollowUpMention] = Field(default_factory=list)
+
+    def value(self, name: str) -> str | None:
+        """A chosen date by name (``received``, ``data_cutoff`` ...), None when not printed or not a date field."""
+        v = getattr(self, name, None) if name in _DATE_FIELDS else None
+        return v if isinstance(v, str) else None
+
+
+_DATE_FIELDS = {"enrolment_start", "enrolment_end", "data_cutoff", "received", "accepted", "published"}
+
+
 class ReportedValue(Model):
     """One printed result (median PFS, ORR, HR, p, median follow-up ...) at one place, with its arm.
 
@@ -233,6 +290,8 @@ class Study(Model):
     references: list[ReferenceEntry] = Field(default_factory=list)
     citations: list[CitationLink] = Field(default_factory=list)
     denominators: list[CellDenominator] = Field(default_factory=list)
+    # every date the article prints (the chosen ones are also above: enrolment_start ...)
+    dates: StudyDates = Field(default_factory=StudyDates)
     # results as printed, place by place (abstract, text, tables), for comparing one place with another
     reported_values: list[ReportedValue] = Field(default_factory=list)
     # sentence id -> section kind, where ingestion put a sentence in the wrong section (see study.sections)

@@ -1,8 +1,7 @@
 """From a Document to a validated :class:`~schemas.study.Study`.
 
 Every extractor below is general (no article-specific rules) and every value it returns
-carries a :class:`~schemas.provenance.Provenance`. Endpoints, registry ids and dates come
-from sibling modules when they are installed (``endpoints``, ``registry``, ``dates``).
+carries a :class:`~schemas.provenance.Provenance`.
 """
 from __future__ import annotations
 
@@ -25,18 +24,9 @@ from .sample_sizes import extract_sample_sizes, infer_total
 from .sections import section_repairs
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
-try:  # provided by the endpoints/registry/dates work; optional here
-    from .endpoints import extract_endpoints
-except ImportError:  # pragma: no cover - depends on the installation
-    extract_endpoints = None  # type: ignore[assignment]
-try:
-    from .registry import extract_registry
-except ImportError:  # pragma: no cover
-    extract_registry = None  # type: ignore[assignment]
-try:
-    from .dates import extract_dates
-except ImportError:  # pragma: no cover
-    extract_dates = None  # type: ignore[assignment]
+from .dates import extract_dates
+from .endpoints import extract_endpoints
+from .registry import extract_registry
 
 
 def _dedupe_sizes(sizes: list[SampleSize]) -> list[SampleSize]:
@@ -100,18 +90,12 @@ def _extract_study(doc: Document) -> Study:
     study.section_repairs = section_repairs(doc)
     study.reported_values = extract_reported_values(doc, arms, study.total_n)
 
-    if extract_endpoints is not None:
-        study.endpoints = extract_endpoints(doc)
-    if extract_registry is not None:
-        ids, mentions, acronym = extract_registry(doc)
-        study.registry_ids, study.registry_mentions, study.acronym = list(ids), list(mentions), acronym
-    if extract_dates is not None:
-        d = extract_dates(doc) or {}
-        study.enrolment_start = d.get("enrolment_start")
-        study.enrolment_end = d.get("enrolment_end")
-        study.data_cutoff = d.get("data_cutoff")
-        study.median_follow_up = d.get("median_follow_up")
-        study.planned_sample_size = d.get("planned_sample_size")
+    study.endpoints = extract_endpoints(doc)
+    ids, mentions, acronym = extract_registry(doc)
+    study.registry_ids, study.registry_mentions, study.acronym = list(ids), list(mentions), acronym
+    d = study.dates = extract_dates(doc)
+    study.enrolment_start, study.enrolment_end, study.data_cutoff = d.enrolment_start, d.enrolment_end, d.data_cutoff
+    study.median_follow_up, study.planned_sample_size = d.median_follow_up, d.planned_sample_size
     return study
 
 

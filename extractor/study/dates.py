@@ -1,20 +1,10 @@
 """Study dates: enrolment window, data cut-off, median follow-up, planned sample size.
 
-``extract_dates(doc)`` returns a dict::
-
-    {
-      "enrolment_start": "2022-04-14" | "2020-01" | "2016" | None,
-      "enrolment_end":   ...,
-      "data_cutoff":     ...,
-      "median_follow_up": Quantity | None,      # value (+ interval) as printed
-      "median_follow_up_unit": "months" | "years" | "weeks" | "days" | None,
-      "planned_sample_size": int | None,
-      "received" / "accepted" / "published": ISO date of the article's history, if printed,
-      "evidence": {key: Provenance},            # where each value above was read
-      "windows":  [{"kind", "start", "end", "provenance"}],   # every date range, classified
-      "cutoffs":  [{"date", "provenance"}],
-      "follow_ups": [{"quantity", "unit", "provenance", "section_kind"}],
-    }
+``extract_dates(doc)`` returns a :class:`~trialaudit.schemas.study.StudyDates` (``Study.dates``):
+the enrolment window, data cut-off and median follow-up chosen (methods first, then results,
+statistics, abstract), the planned sample size, the article's history (received / accepted /
+published), where each was read (``evidence``), and every date range (``windows``), cut-off
+(``cutoffs``) and follow-up (``follow_ups``) printed.
 
 Date ranges are classified by the words around them: enrolment ("enrolled",
 "included", "recruited", "randomized", "received", "treated", "reviewed" …),
@@ -35,6 +25,7 @@ from trialaudit.extractor.textutil import mknum
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.provenance import Provenance, Span
 from trialaudit.schemas.quantities import Quantity
+from trialaudit.schemas.study import CutoffDate, DateWindow, FollowUpMention, StudyDates
 
 from ._util import clause_prov
 
@@ -188,7 +179,7 @@ def _follow_up(text: str) -> list[tuple[Quantity, str | None, int, int]]:
     return out
 
 
-def extract_dates(doc: Document) -> dict:
+def extract_dates(doc: Document) -> StudyDates:
     """Enrolment window, data cut-off, median follow-up, planned sample size and article history dates."""
     res: dict = {"enrolment_start": None, "enrolment_end": None, "data_cutoff": None, "median_follow_up": None,
                  "median_follow_up_unit": None, "planned_sample_size": None, "received": None, "accepted": None,
@@ -264,4 +255,7 @@ def extract_dates(doc: Document) -> dict:
         f = sorted(res["follow_ups"], key=lambda f: order.get(f["section_kind"], 4))[0]
         res["median_follow_up"], res["median_follow_up_unit"] = f["quantity"], f["unit"]
         res["evidence"]["median_follow_up"] = f["provenance"]
-    return res
+    return StudyDates(**{k: v for k, v in res.items() if k not in ("windows", "cutoffs", "follow_ups")},
+                      windows=[DateWindow(**w) for w in res["windows"]],
+                      cutoffs=[CutoffDate(**c) for c in res["cutoffs"]],
+                      follow_ups=[FollowUpMention(**f) for f in res["follow_ups"]])

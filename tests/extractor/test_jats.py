@@ -99,7 +99,7 @@ def test_front_matter_title_ids_dates_keywords(doc):
     assert m.keywords == ["widgets", "drug A"]
     assert m.journal == "Journal of Trials"
     dates = extract_dates(doc)  # the rendered history line is what the text path reads
-    assert (dates["received"], dates["accepted"], dates["published"]) == ("2018-12-14", "2019-02-20", "2019-03-05")
+    assert (dates.received, dates.accepted, dates.published) == ("2018-12-14", "2019-02-20", "2019-03-05")
 
 
 def test_registration_numbers_from_custom_meta_and_text(doc):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from trialaudit.extractor.study.dates import date_bounds, extract_dates
+from trialaudit.extractor.study.dates import date_bounds
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
@@ -44,7 +44,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         follow-up). Article history dates are read from the first lines of
         the file only.
     """
-    d = extract_dates(ctx.document)
+    d = ctx.study.dates
     seen: set[str] = set()
 
     def emit(msg, observed, expected, comp, ev, key):
@@ -54,38 +54,38 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         return ctx.finding("TA313", severity="error", message=msg, observed=observed, expected=expected,
                            computation=comp, evidence=ev, key=key)
 
-    for w in d["windows"]:
-        a_lo, _ = date_bounds(w["start"])
-        _, b_hi = date_bounds(w["end"])
+    for w in d.windows:
+        a_lo, _ = date_bounds(w.start)
+        _, b_hi = date_bounds(w.end)
         if a_lo > b_hi:
-            f = emit(f"The {w['kind']} period runs from {w['start']} to {w['end']}: it ends before it starts.",
-                     f"{w['start']} to {w['end']}", "a start date on or before the end date",
-                     f"earliest day of {w['start']} ({a_lo}) is after the latest day of {w['end']} ({b_hi}).",
-                     [ctx.provenance_evidence(w["provenance"], role="date range")], f"range|{w['start']}|{w['end']}")
+            f = emit(f"The {w.kind} period runs from {w.start} to {w.end}: it ends before it starts.",
+                     f"{w.start} to {w.end}", "a start date on or before the end date",
+                     f"earliest day of {w.start} ({a_lo}) is after the latest day of {w.end} ({b_hi}).",
+                     [ctx.provenance_evidence(w.provenance, role="date range")], f"range|{w.start}|{w.end}")
             if f:
                 yield f
-    enrol = [w for w in d["windows"] if w["kind"] == "enrolment"]
-    for c in d["cutoffs"]:
-        _, c_hi = date_bounds(c["date"])
+    enrol = [w for w in d.windows if w.kind == "enrolment"]
+    for c in d.cutoffs:
+        _, c_hi = date_bounds(c.date)
         for w in enrol:
-            e_lo, _ = date_bounds(w["end"])
+            e_lo, _ = date_bounds(w.end)
             if e_lo > c_hi:
-                f = emit(f"Enrolment ran until {w['end']}, after the data cut-off of {c['date']}.",
-                         f"enrolment end {w['end']}, cut-off {c['date']}", "a cut-off on or after the end of enrolment",
+                f = emit(f"Enrolment ran until {w.end}, after the data cut-off of {c.date}.",
+                         f"enrolment end {w.end}, cut-off {c.date}", "a cut-off on or after the end of enrolment",
                          f"earliest day of the enrolment end ({e_lo}) is after the latest day of the cut-off ({c_hi}).",
-                         [ctx.provenance_evidence(w["provenance"], role="enrolment period"),
-                          ctx.provenance_evidence(c["provenance"], role="data cut-off")],
-                         f"cutoff|{w['end']}|{c['date']}")
+                         [ctx.provenance_evidence(w.provenance, role="enrolment period"),
+                          ctx.provenance_evidence(c.provenance, role="data cut-off")],
+                         f"cutoff|{w.end}|{c.date}")
                 if f:
                     yield f
     for hist in ("received", "accepted", "published"):
-        h = d.get(hist)
+        h = d.value(hist)
         if not h:
             continue
         h_lo, h_hi = date_bounds(h)
-        hev = d["evidence"].get(hist)
-        items = [("data cut-off", c["date"], c["provenance"]) for c in d["cutoffs"]]
-        items += [("enrolment start", w["start"], w["provenance"]) for w in enrol]
+        hev = d.evidence.get(hist)
+        items = [("data cut-off", c.date, c.provenance) for c in d.cutoffs]
+        items += [("enrolment start", w.start, w.provenance) for w in enrol]
         for what, iso, prov in items:
             lo, _ = date_bounds(iso)
             if lo > h_hi:

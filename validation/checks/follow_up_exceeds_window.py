@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from trialaudit.extractor.study.dates import date_bounds, extract_dates, months_between
+from trialaudit.extractor.study.dates import date_bounds, months_between
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
@@ -46,23 +46,23 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         counted from before enrolment would be flagged, with the computation
         shown so a reviewer can judge. A 0.5-month allowance absorbs rounding.
     """
-    d = extract_dates(ctx.document)
-    if not d["enrolment_start"] or not d["follow_ups"]:
+    d = ctx.study.dates
+    if not d.enrolment_start or not d.follow_ups:
         return
-    start_lo, _ = date_bounds(d["enrolment_start"])
-    end_key = "data_cutoff" if d["data_cutoff"] else next((k for k in ("received", "accepted", "published")
-                                                           if d.get(k)), None)
+    start_lo, _ = date_bounds(d.enrolment_start)
+    end_key = "data_cutoff" if d.data_cutoff else next((k for k in ("received", "accepted", "published")
+                                                           if d.value(k)), None)
     if end_key is None:
         return
-    _, end_hi = date_bounds(d[end_key])
+    _, end_hi = date_bounds(d.value(end_key))
     window = months_between(start_lo, end_hi)
     what_end = "the data cut-off" if end_key == "data_cutoff" else f"the date the article was {end_key}"
     groups: dict[tuple[str, str], list] = {}
-    for fu in d["follow_ups"]:
-        if re.search(r"diagnos|surgery|resection|first[\s\-]line|initial\s+treatment", fu["provenance"].quote, re.I):
+    for fu in d.follow_ups:
+        if re.search(r"diagnos|surgery|resection|first[\s\-]line|initial\s+treatment", fu.provenance.quote, re.I):
             continue
-        q = fu["quantity"]
-        per = _PER_MONTH.get(fu["unit"] or "months", 1.0)
+        q = fu.quantity
+        per = _PER_MONTH.get(fu.unit or "months", 1.0)
         cands = [("median", q.value)]
         if q.interval in ("iqr", "range") and q.high is not None:
             cands.append(("upper quartile" if q.interval == "iqr" else "maximum", q.high))
@@ -75,18 +75,18 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             groups.setdefault((label, num.text), []).append((fu, num, months))
     for (label, _), items in groups.items():
         fu, num, months = items[0]
-        unit = fu["unit"] or "months"
+        unit = fu.unit or "months"
         yield ctx.finding(
             "TA314", severity="error",
             message=(f"The {label} follow-up of {num.text} {unit} is longer than the {window:.1f} months between "
-                     f"the start of enrolment ({d['enrolment_start']}) and {what_end} ({d[end_key]})."),
+                     f"the start of enrolment ({d.enrolment_start}) and {what_end} ({d.value(end_key)})."),
             observed=f"{label} follow-up {num.text} {unit}", expected=f"at most {window:.1f} months",
-            computation=(f"from {start_lo} (earliest day of {d['enrolment_start']}) to {end_hi} (latest day of "
-                         f"{d[end_key]}) is {(end_hi - start_lo).days} days = {window:.1f} months; the {label} "
+            computation=(f"from {start_lo} (earliest day of {d.enrolment_start}) to {end_hi} (latest day of "
+                         f"{d.value(end_key)}) is {(end_hi - start_lo).days} days = {window:.1f} months; the {label} "
                          f"follow-up is {months:.1f} months."),
-            evidence=[*(ctx.provenance_evidence(x[0]["provenance"], role="follow-up") for x in items[:3]),
-                      ctx.provenance_evidence(d["evidence"]["enrolment_start"], role="enrolment start"),
-                      *([ctx.provenance_evidence(d["evidence"][end_key], role=end_key.replace("_", " "))]
-                        if d["evidence"].get(end_key) else [])],
-            key=f"{label}|{num.text}|{d['enrolment_start']}|{d[end_key]}",
+            evidence=[*(ctx.provenance_evidence(x[0].provenance, role="follow-up") for x in items[:3]),
+                      ctx.provenance_evidence(d.evidence["enrolment_start"], role="enrolment start"),
+                      *([ctx.provenance_evidence(d.evidence[end_key], role=end_key.replace("_", " "))]
+                        if d.evidence.get(end_key) else [])],
+            key=f"{label}|{num.text}|{d.enrolment_start}|{d.value(end_key)}",
             details={"window_months": round(window, 2), "follow_up_months": round(months, 2)})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from trialaudit.extractor.study.dates import date_bounds, extract_dates
+from trialaudit.extractor.study.dates import date_bounds
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
@@ -43,45 +43,45 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         A study that reports several legitimate periods (a screening period
         and a treatment period) may be flagged; the evidence shows both.
     """
-    d = extract_dates(ctx.document)
-    enrol = [w for w in d["windows"] if w["kind"] == "enrolment"]
+    d = ctx.study.dates
+    enrol = [w for w in d.windows if w.kind == "enrolment"]
     seen: set = set()
     for i in range(len(enrol)):
         for j in range(i + 1, len(enrol)):
             a, b = enrol[i], enrol[j]
-            bad = [k for k in ("start", "end") if not _compatible(a[k], b[k])]
+            bad = [k for k in ("start", "end") if not _compatible(getattr(a, k), getattr(b, k))]
             if not bad:
                 continue
-            key = frozenset([(a["start"], a["end"]), (b["start"], b["end"])])
+            key = frozenset([(a.start, a.end), (b.start, b.end)])
             if key in seen:
                 continue
             seen.add(key)
-            pa, pb = a["provenance"], b["provenance"]
+            pa, pb = a.provenance, b.provenance
             yield ctx.finding(
                 "TA315", severity="warning",
-                message=(f"The enrolment period is {a['start']} to {a['end']} in one place ({pa.section or 'text'}, "
-                         f"line {pa.span.line}) but {b['start']} to {b['end']} in another ({pb.section or 'text'}, "
+                message=(f"The enrolment period is {a.start} to {a.end} in one place ({pa.section or 'text'}, "
+                         f"line {pa.span.line}) but {b.start} to {b.end} in another ({pb.section or 'text'}, "
                          f"line {pb.span.line})."),
-                observed=f"{b['start']} to {b['end']}", expected=f"{a['start']} to {a['end']}",
+                observed=f"{b.start} to {b.end}", expected=f"{a.start} to {a.end}",
                 computation=f"the {' and '.join(bad)} date(s) do not overlap at their printed precision.",
                 evidence=[ctx.provenance_evidence(pa, role="enrolment period"),
                           ctx.provenance_evidence(pb, role="enrolment period")],
-                key=f"{a['start']}|{a['end']}|{b['start']}|{b['end']}")
-    cuts = d["cutoffs"]
+                key=f"{a.start}|{a.end}|{b.start}|{b.end}")
+    cuts = d.cutoffs
     for i in range(len(cuts)):
         for j in range(i + 1, len(cuts)):
             a, b = cuts[i], cuts[j]
-            if _compatible(a["date"], b["date"]):
+            if _compatible(a.date, b.date):
                 continue
-            key = frozenset([a["date"], b["date"]])
+            key = frozenset([a.date, b.date])
             if key in seen:
                 continue
             seen.add(key)
             yield ctx.finding(
                 "TA315", severity="warning",
-                message=f"The data cut-off is {a['date']} in one place but {b['date']} in another.",
-                observed=b["date"], expected=a["date"],
+                message=f"The data cut-off is {a.date} in one place but {b.date} in another.",
+                observed=b.date, expected=a.date,
                 computation="the two cut-off dates do not overlap at their printed precision.",
-                evidence=[ctx.provenance_evidence(a["provenance"], role="data cut-off"),
-                          ctx.provenance_evidence(b["provenance"], role="data cut-off")],
-                key=f"cutoff|{a['date']}|{b['date']}")
+                evidence=[ctx.provenance_evidence(a.provenance, role="data cut-off"),
+                          ctx.provenance_evidence(b.provenance, role="data cut-off")],
+                key=f"cutoff|{a.date}|{b.date}")
