@@ -1,6 +1,6 @@
 """Distributed backends for :mod:`trialaudit.batch`.
 
-``run_dask`` runs the same per-article function (:func:`trialaudit.batch.article_task_json`)
+``run_dask`` runs the same per-article function (:func:`trialaudit.tasks.article_task_json`)
 on a Dask cluster: an existing scheduler (``tcp://host:8786``) or, with no address, a
 ``dask.distributed.LocalCluster`` with ``jobs`` single-threaded worker processes. Tasks are
 submitted in a bounded window so the client holds only a few articles' futures at a time,
@@ -48,7 +48,7 @@ def run_dask(specs: list["InputSpec"], settings: "Settings", *, jobs: int = 1, s
 
     from trialaudit.schemas.findings import ArticleResult
 
-    from .batch import article_task_json, worker_died
+    from .tasks import article_task_json, worker_died
 
     client, cluster = _client(scheduler, jobs, processes)
     try:

@@ -1,6 +1,6 @@
 """The batch executor: articles flow read -> check -> write, one at a time.
 
-* :func:`article_task` is the one per-article function every backend runs: it
+* :func:`~trialaudit.tasks.article_task` is the one per-article function every backend runs: it
   ingests, extracts and checks one article inside one :func:`parse_once` block
   and returns only the :class:`ArticleResult` (nothing of the Document or Study
   leaves it).
@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import TOOL_NAME, __version__
+from .tasks import WORKER_DIED, article_task, article_task_json, worker_died
 
 if TYPE_CHECKING:
     from trialaudit.api import InputSpec
@@ -38,52 +39,8 @@ if TYPE_CHECKING:
     from trialaudit.validation.settings import Settings
 
 MANIFEST = "manifest.jsonl"
-WORKER_DIED = "worker died"
-#: Fault injection for tests: ``exit:<article id>`` makes the worker that checks
-#: that article call ``os._exit``; ``kill:<id>`` makes it SIGKILL itself.
-FAULT_ENV = "TRIALAUDIT_FAULT_INJECT"
 #: A worker process is replaced after this many articles (bounds any slow leak).
 MAX_TASKS_PER_CHILD = 200
-
-
-# ----------------------------------------------------------------------------- the per-article function
-
-def _inject_fault(article_id: str) -> None:
-    spec = os.environ.get(FAULT_ENV)
-    if not spec or ":" not in spec:
-        return
-    how, _, target = spec.partition(":")
-    if target != article_id:
-        return
-    if how == "exit":
-        os._exit(70)
-    if how == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-def article_task(spec: "InputSpec", settings: "Settings") -> "ArticleResult":
-    """Ingest, extract and check one article; return only its result. Never raises on bad input."""
-    from trialaudit.api import check_one
-    from trialaudit.extractor.memo import parse_once
-
-    _inject_fault(spec.id)
-    with parse_once():
-        res, _doc, _study = check_one(spec, settings)
-    return res
-
-
-def article_task_json(spec: "InputSpec", settings: "Settings") -> str:
-    """:func:`article_task` with its result as JSON (cheap and version-proof to ship between processes)."""
-    return article_task(spec, settings).model_dump_json()
-
-
-def worker_died(spec: "InputSpec", detail: str) -> "ArticleResult":
-    from trialaudit.schemas.findings import ArticleResult
-
-    return ArticleResult(id=spec.id, source=str(spec.path), status=WORKER_DIED,
-                         error=f"the worker process checking this article died ({detail}); the batch went on")
-
-
 # ----------------------------------------------------------------------------- local process pool
 
 def _watch_parent(ppid: int) -> None:

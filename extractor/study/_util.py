@@ -369,3 +369,20 @@ def has_letters(s: str) -> bool:
 
 def cell_is_text(c: Cell) -> bool:
     return has_letters(re.sub(r"\b(?:NE|NR|NA|CI|IQR)\b", "", c.text))
+
+def comparison_from_text(text: str, start: int, arms_in: list[str]) -> str | None:
+    """What an estimate at ``start`` compares: the two arms named, else the phrase before its parenthesis."""
+    if len(arms_in) >= 2:
+        return " vs ".join(arms_in[:2])
+    before = text[:start]
+    i = before.rfind("(")
+    if i >= 0 and start - i < 20:
+        phrase = before[:i]
+        cut = max(phrase.rfind(","), phrase.rfind(";"), phrase.rfind(":"))
+        phrase = phrase[cut + 1:]
+        phrase = re.sub(r"^.*\b(?:identified|including|included|were|was|and|than|that|as)\s+", "", phrase)
+        phrase = re.sub(r"^\s*(?:the|a|an|in contrast,?\s+the)\s+", "", phrase.strip(), flags=re.I)
+        phrase = phrase.strip(" ,;")
+        if 2 <= len(phrase) <= 80 and not re.search(r"\d", phrase):
+            return phrase
+    return None

@@ -17,7 +17,7 @@ from trialaudit.schemas.study import Arm, EffectEstimate, StatTest
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 
 from .arms import arm_mentions
-from ._util import (MEASURE_KIND, abstract_tail_sections, result_kinds, bare_interval, cell_prov, cell_text, cited_sentence_ids,
+from ._util import (MEASURE_KIND, abstract_tail_sections, comparison_from_text, result_kinds, bare_interval, cell_prov, cell_text, cited_sentence_ids,
                     col_role, effective_kind, find_measures, normalise_for_parse, parse_number_cell, parse_p_cell,
                     sentence_prov)
 from .outcomes import table_kinds
@@ -98,21 +98,6 @@ def effects_from_table(doc: Document, t: Table) -> tuple[list[EffectEstimate], l
     return out, tests
 
 
-def _comparison_from_text(text: str, start: int, arms_in: list[str]) -> str | None:
-    if len(arms_in) >= 2:
-        return " vs ".join(arms_in[:2])
-    before = text[:start]
-    i = before.rfind("(")
-    if i >= 0 and start - i < 20:
-        phrase = before[:i]
-        cut = max(phrase.rfind(","), phrase.rfind(";"), phrase.rfind(":"))
-        phrase = phrase[cut + 1:]
-        phrase = re.sub(r"^.*\b(?:identified|including|included|were|was|and|than|that|as)\s+", "", phrase)
-        phrase = re.sub(r"^\s*(?:the|a|an|in contrast,?\s+the)\s+", "", phrase.strip(), flags=re.I)
-        phrase = phrase.strip(" ,;")
-        if 2 <= len(phrase) <= 80 and not re.search(r"\d", phrase):
-            return phrase
-    return None
 
 
 def effects_from_sentences(doc: Document, arms: list[Arm]) -> list[EffectEstimate]:
@@ -148,7 +133,7 @@ def effects_from_sentences(doc: Document, arms: list[Arm]) -> list[EffectEstimat
             endpoint = _endpoint(text[:q.start]) or _endpoint(text)
             out.append(EffectEstimate(ratio_type=q.ratio_type or "HR", estimate=q.value, low=q.low, high=q.high,
                                       ci_level=(q.ci_level or 95.0) if (q.low is not None or q.high is not None) else None,
-                                      p=p, p_operator=op, comparison=_comparison_from_text(text, q.start, mentioned),
+                                      p=p, p_operator=op, comparison=comparison_from_text(text, q.start, mentioned),
                                       endpoint=endpoint, provenance=sentence_prov(doc, s, q.start, q.end)))
     return out
 

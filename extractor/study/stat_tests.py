@@ -19,7 +19,7 @@ from trialaudit.schemas.study import StatTest
 
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 
-from ._util import (abstract_tail_sections, cell_prov, cited_sentence_ids, effective_kind, find_measures, result_kinds,
+from ._util import (MEASURE_KIND, abstract_tail_sections, comparison_from_text, cell_prov, cited_sentence_ids, effective_kind, find_measures, result_kinds,
                     mknum, normalise_for_parse, sentence_prov)
 
 #: canonical test name -> pattern
@@ -78,8 +78,6 @@ def footnote_test_name(t: Table, measure: str | None, label: str = "", notes: li
     if not named:
         return None
     if measure:
-        from ._util import MEASURE_KIND
-
         for s, ns in named:
             hits = {h.code for h in find_measures(s)}
             if measure in hits or (MEASURE_KIND.get(measure) == "tte" and re.search(r"time[- ]to[- ]event", s, re.I)):
@@ -123,8 +121,6 @@ def tests_from_cells(doc: Document, t: Table) -> list[StatTest]:
 def _compares_from_sentence(text: str, end: int) -> str | None:
     """The measure a p value refers to: the last time-to-event or rate named before it, else
     the last response category ('NE' printed as a bound is not a measure here)."""
-    from ._util import MEASURE_KIND
-
     hits = [h for h in find_measures(text[:end]) if h.code != "NE"]
     main = [h for h in hits if MEASURE_KIND.get(h.code) in ("tte", "rate")]
     if main:
@@ -156,9 +152,7 @@ def tests_from_sentences(doc: Document) -> list[StatTest]:
                                                 re.search(r"\bcox\b", text, re.I) else None)
                 compares = _compares_from_sentence(text, q.start)
                 if q.kind == "ratio":
-                    from .effects import _comparison_from_text
-
-                    compares = _comparison_from_text(text, q.start, []) or compares
+                    compares = comparison_from_text(text, q.start, []) or compares
                 out.append(StatTest(test=test, p=q.p, p_operator=q.p_operator, compares=compares,
                                     provenance=sentence_prov(doc, s, q.start, q.end)))
     return out

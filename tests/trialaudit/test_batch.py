@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import trialaudit.batch as batch
+import trialaudit.tasks as tasks
 from trialaudit.api import InputSpec
 from trialaudit.batch import (MANIFEST, WORKER_DIED, load_results, read_manifest, results_of, run_batch,
                               run_pool)
@@ -122,7 +123,7 @@ def test_dead_worker_costs_only_its_article(two, tmp_path, monkeypatch, how):
     folder, expected = two
     work = _articles(tmp_path, 3)
     victim = sorted(p.stem for p in work.iterdir())[1]
-    monkeypatch.setenv(batch.FAULT_ENV, f"{how}:{victim}")
+    monkeypatch.setenv(tasks.FAULT_ENV, f"{how}:{victim}")
     got = {}
     s = run_batch([work], Settings(jobs=2), on_result=lambda _s, r: got.setdefault(r.id, r))
     assert got[victim].status == WORKER_DIED
