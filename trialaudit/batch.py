@@ -284,6 +284,13 @@ class ResultStore:
             return False
         return (self.folder / e["file"]).is_file()
 
+    def load(self, article_id: str) -> "ArticleResult":
+        """The stored result of an article finished before."""
+        from trialaudit.schemas.findings import ArticleResult
+
+        path = self.folder / self.entries[article_id]["file"]
+        return ArticleResult.model_validate_json(path.read_text(encoding="utf-8"))
+
     def write(self, res: "ArticleResult", key: dict) -> Path:
         path = self.folder / result_filename(res.id)
         _write_atomic(path, res.model_dump_json(indent=2) + "\n")
@@ -396,12 +403,15 @@ def run_batch(paths: Iterable[str | Path] | None, settings: "Settings | None" = 
               output_dir: str | Path | None = None, resume: bool = True, backend: str = "local",
               scheduler: str | None = None,
               on_result: Callable[["InputSpec", "ArticleResult"], None] | None = None,
-              on_skip: Callable[["InputSpec", dict], None] | None = None) -> BatchSummary:
+              on_skip: Callable[["InputSpec", dict], None] | None = None,
+              view: Callable[["ArticleResult"], "ArticleResult"] | None = None) -> BatchSummary:
     """Check a batch, streaming each result to ``output_dir`` and ``on_result`` as it completes.
 
     Nothing of an article is kept after its result is written; with
     ``output_dir`` and ``resume`` articles finished before (same content,
-    version and settings) are skipped. Returns the counts.
+    version and settings) are skipped. ``view`` (e.g. a baseline hiding
+    dismissed findings) changes what ``on_result`` receives and what is
+    counted, never what is stored. Returns the counts.
     """
     from trialaudit.api import collect_inputs
     from trialaudit.validation.settings import Settings
@@ -419,7 +429,10 @@ def run_batch(paths: Iterable[str | Path] | None, settings: "Settings | None" = 
                     key = store.key(spec)
                     if resume and store.is_done(spec, key):
                         summary.skipped += 1
-                        summary.add_stored(store.entries[spec.id])
+                        if view is None:
+                            summary.add_stored(store.entries[spec.id])
+                        else:  # the stored counts include what the view hides: count the view
+                            summary.add(view(store.load(spec.id)))
                         if on_skip:
                             on_skip(spec, store.entries[spec.id])
                         continue
@@ -428,10 +441,11 @@ def run_batch(paths: Iterable[str | Path] | None, settings: "Settings | None" = 
             for j, res in results_of(todo, settings, jobs=settings.jobs, backend=backend, scheduler=scheduler):
                 if store is not None:
                     store.write(res, keys[j])
+                shown = view(res) if view is not None else res
                 summary.checked += 1
-                summary.add(res)
+                summary.add(shown)
                 if on_result:
-                    on_result(todo[j], res)
+                    on_result(todo[j], shown)
         finally:
             if store is not None:
                 store.close()
@@ -441,8 +455,12 @@ def run_batch(paths: Iterable[str | Path] | None, settings: "Settings | None" = 
 def stream_check(paths: Iterable[str | Path] | None, settings: "Settings", *, fmt: str = "text",
                  output: Path | None = None, output_dir: Path | None = None, resume: bool = True,
                  backend: str = "local", scheduler: str | None = None,
-                 echo: Callable[[str], None] | None = None) -> tuple["CheckRun | None", int]:
-    """What ``trialaudit check`` runs.
+                 echo: Callable[[str], None] | None = None,
+                 baseline: dict[str, set[str]] | None = None) -> tuple["CheckRun | None", int, int]:
+    """What ``trialaudit check`` runs. Returns ``(run or None, exit code, findings hidden by the baseline)``.
+
+    ``baseline`` (article id -> fingerprints a reviewer dismissed) hides those findings from every
+    output and from the exit code; the per-article files of ``output_dir`` keep them.
 
     ``jsonl``: one article per line, written as it completes (to ``output`` or
     stdout); text with ``output_dir``: one summary line per article as it
@@ -453,6 +471,22 @@ def stream_check(paths: Iterable[str | Path] | None, settings: "Settings", *, fm
     from trialaudit.schemas.findings import ArticleResult, CheckRun, ToolInfo
 
     echo = echo or (lambda line: sys.stdout.write(line + "\n"))
+    hidden = [0]
+
+    def view(res: ArticleResult) -> ArticleResult:
+        fps = baseline.get(res.id) if baseline else None
+        if not fps:
+            return res
+        keep = [f for f in res.findings if f.fingerprint not in fps]
+        hidden[0] += len(res.findings) - len(keep)
+        return res.model_copy(update={"findings": keep})
+
+    v = view if baseline is not None else None
+
+    def stored(entry: dict) -> ArticleResult:
+        res = ArticleResult.model_validate_json((Path(output_dir) / entry["file"]).read_text(encoding="utf-8"))
+        return view(res) if v is not None else res
+
     if fmt == "jsonl":
         fh = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
@@ -461,15 +495,14 @@ def stream_check(paths: Iterable[str | Path] | None, settings: "Settings", *, fm
                 fh.flush()
 
             def skipped(_spec, entry: dict) -> None:
-                p = Path(output_dir) / entry["file"]
-                fh.write(ArticleResult.model_validate_json(p.read_text(encoding="utf-8")).model_dump_json() + "\n")
+                fh.write(stored(entry).model_dump_json() + "\n")
 
             summary = run_batch(paths, settings, output_dir=output_dir, resume=resume, backend=backend,
-                                scheduler=scheduler, on_result=line, on_skip=skipped)
+                                scheduler=scheduler, on_result=line, on_skip=skipped, view=v)
         finally:
             if output:
                 fh.close()
-        return None, summary.exit_code
+        return None, summary.exit_code, hidden[0]
     if fmt == "text" and output_dir is not None:
         def progress(_spec, res: ArticleResult) -> None:
             if res.status != "ok":
@@ -481,23 +514,22 @@ def stream_check(paths: Iterable[str | Path] | None, settings: "Settings", *, fm
             echo(f"{res.id}  {n['error']} error(s), {n['warning']} warning(s), {n['info']} info")
 
         summary = run_batch(paths, settings, output_dir=output_dir, resume=resume, backend=backend,
-                            scheduler=scheduler, on_result=progress)
+                            scheduler=scheduler, on_result=progress, view=v)
         f = summary.findings
         echo(f"{summary.total} article(s): {summary.checked} checked, {summary.skipped} already done, "
              f"{summary.failed} unreadable; {f['error']} error(s), {f['warning']} warning(s), {f['info']} info; "
              f"results in {output_dir}")
-        return None, summary.exit_code
+        return None, summary.exit_code, hidden[0]
     got: dict[str, ArticleResult] = {}
 
     def keep(_spec, res: ArticleResult) -> None:
         got[res.id] = res
 
     def keep_skipped(_spec, entry: dict) -> None:
-        got[entry["id"]] = ArticleResult.model_validate_json(
-            (Path(output_dir) / entry["file"]).read_text(encoding="utf-8"))
+        got[entry["id"]] = stored(entry)
 
     summary = run_batch(paths, settings, output_dir=output_dir, resume=resume, backend=backend, scheduler=scheduler,
-                        on_result=keep, on_skip=keep_skipped)
+                        on_result=keep, on_skip=keep_skipped, view=v)
     run = CheckRun(tool=ToolInfo(name=TOOL_NAME, version=__version__),
                    articles=[got[i] for i in summary.order if i in got])
-    return run, summary.exit_code
+    return run, summary.exit_code, hidden[0]

@@ -126,10 +126,6 @@ def check(
     """Check articles and report findings with evidence. Exit 0: no error; 1: errors found; 2: input problem."""
     settings = _settings(config, select=select or None, ignore=ignore or None, min_severity=min_severity,
                          jobs=jobs, max_pages=max_pages, exclude=exclude or None)
-    streamed = format == CheckFormat.jsonl or (format == CheckFormat.text and output_dir is not None)
-    if baseline is not None and streamed:
-        _fail("--baseline works with the gathered outputs (text, json, sarif), not with jsonl or text "
-              "with --output-dir")
     if verbose and paths:
         from .inputs import scan_folder
 
@@ -142,22 +138,17 @@ def check(
     from trialaudit.batch import stream_check
 
     try:
-        run, code = stream_check([str(p) for p in paths] if paths else None, settings, fmt=format.value,
-                                 output=output, output_dir=output_dir, resume=resume, backend=backend.value,
-                                 scheduler=scheduler, echo=lambda line: console.print(Text(line)))
+        run, code, hidden = stream_check([str(p) for p in paths] if paths else None, settings, fmt=format.value,
+                                         output=output, output_dir=output_dir, resume=resume, backend=backend.value,
+                                         scheduler=scheduler, echo=lambda line: console.print(Text(line)),
+                                         baseline=dismissed)
     except BackendUnavailable as exc:
         _fail(str(exc))
         raise  # unreachable
+    if dismissed is not None:
+        err_console.print(Text(f"baseline {baseline}: {hidden} dismissed finding(s) hidden", style="dim"))
     if run is None:  # streamed (jsonl, or text with --output-dir)
         raise typer.Exit(code)
-    if dismissed is not None:
-        hidden = 0
-        for art in run.articles:
-            fps = dismissed.get(art.id, set())
-            keep = [f for f in art.findings if f.fingerprint not in fps]
-            hidden += len(art.findings) - len(keep)
-            art.findings = keep
-        err_console.print(Text(f"baseline {baseline}: {hidden} dismissed finding(s) hidden", style="dim"))
     if format == CheckFormat.sarif:
         from .sarif import to_sarif
 

@@ -214,9 +214,39 @@ def test_streamed_batch_filters_folders_and_skipped_is_not_a_failure(tmp_path):
     assert (summary.total, summary.failed) == (2, 0)
 
 
-def test_baseline_is_refused_with_streamed_output(tmp_path):
-    r = CliRunner().invoke(app, ["check", str(CORPUS), "-f", "jsonl", "--baseline", str(tmp_path)])
-    assert r.exit_code == 2 and "--baseline" in r.output
+def test_baseline_works_with_streamed_output_and_resume(tmp_path):
+    """--baseline hides dismissed findings from jsonl, from --output-dir text and from the exit code,
+    also for articles resumed from the output folder; the stored per-article files keep them."""
+    from trialaudit.validation.review import find_checklist, load_checklist, record_decisions
+
+    folder = _articles(tmp_path, 1)
+    art = next(folder.iterdir())
+    review = tmp_path / "review"
+    assert CliRunner().invoke(app, ["checklist", str(art), "-o", str(review)]).exit_code == 0
+    path = find_checklist(review, art.stem)
+    items = [it for it in load_checklist(path).items if it.kind == "finding"]
+    assert items
+    record_decisions(path, [(it.id, "dismissed", "checked by hand") for it in items], reviewer="Ann")
+    dismissed = {it.fingerprint for it in items}
+
+    out = tmp_path / "out"
+    r = CliRunner().invoke(app, ["check", str(folder), "-f", "jsonl", "--output-dir", str(out),
+                                 "--baseline", str(review)])
+    assert r.exit_code == 0, r.output  # every finding dismissed: nothing left to fail on
+    lines = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
+    assert lines and not any(f["fingerprint"] in dismissed for x in lines for f in x["findings"])
+    assert "dismissed finding(s) hidden" in r.stderr
+    stored = json.loads(next(out.glob("*.json")).read_text())
+    assert {f["fingerprint"] for f in stored["findings"]} >= dismissed  # the files keep everything
+
+    # resumed from the folder: the same view
+    r2 = CliRunner().invoke(app, ["check", str(folder), "--output-dir", str(out), "--baseline", str(review)])
+    assert r2.exit_code == 0, r2.output
+    flat = " ".join(r2.stdout.split())  # the console may wrap the summary line
+    assert "1 already done" in flat and "0 error(s), 0 warning(s), 0 info" in flat
+    # without the baseline the stored errors count again
+    r3 = CliRunner().invoke(app, ["check", str(folder), "--output-dir", str(out)])
+    assert r3.exit_code == (1 if any(f["severity"] == "error" for f in stored["findings"]) else 0)
 
 
 def test_report_is_built_from_written_results(tmp_path):
