@@ -104,6 +104,7 @@ class ArticleResult(Model):
     elapsed_s: float | None = None
     coverage: Coverage | None = None
     warnings: list[str] = Field(default_factory=list)  # what the reader could not do (decoding, unread pages ...)
+    traceback: str | None = None  # an internal error's traceback (a bug in trialaudit), shown by ``check -v``
 
 
 class ToolInfo(Model):

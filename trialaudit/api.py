@@ -42,13 +42,12 @@ def tool_info() -> ToolInfo:
 
 
 def _corpus_id(path: Path) -> str | None:
-    try:
-        import trialaudit.corpus as corpus
-        for a in corpus.articles():
-            if Path(a.file).name == path.name:
-                return a.id
-    except Exception:  # noqa: BLE001 - the corpus is optional for id lookup
-        return None
+    """The bundled corpus id of a file with a corpus article's name, else None."""
+    import trialaudit.corpus as corpus
+
+    for a in corpus.articles():
+        if Path(a.file).name == path.name:
+            return a.id
     return None
 
 
@@ -111,6 +110,12 @@ def load(spec: InputSpec, settings: Settings | None = None) -> Document:
     return read_document(spec.path, doc_id=spec.id, pdf_options=opts, limits=settings.read_limits())
 
 
+def _traceback(exc: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(exc))[-8000:]
+
+
 def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[ArticleResult, Document | None, Study | None]:
     """Ingest, extract and check one article. Never raises: failures become a status."""
     settings = settings or Settings()
@@ -120,18 +125,19 @@ def check_one(spec: InputSpec, settings: Settings | None = None) -> tuple[Articl
     except IngestError as exc:
         return (ArticleResult(id=spec.id, source=str(spec.path), status="skipped" if spec.skipped else "error",
                               error=str(exc)), None, None)
-    except Exception as exc:  # noqa: BLE001 - one bad article never stops a batch
+    except Exception as exc:  # noqa: BLE001 - one bad article never stops a batch; the bug keeps its traceback
         return (ArticleResult(id=spec.id, source=str(spec.path), status="error",
-                              error=f"internal error while reading ({type(exc).__name__}: {exc})"), None, None)
+                              error=f"internal error while reading ({type(exc).__name__}: {exc})",
+                              traceback=_traceback(exc)), None, None)
     with parse_once():  # extraction and every rule share each sentence's and cell's quantities
         try:
             study = extract_study(doc)
         except ExtractionTimeout as exc:
             return (ArticleResult(id=spec.id, source=str(spec.path), status="timeout", title=doc.title,
                                   format=doc.format, error=str(exc)), doc, None)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - as above
             return (ArticleResult(id=spec.id, source=str(spec.path), status="error", title=doc.title,
-                                  format=doc.format,
+                                  format=doc.format, traceback=_traceback(exc),
                                   error=f"internal error during extraction ({type(exc).__name__}: {exc})"), doc, None)
         coverage = Coverage()
         findings, ran = run_checks(doc, study, settings, coverage=coverage)

@@ -212,6 +212,8 @@ def render_text(run: CheckRun, con: Console, quiet: bool = False, verbose: bool 
             head.append(f"  [{art.status}] ", style="bold red")
             head.append(S(art.error or ""))
             con.print(head)
+            if verbose and art.traceback:
+                con.print(Text(S(art.traceback), style="dim"))
             continue
         head.append(f"  {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info")
         con.print(head)
