@@ -196,6 +196,52 @@ class Resolved:
     n_row: int | None = None                # index of the table's N row used
 
 
+#: group-coded n's in a row label: "(I = 12, C = 8)", "(intervention n = 12, control n = 8)", "(A: 12; B: 8)"
+_CODED_N = re.compile(r"(?P<code>[A-Za-z][A-Za-z\-]{0,24})\s*(?:[nN]\s*)?[=:]\s*(?P<n>\d{1,6})(?![\d.])")
+_CODED_GROUP = re.compile(r"[\(\[]([^()\[\]]*[=:][^()\[\]]*)[\)\]]")
+
+
+def _group_name(label: str) -> str:
+    """A column's group name: its top header part without the n ('Control, N = 14 / Baseline' -> 'control')."""
+    top = label.split(" / ")[0]
+    name, _ = strip_n(top)
+    return re.sub(r"[\s,;:]+$", "", name or top).strip().lower()
+
+
+def row_label_n(table: Table, row: TableRow, col: int) -> tuple[int | None, bool]:
+    """The n a row label states for this column's group: ``(I = 12, C = 8)`` -> 8 for a 'Control' column.
+
+    Returns ``(n, restricted)``: ``restricted`` is True when the label states group n's at all (so the
+    header n is not this row's denominator), ``n`` the one for this column when its group is named
+    unambiguously (by its initial or its name), else None.
+    """
+    m = _CODED_GROUP.search(row.label or "")
+    if not m:
+        return None, False
+    pairs = [(x.group("code").lower(), int(x.group("n"))) for x in _CODED_N.finditer(m.group(1))]
+    pairs = [(c, n) for c, n in pairs if c not in ("n", "p", "r", "or", "hr", "rr", "ci", "sd", "df")]
+    if len(pairs) < 2:
+        return None, False
+    groups = []
+    for j in range(1, len(table.columns)):
+        g = _group_name(table.column_label(j))
+        if g and g not in groups:
+            groups.append(g)
+    mine = _group_name(table.column_label(col))
+    if not mine:
+        return None, True
+
+    def names(code: str) -> list[str]:
+        if len(code) == 1:
+            return [g for g in groups if g[:1] == code]
+        return [g for g in groups if g.startswith(code) or code.startswith(g)]
+
+    hits = [n for c, n in pairs if names(c) == [mine]]
+    if len(hits) == 1 and all(len(names(c)) == 1 for c, _ in pairs):
+        return hits[0], True
+    return None, True
+
+
 def header_n(table: Table, col: int) -> int | None:
     """The n printed in a column's (combined) header: 'Placebo (n = 7,726)' -> 7726."""
     label = table.column_label(col)
@@ -256,10 +302,16 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
         labels.append((parent.label, parent.cells[0].markers if parent.cells else []))
     if row.group:
         labels.append((row.group, []))
+    # 2. group n's in the row label ("(I = 12, C = 8)"); a label that states them for groups it does
+    #    not name unambiguously leaves the denominator uncertain
+    label_n, restricted = row_label_n(table, row, col)
     # 4./5. the table's N row, else the column header
     n_row, n_vals = n_row_values(table, table.rows.index(row) if row in table.rows else 0)
     res: Resolved | None = None
-    if n_row is not None and col in n_vals and n_row is not row:
+    if label_n is not None:
+        res = Resolved(label_n, "row label", "stated", row.cells[0].span if row.cells else row.span,
+                       row.label, arm=col_arm)
+    elif n_row is not None and col in n_vals and n_row is not row:
         c = n_row.cells[col]
         res = Resolved(n_vals[col], "table N row", "stated", c.span, c.raw or c.text, arm=col_arm,
                        n_row=table.rows.index(n_row))
@@ -294,6 +346,9 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
             res.source += " minus the patients the row's table note excludes"
             n = n2
     res.n = n
+    if restricted and label_n is None:
+        reasons.append("the row label states group n's this column's group cannot be matched to")
+        res.certainty = "uncertain"
     if _table_note_restricts(table):
         reasons.append("a table note says percentages are of those with data / respondents")
         res.certainty = "uncertain"

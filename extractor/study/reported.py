@@ -206,8 +206,12 @@ def _arm_context(prev: list[Sentence], arms: list[Arm]) -> bool:
     return False
 
 
+_Item = tuple  # (quantity, measure, stat, start of the measure's mention)
+
+
 def _sentence_values(doc: Document, s: Sentence, kind: str, arms: list[Arm],
                      prev: list[Sentence] | None = None) -> list[Reported]:
+    """The reported values of one sentence: each value's measure, then its arm, then the records."""
     text = s.text
     real = real_arms(arms)
     measures = _measure_mentions(text)
@@ -215,9 +219,25 @@ def _sentence_values(doc: Document, s: Sentence, kind: str, arms: list[Arm],
         return []
     qs = _quantities(text)
     ments = arm_mentions(text, real) if real else []
-    # assign each quantity a measure (and landmark)
-    items: list[tuple[Quantity, str, str, int]] = []    # (q, measure, stat, start of the measure's mention)
-    # runs of measures joined by and/, ("ORR and CBR were 11.5% and 61.5%")
+    items = _measured_values(text, measures, qs)
+    if not items:
+        return []
+    by_measure: dict[tuple[str, str], list[int]] = {}
+    for n, (q, measure, stat, _) in enumerate(items):
+        if stat not in ("hr", "p"):
+            by_measure.setdefault((measure, stat), []).append(n)
+    assigned, used_mentions = _arms_after_values(text, items, ments)
+    _arms_before_runs(text, items, ments, by_measure, assigned, used_mentions)
+    _nearest_arms_before(items, ments, assigned, used_mentions)
+    if len(real) == 2:
+        _two_arm_partners(real, by_measure, assigned)
+    return _records(doc, s, kind, arms, prev, real, text, measures, ments, items, by_measure, assigned)
+
+
+def _measured_values(text: str, measures: list[tuple[str, int, int]], qs: list[Quantity]) -> list[_Item]:
+    """Each quantity with the measure named last before it (and its landmark); runs of measures joined
+    by 'and' pair with runs of values in order ("ORR and CBR were 11.5% and 61.5%")."""
+    items: list[_Item] = []    # (q, measure, stat, start of the measure's mention)
     for qi, q in enumerate(qs):
         before = [m for m in measures if m[2] <= q.start]
         if not before:
@@ -237,7 +257,6 @@ def _sentence_values(doc: Document, s: Sentence, kind: str, arms: list[Arm],
             lm = [int(mm.group("n")) * (12 if mm.group("unit").lower().startswith("y") else 1)]
         run = [x for x in qs if x.start >= last[2] and
                not any(m[1] < x.start and m[1] > last[2] for m in measures)]
-        idx = next((i for i, x in enumerate(run) if x is q), 0)
         measure = last[0]
         landmark = None
         if len(lst) > 1:
@@ -262,9 +281,11 @@ def _sentence_values(doc: Document, s: Sentence, kind: str, arms: list[Arm],
         items.append((q, measure, stat, last[1]))
         if q.kind == "ratio" and q.p is not None and q.p_operator in (None, "="):
             items.append((q, measure, "p", last[1]))
-    if not items:
-        return []
-    # arms
+    return items
+
+
+def _arms_after_values(text: str, items: list[_Item], ments: list) -> tuple[dict[int, str | None], set[int]]:
+    """The arm named right after a value ("5.5 months in the Apa+IE group"); hr and p compare arms."""
     assigned: dict[int, str | None] = {}
     used_mentions: set[int] = set()
     for n, (q, measure, stat, _) in enumerate(items):
@@ -277,11 +298,12 @@ def _sentence_values(doc: Document, s: Sentence, kind: str, arms: list[Arm],
                     assigned[n] = arm.id
                     used_mentions.add(mi)
                 break
-    # ordered arms before a run of values of one measure
-    by_measure: dict[tuple[str, str], list[int]] = {}
-    for n, (q, measure, stat, _) in enumerate(items):
-        if stat not in ("hr", "p"):
-            by_measure.setdefault((measure, stat), []).append(n)
+    return assigned, used_mentions
+
+
+def _arms_before_runs(text: str, items: list[_Item], ments: list, by_measure: dict, assigned: dict,
+                      used_mentions: set[int]) -> None:
+    """Arms named before a run of values of one measure, in the same order (or 'respectively')."""
     for (measure, stat), ns in by_measure.items():
         free = [n for n in ns if n not in assigned]
         if len(free) >= 2:
@@ -302,7 +324,10 @@ def _sentence_values(doc: Document, s: Sentence, kind: str, arms: list[Arm],
                 if len(order) == len(free):
                     for n, aid in zip(free, order):
                         assigned[n] = aid
-    # nearest unused arm mention before the value (no other value of that measure in between)
+
+
+def _nearest_arms_before(items: list[_Item], ments: list, assigned: dict, used_mentions: set[int]) -> None:
+    """The nearest unused arm mention before a value, with no other value of that measure in between."""
     for n, (q, measure, stat, _) in enumerate(items):
         if n in assigned:
             continue
@@ -315,16 +340,24 @@ def _sentence_values(doc: Document, s: Sentence, kind: str, arms: list[Arm],
                 best = arm.id
         if best is not None:
             assigned[n] = best
-    # two-arm fallback: the partner of an attributed value in the same comparison
-    if len(real) == 2:
-        for (measure, stat), ns in by_measure.items():
-            if len(ns) == 2:
-                a, b = ns
-                if (a in assigned) != (b in assigned):
-                    have, miss = (a, b) if a in assigned else (b, a)
-                    other = [x.id for x in real if x.id != assigned[have]]
-                    if assigned[have] is not None and other:
-                        assigned[miss] = other[0]
+
+
+def _two_arm_partners(real: list[Arm], by_measure: dict, assigned: dict) -> None:
+    """In a two-arm study, the partner of an attributed value in the same comparison is the other arm."""
+    for (measure, stat), ns in by_measure.items():
+        if len(ns) == 2:
+            a, b = ns
+            if (a in assigned) != (b in assigned):
+                have, miss = (a, b) if a in assigned else (b, a)
+                other = [x.id for x in real if x.id != assigned[have]]
+                if assigned[have] is not None and other:
+                    assigned[miss] = other[0]
+
+
+def _records(doc: Document, s: Sentence, kind: str, arms: list[Arm], prev: list[Sentence] | None, real: list[Arm],
+             text: str, measures: list, ments: list, items: list[_Item], by_measure: dict,
+             assigned: dict) -> list[Reported]:
+    """ReportedValue records of the values whose arm is known, or that are the whole cohort's."""
     out = []
     context_arm = len(real) >= 2 and not ments and not _TOTAL_MARK.search(text) and _arm_context(prev or [], arms)
     for n, (q, measure, stat, mstart) in enumerate(items):

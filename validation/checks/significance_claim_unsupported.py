@@ -33,6 +33,31 @@ _HEDGE = re.compile(r"marginal(?:ly)?|borderline|trend(?:ed|ing)?\s+(?:toward|to
                     re.I)
 
 
+#: a footnote legend starts here: a marker, then a P threshold ("* p < 0.05, intragroup ...", "a P<0.05 versus
+#: Group A"); a legend defines what a marker means in a table, it is no evidence for the text around it
+_LEGEND = re.compile(r"(?:^|(?<=[\s.;,]))(?:[a-z]|[*†‡§¶#]{1,3})\s*(?=[Pp]\s*(?:[<≤]|-?\s*values?\b))")
+#: a sentence that opens with a subordinate clause ("Although X differed (P = .005), Y was not different"):
+#: the two clauses make two claims about two comparisons
+_SUBORDINATE = re.compile(r"^\s*(?:although|though|even\s+though|while|whereas)\b", re.I)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses a claim and its evidence must share: split at ';', 'whereas', 'while', 'but' (top level),
+    after a sentence-opening subordinate clause, and before every footnote legend."""
+    spans = split_top_level(text, _CLAUSE_SPLIT)
+    if spans and _SUBORDINATE.match(text[spans[0][0]:spans[0][1]]):
+        a, b = spans[0]
+        parts = split_top_level(text[a:b], ",")
+        if len(parts) > 1:
+            cut = a + parts[0][1]
+            spans = [(a, cut), (cut + 1, b)] + spans[1:]
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        cuts = [a] + [a + m.start() for m in _LEGEND.finditer(text[a:b]) if m.start() > 0] + [b]
+        out += [(x, y) for x, y in zip(cuts, cuts[1:]) if text[x:y].strip()]
+    return out
+
+
 _EXCEPT = re.compile(r"\bexcept\b|\bapart from\b|\bother than\b|\bwith the exception\b|\bexcluding\b|\bsave for\b",
                      re.I)
 
@@ -118,8 +143,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     Known limitations:
         Evidence in another sentence, or in a table the sentence does not
         cite, is not linked (the claim is skipped). Clauses are split at ';', 'whereas', 'while' and
-        'but'; a clause mixing several comparisons with P on both sides of α
-        is skipped. Definitions ("P < 0.05 was considered significant") are
+        'but', after a sentence-opening "Although/While ... ," clause, and before footnote legends
+        ("* P < 0.05 versus ...", which define markers); a clause mixing several comparisons with P
+        on both sides of α is skipped. Definitions ("P < 0.05 was considered significant") are
         ignored by section.
     """
     ctx.coverage.count("tests", 0)  # claims are counted below; linked-table findings count as examined
@@ -133,7 +159,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if re.search(r"\bconsidered\b|\bdefined\b|\bthreshold\b|\bset at\b|\blevel of significance\b", text, re.I):
             continue
         qs = sentence_quantities(sent)
-        for a, b in split_top_level(text, _CLAUSE_SPLIT):
+        for a, b in _clauses(text):
             clause = text[a:b]
             claim = _claim(clause)
             if claim is None or _EXCEPT.search(clause):
