@@ -37,7 +37,8 @@ ROW_TIE = 3.0             # rows scoring within this of the best are rivals
 
 _NON_ARM_COL = re.compile(
     r"^\s*(p|p[- ]?value|total|all|overall|difference|diff|effect|or|rr|hr|95%|ci|change|"
-    r"characteristics?|variables?|outcomes?|parameters?)\b", re.I)
+    r"characteristics?|variables?|outcomes?|parameters?|es|effect size|cohen'?s?|t|f|z|u|χ2|chi|statistics?|"
+    r"test|df|sig|significance|mean difference|md|smd)\b", re.I)
 
 
 _BASELINE_ROW = re.compile(r"\b(baseline|pre[- ]?(treatment|intervention|test|op(erative)?)?|before|"
@@ -168,6 +169,14 @@ def _is_abbreviation(abbr: str, words: list[str]) -> bool:
             options.append(k)
         return any(match(o, w + 1) for o in options)
     return match(0, 0)
+
+
+def _exact_len(col: str, query_alts: list[str]) -> int:
+    """Length of the longest wording of ``col`` equal to one of the query's: 'ACVC-HA group'
+    is a more specific match of 'ACVC-HA ... (ACVC) ...' than 'ACVC group'."""
+    raw = strip_n(col)[0]
+    alts = set(_alternatives(raw)) or {_arm_norm(raw)}
+    return max((len(a) for a in alts if a in query_alts), default=0)
 
 
 def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = None) -> float:
@@ -403,17 +412,18 @@ def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[st
                 ci = [other]
     if not ci or not cc:
         return None
-    bi = max(ci, key=lambda k: si[k])
-    bc = max(cc, key=lambda k: sc[k])
+    bi = max(ci, key=lambda k: (si[k], _exact_len(k, int_alts)))
+    bc = max(cc, key=lambda k: (sc[k], _exact_len(k, cmp_alts)))
     # two columns fitting equally well (e.g. the arm at two time points) -> unclear
     if bi == bc:
         return None
     # another arm column fitting almost as well ('ACVC' beside 'ACVC-HA', the arm at two
     # time points) -> unclear which one is meant
-    def rival(score: dict, best: str) -> bool:
+    def rival(score: dict, best: str, alts: list[str]) -> bool:
         return any(score[k] >= score[best] - ARM_RIVAL and (score[best] < 100 or score[k] >= 100)
+                   and not (score[k] >= 100 and _exact_len(k, alts) < _exact_len(best, alts))
                    for k in groups if k not in (bi, bc))
-    if rival(si, bi) or rival(sc, bc):
+    if rival(si, bi, int_alts) or rival(sc, bc, cmp_alts):
         return None
     return groups[bi], groups[bc]
 
@@ -589,8 +599,42 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                      candidates=[f"{f[1].label}: {f[2].label}" for f in [best, *rivals]])
         return amb
     s, t, row, ai, ac = best
+    other = _other_time_table(doc, t, outcome)
+    if other is not None:
+        return Answer(outcome, otype, "ambiguous", ArmAnswer(intervention), ArmAnswer(comparator),
+                      reason="the outcome is reported at several time points and the question names none",
+                      candidates=[f"{t.label}: {row.label}", other])
     return Answer(outcome, otype, "answered", ai, ac, reason=f"row match {s:.0f}",
                   table=t.label, row=row.label)
+
+
+def _time_labels(t: Table) -> set[str]:
+    ncols = max((len(r.cells) for r in t.rows), default=0)
+    out = set()
+    for j in range(1, ncols):
+        for part in re.split(r" / |;", t.column_label(j)):
+            part = re.sub(r"^\s*(mean\s*(±|\(?sd\)?)\s*(sd)?\s*of\s*)", "", part.strip(), flags=re.I)
+            if _TIME_PART.match(part) and not _BASELINE_ROW.match(part):
+                out.add(strip_n(part)[0].lower())
+    return out
+
+
+def _other_time_table(doc: Document, chosen: Table, outcome: str) -> str | None:
+    """Another outcome table with a row for this outcome whose columns name other time
+    points than the answer's: the question, naming no time, does not say which is meant."""
+    if re.search(r"\d", outcome) or _BASELINE_ROW.search(outcome):
+        return None
+    own = _time_labels(chosen)
+    for t in doc.tables:
+        if t is chosen or _BASELINE_TABLE.search(t.caption or ""):
+            continue
+        times = _time_labels(t) - own
+        if not times:
+            continue
+        for row in t.rows:
+            if row.kind == "body" and _row_score(outcome, row) >= ROW_THRESHOLD:
+                return f"{t.label}: {row.label} ({', '.join(sorted(times))[:60]})"
+    return None
 
 
 def _key(f, otype: OutcomeType) -> tuple:
