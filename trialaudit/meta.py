@@ -21,6 +21,8 @@ from rapidfuzz import fuzz
 
 from trialaudit.extractor.quantities import parse_cell, parse_number
 from trialaudit.extractor.study.arms import resolve_arm, strip_n
+from trialaudit.extractor.study.meta_abbrev import abbreviations
+from trialaudit.extractor.study.meta_labels import LabelDefinition, group_label_definitions, labels_in
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.quantities import Quantity
@@ -176,6 +178,7 @@ def _exact_len(col: str, query_alts: list[str]) -> int:
     is a more specific match of 'ACVC-HA ... (ACVC) ...' than 'ACVC group'."""
     raw = strip_n(col)[0]
     alts = set(_alternatives(raw)) or {_arm_norm(raw)}
+    alts |= set(labels_in(raw))
     return max((len(a) for a in alts if a in query_alts), default=0)
 
 
@@ -183,9 +186,11 @@ def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = 
     raw = strip_n(col)[0]
     col_alts = _alternatives(raw) or [_arm_norm(raw)]
     base = col_alts[0] if col_alts else ""
-    if not base:
+    if not base and not labels_in(raw):
         return 0.0
     best = 0.0
+    if any(k in query_alts for k in labels_in(raw)):
+        best = 100.0
     for b in col_alts:
         for q in query_alts:
             if b == q:
@@ -278,11 +283,61 @@ def _row_score(outcome: str, row: TableRow) -> float:
     return best
 
 
+def _variants(text: str, abbrev: dict[str, str]) -> list[str]:
+    """``text`` with each defined abbreviation written out, and each long form abbreviated."""
+    out = [text]
+    for abbr, long_ in abbrev.items():
+        if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text):
+            out.append(re.sub(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", long_, text))
+        elif len(long_) > 5 and long_.lower() in text.lower():
+            out.append(re.sub(re.escape(long_), abbr, text, flags=re.I))
+    return list(dict.fromkeys(out))
+
+
+def _row_match(outcome_variants: list[str], row: TableRow, abbrev: dict[str, str]) -> float:
+    best = max(_row_score(o, row) for o in outcome_variants)
+    if best >= 100 or not abbrev:
+        return best
+    for lab in _variants(row.label, abbrev)[1:]:
+        alt = row.model_copy(update={"label": lab})
+        best = max(best, max(_row_score(o, alt) for o in outcome_variants))
+    return best
+
+
 # ---------------------------------------------------------------- arms
 
-def _query_alts(text: str, arms: list[Arm]) -> list[str]:
-    """The query's own wordings plus those of the study arm it names (when one does)."""
+LABEL_COVERAGE = 0.75     # share of the query's words a group's definition must contain
+LABEL_MARGIN = 0.3        # ... more than any other group's definition
+
+
+def _words(s: str) -> set[str]:
+    return {_stem(t) for t in _arm_norm(s).split() if len(t) > 1 or t.isdigit()}
+
+
+def _label_keys(text: str, defs: list[LabelDefinition]) -> list[str]:
+    """The group label ('group:i') whose definition in the text describes ``text``."""
+    keys = labels_in(text)
+    if keys or not defs:
+        return keys
+    q = _words(text)
+    if not q:
+        return []
+    best: dict[str, float] = {}
+    for d in defs:
+        cov = len(q & _words(d.text)) / len(q)
+        best[d.key] = max(best.get(d.key, 0.0), cov)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= LABEL_COVERAGE and \
+            (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= LABEL_MARGIN):
+        return [ranked[0][0]]
+    return []
+
+
+def _query_alts(text: str, arms: list[Arm], defs: list[LabelDefinition] | None = None) -> list[str]:
+    """The query's own wordings plus those of the study arm it names (when one does) and
+    the group label the text defines for it."""
     alts = _alternatives(text)
+    alts.extend(_label_keys(text, defs or []))
     arm = resolve_arm(text, arms) if arms else None
     if arm is None and arms:
         scored = []
@@ -549,12 +604,15 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     doc, study = _load(source)
     otype: OutcomeType = outcome_type or _guess_type(outcome)
     arms = study.arms if study is not None else []
-    int_alts = _query_alts(intervention, arms)
-    cmp_alts = _query_alts(comparator, arms)
+    defs = group_label_definitions(doc)
+    int_alts = _query_alts(intervention, arms, defs)
+    cmp_alts = _query_alts(comparator, arms, defs)
     ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
     roles: tuple[bool | None, bool | None] = (ic, cc) if ic != cc else (None, None)  # names only when unclear
     empty = Answer(outcome, otype, "not reported", ArmAnswer(intervention), ArmAnswer(comparator))
 
+    abbrev = abbreviations(doc)
+    outcome_variants = _variants(outcome, abbrev)
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
     saw_row = saw_cols = False
     asks_baseline = bool(_BASELINE_ROW.search(outcome))
@@ -570,7 +628,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         for row in t.rows:
             if row.kind != "body":
                 continue
-            s = _row_score(outcome, row)
+            s = _row_match(outcome_variants, row, abbrev)
             baseline_row = bool(row.group and _BASELINE_ROW.search(row.label))
             if asks_baseline and not (baseline_table or baseline_row):
                 continue  # asked at baseline: only a baseline table or row answers
