@@ -643,6 +643,10 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                 continue
             found.append((s, t, row, ai, ac))
     if not found:
+        text_ans = _from_text(doc, study, outcome_variants, otype, intervention, comparator, int_alts, cmp_alts,
+                              abbrev)
+        if text_ans is not None:
+            return text_ans
         empty.reason = ("an outcome row matched but its cells do not hold " +
                         ("counts with a group size" if otype == "binary" else "mean (SD)")) if saw_row \
             else ("no table row matches the outcome under columns of both arms" if saw_cols
@@ -693,6 +697,138 @@ def _other_time_table(doc: Document, chosen: Table, outcome: str) -> str | None:
             if row.kind == "body" and _row_score(outcome, row) >= ROW_THRESHOLD:
                 return f"{t.label}: {row.label} ({', '.join(sorted(times))[:60]})"
     return None
+
+
+_CHANGE = re.compile(r"\b(change|changes|changed|delta|difference from baseline|reduction of|increase of|"
+                     r"decrease of|improvement of)\b", re.I)
+
+
+def _relevant(outcome_variants: list[str]):
+    """A sentence is about the outcome when it holds (nearly) all the outcome's words."""
+    wanted = [set(_content(o)) for o in outcome_variants]
+    wanted = [w for w in wanted if w]
+
+    asks_change = any(_CHANGE.search(o) for o in outcome_variants)
+
+    def rel(text: str) -> bool:
+        if not asks_change and _CHANGE.search(text):
+            return False   # a change from baseline is not the outcome's value
+        have = set(_content(text))
+        return any(len(w & have) >= max(1, 0.75 * len(w)) for w in wanted)
+    return rel
+
+
+def _sentence_value(doc: Document, s, q: Quantity, attr: str, source: str = "sentence") -> Value:
+    from trialaudit.extractor.study._util import sentence_prov
+    num = getattr(q, attr)
+    return Value(num.value, num.text, sentence_prov(doc, s, q.start, q.end), source)
+
+
+def _arm_n(study: Study | None, text: str) -> Value | None:
+    if study is None:
+        return None
+    arm = resolve_arm(text, study.arms)
+    if arm is None or arm.n is None:
+        return None
+    prov = arm.sizes[0].provenance if arm.sizes else arm.definition
+    if prov is None:
+        return None
+    return Value(float(arm.n), str(arm.n), prov, "arm size")
+
+
+def _text_arm(doc: Document, study: Study | None, s, q: Quantity, otype: OutcomeType, arm_text: str) -> ArmAnswer | None:
+    a = ArmAnswer(arm_text=arm_text)
+    if otype == "binary":
+        if q.kind == "fraction" and q.count is not None and q.denominator is not None:
+            a.events = _sentence_value(doc, s, q, "count")
+            a.group_size = _sentence_value(doc, s, q, "denominator")
+            return a
+        num = q.count if q.kind == "count_percent" else q.value
+        if num is None or num.decimals:
+            return None
+        n = _arm_n(study, arm_text)
+        if n is None or n.value < num.value:
+            return None
+        if q.kind == "count_percent":
+            if q.percent is None or abs(100 * num.value / n.value - q.percent.value) > 0.6 + 0.5 * 10 ** -q.percent.decimals:
+                return None   # the percentage is of another denominator
+            a.events = _sentence_value(doc, s, q, "count")
+        else:
+            a.events = _sentence_value(doc, s, q, "value")
+        a.group_size = n
+        return a
+    if q.value is None or q.sd is None:
+        return None
+    a.mean = _sentence_value(doc, s, q, "value")
+    a.sd = _sentence_value(doc, s, q, "sd")
+    a.group_size = _arm_n(study, arm_text)
+    return a
+
+
+_GENERIC_WORDS = {"intervention", "treatment", "experimental", "study", "active", "trial", "treated"}
+
+
+def _vocab(text: str, alts: list[str], abbrev: dict[str, str]) -> set[str]:
+    """The words that may name an arm: its own, its alternatives', and defined abbreviations
+    of them (both ways)."""
+    words = set(_words(text))
+    for a in alts:
+        if not a.startswith("group:"):
+            words |= set(a.split())
+    low = " ".join(sorted(words))
+    for abbr, long_ in abbrev.items():
+        if abbr.lower() in words:
+            words |= _words(long_)
+        lw = _words(long_)
+        if lw and lw <= words:
+            words.add(abbr.lower())
+    return {w for w in words if not w.isdigit() and len(w) > 1} if low else set()
+
+
+def _phrase_judge(intervention: str, comparator: str, int_alts, cmp_alts, abbrev):
+    vi, vc = _vocab(intervention, int_alts, abbrev), _vocab(comparator, cmp_alts, abbrev)
+    ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
+
+    def judge(phrase: str) -> str | None:
+        w = _words(phrase)
+        if not w:
+            return None
+        if w <= {"control", "placebo"} and cc and not ic:
+            return "c"
+        if w <= _GENERIC_WORDS and not ic and cc:
+            return "i"
+        in_i, in_c = w <= vi, w <= vc
+        if in_i and not in_c:
+            return "i"
+        if in_c and not in_i:
+            return "c"
+        return None
+    return judge
+
+
+def _from_text(doc: Document, study: Study | None, outcome_variants: list[str], otype: OutcomeType,
+               intervention: str, comparator: str, int_alts: list[str], cmp_alts: list[str],
+               abbrev: dict[str, str] | None = None) -> Answer | None:
+    from trialaudit.meta_text import text_pairs
+    outcome = outcome_variants[0]
+    got = []
+    judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev or {})
+    for p in text_pairs(doc, _relevant(outcome_variants), otype, int_alts, cmp_alts, judge):
+        ai = _text_arm(doc, study, p.sentence, p.intervention, otype, intervention)
+        ac = _text_arm(doc, study, p.sentence, p.comparator, otype, comparator)
+        if ai is None or ac is None:
+            continue
+        got.append((p, ai, ac))
+    if not got:
+        return None
+    keys = {_key((0, None, None, ai, ac), otype) for _, ai, ac in got}
+    if len(keys) > 1:
+        return Answer(outcome, otype, "ambiguous", ArmAnswer(intervention), ArmAnswer(comparator),
+                      reason="sentences give different values for the outcome",
+                      candidates=[p.sentence.text[:120] for p, _, _ in got])
+    p, ai, ac = got[0]
+    return Answer(outcome, otype, "answered", ai, ac, reason=f"sentence ({p.how})",
+                  row=p.sentence.text[:120])
 
 
 def _key(f, otype: OutcomeType) -> tuple:
