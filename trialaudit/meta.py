@@ -34,6 +34,7 @@ Status = Literal["answered", "not reported", "ambiguous"]
 ROW_THRESHOLD = 80.0      # outcome text vs row label (token_set / partial)
 ARM_THRESHOLD = 70.0      # intervention/comparator text vs column header
 ARM_MARGIN = 5.0
+JUDGED = 90.0             # a header made only of one arm's words
 ARM_RIVAL = 10.0     # a third column within this of the best makes the arm unclear          # a column must fit its arm better than the other arm by this much
 ROW_TIE = 3.0             # rows scoring within this of the best are rivals
 
@@ -139,7 +140,7 @@ def _alternatives(text: str) -> list[str]:
     return list(dict.fromkeys(a for a in (_arm_norm(x) for x in alts) if a))
 
 
-_CONTROL = re.compile(r"\b(control|controls|placebo|sham|usual|standard|routine|conventional|"
+_CONTROL = re.compile(r"^\s*(no|without)\s+\w|\b(control|controls|placebo|sham|usual|standard|routine|conventional|"
                       r"no (intervention|treatment|therapy)|non[- ]?intervention|untreated|tau|"
                       r"wait[- ]?list|waiting list|vehicle|dummy)\b", re.I)
 _GENERIC_ACTIVE = re.compile(r"^\s*(intervention|treatment|experimental|study|active|trial)\s*$", re.I)
@@ -419,7 +420,7 @@ def _time_in_outcome(tm: str, outcome: str) -> bool:
 
 def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
                  roles: tuple[bool | None, bool | None] = (None, None),
-                 outcome: str = "") -> tuple[Col, Col] | None:
+                 outcome: str = "", judge=None) -> tuple[Col, Col] | None:
     """The column of the intervention and of the comparator in ``t`` (None when unclear).
 
     ``roles`` says whether the intervention / the comparator text names a control. When
@@ -443,14 +444,23 @@ def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
             if not later:
                 return None
             tm = later[-1] if not asks_baseline else later[0]
-        return _pick_columns(by_time[tm], int_alts, cmp_alts, roles)
-    return _pick_columns(groups, int_alts, cmp_alts, roles)
+        return _pick_columns(by_time[tm], int_alts, cmp_alts, roles, judge)
+    return _pick_columns(groups, int_alts, cmp_alts, roles, judge)
 
 
 def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[str],
-                  roles: tuple[bool | None, bool | None]) -> tuple[Col, Col] | None:
+                  roles: tuple[bool | None, bool | None], judge=None) -> tuple[Col, Col] | None:
     si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
     sc = {k: _arm_score(k, cmp_alts, roles[1]) for k in groups}
+    if judge is not None:
+        # a header whose words all belong to one arm's description ('Left anodal' for
+        # 'left DLPFC anodal tDCS', 'EP group' for 'externship program (EP)')
+        for k in groups:
+            side = judge(strip_n(k)[0])
+            if side == "i":
+                si[k] = max(si[k], JUDGED)
+            elif side == "c":
+                sc[k] = max(sc[k], JUDGED)
     ci = [k for k in si if si[k] >= ARM_THRESHOLD and si[k] - sc[k] >= ARM_MARGIN]
     cc = [k for k in sc if sc[k] >= ARM_THRESHOLD and sc[k] - si[k] >= ARM_MARGIN]
     if len(groups) == 2:
@@ -613,6 +623,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
 
     abbrev = abbreviations(doc)
     outcome_variants = _variants(outcome, abbrev)
+    judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev)
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
     saw_row = saw_cols = False
     asks_baseline = bool(_BASELINE_ROW.search(outcome))
@@ -620,7 +631,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
         if not asks_baseline and baseline_table:
             continue  # a baseline table does not report outcomes
-        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome)
+        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome, judge)
         if cols is None:
             continue
         ji, jc = cols
