@@ -20,8 +20,10 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from trialaudit.extractor.quantities import parse_cell, parse_number
+from trialaudit.extractor.study._util import sentence_prov
 from trialaudit.extractor.study.arms import resolve_arm, strip_n
 from trialaudit.extractor.study.meta_abbrev import abbreviations
+from trialaudit.meta_convert import sd_from_ci, sd_from_se
 from trialaudit.extractor.study.meta_labels import LabelDefinition, group_label_definitions, labels_in
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance
@@ -65,6 +67,7 @@ class Value:
     text: str
     provenance: Provenance
     source: str = "table cell"  # "table cell", "cell n/N", "column header", "resolved denominator", "arm size"
+    converted: str | None = None   # how an SD was derived from an SE or a CI (None: printed as an SD)
 
 
 @dataclass
@@ -570,15 +573,44 @@ def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: Outcome
         a.sd = Value(sd.value, sd.text, _cell_prov(t, row, jsd))
         a.group_size = _group_size(study, t, row, j, None, arm_text)
     else:
-        q = _quantity(cell.text, label, {"mean_sd"})
-        if q is None or q.value is None or q.sd is None:
+        q = _quantity(cell.text, label, {"mean_sd", "estimate_ci"})
+        if q is None or q.value is None:
             return None
-        if re.search(r"\b(se|sem|s\.e\.|standard error|ci|iqr|range)\b", label, re.I):
-            return None  # not an SD
+        if _NOT_MEAN.search(f"{label} {t.caption or ''}"):
+            return None  # a median, a difference or a ratio is not the arm's mean
         a.mean = Value(q.value.value, q.value.text, _cell_prov(t, row, j))
-        a.sd = Value(q.sd.value, q.sd.text, _cell_prov(t, row, j))
         a.group_size = _group_size(study, t, row, j, None, arm_text)
+        if q.kind == "estimate_ci":
+            if q.low is None or q.high is None or a.group_size is None or not re.search(r"\bmean", label, re.I):
+                return None
+            a.sd = _sd_from_ci(q, a.group_size, _cell_prov(t, row, j))
+        elif q.sd is None:
+            return None
+        elif _SE_LABEL.search(label):
+            if a.group_size is None:
+                return None
+            a.sd = _sd_from_se(q.sd, a.group_size, _cell_prov(t, row, j))
+        elif _OTHER_SPREAD.search(label):
+            return None  # not an SD
+        else:
+            a.sd = Value(q.sd.value, q.sd.text, _cell_prov(t, row, j))
     return a
+
+
+_SE_LABEL = re.compile(r"\b(se|sem|s\.e\.(m\.)?|standard errors?)\b", re.I)
+_OTHER_SPREAD = re.compile(r"\b(ci|iqr|range|interquartile|confidence)\b", re.I)
+_NOT_MEAN = re.compile(r"\b(median|iqr|interquartile|difference|ratio|odds|hazard|relative risk)\b", re.I)
+
+
+def _sd_from_se(se, n: Value, prov: Provenance) -> Value:
+    sd, note = sd_from_se(se.value, n.value)
+    return Value(sd, f"{sd:g}", prov, "converted from SE", converted=note)
+
+
+def _sd_from_ci(q: Quantity, n: Value, prov: Provenance) -> Value:
+    sd, note = sd_from_ci(q.low.value, q.high.value, n.value, q.ci_level or 95.0)
+    return Value(sd, f"{sd:g}", prov, "converted from 95% CI" if (q.ci_level or 95.0) == 95.0
+                 else f"converted from {q.ci_level:g}% CI", converted=note)
 
 
 # ---------------------------------------------------------------- API
@@ -714,6 +746,10 @@ _CHANGE = re.compile(r"\b(change|changes|changed|delta|difference from baseline|
                      r"decrease of|improvement of)\b", re.I)
 
 
+_TIME_EXPR = re.compile(r"\b(?:(?:day|week|month|year|visit)s?\s*\d+|\d+\s*(?:days?|weeks?|months?|years?|hours?|h)\b"
+                        r"(?!\s*(?:old|of age))|baseline)", re.I)
+
+
 def _relevant(outcome_variants: list[str]):
     """A sentence is about the outcome when it holds (nearly) all the outcome's words."""
     wanted = [set(_content(o)) for o in outcome_variants]
@@ -724,13 +760,15 @@ def _relevant(outcome_variants: list[str]):
     def rel(text: str) -> bool:
         if not asks_change and _CHANGE.search(text):
             return False   # a change from baseline is not the outcome's value
+        for m in _TIME_EXPR.finditer(text):
+            if not any(_time_in_outcome(m.group(0), o) or m.group(0).lower() in o.lower() for o in outcome_variants):
+                return False   # a value at a time point the question does not name
         have = set(_content(text))
         return any(len(w & have) >= max(1, 0.75 * len(w)) for w in wanted)
     return rel
 
 
 def _sentence_value(doc: Document, s, q: Quantity, attr: str, source: str = "sentence") -> Value:
-    from trialaudit.extractor.study._util import sentence_prov
     num = getattr(q, attr)
     return Value(num.value, num.text, sentence_prov(doc, s, q.start, q.end), source)
 
@@ -747,7 +785,12 @@ def _arm_n(study: Study | None, text: str) -> Value | None:
     return Value(float(arm.n), str(arm.n), prov, "arm size")
 
 
-def _text_arm(doc: Document, study: Study | None, s, q: Quantity, otype: OutcomeType, arm_text: str) -> ArmAnswer | None:
+_SUBGROUP = re.compile(r"\b(males?|females?|men|women|boys|girls|aged|subgroups?|stratum|strata|"
+                       r"patients with|those with|participants with)\b", re.I)
+
+
+def _text_arm(doc: Document, study: Study | None, s, q: Quantity, otype: OutcomeType, arm_text: str,
+              outcome: str = "") -> ArmAnswer | None:
     a = ArmAnswer(arm_text=arm_text)
     if otype == "binary":
         if q.kind == "fraction" and q.count is not None and q.denominator is not None:
@@ -768,11 +811,25 @@ def _text_arm(doc: Document, study: Study | None, s, q: Quantity, otype: Outcome
             a.events = _sentence_value(doc, s, q, "value")
         a.group_size = n
         return a
-    if q.value is None or q.sd is None:
+    if q.value is None:
         return None
     a.mean = _sentence_value(doc, s, q, "value")
-    a.sd = _sentence_value(doc, s, q, "sd")
     a.group_size = _arm_n(study, arm_text)
+    # an SD derived with the arm's size is only right when the outcome is about the whole arm
+    whole_arm = a.group_size is not None and not _SUBGROUP.search(outcome)
+    if q.kind == "estimate_ci":
+        if q.low is None or q.high is None or not whole_arm:
+            return None
+        a.sd = _sd_from_ci(q, a.group_size, sentence_prov(doc, s, q.start, q.end))
+        return a
+    if q.sd is None:
+        return None
+    if _SE_LABEL.search(s.text[q.start:q.end + 12]):
+        if not whole_arm:
+            return None
+        a.sd = _sd_from_se(q.sd, a.group_size, sentence_prov(doc, s, q.start, q.end))
+        return a
+    a.sd = _sentence_value(doc, s, q, "sd")
     return a
 
 
@@ -825,8 +882,8 @@ def _from_text(doc: Document, study: Study | None, outcome_variants: list[str], 
     got = []
     judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev or {})
     for p in text_pairs(doc, _relevant(outcome_variants), otype, int_alts, cmp_alts, judge):
-        ai = _text_arm(doc, study, p.sentence, p.intervention, otype, intervention)
-        ac = _text_arm(doc, study, p.sentence, p.comparator, otype, comparator)
+        ai = _text_arm(doc, study, p.sentence, p.intervention, otype, intervention, outcome)
+        ac = _text_arm(doc, study, p.sentence, p.comparator, otype, comparator, outcome)
         if ai is None or ac is None:
             continue
         got.append((p, ai, ac))

@@ -29,6 +29,8 @@ _PERSONS = re.compile(r"^\s*(?:of\s+(?:the\s+)?)?(patients|participants|subjects
                       r"cases|people|persons|individuals|mothers|neonates|students|respondents)\b", re.I)
 _NOT_SD = re.compile(r"\b(median|iqr|interquartile|s\.?e\.?m?\b|standard error|95\s*%|ci\b|confidence|range)", re.I)
 _SECTIONS = {"abstract", "results", "conclusion", "other"}
+_MEAN_WORD = re.compile(r"\bmean\b", re.I)
+_NOT_MEAN = re.compile(r"\b(median|difference|ratio|odds|hazard|relative risk|change|reduction)\b", re.I)
 _ALT_MIN_CHARS = 3
 _ALT_MAX_WORDS = 4
 
@@ -123,6 +125,9 @@ def _values(text: str, otype: str) -> list[Quantity]:
                 out.append(q)      # holds a place in a 'respectively' list; never answers
         elif q.kind == "mean_sd" and q.sd is not None and q.interval in (None, "sd", "unspecified"):
             out.append(q)
+        elif q.kind == "estimate_ci" and q.ratio_type is None and q.low is not None and q.high is not None \
+                and _MEAN_WORD.search(text) and not _NOT_MEAN.search(text):
+            out.append(q)   # a mean with its CI: the SD is derived from the CI
     return out
 
 
@@ -175,8 +180,6 @@ def _pair_layout(vals: list[Quantity], ments: list[Mention]) -> tuple[Quantity, 
 def pairs_in_sentence(s: Sentence, otype: str, int_alts: list[str], cmp_alts: list[str],
                       arm_of_phrase=None) -> TextPair | None:
     text = s.text
-    if otype == "continuous" and _NOT_SD.search(text) and "±" not in text and "SD" not in text:
-        return None
     vals = _values(text, otype)
     if len(vals) < 2:
         return None
