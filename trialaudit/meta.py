@@ -746,8 +746,8 @@ _CHANGE = re.compile(r"\b(change|changes|changed|delta|difference from baseline|
                      r"decrease of|improvement of)\b", re.I)
 
 
-_TIME_EXPR = re.compile(r"\b(?:(?:day|week|month|year|visit)s?\s*\d+|\d+\s*(?:days?|weeks?|months?|years?|hours?|h)\b"
-                        r"(?!\s*(?:old|of age))|baseline)", re.I)
+_TIME_EXPR = re.compile(r"\b(?:(?:day|week|month|year|visit)s?\s*\d+\b|(?:at|after|by|on|until|through|from|within)\s+"
+                        r"(?:the\s+)?\d+\s*(?:days?|weeks?|months?|years?|hours?|h)\b|baseline)", re.I)
 
 
 def _relevant(outcome_variants: list[str]):
