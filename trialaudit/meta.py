@@ -36,6 +36,7 @@ Status = Literal["answered", "not reported", "ambiguous"]
 ROW_THRESHOLD = 80.0      # outcome text vs row label (token_set / partial)
 ARM_THRESHOLD = 70.0      # intervention/comparator text vs column header
 ARM_MARGIN = 5.0
+DOSE_PENALTY = 25.0       # a header's number that the question does not name
 JUDGED = 90.0             # a header made only of one arm's words
 ARM_RIVAL = 10.0     # a third column within this of the best makes the arm unclear          # a column must fit its arm better than the other arm by this much
 ROW_TIE = 3.0             # rows scoring within this of the best are rivals
@@ -236,7 +237,8 @@ _SYNONYM = {"therapy": "treatment", "mortality": "death", "died": "death", "dead
 
 
 _QUALIFIER = {"serious", "severe", "major", "minor", "mild", "moderate", "grade", "early", "late",
-              "fatal", "nonfatal", "non", "recurrent", "new", "persistent", "complete", "partial"}
+              "fatal", "nonfatal", "non", "recurrent", "new", "persistent", "complete", "partial",
+              "right", "left", "not", "without", "upper", "lower", "bilateral", "unilateral"}
 
 
 def _stem(t: str) -> str:
@@ -296,6 +298,19 @@ def _variants(text: str, abbrev: dict[str, str]) -> list[str]:
         elif len(long_) > 5 and long_.lower() in text.lower():
             out.append(re.sub(re.escape(long_), abbr, text, flags=re.I))
     return list(dict.fromkeys(out))
+
+
+def _tail_variants(outcome: str, t: Table, row: TableRow) -> list[str]:
+    """'Adverse events - headache': the specific item after ' - ', when the table (caption or
+    the row's group) is about the general part before it."""
+    head, sep, tail = outcome.rpartition(" - ")
+    if not sep or len(tail.strip()) < 4:
+        return []
+    hw = set(_content(head))
+    ctx = set(_content(f"{t.caption or ''} {row.group or ''}"))
+    if hw and 2 * len(hw & ctx) >= len(hw):
+        return [tail.strip()]
+    return []
 
 
 def _row_match(outcome_variants: list[str], row: TableRow, abbrev: dict[str, str]) -> float:
@@ -436,6 +451,9 @@ def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
         if arm in by_time.setdefault(tm, {}):
             return None
         by_time[tm][arm] = col
+    timed = [tm for tm in by_time if tm and len(by_time[tm]) >= 2]
+    if "" in by_time and len(timed) >= 2:
+        by_time.pop("")   # a 'Subgroup' or '% change' column beside arms at time points is no arm
     if len(by_time) > 1 and "" not in by_time:
         times = list(by_time)  # in column order
         named = [tm for tm in times if _time_in_outcome(tm, outcome)]
@@ -451,10 +469,23 @@ def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
     return _pick_columns(groups, int_alts, cmp_alts, roles, judge)
 
 
+def _numbers(text: str) -> set[str]:
+    return {n.lstrip("0") or "0" for n in re.findall(r"\d+(?:\.\d+)?", text.replace(" 0 ", " 0.").replace(",", "."))}
+
+
 def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[str],
                   roles: tuple[bool | None, bool | None], judge=None) -> tuple[Col, Col] | None:
     si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
     sc = {k: _arm_score(k, cmp_alts, roles[1]) for k in groups}
+    # a dose in the header must be the dose the question names ('CZP 400 mg' is not 'certolizumab 200 mg')
+    for score, alts in ((si, int_alts), (sc, cmp_alts)):
+        qn = set().union(*(_numbers(a) for a in alts)) if alts else set()
+        if not qn:
+            continue
+        for k in groups:
+            kn = _numbers(strip_n(k)[0])
+            if kn and not kn <= qn:
+                score[k] -= DOSE_PENALTY
     if judge is not None:
         # a header whose words all belong to one arm's description ('Left anodal' for
         # 'left DLPFC anodal tDCS', 'EP group' for 'externship program (EP)')
@@ -671,7 +702,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         for row in t.rows:
             if row.kind != "body":
                 continue
-            s = _row_match(outcome_variants, row, abbrev)
+            s = _row_match(outcome_variants + _tail_variants(outcome, t, row), row, abbrev)
             baseline_row = bool(row.group and _BASELINE_ROW.search(row.label))
             if asks_baseline and not (baseline_table or baseline_row):
                 continue  # asked at baseline: only a baseline table or row answers
