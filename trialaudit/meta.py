@@ -489,8 +489,11 @@ def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[st
     if judge is not None:
         # a header whose words all belong to one arm's description ('Left anodal' for
         # 'left DLPFC anodal tDCS', 'EP group' for 'externship program (EP)')
+        int_is_control = any(_CONTROL.search(a) for a in int_alts)
         for k in groups:
             side = judge(strip_n(k)[0])
+            if side == "i" and _CONTROL.search(k) and not int_is_control:
+                continue   # a control column never answers for an active arm
             if side == "i":
                 si[k] = max(si[k], JUDGED)
             elif side == "c":
@@ -725,6 +728,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                         ("counts with a group size" if otype == "binary" else "mean (SD)")) if saw_row \
             else ("no table row matches the outcome under columns of both arms" if saw_cols
                   else "no table has columns for both arms")
+        empty.reason += "; no sentence gives values for both arms"
         return empty
     found.sort(key=lambda x: -x[0])
     best = found[0]
@@ -898,6 +902,8 @@ def _phrase_judge(intervention: str, comparator: str, int_alts, cmp_alts, abbrev
             return "i"
         in_i, in_c = w <= vi, w <= vc
         if in_i and not in_c:
+            if _CONTROL.search(phrase) and not ic:
+                return None   # a control group never answers for an active arm
             return "i"
         if in_c and not in_i:
             return "c"
