@@ -238,7 +238,7 @@ _SYNONYM = {"therapy": "treatment", "mortality": "death", "died": "death", "dead
 
 _QUALIFIER = {"serious", "severe", "major", "minor", "mild", "moderate", "grade", "early", "late",
               "fatal", "nonfatal", "non", "recurrent", "new", "persistent", "complete", "partial",
-              "right", "left", "not", "without", "upper", "lower", "bilateral", "unilateral"}
+              "right", "left", "not", "without", "upper", "lower", "bilateral", "unilateral", "severity"}
 
 
 def _stem(t: str) -> str:

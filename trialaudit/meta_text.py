@@ -196,6 +196,16 @@ def pairs_in_sentence(s: Sentence, otype: str, int_alts: list[str], cmp_alts: li
     return TextPair(s, got[0], got[1], how)
 
 
+def _lead_in(text: str, p: TextPair, otype: str) -> str:
+    """The words before the pair's first value, back to the quantity before it (a bare number
+    such as '5 years' is no boundary): the outcome
+    must be named there ('the incidence of RDS was 42/402 ... as was the severity of X (1.02)'
+    gives the counts of RDS, not of X)."""
+    first = min([p.intervention.start, p.comparator.start] + [v.start for v in _values(text, otype)])
+    prev = max((q.end for q in find_quantities(text) if q.end <= first and q.kind != "count"), default=0)
+    return text[prev:first]
+
+
 def text_pairs(doc: Document, relevant, otype: str, int_alts: list[str], cmp_alts: list[str],
                arm_of_phrase=None) -> list[TextPair]:
     """Every sentence for which ``relevant(sentence_text)`` holds and whose values pair
@@ -205,6 +215,6 @@ def text_pairs(doc: Document, relevant, otype: str, int_alts: list[str], cmp_alt
         if s.section_kind not in _SECTIONS or not relevant(s.text):
             continue
         p = pairs_in_sentence(s, otype, int_alts, cmp_alts, arm_of_phrase)
-        if p is not None:
+        if p is not None and relevant(_lead_in(s.text, p, otype)):
             out.append(p)
     return out

@@ -31,6 +31,8 @@ The mean length of stay was 5.2 ± 1.1 days in the lidocaine group and 6.0 ± 1.
 
 Vomiting occurred in 10 and 20 patients, in the morphine group and the lidocaine group.
 
+The incidence of rash was similar, 4 of 120 in the lidocaine group and 5 of 120 in the morphine group, as was the severity of any itching (adjusted effect 1.02, 95% CI 0.69 to 1.53).
+
 Headache was reported by 5/120, 9/120 and 7/118 patients in group III, group I and group II, respectively.
 """
 
@@ -77,6 +79,13 @@ def test_respectively_pairs_values_with_groups_in_order(article):
 def test_an_unclear_layout_gives_no_answer(article):
     # values before both arms, no 'respectively': which is which is not said
     a = answer(article, "vomiting", "lidocaine", "morphine", outcome_type="binary")
+    assert a.status != "answered"
+
+
+def test_values_belong_to_the_outcome_named_before_them(article):
+    a = answer(article, "rash", "lidocaine", "morphine", outcome_type="binary")
+    assert a.status == "answered" and (a.intervention.events.value, a.comparator.events.value) == (4, 5)
+    a = answer(article, "severity of any itching", "lidocaine", "morphine", outcome_type="binary")
     assert a.status != "answered"
 
 
