@@ -118,6 +118,7 @@ def main() -> None:
     wrong: list[tuple[dict, str, str]] = []
     causes: Counter = Counter()
     missing_why: Counter = Counter()
+    sources: Counter = Counter()
     load_fail = 0
     for q in qs:
         pid = q["pmcid"]
@@ -137,6 +138,10 @@ def main() -> None:
                      outcome_type=q["outcome_type"])
         verdict, detail = classify(q, ans)
         table[q["outcome_type"]][verdict] += 1
+        if ans.reported:
+            where = "sentence" if ans.table is None else "table"
+            converted = any(a.sd is not None and a.sd.converted for a in (ans.intervention, ans.comparator))
+            sources[(where + (", SD converted" if converted else ""), verdict)] += 1
         if verdict == "missing":
             missing_why[(q["outcome_type"], detail.split(":", 1)[-1].strip())] += 1
         if verdict == "wrong":
@@ -167,6 +172,10 @@ def main() -> None:
         print(f"  {ot_row:<34}{100 * b['exact'] / nb:>15.1f}{100 * c['exact'] / nc:>20.1f}")
     print(f"  {'[PLACEHOLDER] best LLM, Yun et al.':<34}{'TBD':>15}{'TBD':>20}")
 
+    if sources:
+        print("\nAnswers by where they were read (verdict):")
+        for (where, verdict), k in sorted(sources.items()):
+            print(f"  {k:4d}  {where}: {verdict}")
     if missing_why:
         print("\nWhy answers are missing:")
         for (ot, why), k in missing_why.most_common():

@@ -218,3 +218,16 @@ def document_for(path: str | Path, settings: Settings | None = None) -> Document
     specs, stack = collect_inputs([path])
     with stack:
         return load(specs[0], settings)
+
+
+def meta_analysis_tables(questions_path: str | Path, out_dir: str | Path | None = None, *, xlsx: bool = True):
+    """Answer the meta-analysis questions of a CSV/JSON file (see :mod:`trialaudit.meta_export`)
+    and return the tables ``{"binary": [...], "continuous": [...], "unanswered": [...]}`` of
+    rows; with ``out_dir``, also write them as RevMan-shaped CSVs, an Excel workbook and the
+    tables' JSON Schemas."""
+    from trialaudit.meta_export import answer_questions, read_questions, write_tables
+
+    tables = answer_questions(read_questions(questions_path))
+    if out_dir is not None:
+        write_tables(tables, out_dir, xlsx=xlsx)
+    return tables

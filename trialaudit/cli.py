@@ -464,7 +464,7 @@ def corpus_cmd(format: OutFormat = typer.Option(OutFormat.text, "--format", "-f"
 def _register_optional() -> None:
     import importlib
 
-    for mod in ("trialaudit.cli_extract", "trialaudit.cli_review"):
+    for mod in ("trialaudit.cli_extract", "trialaudit.cli_review", "trialaudit.cli_meta"):
         try:
             m = importlib.import_module(mod)
         except ModuleNotFoundError as exc:

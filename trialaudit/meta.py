@@ -20,7 +20,11 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from trialaudit.extractor.quantities import parse_cell, parse_number
+from trialaudit.extractor.study._util import sentence_prov
 from trialaudit.extractor.study.arms import resolve_arm, strip_n
+from trialaudit.extractor.study.meta_abbrev import abbreviations
+from trialaudit.meta_convert import sd_from_ci, sd_from_se
+from trialaudit.extractor.study.meta_labels import LabelDefinition, group_label_definitions, labels_in
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.quantities import Quantity
@@ -32,12 +36,15 @@ Status = Literal["answered", "not reported", "ambiguous"]
 ROW_THRESHOLD = 80.0      # outcome text vs row label (token_set / partial)
 ARM_THRESHOLD = 70.0      # intervention/comparator text vs column header
 ARM_MARGIN = 5.0
+DOSE_PENALTY = 25.0       # a header's number that the question does not name
+JUDGED = 90.0             # a header made only of one arm's words
 ARM_RIVAL = 10.0     # a third column within this of the best makes the arm unclear          # a column must fit its arm better than the other arm by this much
 ROW_TIE = 3.0             # rows scoring within this of the best are rivals
 
 _NON_ARM_COL = re.compile(
     r"^\s*(p|p[- ]?value|total|all|overall|difference|diff|effect|or|rr|hr|95%|ci|change|"
-    r"characteristics?|variables?|outcomes?|parameters?)\b", re.I)
+    r"characteristics?|variables?|outcomes?|parameters?|es|effect size|cohen'?s?|t|f|z|u|χ2|chi|statistics?|"
+    r"test|df|sig|significance|mean difference|md|smd)\b", re.I)
 
 
 _BASELINE_ROW = re.compile(r"\b(baseline|pre[- ]?(treatment|intervention|test|op(erative)?)?|before|"
@@ -61,6 +68,7 @@ class Value:
     text: str
     provenance: Provenance
     source: str = "table cell"  # "table cell", "cell n/N", "column header", "resolved denominator", "arm size"
+    converted: str | None = None   # how an SD was derived from an SE or a CI (None: printed as an SD)
 
 
 @dataclass
@@ -136,7 +144,7 @@ def _alternatives(text: str) -> list[str]:
     return list(dict.fromkeys(a for a in (_arm_norm(x) for x in alts) if a))
 
 
-_CONTROL = re.compile(r"\b(control|controls|placebo|sham|usual|standard|routine|conventional|"
+_CONTROL = re.compile(r"^\s*(no|without)\s+\w|\b(control|controls|placebo|sham|usual|standard|routine|conventional|"
                       r"no (intervention|treatment|therapy)|non[- ]?intervention|untreated|tau|"
                       r"wait[- ]?list|waiting list|vehicle|dummy)\b", re.I)
 _GENERIC_ACTIVE = re.compile(r"^\s*(intervention|treatment|experimental|study|active|trial)\s*$", re.I)
@@ -170,13 +178,24 @@ def _is_abbreviation(abbr: str, words: list[str]) -> bool:
     return match(0, 0)
 
 
+def _exact_len(col: str, query_alts: list[str]) -> int:
+    """Length of the longest wording of ``col`` equal to one of the query's: 'ACVC-HA group'
+    is a more specific match of 'ACVC-HA ... (ACVC) ...' than 'ACVC group'."""
+    raw = strip_n(col)[0]
+    alts = set(_alternatives(raw)) or {_arm_norm(raw)}
+    alts |= set(labels_in(raw))
+    return max((len(a) for a in alts if a in query_alts), default=0)
+
+
 def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = None) -> float:
     raw = strip_n(col)[0]
     col_alts = _alternatives(raw) or [_arm_norm(raw)]
     base = col_alts[0] if col_alts else ""
-    if not base:
+    if not base and not labels_in(raw):
         return 0.0
     best = 0.0
+    if any(k in query_alts for k in labels_in(raw)):
+        best = 100.0
     for b in col_alts:
         for q in query_alts:
             if b == q:
@@ -218,7 +237,8 @@ _SYNONYM = {"therapy": "treatment", "mortality": "death", "died": "death", "dead
 
 
 _QUALIFIER = {"serious", "severe", "major", "minor", "mild", "moderate", "grade", "early", "late",
-              "fatal", "nonfatal", "non", "recurrent", "new", "persistent", "complete", "partial"}
+              "fatal", "nonfatal", "non", "recurrent", "new", "persistent", "complete", "partial",
+              "right", "left", "not", "without", "upper", "lower", "bilateral", "unilateral", "severity"}
 
 
 def _stem(t: str) -> str:
@@ -269,11 +289,74 @@ def _row_score(outcome: str, row: TableRow) -> float:
     return best
 
 
+def _variants(text: str, abbrev: dict[str, str]) -> list[str]:
+    """``text`` with each defined abbreviation written out, and each long form abbreviated."""
+    out = [text]
+    for abbr, long_ in abbrev.items():
+        if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text):
+            out.append(re.sub(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", long_, text))
+        elif len(long_) > 5 and long_.lower() in text.lower():
+            out.append(re.sub(re.escape(long_), abbr, text, flags=re.I))
+    return list(dict.fromkeys(out))
+
+
+def _tail_variants(outcome: str, t: Table, row: TableRow) -> list[str]:
+    """'Adverse events - headache': the specific item after ' - ', when the table (caption or
+    the row's group) is about the general part before it."""
+    head, sep, tail = outcome.rpartition(" - ")
+    if not sep or len(tail.strip()) < 4:
+        return []
+    hw = set(_content(head))
+    ctx = set(_content(f"{t.caption or ''} {row.group or ''}"))
+    if hw and 2 * len(hw & ctx) >= len(hw):
+        return [tail.strip()]
+    return []
+
+
+def _row_match(outcome_variants: list[str], row: TableRow, abbrev: dict[str, str]) -> float:
+    best = max(_row_score(o, row) for o in outcome_variants)
+    if best >= 100 or not abbrev:
+        return best
+    for lab in _variants(row.label, abbrev)[1:]:
+        alt = row.model_copy(update={"label": lab})
+        best = max(best, max(_row_score(o, alt) for o in outcome_variants))
+    return best
+
+
 # ---------------------------------------------------------------- arms
 
-def _query_alts(text: str, arms: list[Arm]) -> list[str]:
-    """The query's own wordings plus those of the study arm it names (when one does)."""
+LABEL_COVERAGE = 0.75     # share of the query's words a group's definition must contain
+LABEL_MARGIN = 0.3        # ... more than any other group's definition
+
+
+def _words(s: str) -> set[str]:
+    return {_stem(t) for t in _arm_norm(s).split() if len(t) > 1 or t.isdigit()}
+
+
+def _label_keys(text: str, defs: list[LabelDefinition]) -> list[str]:
+    """The group label ('group:i') whose definition in the text describes ``text``."""
+    keys = labels_in(text)
+    if keys or not defs:
+        return keys
+    q = _words(text)
+    if not q:
+        return []
+    best: dict[str, float] = {}
+    for d in defs:
+        cov = len(q & _words(d.text)) / len(q)
+        best[d.key] = max(best.get(d.key, 0.0), cov)
+    ranked = sorted(best.items(), key=lambda kv: -kv[1])
+    if ranked and ranked[0][1] >= LABEL_COVERAGE and \
+            (len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= LABEL_MARGIN):
+        return [ranked[0][0]]
+    return []
+
+
+def _query_alts(text: str, arms: list[Arm], defs: list[LabelDefinition] | None = None) -> list[str]:
+    """The query's own wordings plus those of the study arm it names (when one does) and
+    the group label the text defines for it."""
     alts = _alternatives(text)
+    alts.extend(_label_keys(text, defs or []))
     arm = resolve_arm(text, arms) if arms else None
     if arm is None and arms:
         scored = []
@@ -355,7 +438,7 @@ def _time_in_outcome(tm: str, outcome: str) -> bool:
 
 def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
                  roles: tuple[bool | None, bool | None] = (None, None),
-                 outcome: str = "") -> tuple[Col, Col] | None:
+                 outcome: str = "", judge=None) -> tuple[Col, Col] | None:
     """The column of the intervention and of the comparator in ``t`` (None when unclear).
 
     ``roles`` says whether the intervention / the comparator text names a control. When
@@ -368,6 +451,9 @@ def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
         if arm in by_time.setdefault(tm, {}):
             return None
         by_time[tm][arm] = col
+    timed = [tm for tm in by_time if tm and len(by_time[tm]) >= 2]
+    if "" in by_time and len(timed) >= 2:
+        by_time.pop("")   # a 'Subgroup' or '% change' column beside arms at time points is no arm
     if len(by_time) > 1 and "" not in by_time:
         times = list(by_time)  # in column order
         named = [tm for tm in times if _time_in_outcome(tm, outcome)]
@@ -379,14 +465,39 @@ def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
             if not later:
                 return None
             tm = later[-1] if not asks_baseline else later[0]
-        return _pick_columns(by_time[tm], int_alts, cmp_alts, roles)
-    return _pick_columns(groups, int_alts, cmp_alts, roles)
+        return _pick_columns(by_time[tm], int_alts, cmp_alts, roles, judge)
+    return _pick_columns(groups, int_alts, cmp_alts, roles, judge)
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.lstrip("0") or "0" for n in re.findall(r"\d+(?:\.\d+)?", text.replace(" 0 ", " 0.").replace(",", "."))}
 
 
 def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[str],
-                  roles: tuple[bool | None, bool | None]) -> tuple[Col, Col] | None:
+                  roles: tuple[bool | None, bool | None], judge=None) -> tuple[Col, Col] | None:
     si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
     sc = {k: _arm_score(k, cmp_alts, roles[1]) for k in groups}
+    # a dose in the header must be the dose the question names ('CZP 400 mg' is not 'certolizumab 200 mg')
+    for score, alts in ((si, int_alts), (sc, cmp_alts)):
+        qn = set().union(*(_numbers(a) for a in alts)) if alts else set()
+        if not qn:
+            continue
+        for k in groups:
+            kn = _numbers(strip_n(k)[0])
+            if kn and not kn <= qn:
+                score[k] -= DOSE_PENALTY
+    if judge is not None:
+        # a header whose words all belong to one arm's description ('Left anodal' for
+        # 'left DLPFC anodal tDCS', 'EP group' for 'externship program (EP)')
+        int_is_control = any(_CONTROL.search(a) for a in int_alts)
+        for k in groups:
+            side = judge(strip_n(k)[0])
+            if side == "i" and _CONTROL.search(k) and not int_is_control:
+                continue   # a control column never answers for an active arm
+            if side == "i":
+                si[k] = max(si[k], JUDGED)
+            elif side == "c":
+                sc[k] = max(sc[k], JUDGED)
     ci = [k for k in si if si[k] >= ARM_THRESHOLD and si[k] - sc[k] >= ARM_MARGIN]
     cc = [k for k in sc if sc[k] >= ARM_THRESHOLD and sc[k] - si[k] >= ARM_MARGIN]
     if len(groups) == 2:
@@ -403,17 +514,18 @@ def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[st
                 ci = [other]
     if not ci or not cc:
         return None
-    bi = max(ci, key=lambda k: si[k])
-    bc = max(cc, key=lambda k: sc[k])
+    bi = max(ci, key=lambda k: (si[k], _exact_len(k, int_alts)))
+    bc = max(cc, key=lambda k: (sc[k], _exact_len(k, cmp_alts)))
     # two columns fitting equally well (e.g. the arm at two time points) -> unclear
     if bi == bc:
         return None
     # another arm column fitting almost as well ('ACVC' beside 'ACVC-HA', the arm at two
     # time points) -> unclear which one is meant
-    def rival(score: dict, best: str) -> bool:
+    def rival(score: dict, best: str, alts: list[str]) -> bool:
         return any(score[k] >= score[best] - ARM_RIVAL and (score[best] < 100 or score[k] >= 100)
+                   and not (score[k] >= 100 and _exact_len(k, alts) < _exact_len(best, alts))
                    for k in groups if k not in (bi, bc))
-    if rival(si, bi) or rival(sc, bc):
+    if rival(si, bi, int_alts) or rival(sc, bc, cmp_alts):
         return None
     return groups[bi], groups[bc]
 
@@ -495,15 +607,44 @@ def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: Outcome
         a.sd = Value(sd.value, sd.text, _cell_prov(t, row, jsd))
         a.group_size = _group_size(study, t, row, j, None, arm_text)
     else:
-        q = _quantity(cell.text, label, {"mean_sd"})
-        if q is None or q.value is None or q.sd is None:
+        q = _quantity(cell.text, label, {"mean_sd", "estimate_ci"})
+        if q is None or q.value is None:
             return None
-        if re.search(r"\b(se|sem|s\.e\.|standard error|ci|iqr|range)\b", label, re.I):
-            return None  # not an SD
+        if _NOT_MEAN.search(f"{label} {t.caption or ''}"):
+            return None  # a median, a difference or a ratio is not the arm's mean
         a.mean = Value(q.value.value, q.value.text, _cell_prov(t, row, j))
-        a.sd = Value(q.sd.value, q.sd.text, _cell_prov(t, row, j))
         a.group_size = _group_size(study, t, row, j, None, arm_text)
+        if q.kind == "estimate_ci":
+            if q.low is None or q.high is None or a.group_size is None or not re.search(r"\bmean", label, re.I):
+                return None
+            a.sd = _sd_from_ci(q, a.group_size, _cell_prov(t, row, j))
+        elif q.sd is None:
+            return None
+        elif _SE_LABEL.search(label):
+            if a.group_size is None:
+                return None
+            a.sd = _sd_from_se(q.sd, a.group_size, _cell_prov(t, row, j))
+        elif _OTHER_SPREAD.search(label):
+            return None  # not an SD
+        else:
+            a.sd = Value(q.sd.value, q.sd.text, _cell_prov(t, row, j))
     return a
+
+
+_SE_LABEL = re.compile(r"\b(se|sem|s\.e\.(m\.)?|standard errors?)\b", re.I)
+_OTHER_SPREAD = re.compile(r"\b(ci|iqr|range|interquartile|confidence)\b", re.I)
+_NOT_MEAN = re.compile(r"\b(median|iqr|interquartile|difference|ratio|odds|hazard|relative risk)\b", re.I)
+
+
+def _sd_from_se(se, n: Value, prov: Provenance) -> Value:
+    sd, note = sd_from_se(se.value, n.value)
+    return Value(sd, f"{sd:g}", prov, "converted from SE", converted=note)
+
+
+def _sd_from_ci(q: Quantity, n: Value, prov: Provenance) -> Value:
+    sd, note = sd_from_ci(q.low.value, q.high.value, n.value, q.ci_level or 95.0)
+    return Value(sd, f"{sd:g}", prov, "converted from 95% CI" if (q.ci_level or 95.0) == 95.0
+                 else f"converted from {q.ci_level:g}% CI", converted=note)
 
 
 # ---------------------------------------------------------------- API
@@ -539,12 +680,16 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     doc, study = _load(source)
     otype: OutcomeType = outcome_type or _guess_type(outcome)
     arms = study.arms if study is not None else []
-    int_alts = _query_alts(intervention, arms)
-    cmp_alts = _query_alts(comparator, arms)
+    defs = group_label_definitions(doc)
+    int_alts = _query_alts(intervention, arms, defs)
+    cmp_alts = _query_alts(comparator, arms, defs)
     ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
     roles: tuple[bool | None, bool | None] = (ic, cc) if ic != cc else (None, None)  # names only when unclear
     empty = Answer(outcome, otype, "not reported", ArmAnswer(intervention), ArmAnswer(comparator))
 
+    abbrev = abbreviations(doc)
+    outcome_variants = _variants(outcome, abbrev)
+    judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev)
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
     saw_row = saw_cols = False
     asks_baseline = bool(_BASELINE_ROW.search(outcome))
@@ -552,7 +697,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
         if not asks_baseline and baseline_table:
             continue  # a baseline table does not report outcomes
-        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome)
+        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome, judge)
         if cols is None:
             continue
         ji, jc = cols
@@ -560,7 +705,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         for row in t.rows:
             if row.kind != "body":
                 continue
-            s = _row_score(outcome, row)
+            s = _row_match(outcome_variants + _tail_variants(outcome, t, row), row, abbrev)
             baseline_row = bool(row.group and _BASELINE_ROW.search(row.label))
             if asks_baseline and not (baseline_table or baseline_row):
                 continue  # asked at baseline: only a baseline table or row answers
@@ -575,10 +720,15 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                 continue
             found.append((s, t, row, ai, ac))
     if not found:
+        text_ans = _from_text(doc, study, outcome_variants, otype, intervention, comparator, int_alts, cmp_alts,
+                              abbrev)
+        if text_ans is not None:
+            return text_ans
         empty.reason = ("an outcome row matched but its cells do not hold " +
                         ("counts with a group size" if otype == "binary" else "mean (SD)")) if saw_row \
             else ("no table row matches the outcome under columns of both arms" if saw_cols
                   else "no table has columns for both arms")
+        empty.reason += "; no sentence gives values for both arms"
         return empty
     found.sort(key=lambda x: -x[0])
     best = found[0]
@@ -589,8 +739,201 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                      candidates=[f"{f[1].label}: {f[2].label}" for f in [best, *rivals]])
         return amb
     s, t, row, ai, ac = best
+    other = _other_time_table(doc, t, outcome)
+    if other is not None:
+        return Answer(outcome, otype, "ambiguous", ArmAnswer(intervention), ArmAnswer(comparator),
+                      reason="the outcome is reported at several time points and the question names none",
+                      candidates=[f"{t.label}: {row.label}", other])
     return Answer(outcome, otype, "answered", ai, ac, reason=f"row match {s:.0f}",
                   table=t.label, row=row.label)
+
+
+def _time_labels(t: Table) -> set[str]:
+    ncols = max((len(r.cells) for r in t.rows), default=0)
+    out = set()
+    for j in range(1, ncols):
+        for part in re.split(r" / |;", t.column_label(j)):
+            part = re.sub(r"^\s*(mean\s*(±|\(?sd\)?)\s*(sd)?\s*of\s*)", "", part.strip(), flags=re.I)
+            if _TIME_PART.match(part) and not _BASELINE_ROW.match(part):
+                out.add(strip_n(part)[0].lower())
+    return out
+
+
+def _other_time_table(doc: Document, chosen: Table, outcome: str) -> str | None:
+    """Another outcome table with a row for this outcome whose columns name other time
+    points than the answer's: the question, naming no time, does not say which is meant."""
+    if re.search(r"\d", outcome) or _BASELINE_ROW.search(outcome):
+        return None
+    own = _time_labels(chosen)
+    for t in doc.tables:
+        if t is chosen or _BASELINE_TABLE.search(t.caption or ""):
+            continue
+        times = _time_labels(t) - own
+        if not times:
+            continue
+        for row in t.rows:
+            if row.kind == "body" and _row_score(outcome, row) >= ROW_THRESHOLD:
+                return f"{t.label}: {row.label} ({', '.join(sorted(times))[:60]})"
+    return None
+
+
+_CHANGE = re.compile(r"\b(change|changes|changed|delta|difference from baseline|reduction of|increase of|"
+                     r"decrease of|improvement of)\b", re.I)
+
+
+_TIME_EXPR = re.compile(r"\b(?:(?:day|week|month|year|visit)s?\s*\d+\b|(?:at|after|by|on|until|through|from|within)\s+"
+                        r"(?:the\s+)?\d+\s*(?:days?|weeks?|months?|years?|hours?|h)\b|baseline)", re.I)
+
+
+def _relevant(outcome_variants: list[str]):
+    """A sentence is about the outcome when it holds (nearly) all the outcome's words."""
+    wanted = [set(_content(o)) for o in outcome_variants]
+    wanted = [w for w in wanted if w]
+
+    asks_change = any(_CHANGE.search(o) for o in outcome_variants)
+
+    def rel(text: str) -> bool:
+        if not asks_change and _CHANGE.search(text):
+            return False   # a change from baseline is not the outcome's value
+        for m in _TIME_EXPR.finditer(text):
+            if not any(_time_in_outcome(m.group(0), o) or m.group(0).lower() in o.lower() for o in outcome_variants):
+                return False   # a value at a time point the question does not name
+        have = set(_content(text))
+        return any(len(w & have) >= max(1, 0.75 * len(w)) for w in wanted)
+    return rel
+
+
+def _sentence_value(doc: Document, s, q: Quantity, attr: str, source: str = "sentence") -> Value:
+    num = getattr(q, attr)
+    return Value(num.value, num.text, sentence_prov(doc, s, q.start, q.end), source)
+
+
+def _arm_n(study: Study | None, text: str) -> Value | None:
+    if study is None:
+        return None
+    arm = resolve_arm(text, study.arms)
+    if arm is None or arm.n is None:
+        return None
+    prov = arm.sizes[0].provenance if arm.sizes else arm.definition
+    if prov is None:
+        return None
+    return Value(float(arm.n), str(arm.n), prov, "arm size")
+
+
+_SUBGROUP = re.compile(r"\b(males?|females?|men|women|boys|girls|aged|subgroups?|stratum|strata|"
+                       r"patients with|those with|participants with)\b", re.I)
+
+
+def _text_arm(doc: Document, study: Study | None, s, q: Quantity, otype: OutcomeType, arm_text: str,
+              outcome: str = "") -> ArmAnswer | None:
+    a = ArmAnswer(arm_text=arm_text)
+    if otype == "binary":
+        if q.kind == "fraction" and q.count is not None and q.denominator is not None:
+            a.events = _sentence_value(doc, s, q, "count")
+            a.group_size = _sentence_value(doc, s, q, "denominator")
+            return a
+        num = q.count if q.kind == "count_percent" else q.value
+        if num is None or num.decimals:
+            return None
+        n = _arm_n(study, arm_text)
+        if n is None or n.value < num.value:
+            return None
+        if q.kind == "count_percent":
+            if q.percent is None or abs(100 * num.value / n.value - q.percent.value) > 0.6 + 0.5 * 10 ** -q.percent.decimals:
+                return None   # the percentage is of another denominator
+            a.events = _sentence_value(doc, s, q, "count")
+        else:
+            a.events = _sentence_value(doc, s, q, "value")
+        a.group_size = n
+        return a
+    if q.value is None:
+        return None
+    a.mean = _sentence_value(doc, s, q, "value")
+    a.group_size = _arm_n(study, arm_text)
+    # an SD derived with the arm's size is only right when the outcome is about the whole arm
+    whole_arm = a.group_size is not None and not _SUBGROUP.search(outcome)
+    if q.kind == "estimate_ci":
+        if q.low is None or q.high is None or not whole_arm:
+            return None
+        a.sd = _sd_from_ci(q, a.group_size, sentence_prov(doc, s, q.start, q.end))
+        return a
+    if q.sd is None:
+        return None
+    if _SE_LABEL.search(s.text[q.start:q.end + 12]):
+        if not whole_arm:
+            return None
+        a.sd = _sd_from_se(q.sd, a.group_size, sentence_prov(doc, s, q.start, q.end))
+        return a
+    a.sd = _sentence_value(doc, s, q, "sd")
+    return a
+
+
+_GENERIC_WORDS = {"intervention", "treatment", "experimental", "study", "active", "trial", "treated"}
+
+
+def _vocab(text: str, alts: list[str], abbrev: dict[str, str]) -> set[str]:
+    """The words that may name an arm: its own, its alternatives', and defined abbreviations
+    of them (both ways)."""
+    words = set(_words(text))
+    for a in alts:
+        if not a.startswith("group:"):
+            words |= set(a.split())
+    low = " ".join(sorted(words))
+    for abbr, long_ in abbrev.items():
+        if abbr.lower() in words:
+            words |= _words(long_)
+        lw = _words(long_)
+        if lw and lw <= words:
+            words.add(abbr.lower())
+    return {w for w in words if not w.isdigit() and len(w) > 1} if low else set()
+
+
+def _phrase_judge(intervention: str, comparator: str, int_alts, cmp_alts, abbrev):
+    vi, vc = _vocab(intervention, int_alts, abbrev), _vocab(comparator, cmp_alts, abbrev)
+    ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
+
+    def judge(phrase: str) -> str | None:
+        w = _words(phrase)
+        if not w:
+            return None
+        if w <= {"control", "placebo"} and cc and not ic:
+            return "c"
+        if w <= _GENERIC_WORDS and not ic and cc:
+            return "i"
+        in_i, in_c = w <= vi, w <= vc
+        if in_i and not in_c:
+            if _CONTROL.search(phrase) and not ic:
+                return None   # a control group never answers for an active arm
+            return "i"
+        if in_c and not in_i:
+            return "c"
+        return None
+    return judge
+
+
+def _from_text(doc: Document, study: Study | None, outcome_variants: list[str], otype: OutcomeType,
+               intervention: str, comparator: str, int_alts: list[str], cmp_alts: list[str],
+               abbrev: dict[str, str] | None = None) -> Answer | None:
+    from trialaudit.meta_text import text_pairs
+    outcome = outcome_variants[0]
+    got = []
+    judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev or {})
+    for p in text_pairs(doc, _relevant(outcome_variants), otype, int_alts, cmp_alts, judge):
+        ai = _text_arm(doc, study, p.sentence, p.intervention, otype, intervention, outcome)
+        ac = _text_arm(doc, study, p.sentence, p.comparator, otype, comparator, outcome)
+        if ai is None or ac is None:
+            continue
+        got.append((p, ai, ac))
+    if not got:
+        return None
+    keys = {_key((0, None, None, ai, ac), otype) for _, ai, ac in got}
+    if len(keys) > 1:
+        return Answer(outcome, otype, "ambiguous", ArmAnswer(intervention), ArmAnswer(comparator),
+                      reason="sentences give different values for the outcome",
+                      candidates=[p.sentence.text[:120] for p, _, _ in got])
+    p, ai, ac = got[0]
+    return Answer(outcome, otype, "answered", ai, ac, reason=f"sentence ({p.how})",
+                  row=p.sentence.text[:120])
 
 
 def _key(f, otype: OutcomeType) -> tuple:

@@ -1,0 +1,100 @@
+"""Meta-analysis answers read from sentences, group labels, and SD conversions."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from trialaudit.api import document_for
+from trialaudit.extractor.study import extract_study
+from trialaudit.meta import answer
+from trialaudit.meta_convert import sd_from_ci, sd_from_se
+
+ARTICLE = """# Lidocaine versus morphine for renal colic: a randomised trial
+
+## Methods
+
+Patients were randomly assigned to two groups. In group I (n = 120) intravenous lidocaine was
+administered and in group II (n = 120) intravenous morphine was administered.
+
+## Results
+
+Table 2. Pain scores.
+
+| Outcome | Group I | Group II | P |
+|---|---|---|---|
+| Pain score at 5 minutes, mean ± SD | 3.18 ± 2.27 | 4.45 ± 2.16 | 0.01 |
+
+Nausea occurred in 12 of 120 patients in the lidocaine group and in 30 of 120 patients in the morphine group (p = 0.003).
+
+The mean length of stay was 5.2 ± 1.1 days in the lidocaine group and 6.0 ± 1.4 days in the morphine group.
+
+Vomiting occurred in 10 and 20 patients, in the morphine group and the lidocaine group.
+
+The incidence of rash was similar, 4 of 120 in the lidocaine group and 5 of 120 in the morphine group, as was the severity of any itching (adjusted effect 1.02, 95% CI 0.69 to 1.53).
+
+Headache was reported by 5/120, 9/120 and 7/118 patients in group III, group I and group II, respectively.
+"""
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    p = tmp_path_factory.mktemp("metatext") / "trial.md"
+    p.write_text(ARTICLE)
+    doc = document_for(p)
+    return doc, extract_study(doc)
+
+
+def test_group_label_columns_match_the_arms_the_text_defines(article):
+    a = answer(article, "pain score at 5 minutes", "intravenous lidocaine", "intravenous morphine",
+               outcome_type="continuous")
+    assert a.status == "answered"
+    assert (a.intervention.mean.value, a.comparator.mean.value) == (3.18, 4.45)
+
+
+def test_binary_from_a_sentence(article):
+    a = answer(article, "nausea", "lidocaine", "morphine", outcome_type="binary")
+    assert a.status == "answered", a.reason
+    assert (a.intervention.events.value, a.intervention.group_size.value) == (12, 120)
+    assert (a.comparator.events.value, a.comparator.group_size.value) == (30, 120)
+    assert a.intervention.events.provenance.method == "sentence-pattern"
+    assert "12 of 120" in a.intervention.events.provenance.quote
+
+
+def test_continuous_from_a_sentence(article):
+    a = answer(article, "length of stay", "lidocaine", "morphine", outcome_type="continuous")
+    assert a.status == "answered", a.reason
+    assert (a.intervention.mean.value, a.intervention.sd.value) == (5.2, 1.1)
+    assert (a.comparator.mean.value, a.comparator.sd.value) == (6.0, 1.4)
+    assert a.intervention.sd.converted is None
+
+
+def test_respectively_pairs_values_with_groups_in_order(article):
+    a = answer(article, "headache", "intravenous lidocaine", "intravenous morphine", outcome_type="binary")
+    assert a.status == "answered", a.reason
+    assert (a.intervention.events.value, a.comparator.events.value) == (9, 7)
+    assert a.comparator.group_size.value == 118
+
+
+def test_an_unclear_layout_gives_no_answer(article):
+    # values before both arms, no 'respectively': which is which is not said
+    a = answer(article, "vomiting", "lidocaine", "morphine", outcome_type="binary")
+    assert a.status != "answered"
+
+
+def test_values_belong_to_the_outcome_named_before_them(article):
+    a = answer(article, "rash", "lidocaine", "morphine", outcome_type="binary")
+    assert a.status == "answered" and (a.intervention.events.value, a.comparator.events.value) == (4, 5)
+    a = answer(article, "severity of any itching", "lidocaine", "morphine", outcome_type="binary")
+    assert a.status != "answered"
+
+
+def test_sd_from_se_and_ci():
+    sd, note = sd_from_se(2.43, 40)
+    assert sd == round(2.43 * math.sqrt(40), 2) and "SE" in note
+    # large group: normal quantile
+    sd, note = sd_from_ci(55.42, 66.71, 110)
+    assert sd == pytest.approx(math.sqrt(110) * (66.71 - 55.42) / 3.92, abs=0.01) and "normal" in note
+    # small group: t quantile with n - 1 df (t(0.975, 19) = 2.093)
+    sd, note = sd_from_ci(4.0, 6.0, 20)
+    assert sd == pytest.approx(math.sqrt(20) * 2.0 / (2 * 2.093), abs=0.01) and "t(19 df)" in note
