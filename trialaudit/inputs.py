@@ -13,7 +13,11 @@ import re
 from pathlib import Path
 from typing import Iterable
 
-from trialaudit.extractor.loader import SUPPORTED_SUFFIXES, TEXT_SUFFIXES
+from contextlib import ExitStack
+
+from trialaudit.extractor.loader import SUPPORTED_SUFFIXES, TEXT_SUFFIXES, IngestError, article_id_for, read_document
+from trialaudit.schemas.document import Document
+from trialaudit.validation.settings import Settings
 
 # Project / packaging files that are never articles (matched on the stem, any case).
 NON_ARTICLE_STEMS = (
@@ -84,3 +88,88 @@ def scan_folder(folder: Path, exclude: Iterable[str] = ()) -> tuple[list[Path], 
             continue
         found.append(x)
     return found, skipped
+
+
+# ----------------------------------------------------------------------------- inputs of a run
+
+class InputSpec:
+    """One input file with the id it will be reported under."""
+
+    def __init__(self, path: Path, article_id: str, error: str | None = None, skipped: bool = False):
+        self.path = path
+        self.id = article_id
+        self.error = error
+        self.skipped = skipped  # not recognised as an article: reported, not checked
+
+    def __repr__(self) -> str:
+        return f"InputSpec({self.path!s}, {self.id!r})"
+
+
+def _corpus_id(path: Path) -> str | None:
+    """The bundled corpus id of a file with a corpus article's name, else None."""
+    import trialaudit.corpus as corpus
+
+    for a in corpus.articles():
+        if Path(a.file).name == path.name:
+            return a.id
+    return None
+
+
+def collect_inputs(paths: Iterable[str | Path] | None, exclude: Iterable[str] = ()) -> tuple[list[InputSpec], ExitStack]:
+    """Expand files and folders (recursively: .txt, .md, .pdf, .xml/.nxml JATS). ``None``: the bundled corpus.
+
+    Returns the inputs and an ExitStack that keeps extracted package data alive.
+    Paths that do not exist become inputs with an error, so the batch goes on.
+    """
+    stack = ExitStack()
+    files: list[tuple[Path, str | None]] = []
+    if paths is None or not list(paths):
+        import trialaudit.corpus as corpus
+        for p in stack.enter_context(corpus.paths()):
+            files.append((p, None))
+    else:
+        for raw in paths:
+            p = Path(raw)
+            if p.is_dir():
+                found, _skipped = scan_folder(p, exclude)
+                if not found:
+                    files.append((p, f"{p}: folder contains no .txt, .md, .pdf or .xml/.nxml articles"))
+                files.extend((x, None) for x in found)
+            elif p.exists():
+                files.append((p, None))
+            else:
+                files.append((p, f"{p}: no such file or folder"))
+    specs: list[InputSpec] = []
+    used: dict[str, int] = {}
+    for p, err in files:
+        base = _corpus_id(p) or article_id_for(p)
+        k = used.get(base, 0)
+        used[base] = k + 1
+        why = None if err else not_an_article(p)
+        specs.append(InputSpec(p, base if k == 0 else f"{base}-{k + 1}", err or why, skipped=why is not None))
+    return specs, stack
+
+
+def load(spec: InputSpec, settings: Settings | None = None) -> Document:
+    settings = settings or Settings()
+    if spec.error:
+        raise IngestError(spec.error)
+    opts = None
+    if spec.path.suffix.lower() == ".pdf":
+        from trialaudit.extractor.pdf import LayoutSettings, PdfOptions
+
+        opts = PdfOptions(max_pages=settings.max_pages, timeout_s=settings.timeout_s,
+                          layout=LayoutSettings.from_mapping(settings.pdf_layout))
+    try:
+        size = spec.path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"{spec.path}: cannot read ({exc})") from exc
+    if size > settings.max_file_bytes:
+        raise IngestError(f"{spec.path.name}: {size} bytes exceeds max_file_bytes={settings.max_file_bytes}")
+    return read_document(spec.path, doc_id=spec.id, pdf_options=opts, limits=settings.read_limits())
+
+
+def document_for(path: str | Path, settings: Settings | None = None) -> Document:
+    specs, stack = collect_inputs([path])
+    with stack:
+        return load(specs[0], settings)

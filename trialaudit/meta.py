@@ -656,7 +656,7 @@ def _load(source) -> tuple[Document, Study | None]:
         from trialaudit.extractor.study import extract_study
         return source, extract_study(source)
     if isinstance(source, (str, Path)):
-        from trialaudit.api import document_for
+        from trialaudit.inputs import document_for
         from trialaudit.extractor.study import extract_study
         doc = document_for(source)
         return doc, extract_study(doc)

@@ -147,7 +147,7 @@ def rows_for(q: Question, ans) -> tuple[str, _Row]:
 
 def answer_questions(questions: Iterable[Question]) -> dict[str, list[_Row]]:
     """Answer every question (each article read once) and sort the rows into tables."""
-    from trialaudit.api import document_for
+    from trialaudit.inputs import document_for
     from trialaudit.extractor.loader import IngestError
     from trialaudit.extractor.study import extract_study
     from trialaudit.meta import answer
