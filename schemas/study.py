@@ -235,6 +235,24 @@ class StudyDates(Model):
 _DATE_FIELDS = {"enrolment_start", "enrolment_end", "data_cutoff", "received", "accepted", "published"}
 
 
+class RatioEstimate(Model):
+    """A hazard, odds or risk ratio printed with its confidence interval (and P), in a table or a sentence."""
+
+    ratio_type: str            # HR | OR | RR
+    estimate: Num
+    low: Num
+    high: Num
+    level: float = 95.0        # the interval's confidence level, %
+    p: Num | None = None       # the P printed beside it
+    p_operator: str | None = None   # = | < | > | <= | >=
+    label: str = ""            # the row label, or the sentence
+    where: str = ""            # human-readable place
+    evidence: list[Evidence] = Field(default_factory=list)
+    binary: bool = False       # compares two groups (arms, yes/no, a treatment), not a per-unit effect
+    key: str = ""              # stable identity (table|row|group or text|quote)
+    source: str = "table"      # table | text
+
+
 class ReportedValue(Model):
     """One printed result (median PFS, ORR, HR, p, median follow-up ...) at one place, with its arm.
 
@@ -292,6 +310,8 @@ class Study(Model):
     denominators: list[CellDenominator] = Field(default_factory=list)
     # every date the article prints (the chosen ones are also above: enrolment_start ...)
     dates: StudyDates = Field(default_factory=StudyDates)
+    # every ratio estimate with a CI (and its P), for the ratio rules
+    ratio_estimates: list[RatioEstimate] = Field(default_factory=list)
     # results as printed, place by place (abstract, text, tables), for comparing one place with another
     reported_values: list[ReportedValue] = Field(default_factory=list)
     # sentence id -> section kind, where ingestion put a sentence in the wrong section (see study.sections)

@@ -18,6 +18,7 @@ from .design import extract_design
 from .effects import extract_effects
 from .outcomes import extract_outcomes
 from .references import extract_citations, extract_references
+from .ratios import extract_ratio_estimates
 from .regimens import extract_regimen_mentions
 from .reported import extract_reported_values
 from .sample_sizes import extract_sample_sizes, infer_total
@@ -89,6 +90,7 @@ def _extract_study(doc: Document) -> Study:
     study.citations = extract_citations(doc)
     study.section_repairs = section_repairs(doc)
     study.reported_values = extract_reported_values(doc, arms, study.total_n)
+    study.ratio_estimates = extract_ratio_estimates(doc, arms)
 
     study.endpoints = extract_endpoints(doc)
     ids, mentions, acronym = extract_registry(doc)

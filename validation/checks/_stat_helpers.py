@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 from trialaudit.extractor.study.arms import TOTAL_WORDS, resolve_arm
+from trialaudit.extractor.study.ratios import cell_text, p_after, p_cell  # noqa: F401 - p_after is used by TA2xx rules
+from trialaudit.extractor.study.stat_labels import is_p_label, stat_kind_of_label
 from trialaudit.schemas.document import Document, Sentence, Table, TableRow
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.quantities import Num, Quantity
@@ -42,42 +44,7 @@ _MAX_N_CANDIDATES = 20_000
 
 # ----------------------------------------------------------------------------- labels
 
-_P_LABEL = re.compile(r"(?:^|[^a-z])p(?:[\s\-–]*values?)?(?:$|[^a-z])|\bsig(?:\.|nificance)?\b", re.I)
-_CHI_LABEL = re.compile(r"χ|\\chi|\bchi\b|\bchi[\s-]*squ|\bx2\b|x²|\bpearson\b", re.I)
-_T_LABEL = re.compile(r"(?:^|[\s/(])t(?:[\s-]*(?:value|test|statistic))?(?:$|[\s/)])", re.I)
-_F_LABEL = re.compile(r"(?:^|[\s/(])F(?:[\s-]*(?:value|statistic))?(?:$|[\s/)])")
-_Z_LABEL = re.compile(r"(?:^|[\s/(])[zZ](?:[\s-]*(?:value|score|statistic))?(?:$|[\s/)])")
-_GENERIC_STAT = re.compile(r"\b(?:statistic|test value|test statistic)\b", re.I)
-
-
-def is_p_label(label: str) -> bool:
-    lab = (label or "").split(" / ")[-1]
-    if _CHI_LABEL.search(lab) and not re.search(r"\bp\b|p[\s-]*value", lab, re.I):
-        return False
-    return bool(_P_LABEL.search(lab)) and len(lab) <= 40
-
-
-def stat_kind_of_label(label: str) -> str | None:
-    """'chi2', 't', 'F', 'z', 'mixed' (t/χ²), 'unknown' (Statistic) or None (not a statistic column)."""
-    lab = (label or "").split(" / ")[-1].strip()
-    if not lab or len(lab) > 40 or is_p_label(lab):
-        return None
-    chi = bool(_CHI_LABEL.search(lab))
-    short = len(lab) <= 15  # "t", "t value", "t/χ²", "F", "Z" — not "T stage"
-    t = short and bool(_T_LABEL.search(lab)) and not re.search(r"\bT\s*(?:stage|\d|category)", lab)
-    if chi and t:
-        return "mixed"
-    if chi:
-        return "chi2"
-    if t:
-        return "t"
-    if short and _F_LABEL.search(lab):
-        return "F"
-    if short and _Z_LABEL.search(lab):
-        return "z"
-    if _GENERIC_STAT.search(lab):
-        return "unknown"
-    return None
+# (the label classifiers live in trialaudit.extractor.study.stat_labels)
 
 
 # ----------------------------------------------------------------------------- cells
@@ -94,16 +61,8 @@ def parse(text: str, label: str | None = None) -> tuple[Quantity, ...]:
 
 def printed_p_cell(text: str) -> PrintedP | None:
     """A P cell: '0.046', '<0.001', '1', '0.000', 'P = 0.04'."""
-    qs = parse(text, "P value")
-    if len(qs) != 1:
-        return None
-    q = qs[0]
-    if q.kind == "p_value" and q.p is not None:
-        return PrintedP(q.p.value, q.p.decimals, q.p_operator or "=", q.p.text)
-    v = q.value or q.count
-    if q.kind in ("count", "number") and v is not None and 0 <= v.value <= 1:
-        return PrintedP(v.value, v.decimals, "=", v.text)
-    return None
+    v, op = p_cell(text)
+    return PrintedP(v.value, v.decimals, op or "=", v.text) if v is not None else None
 
 
 def stat_cell(text: str) -> Num | None:
@@ -139,9 +98,6 @@ def mean_sd_cell(text: str, label: str = "") -> tuple[Num, Num] | None:
 _MEAN_SD_LABEL = re.compile(r"\bmean\s*\(\s*(?:SD|s\.d\.|standard deviation)\s*\)", re.I)
 _PAREN_PAIR = re.compile(r"^\s*([−-]?\d+(?:\.\d+)?)\s*\(\s*(\d+(?:\.\d+)?)\s*\)\s*$")
 
-
-def cell_text(row: TableRow, j: int) -> str:
-    return row.cells[j].text if 0 <= j < len(row.cells) else ""
 
 
 # ----------------------------------------------------------------------------- named tests
@@ -674,13 +630,6 @@ def sentence_quantities(sent: Sentence) -> list[Quantity]:
     return find_quantities(sent.text)
 
 
-def p_after(qs: list[Quantity], i: int, text: str, reach: int = 60) -> Quantity | None:
-    """The p-value quantity right after quantity ``i`` (nothing but punctuation/words between)."""
-    if i + 1 < len(qs) and qs[i + 1].kind == "p_value":
-        gap = text[qs[i].end:qs[i + 1].start]
-        if len(gap) <= reach and not re.search(r"\d", gap):
-            return qs[i + 1]
-    return None
 
 
 def fmt_p(p: float) -> str:
@@ -698,17 +647,10 @@ def fmt_range(lo: float, hi: float) -> str:
 
 # ----------------------------------------------------------------------------- ratio estimates
 
-RATIO_HEAD = re.compile(r"(?<![A-Za-z])(?:a?HR|a?OR|a?RR|IRR|hazard ratios?|odds ratios?|risk ratios?|relative risks?|"
-                         r"rate ratios?)(?![A-Za-z])", re.I)
-_CI_HEAD = re.compile(r"\bCI\b|confidence", re.I)
-_BINARY_LABEL = re.compile(r"\bvs\.?(?![a-z])|\bversus\b|\byes\b|\bno\b|\bref(?:erence)?\b|\bcompared\b|\bpresence\b|"
-                           r"\bpresent\b|\babsent\b|\bmale\b|\bfemale\b", re.I)
-_CONTINUOUS_LABEL = re.compile(r"\bper\b|\beach\b|\bincrease|\bincrement|\bcontinuous|\bunit\b|\bscore\b|\bnumber of\b|"
-                               r"\bage\b|\bcount\b|\blevel\b|\bdose\b|\bduration\b|\bsize\b|\bBMI\b|\(years?\)", re.I)
-
-
 @dataclass
 class RatioItem:
+    """A ratio estimate as the ratio rules use it: ``Study.ratio_estimates`` with the P as a PrintedP."""
+
     ratio_type: str             # HR, OR, RR
     est: Num
     low: Num
@@ -723,121 +665,13 @@ class RatioItem:
     source: str                 # "table" or "text"
 
 
-def _ratio_type(s: str) -> str:
-    s2 = (s or "").lower()
-    if re.search(r"hazard|\ba?hr\b", s2):
-        return "HR"
-    if re.search(r"odds|\ba?or\b", s2):
-        return "OR"
-    return "RR"
-
-
-def ci_cell(text: str) -> tuple[Num, Num] | None:
-    """'0.456-0.879', '(19.9, 46.3)', '0.37 to 0.98', '95% CI: 0.37, 0.98'."""
-    qs = parse(text, "95% CI")
-    if len(qs) == 1 and qs[0].low is not None and qs[0].high is not None and qs[0].value is None:
-        return qs[0].low, qs[0].high
-    nums = [q.value for q in qs if q.kind in ("number", "count") and q.value is not None]
-    if len(qs) == 2 and len(nums) == 2:
-        return nums[0], nums[1]
-    return None
-
-
-def _is_binary(label: str, ctx: CheckContext, text_mode: bool = False) -> bool:
-    from trialaudit.extractor.study.arms import arm_mentions
-    if text_mode:
-        arms = [a for a in ctx.study.arms if not a.is_total]
-        ids = {a.id for a, _, _ in arm_mentions(label, arms)}
-        if len(ids) >= 2:
-            return True
-        return bool(re.search(r"\bvs\.?(?![a-z])|\bversus\b|\bcompared (?:with|to)\b", label, re.I)) and \
-            not _CONTINUOUS_LABEL.search(label)
-    if resolve_arm(label, ctx.study.arms) is not None:
-        return True
-    if _BINARY_LABEL.search(label):
-        return True
-    return bool(re.search(r"\b(?:treatment|regimen|group|arm)\b", label, re.I)) and not _CONTINUOUS_LABEL.search(label)
-
-
 def ratio_items(ctx: CheckContext) -> list[RatioItem]:
-    """Every ratio estimate with a CI (HR/OR/RR), from tables and text, with its P when printed."""
-    cache = getattr(ctx, "_ta2_ratio_items", None)
-    if cache is not None:
-        return cache
-    out: list[RatioItem] = []
-    for table in ctx.document.tables:
-        out.extend(_table_ratios(ctx, table))
-    for sent in ctx.document.sentences:
-        if sent.section_kind in SKIP_SECTIONS:
-            continue
-        qs = sentence_quantities(sent)
-        for i, q in enumerate(qs):
-            if q.kind != "ratio" or q.value is None or q.low is None or q.high is None or q.not_estimable:
-                continue
-            pct_after = any(n.end is not None and sent.text[n.end:n.end + 2].lstrip().startswith("%")
-                            for n in (q.value, q.low, q.high))
-            if pct_after or (q.ratio_type == "RR" and q.value.value >= 10):
-                continue  # "RR 32.1% (19.9–46.3)" is a response rate, not a risk ratio
-            end = q.end
-            p = None
-            if q.p is not None:
-                p = PrintedP(q.p.value, q.p.decimals, q.p_operator or "=", q.p.text)
-            else:
-                pq = p_after(qs, i, sent.text, reach=40)
-                if pq is not None and pq.p is not None:
-                    p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
-                    end = pq.end
-            quote = sent.text[q.start:end]
-            out.append(RatioItem(q.ratio_type or _ratio_type(q.text), q.value, q.low, q.high, q.ci_level or 95.0, p,
-                                 sent.text, f"'{quote}'", [ctx.sentence_evidence(sent, q.start, end, role="ratio")],
-                                 _is_binary(sent.text, ctx, text_mode=True), key=f"text|{quote}", source="text"))
-    setattr(ctx, "_ta2_ratio_items", out)
-    return out
-
-
-def _table_ratios(ctx: CheckContext, table: Table) -> list[RatioItem]:
-    out: list[RatioItem] = []
-    cols = table.columns
-    ratio_cols = [j for j, c in enumerate(cols) if j > 0 and RATIO_HEAD.search(c.split(" / ")[-1] or c)
-                  and not re.search(r"%|\brate\b|respon|\bn\b", re.sub(r"\d{2}(?:\.\d+)?\s*%\s*(?:CI|conf)", "", c),
-                                    re.I)]
-    if not ratio_cols:
-        return out
-    for idx, rc in enumerate(ratio_cols):
-        stop = ratio_cols[idx + 1] if idx + 1 < len(ratio_cols) else len(cols)
-        ci_c = next((j for j in range(rc + 1, stop) if _CI_HEAD.search(cols[j]) and not RATIO_HEAD.search(cols[j])), None)
-        p_c = next((j for j in range(rc + 1, stop) if is_p_label(cols[j])), None)
-        level = 95.0
-        m = re.search(r"(\d{2}(?:\.\d+)?)\s*%", cols[ci_c] if ci_c is not None else cols[rc])
-        if m:
-            level = float(m.group(1))
-        group = cols[rc].split(" / ")[0] if " / " in cols[rc] else ""
-        for row in table.rows:
-            if row.kind == "group":
-                continue
-            txt = cell_text(row, rc)
-            est = low = high = None
-            qs = parse(txt, cols[rc])
-            if len(qs) == 1 and qs[0].value is not None and qs[0].low is not None and qs[0].high is not None:
-                est, low, high = qs[0].value, qs[0].low, qs[0].high
-            elif len(qs) == 1 and qs[0].kind in ("number", "count") and ci_c is not None:
-                ci = ci_cell(cell_text(row, ci_c))
-                if ci:
-                    est, (low, high) = qs[0].value, ci
-            if est is None or low is None or high is None:
-                continue
-            p = None
-            ev = [ctx.cell_evidence(table, row, rc, role="estimate")]
-            if ci_c is not None and low is not None and cell_text(row, ci_c):
-                ev.append(ctx.cell_evidence(table, row, ci_c, role="CI"))
-            if p_c is not None:
-                p = printed_p_cell(cell_text(row, p_c))
-                if p is not None:
-                    ev.append(ctx.cell_evidence(table, row, p_c, role="p-value"))
-            label = row.label or ""
-            where = f"{table.label}, row '{label}'" + (f" ({group})" if group else "")
-            out.append(RatioItem(_ratio_type(cols[rc]), est, low, high, level, p, label, where, ev,
-                                 _is_binary(label, ctx), key=f"{table.label}|{label}|{group}", source="table"))
+    """Every ratio estimate with a CI (HR/OR/RR) the Study holds, from tables and text, with its P when printed."""
+    out = []
+    for r in ctx.study.ratio_estimates:
+        p = PrintedP(r.p.value, r.p.decimals, r.p_operator or "=", r.p.text) if r.p is not None else None
+        out.append(RatioItem(r.ratio_type, r.estimate, r.low, r.high, r.level, p, r.label, r.where,
+                             list(r.evidence), r.binary, r.key, r.source))
     return out
 
 

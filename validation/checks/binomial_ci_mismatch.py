@@ -14,7 +14,9 @@ from trialaudit.validation.rounding import possible_counts
 from trialaudit.validation.stats import binomial_cis, method_family, printed_matches
 from trialaudit.validation.tablekit import cell_count, rate_measure
 
-from ._stat_helpers import SKIP_SECTIONS, cell_text, ci_cell, column_n, parse, sentence_quantities
+from trialaudit.extractor.study.ratios import ci_cell
+
+from ._stat_helpers import SKIP_SECTIONS, cell_text, column_n, parse, sentence_quantities
 
 _METHODS = {
     "Clopper-Pearson": re.compile(r"clopper|exact\s+binomial|binomial\s+exact|exact\s+(?:method|confidence)", re.I),

@@ -10,7 +10,9 @@ from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.rounding import rounding_interval
 
-from ._stat_helpers import RATIO_HEAD, SKIP_SECTIONS, cell_text, ci_cell, parse, sentence_quantities
+from trialaudit.extractor.study.ratios import RATIO_HEAD, ci_cell
+
+from ._stat_helpers import SKIP_SECTIONS, cell_text, parse, sentence_quantities
 
 _CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence interval)\b", re.I)
 _KIND_WORDS = {"ci": "confidence interval", "iqr": "interquartile range", "range": "range",

@@ -1,0 +1,41 @@
+"""What a table column's label says it holds: a P value, or a test statistic (and which one)."""
+from __future__ import annotations
+
+import re
+
+_P_LABEL = re.compile(r"(?:^|[^a-z])p(?:[\s\-–]*values?)?(?:$|[^a-z])|\bsig(?:\.|nificance)?\b", re.I)
+_CHI_LABEL = re.compile(r"χ|\\chi|\bchi\b|\bchi[\s-]*squ|\bx2\b|x²|\bpearson\b", re.I)
+_T_LABEL = re.compile(r"(?:^|[\s/(])t(?:[\s-]*(?:value|test|statistic))?(?:$|[\s/)])", re.I)
+_F_LABEL = re.compile(r"(?:^|[\s/(])F(?:[\s-]*(?:value|statistic))?(?:$|[\s/)])")
+_Z_LABEL = re.compile(r"(?:^|[\s/(])[zZ](?:[\s-]*(?:value|score|statistic))?(?:$|[\s/)])")
+_GENERIC_STAT = re.compile(r"\b(?:statistic|test value|test statistic)\b", re.I)
+
+
+def is_p_label(label: str) -> bool:
+    lab = (label or "").split(" / ")[-1]
+    if _CHI_LABEL.search(lab) and not re.search(r"\bp\b|p[\s-]*value", lab, re.I):
+        return False
+    return bool(_P_LABEL.search(lab)) and len(lab) <= 40
+
+
+def stat_kind_of_label(label: str) -> str | None:
+    """'chi2', 't', 'F', 'z', 'mixed' (t/χ²), 'unknown' (Statistic) or None (not a statistic column)."""
+    lab = (label or "").split(" / ")[-1].strip()
+    if not lab or len(lab) > 40 or is_p_label(lab):
+        return None
+    chi = bool(_CHI_LABEL.search(lab))
+    short = len(lab) <= 15  # "t", "t value", "t/χ²", "F", "Z" — not "T stage"
+    t = short and bool(_T_LABEL.search(lab)) and not re.search(r"\bT\s*(?:stage|\d|category)", lab)
+    if chi and t:
+        return "mixed"
+    if chi:
+        return "chi2"
+    if t:
+        return "t"
+    if short and _F_LABEL.search(lab):
+        return "F"
+    if short and _Z_LABEL.search(lab):
+        return "z"
+    if _GENERIC_STAT.search(lab):
+        return "unknown"
+    return None
