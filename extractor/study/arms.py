@@ -676,7 +676,7 @@ def arm_mentions(text: str, arms: list[Arm]) -> list[tuple[Arm, int, int]]:
 
 #: sentences about part of the randomised set: completers, analysed, lost ("41 completed the NBT treatment")
 _NOT_RANDOMISED_SET = re.compile(r"\b(?:complet\w+(?!\s+(?:the\s+)?(?:baseline|screening|informed|consent))|analy[sz]\w*|evaluable|assessable|lost|withdr\w+|discontinu\w+|"
-                                 r"per-?protocol|follow-?up\s+visit|died|dropped)\b", re.I)
+                                 r"per-?protocol|follow-?up\s+visit|died|dropped|participated|took\s+part|full\s+analysis|FAS)\b", re.I)
 #: an upper header level naming the first time point: the randomised population ("T0 / EP group (n=19)")
 _FIRST_TIME = re.compile(r"^(?:baseline|entry|enrol\w*|randomi[sz]\w*|pre-?\w*|before\b.*|t\s*0|time\s*0|"
                          r"(?:week|day|month|visit)\s*0|screening|at\s+(?:baseline|entry|randomi[sz]\w*))\b", re.I)
@@ -828,7 +828,9 @@ def resolve_randomised(doc: Document, arms: list[Arm], cands: list[ArmCandidate]
             # randomised" and a table of 50 + 49 + 50 describes fewer than were randomised)
             above = {x for x in totals if x > max(n for _, n, _ in mapped)}
             total = sum(n for _, n, _ in mapped)
-            if not above or total in above or re.search(rf"(?<![\d.,]){total}(?![\d.,])", t.caption or ""):
+            caption = t.caption or ""
+            if not above or total in above or (re.search(rf"(?<![\d.,]){total}(?![\d.,])", caption) and
+                                               not _NOT_RANDOMISED_SET.search(caption)):
                 chosen = mapped
                 break
         for a, n, p in chosen or []:

@@ -349,3 +349,11 @@ def test_randomised_sizes_from_the_table_of_the_randomised_population():
     assert _randomised(base.format(sent="Students were randomly assigned to two groups.")) == [19, 24]
     # a table of fewer patients than were randomised is not the randomised population
     assert _randomised(base.format(sent="A total of 50 patients were randomized into two groups.")) == []
+
+
+def test_codes_and_analysed_breakdowns_are_not_arms():
+    text = "# A trial\n\n## Methods\n\nWe allocated villages at random. Tj is the intervention indicator (1 for " \
+           "intervention, 0 for control).\n\nA total of 42 clusters were randomised and 40 (12 in control, 14 per " \
+           "intervention arm) were included in the analysis.\n"
+    study = extract_study(doc(text))
+    assert not [a for a in study.arms if a.n in (0, 1, 12)]
