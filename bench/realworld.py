@@ -5,7 +5,9 @@
 Prints, per rule and severity: findings, judged true (a), undisclosed denominators (a*),
 false alarms (c), undecidable (u), precision of error findings ((a + a*) / judged is NOT used:
 only ``a`` counts as true) and the findings not yet judged; then errors per article, and
-arm sizes extracted against the group sizes of ``annotations.json``.
+randomised arm sizes extracted against the sizes the articles state (``tests/realworld/arm_sizes.yaml``,
+judged by reading each article: exact / stated, and the cause of each miss), and arm sizes against the
+group sizes of ``annotations.json`` (which are often analysed, not randomised, numbers).
 
 The judgement file (``tests/realworld/judgements.yaml``) maps a finding's fingerprint to a
 verdict a careful reader gave after opening the article at the evidence and recomputing.
@@ -75,11 +77,19 @@ def score(run_json: dict, judged: dict[str, dict]) -> dict:
     }
 
 
-def arm_sizes(articles: Path) -> dict:
-    """Randomised arm sizes extracted vs the annotations' group sizes (exact matches, mismatches)."""
-    from trialaudit.api import document_for
-    from trialaudit.extractor.study import extract_study
+ARM_SIZES = ROOT / "tests" / "realworld" / "arm_sizes.yaml"
 
+#: categories of an article's randomised arm sizes (``--arms``)
+ARM_CATEGORIES = {
+    "a": "exact: the extracted randomised sizes are the ones the text states",
+    "b": "exact, and annotations.json counts another set (analysed/subgroup numbers)",
+    "c": "wrong: extracted sizes differ from the stated randomised sizes",
+    "d": "not stated: the text/tables give no randomised arm sizes",
+    "e": "missed: stated, but nothing extracted",
+}
+
+
+def annotation_sizes() -> dict[str, set[int]]:
     ann = json.loads((SHARED / "annotations.json").read_text(encoding="utf-8"))
     by_art: dict[str, set[int]] = collections.defaultdict(set)
     for q in ann:
@@ -87,23 +97,73 @@ def arm_sizes(articles: Path) -> dict:
             v = q.get(k)
             if isinstance(v, (int, float)) or (isinstance(v, str) and v.strip().isdigit()):
                 by_art[f"PMC{q.get('pmcid')}"].add(int(float(v)))
-    exact = mismatch = none = 0
+    return by_art
+
+
+def randomised_sizes(study) -> list[int]:
+    """The randomised arm sizes a Study states (one per arm that has one)."""
+    return [a.randomised_n for a in study.arms if a.randomised_n and not a.is_total]
+
+
+def arm_category(stated: list[int], got: list[int], annotated: set[int] | None = None) -> str:
+    if not stated:
+        return "d"
+    if not got:
+        return "e"
+    if set(got) != set(stated):
+        return "c"
+    return "b" if annotated and annotated != set(stated) else "a"
+
+
+def arm_sizes(articles: Path, truth: Path = ARM_SIZES) -> dict:
+    """Randomised arm sizes extracted vs the sizes the articles state (``arm_sizes.yaml``, judged
+    by reading each article), and vs the group sizes of ``annotations.json`` (often analysed)."""
+    from trialaudit.api import document_for
+    from trialaudit.extractor.study import extract_study
+
+    entries = yaml.safe_load(truth.read_text(encoding="utf-8")) or []
+    by_art = annotation_sizes()
+    cats: collections.Counter = collections.Counter()
+    ann = collections.Counter()
     rows = []
-    for path in sorted(articles.glob("*.nxml")):
-        want = by_art.get(path.stem)
-        if not want:
+    claimed_unstated = []
+    for e in entries:
+        path = articles / f"{e['article']}.nxml"
+        if not path.exists():
             continue
         study = extract_study(document_for(path))
-        got = {a.n for a in study.arms if a.n and not a.is_total}
-        if not got:
-            none += 1
-            rows.append((path.stem, sorted(want), []))
-        elif got <= want or want <= got:
-            exact += 1
-        else:
-            mismatch += 1
-            rows.append((path.stem, sorted(want), sorted(got)))
-    return {"exact": exact, "mismatch": mismatch, "none": none, "rows": rows}
+        got = randomised_sizes(study)
+        want = list(e.get("randomised") or [])
+        cat = arm_category(want, got, by_art.get(e["article"]))
+        cats[cat] += 1
+        if cat in ("c", "e"):
+            rows.append((e["article"], cat, sorted(want), sorted(got)))
+        if cat == "d" and got:
+            claimed_unstated.append((e["article"], sorted(got)))
+        arm_n = {a.n for a in study.arms if a.n and not a.is_total}
+        want_ann = by_art.get(e["article"])
+        if want_ann:
+            ann["none" if not arm_n else "consistent" if (arm_n <= want_ann or want_ann <= arm_n) else "differ"] += 1
+    stated = cats["a"] + cats["b"] + cats["c"] + cats["e"]
+    return {"categories": dict(cats), "stated": stated, "exact": cats["a"] + cats["b"], "rows": rows,
+            "claimed_unstated": claimed_unstated, "annotations": dict(ann)}
+
+
+def _print_arms(articles: Path) -> int:
+    a = arm_sizes(articles)
+    st = a["stated"]
+    print(f"randomised arm sizes: exact {a['exact']}/{st} of the articles that state them"
+          f" ({a['exact'] / st:.1%})" if st else "randomised arm sizes: none stated")
+    for k, text in ARM_CATEGORIES.items():
+        print(f"  {k} {a['categories'].get(k, 0):>4}  {text}")
+    for r in a["rows"]:
+        print("   ", r[0], r[1], "stated", r[2], "extracted", r[3])
+    for art, got in a["claimed_unstated"]:
+        print("    not stated but extracted:", art, got)
+    an = a["annotations"]
+    print(f"arm n vs annotations.json group sizes: {an.get('consistent', 0)} consistent, "
+          f"{an.get('differ', 0)} differ, {an.get('none', 0)} none extracted")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,11 +172,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", type=Path, help="write the check run here")
     ap.add_argument("--from-json", type=Path, help="score an existing `trialaudit check -f json` run")
-    ap.add_argument("--arms", action="store_true", help="also compare arm sizes with annotations.json")
+    ap.add_argument("--arms", action="store_true",
+                    help="also measure randomised arm sizes against arm_sizes.yaml (and annotations.json)")
+    ap.add_argument("--arms-only", action="store_true", help="only the arm-size measure (no check run)")
     args = ap.parse_args(argv)
     if not args.articles.exists() and not args.from_json:
         print(f"no development set at {args.articles}", file=sys.stderr)
         return 2
+    if args.arms_only:
+        return _print_arms(args.articles)
     run_json = json.loads(args.from_json.read_text()) if args.from_json else run(args.articles, args.jobs)
     if args.json:
         args.json.write_text(json.dumps(run_json))
@@ -134,10 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     for u in s["unjudged_errors"][:50]:
         print("  unjudged:", *u)
     if args.arms:
-        a = arm_sizes(args.articles)
-        print(f"arm sizes vs annotations: {a['exact']} consistent, {a['mismatch']} differ, {a['none']} none extracted")
-        for r in a["rows"][:40]:
-            print("  ", *r)
+        _print_arms(args.articles)
     return 0
 
 

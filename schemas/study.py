@@ -32,6 +32,11 @@ class Arm(Model):
     drugs: list[str] = Field(default_factory=list)  # generic names defining the arm
     definition: Provenance | None = None
     is_total: bool = False
+    #: the number randomised (allocated) to this arm as the article states it: an allocation
+    #: statement in the text, else the header n of the table of the randomised population; None
+    #: when the article does not state it (``n`` stays the size the checks use as denominator)
+    randomised_n: int | None = None
+    randomised_provenance: Provenance | None = None
 
 
 class Dose(Model):

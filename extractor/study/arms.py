@@ -26,6 +26,8 @@ from trialaudit.schemas.document import Document, Sentence, Table
 from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.study import Arm, SampleSize
 
+from trialaudit.extractor.textutil import WORD_NUMBER as _WORD_NUM_RX, word_number
+
 from .drugs import drug_set, find_drugs
 
 TOTAL_WORDS = re.compile(r"^(?:total|overall|all(?: patients)?|entire cohort|whole cohort|combined|itt|fas|ss)\b", re.I)
@@ -275,23 +277,31 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
 _ALLOC_CONTEXT = re.compile(r"\b(?:randomi[sz]\w*|randomly|assigned|allocated|allocation|divided)\b", re.I)
 #: "Group I (n = 30, laser group)": the size first inside the parenthesis
 _DEF_PAREN_NFIRST = re.compile(
-    rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*\(\s*[nN]\s*=\s*(?P<n>\d{{1,5}})\s*[,;]\s*[^()]{{2,80}}\)",
+    rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*\(\s*[nN]\s*=\s*(?P<n>\d{{1,5}})\s*(?:[,;]\s*[^()]{{2,80}}\)|;)",
     re.I)
 #: "to receive X (n = 78) or placebo (n = 79)", "allocated to intervention (n = 391)"
-_LABEL_PAREN_N = re.compile(r"(?P<label>[A-Za-z][\w+\-/.]*(?:[ \-][\w+\-/.]+){0,6}?)\s*\(\s*[nN]\s*=\s*"
+_LABEL_PAREN_N = re.compile(r"(?P<label>[A-Za-z][\w+\-/.%]*(?:[ \-][\w+\-/.%]+){0,6}?)\s*\(\s*[nN]\s*=\s*"
                             r"(?P<n>\d{1,5})(?:\s+(?:patients|participants|subjects|women|men|children))?\s*\)")
 #: "100 to X and 100 to Y", "667 women were randomized to the short regimen and 769 women to the long regimen"
 _N_TO_LABEL = re.compile(
-    r"(?<![\w.,±/:])(?P<n>\d{1,5})(?![\d.%])\s+(?:[A-Za-z][\w\-]*\s+){0,3}?(?:(?:were|was)\s+)?"
+    r"(?<![\w.,±/:])(?P<n>\d{1,5})(?![\d.%])(?!\s*(?:min|minutes?|h|hours?|days?|weeks?|months?|years?|mg|ml|g|kg|mmHg)\b)"
+    r"\s+(?:[A-Za-z][\w\-]*\s+){0,3}?(?:(?:were|was)\s+)?"
     r"(?:(?:randomly\s+)?(?:randomi[sz]ed|assigned|allocated)\s+)?(?:to|into)\s+(?:receive\s+)?"
-    r"(?P<label>[A-Za-z][^,;:()]{1,60}?)(?=\s+and\s+(?:\d|to\b)|\s*[,;]|\s*\.(?:\s|$)|\s*\(|$)", re.I)
+    r"(?P<label>[A-Za-z][^,;:()]{1,60}?)(?=\s+and\s+(?:\d|to\b)|\s*[,;)]|\s*\.(?:\s|$)|\s*\(|$)", re.I)
 #: "(fentanyl group: 76 [52.1%], ...)", "(intervention, n=114; control, n=114)",
 #: "the cooling group consisted of 19 patients"
 _LABEL_LIST_N = re.compile(
     rf"(?P<label>{_LABEL}\s{_ARM_NOUN}):\s*(?P<n>\d{{1,5}})(?![\d.%])"
     rf"|(?:(?<=\()|(?<=;\s))(?P<label2>[A-Za-z][\w\-+/]*(?:\s[\w\-+/]+){{0,3}}),\s*[nN]\s*=\s*(?P<n2>\d{{1,5}})(?![\d.%])"
-    rf"|(?P<label3>{_LABEL}\s{_ARM_NOUN})\s+(?:consisted\s+of|comprised|was\s+composed\s+of)\s+(?P<n3>\d{{1,5}})(?![\d.%])",
+    rf"|(?P<label3>{_LABEL}\s{_ARM_NOUN})\s+(?:consisted\s+of|comprised|was\s+composed\s+of)\s+(?P<n3>\d{{1,5}})(?![\d.%])"
+    rf"|(?:(?<=\()|(?<=;\s))\s*(?P<label4>[A-Za-z][\w\-+/]{{1,20}})\s*=\s*(?P<n4>\d{{1,5}})(?![\d.%])(?=\s*[;,)])",
     re.I)
+#: "497 were randomised (251 intervention and 246 control)": sizes first, inside one parenthesis
+_PAREN_N_LABELS = re.compile(
+    r"\(\s*(?P<n1>\d{1,5})\s+(?P<l1>[A-Za-z][\w\-+/]*(?:\s[\w\-+/]+){0,3}?)\s*(?:,|;|\band\b|,\s*and\b)\s*"
+    r"(?P<n2>\d{1,5})\s+(?P<l2>[A-Za-z][\w\-+/]*(?:\s[\w\-+/]+){0,3}?)\s*\)")
+#: statistic names that look like "label = n" inside parentheses ("(P = 0.03", "(OR = 2")
+_STAT_NAME = re.compile(r"^(?:p|n|hr|or|rr|ci|df|t|f|r|z|u|h|w|chi|x2|mean|sd|se|age|median|iqr|range|total|k)$", re.I)
 _LABEL_CUT = re.compile(r"^.*\b(?:to\s+receive|receive|receiving|to|either|or|versus|vs\.?)\s+", re.I)
 _NOT_A_LABEL = re.compile(r"\b(?:groups|arms|one of|each|both|two|three|four|either|or|the study|this study|trial|"
                           r"participate|take part)\b", re.I)
@@ -323,10 +333,20 @@ def _allocation_candidates(doc: Document, s: Sentence) -> list[ArmCandidate]:
                 found.append((label, int(m.group("n"))))
     if not found:
         for m in _LABEL_LIST_N.finditer(text):
-            raw = m.group("label") or m.group("label2") or m.group("label3")
-            label = _alloc_label(raw) if m.group("label2") else _clean_label(raw)
+            raw = m.group("label") or m.group("label2") or m.group("label3") or m.group("label4")
+            if m.group("label4") and _STAT_NAME.match(raw):
+                continue
+            label = _alloc_label(raw) if (m.group("label2") or m.group("label4")) else _clean_label(raw)
             if label and not _NOT_A_LABEL.search(label):
-                found.append((label, int(m.group("n") or m.group("n2") or m.group("n3"))))
+                found.append((label, int(m.group("n") or m.group("n2") or m.group("n3") or m.group("n4"))))
+    if not found:
+        for m in ([] if _NOT_RANDOMISED_SET.search(text) else _PAREN_N_LABELS.finditer(text)):
+            if re.match(r"(?:for|in|per|of|at|with|on)\b", m.group("l1"), re.I) or \
+                    re.match(r"(?:for|in|per|of|at|with|on)\b", m.group("l2"), re.I):
+                continue   # "(1 for intervention, 0 for control)", "(12 in control, 14 per arm)": codes or subsets
+            pair = [(_alloc_label(m.group("l1")), int(m.group("n1"))), (_alloc_label(m.group("l2")), int(m.group("n2")))]
+            if all(lab and n > 1 for lab, n in pair) and not any(_PAREN_NOT_ARM.search(lab) for lab, _ in pair):
+                found.extend(pair)
     if not found:
         for m in _N_TO_LABEL.finditer(text):
             label = _alloc_label(m.group("label"))
@@ -335,6 +355,12 @@ def _allocation_candidates(doc: Document, s: Sentence) -> list[ArmCandidate]:
     if len({x.lower() for x, _ in found}) < 2 or len(found) > 6:
         return []
     return [ArmCandidate(label, n, _prov(doc, s), "in-group", kind=kind) for label, n in found]
+
+
+#: "(19 Caucasians, 11 African Americans)", "(12 men and 8 women)": a breakdown, not the arms
+_PAREN_NOT_ARM = re.compile(r"\b(?:men|women|males?|females?|boys|girls|caucasians?|whites?|blacks?|asians?|americans?|"
+                            r"years?|months?|weeks?|days?|sites?|centres?|centers?|countries|hospitals?|completed|"
+                            r"withdrew|lost|excluded|died|declined|refused)\b", re.I)
 
 
 _EVALUATED = re.compile(r"\b(?:evaluated|analy[sz]ed|evaluable)\b", re.I)
@@ -447,6 +473,7 @@ def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
     arms = [a for a in arms if a.label]
     _add_group_sizes(doc, arms)
     _add_drug_qualified_aliases(doc, arms)
+    arms = resolve_randomised(doc, arms, cands)
     return arms, total_n
 
 
@@ -643,3 +670,179 @@ def arm_mentions(text: str, arms: list[Arm]) -> list[tuple[Arm, int, int]]:
                     break
     spans.sort(key=lambda x: x[1])
     return spans
+
+
+# --- randomised arm sizes ------------------------------------------------------------------
+
+#: sentences about part of the randomised set: completers, analysed, lost ("41 completed the NBT treatment")
+_NOT_RANDOMISED_SET = re.compile(r"\b(?:complet\w+(?!\s+(?:the\s+)?(?:baseline|screening|informed|consent))|analy[sz]\w*|evaluable|assessable|lost|withdr\w+|discontinu\w+|"
+                                 r"per-?protocol|follow-?up\s+visit|died|dropped|participated|took\s+part|full\s+analysis|FAS)\b", re.I)
+#: an upper header level naming the first time point: the randomised population ("T0 / EP group (n=19)")
+_FIRST_TIME = re.compile(r"^(?:baseline|entry|enrol\w*|randomi[sz]\w*|pre-?\w*|before\b.*|t\s*0|time\s*0|"
+                         r"(?:week|day|month|visit)\s*0|screening|at\s+(?:baseline|entry|randomi[sz]\w*))\b", re.I)
+_K = rf"(?P<k>two|three|four|five|six|[2-6])"
+#: "two groups of 30 patients each", "3 groups of 10 participants", "into two groups of 12"
+_EQUAL_GROUPS = re.compile(rf"\b{_K}\s+(?:equal\s+|parallel\s+|treatment\s+|study\s+)?(?:groups|arms)\s+(?:of|with)\s+"
+                           rf"(?P<n>\d{{1,5}}|{_WORD_NUM_RX})\b(?!\s*(?:%|years|months|weeks|days|mg|ml))", re.I)
+#: "15 patients in each treatment group", "(14 per arm)", "30 in each group"
+_EACH_GROUP = re.compile(rf"(?<![\d.,])(?P<n>\d{{1,5}})\s+(?:{_PEOPLE}\s+|clusters\s+|[\w\-]+\s+)?(?:in|per|for)\s+"
+                         rf"(?:each|every)\s+(?:treatment\s+|study\s+)?(?:group|arm)\b|\(\s*(?P<n2>\d{{1,5}})\s+per\s+(?:arm|group)\s*\)",
+                         re.I)
+
+
+def _find_arm(label: str, arms: list[Arm]) -> Arm | None:
+    for a in arms:
+        if any(labels_match(label, x) or label.strip().lower() == x.strip().lower() for x in [a.label, *a.aliases]):
+            return a
+    return None
+
+
+def _stated_randomised_totals(doc: Document) -> set[int]:
+    """Sizes stated as randomised, and sizes stated in a sentence about randomisation
+    ("Female adults (n = 150) ... were randomized into one of three study groups")."""
+    from .sample_sizes import extract_sample_sizes
+
+    out = set()
+    for x in extract_sample_sizes(doc):
+        if x.kind == "randomised" or (x.kind in ("stated", "enrolled") and
+                                      re.search(r"randomi[sz]|randomly", x.provenance.quote or "", re.I)):
+            out.add(x.value)
+    return out
+
+
+def _table_arm_sizes(t: Table) -> list[tuple[int, str, int]] | None:
+    """(column, label, n) of a table's arm columns, one per arm: where one arm repeats under several
+    upper levels (time points), the first, when that level is the first time point; None when the
+    repeats are not time points (strata such as "Children / Placebo", "Adolescents / Placebo")."""
+    out: list[tuple[int, str, int]] = []
+    seen: dict[str, str] = {}
+    for col in t.columns[1:]:
+        levels = [x.strip() for x in col.split(" / ")]
+        if len(levels) > 1 and TOTAL_WORDS.match(levels[1]) and not TOTAL_WORDS.match(levels[0]) and \
+                strip_n(levels[1])[1] is not None:
+            return None   # "Children / Total (n = 130)": the columns split the arms by a stratum
+    for j, base, n, level in _header_arms(t):
+        if not base or TOTAL_WORDS.match(base) or _NON_ARM_LABEL.search(base):
+            continue
+        levels = [x.strip() for x in t.columns[j].split(" / ")]
+        key = strip_n(levels[level])[0].lower() or (levels[level - 1].lower() if level else base.lower())
+        upper = levels[0] if level and levels[0].lower() != key else ""
+        if upper and TOTAL_WORDS.match(key):
+            return None   # "Children / Total (n = 130)": the columns split the arms by a stratum
+        if any(b == base for _, b, _ in out):
+            continue   # "Apple Juice n = 30 / SD": another statistic of an arm already read
+        if key in seen:
+            if seen[key] == "first":
+                continue   # a later time point of an arm already read
+            if seen[key] == "time" or _TIME_LEVEL.match(upper) or _FIRST_TIME.match(upper):
+                return None
+        else:
+            seen[key] = "first" if upper and _FIRST_TIME.match(upper) else "time" if upper and _TIME_LEVEL.match(upper) \
+                else "arm"
+        out.append((j, base, n))
+    return out
+
+
+def _equal_allocation(doc: Document) -> tuple[int, int, Provenance] | None:
+    """'randomly divided into two groups of 30 patients each': (groups, size, where)."""
+    for s in doc.sentences:
+        text = s.text
+        if s.section_kind not in ("abstract", "methods", "results") or _PLANNING.search(text):
+            continue
+        if not _ALLOC_CONTEXT.search(text):
+            continue
+        for rx in (_EQUAL_GROUPS, _EACH_GROUP):
+            m = rx.search(text)
+            if not m or _NOT_RANDOMISED_SET.search(text[max(0, m.start() - 80):m.end() + 25]):
+                continue
+            n = _as_int(m.group("n") or m.groupdict().get("n2") or "")
+            if not n or n < 2:
+                continue
+            if rx is _EQUAL_GROUPS:
+                k = word_number(m.group("k")) or int(m.group("k"))
+            else:
+                kk = _K_BEFORE.search(text)
+                k = (word_number(kk.group("k")) or int(kk.group("k"))) if kk else 0
+                if not k:   # "30 subjects (..., with 15 patients in each treatment group)": the total / n
+                    k = next((int(x) // n for x in re.findall(r"(?<![\d.,])\d{1,5}(?![\d.,])", text[:m.start()])
+                              if int(x) != n and int(x) % n == 0 and 2 <= int(x) // n <= 6), 0)
+            return k, n, _prov(doc, s)
+    return None
+
+
+_K_BEFORE = re.compile(rf"\b{_K}\s+(?:\w+\s+){{0,2}}(?:groups|arms)\b", re.I)
+
+
+def _as_int(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else word_number(raw)
+
+
+def resolve_randomised(doc: Document, arms: list[Arm], cands: list[ArmCandidate]) -> list[Arm]:
+    """Set each arm's ``randomised_n`` from what the article states; returns arms (with new
+    unnamed arms only when the article names no arm but states equal allocation).
+
+    Sources, first that applies: an allocation statement in the text naming the arm with its size
+    ("randomized to X (n = 78) or placebo (n = 79)", "102 were randomly allocated to education and
+    109 to control"); else the header sizes of the first table whose arm sizes add up to the stated
+    randomised total (any table when no total is stated); else an equal allocation ("randomly
+    divided into two groups of 30 patients each"). Sizes of completers, analysed sets, later time
+    points or other tables' subsets are never taken.
+    """
+    real = [a for a in arms if not a.is_total]
+    rank = {"randomised": 0, "enrolled": 1, "stated": 2, "treated": 3}
+    by_arm: dict[str, dict[int, tuple[int, Provenance]]] = {}
+    for c in cands:
+        if c.source not in ("definition", "in-group") or c.n is None or c.kind not in rank:
+            continue
+        if c.kind == "treated" and c.source != "definition":
+            continue
+        quote = c.prov.quote or ""
+        if _NOT_RANDOMISED_SET.search(quote) or _PLANNING.search(quote):
+            continue
+        if not _ALLOC_CONTEXT.search(quote) and not (c.source == "definition" and (c.kind == "treated" or 0 <= quote.lower().find(
+                c.label.lower()) < 25)):
+            continue   # a group's defining sentence ("Group I (n = 30, laser group) received ...") states its size
+        a = _find_arm(c.label, real)
+        if a is not None:
+            have = by_arm.setdefault(a.id, {})
+            if c.n not in have or rank[c.kind] < have[c.n][0]:
+                have[c.n] = (rank[c.kind], c.prov)
+    for a in real:
+        vals = by_arm.get(a.id, {})
+        best = min((r for r, _ in vals.values()), default=None)
+        top = [(n, p) for n, (r, p) in vals.items() if r == best]
+        if len(top) == 1:
+            a.randomised_n, a.randomised_provenance = top[0]
+    totals = _stated_randomised_totals(doc)
+    if any(a.randomised_n is None for a in real):
+        chosen: list[tuple[Arm, int, Provenance]] | None = None
+        for t in doc.tables:
+            cols = _table_arm_sizes(t)
+            if not cols:
+                continue
+            mapped = [(_find_arm(base, real), n, _table_prov(doc, t, j)) for j, base, n in cols]
+            mapped = [(a, n, p) for a, n, p in mapped if a is not None]
+            if len({a.id for a, _, _ in mapped}) != len(mapped) or len(mapped) < min(2, len(real)):
+                continue
+            # a stated randomised total larger than every arm must be the table's sum ("150 were
+            # randomised" and a table of 50 + 49 + 50 describes fewer than were randomised)
+            above = {x for x in totals if x > max(n for _, n, _ in mapped)}
+            total = sum(n for _, n, _ in mapped)
+            caption = t.caption or ""
+            if not above or total in above or (re.search(rf"(?<![\d.,]){total}(?![\d.,])", caption) and
+                                               not _NOT_RANDOMISED_SET.search(caption)):
+                chosen = mapped
+                break
+        for a, n, p in chosen or []:
+            if a.randomised_n is None:
+                a.randomised_n, a.randomised_provenance = n, p
+    eq = _equal_allocation(doc) if all(a.randomised_n is None for a in real) else None
+    if eq is not None:
+        k, n, prov = eq
+        if not real and k >= 2:
+            arms = arms + [Arm(id=f"arm{len(arms) + i + 1}", label=f"group {i + 1}", randomised_n=n,
+                               randomised_provenance=prov) for i in range(k)]
+        elif real and (k == len(real) or k == 0):
+            for a in real:
+                a.randomised_n, a.randomised_provenance = n, prov
+    return arms

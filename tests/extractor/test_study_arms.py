@@ -318,3 +318,42 @@ def test_header_statistic_descriptors_and_markers_are_not_part_of_the_arm_name()
     assert strip_n("Drug 1.5% (N=70)") == ("Drug 1.5%", 70)
     assert strip_n("Placebo (n = 7,726)") == ("Placebo", 7726)
     assert strip_n("Control (n=10 218)") == ("Control", 10218)
+
+
+def _randomised(text: str) -> list[int]:
+    return sorted(a.randomised_n for a in extract_study(doc(text)).arms if a.randomised_n and not a.is_total)
+
+
+def test_randomised_sizes_from_allocation_statements():
+    text = "# A trial\n\n## Results\n\nA total of 4,548 individuals were offered participation, and 497 were randomised " \
+           "(251 intervention and 246 control).\n\nThey were evenly randomized to one of the two treatments (NBT = 43; CBT = 41).\n"
+    assert _randomised(text.split("\n\nThey")[0] + "\n") == [246, 251]
+    assert _randomised("# A trial\n\n## Methods\n\nParticipants were evenly randomized to one of the two treatments "
+                       "(NBT = 43; CBT = 41).\n") == [41, 43]
+    # "(P = 0.03)" is a statistic, not an arm
+    assert _randomised("# A trial\n\n## Results\n\nPatients were randomized to ketamine (n = 40) or placebo (n = 38) (P = 0.03).\n") == [38, 40]
+
+
+def test_randomised_sizes_from_equal_allocation():
+    assert _randomised("# A trial\n\n## Methods\n\nSixty patients were randomly divided into two groups of 30 patients "
+                       "each.\n") == [30, 30]
+    # completers are not the randomised set
+    assert _randomised("# A trial\n\n## Results\n\nOf those randomized, 15 patients in each group completed the "
+                       "study.\n") == []
+
+
+def test_randomised_sizes_from_the_table_of_the_randomised_population():
+    base = "# A trial\n\n## Results\n\n{sent}\n\nTable 1. Baseline\n\n| Variable | T0 / A group (n = 19) | T0 / B group (n = 24) " \
+           "| T1 / A group (n = 19) | T1 / B group (n = 23) |\n|---|---|---|---|---|\n| Age | 20 | 21 | 22 | 23 |\n"
+    # the first time point of each arm, not the follow-up
+    assert _randomised(base.format(sent="Students were randomly assigned to two groups.")) == [19, 24]
+    # a table of fewer patients than were randomised is not the randomised population
+    assert _randomised(base.format(sent="A total of 50 patients were randomized into two groups.")) == []
+
+
+def test_codes_and_analysed_breakdowns_are_not_arms():
+    text = "# A trial\n\n## Methods\n\nWe allocated villages at random. Tj is the intervention indicator (1 for " \
+           "intervention, 0 for control).\n\nA total of 42 clusters were randomised and 40 (12 in control, 14 per " \
+           "intervention arm) were included in the analysis.\n"
+    study = extract_study(doc(text))
+    assert not [a for a in study.arms if a.n in (0, 1, 12)]
