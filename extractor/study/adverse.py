@@ -18,8 +18,8 @@ from trialaudit.schemas.study import AdverseEvent, Arm, StatTest
 from trialaudit.extractor.quantities import parse_cell
 
 from .arms import resolve_arm
-from ._util import (GroupRef, cell_prov, cell_text, col_role, parse_number_cell, parse_p_cell, resolve_group,
-                    single_arm_of, stat_kind)
+from ._util import (cell_prov, cell_text, col_role, parse_number_cell, parse_p_cell, single_arm_of, stat_kind)
+from .groups import GroupRef, resolve_group
 from .outcomes import pair_stat_p, table_kinds
 from .stat_tests import table_test, test_names_in
 

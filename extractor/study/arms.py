@@ -29,6 +29,7 @@ from trialaudit.schemas.study import Arm, SampleSize
 from trialaudit.extractor.textutil import WORD_NUMBER as _WORD_NUM_RX, word_number
 
 from .drugs import drug_set, find_drugs
+from .sample_sizes import extract_sample_sizes
 
 TOTAL_WORDS = re.compile(r"^(?:total|overall|all(?: patients)?|entire cohort|whole cohort|combined|itt|fas|ss)\b", re.I)
 _N_IN_LABEL = re.compile(r"[\(\[,;]?\s*\(?\s*[nN]\s*[=:]\s*(\d{1,3}(?:[,\u2009\u202f\u00a0 ]\d{3}(?!\d))+|\d{1,6})\s*\)?\s*[\)\]]?")
@@ -478,9 +479,7 @@ def extract_arms(doc: Document) -> tuple[list[Arm], int | None]:
 
 
 def _text_sizes(doc: Document) -> set[int]:
-    """Sizes the text states for this study (lazy import: sample_sizes depends on this module)."""
-    from .sample_sizes import extract_sample_sizes
-
+    """Sizes the text states for this study."""
     return {x.value for x in extract_sample_sizes(doc)}
 
 
@@ -700,8 +699,6 @@ def _find_arm(label: str, arms: list[Arm]) -> Arm | None:
 def _stated_randomised_totals(doc: Document) -> set[int]:
     """Sizes stated as randomised, and sizes stated in a sentence about randomisation
     ("Female adults (n = 150) ... were randomized into one of three study groups")."""
-    from .sample_sizes import extract_sample_sizes
-
     out = set()
     for x in extract_sample_sizes(doc):
         if x.kind == "randomised" or (x.kind in ("stated", "enrolled") and

@@ -25,9 +25,8 @@ from trialaudit.schemas.study import Arm, BaselineRow, StatTest
 
 from trialaudit.extractor.quantities import parse_cell
 
-from ._util import (GroupRef, MEASURE_KIND, bare_interval, cell_is_text, cell_prov, cell_text, col_role,
-                    measure_of, normalise_for_parse, parse_number_cell, parse_p_cell, resolve_group, single_arm_of,
-                    stat_kind)
+from ._util import (MEASURE_KIND, bare_interval, cell_is_text, cell_prov, cell_text, col_role, measure_of, normalise_for_parse, parse_number_cell, parse_p_cell, single_arm_of, stat_kind)
+from .groups import GroupRef, group_label, resolve_group
 from .outcomes import table_kinds
 from .stat_tests import test_names_in
 
@@ -61,8 +60,6 @@ def baseline_from_table(doc: Document, t: Table, arms: list[Arm], *, mixed: bool
             continue
         g = resolve_group(t.columns[j], arms, single)
         if g is None and t.columns[j].strip():
-            from ._util import group_label
-
             g = GroupRef(group_label(t.columns[j]), None)
         if g is not None:
             groups[j] = g

@@ -27,10 +27,8 @@ from trialaudit.extractor.quantities import find_quantities, parse_cell
 
 from .arms import arm_mentions
 from .regimens import top_level_clauses
-from ._util import (MEASURE_KIND, GroupRef, abstract_tail_sections, result_kinds, bare_interval, cell_prov, cell_text,
-                    cited_sentence_ids, col_role, effective_kind, find_measures, measure_of, normalise_for_parse,
-                    parse_number_cell, parse_p_cell, resolve_group, sentence_prov, single_arm_of, stat_kind, table_notes,
-                    timepoint_of, group_label)
+from ._util import (MEASURE_KIND, abstract_tail_sections, result_kinds, bare_interval, cell_prov, cell_text, cited_sentence_ids, col_role, effective_kind, find_measures, measure_of, normalise_for_parse, parse_number_cell, parse_p_cell, sentence_prov, single_arm_of, stat_kind, table_notes, timepoint_of)
+from .groups import GroupRef, group_label, resolve_group
 from .stat_tests import footnote_test_name, table_test, test_names_in
 
 # --------------------------------------------------------------------------- table kinds
