@@ -26,7 +26,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
 from trialaudit.schemas.quantities import Num, Quantity
@@ -255,6 +254,22 @@ def _to_float(s: str) -> float:
 
 def _num_from_text(s: str, start: int) -> Num | None:
     """Build a :class:`Num` from verbatim ``s`` found at ``start`` in the parsed string."""
+    parsed = _parse_printed(s)
+    if parsed is None:
+        return None
+    # the fields are checked by _parse_printed (a float and an int): no need to validate again
+    return Num.model_construct(value=parsed[0], text=s, decimals=parsed[1], start=start, end=start + len(s))
+
+
+_RE_DECIMAL_MARK = re.compile(r"[.\u00b7]")
+
+
+@lru_cache(maxsize=32_768)  # articles print the same numbers again and again
+def _parse_printed(s: str) -> tuple[float, int] | None:
+    """(value, decimals) of a printed number (with an optional exponent), None when unusable."""
+    if s.isascii() and s.isdigit():  # the common case: a plain integer
+        value = float(s)
+        return (value, 0) if math.isfinite(value) else None
     m = _RE_SPLIT_EXP.match(s.replace("\u2212 ", "\u2212", 1) if s.startswith("\u2212 ") else s)
     if not m:
         return None
@@ -273,9 +288,9 @@ def _num_from_text(s: str, start: int) -> Num | None:
             return None
     if not math.isfinite(value):
         return None
-    digits = re.split(r"[.\u00b7]", mant, maxsplit=1)
+    digits = _RE_DECIMAL_MARK.split(mant, maxsplit=1)
     decimals = len(digits[1]) if len(digits) == 2 else 0
-    return Num(value=value, text=s, decimals=decimals, start=start, end=start + len(s))
+    return value, decimals
 
 
 def parse_number(s: str) -> Num | None:
@@ -295,14 +310,28 @@ def parse_number(s: str) -> Num | None:
 # Match -> Quantity builders
 # --------------------------------------------------------------------------------------
 
-@dataclass
 class _Ctx:
-    """What a builder may look at besides its match."""
+    """What a builder may look at besides its match.
 
-    text: str
-    before: str          # text just before the match (clause-limited), plus any cell label
-    cell: bool = False   # parsing a table cell
-    p_column: bool = False  # the cell label says this is a p-value column
+    ``before`` (the text just before the match, clause-limited, plus any cell
+    label) is computed on first use: most positions never need it.
+    """
+
+    __slots__ = ("text", "cell", "p_column", "_before", "_at", "_floor", "_label")
+
+    def __init__(self, text: str, before: str | None = None, cell: bool = False, p_column: bool = False,
+                 *, at: int = 0, floor: int = 0, label: str | None = None) -> None:
+        self.text = text
+        self.cell = cell            # parsing a table cell
+        self.p_column = p_column    # the cell label says this is a p-value column
+        self._before = before
+        self._at, self._floor, self._label = at, floor, label
+
+    @property
+    def before(self) -> str:
+        if self._before is None:
+            self._before = _before(self.text, self._at, self._floor, self._label)
+        return self._before
 
 
 class _BadNumber(ValueError):
@@ -658,13 +687,61 @@ def _before(text: str, start: int, floor: int, label: str | None) -> str:
     return f"{label} {window}" if label else window
 
 
-def _could_start(text: str, i: int) -> bool:
-    c = text[i]
-    if c.isspace():
-        return False
-    if c.isalnum() and i > 0 and text[i - 1].isalnum():
-        return False  # middle of a word or number
-    return True
+#: characters a number may start with (digit, decimal point, sign)
+_NUM_FIRST = r"[\d.+\-\u2212\u2013\u2012]"
+#: what a number starts with: a digit, ".5", a sign before either, or a spaced Unicode minus
+_NUM_PREFIX = r"\d|[+\-\u2212\u2013\u2012]?\.?\d|\u2212 \d"
+#: for each pattern, the characters a match can start with (same case rules as the pattern),
+#: so that at each position only the patterns that can match there are tried
+_FIRST_CHAR: dict[re.Pattern, str] = {
+    _RE_RATIO: r"(?i:[auscphor])|I",
+    _RE_TEST_STAT: r"[\u03c7\u03a7\\XtFzZUH]|(?i:c)",
+    _RE_P_VALUE: r"[*_<\\Pp]",
+    _RE_EST_INTERVAL: rf"{_NUM_FIRST}|(?i:n)",
+    _RE_CI_ALONE: r"[\d.]|(?i:c)",
+    _RE_PCT_FRACTION: _NUM_FIRST,
+    _RE_FRACTION: r"\d",
+    _RE_PCT_COUNT: _NUM_FIRST,
+    _RE_COUNT_PERCENT: _NUM_FIRST,
+    _RE_MEAN_SD: _NUM_FIRST,
+    _RE_N_EQUALS: r"[(nN]",
+    _RE_NOT_REACHED: r"(?i:n)",
+    _RE_RANGE: _NUM_FIRST,
+    _RE_PERCENT: _NUM_FIRST,
+    _RE_CMP_NUMBER: r"[<>=\u2264\u2265\u2a7d\u2a7e\u2266\u2267\\&]",
+    _RE_NUMBER: _NUM_FIRST,
+}
+#: for each pattern, a text every match of it starts with (a necessary condition, cheap to test):
+#: positions where none of these can match are skipped without trying the patterns
+_PREFIX: dict[re.Pattern, str] = {
+    _RE_RATIO: (r"(?i:adjusted|unadjusted|stratified|unstratified|crude|pooled|hazard|odds|risk|rate|relative)"
+                r"|[as]?HR|a?OR|a?RR|IRR"),
+    _RE_TEST_STAT: r"[\u03c7\u03a7X\\]|[tFzZUH](?!\w)|(?i:chi)",
+    _RE_P_VALUE: r"[*_<\\]|[Pp](?![A-Za-uw-z])",
+    _RE_EST_INTERVAL: rf"{_NUM_PREFIX}|N|(?i:not)",
+    _RE_CI_ALONE: r"\d|\.\d|C(?:I|\.I|rI)|(?i:confidence|credible)",
+    _RE_FRACTION: r"\d",
+    _RE_N_EQUALS: r"\(|[nN]\s*=",
+    _RE_NOT_REACHED: r"N|(?i:not)",
+    _RE_CMP_NUMBER: r"[<>=\u2264\u2265\u2a7d\u2a7e\u2266\u2267\\&]",
+}
+_RE_FIRST = {rx: re.compile(rf"(?:{first})") for rx, first in _FIRST_CHAR.items()}
+#: a position where a quantity may start: some pattern's prefix follows, and it is not inside a
+#: word or number (an alphanumeric character right after another)
+_RE_CANDIDATE = re.compile(
+    "(?=" + "|".join(f"(?:{f})" for f in dict.fromkeys(_FIRST_CHAR.values())) + ")"
+    r"(?:(?<![^\W_])|(?![^\W_]))"
+    "(?=" + "|".join(f"(?:{f})" for f in dict.fromkeys([_NUM_PREFIX, *_PREFIX.values()])) + ")"
+)
+#: per character, the (pattern, builder) pairs that may match there, in precedence order
+_BY_CHAR: dict[str, tuple[tuple[re.Pattern, _Builder], ...]] = {}
+
+
+def _patterns_at(c: str) -> tuple[tuple[re.Pattern, _Builder], ...]:
+    pats = _BY_CHAR.get(c)
+    if pats is None:
+        pats = _BY_CHAR[c] = tuple((rx, b) for rx, b in _PATTERNS if _RE_FIRST[rx].match(c))
+    return pats
 
 
 @per_article  # every sentence and cell is scanned once per article (see extractor.memo)
@@ -675,14 +752,16 @@ def _scan(text: str, label: str | None = None, cell: bool = False) -> list[Quant
 def _scan_uncached(text: str, label: str | None = None, cell: bool = False) -> list[Quantity]:
     out: list[Quantity] = []
     p_column = bool(cell and label and _RE_P_LABEL.search(label))
-    pos, floor, n = 0, 0, len(text)
-    while pos < n:
-        if not _could_start(text, pos):
-            pos += 1
-            continue
-        ctx = _Ctx(text=text, before=_before(text, pos, floor, label), cell=cell, p_column=p_column)
+    pos, floor = 0, 0
+    search = _RE_CANDIDATE.search
+    while True:
+        cm = search(text, pos)
+        if cm is None:
+            break
+        pos = cm.start()
+        ctx = _Ctx(text, None, cell, p_column, at=pos, floor=floor, label=label)
         best: Quantity | None = None
-        for rx, build in _PATTERNS:
+        for rx, build in _patterns_at(text[pos]):
             m = rx.match(text, pos)
             if m is None or m.end() == m.start():
                 continue
@@ -755,7 +834,7 @@ def parse_p_value(text: str) -> Quantity | None:
     """
     for m in _RE_P_VALUE.finditer(text):
         try:
-            q = _build_p_value(m, _Ctx(text=text, before=""))
+            q = _build_p_value(m, _Ctx(text, ""))
         except _BadNumber:
             continue
         if q is not None:
