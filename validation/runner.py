@@ -50,9 +50,9 @@ def read_counts(document: Document, study: Study) -> dict[str, int]:
     """How much was read from the article: the base of "nothing understood"."""
     from trialaudit.extractor.quantities import find_quantities
 
-    numbers = sum(1 for t in document.tables for row in t.rows for c in row.cells[1:] if any(ch.isdigit() for ch in c.text))
+    numbers = sum(1 for t in document.tables for row in t.rows for c in row.cells[1:] if any(map(str.isdigit, c.text)))
     numbers += sum(len(find_quantities(s.text)) for s in document.sentences if s.section_kind != "references"
-                   and any(ch.isdigit() for ch in s.text))
+                   and any(map(str.isdigit, s.text)))
     return {"tables": len(document.tables), "sentences": len(document.sentences), "numbers": numbers,
             "arms": len(study.arms), "outcomes": len(study.outcomes), "effects": len(study.effects),
             "tests": len(study.tests)}

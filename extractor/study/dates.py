@@ -29,7 +29,7 @@ import calendar
 import datetime as dt
 import re
 
-from trialaudit.extractor.memo import per_article
+from trialaudit.extractor.memo import per_article, per_document
 from trialaudit.extractor.quantities import find_quantities
 from trialaudit.extractor.textutil import mknum
 from trialaudit.schemas.document import Document
@@ -188,6 +188,7 @@ def _follow_up(text: str) -> list[tuple[Quantity, str | None, int, int]]:
     return out
 
 
+@per_document  # the extraction and several rules read it: found once per article
 def extract_dates(doc: Document) -> dict:
     """Enrolment window, data cut-off, median follow-up, planned sample size and article history dates."""
     res: dict = {"enrolment_start": None, "enrolment_end": None, "data_cutoff": None, "median_follow_up": None,

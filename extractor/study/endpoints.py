@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from trialaudit.extractor.memo import per_document
 from trialaudit.extractor.textutil import split_top_level
 from trialaudit.schemas.document import Document, Sentence
 from trialaudit.schemas.study import Endpoint
@@ -139,6 +140,7 @@ def _cited_sentences(doc: Document) -> set[str]:
     return {c.sentence for c in doc.citations}
 
 
+@per_document  # the extraction and several rules read it: found once per article
 def extract_endpoints(doc: Document) -> list[Endpoint]:
     """Every endpoint declaration, one Endpoint per name per declaring sentence."""
     out: list[Endpoint] = []

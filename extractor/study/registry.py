@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialaudit.extractor.memo import per_document
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.provenance import Provenance, Span
 
@@ -112,6 +113,7 @@ def _find_ids(text: str) -> list[tuple[str, str, int, int]]:
     return out
 
 
+@per_document  # the extraction and several rules read it: found once per article
 def registry_mentions(doc: Document) -> list[RegistryMention]:
     """Every registry-id mention in sentences, table cells and the reference list."""
     cited_sents = {c.sentence for c in doc.citations}
