@@ -25,14 +25,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from trialaudit.schemas.quantities import Num, Quantity
 
 from .memo import parse_once, per_article  # noqa: F401 - parse_once is re-exported
 
-__all__ = ["parse_number", "parse_cell", "find_quantities", "parse_p_value"]
+__all__ = ["parse_number", "parse_cell", "find_quantities", "parse_p_value", "uses_decimal_comma",
+           "decimal_comma_article"]
 
 # --------------------------------------------------------------------------------------
 # Building blocks (no named groups inside: patterns name their own groups)
@@ -257,8 +260,7 @@ def _num_from_text(s: str, start: int) -> Num | None:
     parsed = _parse_printed(s)
     if parsed is None:
         return None
-    # the fields are checked by _parse_printed (a float and an int): no need to validate again
-    return Num.model_construct(value=parsed[0], text=s, decimals=parsed[1], start=start, end=start + len(s))
+    return Num(value=parsed[0], text=s, decimals=parsed[1], start=start, end=start + len(s))
 
 
 _RE_DECIMAL_MARK = re.compile(r"[.\u00b7]")
@@ -300,10 +302,14 @@ def parse_number(s: str) -> Num | None:
     number) makes the result ``None``. Scientific notation (``1.2e-5``,
     ``1.2 × 10^-5``) is accepted. Offsets are relative to ``s``.
     """
-    m = _RE_NUMBER_FULL.fullmatch(s)
+    view = _comma_view(s, _DECIMAL_COMMA.get())
+    m = _RE_NUMBER_FULL.fullmatch(view)
     if not m:
         return None
-    return _num_from_text(m.group("n"), m.start("n"))
+    n = _num_from_text(m.group("n"), m.start("n"))
+    if n is not None and view is not s:
+        n.text = s[n.start:n.end]
+    return n
 
 
 # --------------------------------------------------------------------------------------
@@ -745,8 +751,20 @@ def _patterns_at(c: str) -> tuple[tuple[re.Pattern, _Builder], ...]:
 
 
 @per_article  # every sentence and cell is scanned once per article (see extractor.memo)
-def _scan(text: str, label: str | None = None, cell: bool = False) -> list[Quantity]:
-    return _scan_uncached(text, label, cell)
+def _scan(text: str, label: str | None = None, cell: bool = False, decimal_comma: bool = False) -> list[Quantity]:
+    view = _comma_view(text, decimal_comma)
+    out = _scan_uncached(view, label, cell)
+    if view is not text:  # same offsets: the quantities quote the text as printed
+        for q in out:
+            q.text = text[q.start:q.end]
+            for name in _NUM_FIELDS:
+                n = getattr(q, name)
+                if n is not None and n.start is not None:
+                    n.text = text[n.start:n.end]
+    return out
+
+
+_NUM_FIELDS = ("value", "count", "denominator", "percent", "sd", "low", "high", "p", "stat_value")
 
 
 def _scan_uncached(text: str, label: str | None = None, cell: bool = False) -> list[Quantity]:
@@ -813,14 +831,81 @@ _MEMO_MAX_CHARS = 20_000
 
 
 @lru_cache(maxsize=16_384)
-def _scan_cached(text: str, label: str | None, cell: bool) -> tuple[Quantity, ...]:
-    return tuple(_scan(text, label=label, cell=cell))
+def _scan_cached(text: str, label: str | None, cell: bool, decimal_comma: bool = False) -> tuple[Quantity, ...]:
+    return tuple(_scan(text, label=label, cell=cell, decimal_comma=decimal_comma))
 
 
 def _scan_memo(text: str, label: str | None, cell: bool) -> list[Quantity]:
+    dc = _DECIMAL_COMMA.get()
     if len(text) > _MEMO_MAX_CHARS:
-        return _scan(text, label=label, cell=cell)
-    return list(_scan_cached(text, label, cell))
+        return _scan(text, label=label, cell=cell, decimal_comma=dc)
+    return list(_scan_cached(text, label, cell, dc))
+
+
+# --------------------------------------------------------------------------------------
+# Decimal commas
+# --------------------------------------------------------------------------------------
+
+#: a number with a comma that is no thousands separator: "0,05", "12,5", "3,4" (not "1,234", not
+#: inside a list "1,2,3" or a citation "[1,2]", not glued to a word or another number)
+_RE_COMMA_NUMBER = re.compile(
+    r"(?<![\w,.\u00b7\[])(?P<int>\d{1,6}),(?P<frac>\d{1,6})(?![\w,\]\u00b7]|[.]\d)(?P<pct>\s*%)?")
+#: a number with a decimal point ("12.5")
+_RE_POINT_NUMBER = re.compile(r"(?<![\w.,])\d+\.\d+(?![\w.,])")
+#: a masked character: no pattern starts or continues with it (an ambiguous number is no number)
+_MASK = "\u00a4"
+
+_DECIMAL_COMMA: ContextVar[bool] = ContextVar("trialaudit_decimal_comma", default=False)
+
+
+def uses_decimal_comma(text: str) -> bool:
+    """Whether an article prints decimals with a comma, consistently ("12,5 %", "3,4 (1,2)").
+
+    True when at least three numbers read as comma decimals (a leading zero "0,05", or one or two
+    digits after the comma: never "1,234") and decimal points are rare (at most one for every four
+    comma decimals): a mostly English article with a stray "p = 0,04" is not one.
+    """
+    comma = sum(1 for m in _RE_COMMA_NUMBER.finditer(text) if m.group("int") == "0" or len(m.group("frac")) <= 2)
+    if comma < 3:
+        return False
+    points = sum(1 for _ in _RE_POINT_NUMBER.finditer(text))
+    return points * 4 <= comma
+
+
+@contextmanager
+def decimal_comma_article(enabled: bool) -> Iterator[None]:
+    """Inside the block, "12,5" and "3,4 (1,2)" read as decimals (see :func:`uses_decimal_comma`)."""
+    token = _DECIMAL_COMMA.set(enabled)
+    try:
+        yield
+    finally:
+        _DECIMAL_COMMA.reset(token)
+
+
+def _comma_view(text: str, decimal_comma: bool) -> str:
+    """``text`` with decimal commas turned into middle dots (a decimal mark the patterns read) and
+    ambiguous comma numbers masked, character for character (offsets unchanged).
+
+    - "0,05" (a leading zero; no thousands group starts with 0) is a decimal everywhere;
+    - "12,5" / "3,4" (one or two digits after the comma) is a decimal in an article that uses
+      decimal commas (``decimal_comma``); elsewhere "12,5 %" is ambiguous and masked, so no
+      check reads it, and "3,4" stays as it was (a list or two numbers);
+    - "1,234" (three digits) is a thousands separator everywhere, as before.
+    """
+    if "," not in text:
+        return text
+
+    def repl(m: re.Match) -> str:
+        whole, i, f = m.group(0), m.group("int"), m.group("frac")
+        if i == "0" or (decimal_comma and len(f) <= 2):
+            return whole.replace(",", "\u00b7", 1)
+        if len(f) <= 2 and m.group("pct"):
+            n = len(i) + 1 + len(f)
+            return _MASK * n + whole[n:]
+        return whole
+
+    view = _RE_COMMA_NUMBER.sub(repl, text)
+    return text if view == text else view
 
 
 def parse_p_value(text: str) -> Quantity | None:

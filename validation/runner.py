@@ -6,6 +6,7 @@ import time
 import traceback
 
 from trialaudit.extractor.memo import parse_once
+from trialaudit.extractor.quantities import decimal_comma_article, uses_decimal_comma
 from trialaudit.extractor.budget import BudgetExceeded, time_limit
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.findings import SEVERITY_ORDER, Coverage, Evidence, Finding
@@ -104,7 +105,9 @@ def run_checks(document: Document, study: Study, settings: Settings | None = Non
     what each rule examined (rules report items through ``ctx.coverage.count``);
     the findings of a rule count as inconsistencies of the first kind it examined.
     """
-    with parse_once():  # every rule reads the same sentences' quantities: scan each once
+    # every rule reads the same sentences' quantities: scan each once; "12,5" is a decimal only in an
+    # article that prints decimal commas
+    with parse_once(), decimal_comma_article(uses_decimal_comma(document.text)):
         return _run_checks(document, study, settings or Settings(),
                            coverage if coverage is not None else Coverage())
 
