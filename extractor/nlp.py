@@ -5,6 +5,7 @@ common in clinical articles ("Fig.", "et al.", "vs.", "e.g.", "No.").
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 ABBREVIATIONS = {
@@ -68,6 +69,24 @@ def _cut(text: str, a: int, b: int, limit: int) -> list[tuple[int, int]]:
     return out
 
 
+_NUMBER_TOKEN = re.compile(r"\S*\d\S*")
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
+def _mask_numbers(text: str) -> str:
+    """``text`` with the digits of letterless tokens ("1,234", "(12.5%)") written as 0, length kept.
+
+    Sentence boundaries do not depend on which digits a number has, but spaCy adds every new
+    token to its vocabulary (slow, and it grows with a batch): 20,000 different numbers would be
+    20,000 entries; masked they are a handful. Tokens with letters ("1p.m.", "HbA1c") are kept.
+    """
+    return _NUMBER_TOKEN.sub(lambda m: m.group(0) if _has_letter(m.group(0)) else m.group(0).translate(_ZEROS), text)
+
+
+def _has_letter(token: str) -> bool:
+    return any(c.isalpha() for c in token)
+
+
 def sentence_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
     """Character spans of the sentences of each text (none longer than :data:`MAX_SENTENCE_CHARS`)."""
     nlp = get_nlp()
@@ -75,7 +94,7 @@ def sentence_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
     for ti, t in enumerate(texts):
         pieces.extend((ti, a, b) for a, b in (_cut(t, 0, len(t), CHUNK_CHARS) if len(t) > CHUNK_CHARS else [(0, len(t))]))
     out: list[list[tuple[int, int]]] = [[] for _ in texts]
-    docs = nlp.pipe((texts[ti][a:b] for ti, a, b in pieces), batch_size=64)
+    docs = nlp.pipe((_mask_numbers(texts[ti][a:b]) for ti, a, b in pieces), batch_size=64)
     for (ti, off, _end), doc in zip(pieces, docs):
         spans = out[ti]
         text = doc.text   # built anew on each access: read it once (else quadratic)
