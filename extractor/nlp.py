@@ -16,15 +16,19 @@ ABBREVIATIONS = {
 
 
 def abbrev_guard(doc):
-    for i, tok in enumerate(doc[:-1]):
-        nxt = doc[i + 1]
-        low = tok.text.lower().rstrip(".")
-        if tok.text.endswith(".") and low in ABBREVIATIONS:
-            nxt.is_sent_start = False
-        elif tok.text == "." and i > 0 and doc[i - 1].text.lower() in ABBREVIATIONS:
-            nxt.is_sent_start = False
-        elif tok.text == "." and nxt.text[:1].islower():
-            nxt.is_sent_start = False
+    last = len(doc) - 1
+    for i, tok in enumerate(doc):
+        if i >= last:
+            break
+        text = tok.text
+        if not text.endswith("."):  # every case below is a token ending in "."
+            continue
+        if text.lower().rstrip(".") in ABBREVIATIONS:
+            doc[i + 1].is_sent_start = False
+        elif text == "." and i > 0 and doc[i - 1].text.lower() in ABBREVIATIONS:
+            doc[i + 1].is_sent_start = False
+        elif text == "." and doc[i + 1].text[:1].islower():
+            doc[i + 1].is_sent_start = False
     return doc
 
 
