@@ -74,6 +74,8 @@ _SELF = re.compile(r"\b(?:this|our|the\s+present|the\s+current|the\s+trial|the\s
 _DEF = re.compile(r"\s*(?:\([^)]{0,20}\))?\s*(?:[:,]\s*)?(?:(?:was|is|were)\s+)?(?P<verb>defined\s+as|calculated\s+from|"
                   r"measured\s+from|refers?\s+to|was\s+the\s+time\s+from|the\s+(?:time|interval)\s+from)\s+(?P<def>[^.;]{5,300})",
                   re.I)
+#: a word every definition (_DEF) has: sentences without one are not searched for definitions
+_DEF_HINT = re.compile(r"defined|calculated|measured|refer|time|interval", re.I)
 _READ_KINDS = {"abstract", "methods", "statistics", "results", "front", "title", "other", "conclusion", "discussion"}
 
 
@@ -151,7 +153,7 @@ def extract_endpoints(doc: Document) -> list[Endpoint]:
             continue
         text = s.text
         # definitions ("PFS was defined as the time from ...")
-        for m in _ANY_NAME.finditer(text):
+        for m in (_ANY_NAME.finditer(text) if _DEF_HINT.search(text) else ()):
             d = _DEF.match(text, m.end())
             if d:
                 nm = endpoint_name(text[m.start():])
