@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from trialaudit.api import collect_inputs  # noqa: E402
 from trialaudit.extractor.loader import read_document  # noqa: E402
-from trialaudit.extractor.quantities import _scan_cached, parse_once  # noqa: E402
+from trialaudit.extractor.quantities import (_scan_cached, decimal_comma_article, parse_once,  # noqa: E402
+                                             uses_decimal_comma)
 from trialaudit.extractor.study import extract_study  # noqa: E402
 from trialaudit.validation.context import CheckContext  # noqa: E402
 from trialaudit.validation.registry import all_rules  # noqa: E402
@@ -45,7 +46,7 @@ def timed_check(spec, per_rule: dict[str, float]) -> tuple[float, float, float, 
     t0 = clock()
     doc = read_document(spec.path, doc_id=spec.id)
     t1 = clock()
-    with parse_once():
+    with parse_once(), decimal_comma_article(uses_decimal_comma(doc.text)):  # as run_checks does
         study = extract_study(doc)
         t2 = clock()
         ctx = CheckContext(document=doc, study=study, settings=Settings())
