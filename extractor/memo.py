@@ -68,4 +68,38 @@ def per_article(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def per_document(fn: F) -> F:
+    """Memoise ``fn(document, *hashable)`` inside :func:`parse_once`, keyed by the document's identity.
+
+    For the whole-article extractors that the extraction and several rules call
+    on the same document (endpoints, dates, registry mentions). As with
+    :func:`per_article`, a list or dict result is handed out as a shallow copy
+    and its items are shared, read-only.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(document: Any, *args: Any, **kwargs: Any) -> Any:
+        memo = _MEMO.get()
+        if memo is None:
+            return fn(document, *args, **kwargs)
+        key = (fn, id(document), args, tuple(sorted(kwargs.items())) if kwargs else ())
+        try:
+            hit = memo.get(key, _MISSING)
+        except TypeError:  # an unhashable argument
+            return fn(document, *args, **kwargs)
+        if hit is _MISSING or hit[0] is not document:  # the identity check guards a reused id()
+            hit = memo[key] = (document, fn(document, *args, **kwargs))
+        return _shallow_copy(hit[1])
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _shallow_copy(value: Any) -> Any:
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
 _MISSING = object()

@@ -5,6 +5,7 @@ common in clinical articles ("Fig.", "et al.", "vs.", "e.g.", "No.").
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 ABBREVIATIONS = {
@@ -15,15 +16,19 @@ ABBREVIATIONS = {
 
 
 def abbrev_guard(doc):
-    for i, tok in enumerate(doc[:-1]):
-        nxt = doc[i + 1]
-        low = tok.text.lower().rstrip(".")
-        if tok.text.endswith(".") and low in ABBREVIATIONS:
-            nxt.is_sent_start = False
-        elif tok.text == "." and i > 0 and doc[i - 1].text.lower() in ABBREVIATIONS:
-            nxt.is_sent_start = False
-        elif tok.text == "." and nxt.text[:1].islower():
-            nxt.is_sent_start = False
+    last = len(doc) - 1
+    for i, tok in enumerate(doc):
+        if i >= last:
+            break
+        text = tok.text
+        if not text.endswith("."):  # every case below is a token ending in "."
+            continue
+        if text.lower().rstrip(".") in ABBREVIATIONS:
+            doc[i + 1].is_sent_start = False
+        elif text == "." and i > 0 and doc[i - 1].text.lower() in ABBREVIATIONS:
+            doc[i + 1].is_sent_start = False
+        elif text == "." and doc[i + 1].text[:1].islower():
+            doc[i + 1].is_sent_start = False
     return doc
 
 
@@ -68,6 +73,24 @@ def _cut(text: str, a: int, b: int, limit: int) -> list[tuple[int, int]]:
     return out
 
 
+_NUMBER_TOKEN = re.compile(r"\S*\d\S*")
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
+def _mask_numbers(text: str) -> str:
+    """``text`` with the digits of letterless tokens ("1,234", "(12.5%)") written as 0, length kept.
+
+    Sentence boundaries do not depend on which digits a number has, but spaCy adds every new
+    token to its vocabulary (slow, and it grows with a batch): 20,000 different numbers would be
+    20,000 entries; masked they are a handful. Tokens with letters ("1p.m.", "HbA1c") are kept.
+    """
+    return _NUMBER_TOKEN.sub(lambda m: m.group(0) if _has_letter(m.group(0)) else m.group(0).translate(_ZEROS), text)
+
+
+def _has_letter(token: str) -> bool:
+    return any(c.isalpha() for c in token)
+
+
 def sentence_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
     """Character spans of the sentences of each text (none longer than :data:`MAX_SENTENCE_CHARS`)."""
     nlp = get_nlp()
@@ -75,7 +98,7 @@ def sentence_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
     for ti, t in enumerate(texts):
         pieces.extend((ti, a, b) for a, b in (_cut(t, 0, len(t), CHUNK_CHARS) if len(t) > CHUNK_CHARS else [(0, len(t))]))
     out: list[list[tuple[int, int]]] = [[] for _ in texts]
-    docs = nlp.pipe((texts[ti][a:b] for ti, a, b in pieces), batch_size=64)
+    docs = nlp.pipe((_mask_numbers(texts[ti][a:b]) for ti, a, b in pieces), batch_size=64)
     for (ti, off, _end), doc in zip(pieces, docs):
         spans = out[ti]
         text = doc.text   # built anew on each access: read it once (else quadratic)

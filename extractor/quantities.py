@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 from trialaudit.schemas.quantities import Num, Quantity
 
 from .memo import parse_once, per_article  # noqa: F401 - parse_once is re-exported
 
-__all__ = ["parse_number", "parse_cell", "find_quantities", "parse_p_value"]
+__all__ = ["parse_number", "parse_cell", "find_quantities", "parse_p_value", "uses_decimal_comma",
+           "decimal_comma_article"]
 
 # --------------------------------------------------------------------------------------
 # Building blocks (no named groups inside: patterns name their own groups)
@@ -255,6 +257,21 @@ def _to_float(s: str) -> float:
 
 def _num_from_text(s: str, start: int) -> Num | None:
     """Build a :class:`Num` from verbatim ``s`` found at ``start`` in the parsed string."""
+    parsed = _parse_printed(s)
+    if parsed is None:
+        return None
+    return Num(value=parsed[0], text=s, decimals=parsed[1], start=start, end=start + len(s))
+
+
+_RE_DECIMAL_MARK = re.compile(r"[.\u00b7]")
+
+
+@lru_cache(maxsize=32_768)  # articles print the same numbers again and again
+def _parse_printed(s: str) -> tuple[float, int] | None:
+    """(value, decimals) of a printed number (with an optional exponent), None when unusable."""
+    if s.isascii() and s.isdigit():  # the common case: a plain integer
+        value = float(s)
+        return (value, 0) if math.isfinite(value) else None
     m = _RE_SPLIT_EXP.match(s.replace("\u2212 ", "\u2212", 1) if s.startswith("\u2212 ") else s)
     if not m:
         return None
@@ -273,9 +290,9 @@ def _num_from_text(s: str, start: int) -> Num | None:
             return None
     if not math.isfinite(value):
         return None
-    digits = re.split(r"[.\u00b7]", mant, maxsplit=1)
+    digits = _RE_DECIMAL_MARK.split(mant, maxsplit=1)
     decimals = len(digits[1]) if len(digits) == 2 else 0
-    return Num(value=value, text=s, decimals=decimals, start=start, end=start + len(s))
+    return value, decimals
 
 
 def parse_number(s: str) -> Num | None:
@@ -285,24 +302,42 @@ def parse_number(s: str) -> Num | None:
     number) makes the result ``None``. Scientific notation (``1.2e-5``,
     ``1.2 × 10^-5``) is accepted. Offsets are relative to ``s``.
     """
-    m = _RE_NUMBER_FULL.fullmatch(s)
+    view = _comma_view(s, _DECIMAL_COMMA.get())
+    m = _RE_NUMBER_FULL.fullmatch(view)
     if not m:
         return None
-    return _num_from_text(m.group("n"), m.start("n"))
+    n = _num_from_text(m.group("n"), m.start("n"))
+    if n is not None and view is not s:
+        n.text = s[n.start:n.end]
+    return n
 
 
 # --------------------------------------------------------------------------------------
 # Match -> Quantity builders
 # --------------------------------------------------------------------------------------
 
-@dataclass
 class _Ctx:
-    """What a builder may look at besides its match."""
+    """What a builder may look at besides its match.
 
-    text: str
-    before: str          # text just before the match (clause-limited), plus any cell label
-    cell: bool = False   # parsing a table cell
-    p_column: bool = False  # the cell label says this is a p-value column
+    ``before`` (the text just before the match, clause-limited, plus any cell
+    label) is computed on first use: most positions never need it.
+    """
+
+    __slots__ = ("text", "cell", "p_column", "_before", "_at", "_floor", "_label")
+
+    def __init__(self, text: str, before: str | None = None, cell: bool = False, p_column: bool = False,
+                 *, at: int = 0, floor: int = 0, label: str | None = None) -> None:
+        self.text = text
+        self.cell = cell            # parsing a table cell
+        self.p_column = p_column    # the cell label says this is a p-value column
+        self._before = before
+        self._at, self._floor, self._label = at, floor, label
+
+    @property
+    def before(self) -> str:
+        if self._before is None:
+            self._before = _before(self.text, self._at, self._floor, self._label)
+        return self._before
 
 
 class _BadNumber(ValueError):
@@ -658,31 +693,93 @@ def _before(text: str, start: int, floor: int, label: str | None) -> str:
     return f"{label} {window}" if label else window
 
 
-def _could_start(text: str, i: int) -> bool:
-    c = text[i]
-    if c.isspace():
-        return False
-    if c.isalnum() and i > 0 and text[i - 1].isalnum():
-        return False  # middle of a word or number
-    return True
+#: characters a number may start with (digit, decimal point, sign)
+_NUM_FIRST = r"[\d.+\-\u2212\u2013\u2012]"
+#: what a number starts with: a digit, ".5", a sign before either, or a spaced Unicode minus
+_NUM_PREFIX = r"\d|[+\-\u2212\u2013\u2012]?\.?\d|\u2212 \d"
+#: for each pattern, the characters a match can start with (same case rules as the pattern),
+#: so that at each position only the patterns that can match there are tried
+_FIRST_CHAR: dict[re.Pattern, str] = {
+    _RE_RATIO: r"(?i:[auscphor])|I",
+    _RE_TEST_STAT: r"[\u03c7\u03a7\\XtFzZUH]|(?i:c)",
+    _RE_P_VALUE: r"[*_<\\Pp]",
+    _RE_EST_INTERVAL: rf"{_NUM_FIRST}|(?i:n)",
+    _RE_CI_ALONE: r"[\d.]|(?i:c)",
+    _RE_PCT_FRACTION: _NUM_FIRST,
+    _RE_FRACTION: r"\d",
+    _RE_PCT_COUNT: _NUM_FIRST,
+    _RE_COUNT_PERCENT: _NUM_FIRST,
+    _RE_MEAN_SD: _NUM_FIRST,
+    _RE_N_EQUALS: r"[(nN]",
+    _RE_NOT_REACHED: r"(?i:n)",
+    _RE_RANGE: _NUM_FIRST,
+    _RE_PERCENT: _NUM_FIRST,
+    _RE_CMP_NUMBER: r"[<>=\u2264\u2265\u2a7d\u2a7e\u2266\u2267\\&]",
+    _RE_NUMBER: _NUM_FIRST,
+}
+#: for each pattern, a text every match of it starts with (a necessary condition, cheap to test):
+#: positions where none of these can match are skipped without trying the patterns
+_PREFIX: dict[re.Pattern, str] = {
+    _RE_RATIO: (r"(?i:adjusted|unadjusted|stratified|unstratified|crude|pooled|hazard|odds|risk|rate|relative)"
+                r"|[as]?HR|a?OR|a?RR|IRR"),
+    _RE_TEST_STAT: r"[\u03c7\u03a7X\\]|[tFzZUH](?!\w)|(?i:chi)",
+    _RE_P_VALUE: r"[*_<\\]|[Pp](?![A-Za-uw-z])",
+    _RE_EST_INTERVAL: rf"{_NUM_PREFIX}|N|(?i:not)",
+    _RE_CI_ALONE: r"\d|\.\d|C(?:I|\.I|rI)|(?i:confidence|credible)",
+    _RE_FRACTION: r"\d",
+    _RE_N_EQUALS: r"\(|[nN]\s*=",
+    _RE_NOT_REACHED: r"N|(?i:not)",
+    _RE_CMP_NUMBER: r"[<>=\u2264\u2265\u2a7d\u2a7e\u2266\u2267\\&]",
+}
+_RE_FIRST = {rx: re.compile(rf"(?:{first})") for rx, first in _FIRST_CHAR.items()}
+#: a position where a quantity may start: some pattern's prefix follows, and it is not inside a
+#: word or number (an alphanumeric character right after another)
+_RE_CANDIDATE = re.compile(
+    "(?=" + "|".join(f"(?:{f})" for f in dict.fromkeys(_FIRST_CHAR.values())) + ")"
+    r"(?:(?<![^\W_])|(?![^\W_]))"
+    "(?=" + "|".join(f"(?:{f})" for f in dict.fromkeys([_NUM_PREFIX, *_PREFIX.values()])) + ")"
+)
+#: per character, the (pattern, builder) pairs that may match there, in precedence order
+_BY_CHAR: dict[str, tuple[tuple[re.Pattern, _Builder], ...]] = {}
+
+
+def _patterns_at(c: str) -> tuple[tuple[re.Pattern, _Builder], ...]:
+    pats = _BY_CHAR.get(c)
+    if pats is None:
+        pats = _BY_CHAR[c] = tuple((rx, b) for rx, b in _PATTERNS if _RE_FIRST[rx].match(c))
+    return pats
 
 
 @per_article  # every sentence and cell is scanned once per article (see extractor.memo)
-def _scan(text: str, label: str | None = None, cell: bool = False) -> list[Quantity]:
-    return _scan_uncached(text, label, cell)
+def _scan(text: str, label: str | None = None, cell: bool = False, decimal_comma: bool = False) -> list[Quantity]:
+    view = _comma_view(text, decimal_comma)
+    out = _scan_uncached(view, label, cell)
+    if view is not text:  # same offsets: the quantities quote the text as printed
+        for q in out:
+            q.text = text[q.start:q.end]
+            for name in _NUM_FIELDS:
+                n = getattr(q, name)
+                if n is not None and n.start is not None:
+                    n.text = text[n.start:n.end]
+    return out
+
+
+_NUM_FIELDS = ("value", "count", "denominator", "percent", "sd", "low", "high", "p", "stat_value")
 
 
 def _scan_uncached(text: str, label: str | None = None, cell: bool = False) -> list[Quantity]:
     out: list[Quantity] = []
     p_column = bool(cell and label and _RE_P_LABEL.search(label))
-    pos, floor, n = 0, 0, len(text)
-    while pos < n:
-        if not _could_start(text, pos):
-            pos += 1
-            continue
-        ctx = _Ctx(text=text, before=_before(text, pos, floor, label), cell=cell, p_column=p_column)
+    pos, floor = 0, 0
+    search = _RE_CANDIDATE.search
+    while True:
+        cm = search(text, pos)
+        if cm is None:
+            break
+        pos = cm.start()
+        ctx = _Ctx(text, None, cell, p_column, at=pos, floor=floor, label=label)
         best: Quantity | None = None
-        for rx, build in _PATTERNS:
+        for rx, build in _patterns_at(text[pos]):
             m = rx.match(text, pos)
             if m is None or m.end() == m.start():
                 continue
@@ -734,14 +831,81 @@ _MEMO_MAX_CHARS = 20_000
 
 
 @lru_cache(maxsize=16_384)
-def _scan_cached(text: str, label: str | None, cell: bool) -> tuple[Quantity, ...]:
-    return tuple(_scan(text, label=label, cell=cell))
+def _scan_cached(text: str, label: str | None, cell: bool, decimal_comma: bool = False) -> tuple[Quantity, ...]:
+    return tuple(_scan(text, label=label, cell=cell, decimal_comma=decimal_comma))
 
 
 def _scan_memo(text: str, label: str | None, cell: bool) -> list[Quantity]:
+    dc = _DECIMAL_COMMA.get()
     if len(text) > _MEMO_MAX_CHARS:
-        return _scan(text, label=label, cell=cell)
-    return list(_scan_cached(text, label, cell))
+        return _scan(text, label=label, cell=cell, decimal_comma=dc)
+    return list(_scan_cached(text, label, cell, dc))
+
+
+# --------------------------------------------------------------------------------------
+# Decimal commas
+# --------------------------------------------------------------------------------------
+
+#: a number with a comma that is no thousands separator: "0,05", "12,5", "3,4" (not "1,234", not
+#: inside a list "1,2,3" or a citation "[1,2]", not glued to a word or another number)
+_RE_COMMA_NUMBER = re.compile(
+    r"(?<![\w,.\u00b7\[])(?P<int>\d{1,6}),(?P<frac>\d{1,6})(?![\w,\]\u00b7]|[.]\d)(?P<pct>\s*%)?")
+#: a number with a decimal point ("12.5")
+_RE_POINT_NUMBER = re.compile(r"(?<![\w.,])\d+\.\d+(?![\w.,])")
+#: a masked character: no pattern starts or continues with it (an ambiguous number is no number)
+_MASK = "\u00a4"
+
+_DECIMAL_COMMA: ContextVar[bool] = ContextVar("trialaudit_decimal_comma", default=False)
+
+
+def uses_decimal_comma(text: str) -> bool:
+    """Whether an article prints decimals with a comma, consistently ("12,5 %", "3,4 (1,2)").
+
+    True when at least three numbers read as comma decimals (a leading zero "0,05", or one or two
+    digits after the comma: never "1,234") and decimal points are rare (at most one for every four
+    comma decimals): a mostly English article with a stray "p = 0,04" is not one.
+    """
+    comma = sum(1 for m in _RE_COMMA_NUMBER.finditer(text) if m.group("int") == "0" or len(m.group("frac")) <= 2)
+    if comma < 3:
+        return False
+    points = sum(1 for _ in _RE_POINT_NUMBER.finditer(text))
+    return points * 4 <= comma
+
+
+@contextmanager
+def decimal_comma_article(enabled: bool) -> Iterator[None]:
+    """Inside the block, "12,5" and "3,4 (1,2)" read as decimals (see :func:`uses_decimal_comma`)."""
+    token = _DECIMAL_COMMA.set(enabled)
+    try:
+        yield
+    finally:
+        _DECIMAL_COMMA.reset(token)
+
+
+def _comma_view(text: str, decimal_comma: bool) -> str:
+    """``text`` with decimal commas turned into middle dots (a decimal mark the patterns read) and
+    ambiguous comma numbers masked, character for character (offsets unchanged).
+
+    - "0,05" (a leading zero; no thousands group starts with 0) is a decimal everywhere;
+    - "12,5" / "3,4" (one or two digits after the comma) is a decimal in an article that uses
+      decimal commas (``decimal_comma``); elsewhere "12,5 %" is ambiguous and masked, so no
+      check reads it, and "3,4" stays as it was (a list or two numbers);
+    - "1,234" (three digits) is a thousands separator everywhere, as before.
+    """
+    if "," not in text:
+        return text
+
+    def repl(m: re.Match) -> str:
+        whole, i, f = m.group(0), m.group("int"), m.group("frac")
+        if i == "0" or (decimal_comma and len(f) <= 2):
+            return whole.replace(",", "\u00b7", 1)
+        if len(f) <= 2 and m.group("pct"):
+            n = len(i) + 1 + len(f)
+            return _MASK * n + whole[n:]
+        return whole
+
+    view = _RE_COMMA_NUMBER.sub(repl, text)
+    return text if view == text else view
 
 
 def parse_p_value(text: str) -> Quantity | None:
@@ -755,7 +919,7 @@ def parse_p_value(text: str) -> Quantity | None:
     """
     for m in _RE_P_VALUE.finditer(text):
         try:
-            q = _build_p_value(m, _Ctx(text=text, before=""))
+            q = _build_p_value(m, _Ctx(text, ""))
         except _BadNumber:
             continue
         if q is not None:

@@ -802,6 +802,11 @@ class TextParser:
         for (pi, lines, sid, skind, markers), tr, sent_spans in zip(metas, trackeds, spans_per_par):
             if not tr.text:
                 continue
+            # the paragraph's citations by offset: each sentence takes its own by bisection (not all of
+            # them per sentence, which is quadratic in a long paragraph), in the markers' order
+            cites = sorted(((m.offset, k, m) for k, m in enumerate(markers) if m.kind == "citation" and m.numbers),
+                           key=lambda c: (c[0], c[1]))
+            cite_at = [c[0] for c in cites]
             a, b_ = tr.source_range(0, len(tr.text))
             pid = f"p{pi + 1}"
             par = Paragraph(id=pid, text=tr.text, span=self.span(a, b_), section=sid, section_kind=skind)
@@ -819,10 +824,10 @@ class TextParser:
                                 section_kind=skind, paragraph=pid, offsets=sub.offsets)
                 doc.sentences.append(sent)
                 par.sentence_ids.append(sid_)
-                for m in markers:
-                    if m.kind == "citation" and m.numbers and src_a <= m.offset < nxt:
-                        doc.citations.append(Citation(sentence=sid_, numbers=m.numbers,
-                                                      span=self.span(m.offset, m.offset + len(m.text)), quote=m.text))
+                here = cites[bisect.bisect_left(cite_at, src_a):bisect.bisect_left(cite_at, nxt)]
+                for _, _, m in sorted(here, key=lambda c: c[1]):
+                    doc.citations.append(Citation(sentence=sid_, numbers=m.numbers,
+                                                  span=self.span(m.offset, m.offset + len(m.text)), quote=m.text))
             doc.paragraphs.append(par)
 
     def _join_lines(self, lines: list[int]) -> Tracked:

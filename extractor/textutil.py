@@ -30,10 +30,33 @@ def _depths(text: str) -> list[int]:
     return mask
 
 
+_BRACKET = re.compile(r"[()\[\]]")
+
+
 def top_level_matches(text: str, pattern: str | re.Pattern[str]) -> list[re.Match[str]]:
-    """Matches of ``pattern`` in ``text`` that start outside any '(...)' / '[...]'."""
-    mask = _depths(text)
-    return [m for m in re.compile(pattern).finditer(text) if m.start() < len(mask) and mask[m.start()] == 0]
+    """Matches of ``pattern`` in ``text`` that start outside any '(...)' / '[...]'.
+
+    The depth (as :func:`_depths` counts it) is followed only at the brackets and the match
+    starts, in order, not character by character.
+    """
+    matches = list(re.compile(pattern).finditer(text))
+    if not matches:
+        return []
+    n = len(text)
+    brackets = [(b.start(), b.group()) for b in _BRACKET.finditer(text)]
+    out: list[re.Match[str]] = []
+    depth, k = 0, 0
+    for m in matches:
+        s = m.start()
+        while k < len(brackets) and brackets[k][0] <= s:  # the depth after character s
+            if brackets[k][1] in "([":
+                depth += 1
+            elif depth:
+                depth -= 1
+            k += 1
+        if s < n and depth == 0:
+            out.append(m)
+    return out
 
 
 def split_top_level(text: str, pattern: str | re.Pattern[str]) -> list[tuple[int, int]]:

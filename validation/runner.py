@@ -6,6 +6,7 @@ import time
 import traceback
 
 from trialaudit.extractor.memo import parse_once
+from trialaudit.extractor.quantities import decimal_comma_article, uses_decimal_comma
 from trialaudit.extractor.budget import BudgetExceeded, time_limit
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.findings import SEVERITY_ORDER, Coverage, Evidence, Finding
@@ -50,9 +51,9 @@ def read_counts(document: Document, study: Study) -> dict[str, int]:
     """How much was read from the article: the base of "nothing understood"."""
     from trialaudit.extractor.quantities import find_quantities
 
-    numbers = sum(1 for t in document.tables for row in t.rows for c in row.cells[1:] if any(ch.isdigit() for ch in c.text))
+    numbers = sum(1 for t in document.tables for row in t.rows for c in row.cells[1:] if any(map(str.isdigit, c.text)))
     numbers += sum(len(find_quantities(s.text)) for s in document.sentences if s.section_kind != "references"
-                   and any(ch.isdigit() for ch in s.text))
+                   and any(map(str.isdigit, s.text)))
     return {"tables": len(document.tables), "sentences": len(document.sentences), "numbers": numbers,
             "arms": len(study.arms), "outcomes": len(study.outcomes), "effects": len(study.effects),
             "tests": len(study.tests)}
@@ -104,7 +105,9 @@ def run_checks(document: Document, study: Study, settings: Settings | None = Non
     what each rule examined (rules report items through ``ctx.coverage.count``);
     the findings of a rule count as inconsistencies of the first kind it examined.
     """
-    with parse_once():  # every rule reads the same sentences' quantities: scan each once
+    # every rule reads the same sentences' quantities: scan each once; "12,5" is a decimal only in an
+    # article that prints decimal commas
+    with parse_once(), decimal_comma_article(uses_decimal_comma(document.text)):
         return _run_checks(document, study, settings or Settings(),
                            coverage if coverage is not None else Coverage())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialaudit.extractor.memo import article_cache
 from trialaudit.extractor.quantities import parse_cell
 from trialaudit.extractor.study import denominators as _den
 from trialaudit.extractor.study.arms import resolve_arm, strip_n
@@ -138,7 +139,7 @@ def column_denominator(ctx: CheckContext, table: Table, col: int, row: TableRow 
     """
     if row is None:
         return _column_denominator(ctx, table, col)
-    r = _den.resolve(ctx.document, table, row, col, ctx.study.arms)
+    r = _resolved(ctx, table, row, col)
     if r is None or r.n is None or r.certainty == "uncertain":
         return None
     if r.n_row is not None:
@@ -150,6 +151,21 @@ def column_denominator(ctx: CheckContext, table: Table, col: int, row: TableRow 
     else:
         ev = header_cell_evidence(ctx, table, col)
     return Denominator(r.n, ev, r.source, r.arm, r.certainty, r.reasons)
+
+
+def _resolved(ctx: CheckContext, table: Table, row: TableRow, col: int):
+    """:func:`~trialaudit.extractor.study.denominators.resolve` for a cell, found once per article
+    (several rules ask for the same cells; the result is only read)."""
+    memo = article_cache()
+    if memo is None:
+        return _den.resolve(ctx.document, table, row, col, ctx.study.arms)
+    key = ("tablekit.resolve", id(ctx.document), id(table), id(row), col, id(ctx.study.arms))
+    hit = memo.get(key)
+    # the memo holds the objects themselves, so their ids cannot be reused while it lives
+    if hit is None or hit[0] is not ctx.document or hit[1] is not table or hit[2] is not row or hit[3] is not ctx.study.arms:
+        hit = memo[key] = (ctx.document, table, row, ctx.study.arms,
+                           _den.resolve(ctx.document, table, row, col, ctx.study.arms))
+    return hit[4]
 
 
 def _column_denominator(ctx: CheckContext, table: Table, col: int) -> Denominator | None:

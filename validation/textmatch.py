@@ -140,12 +140,16 @@ def footnote_abbreviations(footnotes: list[str]) -> dict[str, str]:
 
 
 _ABBR_TEXT = re.compile(r"((?:[A-Za-z][\w\-]*\s+){1,8})\(([A-Z][A-Za-z0-9\-]{1,8}s?)\)")
+#: what every match of _ABBR_TEXT ends with: a cheap test that skips most sentences
+_ABBR_PAREN = re.compile(r"\([A-Z][A-Za-z0-9\-]{1,8}s?\)")
 
 
 def text_abbreviations(sentences: list[str]) -> dict[str, str]:
     """'objective response rate (ORR)' -> {'ORR': 'objective response rate'} when the initials agree."""
     out: dict[str, str] = {}
     for s in sentences:
+        if not _ABBR_PAREN.search(s):
+            continue
         for m in _ABBR_TEXT.finditer(s):
             abbr = m.group(2).rstrip("s") if m.group(2).endswith("s") and m.group(2)[:-1].isupper() else m.group(2)
             letters = [c.lower() for c in abbr if c.isalpha()]

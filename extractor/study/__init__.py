@@ -6,6 +6,7 @@ carries a :class:`~schemas.provenance.Provenance`.
 from __future__ import annotations
 
 from trialaudit.extractor.memo import parse_once
+from trialaudit.extractor.quantities import decimal_comma_article, uses_decimal_comma
 from trialaudit.extractor.budget import BudgetExceeded, time_limit
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.study import SampleSize, Study
@@ -58,7 +59,8 @@ def extract_study(doc: Document, *, time_budget_s: float = EXTRACT_TIME_BUDGET_S
     """
     try:
         with time_limit(time_budget_s):
-            with parse_once():  # the extractors read the same sentences and cells: scan each once
+            # the extractors read the same sentences and cells: scan each once
+            with parse_once(), decimal_comma_article(uses_decimal_comma(doc.text)):
                 return _extract_study(doc)
     except BudgetExceeded:
         raise ExtractionTimeout(f"timed out during extraction after {time_budget_s:g} s "

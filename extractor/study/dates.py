@@ -44,6 +44,7 @@ _DATE = re.compile(
     rf"|(?P<iso>(?P<y4>{_YEAR})[\-/.](?P<m4>0?[1-9]|1[0-2])(?:[\-/.](?P<d4>0?[1-9]|[12]\d|3[01]))?)(?![\d])"
     rf"|(?P<mmyyyy>(?<![\d/])(?P<m5>0?[1-9]|1[0-2])/(?P<y5>{_YEAR}))(?![\d/])"
     rf"|(?P<y>(?<![\d\-/.])(?P<y6>{_YEAR})(?![\d\-/]))", re.I)
+_HAS_YEAR = re.compile(_YEAR)
 _RANGE = re.compile(
     r"(?:between\s+(?P<a1>@D\d+@)\s*,?\s+and\s+(?P<b1>@D\d+@))"
     r"|(?:from\s+(?P<a2>@D\d+@)\s*,?\s*(?:to|until|through|till|and)\s+(?P<b2>@D\d+@))"
@@ -102,6 +103,8 @@ def parse_date(m: re.Match) -> str | None:
 def find_dates(text: str) -> list[tuple[str, int, int]]:
     """(iso, start, end) of every date in ``text``."""
     out = []
+    if not _HAS_YEAR.search(text):  # every form of date has a year: most sentences have none
+        return out
     for m in _DATE.finditer(text):
         iso = parse_date(m)
         if iso:

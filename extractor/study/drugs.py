@@ -9,6 +9,7 @@ case-insensitively, and rapidfuzz catches misspellings of generic names
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -66,6 +67,29 @@ def is_supportive(generic: str) -> bool:
     return bool(i and i.supportive)
 
 
+def _trie_pattern(words: list[str]) -> str:
+    """One alternation of ``words`` as a prefix tree: at each position the regex engine follows
+    one branch instead of trying every word. Longer continuations are tried first, so a match is
+    the longest word that fits, as with an alternation sorted longest first."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in node.items() if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:  # a word ends here: longer words first, then this one
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     _, synonyms, regimens = drug_table()
@@ -73,14 +97,14 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     fold_map: dict[str, str] = {}
     for s in sorted(synonyms, key=len, reverse=True):
         if len(s) <= 5 and s.isupper() or re.fullmatch(r"[A-Z0-9\-/ ]+", s):
-            exact.append(re.escape(s))
+            exact.append(s)
         else:
-            folded.append(re.escape(s))
+            folded.append(s.lower())
             fold_map[s.lower()] = synonyms[s]
-    for r in sorted(regimens, key=len, reverse=True):
-        exact.append(re.escape(r))
+    # synonyms before regimen acronyms, as in the list this replaces ("IE" the synonym before a longer regimen)
+    exact_alt = "|".join(f"(?:{_trie_pattern(ws)})" for ws in (exact, sorted(regimens, key=len, reverse=True)) if ws)
     b = r"(?<![A-Za-z0-9])({})(?![A-Za-z0-9])"
-    return re.compile(b.format("|".join(exact))), re.compile(b.format("|".join(folded)), re.I), fold_map
+    return re.compile(b.format(exact_alt)), re.compile(b.format(_trie_pattern(folded)), re.I), fold_map
 
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]{4,}")
@@ -103,16 +127,25 @@ def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] 
     exact_re, fold_re, fold_map = _patterns()
     _, synonyms, regimens = drug_table()
     hits: list[DrugHit] = []
-    taken: list[tuple[int, int]] = []
+    # the spans taken so far, sorted and disjoint: their ends are sorted too, so one bisection
+    # tells whether [a, b) overlaps any (linear in the hits, not quadratic)
+    starts: list[int] = []
+    ends: list[int] = []
 
     def free(a: int, b: int) -> bool:
-        return all(b <= x or a >= y for x, y in taken)
+        i = bisect.bisect_left(starts, b)
+        return i == 0 or ends[i - 1] <= a
+
+    def take(span: tuple[int, int]) -> None:
+        i = bisect.bisect_left(starts, span[0])
+        starts.insert(i, span[0])
+        ends.insert(i, span[1])
 
     for m in fold_re.finditer(text):
         g = fold_map.get(m.group(1).lower())
         if g and free(m.start(), m.end()):
             hits.append(DrugHit(g, m.group(1), m.start(), m.end(), "name" if g.lower() == m.group(1).lower() else "synonym"))
-            taken.append(m.span())
+            take(m.span())
     for m in exact_re.finditer(text):
         s = m.group(1)
         if not free(m.start(), m.end()):
@@ -122,13 +155,13 @@ def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] 
                 hits.append(DrugHit(g, s, m.start(), m.end(), f"regimen:{s}"))
         elif s in synonyms:
             hits.append(DrugHit(synonyms[s], s, m.start(), m.end(), "synonym"))
-        taken.append(m.span())
+        take(m.span())
     if extra_prefixes:
         for pre, g in extra_prefixes.items():
             for m in re.finditer(rf"(?<![A-Za-z]){re.escape(pre)}(?![A-Za-z])", text):
                 if free(m.start(), m.end()):
                     hits.append(DrugHit(g, m.group(0), m.start(), m.end(), "prefix"))
-                    taken.append(m.span())
+                    take(m.span())
     if fuzzy:
         for m in _WORD.finditer(text):
             w = m.group(0)
@@ -137,7 +170,7 @@ def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] 
             best = _closest_generic(w.lower())
             if best and abs(len(best[0]) - len(w)) <= 2:
                 hits.append(DrugHit(best[0], w, m.start(), m.end(), "fuzzy"))
-                taken.append(m.span())
+                take(m.span())
     hits.sort(key=lambda h: h.start)
     return hits
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 
+from trialaudit.extractor.memo import per_document
 from trialaudit.extractor.textutil import split_top_level
 from trialaudit.schemas.document import Document, Sentence
 from trialaudit.schemas.study import Endpoint
@@ -73,6 +74,8 @@ _SELF = re.compile(r"\b(?:this|our|the\s+present|the\s+current|the\s+trial|the\s
 _DEF = re.compile(r"\s*(?:\([^)]{0,20}\))?\s*(?:[:,]\s*)?(?:(?:was|is|were)\s+)?(?P<verb>defined\s+as|calculated\s+from|"
                   r"measured\s+from|refers?\s+to|was\s+the\s+time\s+from|the\s+(?:time|interval)\s+from)\s+(?P<def>[^.;]{5,300})",
                   re.I)
+#: a word every definition (_DEF) has: sentences without one are not searched for definitions
+_DEF_HINT = re.compile(r"defined|calculated|measured|refer|time|interval", re.I)
 _READ_KINDS = {"abstract", "methods", "statistics", "results", "front", "title", "other", "conclusion", "discussion"}
 
 
@@ -139,6 +142,7 @@ def _cited_sentences(doc: Document) -> set[str]:
     return {c.sentence for c in doc.citations}
 
 
+@per_document  # the extraction and several rules read it: found once per article
 def extract_endpoints(doc: Document) -> list[Endpoint]:
     """Every endpoint declaration, one Endpoint per name per declaring sentence."""
     out: list[Endpoint] = []
@@ -149,7 +153,7 @@ def extract_endpoints(doc: Document) -> list[Endpoint]:
             continue
         text = s.text
         # definitions ("PFS was defined as the time from ...")
-        for m in _ANY_NAME.finditer(text):
+        for m in (_ANY_NAME.finditer(text) if _DEF_HINT.search(text) else ()):
             d = _DEF.match(text, m.end())
             if d:
                 nm = endpoint_name(text[m.start():])

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialaudit.extractor.memo import per_document
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.provenance import Provenance, Span
 
@@ -92,15 +93,20 @@ def _section_kind(doc: Document, offset: int) -> tuple[str, str | None]:
     return (best.kind, best.title) if best else ("other", None)
 
 
+#: cheap necessary conditions: every registry id has three digits in a row; "other" ids follow "regist..."
+_THREE_DIGITS = re.compile(r"\d{3}")
+_REGIST = re.compile(r"regist", re.I)
+
+
 def _find_ids(text: str) -> list[tuple[str, str, int, int]]:
     out = []
-    for name, rx in _REG_RX:
+    for name, rx in (_REG_RX if _THREE_DIGITS.search(text) else ()):
         for m in rx.finditer(text):
             if name == "EU CTR" and not _EUDRACT_CTX.search(text[max(0, m.start() - 60):m.start()]):
                 continue
             out.append((name, m.group(0), m.start(), m.end()))
     taken = [(a, b) for _, _, a, b in out]
-    for m in _OTHER_REG.finditer(text):
+    for m in (_OTHER_REG.finditer(text) if _REGIST.search(text) else ()):
         a, b = m.span("id")
         if any(not (b <= x or a >= y) for x, y in taken):
             continue
@@ -112,6 +118,7 @@ def _find_ids(text: str) -> list[tuple[str, str, int, int]]:
     return out
 
 
+@per_document  # the extraction and several rules read it: found once per article
 def registry_mentions(doc: Document) -> list[RegistryMention]:
     """Every registry-id mention in sentences, table cells and the reference list."""
     cited_sents = {c.sentence for c in doc.citations}

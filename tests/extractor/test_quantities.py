@@ -417,3 +417,56 @@ def test_fraction_roundtrip(k, n, decimals):
     assert q.kind == "fraction"
     assert (q.count.value, q.denominator.value, q.percent.text) == (k, n, pct)
     assert_spans(text, q)
+
+
+# ----------------------------------------------------------------------------- decimal commas
+
+from trialaudit.extractor.quantities import decimal_comma_article, uses_decimal_comma  # noqa: E402
+
+
+def _kinds(text, **kw):
+    return [(q.kind, q.text) for q in (parse_cell(text, **kw) if kw else find_quantities(text))]
+
+
+def test_leading_zero_comma_is_a_decimal_everywhere():
+    q = find_quantities("the difference was significant (p = 0,04).")
+    assert [x.kind for x in q] == ["p_value"] and q[0].p.value == pytest.approx(0.04)
+    assert q[0].p.text == "0,04" and q[0].text == "p = 0,04"   # quoted as printed
+    n = parse_number("0,05")
+    assert n.value == pytest.approx(0.05) and n.decimals == 2 and n.text == "0,05"
+
+
+def test_short_comma_decimal_in_an_article_that_uses_decimal_commas():
+    with decimal_comma_article(True):
+        (q,) = find_quantities("12,5 %")
+        assert q.kind == "percent" and q.percent.value == pytest.approx(12.5) and q.text == "12,5 %"
+        (m,) = parse_cell("3,4 (1,2)", label="Alter, Mittelwert (SD)")
+        assert m.kind == "mean_sd" and m.value.value == pytest.approx(3.4) and m.sd.value == pytest.approx(1.2)
+        assert (m.value.text, m.sd.text, m.value.decimals) == ("3,4", "1,2", 1)
+        assert parse_number("12,5").value == pytest.approx(12.5)
+
+
+def test_thousands_are_never_read_as_decimals():
+    for dc in (False, True):
+        with decimal_comma_article(dc):
+            (q,) = find_quantities("1,234 patients")
+            assert q.count.value == 1234
+            assert parse_number("1,234").value == 1234
+
+
+def test_ambiguous_comma_stays_ambiguous_outside_decimal_comma_articles():
+    # "12,5 %" in an article that prints decimal points: neither 12 nor 5 %, so no check reads it
+    assert _kinds("12,5 %") == []
+    # lists and citations are untouched
+    assert _kinds("grades 1,2,3") == [("count", "1"), ("count", "2"), ("count", "3")]
+    with decimal_comma_article(True):
+        assert _kinds("[1,2]") == [("count", "1"), ("count", "2")]
+        assert _kinds("1,2,3") == [("count", "1"), ("count", "2"), ("count", "3")]
+
+
+def test_an_article_uses_decimal_commas_only_consistently():
+    european = "Das Alter betrug 45,3 Jahre (SD 12,1); 12,5 % hatten Fieber, p = 0,04."
+    assert uses_decimal_comma(european)
+    assert not uses_decimal_comma("Age was 45.3 years (SD 12.1); 12.5% had fever, p = 0,04 and 0.03.")
+    assert not uses_decimal_comma("1,234 patients in 12 centres [1,2]")
+    assert not uses_decimal_comma("45,3 and 12,5 but 1.2, 3.4 and 5.6 and 7.8 elsewhere")

@@ -80,7 +80,9 @@ def _same(a: str, b: str) -> bool:
 
 
 def _shared(a: set[str], b: set[str]) -> list[str]:
-    return sorted({x for x in a for y in b if _same(x, y)})
+    """The words of ``a`` that are :func:`_same` as some word of ``b`` (indexed: linear, not |a|×|b|)."""
+    heads = {c[:7] for c in map(_core, b) if len(c) >= 7}
+    return sorted(x for x in a if x in b or (len(c := _core(x)) >= 7 and c[:7] in heads))
 
 
 def _family_terms(text: str) -> set[str]:

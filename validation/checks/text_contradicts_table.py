@@ -22,8 +22,8 @@ from trialaudit.validation.registry import rule
 from trialaudit.validation.rounding import check_percent, printed_values_agree
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_quantity, column_denominator, norm_label,
                                  rate_measure, row_denominator)
-from trialaudit.validation.textmatch import (GENERIC, coverage, expand_abbreviations, footnote_abbreviations, label_tokens,
-                                  same_interval, text_abbreviations, tokens, window_intervals)
+from trialaudit.validation.textmatch import (GENERIC, expand_abbreviations, footnote_abbreviations, label_tokens,
+                                  same_interval, text_abbreviations, token_in, tokens, window_intervals)
 
 _SECTIONS = ("results", "abstract")
 _SUMMARY_WORDS = re.compile(r"\b(?:median|mean|average|range|iqr|sd|standard|deviation|interquartile|minimum|maximum|"
@@ -392,18 +392,31 @@ def _match_facts(window: str, facts: list[Fact]) -> list[Fact]:
     wt = tokens(window)
     wivs = None
     hits: list[tuple[float, Fact]] = []
+    seen: dict[str, bool] = {}  # token_in of each label token in this window, found once
+
+    def coverage_here(label_toks) -> float:
+        if not label_toks:
+            return 0.0
+        n = 0
+        for t in label_toks:
+            hit = seen.get(t)
+            if hit is None:
+                hit = seen[t] = token_in(t, wt)
+            n += hit
+        return n / len(label_toks)
+
     for f in facts:
         if f.caption_only:
             if not f.caption_toks or not re.search(r"\b(?:total|overall|any|all)\b", f.row.label + " " +
                                                    f.table.column_label(f.col), re.I):
                 continue
-            cov = coverage(f.caption_toks, wt)
+            cov = coverage_here(f.caption_toks)
             if cov >= 0.5:
                 hits.append((cov, f))
             continue
         if f.interval is not None or f.is_yes:
             spec_h = {t for t in f.heading_toks if t not in GENERIC}
-            if not spec_h or (coverage(frozenset(spec_h), wt) < 1.0 and
+            if not spec_h or (coverage_here(frozenset(spec_h)) < 1.0 and
                               not (spec_h <= {"age", "years", "year", "yrs"} and _AGE_IMPLIED.search(window))):
                 continue
             if f.is_yes:
@@ -419,11 +432,11 @@ def _match_facts(window: str, facts: list[Fact]) -> list[Fact]:
         toks = set(f.toks)
         if not toks:
             continue
-        if coverage(frozenset(toks), wt) < 1.0:
+        if coverage_here(frozenset(toks)) < 1.0:
             continue
         score = float(len(toks))
         if len(toks) == 1 and f.caption_toks:
-            score += coverage(f.caption_toks, wt)
+            score += coverage_here(f.caption_toks)
         hits.append((score, f))
     if not hits:
         return []
