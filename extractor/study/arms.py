@@ -48,6 +48,8 @@ _DEF_IN = re.compile(rf"(?<![\w.±,])(?P<n>\d{{1,5}})(?![\d.])\s+(?:patients?\s+
                      rf"|(?<![\w.±,:/])(?P<n2>\d{{1,5}})(?![\d.%])\s+(?:patients?\s+)?(?:(?:were|was)\s+(?:randomly\s+)?"
                      rf"(?:assigned|allocated|randomi[sz]ed)\s+)?(?:in|to|into)\s+(?:the\s+)?(?P<label2>{_ARM_LETTER})", re.I)
 #: "(SOX group, n=50; XELOX group, n=48)", "Arm A: n = 60"
+#: every "(n = 52)"-style pattern needs this; a sentence without it skips them all
+_HAS_N_EQUALS = re.compile(r"[nN]\s*=\s*\d")
 _DEF_COMMA_N = re.compile(rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*[,:]\s*[nN]\s*=\s*(?P<n>\d{{1,5}})(?![\d.])")
 _TREATED = re.compile(
     r"(?P<n>\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients?\s+)?(?:received|were\s+treated\s+with|underwent|were\s+given)\s+"
@@ -239,12 +241,13 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
         if _PLANNING.search(text):
             continue
         subset = _SUBSET_CONTEXT.search(text) and not _ENROL_CONTEXT.search(text)
-        for m in ([] if subset else _DEF_PAREN.finditer(text)):
+        has_n = _HAS_N_EQUALS.search(text)  # the three patterns below all need "n = <digit>": test it once
+        for m in ([] if subset or not has_n else _DEF_PAREN.finditer(text)):
             label = _clean_label(m.group("label"))
             if label:
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
                                           drug_set(m.group("inner")), m.group("inner").strip()))
-        for m in _DEF_PAREN_NFIRST.finditer(text):
+        for m in (_DEF_PAREN_NFIRST.finditer(text) if has_n else []):
             label = _clean_label(m.group("label"))
             if label:
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition"))
@@ -253,7 +256,7 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
             if label and re.search(_ARM_NOUN, label, re.I):
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "definition",
                                           drug_set(m.group("drugs")), m.group("drugs").strip(), kind="treated"))
-        for m in ([] if subset else _DEF_COMMA_N.finditer(text)):
+        for m in ([] if subset or not has_n else _DEF_COMMA_N.finditer(text)):
             label = _clean_label(m.group("label"))
             if label:
                 cands.append(ArmCandidate(label, int(m.group("n")), _prov(doc, s), "in-group", kind=_size_kind(text)))
@@ -327,7 +330,7 @@ def _allocation_candidates(doc: Document, s: Sentence) -> list[ArmCandidate]:
     text = s.text
     kind = _size_kind(text)
     found: list[tuple[str, int]] = []
-    if not _DEF_PAREN_NFIRST.search(text) and not _DEF_PAREN.search(text):
+    if _HAS_N_EQUALS.search(text) and not _DEF_PAREN_NFIRST.search(text) and not _DEF_PAREN.search(text):
         for m in _LABEL_PAREN_N.finditer(text):
             label = _alloc_label(m.group("label"))
             if label:
