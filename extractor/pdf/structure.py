@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from .words import LineGeom, _Box, _CAP_RE, _FIG_RE, _Frag, _Line, _PAGE_NO_RE, _PARA_END_RE, _SECTION_NAMES, _W, _baseline, _cluster_lines_cols, _split, _union
-from .columns import _col_of, _gutters, _xy_order
+from .columns import _col_of, _gutters, _regions, _xy_order
 from .page import _PageCtx, _Table, _join_wrapped
 from .captions import _caption_candidates
 from .tables import _build_text_table, _collect_text_table, _ruled_tables, _text_table
@@ -129,54 +129,19 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
         rest = [w for w in pc.words if not w.used]
         start = len(flow)
         if rest or pc.tables:
-            gut = pc.gutters if len(rest) == len(pc.words) else _gutters(rest)
-            columns.append(len(gut) + 1)
-            mids = [(g0 + g1) / 2 for g0, g1 in gut]
-            frags: list[_Frag] = []
-            ylines = pc.lines() if gut == pc.gutters else _cluster_lines_cols(rest, gut)
-            for i, L in enumerate(ylines):
-                for f in _split(L, _settings().flow_split_ratio, gut, i):
-                    f.c0 = _col_of(f.x0 + 1, mids)
-                    f.c1 = max(f.c0, _col_of(f.x1 - 1, mids))
-                    frags.append(f)
-            bases = [_baseline(L) for L in ylines]
-            for t in pc.tables:
-                b = _Box(t, bisect.bisect_left(bases, t.bbox[1]) - 0.5, body_size)
-                b.c0 = _col_of(b.x0 + 1, mids)
-                b.c1 = max(b.c0, _col_of(b.x1 - 1, mids))
-                frags.append(b)
-            ordered = _xy_order(frags, len(gut) + 1, pc.pno)
-            cur: list[_W] = []
-            cur_leaf = None
-            cur_yl = None
-            cur_x1 = 0.0
-            cur_c1 = 0
-            cur_after = False  # a table box comes right before the current line
-            box_seen = False
-
-            def push():
-                flow.append(_Line(cur, pc.pno, cur_leaf))
-                flow[-1].after_box = cur_after
-
-            for f, leaf in ordered:
-                if isinstance(f, _Box):
-                    if cur:
-                        push()
-                        cur = []
-                    f.table.anchor = len(flow)
-                    box_seen = True
-                    continue
-                if cur and leaf == cur_leaf and f.yl == cur_yl and f.x0 - cur_x1 < 3 * f.size and f.c0 <= cur_c1:
-                    cur.extend(f.words)
-                    cur_x1 = f.x1
-                    cur_c1 = max(cur_c1, f.c1)
-                    continue
-                if cur:
-                    push()
-                cur, cur_leaf, cur_yl, cur_x1, cur_c1 = list(f.words), leaf, f.yl, f.x1, f.c1
-                cur_after, box_seen = box_seen, False
-            if cur:
-                push()
+            regions = _regions(rest) if rest else [(-math.inf, math.inf, [])]
+            if len(regions) == 1:
+                gut = pc.gutters if len(rest) == len(pc.words) else _gutters(rest)
+                _flow_region(pc, rest, pc.tables, gut, pc.pno, flow, body_size,
+                             pc.lines() if gut == pc.gutters else None)
+                columns.append(len(gut) + 1)
+            else:
+                for r, (y0, y1, gut) in enumerate(regions):
+                    ws = [w for w in rest if y0 <= w.cy < y1]
+                    ts = [t for t in pc.tables if y0 <= (t.bbox[1] + t.bbox[3]) / 2 < y1]
+                    if ws or ts:
+                        _flow_region(pc, ws, ts, gut, (pc.pno, r), flow, body_size, None)
+                columns.append(max(len(g) for _, _, g in regions) + 1)
         else:
             columns.append(0)
         # join tables continued from the previous page
@@ -265,6 +230,59 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
         "warnings": warnings,
     }
     return "\n".join(out), geo, info
+
+
+def _flow_region(pc: _PageCtx, rest: list[_W], tables: list[_Table], gut: list[tuple[float, float]],
+                 page_key: Any, flow: list[_Line], body_size: float, ylines: list[list[_W]] | None) -> None:
+    """Append the lines of one region of a page (one column grid) to the flow in reading order, with
+    each table as a placeholder box so that it separates text bands and marks where it sits."""
+    mids = [(g0 + g1) / 2 for g0, g1 in gut]
+    frags: list[_Frag] = []
+    if ylines is None:
+        ylines = _cluster_lines_cols(rest, gut)
+    for i, L in enumerate(ylines):
+        for f in _split(L, _settings().flow_split_ratio, gut, i):
+            f.c0 = _col_of(f.x0 + 1, mids)
+            f.c1 = max(f.c0, _col_of(f.x1 - 1, mids))
+            frags.append(f)
+    bases = [_baseline(L) for L in ylines]
+    for t in tables:
+        b = _Box(t, bisect.bisect_left(bases, t.bbox[1]) - 0.5, body_size)
+        b.c0 = _col_of(b.x0 + 1, mids)
+        b.c1 = max(b.c0, _col_of(b.x1 - 1, mids))
+        frags.append(b)
+    ordered = _xy_order(frags, len(gut) + 1, page_key)
+    cur: list[_W] = []
+    cur_leaf = None
+    cur_yl = None
+    cur_x1 = 0.0
+    cur_c1 = 0
+    cur_after = False  # a table box comes right before the current line
+    box_seen = False
+
+    def push():
+        flow.append(_Line(cur, pc.pno, cur_leaf))
+        flow[-1].after_box = cur_after
+
+    for f, leaf in ordered:
+        if isinstance(f, _Box):
+            if cur:
+                push()
+                cur = []
+            f.table.anchor = len(flow)
+            box_seen = True
+            continue
+        if cur and leaf == cur_leaf and f.yl == cur_yl and f.x0 - cur_x1 < 3 * f.size and f.c0 <= cur_c1:
+            cur.extend(f.words)
+            cur_x1 = f.x1
+            cur_c1 = max(cur_c1, f.c1)
+            continue
+        if cur:
+            push()
+        cur, cur_leaf, cur_yl, cur_x1, cur_c1 = list(f.words), leaf, f.yl, f.x1, f.c1
+        cur_after, box_seen = box_seen, False
+    if cur:
+        push()
 
 
 def _heading_text(s: str) -> str:
