@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .words import BBox, _CAP_RE, _FOOT_START_RE, _Frag, _TERMINAL_RE, _cluster_lines, _line_text, _split, _union, _wbox
+from .words import BBox, _CAP_RE, _FIG_RE, _FOOT_START_RE, _Frag, _TERMINAL_RE, _cluster_lines, _line_text, _split, _union, _wbox
 from .page import _PageCtx, _join_wrapped
 from .settings import current as _settings
 
@@ -79,12 +79,21 @@ def _footnotes_below(pc: _PageCtx, box: BBox, body_size: float) -> list[tuple[st
         return []
     vlines = []
     prev_b = bottom
+    ids = {id(w) for w in cand}
+    others = [w for w in pc.words if not w.used and id(w) not in ids
+              and bottom - 1 <= w.top <= bottom + _settings().footnote_reach]
     for L in _cluster_lines(cand):
         sz = max(w.size for w in L)
         top = min(w.top for w in L)
         if top - prev_b > 1.2 * sz:
             break
         txt = _line_text(L)
+        if _CAP_RE.match(txt) or _FIG_RE.match(txt):
+            break  # the next table's or figure's caption
+        lx0, lx1 = min(w.x0 for w in L), max(w.x1 for w in L)
+        if any(abs(w.top - top) < 0.5 * sz and (0 <= lx0 - w.x1 < 1.5 * sz or 0 <= w.x0 - lx1 < 1.5 * sz)
+               for w in others):
+            break  # a line that runs on beyond the table's width: text under the table, not its note
         if not vlines:
             if not (sz < body_size - 0.4 or _FOOT_START_RE.match(txt)):
                 break
