@@ -110,14 +110,21 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
                 and prev.bbox[3] > 0.7 * pages[pc.pno - 2].height
                 and not any(t.bbox[1] < 0.3 * pc.height for t in pc.tables)):
             X0, X1 = prev.bbox[0] - 2, prev.bbox[2] + 2
-            top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
-            if top_ws:
+            spans = [(X0, X1)]
+            left = min(w.x0 for w in pc.words) - 2
+            if X0 - left > 0.25 * (X1 - X0):  # a table in a right-hand column goes on in the first column
+                spans.append((left, left + X1 - X0))
+            for X0, X1 in spans:
+                top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
+                if not top_ws:
+                    continue
                 start = min(w.top for w in top_ws)
                 res = _collect_text_table(pc, None, X0, X1, body_size, start)
                 if res is not None:
                     t = _build_text_table(pc, None, None, res[0], X0, X1, body_size, expect_ncols=prev.ncols)
                     if t is not None:
                         pc.tables.append(t)
+                        break
         for f, m in caps:
             if any(w.used for w in f.words):
                 continue
@@ -336,6 +343,7 @@ def _column_flow_tables(pc: _PageCtx, caps, gut: list[tuple[float, float]], body
             return None
         t = _build_text_table(pc, None, None, res[0], x0, x1, body_size)
         if t is not None:
+            t.continued = False  # until claimed as a continuation
             pc.tables.append(t)
             built.append(t)
         return t

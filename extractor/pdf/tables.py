@@ -403,6 +403,9 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
         if len(frs0) == 1 and (tight or (t0[:1].islower() and not _FOOT_START_RE.match(t0))):
             body.append(tail.pop(0))
             continue
+        if _group_row_at_break(pc, body, tail, X0, X1, bgaps):
+            body.extend(tail)
+            tail = []
         break
     # column separators from multi-fragment lines
     lo = int(X0) - 2
@@ -584,6 +587,27 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     # footnotes printed just below
     t.footnotes += _footnotes_below(pc, t.bbox, body_size)
     return t
+
+
+def _group_row_at_break(pc: _PageCtx, body, tail, X0: float, X1: float, bgaps: list[float]) -> bool:
+    """True when the lines after the last row are a label-only group row that ends its column or
+    page (the table goes on in the next column or page): label lines in the stub at the rows'
+    size and pitch, not a note, with nothing under them in the table's width."""
+    if not tail or len(tail) > 3 or not bgaps:
+        return False
+    stub_x0 = min(min(w.x0 for w in L) for L, _ in body)
+    first = _line_text(tail[0][0])
+    if _FOOT_START_RE.match(first) or _CAP_RE.match(first) or _FIG_RE.match(first):
+        return False
+    for L, frs in tail:
+        if len(frs) != 1 or abs(min(w.x0 for w in L) - stub_x0) > 12:
+            return False
+    if _baseline(tail[0][0]) - _baseline(body[-1][0]) > 1.3 * max(bgaps):
+        return False
+    bottom = max(w.bottom for L, _ in tail for w in L)
+    ids = {id(w) for L, _ in tail for w in L}
+    return not any(not w.used and id(w) not in ids and X0 - 1 <= w.cx <= X1 + 1 and w.top >= bottom - 0.5
+                   for w in pc.words)
 
 
 def _rows_continue_below(pc: _PageCtx, box: BBox, body_size: float) -> bool:

@@ -597,7 +597,7 @@ class _Renderer:
         L = self.L
         W = self.col_w
         size = L.table_size
-        pad = 2.5
+        pad = 2.5 if L.ruled else 4.0  # without rules a journal leaves about an em between columns
         n = tb.ncols
         header = [r + [""] * (n - len(r)) for r in tb.header]
         rows = [r + [""] * (n - len(r)) for r in tb.rows]
