@@ -61,6 +61,14 @@ def _gutters(words: list[_W], min_col: float | None = None) -> list[tuple[float,
     for c in cov:
         prefix.append(prefix[-1] + c)
     for i, j in runs:
+        if i > 0 and j < n - 1:
+            # a hanging indent beside the gutter (numbered references whose first lines stick out
+            # to the left of the column): lines that start at one x inside the strip are text of
+            # the next column, and the gutter ends where they start
+            starts = Counter(round(w.x0) for w in words if lo + i <= w.x0 < lo + j)
+            aligned = [x for x, c in starts.items() if c >= 3 and x - lo - i >= S.gutter_min_width]
+            if aligned:
+                j = min(aligned) - lo
         if i == 0 or j >= n - 1 or j - i < S.gutter_min_width:
             continue
         left, right = prefix[i], total - prefix[j]
