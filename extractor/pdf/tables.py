@@ -184,7 +184,44 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
         local = _collect_text_table(pc, cap, lx0, lx1, body_size)
         if local is not None:
             res, X0, X1 = local, lx0, lx1
-    return _build_text_table(pc, cap, m, res[0], X0, X1, body_size)
+    lines, side = _side_caption(cap, res[0])
+    t = _build_text_table(pc, cap, m, lines, X0, X1, body_size)
+    if t is not None and side:
+        # a caption set beside the table: its wrapped lines are caption, not header cells
+        for w in side:
+            w.used = True
+        t.caption = _normalise_caption(_join_wrapped([t.caption or ""] + [_line_text(L) for L in _cluster_lines(side)]))
+        if t.cap_geom is not None:
+            t.cap_geom = (t.cap_geom[0], _union([t.cap_geom[1], _wbox(side)]))
+    return t
+
+
+def _side_caption(cap: _Frag, lines):
+    """Lines of a table whose caption is set beside it (in a margin column to its left): the
+    caption's wrapped lines share the first table lines' heights. Returns the lines without those
+    words and the words taken."""
+    body = [frs for k, (_, frs) in enumerate(lines) if k > 0 and len(frs) >= 2]
+    if len(body) < 2:
+        return lines, []
+    starts = sorted(min(f.x0 for f in frs) for frs in body)
+    left = starts[len(starts) // 2]  # where most rows start (the caption's lines may share a row's height)
+    if cap.x1 >= left - 4:
+        return lines, []
+    side: list[_W] = []
+    out = [lines[0]]
+    bottom = cap.bottom
+    for L, frs in lines[1:]:
+        take = [w for w in L if w.x1 <= left - 2 and abs(w.size - cap.size) < 0.3 and w.top - bottom < 1.2 * w.size]
+        if not take:
+            bottom = -1e9  # the caption block has ended
+            out.append((L, frs))
+            continue
+        side += take
+        bottom = max(w.bottom for w in take)
+        rest = [w for w in L if w not in take]
+        if rest:
+            out.append((rest, _split(rest, _settings().table_split_ratio)))
+    return out, side
 
 
 def _local_bounds(pc: _PageCtx, cap: _Frag, X0: float, X1: float, y0: float, y1: float) -> tuple[float, float]:
