@@ -60,6 +60,19 @@ LAYOUTS: dict[str, tuple[Layout, int]] = {
     "two-tight": (Layout(columns=2, ruled=True, word_gap=0.14), 2),
 }
 
+# Journal-style layouts (issue 11): tables set inside one column of a two-column page, their cells
+# wrapping onto several lines, their rows flowing on from column to column and page to page (the
+# header repeated or absent at the top of the next column), notes in body size, and the caption
+# pushed to the foot of a column with the table at the top of the next.
+HARD_LAYOUTS: dict[str, tuple[Layout, int]] = {
+    "col-ruled": (Layout(columns=2, ruled=True, tables_in_column=True), 2),
+    "col-unruled": (Layout(columns=2, ruled=False, tables_in_column=True, repeat_header=False,
+                           notes_body_size=True), 2),
+    "col-foot-cap": (Layout(columns=2, ruled=True, tables_in_column=True, caption_at_foot=True,
+                            repeat_header=False), 2),
+}
+ALL_LAYOUTS = {**LAYOUTS, **HARD_LAYOUTS}
+
 
 # --------------------------------------------------------------------------- facts of one path
 
@@ -156,7 +169,7 @@ def pdf_facts(path: Path, layout_name: str, out_dir: Path, doc_id: str | None = 
     from trialaudit.extractor.pdf import read_pdf
 
     t0 = time.perf_counter()
-    layout, full = LAYOUTS[layout_name]
+    layout, full = ALL_LAYOUTS[layout_name]
     pdf = out_dir / f"{path.stem}--{layout_name}.pdf"
     rinfo = render(parse_article(path.read_text(encoding="utf-8")), pdf, layout, full_width_first=full)
     doc = read_pdf(pdf, doc_id=doc_id or path.stem)
@@ -357,14 +370,15 @@ def corpus_paths() -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--layouts", default=",".join(LAYOUTS), help="comma-separated, from: " + ", ".join(LAYOUTS))
+    ap.add_argument("--layouts", default=",".join(ALL_LAYOUTS),
+                    help="comma-separated, from: " + ", ".join(ALL_LAYOUTS))
     ap.add_argument("--articles", default="", help="comma-separated article ids (default: the whole corpus)")
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--details", action="store_true", help="list every disagreement")
     ap.add_argument("--keep", type=Path, help="keep the rendered PDFs in this directory")
     args = ap.parse_args(argv)
     layouts = [x for x in args.layouts.split(",") if x]
-    bad = [x for x in layouts if x not in LAYOUTS]
+    bad = [x for x in layouts if x not in ALL_LAYOUTS]
     if bad:
         ap.error(f"unknown layout(s): {', '.join(bad)}")
     paths = corpus_paths()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from .words import BBox, _CAP_RE, _FOOT_START_RE, _Frag, _TERMINAL_RE, _cluster_lines, _line_text, _split, _union, _wbox
+from .words import BBox, _CAP_RE, _FIG_RE, _FOOT_START_RE, _Frag, _TERMINAL_RE, _cluster_lines, _line_text, _split, _union, _wbox
 from .page import _PageCtx, _join_wrapped
 from .settings import current as _settings
 
@@ -73,20 +73,46 @@ def _inside_paragraph(f: _Frag, above: list[_Frag]) -> bool:
 
 def _footnotes_below(pc: _PageCtx, box: BBox, body_size: float) -> list[tuple[str, int, BBox]]:
     x0, _, x1, bottom = box
-    cand = [w for w in pc.words if not w.used and w.top >= bottom - 1 and w.cx >= x0 - 2 and w.cx <= x1 + 2
-            and w.top <= bottom + _settings().footnote_reach]
-    if not cand:
+    reach = _settings().footnote_reach
+    cand = [w for w in pc.words if not w.used and w.top >= bottom - 1 and w.cx >= x0 - 2 and w.cx <= x1 + 2]
+    if not cand or min(w.top for w in cand) > bottom + reach:
         return []
     vlines = []
     prev_b = bottom
+    ids = {id(w) for w in cand}
+    others = [w for w in pc.words if not w.used and id(w) not in ids and w.top >= bottom - 1]
+    gaps: list[float] = []
     for L in _cluster_lines(cand):
+        # whole lines: a line that starts under the table takes the words it runs on with
+        grown = True
+        while grown:
+            grown = False
+            lx0, lx1 = min(w.x0 for w in L), max(w.x1 for w in L)
+            ltop = min(w.top for w in L)
+            lsz = max(w.size for w in L)
+            for w in others:
+                if id(w) not in ids and abs(w.top - ltop) < 0.5 * lsz and (
+                        0 <= w.x0 - lx1 < 1.5 * lsz or 0 <= lx0 - w.x1 < 1.5 * lsz):
+                    L = sorted(L + [w], key=lambda v: v.x0)
+                    ids.add(id(w))
+                    grown = True
         sz = max(w.size for w in L)
         top = min(w.top for w in L)
         if top - prev_b > 1.2 * sz:
             break
+        if gaps and top - prev_b > min(gaps) + 0.5 * sz:
+            break  # a paragraph gap: body text resumes under the notes
+        if vlines:
+            gaps.append(top - prev_b)
         txt = _line_text(L)
+        if _CAP_RE.match(txt) or _FIG_RE.match(txt):
+            break  # the next table's or figure's caption
+        # a note marker set small before the first word ("ᵃGroups defined ...")
+        marker = len(L) > 1 and len(L[0].t) <= 2 and L[0].size <= 0.8 * L[1].size and L[0].x1 >= L[1].x0 - 1
         if not vlines:
-            if not (sz < body_size - 0.4 or _FOOT_START_RE.match(txt)):
+            # ... or a marker letter glued to the capitalised first word ("aGroups defined ...")
+            glued = bool(re.match(r"^[a-z][A-Z][a-z]", txt))
+            if not (sz < body_size - 0.4 or _FOOT_START_RE.match(txt) or marker or glued):
                 break
         elif sz > body_size - 0.4 and not _FOOT_START_RE.match(txt) and abs(sz - vlines[-1][2]) > 0.3:
             break

@@ -61,6 +61,14 @@ def _gutters(words: list[_W], min_col: float | None = None) -> list[tuple[float,
     for c in cov:
         prefix.append(prefix[-1] + c)
     for i, j in runs:
+        if i > 0 and j < n - 1:
+            # a hanging indent beside the gutter (numbered references whose first lines stick out
+            # to the left of the column): lines that start at one x inside the strip are text of
+            # the next column, and the gutter ends where they start
+            starts = Counter(round(w.x0) for w in words if lo + i <= w.x0 < lo + j)
+            aligned = [x for x, c in starts.items() if c >= 3 and x - lo - i >= S.gutter_min_width]
+            if aligned:
+                j = min(aligned) - lo
         if i == 0 or j >= n - 1 or j - i < S.gutter_min_width:
             continue
         left, right = prefix[i], total - prefix[j]
@@ -193,3 +201,68 @@ def _xy_order(frags: list[_Frag], ncols: int, page: int) -> list[tuple[_Frag, An
 
     rec(frags, 0, ncols - 1, 0)
     return out
+
+
+Region = tuple[float, float, list[tuple[float, float]]]
+
+
+def _same_gutters(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> bool:
+    """Two gutter sets describe one column grid: as many gutters, each pair overlapping (a few points' slack)."""
+    return len(a) == len(b) and all(x0 - 6 <= y1 and y0 - 6 <= x1 for (x0, x1), (y0, y1) in zip(a, b))
+
+
+def _regions(words: list[_W]) -> list[Region]:
+    """Horizontal bands of a page with their own column grid, top to bottom: ``(top, bottom, gutters)``.
+
+    A page may change its grid part-way down (two columns of text above three columns of
+    references, a side bar beside an abstract above two columns of body text). The page is cut
+    at blank strips that run across its whole width; a band too small to show a grid of its own
+    joins its neighbour, and neighbouring bands with the same grid join. A page with one grid is
+    one region with the gutters of the whole page.
+    """
+    S = _settings()
+    whole = [(-math.inf, math.inf, _gutters(words))]
+    if len(words) < 2 * S.gutter_min_words:
+        return whole
+    sizes = sorted(w.size for w in words)
+    body = sizes[len(sizes) // 2]
+    order = sorted(words, key=lambda w: w.top)
+    bands: list[list[_W]] = [[order[0]]]
+    bottom = order[0].bottom
+    for w in order[1:]:
+        if w.top - bottom >= S.region_gap_ratio * body:
+            bands.append([w])
+        else:
+            bands[-1].append(w)
+        bottom = max(bottom, w.bottom)
+    if len(bands) == 1:
+        return whole
+    # grow each band until it is big enough to show its grid
+    grown: list[list[_W]] = []
+    for b in bands:
+        if grown and len(grown[-1]) < S.gutter_min_words:
+            grown[-1].extend(b)
+        else:
+            grown.append(list(b))
+    if len(grown) > 1 and len(grown[-1]) < S.gutter_min_words:
+        last = grown.pop()
+        grown[-1].extend(last)
+    if len(grown) == 1:
+        return whole
+    found = [(b, _gutters(b)) for b in grown]
+    merged: list[tuple[list[_W], list[tuple[float, float]]]] = []
+    for b, g in found:
+        if merged:
+            pb, pg = merged[-1]
+            if not g or not pg or _same_gutters(pg, g):
+                pb = pb + b
+                merged[-1] = (pb, _gutters(pb) if (g or pg) else [])
+                continue
+        merged.append((b, g))
+    if len(merged) == 1:
+        return whole
+    # regions meet half-way across the blank strip between them, so that whatever sits in it (a
+    # table already taken off the page) falls in exactly one
+    cuts = [(max(w.bottom for w in a) + min(w.top for w in b)) / 2 for (a, _), (b, _) in zip(merged, merged[1:])]
+    edges = [-math.inf] + cuts + [math.inf]
+    return [(edges[k], edges[k + 1], g) for k, (_, g) in enumerate(merged)]

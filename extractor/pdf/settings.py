@@ -67,6 +67,9 @@ class LayoutSettings:
     """Narrowest gutter (points)."""
     column_min_width: float = 40.0
     """Narrowest column (points); a narrower sliver (a hanging indent) is not a column."""
+    region_gap_ratio: float = 0.8
+    """A blank strip across the whole page at least this high (ratio of the body size) may separate
+    two bands with different column grids (two columns of text above three of references)."""
     # ---- tables
     caption_max_distance: float = 45.0
     """A caption is at most this far (points) above a ruled table."""

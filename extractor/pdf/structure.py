@@ -7,11 +7,11 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from .words import LineGeom, _Box, _CAP_RE, _FIG_RE, _Frag, _Line, _PAGE_NO_RE, _PARA_END_RE, _SECTION_NAMES, _W, _baseline, _cluster_lines_cols, _split, _union
-from .columns import _col_of, _gutters, _xy_order
+from .words import LineGeom, _cluster_lines, _line_text, _wbox, _Box, _CAP_RE, _FIG_RE, _Frag, _Line, _PAGE_NO_RE, _PARA_END_RE, _SECTION_NAMES, _W, _baseline, _cluster_lines_cols, _split, _union
+from .columns import _col_of, _gutters, _regions, _xy_order
 from .page import _PageCtx, _Table, _join_wrapped
-from .captions import _caption_candidates
-from .tables import _build_text_table, _collect_text_table, _ruled_tables, _text_table
+from .captions import _caption_candidates, _normalise_caption
+from .tables import _build_text_table, _collect_text_table, _column_bounds, _ruled_tables, _text_table
 from .settings import current as _settings
 
 
@@ -95,6 +95,7 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
     tables: list[_Table] = []
     flow: list[_Line] = []
     columns: list[int] = []
+    foot_caps: list[tuple[str, tuple[int, Any], str | None]] = []  # captions left at the foot of a page
     for pc in pages:
         if not pc.words:
             columns.append(0)
@@ -109,74 +110,50 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
                 and prev.bbox[3] > 0.7 * pages[pc.pno - 2].height
                 and not any(t.bbox[1] < 0.3 * pc.height for t in pc.tables)):
             X0, X1 = prev.bbox[0] - 2, prev.bbox[2] + 2
-            top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
-            if top_ws:
+            spans = [(X0, X1)]
+            left = min(w.x0 for w in pc.words) - 2
+            if X0 - left > 0.25 * (X1 - X0):  # a table in a right-hand column goes on in the first column
+                spans.append((left, left + X1 - X0))
+            for X0, X1 in spans:
+                top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
+                if not top_ws:
+                    continue
                 start = min(w.top for w in top_ws)
                 res = _collect_text_table(pc, None, X0, X1, body_size, start)
                 if res is not None:
                     t = _build_text_table(pc, None, None, res[0], X0, X1, body_size, expect_ncols=prev.ncols)
                     if t is not None:
                         pc.tables.append(t)
+                        break
         for f, m in caps:
             if any(w.used for w in f.words):
                 continue
             t = _text_table(pc, f, m, gut_all, body_size)
             if t is not None:
                 pc.tables.append(t)
-        pc.tables.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+        foot_caps = _column_flow_tables(pc, caps, gut_all, body_size, foot_caps)
+        # reading order of the tables: column by column (a table continued at the top of the next
+        # column comes after the part at the foot of the previous one)
+        tmids = [(g0 + g1) / 2 for g0, g1 in gut_all]
+        pc.tables.sort(key=lambda t: (_col_of(t.bbox[0] + 1, tmids), t.bbox[1], t.bbox[0]))
         # the flow: what is left, with each table as a placeholder box so that it
         # separates text bands and marks where the table sits in reading order
         rest = [w for w in pc.words if not w.used]
         start = len(flow)
         if rest or pc.tables:
-            gut = pc.gutters if len(rest) == len(pc.words) else _gutters(rest)
-            columns.append(len(gut) + 1)
-            mids = [(g0 + g1) / 2 for g0, g1 in gut]
-            frags: list[_Frag] = []
-            ylines = pc.lines() if gut == pc.gutters else _cluster_lines_cols(rest, gut)
-            for i, L in enumerate(ylines):
-                for f in _split(L, _settings().flow_split_ratio, gut, i):
-                    f.c0 = _col_of(f.x0 + 1, mids)
-                    f.c1 = max(f.c0, _col_of(f.x1 - 1, mids))
-                    frags.append(f)
-            bases = [_baseline(L) for L in ylines]
-            for t in pc.tables:
-                b = _Box(t, bisect.bisect_left(bases, t.bbox[1]) - 0.5, body_size)
-                b.c0 = _col_of(b.x0 + 1, mids)
-                b.c1 = max(b.c0, _col_of(b.x1 - 1, mids))
-                frags.append(b)
-            ordered = _xy_order(frags, len(gut) + 1, pc.pno)
-            cur: list[_W] = []
-            cur_leaf = None
-            cur_yl = None
-            cur_x1 = 0.0
-            cur_c1 = 0
-            cur_after = False  # a table box comes right before the current line
-            box_seen = False
-
-            def push():
-                flow.append(_Line(cur, pc.pno, cur_leaf))
-                flow[-1].after_box = cur_after
-
-            for f, leaf in ordered:
-                if isinstance(f, _Box):
-                    if cur:
-                        push()
-                        cur = []
-                    f.table.anchor = len(flow)
-                    box_seen = True
-                    continue
-                if cur and leaf == cur_leaf and f.yl == cur_yl and f.x0 - cur_x1 < 3 * f.size and f.c0 <= cur_c1:
-                    cur.extend(f.words)
-                    cur_x1 = f.x1
-                    cur_c1 = max(cur_c1, f.c1)
-                    continue
-                if cur:
-                    push()
-                cur, cur_leaf, cur_yl, cur_x1, cur_c1 = list(f.words), leaf, f.yl, f.x1, f.c1
-                cur_after, box_seen = box_seen, False
-            if cur:
-                push()
+            regions = _regions(rest) if rest else [(-math.inf, math.inf, [])]
+            if len(regions) == 1:
+                gut = pc.gutters if len(rest) == len(pc.words) else _gutters(rest)
+                _flow_region(pc, rest, pc.tables, gut, pc.pno, flow, body_size,
+                             pc.lines() if gut == pc.gutters else None)
+                columns.append(len(gut) + 1)
+            else:
+                for r, (y0, y1, gut) in enumerate(regions):
+                    ws = [w for w in rest if y0 <= w.cy < y1]
+                    ts = [t for t in pc.tables if y0 <= (t.bbox[1] + t.bbox[3]) / 2 < y1]
+                    if ws or ts:
+                        _flow_region(pc, ws, ts, gut, (pc.pno, r), flow, body_size, None)
+                columns.append(max(len(g) for _, _, g in regions) + 1)
         else:
             columns.append(0)
         # join tables continued from the previous page
@@ -185,7 +162,8 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
             if t.continued is None:  # uncaptioned ruled table
                 near_top = not any(flow[i].bottom <= t.bbox[1] and flow[i].x0 < t.bbox[2] and flow[i].x1 > t.bbox[0]
                                    for i in range(start, len(flow)))
-                if prev is not None and prev.ncols == t.ncols and prev.page == pc.pno - 1 and near_top:
+                next_col = prev is not None and prev.page == pc.pno and prev.bbox[2] <= t.bbox[0] + 2
+                if prev is not None and prev.ncols == t.ncols and (prev.page == pc.pno - 1 or next_col) and near_top:
                     t.continued = True
                 else:
                     t.continued = False
@@ -265,6 +243,171 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
         "warnings": warnings,
     }
     return "\n".join(out), geo, info
+
+
+def _flow_region(pc: _PageCtx, rest: list[_W], tables: list[_Table], gut: list[tuple[float, float]],
+                 page_key: Any, flow: list[_Line], body_size: float, ylines: list[list[_W]] | None) -> None:
+    """Append the lines of one region of a page (one column grid) to the flow in reading order, with
+    each table as a placeholder box so that it separates text bands and marks where it sits."""
+    mids = [(g0 + g1) / 2 for g0, g1 in gut]
+    frags: list[_Frag] = []
+    if ylines is None:
+        ylines = _cluster_lines_cols(rest, gut)
+    for i, L in enumerate(ylines):
+        for f in _split(L, _settings().flow_split_ratio, gut, i):
+            f.c0 = _col_of(f.x0 + 1, mids)
+            f.c1 = max(f.c0, _col_of(f.x1 - 1, mids))
+            frags.append(f)
+    bases = [_baseline(L) for L in ylines]
+    for t in tables:
+        b = _Box(t, bisect.bisect_left(bases, t.bbox[1]) - 0.5, body_size)
+        b.c0 = _col_of(b.x0 + 1, mids)
+        b.c1 = max(b.c0, _col_of(b.x1 - 1, mids))
+        frags.append(b)
+    ordered = _xy_order(frags, len(gut) + 1, page_key)
+    cur: list[_W] = []
+    cur_leaf = None
+    cur_yl = None
+    cur_x1 = 0.0
+    cur_c1 = 0
+    cur_after = False  # a table box comes right before the current line
+    box_seen = False
+
+    def push():
+        flow.append(_Line(cur, pc.pno, cur_leaf))
+        flow[-1].after_box = cur_after
+
+    for f, leaf in ordered:
+        if isinstance(f, _Box):
+            if cur:
+                push()
+                cur = []
+            f.table.anchor = len(flow)
+            box_seen = True
+            continue
+        if cur and leaf == cur_leaf and f.yl == cur_yl and f.x0 - cur_x1 < 3 * f.size and f.c0 <= cur_c1:
+            cur.extend(f.words)
+            cur_x1 = f.x1
+            cur_c1 = max(cur_c1, f.c1)
+            continue
+        if cur:
+            push()
+        cur, cur_leaf, cur_yl, cur_x1, cur_c1 = list(f.words), leaf, f.yl, f.x1, f.c1
+        cur_after, box_seen = box_seen, False
+    if cur:
+        push()
+
+
+def _column_flow_tables(pc: _PageCtx, caps, gut: list[tuple[float, float]], body_size: float,
+                        carried: list) -> list:
+    """Tables set inside one column that flow on into the next column or page.
+
+    - A caption left at the foot of a column (no table under it) is the caption of the untitled
+      table at the top of the next column, or of the next page when it ends the page.
+    - A table without rules that runs to the foot of its column goes on at the top of the next
+      column when the lines there are table rows (the part is marked continued and joined later).
+
+    ``carried`` holds the captions left at the foot of the previous page; the captions left at
+    the foot of this page are returned.
+    """
+    # the column grid of the text around the tables (the tables' own gaps are no gutters)
+    gut = _gutters([w for w in pc.words if not w.used]) or gut
+    if not gut and not carried:
+        return []
+    cols = _column_bounds(pc, gut)
+    mids = [(g0 + g1) / 2 for g0, g1 in gut]
+    built: list[_Table] = []  # rows without rules read at the top of a column, kept only when claimed
+
+    def column_top(c: int) -> float | None:
+        x0, x1 = cols[c]
+        ws = [w for w in pc.words if not w.used and x0 - 1 <= w.cx <= x1 + 1]
+        return min((w.top for w in ws), default=None)
+
+    def at_top(t: _Table) -> bool:
+        return not any(not w.used and t.bbox[0] - 1 <= w.cx <= t.bbox[2] + 1 and w.bottom <= t.bbox[1] + 1
+                       for w in pc.words)
+
+    def table_at_top(c: int) -> _Table | None:
+        """The untitled table that starts column ``c``: a ruled one, else rows without rules."""
+        for t in sorted(pc.tables, key=lambda t: t.bbox[1]):
+            if t.caption is None and _col_of(t.bbox[0] + 1, mids) == c and at_top(t):
+                return t
+        top = column_top(c)
+        if top is None:
+            return None
+        x0, x1 = cols[c]
+        if any(t.bbox[1] <= top and t.bbox[0] < x1 and t.bbox[2] > x0 for t in pc.tables):
+            return None
+        res = _collect_text_table(pc, None, x0, x1, body_size, top)
+        if res is None:
+            return None
+        t = _build_text_table(pc, None, None, res[0], x0, x1, body_size)
+        if t is not None:
+            t.continued = False  # until claimed as a continuation
+            pc.tables.append(t)
+            built.append(t)
+        return t
+
+    def titled(t: _Table, text: str, geom, number) -> None:
+        t.caption, t.cap_geom, t.number, t.continued = text, geom, number, False
+
+    for text, geom, number in carried:
+        first = min(range(len(cols)), key=lambda c: cols[c][0])
+        t = table_at_top(first)
+        if t is not None:
+            titled(t, text, geom, number)
+    left: list = []
+    for f, m in caps:
+        if any(w.used for w in f.words):
+            continue
+        c = _col_of(f.x0 + 1, mids)
+        x0, x1 = cols[c]
+        # the caption and its wrapped lines: same size, set close under each other
+        below = sorted((w for w in pc.words if not w.used and x0 - 1 <= w.cx <= x1 + 1 and w.top >= f.top - 1),
+                       key=lambda w: w.top)
+        block = [w for w in below if w.top <= f.bottom + 1]
+        bottom = max(w.bottom for w in block)
+        rest = []
+        for w in below:
+            if w in block:
+                continue
+            if not rest and w.top - bottom <= 0.6 * w.size and abs(w.size - f.size) < 0.3:
+                block.append(w)
+                bottom = max(bottom, w.bottom)
+            else:
+                rest.append(w)
+        if rest:
+            continue  # something under the caption in its column: not at the foot
+        text = _normalise_caption(_join_wrapped([_line_text(L) for L in _cluster_lines(block)]))
+        geom = (pc.pno, _wbox(block))
+        t = table_at_top(c + 1) if c + 1 < len(cols) else None
+        for w in block:
+            w.used = True
+        if t is not None:
+            titled(t, text, geom, m.group(2))
+        else:
+            left.append((text, geom, m.group(2)))
+    # a table without rules that fills the foot of its column goes on at the top of the next
+    for t in sorted(pc.tables, key=lambda t: (_col_of(t.bbox[0] + 1, mids), t.bbox[1])):
+        if t.kind != "text" or t.footnotes:
+            continue
+        c0, c1 = _col_of(t.bbox[0] + 1, mids), _col_of(t.bbox[2] - 1, mids)
+        if c0 != c1 or c1 + 1 >= len(cols):
+            continue
+        x0, x1 = cols[c0]
+        if any(not w.used and x0 - 1 <= w.cx <= x1 + 1 and w.top >= t.bbox[3] - 1 for w in pc.words):
+            continue
+        nxt = table_at_top(c1 + 1)
+        if nxt is not None and nxt.caption is None and nxt.kind == "text" and nxt.ncols == t.ncols:
+            nxt.continued = True
+    for t in built:
+        if t.caption is None and not t.continued:  # unclaimed: give its words back to the page
+            x0, y0, x1, y1 = t.bbox
+            for w in pc.words:
+                if w.used and x0 - 0.5 <= w.cx <= x1 + 0.5 and y0 - 0.5 <= w.cy <= y1 + 0.5:
+                    w.used = False
+            pc.tables.remove(t)
+    return left
 
 
 def _heading_text(s: str) -> str:

@@ -184,7 +184,44 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
         local = _collect_text_table(pc, cap, lx0, lx1, body_size)
         if local is not None:
             res, X0, X1 = local, lx0, lx1
-    return _build_text_table(pc, cap, m, res[0], X0, X1, body_size)
+    lines, side = _side_caption(cap, res[0])
+    t = _build_text_table(pc, cap, m, lines, X0, X1, body_size)
+    if t is not None and side:
+        # a caption set beside the table: its wrapped lines are caption, not header cells
+        for w in side:
+            w.used = True
+        t.caption = _normalise_caption(_join_wrapped([t.caption or ""] + [_line_text(L) for L in _cluster_lines(side)]))
+        if t.cap_geom is not None:
+            t.cap_geom = (t.cap_geom[0], _union([t.cap_geom[1], _wbox(side)]))
+    return t
+
+
+def _side_caption(cap: _Frag, lines):
+    """Lines of a table whose caption is set beside it (in a margin column to its left): the
+    caption's wrapped lines share the first table lines' heights. Returns the lines without those
+    words and the words taken."""
+    body = [frs for k, (_, frs) in enumerate(lines) if k > 0 and len(frs) >= 2]
+    if len(body) < 2:
+        return lines, []
+    starts = sorted(min(f.x0 for f in frs) for frs in body)
+    left = starts[len(starts) // 2]  # where most rows start (the caption's lines may share a row's height)
+    if cap.x1 >= left - 4:
+        return lines, []
+    side: list[_W] = []
+    out = [lines[0]]
+    bottom = cap.bottom
+    for L, frs in lines[1:]:
+        take = [w for w in L if w.x1 <= left - 2 and abs(w.size - cap.size) < 0.3 and w.top - bottom < 1.2 * w.size]
+        if not take:
+            bottom = -1e9  # the caption block has ended
+            out.append((L, frs))
+            continue
+        side += take
+        bottom = max(w.bottom for w in take)
+        rest = [w for w in L if w not in take]
+        if rest:
+            out.append((rest, _split(rest, _settings().table_split_ratio)))
+    return out, side
 
 
 def _local_bounds(pc: _PageCtx, cap: _Frag, X0: float, X1: float, y0: float, y1: float) -> tuple[float, float]:
@@ -403,6 +440,9 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
         if len(frs0) == 1 and (tight or (t0[:1].islower() and not _FOOT_START_RE.match(t0))):
             body.append(tail.pop(0))
             continue
+        if _group_row_at_break(pc, body, tail, X0, X1, bgaps):
+            body.extend(tail)
+            tail = []
         break
     # column separators from multi-fragment lines
     lo = int(X0) - 2
@@ -584,6 +624,27 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     # footnotes printed just below
     t.footnotes += _footnotes_below(pc, t.bbox, body_size)
     return t
+
+
+def _group_row_at_break(pc: _PageCtx, body, tail, X0: float, X1: float, bgaps: list[float]) -> bool:
+    """True when the lines after the last row are a label-only group row that ends its column or
+    page (the table goes on in the next column or page): label lines in the stub at the rows'
+    size and pitch, not a note, with nothing under them in the table's width."""
+    if not tail or len(tail) > 3 or not bgaps:
+        return False
+    stub_x0 = min(min(w.x0 for w in L) for L, _ in body)
+    first = _line_text(tail[0][0])
+    if _FOOT_START_RE.match(first) or _CAP_RE.match(first) or _FIG_RE.match(first):
+        return False
+    for L, frs in tail:
+        if len(frs) != 1 or abs(min(w.x0 for w in L) - stub_x0) > 12:
+            return False
+    if _baseline(tail[0][0]) - _baseline(body[-1][0]) > 1.3 * max(bgaps):
+        return False
+    bottom = max(w.bottom for L, _ in tail for w in L)
+    ids = {id(w) for L, _ in tail for w in L}
+    return not any(not w.used and id(w) not in ids and X0 - 1 <= w.cx <= X1 + 1 and w.top >= bottom - 0.5
+                   for w in pc.words)
 
 
 def _rows_continue_below(pc: _PageCtx, box: BBox, body_size: float) -> bool:

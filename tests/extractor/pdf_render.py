@@ -81,6 +81,16 @@ class Layout:
     # tight typesetting: words drawn one by one, this many em apart, with no space characters
     # (None: spaces are characters, as most generators write them)
     word_gap: float | None = None
+    # journal-style tables in a two-column page: a table that fits one column is set in it at body
+    # leading, its rows flowing on with the text from column to column and page to page (the
+    # header repeated at the top of each new column when ``repeat_header``, else absent); cells
+    # wrap onto several lines; notes in body size when ``notes_body_size``
+    tables_in_column: bool = False
+    repeat_header: bool = True
+    notes_body_size: bool = False
+    # the caption of a table set in a column is pushed to the foot of the column, and the table
+    # starts at the top of the next column (or page)
+    caption_at_foot: bool = False
 
 
 # --------------------------------------------------------------------------- parsing seed text
@@ -506,7 +516,8 @@ class _Renderer:
             if avail < 2 * self.L.body_size * self.L.leading:
                 self.new_page()
                 continue
-            if ncol == 1 or (balance and total <= ncol * avail - 1):
+            special = any(it[0] == "fill" for it in self.pending)
+            if ncol == 1 or (balance and not special and total <= ncol * avail - 1):
                 if ncol == 1:
                     target = avail
                 else:
@@ -518,6 +529,11 @@ class _Renderer:
                 while rest:
                     it = rest[0]
                     if it[0] == "space" and not groups[c]:
+                        rest.pop(0)
+                        continue
+                    if not groups[c] and self._repeat_header(rest):
+                        continue
+                    if it[0] == "fill":
                         rest.pop(0)
                         continue
                     limit = avail if ncol == 1 else min(avail, target + 0.5 * it[1])
@@ -546,6 +562,19 @@ class _Renderer:
                     if it[0] == "space" and not groups[c]:
                         rest.pop(0)
                         continue
+                    if not groups[c] and self._repeat_header(rest):
+                        continue
+                    if it[0] == "fill":  # the next it[2] items end the column at its foot
+                        cap = rest[1:1 + it[2]]
+                        hcap = sum(x[1] for x in cap)
+                        if acc + hcap > avail:
+                            break
+                        rest.pop(0)
+                        groups[c].append(("space", avail - acc - hcap))
+                        groups[c].extend(cap)
+                        del rest[:len(cap)]
+                        acc = avail
+                        break
                     if acc + it[1] > avail:
                         break
                     groups[c].append(rest.pop(0))
@@ -553,6 +582,102 @@ class _Renderer:
             self.draw_groups(groups)
             self.pending = rest
             self.new_page()
+
+    def _repeat_header(self, rest: list) -> bool:
+        """A column that starts with a body row of a table set in columns gets the table's header
+        first (when the layout repeats headers); True when the header was put in front."""
+        it = rest[0]
+        if not self.L.repeat_header or it[0] != "line" or len(it) < 4 or not it[3].get("body"):
+            return False
+        rest[:0] = list(it[3]["header"])
+        return True
+
+    def add_column_table(self, tb: TableBlock) -> bool:
+        """Set a table inside one column (see ``Layout.tables_in_column``); False when it does not fit."""
+        L = self.L
+        W = self.col_w
+        size = L.table_size
+        pad = 2.5 if L.ruled else 4.0  # without rules a journal leaves about an em between columns
+        n = tb.ncols
+        header = [r + [""] * (n - len(r)) for r in tb.header]
+        rows = [r + [""] * (n - len(r)) for r in tb.rows]
+        if len(header) > 1 or n > 4:
+            return False  # a two-level header or a wide table goes across the page
+
+        def min_widths(sz):
+            mw = [0.0] * n
+            for r in header:
+                for j, c in enumerate(r):
+                    mw[j] = max([mw[j]] + [self.width(wd, sz, True) + 2 * pad for wd in c.split()])
+            for r in rows:
+                for j, c in enumerate(r):
+                    mw[j] = max([mw[j]] + [self.width(wd, sz) + 2 * pad for wd in c.split()])
+            return mw
+
+        while size > 6.5 and sum(min_widths(size)) > W:
+            size -= 0.5
+        if sum(min_widths(size)) > W:
+            return False
+        lh = size * 1.25
+        nat = [20.0] * n
+        for r in header + rows:
+            for j, c in enumerate(r):
+                nat[j] = max(nat[j], self.width(c, size, r in header) + 2 * pad)
+        nat[0] = min(nat[0], 0.45 * W)
+        mins = [min(m, w) for m, w in zip(min_widths(size), nat)]
+        if sum(nat) <= W:
+            widths = [w * W / sum(nat) for w in nat]
+        else:
+            t = max(0.0, (W - sum(mins)) / max(1e-6, sum(nat) - sum(mins)))
+            widths = [m + (w - m) * t for m, w in zip(mins, nat)]
+            widths = [w * W / sum(widths) for w in widths]
+        xs = [0.0]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        label = re.match(r"Table\s+\w+", tb.caption)
+        key = label.group(0) if label else tb.caption
+        renderer = self
+
+        def row_item(r, bold, top_rule, bottom_rule, meta):
+            cells = [renderer.wrap_runs(runs_of(c), xs[j + 1] - xs[j] - 2 * pad, size, bold) or [[]]
+                     for j, c in enumerate(r)]
+            h = max(len(ls) for ls in cells) * lh + 2 * pad - 1
+
+            def draw(x, y):
+                pages = renderer.table_pages.setdefault(key, [])
+                if renderer.page_no not in pages:
+                    pages.append(renderer.page_no)
+                for j, ls in enumerate(cells):
+                    if L.ruled:
+                        renderer.pdf.set_line_width(0.5)
+                        renderer.pdf.rect(x + xs[j], y, xs[j + 1] - xs[j], h)
+                    cy = y + pad - 1
+                    for parts in ls:
+                        renderer.line_item(parts, size, bold)[2](x + xs[j] + pad, cy - size * 0.15)
+                        cy += lh
+                if not L.ruled:
+                    renderer.pdf.set_line_width(0.6)
+                    if top_rule:
+                        renderer.pdf.line(x, y, x + W, y)
+                    if bottom_rule:
+                        renderer.pdf.line(x, y + h, x + W, y + h)
+            return ("line", h, draw, meta)
+
+        hdr = [row_item(r, True, k == 0, k == len(header) - 1, {}) for k, r in enumerate(header)]
+        body = [row_item(r, False, False, k == len(rows) - 1, {"body": True, "header": hdr})
+                for k, r in enumerate(rows)]
+        cap = [self.line_item(parts, size + 1, True) for parts in self.wrap_runs(runs_of(tb.caption), W, size + 1, True)]
+        items: list = []
+        if self.pending:
+            items.append(("space", 0.9 * L.body_size))
+        if L.caption_at_foot:
+            items.append(("fill", 0.0, len(cap)))
+        items += cap + [("space", 3.0)] + hdr + body + [("space", 3.0)]
+        fsize = L.body_size if L.notes_body_size else L.foot_size
+        for f in tb.footnotes:
+            items += [self.line_item(parts, fsize) for parts in self.wrap_runs(runs_of(f), W, fsize)]
+        self.pending += items
+        return True
 
     def draw_groups(self, groups) -> float:
         used = 0.0
@@ -568,6 +693,8 @@ class _Renderer:
 
     # -- tables
     def add_table(self, tb: TableBlock):
+        if self.L.columns > 1 and self.L.tables_in_column and self.add_column_table(tb):
+            return
         self.flush(balance=True)
         L = self.L
         self.y += 8

@@ -612,3 +612,30 @@ def test_layout_dump_of_one_page(tmp_path):
     assert d["settings"]["table_split_ratio"] == 0.75
     with pytest.raises(E, match="no page 3"):
         layout_dump(p, 3)
+
+
+def test_page_bands_with_their_own_column_grid():
+    """Two columns above three (body text above references): each band keeps its own gutters,
+    so lines of different columns are never read across the gutter of the other band."""
+    from trialaudit.extractor.pdf.columns import _regions
+    from trialaudit.extractor.pdf.words import _W
+
+    words = []
+    y = 50.0
+    for _ in range(20):  # two columns, 160 words
+        for x0 in (50, 103, 156, 209, 320, 373, 426, 479):
+            words.append(_W("word", x0, x0 + 50, y, y + 9, 9.0, "F"))
+        y += 11
+    y += 20  # a blank strip across the page
+    for _ in range(20):  # three columns, 180 words
+        for x0 in (50, 98, 146, 230, 278, 326, 410, 458, 506):
+            words.append(_W("ref", x0, x0 + 45, y, y + 8, 8.0, "F"))
+        y += 10
+    regions = _regions(words)
+    assert len(regions) == 2
+    (t0, b0, g0), (t1, b1, g1) = regions
+    assert len(g0) == 1 and g0[0][0] < 290 < g0[0][1]
+    assert len(g1) == 2
+    assert b0 == t1 and 50 + 20 * 11 < b0 < 50 + 20 * 11 + 20
+    # one grid down the whole page: one region
+    assert len(_regions([w for w in words if w.top < 280])) == 1
