@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--arms", action="store_true",
                     help="also measure randomised arm sizes against arm_sizes.yaml (and annotations.json)")
     ap.add_argument("--arms-only", action="store_true", help="only the arm-size measure (no check run)")
+    ap.add_argument("--judgements", type=Path, action="append",
+                    help="judgement file(s) to score against (default: tests/realworld/judgements.yaml)")
     args = ap.parse_args(argv)
     if not args.articles.exists() and not args.from_json:
         print(f"no development set at {args.articles}", file=sys.stderr)
@@ -184,7 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     run_json = json.loads(args.from_json.read_text()) if args.from_json else run(args.articles, args.jobs)
     if args.json:
         args.json.write_text(json.dumps(run_json))
-    s = score(run_json, load_judgements())
+    judged: dict[str, dict] = {}
+    for path in args.judgements or [JUDGEMENTS]:
+        judged.update(load_judgements(path))
+    s = score(run_json, judged)
     print(f"articles: {s['articles']}  statuses: {s['statuses']}  TA900: {s['crashes']}")
     print(f"{'rule severity':<18} {'n':>5} {'a':>4} {'a*':>4} {'c':>4} {'u':>4} {'?':>4}")
     for k, v in s["per_rule"].items():

@@ -135,3 +135,4 @@ class RuleInfo(Model):
     family: str
     summary: str
     doc: str = ""
+    preview: str | None = None  # off by default, and why (its measured precision); None: runs by default

@@ -103,6 +103,9 @@ def check(
                                                "(comma-separated and/or repeated; unknown ones are an error)."),
     ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="CODES", help="Skip these rule codes or names "
                                                "(comma-separated and/or repeated)."),
+    preview: bool = typer.Option(False, "--preview", help="Also run the preview rules (off by default: their "
+                                 "measured precision is low; 'trialaudit rules' lists them). Selecting one by code "
+                                 "with --select runs it too."),
     exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="GLOB", help="Skip files in folders matching this glob "
                                                 "(repeatable). README*, LICENSE*, CHANGELOG* ... are always skipped."),
     min_severity: Optional[str] = typer.Option(None, "--min-severity", help="error, warning or info."),
@@ -125,7 +128,7 @@ def check(
 ):
     """Check articles and report findings with evidence. Exit 0: no error; 1: errors found; 2: input problem."""
     settings = _settings(config, select=select or None, ignore=ignore or None, min_severity=min_severity,
-                         jobs=jobs, max_pages=max_pages, exclude=exclude or None)
+                         jobs=jobs, max_pages=max_pages, exclude=exclude or None, preview=preview or None)
     if verbose and paths:
         from .inputs import scan_folder
 
@@ -324,7 +327,11 @@ def rules(
             info = {**r.info().model_dump(), "module_path": mod, "fixture_path": fixture}
             sys.stdout.write(json.dumps(info, indent=2, ensure_ascii=False) + "\n")
         else:
-            console.print(Text(f"{r.code} {r.name} ({r.severity}, {r.family})", style="bold"))
+            console.print(Text(f"{r.code} {r.name} ({r.severity}, {r.family}"
+                               f"{', preview: off by default' if r.preview else ''})", style="bold"))
+            if r.preview:
+                console.print(Text(f"Preview rule, run only with --preview or --select {r.code}: {r.preview}.",
+                                   style="yellow"))
             console.print(Text(r.doc))
             mod, fixture = _rule_paths(r)
             console.print(Text(f"module:  {mod}\nfixture: {fixture}"))
@@ -332,7 +339,8 @@ def rules(
     rs = all_rules()
     if markdown:
         lines = ["| code | name | severity | family | what it flags |", "|---|---|---|---|---|"]
-        lines += [f"| {r.code} | `{r.name}` | {r.severity} | {r.family} | {r.summary.replace('|', '/')} |" for r in rs]
+        lines += [f"| {r.code} | `{r.name}` | {r.severity}{' (preview)' if r.preview else ''} | {r.family} | "
+                  f"{r.summary.replace('|', '/')} |" for r in rs]
         sys.stdout.write("\n".join(lines) + "\n")
         return
     if format == OutFormat.json:
@@ -342,8 +350,11 @@ def rules(
     for c in ("code", "name", "severity", "family", "summary"):
         t.add_column(c)
     for r in rs:
-        t.add_row(r.code, r.name, r.severity, r.family, escape(r.summary))
+        t.add_row(r.code, r.name, r.severity + (" (preview)" if r.preview else ""), r.family, escape(r.summary))
     console.print(t)
+    if any(r.preview for r in rs):
+        console.print(Text("(preview) rules are off by default: their measured precision on real articles is low; "
+                           "run them with --preview or --select CODE ('trialaudit rules CODE' says why).", style="dim"))
 
 
 class Stage(str, Enum):

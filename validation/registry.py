@@ -28,6 +28,7 @@ class Rule:
     family: str
     func: Callable[..., Iterable[Finding]]
     module: str
+    preview: str | None = None  # why the rule is off by default (measured precision), None when it runs by default
 
     @property
     def doc(self) -> str:
@@ -41,7 +42,7 @@ class Rule:
 
     def info(self) -> RuleInfo:
         return RuleInfo(code=self.code, name=self.name, severity=self.severity, family=self.family,
-                        summary=self.summary, doc=self.doc)
+                        summary=self.summary, doc=self.doc, preview=self.preview)
 
 
 _RULES: dict[str, Rule] = {}
@@ -53,8 +54,13 @@ class RegistryError(ConfigurationError):
     pass
 
 
-def rule(code: str, name: str, severity: Severity, family: str):
-    """Register a check function under a permanent code and a kebab-case name."""
+def rule(code: str, name: str, severity: Severity, family: str, *, preview: str | None = None):
+    """Register a check function under a permanent code and a kebab-case name.
+
+    ``preview`` (a reason, with the precision measured on real articles) makes the rule opt-in: it
+    runs only when selected by code or name (``--select``) or with ``--preview``, so a default run
+    shows only findings whose rules have earned a reader's trust.
+    """
     if not _CODE_RE.match(code):
         raise RegistryError(f"rule code {code!r} must look like TA123")
     if not _NAME_RE.match(name):
@@ -68,7 +74,8 @@ def rule(code: str, name: str, severity: Severity, family: str):
             raise RegistryError(f"rule code {code} already used by {existing.module}")
         if any(r.name == name and r.code != code for r in _RULES.values()):
             raise RegistryError(f"rule name {name} already used")
-        _RULES[code] = Rule(code=code, name=name, severity=severity, family=family, func=func, module=func.__module__)
+        _RULES[code] = Rule(code=code, name=name, severity=severity, family=family, func=func, module=func.__module__,
+                            preview=preview)
         func.rule_code = code
         return func
 

@@ -121,7 +121,7 @@ def _run_checks(document: Document, study: Study, settings: Settings,
     rule_kind: dict[str, str] = {}
     budget = settings.article_time_budget_s
     deadline = time.monotonic() + budget if math.isfinite(budget) else math.inf
-    rules = [r for r in all_rules() if r.code not in _INTERNAL and settings.wants(r.code, r.name)]
+    rules = [r for r in all_rules() if r.code not in _INTERNAL and settings.wants(r.code, r.name, r.preview is not None)]
     for i, r in enumerate(rules):
         remaining = deadline - time.monotonic()
         if remaining <= 0:

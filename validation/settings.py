@@ -25,6 +25,8 @@ class Settings(Model):
 
     select: list[str] = Field(default_factory=list, description="Run only these rule codes or names (empty: all).")
     ignore: list[str] = Field(default_factory=list, description="Skip these rule codes or names.")
+    preview: bool = Field(False, description="Also run the preview rules (off by default because their measured "
+                                            "precision on real articles is low; 'trialaudit rules' says which).")
     min_severity: Literal["error", "warning", "info"] = Field(
         "info", description="Drop findings below this severity from the output.")
     percent_min_denominator: int = Field(
@@ -99,9 +101,13 @@ class Settings(Model):
                                  f"(run 'trialaudit rules' for the list)")
         return self
 
-    def wants(self, code: str, name: str) -> bool:
+    def wants(self, code: str, name: str, preview: bool = False) -> bool:
+        """Run this rule? Selected (or no selection), not ignored, and — for a preview rule — selected by
+        code or name or enabled with ``preview``."""
         keys = {code, name}
         if self.select and not (keys & set(self.select)):
+            return False
+        if preview and not self.preview and not (keys & set(self.select)):
             return False
         return not (keys & set(self.ignore))
 

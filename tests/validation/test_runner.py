@@ -108,3 +108,30 @@ def test_same_contradiction_in_several_places_is_one_finding():
     assert len(mine) == 1, [f.message for f in mine]
     assert len({e.line for e in mine[0].evidence}) == 2
     assert len(mine[0].details["merged_fingerprints"]) == 1
+
+
+def test_preview_rules_run_only_when_asked():
+    """A preview rule (measured precision too low to run by default) runs with preview=True or when
+    selected by code or name; --ignore still wins."""
+    previews = [r for r in registry.all_rules() if r.preview]
+    assert {"TA104", "TA107", "TA302", "TA501"} <= {r.code for r in previews}
+    assert all("sampled" in r.preview for r in previews)  # the reason says what was measured
+    r = previews[0]
+    assert not Settings().wants(r.code, r.name, True)
+    assert Settings(preview=True).wants(r.code, r.name, True)
+    assert Settings(select=[r.code]).wants(r.code, r.name, True)
+    assert Settings(select=[r.name]).wants(r.code, r.name, True)
+    assert not Settings(preview=True, ignore=[r.code]).wants(r.code, r.name, True)
+    assert Settings().wants("TA101", "percent-vs-count", False)
+
+
+def test_preview_rule_is_silent_by_default_and_heard_with_preview():
+    text = ("Table 4 | Comparison of the patients' demographics\n\n| Items | Apatinib+IE, n=33 | IE, n=41 |\n"
+            "|---|---|---|\n| Osteosarcoma subtypes, canonical, n (%) | 32 (96.97) | 42 (97.67) |\n"
+            "| Telangiectatic, n (%) | 1 (3.03) | 1 (2.33) |\n")
+    doc = parse_text(text, doc_id="t", source="t")
+    st = extract_study(doc)
+    off, _ = run_checks(doc, st, Settings())
+    on, _ = run_checks(doc, st, Settings(preview=True))
+    assert not any(f.code == "TA104" for f in off)
+    assert any(f.code == "TA104" for f in on)

@@ -31,7 +31,10 @@ _K_OF_N = re.compile(
 _PCT_OF_PATIENTS = re.compile(rf"%\s+of\s+(?:the\s+|all\s+)?(?:\w+\s+)?{_PATIENT_NOUN}", re.I)
 
 
-@rule(code="TA104", name="count-exceeds-denominator", severity="warning", family="arithmetic")
+@rule(code="TA104", name="count-exceeds-denominator", severity="warning", family="arithmetic",
+      preview=(
+              "0 of 12 sampled warnings on the development set were true: mean (SD), m/f ratios, ethics "
+              "reference numbers and percentages under a '%' parent row are read as k/N"))
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """A count of patients exceeds its group size, or a share of patients exceeds 100%.
 

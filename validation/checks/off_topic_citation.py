@@ -168,7 +168,11 @@ def _citing_sentences(doc: Document) -> dict[int, list[Sentence]]:
     return out
 
 
-@rule(code="TA501", name="off-topic-citation", severity="warning", family="references")
+@rule(code="TA501", name="off-topic-citation", severity="warning", family="references",
+      preview=(
+              "0 of 16 sampled warnings on the development set were true: the cited title shares no word stem "
+              "with the one citing sentence although it supports it (synonyms, word forms, context in the "
+              "paragraph, methods references)"))
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """A cited reference shares no subject with the article or with the sentence that cites it.
 

@@ -84,7 +84,10 @@ class TextQ:
     known_sizes: set[int] = field(default_factory=set)
 
 
-@rule(code="TA107", name="text-contradicts-table", severity="warning", family="arithmetic")
+@rule(code="TA107", name="text-contradicts-table", severity="warning", family="arithmetic",
+      preview=(
+              "0 of 12 sampled warnings on the development set were true: the sentence is matched to the wrong "
+              "row or arm (shared keywords, qualified subsets, drug strengths in arm names)"))
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """A count or percentage the text gives for a named category or arm differs from the table's.
 
