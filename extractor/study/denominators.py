@@ -261,9 +261,21 @@ def _header_cell(table: Table, col: int) -> tuple[int, Cell] | None:
     return None
 
 
+def row_position(table: Table, row: TableRow) -> int:
+    """Where ``row`` is in ``table.rows`` (-1 if absent): by identity first — comparing pydantic rows by
+    value walks every cell of every row, which made this the hottest line of extraction — then by value."""
+    for i, r in enumerate(table.rows):
+        if r is row:
+            return i
+    for i, r in enumerate(table.rows):
+        if r == row:
+            return i
+    return -1
+
+
 def _missing_row_nearby(table: Table, row: TableRow) -> bool:
     """A Missing/Unknown row in the same group (or, ungrouped, within the next rows)."""
-    idx = table.rows.index(row) if row in table.rows else -1
+    idx = row_position(table, row)
     if idx < 0:
         return False
     lo, hi = max(0, idx - 8), min(len(table.rows), idx + 9)
@@ -306,7 +318,8 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
     #    not name unambiguously leaves the denominator uncertain
     label_n, restricted = row_label_n(table, row, col)
     # 4./5. the table's N row, else the column header
-    n_row, n_vals = n_row_values(table, table.rows.index(row) if row in table.rows else 0)
+    pos = row_position(table, row)
+    n_row, n_vals = n_row_values(table, pos if pos >= 0 else 0)
     res: Resolved | None = None
     if label_n is not None:
         res = Resolved(label_n, "row label", "stated", row.cells[0].span if row.cells else row.span,
@@ -314,7 +327,7 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
     elif n_row is not None and col in n_vals and n_row is not row:
         c = n_row.cells[col]
         res = Resolved(n_vals[col], "table N row", "stated", c.span, c.raw or c.text, arm=col_arm,
-                       n_row=table.rows.index(n_row))
+                       n_row=row_position(table, n_row))
     else:
         n = header_n(table, col)
         if n is not None:
@@ -390,9 +403,9 @@ def _table_note_restricts(table: Table) -> bool:
 
 def _spanned_label_row(table: Table, row: TableRow) -> TableRow | None:
     """The row whose label a label-less row continues (a label cell spanning several rows)."""
-    if row.label.strip() or row not in table.rows:
+    idx = row_position(table, row)
+    if row.label.strip() or idx < 0:
         return None
-    idx = table.rows.index(row)
     for r in table.rows[max(0, idx - 12):idx][::-1]:
         if r.kind == "group":
             return None
@@ -404,9 +417,9 @@ def _spanned_label_row(table: Table, row: TableRow) -> TableRow | None:
 def set_rows(table: Table, row: TableRow) -> list[TableRow]:
     """The rows of the category set a row belongs to: the contiguous rows under one group heading, or
     under one label cell that spans them (a labelled first row followed by label-less rows)."""
-    if row not in table.rows:
+    idx = row_position(table, row)
+    if idx < 0:
         return [row]
-    idx = table.rows.index(row)
     if row.group:
         lo = idx
         while lo > 0 and table.rows[lo - 1].group == row.group and table.rows[lo - 1].kind != "group":
@@ -418,7 +431,7 @@ def set_rows(table: Table, row: TableRow) -> list[TableRow]:
     head = row if row.label.strip() else _spanned_label_row(table, row)
     if head is None:
         return [row]
-    lo = table.rows.index(head)
+    lo = row_position(table, head)
     hi = lo
     while hi + 1 < len(table.rows) and not table.rows[hi + 1].label.strip() and table.rows[hi + 1].kind != "group":
         hi += 1
