@@ -162,12 +162,38 @@ def _int_cell(text: str) -> int | None:
     return None
 
 
+#: a cell that only states an n: "(n=140)", "n = 52"
+_N_CELL = re.compile(r"^\(?\s*[nN]\s*=\s*(\d{1,6})\s*\)?$")
+
+
+def _heading_n_values(r: TableRow) -> dict[int, int]:
+    """A variable's heading row whose data cells state its n ("Iris color, n (%) | (n=140) | (n=140)"); its label
+    must announce counts ("n (%)"), so a measurement block's "n = 30" over mean (SD) cells never counts."""
+    if not COUNT_CUE.search(r.label or ""):
+        return {}
+    cells = [(j, c.text.strip()) for j, c in enumerate(r.cells) if j and c.text.strip()]
+    vals = {j: int(m.group(1)) for j, t in cells if (m := _N_CELL.match(t))}
+    return vals if cells and len(vals) == len(cells) else {}
+
+
 def n_row_values(table: Table, row_index: int) -> tuple[TableRow | None, dict[int, int]]:
-    """The nearest N row at or above ``row_index``: (row, {column: n})."""
+    """The nearest N row at or above ``row_index``: (row, {column: n}).
+
+    A table-wide N row ("N", "No. of patients") applies to every row below it; a variable's heading row
+    whose cells state its n ("(n=140)") applies only to the rows of that variable (until a group row or
+    another heading)."""
+    in_block = True
     for i in range(min(row_index, len(table.rows) - 1), -1, -1):
         r = table.rows[i]
         if r.kind == "group" or not r.cells:
+            in_block = False
             continue
+        if in_block and i != row_index:
+            heading = _heading_n_values(r)
+            if heading:
+                return r, heading
+            if not any(c.text.strip() for c in r.cells[1:]):
+                in_block = False  # another variable's heading: its n's are not ours
         if N_ROW.match(_bare_label(r.label)):
             vals = {j: v for j, c in enumerate(r.cells) if j and (v := _int_cell(c.text)) is not None}
             if vals:
@@ -206,6 +232,42 @@ def _group_name(label: str) -> str:
     top = label.split(" / ")[0]
     name, _ = strip_n(top)
     return re.sub(r"[\s,;:]+$", "", name or top).strip().lower()
+
+
+#: a table note saying what the counts are of: "Values and percentages based upon number of eyes", "per eye"
+_NOTE_UNIT = re.compile(r"\b(?:based\s+(?:up)?on|calculated\s+(?:on|from|per)|expressed\s+per|per)\s+"
+                        r"(?:the\s+)?(?:(?:total\s+)?number\s+of\s+)?(?P<unit>" + OTHER_UNIT.pattern + r")", re.I)
+
+
+_NOTE_MARK = re.compile(r"^\s*(?:[a-z]|[*†‡§¶#]+)(?:\s|\)|\.)")
+
+
+def _note_unit(table: Table, labels: list[tuple[str, list[str]]], col_label: str) -> str | None:
+    """The unit a table note says its counts (or percentages) are of, when it is not participants: a note
+    the row or column points to by its marker, or an unmarked note (it speaks of the whole table)."""
+    notes = [n for lab, mk in labels for n in notes_for(table, lab, mk)] + notes_for(table, col_label)
+    notes += [n for n in table.footnotes if n and not _NOTE_MARK.match(n)]
+    for note in notes:
+        m = _NOTE_UNIT.search(note or "")
+        if m:
+            return m.group("unit").lower()
+    return None
+
+
+#: one n in a row's own label or its group heading: "Nutrition state (n = 629)"
+_ONE_N = re.compile(r"(?:[\(\[;,]|\s)\s*(?:[nN]|total)\s*=\s*(?P<n>\d{1,6})(?![\d.])")
+
+
+def _label_restricts(table: Table, row: TableRow, col: int, n: int | None) -> bool:
+    """A row label or its group heading states one n (the row's own population) that is not this column's:
+    "Nutrition state (n = 629)", "Depression at discharge (GDS) n = 386"."""
+    if n is None:
+        return False
+    for lab in (row.label or "", row.group or ""):
+        ns = [int(m.group("n")) for m in _ONE_N.finditer(lab)]
+        if len(ns) == 1 and ns[0] != n:
+            return True
+    return False
 
 
 def row_label_n(table: Table, row: TableRow, col: int) -> tuple[int | None, bool]:
@@ -300,6 +362,10 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
         cu = other_unit(caption)
         if cu and not re.search(r"\b(?:patients?|participants?|subjects?|women|men|children)\b", caption, re.I):
             unit = cu
+    if unit is None:
+        unit = _note_unit(table, [(row.label, (row.cells[0].markers if row.cells else []) +
+                                   list(row.cells[col].markers if col < len(row.cells) else []))]
+                          + ([(row.group, [])] if row.group else []), table.column_label(col))
     if unit:
         reasons.append(f"counts {unit}, not participants")
     if cell_n is not None:
@@ -361,6 +427,9 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
     res.n = n
     if restricted and label_n is None:
         reasons.append("the row label states group n's this column's group cannot be matched to")
+        res.certainty = "uncertain"
+    elif label_n is None and _label_restricts(table, row, col, n):
+        reasons.append("the row label or its heading states another n for this row (its own population)")
         res.certainty = "uncertain"
     if _table_note_restricts(table):
         reasons.append("a table note says percentages are of those with data / respondents")

@@ -84,10 +84,7 @@ def extract_regimen_mentions(doc: Document, arms: list[Arm], prefix_map: dict[st
 
 def _mentions_with_doses(text: str, hits: list[DrugHit]) -> list[DrugMention]:
     """One DrugMention per hit, carrying the dose details written next to that drug."""
-    try:
-        detailed = parse_drug_mentions(text, hits=hits)
-    except Exception:  # noqa: BLE001 - dose parsing must never break regimen extraction
-        detailed = []
+    detailed = parse_drug_mentions(text, hits=hits)
     best: dict[str, DrugMention] = {}
     for dm in detailed:
         have = best.get(dm.drug)
@@ -132,10 +129,7 @@ def _mention(doc: Document, s, arm_id: str, a: int, b: int, hits: list[DrugHit],
 
     text = s.text
     clause = text[a:b]
-    try:
-        dms = parse_drug_mentions(clause, hits=hits) if hits else []
-    except Exception:  # noqa: BLE001 - dose parsing must never break extraction
-        dms = [DrugMention(drug=h.generic, surface=h.surface) for h in hits]
+    dms = parse_drug_mentions(clause, hits=hits) if hits else []
     drugs = []
     for h in hits:
         if not is_supportive(h.generic) and h.generic not in drugs:

@@ -1,6 +1,7 @@
 """TA203 t-test-mismatch."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -102,6 +103,17 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
                  "variants": [{"variant": r[1], "t": [r[2], r[3]], "df": [r[4], r[5]], "p": [r[6], r[7]]} for r in rows]})
 
 
+#: a rank (non-parametric) test named for group comparisons
+_RANK_TEST = re.compile(r"mann[\s–-]*whitney|wilcoxon|kruskal|non-?parametric|\bu[\s-]*tests?\b|rank[\s-]*sum", re.I)
+
+
+def _rank_test_named(ctx: CheckContext) -> bool:
+    """The methods, statistics section or a table note names a rank test: then a P printed without t beside two
+    means may come from it, and recomputing a t-test from mean ± SD proves nothing."""
+    return any(_RANK_TEST.search(s.text) for s in ctx.document.sentences
+               if s.section_kind in ("methods", "statistics", "table", "figure"))
+
+
 @rule(code="TA203", name="t-test-mismatch", severity="warning", family="statistics")
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """A printed t or P for two means cannot be reproduced by Student's or Welch's t-test from mean ± SD and n.
@@ -128,17 +140,21 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
     Known limitations:
         Coarsely rounded means (integers) make the t-range wide and the check
-        silent. A P from a Mann–Whitney test printed beside mean ± SD is
-        flagged. Text is checked only when two arms with known sizes are
+        silent. A P printed without t is not checked when the article or the
+        table names a rank test (Mann–Whitney, Wilcoxon, Kruskal–Wallis,
+        "non-parametric"), since it may come from that test. Text is checked only when two arms with known sizes are
         named in the sentence. Paired designs are not recognised.
 
         Severity: warning at most, never error: the group sizes behind a mean (SD) are inferred (subgroup rows are often analysed with fewer). On 120 real trial reports
         this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
         findings ask a reviewer to look rather than assert a contradiction.
     """
+    rank = _rank_test_named(ctx)
     for tt in table_tests(ctx):
         if not tt.means or len(tt.arms) != 2 or (tt.stat is None and tt.p is None):
             continue
+        if tt.stat is None and (rank or _RANK_TEST.search(" ".join([tt.table.caption or "", *tt.table.footnotes]))):
+            continue  # a P alone, and a rank test is named: it may come from that test, not a t-test
         if tt.stat is not None and tt.stat_kind != "t":
             continue
         ns = [a.n for a in tt.arms]
@@ -184,6 +200,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 end = pq.end
         if t is None and p is None:
             continue
+        if t is None and rank:
+            continue  # a P alone, and the article names a rank test for group comparisons
         mentioned = []
         for a, _, _ in sorted(arm_mentions(sent.text, arms), key=lambda m: m[1]):
             if a.n and a.id not in [x.id for x in mentioned]:
