@@ -15,7 +15,10 @@ from trialaudit.validation.tablekit import arm_size_evidence
 from ._stat_helpers import ratio_items, study_total_n
 
 
-@rule(code="TA206", name="ratio-ci-too-narrow", severity="warning", family="statistics")
+@rule(code="TA206", name="ratio-ci-too-narrow", severity="warning", family="statistics",
+      preview=("0 of 5 judged warnings on the development set were true: the bound assumes a two-group "
+               "comparison, but within-patient time contrasts and per-unit odds ratios of continuous "
+               "covariates are not told apart reliably"))
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """A hazard or odds ratio's CI is narrower than the number of patients in the study allows.
 
