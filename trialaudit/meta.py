@@ -42,9 +42,9 @@ ARM_RIVAL = 10.0     # a third column within this of the best makes the arm uncl
 ROW_TIE = 3.0             # rows scoring within this of the best are rivals
 
 _NON_ARM_COL = re.compile(
-    r"^\s*(p|p[- ]?value|total|all|overall|difference|diff|effect|or|rr|hr|95%|ci|change|"
+    r"^\s*(p|p[- ]?values?|[tfz][- ](test|values?|statistics?)|chi[- ]?squared?|total|all|overall|difference|diff|effect|or|rr|hr|95%|ci|change|"
     r"characteristics?|variables?|outcomes?|parameters?|es|effect size|cohen'?s?|t|f|z|u|χ2|chi|statistics?|"
-    r"test|df|sig|significance|mean difference|md|smd)\b", re.I)
+    r"test|df|sig|significance|mean difference|md|smd)(?![\w-])", re.I)
 
 
 _BASELINE_ROW = re.compile(r"\b(baseline|pre[- ]?(treatment|intervention|test|op(erative)?)?|before|"
@@ -473,6 +473,58 @@ def _numbers(text: str) -> set[str]:
     return {n.lstrip("0") or "0" for n in re.findall(r"\d+(?:\.\d+)?", text.replace(" 0 ", " 0.").replace(",", "."))}
 
 
+def _distinguishing_numbers(groups: dict[str, Col], int_alts: list[str],
+                            cmp_alts: list[str]) -> tuple[str, str] | None:
+    """Two arms told apart only by a number ('... for 48 weeks' / '... for 24 weeks'; columns
+    'SD48W' and 'SD24W'): each column holds exactly one of the numbers only one side names."""
+    qi = set().union(*(_numbers(a) for a in int_alts)) if int_alts else set()
+    qc = set().union(*(_numbers(a) for a in cmp_alts)) if cmp_alts else set()
+    only_i, only_c = qi - qc, qc - qi
+    if not only_i or not only_c:
+        return None
+    side = {}
+    for k in groups:
+        kn = {n.lstrip("0") or "0" for n in re.findall(r"\d+(?:\.\d+)?", strip_n(k)[0])}
+        hi, hc = kn & only_i, kn & only_c
+        if bool(hi) == bool(hc):
+            return None
+        if kn - only_i - only_c:
+            return None   # another number (a time point, a dose) the question does not explain
+        side[k] = "i" if hi else "c"
+    a, b = list(groups)
+    if side[a] == side[b]:
+        return None
+    return (a, b) if side[a] == "i" else (b, a)
+
+
+_ADD_ON_FILLER = {"alone", "only", "group", "arm", "groups", "plus", "with", "and", "the"}
+
+
+def _nested_pair(groups: dict[str, Col], roles: tuple[bool | None, bool | None],
+                 judge=None) -> tuple[str, str] | None:
+    """An add-on design: 'BTH1677/Bevacizumab/Carboplatin/Paclitaxel' beside 'Bevacizumab/
+    Carboplatin/Paclitaxel', 'MPC + HA' beside 'HA alone'. The column with the extra
+    component is the intervention when the extra words belong to the intervention's
+    description only (and the shared ones do not)."""
+    a, b = list(groups)
+    wa = _words(strip_n(a)[0]) - _ADD_ON_FILLER
+    wb = _words(strip_n(b)[0]) - _ADD_ON_FILLER
+    if not wa or not wb or wa == wb:
+        return None
+    if wb < wa:
+        big, small, extra = a, b, wa - wb
+    elif wa < wb:
+        big, small, extra = b, a, wb - wa
+    else:
+        return None
+    if _CONTROL.search(big):
+        return None
+    if judge is not None and judge(" ".join(sorted(extra))) == "i" and judge(" ".join(sorted(
+            _words(strip_n(small)[0]) - _ADD_ON_FILLER))) != "i":
+        return big, small
+    return None
+
+
 def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[str],
                   roles: tuple[bool | None, bool | None], judge=None) -> tuple[Col, Col] | None:
     si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
@@ -512,6 +564,10 @@ def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[st
             other = b if cc[0] == a else a
             if sc[other] < ARM_THRESHOLD and len(cc) == 1:
                 ci = [other]
+    if (not ci or not cc) and len(groups) == 2:
+        pair = _distinguishing_numbers(groups, int_alts, cmp_alts) or _nested_pair(groups, roles, judge)
+        if pair is not None:
+            return groups[pair[0]], groups[pair[1]]
     if not ci or not cc:
         return None
     bi = max(ci, key=lambda k: (si[k], _exact_len(k, int_alts)))
