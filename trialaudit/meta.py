@@ -42,7 +42,7 @@ ARM_RIVAL = 10.0     # a third column within this of the best makes the arm uncl
 ROW_TIE = 3.0             # rows scoring within this of the best are rivals
 
 _NON_ARM_COL = re.compile(
-    r"^\s*(p|p[- ]?values?|[tfz][- ](test|values?|statistics?)|chi[- ]?squared?|total|all|overall|difference|diff|effect|or|rr|hr|95%|ci|change|"
+    r"^\s*(p|p[- ]?values?|[tfz][- ](test|values?|statistics?)|chi[- ]?squared?|total|all|overall|difference|diff|effect|or|rr|hr|rd|arr|rrr|nnt|risk difference|risk ratio|odds ratio|hazard ratio|95%|ci|change|"
     r"characteristics?|variables?|outcomes?|parameters?|es|effect size|cohen'?s?|t|f|z|u|χ2|chi|statistics?|"
     r"test|df|sig|significance|mean difference|md|smd)(?![\w-])", re.I)
 
@@ -295,8 +295,11 @@ def _variants(text: str, abbrev: dict[str, str]) -> list[str]:
     for abbr, long_ in abbrev.items():
         if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text):
             out.append(re.sub(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", long_, text))
-        elif len(long_) > 5 and long_.lower() in text.lower():
-            out.append(re.sub(re.escape(long_), abbr, text, flags=re.I))
+        elif len(long_) > 5:
+            # 'end-of-treatment virologic response' is the long form 'end of treatment ...'
+            pat = r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", long_.strip())))
+            if re.search(rf"(?<![\w-]){pat}(?![\w-])", text, re.I):
+                out.append(re.sub(rf"(?<![\w-]){pat}(?![\w-])", abbr, text, flags=re.I))
     return list(dict.fromkeys(out))
 
 
@@ -352,22 +355,38 @@ def _label_keys(text: str, defs: list[LabelDefinition]) -> list[str]:
     return []
 
 
+def _study_arm(text: str, arms: list[Arm], alts: list[str] | None = None) -> Arm | None:
+    """The study arm the question's arm text names: by label or alias, by a clear best
+    wording match, or by role (a control named 'usual care', 'placebo', ... when the
+    study's control-like arms are one arm of one size). None when unclear."""
+    if not arms:
+        return None
+    arm = resolve_arm(text, arms)
+    if arm is not None:
+        return arm
+    alts = alts if alts is not None else _alternatives(text)
+    scored = []
+    for a in arms:
+        if a.is_total:
+            continue
+        names = [a.label, *a.aliases, *a.drugs]
+        scored.append((max(_arm_score(n, alts) for n in names), a))
+    scored.sort(key=lambda x: -x[0])
+    if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ARM_MARGIN):
+        return scored[0][1]
+    if _CONTROL.search(text):
+        controls = [a for a in arms if not a.is_total and any(_CONTROL.search(n) for n in [a.label, *a.aliases])]
+        if controls and len({a.n for a in controls}) == 1 and controls[0].n is not None:
+            return controls[0]
+    return None
+
+
 def _query_alts(text: str, arms: list[Arm], defs: list[LabelDefinition] | None = None) -> list[str]:
     """The query's own wordings plus those of the study arm it names (when one does) and
     the group label the text defines for it."""
     alts = _alternatives(text)
     alts.extend(_label_keys(text, defs or []))
-    arm = resolve_arm(text, arms) if arms else None
-    if arm is None and arms:
-        scored = []
-        for a in arms:
-            if a.is_total:
-                continue
-            names = [a.label, *a.aliases, *a.drugs]
-            scored.append((max(_arm_score(n, alts) for n in names), a))
-        scored.sort(key=lambda x: -x[0])
-        if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ARM_MARGIN):
-            arm = scored[0][1]
+    arm = _study_arm(text, arms, alts)
     if arm is not None:
         alts.extend(_arm_norm(n) for n in [arm.label, *arm.aliases] if _arm_norm(n))
     return list(dict.fromkeys(alts))
@@ -867,7 +886,7 @@ def _sentence_value(doc: Document, s, q: Quantity, attr: str, source: str = "sen
 def _arm_n(study: Study | None, text: str) -> Value | None:
     if study is None:
         return None
-    arm = resolve_arm(text, study.arms)
+    arm = _study_arm(text, study.arms)
     if arm is None or arm.n is None:
         return None
     prov = arm.sizes[0].provenance if arm.sizes else arm.definition
