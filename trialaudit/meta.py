@@ -49,7 +49,7 @@ _NON_ARM_COL = re.compile(
 
 _BASELINE_ROW = re.compile(r"\b(baseline|pre[- ]?(treatment|intervention|test|op(erative)?)?|before|"
                            r"admission|at entry|initial|week 0|day 0|screening)\b", re.I)
-_BASELINE_TABLE = re.compile(r"\b(baseline|demographics?|on admission|at entry|at randomi[sz]ation|"
+_BASELINE_TABLE = re.compile(r"\b((?<!from )(?<!since )(?<!over )baseline(?!\s+(?:to|and|through|until|vs\.?|versus)\b)|demographics?|on admission|at entry|at randomi[sz]ation|"
                              r"characteristics of (the )?(study )?(patients|participants|subjects|population))\b",
                              re.I)
 BASELINE_PENALTY = 6.0
@@ -144,7 +144,7 @@ def _alternatives(text: str) -> list[str]:
     return list(dict.fromkeys(a for a in (_arm_norm(x) for x in alts) if a))
 
 
-_CONTROL = re.compile(r"^\s*(no|without)\s+\w|\b(control|controls|placebo|sham|usual|standard|routine|conventional|"
+_CONTROL = re.compile(r"^\s*(no|without)\s+\w|\b(control|controls|placebo|pbo|sham|usual|standard|routine|conventional|"
                       r"no (intervention|treatment|therapy)|non[- ]?intervention|untreated|tau|"
                       r"wait[- ]?list|waiting list|vehicle|dummy)\b", re.I)
 _GENERIC_ACTIVE = re.compile(r"^\s*(intervention|treatment|experimental|study|active|trial)\s*$", re.I)
@@ -241,6 +241,9 @@ _QUALIFIER = {"serious", "severe", "major", "minor", "mild", "moderate", "grade"
               "right", "left", "not", "without", "upper", "lower", "bilateral", "unilateral", "severity"}
 
 
+_MEASURE_KIND = {"z", "sds", "percentile", "centile", "log"}
+
+
 def _stem(t: str) -> str:
     t = _SYNONYM.get(t, t)
     if len(t) > 4 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
@@ -265,6 +268,8 @@ def _row_score(outcome: str, row: TableRow) -> float:
     row_words = set(lab_words) | set(_content(row.group or ""))
     if any(w in _QUALIFIER and w not in row_words for w in o_words):
         return 0.0  # 'serious adverse events' is not answered by an 'Adverse events' row
+    if any(w in _MEASURE_KIND and w not in o_words for w in lab_words):
+        return 0.0  # 'BMI z-score' (another scale of the measure) does not answer 'BMI'
     cands = [" ".join(lab_words)]
     if row.group:
         cands.append(" ".join(_content(row.group) + lab_words))
@@ -408,8 +413,8 @@ def _column_groups(t: Table) -> dict[str, Col]:
         if not lab:
             continue
         top, _, sub = lab.rpartition(" / ") if " / " in lab else (lab, "", "")
-        if _NON_ARM_COL.match(sub or top) or _NON_ARM_COL.match(top):
-            continue
+        if _NON_ARM_COL.match(sub or top) or any(_NON_ARM_COL.match(part) for part in lab.split(" / ")):
+            continue   # a p-value, a difference between groups, ... at any header level
         by_top.setdefault(top if sub and (_MEAN_SUB.match(sub) or _SD_SUB.match(sub)) else lab, []).append((j, sub))
     out: dict[str, Col] = {}
     for key, cols in by_top.items():
@@ -444,7 +449,9 @@ def _split_time(label: str) -> tuple[str, str]:
     arms = [p for p in parts if not _TIME_PART.match(p)]
     if len(times) != 1 or not arms:
         return label, ""
-    return " / ".join(arms), strip_n(times[0])[0]
+    # 'Week 12 (n=592) mean (95% CI)' -> 'Week 12': what the cells hold is no part of the time
+    raw = re.sub(r"\s*\b(mean|median|sd|se)\b.*$|\s*\(?\s*95\s*%.*$", "", times[0], flags=re.I)
+    return " / ".join(arms), strip_n(raw)[0].strip() or strip_n(times[0])[0]
 
 
 def _time_in_outcome(tm: str, outcome: str) -> bool:
@@ -768,6 +775,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
     saw_row = saw_cols = False
     asks_baseline = bool(_BASELINE_ROW.search(outcome))
+    asks_change = any(_CHANGE.search(o) for o in outcome_variants)
     for t in doc.tables:
         baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
         if not asks_baseline and baseline_table:
@@ -789,6 +797,8 @@ def answer(source, outcome: str, intervention: str, comparator: str,
             if s < ROW_THRESHOLD:
                 continue
             saw_row = True
+            if not asks_change and any(_CHANGE.search(t.column_label(c[0])) for c in (ji, jc)):
+                continue  # a change column does not give the outcome's value
             ai = _read(study, t, row, ji, otype, intervention)
             ac = _read(study, t, row, jc, otype, comparator)
             if ai is None or ac is None:
