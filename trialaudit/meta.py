@@ -111,8 +111,13 @@ class Answer:
 
 # ---------------------------------------------------------------- text helpers
 
+_GREEK = {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "κ": " kappa "}
+
+
 def _norm(s: str) -> str:
     s = s.lower().replace("±", " ")
+    for g, name in _GREEK.items():
+        s = s.replace(g, name)
     s = re.sub(r"(\d)([a-z])", r"\1 \2", s)          # '3h' -> '3 h'
     s = re.sub(r"\bno\.", " ", s)
     s = re.sub(r"\b(mean|sd|s\.d\.|n|se|median|iqr)\b|%", " ", s)
@@ -287,6 +292,14 @@ def _row_score(outcome: str, row: TableRow) -> float:
     acr = _acronym(o_words)
     if len(acr) >= 2 and acr in lab_words and len(lab_words) <= 3:
         best = max(best, 85.0)
+    # the row label abbreviates the outcome's words: 'IL-2' for 'interleukin 2', 'TNF-α' for
+    # 'tumor necrosis factor alpha' (the letters spell the words, the rest is the same)
+    if 2 <= len(lab_words) + 1 <= 4 and lab_words[0].isalpha() and 2 <= len(lab_words[0]) <= 6:
+        rest = lab_words[1:]
+        head = o_words[:len(o_words) - len(rest)] if rest else o_words
+        if head and (not rest or o_words[-len(rest):] == rest) and head != lab_words[:1] \
+                and _is_abbreviation(lab_words[0], head):
+            best = max(best, 88.0)
     # the outcome's own acronym in parentheses: 'myocardial infarction (MI)'
     for inner in re.findall(r"\(([A-Za-z0-9-]{2,10})\)", outcome):
         if inner.lower() in lab_words and len(lab_words) <= 3:
@@ -303,8 +316,8 @@ def _variants(text: str, abbrev: dict[str, str]) -> list[str]:
         elif len(long_) > 5:
             # 'end-of-treatment virologic response' is the long form 'end of treatment ...'
             pat = r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", long_.strip())))
-            if re.search(rf"(?<![\w-]){pat}(?![\w-])", text, re.I):
-                out.append(re.sub(rf"(?<![\w-]){pat}(?![\w-])", abbr, text, flags=re.I))
+            if re.search(rf"(?<!\w){pat}(?![\w-])", text, re.I):
+                out.append(re.sub(rf"(?<!\w){pat}(?![\w-])", abbr, text, flags=re.I))
     return list(dict.fromkeys(out))
 
 
@@ -360,7 +373,7 @@ def _label_keys(text: str, defs: list[LabelDefinition]) -> list[str]:
     return []
 
 
-def _study_arm(text: str, arms: list[Arm], alts: list[str] | None = None) -> Arm | None:
+def _study_arm(text: str, arms: list[Arm], alts: list[str] | None = None, sizes_only: bool = False) -> Arm | None:
     """The study arm the question's arm text names: by label or alias, by a clear best
     wording match, or by role (a control named 'usual care', 'placebo', ... when the
     study's control-like arms are one arm of one size). None when unclear."""
@@ -379,6 +392,10 @@ def _study_arm(text: str, arms: list[Arm], alts: list[str] | None = None) -> Arm
     scored.sort(key=lambda x: -x[0])
     if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ARM_MARGIN):
         return scored[0][1]
+    if sizes_only and scored and scored[0][0] >= 85:
+        near = [a for sc, a in scored if sc >= 85]
+        if len({a.n for a in near}) == 1 and near[0].n is not None:
+            return near[0]   # several arms fit the words, all of one size: the size is known
     if _CONTROL.search(text):
         controls = [a for a in arms if not a.is_total and any(_CONTROL.search(n) for n in [a.label, *a.aliases])]
         if controls and len({a.n for a in controls}) == 1 and controls[0].n is not None:
@@ -649,7 +666,7 @@ def _group_size(study: Study | None, t: Table, row: TableRow, j: int,
     if n is not None:
         return Value(float(n), str(n), _header_prov(t, j), "column header")
     if study is not None:
-        arm = resolve_arm(t.column_label(j), study.arms) or resolve_arm(arm_text, study.arms)
+        arm = resolve_arm(t.column_label(j), study.arms) or _study_arm(arm_text, study.arms, sizes_only=True)
         if arm is not None and arm.n is not None:
             prov = arm.sizes[0].provenance if arm.sizes else (arm.definition or _header_prov(t, j))
             return Value(float(arm.n), str(arm.n), prov, "arm size")
@@ -896,7 +913,7 @@ def _sentence_value(doc: Document, s, q: Quantity, attr: str, source: str = "sen
 def _arm_n(study: Study | None, text: str) -> Value | None:
     if study is None:
         return None
-    arm = _study_arm(text, study.arms)
+    arm = _study_arm(text, study.arms, sizes_only=True)
     if arm is None or arm.n is None:
         return None
     prov = arm.sizes[0].provenance if arm.sizes else arm.definition
