@@ -122,3 +122,31 @@ def test_change_column_does_not_answer_the_value(tmp_path):
 def test_time_header_without_statistic_words():
     assert _split_time("Intervention / 12 m (n=592) mean (95% CI)") == ("Intervention", "12 m")
     assert _split_time("Control / Baseline (n=505) mean (95% CI)") == ("Control", "Baseline")
+
+
+CYTOKINES = """# Vitamin D supplementation versus placebo
+
+## Methods
+
+Patients were randomised in this trial to the vitamin D group (n = 40) or the placebo group (n = 40).
+
+## Results
+
+Table 2. Serum levels.
+
+| Variable | Placebo (40) / Post: Mean (SD) | Vitamin D (40) / Post: Mean (SD) |
+|---|---|---|
+| IL-2 | 28.69 (16.29) | 4.49 (2.11) |
+| IL-12 | 20.1 (3.0) | 19.0 (2.5) |
+| TNF-α | 11.2 (1.5) | 9.8 (1.2) |
+"""
+
+
+def test_row_label_abbreviating_the_outcome(tmp_path):
+    art = _load(tmp_path, CYTOKINES)
+    a = answer(art, "Interleukin 2", "Vitamin D supplementation", "Control", outcome_type="continuous")
+    assert a.status == "answered", a.reason
+    assert (a.intervention.mean.value, a.comparator.mean.value) == (4.49, 28.69)
+    b = answer(art, "Tumor necrosis factor alpha", "Vitamin D supplementation", "Control", outcome_type="continuous")
+    assert b.status == "answered", b.reason
+    assert b.intervention.mean.value == 9.8
