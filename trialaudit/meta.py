@@ -543,8 +543,7 @@ def _distinguishing_numbers(groups: dict[str, Col], int_alts: list[str],
 _ADD_ON_FILLER = {"alone", "only", "group", "arm", "groups", "plus", "with", "and", "the"}
 
 
-def _nested_pair(groups: dict[str, Col], roles: tuple[bool | None, bool | None],
-                 judge=None) -> tuple[str, str] | None:
+def _nested_pair(groups: dict[str, Col], judge=None) -> tuple[str, str] | None:
     """An add-on design: 'BTH1677/Bevacizumab/Carboplatin/Paclitaxel' beside 'Bevacizumab/
     Carboplatin/Paclitaxel', 'MPC + HA' beside 'HA alone'. The column with the extra
     component is the intervention when the extra words belong to the intervention's
@@ -608,7 +607,7 @@ def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[st
             if sc[other] < ARM_THRESHOLD and len(cc) == 1:
                 ci = [other]
     if (not ci or not cc) and len(groups) == 2:
-        pair = _distinguishing_numbers(groups, int_alts, cmp_alts) or _nested_pair(groups, roles, judge)
+        pair = _distinguishing_numbers(groups, int_alts, cmp_alts) or _nested_pair(groups, judge)
         if pair is not None:
             return groups[pair[0]], groups[pair[1]]
     if not ci or not cc:
