@@ -42,14 +42,14 @@ ARM_RIVAL = 10.0     # a third column within this of the best makes the arm uncl
 ROW_TIE = 3.0             # rows scoring within this of the best are rivals
 
 _NON_ARM_COL = re.compile(
-    r"^\s*(p|p[- ]?value|total|all|overall|difference|diff|effect|or|rr|hr|95%|ci|change|"
+    r"^\s*(p|p[- ]?values?|[tfz][- ](test|values?|statistics?)|chi[- ]?squared?|total|all|overall|difference|diff|effect|or|rr|hr|rd|arr|rrr|nnt|risk difference|risk ratio|odds ratio|hazard ratio|95%|ci|change|"
     r"characteristics?|variables?|outcomes?|parameters?|es|effect size|cohen'?s?|t|f|z|u|χ2|chi|statistics?|"
-    r"test|df|sig|significance|mean difference|md|smd)\b", re.I)
+    r"test|df|sig|significance|mean difference|md|smd)(?![\w-])", re.I)
 
 
 _BASELINE_ROW = re.compile(r"\b(baseline|pre[- ]?(treatment|intervention|test|op(erative)?)?|before|"
                            r"admission|at entry|initial|week 0|day 0|screening)\b", re.I)
-_BASELINE_TABLE = re.compile(r"\b(baseline|demographics?|on admission|at entry|at randomi[sz]ation|"
+_BASELINE_TABLE = re.compile(r"\b((?<!from )(?<!since )(?<!over )baseline(?!\s+(?:to|and|through|until|vs\.?|versus)\b)|demographics?|on admission|at entry|at randomi[sz]ation|"
                              r"characteristics of (the )?(study )?(patients|participants|subjects|population))\b",
                              re.I)
 BASELINE_PENALTY = 6.0
@@ -111,8 +111,13 @@ class Answer:
 
 # ---------------------------------------------------------------- text helpers
 
+_GREEK = {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "κ": " kappa "}
+
+
 def _norm(s: str) -> str:
     s = s.lower().replace("±", " ")
+    for g, name in _GREEK.items():
+        s = s.replace(g, name)
     s = re.sub(r"(\d)([a-z])", r"\1 \2", s)          # '3h' -> '3 h'
     s = re.sub(r"\bno\.", " ", s)
     s = re.sub(r"\b(mean|sd|s\.d\.|n|se|median|iqr)\b|%", " ", s)
@@ -144,7 +149,7 @@ def _alternatives(text: str) -> list[str]:
     return list(dict.fromkeys(a for a in (_arm_norm(x) for x in alts) if a))
 
 
-_CONTROL = re.compile(r"^\s*(no|without)\s+\w|\b(control|controls|placebo|sham|usual|standard|routine|conventional|"
+_CONTROL = re.compile(r"^\s*(no|without)\s+\w|\b(control|controls|placebo|pbo|sham|usual|standard|routine|conventional|"
                       r"no (intervention|treatment|therapy)|non[- ]?intervention|untreated|tau|"
                       r"wait[- ]?list|waiting list|vehicle|dummy)\b", re.I)
 _GENERIC_ACTIVE = re.compile(r"^\s*(intervention|treatment|experimental|study|active|trial)\s*$", re.I)
@@ -241,6 +246,9 @@ _QUALIFIER = {"serious", "severe", "major", "minor", "mild", "moderate", "grade"
               "right", "left", "not", "without", "upper", "lower", "bilateral", "unilateral", "severity"}
 
 
+_MEASURE_KIND = {"z", "sds", "percentile", "centile", "log"}
+
+
 def _stem(t: str) -> str:
     t = _SYNONYM.get(t, t)
     if len(t) > 4 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
@@ -265,6 +273,8 @@ def _row_score(outcome: str, row: TableRow) -> float:
     row_words = set(lab_words) | set(_content(row.group or ""))
     if any(w in _QUALIFIER and w not in row_words for w in o_words):
         return 0.0  # 'serious adverse events' is not answered by an 'Adverse events' row
+    if any(w in _MEASURE_KIND and w not in o_words for w in lab_words):
+        return 0.0  # 'BMI z-score' (another scale of the measure) does not answer 'BMI'
     cands = [" ".join(lab_words)]
     if row.group:
         cands.append(" ".join(_content(row.group) + lab_words))
@@ -282,6 +292,14 @@ def _row_score(outcome: str, row: TableRow) -> float:
     acr = _acronym(o_words)
     if len(acr) >= 2 and acr in lab_words and len(lab_words) <= 3:
         best = max(best, 85.0)
+    # the row label abbreviates the outcome's words: 'IL-2' for 'interleukin 2', 'TNF-α' for
+    # 'tumor necrosis factor alpha' (the letters spell the words, the rest is the same)
+    if 2 <= len(lab_words) + 1 <= 4 and lab_words[0].isalpha() and 2 <= len(lab_words[0]) <= 6:
+        rest = lab_words[1:]
+        head = o_words[:len(o_words) - len(rest)] if rest else o_words
+        if head and (not rest or o_words[-len(rest):] == rest) and head != lab_words[:1] \
+                and _is_abbreviation(lab_words[0], head):
+            best = max(best, 88.0)
     # the outcome's own acronym in parentheses: 'myocardial infarction (MI)'
     for inner in re.findall(r"\(([A-Za-z0-9-]{2,10})\)", outcome):
         if inner.lower() in lab_words and len(lab_words) <= 3:
@@ -295,8 +313,11 @@ def _variants(text: str, abbrev: dict[str, str]) -> list[str]:
     for abbr, long_ in abbrev.items():
         if re.search(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", text):
             out.append(re.sub(rf"(?<![\w-]){re.escape(abbr)}(?![\w-])", long_, text))
-        elif len(long_) > 5 and long_.lower() in text.lower():
-            out.append(re.sub(re.escape(long_), abbr, text, flags=re.I))
+        elif len(long_) > 5:
+            # 'end-of-treatment virologic response' is the long form 'end of treatment ...'
+            pat = r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", long_.strip())))
+            if re.search(rf"(?<!\w){pat}(?![\w-])", text, re.I):
+                out.append(re.sub(rf"(?<!\w){pat}(?![\w-])", abbr, text, flags=re.I))
     return list(dict.fromkeys(out))
 
 
@@ -352,22 +373,42 @@ def _label_keys(text: str, defs: list[LabelDefinition]) -> list[str]:
     return []
 
 
+def _study_arm(text: str, arms: list[Arm], alts: list[str] | None = None, sizes_only: bool = False) -> Arm | None:
+    """The study arm the question's arm text names: by label or alias, by a clear best
+    wording match, or by role (a control named 'usual care', 'placebo', ... when the
+    study's control-like arms are one arm of one size). None when unclear."""
+    if not arms:
+        return None
+    arm = resolve_arm(text, arms)
+    if arm is not None:
+        return arm
+    alts = alts if alts is not None else _alternatives(text)
+    scored = []
+    for a in arms:
+        if a.is_total:
+            continue
+        names = [a.label, *a.aliases, *a.drugs]
+        scored.append((max(_arm_score(n, alts) for n in names), a))
+    scored.sort(key=lambda x: -x[0])
+    if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ARM_MARGIN):
+        return scored[0][1]
+    if sizes_only and scored and scored[0][0] >= 85:
+        near = [a for sc, a in scored if sc >= 85]
+        if len({a.n for a in near}) == 1 and near[0].n is not None:
+            return near[0]   # several arms fit the words, all of one size: the size is known
+    if _CONTROL.search(text):
+        controls = [a for a in arms if not a.is_total and any(_CONTROL.search(n) for n in [a.label, *a.aliases])]
+        if controls and len({a.n for a in controls}) == 1 and controls[0].n is not None:
+            return controls[0]
+    return None
+
+
 def _query_alts(text: str, arms: list[Arm], defs: list[LabelDefinition] | None = None) -> list[str]:
     """The query's own wordings plus those of the study arm it names (when one does) and
     the group label the text defines for it."""
     alts = _alternatives(text)
     alts.extend(_label_keys(text, defs or []))
-    arm = resolve_arm(text, arms) if arms else None
-    if arm is None and arms:
-        scored = []
-        for a in arms:
-            if a.is_total:
-                continue
-            names = [a.label, *a.aliases, *a.drugs]
-            scored.append((max(_arm_score(n, alts) for n in names), a))
-        scored.sort(key=lambda x: -x[0])
-        if scored and scored[0][0] >= 85 and (len(scored) == 1 or scored[0][0] - scored[1][0] >= ARM_MARGIN):
-            arm = scored[0][1]
+    arm = _study_arm(text, arms, alts)
     if arm is not None:
         alts.extend(_arm_norm(n) for n in [arm.label, *arm.aliases] if _arm_norm(n))
     return list(dict.fromkeys(alts))
@@ -389,8 +430,8 @@ def _column_groups(t: Table) -> dict[str, Col]:
         if not lab:
             continue
         top, _, sub = lab.rpartition(" / ") if " / " in lab else (lab, "", "")
-        if _NON_ARM_COL.match(sub or top) or _NON_ARM_COL.match(top):
-            continue
+        if _NON_ARM_COL.match(sub or top) or any(_NON_ARM_COL.match(part) for part in lab.split(" / ")):
+            continue   # a p-value, a difference between groups, ... at any header level
         by_top.setdefault(top if sub and (_MEAN_SUB.match(sub) or _SD_SUB.match(sub)) else lab, []).append((j, sub))
     out: dict[str, Col] = {}
     for key, cols in by_top.items():
@@ -425,7 +466,9 @@ def _split_time(label: str) -> tuple[str, str]:
     arms = [p for p in parts if not _TIME_PART.match(p)]
     if len(times) != 1 or not arms:
         return label, ""
-    return " / ".join(arms), strip_n(times[0])[0]
+    # 'Week 12 (n=592) mean (95% CI)' -> 'Week 12': what the cells hold is no part of the time
+    raw = re.sub(r"\s*\b(mean|median|sd|se)\b.*$|\s*\(?\s*95\s*%.*$", "", times[0], flags=re.I)
+    return " / ".join(arms), strip_n(raw)[0].strip() or strip_n(times[0])[0]
 
 
 def _time_in_outcome(tm: str, outcome: str) -> bool:
@@ -473,6 +516,57 @@ def _numbers(text: str) -> set[str]:
     return {n.lstrip("0") or "0" for n in re.findall(r"\d+(?:\.\d+)?", text.replace(" 0 ", " 0.").replace(",", "."))}
 
 
+def _distinguishing_numbers(groups: dict[str, Col], int_alts: list[str],
+                            cmp_alts: list[str]) -> tuple[str, str] | None:
+    """Two arms told apart only by a number ('... for 48 weeks' / '... for 24 weeks'; columns
+    'SD48W' and 'SD24W'): each column holds exactly one of the numbers only one side names."""
+    qi = set().union(*(_numbers(a) for a in int_alts)) if int_alts else set()
+    qc = set().union(*(_numbers(a) for a in cmp_alts)) if cmp_alts else set()
+    only_i, only_c = qi - qc, qc - qi
+    if not only_i or not only_c:
+        return None
+    side = {}
+    for k in groups:
+        kn = {n.lstrip("0") or "0" for n in re.findall(r"\d+(?:\.\d+)?", strip_n(k)[0])}
+        hi, hc = kn & only_i, kn & only_c
+        if bool(hi) == bool(hc):
+            return None
+        if kn - only_i - only_c:
+            return None   # another number (a time point, a dose) the question does not explain
+        side[k] = "i" if hi else "c"
+    a, b = list(groups)
+    if side[a] == side[b]:
+        return None
+    return (a, b) if side[a] == "i" else (b, a)
+
+
+_ADD_ON_FILLER = {"alone", "only", "group", "arm", "groups", "plus", "with", "and", "the"}
+
+
+def _nested_pair(groups: dict[str, Col], judge=None) -> tuple[str, str] | None:
+    """An add-on design: 'BTH1677/Bevacizumab/Carboplatin/Paclitaxel' beside 'Bevacizumab/
+    Carboplatin/Paclitaxel', 'MPC + HA' beside 'HA alone'. The column with the extra
+    component is the intervention when the extra words belong to the intervention's
+    description only (and the shared ones do not)."""
+    a, b = list(groups)
+    wa = _words(strip_n(a)[0]) - _ADD_ON_FILLER
+    wb = _words(strip_n(b)[0]) - _ADD_ON_FILLER
+    if not wa or not wb or wa == wb:
+        return None
+    if wb < wa:
+        big, small, extra = a, b, wa - wb
+    elif wa < wb:
+        big, small, extra = b, a, wb - wa
+    else:
+        return None
+    if _CONTROL.search(big):
+        return None
+    if judge is not None and judge(" ".join(sorted(extra))) == "i" and judge(" ".join(sorted(
+            _words(strip_n(small)[0]) - _ADD_ON_FILLER))) != "i":
+        return big, small
+    return None
+
+
 def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[str],
                   roles: tuple[bool | None, bool | None], judge=None) -> tuple[Col, Col] | None:
     si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
@@ -512,6 +606,10 @@ def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[st
             other = b if cc[0] == a else a
             if sc[other] < ARM_THRESHOLD and len(cc) == 1:
                 ci = [other]
+    if (not ci or not cc) and len(groups) == 2:
+        pair = _distinguishing_numbers(groups, int_alts, cmp_alts) or _nested_pair(groups, judge)
+        if pair is not None:
+            return groups[pair[0]], groups[pair[1]]
     if not ci or not cc:
         return None
     bi = max(ci, key=lambda k: (si[k], _exact_len(k, int_alts)))
@@ -567,7 +665,7 @@ def _group_size(study: Study | None, t: Table, row: TableRow, j: int,
     if n is not None:
         return Value(float(n), str(n), _header_prov(t, j), "column header")
     if study is not None:
-        arm = resolve_arm(t.column_label(j), study.arms) or resolve_arm(arm_text, study.arms)
+        arm = resolve_arm(t.column_label(j), study.arms) or _study_arm(arm_text, study.arms, sizes_only=True)
         if arm is not None and arm.n is not None:
             prov = arm.sizes[0].provenance if arm.sizes else (arm.definition or _header_prov(t, j))
             return Value(float(arm.n), str(arm.n), prov, "arm size")
@@ -693,6 +791,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
     saw_row = saw_cols = False
     asks_baseline = bool(_BASELINE_ROW.search(outcome))
+    asks_change = any(_CHANGE.search(o) for o in outcome_variants)
     for t in doc.tables:
         baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
         if not asks_baseline and baseline_table:
@@ -714,6 +813,8 @@ def answer(source, outcome: str, intervention: str, comparator: str,
             if s < ROW_THRESHOLD:
                 continue
             saw_row = True
+            if not asks_change and any(_CHANGE.search(t.column_label(c[0])) for c in (ji, jc)):
+                continue  # a change column does not give the outcome's value
             ai = _read(study, t, row, ji, otype, intervention)
             ac = _read(study, t, row, jc, otype, comparator)
             if ai is None or ac is None:
@@ -811,7 +912,7 @@ def _sentence_value(doc: Document, s, q: Quantity, attr: str, source: str = "sen
 def _arm_n(study: Study | None, text: str) -> Value | None:
     if study is None:
         return None
-    arm = resolve_arm(text, study.arms)
+    arm = _study_arm(text, study.arms, sizes_only=True)
     if arm is None or arm.n is None:
         return None
     prov = arm.sizes[0].provenance if arm.sizes else arm.definition
