@@ -36,8 +36,8 @@ from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.rounding import possible_counts, widened_interval
 from trialaudit.validation.stats import PrintedP
-from trialaudit.validation.tablekit import (Denominator, arms_are_rows, cell_count, column_denominator, norm_label,
-                                 rate_measure, response_category, row_denominator)
+from trialaudit.validation.tablekit import (Denominator, arms_are_rows, cell_count, cell_percent, column_denominator,
+                                 norm_label, rate_measure, response_category, row_denominator)
 
 #: a column n inferred from n (%) cells is tried over at most this many candidates per cell
 _MAX_N_CANDIDATES = 20_000
@@ -387,7 +387,28 @@ def _row_interps(ctx: CheckContext, table: Table, rows: list[TableRow], arms: li
         out.append(Interp([[k[a], ns[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
                           f"'{labels[0]}' against the rest of each arm ({', '.join(f'{k[a]}/{ns[a]}' for a in range(len(arms)))})",
                           ev1))
+        implied = [_implied_n(k[a], cell_percent(cell_text(rows[0], arms[a].index)), ns[a]) for a in range(len(arms))]
+        if all(m is not None for m in implied) and implied != ns:
+            out.append(Interp([[k[a], implied[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
+                              f"'{labels[0]}' against the n its printed percentages imply (missing data: "
+                              f"{', '.join(f'{k[a]}/{implied[a]}' for a in range(len(arms)))})", ev1))
     return out
+
+
+def _implied_n(k: int, pct: Num | None, n: int | None) -> int | None:
+    """The one n (at most the column's n) that makes k/n print as ``pct``: the percentage's own denominator when
+    data are missing ('32 (91.4)' in an arm of 37 is 32/35). None when no n, or several, fit."""
+    if pct is None or n is None or k <= 0 or pct.value <= 0:
+        return None
+    tol = 0.5 * 10 ** (-pct.decimals) + 1e-9
+    lo = max(k, 1, math.floor(100 * k / (pct.value + tol)))   # computed, never searched: n may be huge
+    hi = min(n, math.ceil(100 * k / (pct.value - tol)) if pct.value > tol else n)
+    if hi - lo > 50:
+        return None  # a coarse percentage fits too many n
+    fits = [m for m in range(lo, hi + 1) if abs(100 * k / m - pct.value) <= tol]
+    if n in fits:
+        return n
+    return fits[0] if len(fits) == 1 else None
 
 
 def _block_tests(ctx: CheckContext, table: Table, arms: list[ArmSlot], stat_cols: list[int],
