@@ -115,7 +115,7 @@ def test_preview_rules_run_only_when_asked():
     selected by code or name; --ignore still wins."""
     previews = [r for r in registry.all_rules() if r.preview]
     assert {"TA104", "TA107", "TA302", "TA501"} <= {r.code for r in previews}
-    assert all("sampled" in r.preview for r in previews)  # the reason says what was measured
+    assert all("development set" in r.preview and "true" in r.preview for r in previews)  # what was measured
     r = previews[0]
     assert not Settings().wants(r.code, r.name, True)
     assert Settings(preview=True).wants(r.code, r.name, True)
