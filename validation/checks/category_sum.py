@@ -100,7 +100,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         Groups that are not recognisably exhaustive (e.g. comorbidities,
         which may overlap) are skipped; a table that silently omits a
         "not evaluable" row will be flagged, which is usually right but may
-        be a reporting choice the reviewer should confirm.
+        be a reporting choice the reviewer should confirm. A characteristic
+        whose categories fall short of n while every printed percentage is
+        count/(their sum) is reported as info naming that denominator (the
+        patients without data are simply not shown).
     """
     for table in ctx.document.tables:
         yield from _rows_as_categories(ctx, table)
@@ -156,6 +159,20 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             parts = " + ".join(str(c) for c in counts)
             where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{group}'" if group else "")
             severity = _severity(total, den, labels, rows[0].group, table)
+            if total < den.n and severity != "error" and _percents_of(counts, pcts, total):
+                # every printed percentage is count/total: they are of the patients with data, and the
+                # missing ones are not shown — a convention (info) that names the denominator used
+                yield ctx.finding(
+                    "TA102", severity="info",
+                    message=(f"{where}: {', '.join(labels)} add up to {total}, not n = {den.n}; every percentage "
+                             f"is of {total} (the {den.n - total} patient(s) without data are not shown)."),
+                    observed=f"{parts} = {total}", expected=f"{den.n}",
+                    computation=(f"sum of the category counts {parts} = {total}; each printed percentage equals "
+                                 f"count/{total}, not count/{den.n} (n from the {den.source})."),
+                    evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
+                    key=where + "|" + "|".join(labels),
+                    details={"categories": labels, "counts": counts, "n": den.n, "percent_base": total})
+                continue
             if severity == "error" and total > den.n and not (_exclusive_pair(labels) or _percents_complete(pcts)):
                 severity = "warning"  # overlapping rows (several answers per patient) print percentages over 100
             reason = ("more patients than the group has" if total > den.n
@@ -187,6 +204,17 @@ def _severity(total: int, den, labels: list[str], group: str | None, table: Tabl
         return "warning" if marked or other_unit(group, *labels) else "error"
     resp = sum(1 for lab in labels if response_category(lab)) >= max(2, len(labels) - 1)
     return "error" if resp else "warning"
+
+
+def _percents_of(counts: list[int], pcts: list, base: int) -> bool:
+    """Every category prints a percentage, and each is count/base at its printed precision (half-up or truncated)."""
+    if base <= 0 or not pcts or any(p is None for p in pcts) or len(pcts) != len(counts):
+        return False
+    for c, p in zip(counts, pcts):
+        exact = 100 * c / base
+        if abs(exact - p.value) > 0.5 * 10 ** (-p.decimals) + 1e-9:
+            return False
+    return True
 
 
 def _exclusive_pair(labels: list[str]) -> bool:
