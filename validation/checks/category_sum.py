@@ -134,6 +134,8 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             continue
         seen.add(key)
         labels = [r.label for r in rows]
+        if _percent_heading(rows):
+            continue  # "Gender (%) | Male 34 | Female 66": the cells are percentages, not counts
         for j in range(1, len(table.columns)):
             dens = [column_denominator(ctx, table, j, r) for r in rows]
             den = dens[0]
@@ -204,6 +206,20 @@ def _severity(total: int, den, labels: list[str], group: str | None, table: Tabl
         return "warning" if marked or other_unit(group, *labels) else "error"
     resp = sum(1 for lab in labels if response_category(lab)) >= max(2, len(labels) - 1)
     return "error" if resp else "warning"
+
+
+_PERCENT_ONLY = re.compile(r"\(\s*%\s*\)\s*[*†‡§¶#]*\s*$|,\s*%\s*$")
+_COUNT_FIRST = re.compile(r"\b(?:n|no\.?|number|count)\s*[\(,]\s*%|\bn\s*/\s*n\b", re.I)
+
+
+def _percent_heading(rows: list[TableRow]) -> bool:
+    """The set's heading says its cells are percentages ("Gender (%)", not "Gender, n (%)") and every cell of
+    the set is a bare number: they are percentages, not counts."""
+    heading = rows[0].group or ""
+    if not _PERCENT_ONLY.search(heading) or _COUNT_FIRST.search(heading):
+        return False
+    return all(re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", c.text or "") or not (c.text or "").strip()
+               for r in rows for c in r.cells[1:])
 
 
 def _percents_of(counts: list[int], pcts: list, base: int) -> bool:
