@@ -20,6 +20,9 @@ Public API::
     parse_p_value(text)            -> Quantity | None
 
 Pure: no I/O, no global state besides compiled patterns.
+
+Why one long module: the patterns form one ordered table whose order decides which reading wins
+when two overlap; spreading them over files would hide that precedence.
 """
 from __future__ import annotations
 

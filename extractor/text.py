@@ -13,6 +13,10 @@ Stages (each can be dumped with ``trialaudit dump``):
 
 Every element keeps line numbers, character offsets into ``Document.text`` and
 the verbatim quote.
+
+Why one long module: every stage (lines, blocks, tables, paragraphs, sentences) writes through
+one offset map back to the source text, and the stages share its private helpers. The seam for a
+split is the table reader (``_read_table``, ``_make_table``, ``_build_tables``).
 """
 from __future__ import annotations
 

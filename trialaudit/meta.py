@@ -9,6 +9,9 @@ Matching is deliberately conservative: the outcome text is matched to table
 row labels (with the row's group heading) with rapidfuzz, the intervention and
 comparator texts to column headers (and to the extracted arms' labels, aliases
 and drugs); a tie between different cells is "ambiguous", never a guess.
+
+Why one long module: one answering pipeline (question arms -> study arms -> columns, outcome -> row,
+cells -> numbers), each step a small function; the seam for a split is the arm matching.
 """
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Tables: ruled tables (pdfplumber grids) and tables without a grid (text tables)."""
+"""Tables: ruled tables (pdfplumber grids) and tables without a grid (text tables).
+
+Why one long module: ruled and unruled tables share the row and column clustering and the
+caption/notes attachment; the seam for a split is the unruled (text) table builder.
+"""
 from __future__ import annotations
 
 import bisect

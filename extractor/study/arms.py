@@ -13,6 +13,10 @@ Sources, most reliable first:
 Labels that name the same arm ("Apa+IE group", "apatinib plus IE group") are
 merged as aliases when their words match one to one (prefixes allowed:
 "Apa" ~ "apatinib") or their drug sets and sizes agree.
+
+Why one long module: candidate collection, label normalisation, matching and the randomised sizes
+share the label normaliser and the size patterns. The seam for a split is ``resolve_randomised``
+and its helpers (randomised sizes).
 """
 from __future__ import annotations
 

@@ -13,6 +13,9 @@ last one named before it, or the one right after a count: "8 patients maintained
 arm (the arm named right after the value, else right before it, else by order for
 "respectively"/"vs" lists, else the other arm of a two-arm comparison, else the whole cohort).
 P columns and stat columns become :class:`StatTest` rows.
+
+Why one long module: table and sentence outcomes share the measure and group vocabulary. The seam
+for a split is ``_sentence_outcomes`` and its helpers (outcomes read from sentences).
 """
 from __future__ import annotations
 

@@ -19,6 +19,10 @@ test next to the numbers it was computed from:
 
 A rule flags a test only when *no* interpretation reproduces it, so the
 ambiguity of table layouts costs sensitivity, never false alarms.
+
+Why one long module: the table-test reader (blocks of category rows and the count tables a test
+may use) has not yet moved into the Study like the ratio estimates did
+(``extractor/study/ratios.py``); that move is the split.
 """
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""TA107 text-contradicts-table."""
+"""TA107 text-contradicts-table.
+
+Why one long module: the rule is its matcher (a sentence's values to the table row, column and arm
+they describe). The seam for a split is that matcher, which belongs in the Study as a fact.
+"""
 from __future__ import annotations
 
 import itertools
