@@ -3,35 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from trialaudit.api import document_for
-from trialaudit.extractor.study import extract_study
 from trialaudit.meta import answer
 
-ARTICLE = """# Aspirin versus placebo for headache: a randomised trial
-
-## Methods
-
-Patients were randomly assigned to aspirin (n = 40) or placebo (n = 38).
-
-## Results
-
-Table 2. Outcomes at 4 weeks.
-
-| Outcome | Aspirin (n = 40) | Placebo (n = 38) | P |
-|---|---|---|---|
-| Headache resolved, n (%) | 24 (60.0) | 11 (28.9) | 0.01 |
-| Pain score, mean (SD) | 3.2 (1.1) | 4.5 (1.3) | 0.02 |
-
-Headache resolved more often with aspirin.
-"""
 
 
 @pytest.fixture(scope="module")
-def article(tmp_path_factory):
-    p = tmp_path_factory.mktemp("meta") / "trial.md"
-    p.write_text(ARTICLE)
-    doc = document_for(p)
-    return doc, extract_study(doc)
+def article(read_article, aspirin_trial):
+    return read_article(aspirin_trial)
 
 
 def test_binary_counts_with_group_sizes(article):
@@ -71,9 +49,9 @@ def test_wrong_type_is_not_guessed(article):
     assert a.status != "answered"
 
 
-def test_path_source_and_dict(tmp_path):
+def test_path_source_and_dict(tmp_path, aspirin_trial):
     p = tmp_path / "t.md"
-    p.write_text(ARTICLE)
+    p.write_text(aspirin_trial)
     d = answer(p, "Headache resolved", "aspirin", "placebo", outcome_type="binary").as_dict()
     assert d["intervention_events"] == 24 and d["comparator_group_size"] == 38
 

@@ -15,21 +15,6 @@ from typer.testing import CliRunner
 from trialaudit.meta_export import (BinaryRow, ContinuousRow, answer_questions, read_questions, table_schema,
                                     write_tables)
 
-ARTICLE = """# Aspirin versus placebo for headache: a randomised trial
-
-## Methods
-
-Patients were randomly assigned to aspirin (n = 40) or placebo (n = 38).
-
-## Results
-
-Table 2. Outcomes at 4 weeks.
-
-| Outcome | Aspirin (n = 40) | Placebo (n = 38) | P |
-|---|---|---|---|
-| Headache resolved, n (%) | 24 (60.0) | 11 (28.9) | 0.01 |
-| Pain score, mean (SD) | 3.2 (1.1) | 4.5 (1.3) | 0.02 |
-"""
 
 
 def _binary(study, a, n1, c, n2):
@@ -98,8 +83,8 @@ def test_workbook_has_a_sheet_per_table_and_schemas(tmp_path):
     assert {"events_e", "total_e", "events_c", "total_c"} <= set(schema["required"])
 
 
-def test_questions_answered_end_to_end_and_cli(tmp_path):
-    (tmp_path / "trial.md").write_text(ARTICLE)
+def test_questions_answered_end_to_end_and_cli(tmp_path, aspirin_trial):
+    (tmp_path / "trial.md").write_text(aspirin_trial)
     qfile = tmp_path / "questions.csv"
     qfile.write_text("article,outcome,intervention,comparator,outcome_type,study\n"
                      "trial.md,headache resolution,aspirin,placebo,binary,Smith 2020\n"

@@ -5,8 +5,6 @@ import math
 
 import pytest
 
-from trialaudit.api import document_for
-from trialaudit.extractor.study import extract_study
 from trialaudit.meta import answer
 from trialaudit.meta_convert import sd_from_ci, sd_from_se
 
@@ -38,11 +36,8 @@ Headache was reported by 5/120, 9/120 and 7/118 patients in group III, group I a
 
 
 @pytest.fixture(scope="module")
-def article(tmp_path_factory):
-    p = tmp_path_factory.mktemp("metatext") / "trial.md"
-    p.write_text(ARTICLE)
-    doc = document_for(p)
-    return doc, extract_study(doc)
+def article(read_article):
+    return read_article(ARTICLE)
 
 
 def test_group_label_columns_match_the_arms_the_text_defines(article):
