@@ -550,10 +550,22 @@ def extract_denominators(doc: Document, arms: list[Arm]) -> list[CellDenominator
     return out
 
 
+#: a heading that says its rows hold percentages only: "Gender (%)", "Smoking, %" (not "Gender, n (%)")
+_PERCENT_ONLY = re.compile(r"\(\s*%\s*\)\s*[*†‡§¶#]*\s*$|,\s*%\s*$")
+_COUNT_FIRST = re.compile(r"\b(?:n|no\.?|number|count)\s*[\(,]\s*%|\bn\s*/\s*n\b", re.I)
+
+
+def percent_heading(label: str | None) -> bool:
+    """A group heading whose rows' bare numbers are percentages ("Gender (%)" over "Male | 34")."""
+    return bool(label) and bool(_PERCENT_ONLY.search(label)) and not _COUNT_FIRST.search(label)
+
+
 def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     """How to read a parsed cell in its table: 'count_percent', 'fraction', 'mean_sd', 'percent_pair', 'percent' ..."""
     col_label = table.column_label(col)
     if PERCENT_ROW.search(_bare_label(row.label)) and not COUNT_CUE.search(row.label):
+        return "percent"
+    if q.kind in ("count", "number") and percent_heading(row.group):
         return "percent"
     if q.kind == "count_percent":
         if re.search(r"\(\s*[nN]\s*=", q.text):

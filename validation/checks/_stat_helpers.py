@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 from trialaudit.extractor.study.arms import TOTAL_WORDS, resolve_arm
-from trialaudit.extractor.study.ratios import cell_text, p_after, p_cell  # noqa: F401 - p_after is used by TA2xx rules
+from trialaudit.extractor.study.ratios import NON_RESULT_SECTIONS, cell_text, p_after, p_cell  # noqa: F401 - p_after: TA2xx rules
 from trialaudit.extractor.study.stat_labels import is_p_label, stat_kind_of_label
 from trialaudit.schemas.document import Document, Sentence, Table, TableRow
 from trialaudit.schemas.findings import Evidence
@@ -642,7 +642,7 @@ def table_tests(ctx: CheckContext) -> list[TableTest]:
 
 # ----------------------------------------------------------------------------- sentences
 
-SKIP_SECTIONS = ("references", "declarations", "acknowledgements", "front", "keywords")
+SKIP_SECTIONS = NON_RESULT_SECTIONS  # the sections whose numbers are not this study's results
 _DF_RX = re.compile(r"(?i)\b(?:df|d\.f\.|degrees\s+of\s+freedom)\s*[=:]?\s*(\d+(?:\.\d+)?)")
 
 

@@ -9,9 +9,9 @@ from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.study.denominators import other_unit
-from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, column_denominator, norm_label,
-                                 response_category, row_denominator)
+from trialaudit.extractor.study.denominators import cell_kind, other_unit
+from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
+                                 norm_label, response_category, row_denominator)
 
 # category vocabularies whose members are mutually exclusive and, listed together, exhaustive
 _EXCLUSIVE_SETS = [
@@ -134,7 +134,7 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             continue
         seen.add(key)
         labels = [r.label for r in rows]
-        if _percent_heading(rows):
+        if _percent_heading(table, rows):
             continue  # "Gender (%) | Male 34 | Female 66": the cells are percentages, not counts
         for j in range(1, len(table.columns)):
             dens = [column_denominator(ctx, table, j, r) for r in rows]
@@ -208,18 +208,12 @@ def _severity(total: int, den, labels: list[str], group: str | None, table: Tabl
     return "error" if resp else "warning"
 
 
-_PERCENT_ONLY = re.compile(r"\(\s*%\s*\)\s*[*†‡§¶#]*\s*$|,\s*%\s*$")
-_COUNT_FIRST = re.compile(r"\b(?:n|no\.?|number|count)\s*[\(,]\s*%|\bn\s*/\s*n\b", re.I)
-
-
-def _percent_heading(rows: list[TableRow]) -> bool:
-    """The set's heading says its cells are percentages ("Gender (%)", not "Gender, n (%)") and every cell of
-    the set is a bare number: they are percentages, not counts."""
-    heading = rows[0].group or ""
-    if not _PERCENT_ONLY.search(heading) or _COUNT_FIRST.search(heading):
-        return False
-    return all(re.fullmatch(r"\s*\d+(?:\.\d+)?\s*", c.text or "") or not (c.text or "").strip()
-               for r in rows for c in r.cells[1:])
+def _percent_heading(table: Table, rows: list[TableRow]) -> bool:
+    """Every filled cell of the set is typed as a percentage by the fact layer's cell typing ("Gender (%)" over
+    bare numbers): the set holds percentages, not counts."""
+    kinds = [cell_kind(table, r, j, q) for r in rows for j in range(1, len(r.cells))
+             if (q := cell_quantity(r.cells[j].text)) is not None]
+    return bool(kinds) and all(k == "percent" for k in kinds)
 
 
 def _percents_of(counts: list[int], pcts: list, base: int) -> bool:
