@@ -12,7 +12,8 @@ from trialaudit.schemas.document import Cell, Document, Sentence, Table, TableRo
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.provenance import Provenance, Span
 
-__all__ = ["section_title", "cell_evidence", "row_evidence", "sentence_evidence", "provenance_evidence"]
+__all__ = ["section_title", "cell_evidence", "row_evidence", "sentence_evidence", "provenance_evidence",
+           "header_cell_evidence"]
 
 
 def section_title(doc: Document, sid: str | None) -> str | None:
@@ -56,3 +57,13 @@ def provenance_evidence(prov: Provenance, role: str | None = None) -> Evidence:
     return Evidence(quote=prov.quote, line=sp.line, line_end=sp.line_end, char_start=sp.char_start,
                     char_end=sp.char_end, section=prov.section, table=prov.table, row=prov.row,
                     column=prov.column, page=sp.page, bbox=sp.bbox, role=role)
+
+
+def header_cell_evidence(doc: Document, table: Table, col: int, role: str | None = "denominator") -> Evidence:
+    """Evidence for a column's header: the header cell that states its n, else the first header row's cell."""
+    for hr in table.header_rows:
+        if col < len(hr.cells) and re.search(r"[nN]\s*[=:]", hr.cells[col].text):
+            return cell_evidence(doc, table, hr, col, role=role)
+    if table.header_rows and col < len(table.header_rows[0].cells):
+        return cell_evidence(doc, table, table.header_rows[0], col, role=role)
+    return Evidence(quote=table.column_label(col), table=table.label, column=table.column_label(col), role=role)

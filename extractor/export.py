@@ -23,7 +23,7 @@ from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.schemas.study import Arm, Study
 
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
-               "baseline", "tests", "references", "citations", "reported_values"]
+               "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -52,13 +52,17 @@ COLUMNS: dict[str, list[str]] = {
     "citations": ["article", "sentence", "numbers"] + LOCATION_COLUMNS,
     "reported_values": ["article", "measure", "stat", "arm_id", "arm", "value_text", "value", "low", "high",
                         "interval", "low_ne", "high_ne", "place", "where"] + LOCATION_COLUMNS,
+    "size_statements": ["article", "value", "scope", "arm", "place", "strength", "agreed"] + LOCATION_COLUMNS,
+    "table_tests": ["article", "where", "label", "orientation", "arms", "arm_n", "statistic_kind", "stat_value",
+                    "p_operator", "p", "count_tables", "first_count_table", "means", "named_tests"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("sample_sizes", "value"), ("adverse_events", "count")}
+_INTEGER_IN = {("sample_sizes", "value"), ("adverse_events", "count"), ("size_statements", "value"),
+               ("table_tests", "count_tables")}
 
 
 def _v(n: Num | None) -> float | None:
@@ -166,6 +170,24 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
                                        "value": _v(rv.value), "low": _v(rv.low), "high": _v(rv.high),
                                        "interval": rv.interval, "low_ne": rv.low_ne, "high_ne": rv.high_ne,
                                        "place": rv.place, "where": rv.where, **evidence_location(rv.evidence)})
+    sz = st.population_sizes
+    for ss in sz.statements:
+        agreed = sz.total if ss.scope == "total" else sz.arms.get(ss.scope)
+        out["size_statements"].append({"article": aid, "value": ss.value, "scope": ss.scope,
+                                       "arm": _arm_label(arms, ss.scope) if ss.scope in arms else None,
+                                       "place": ss.place, "strength": ss.strength, "agreed": agreed == ss.value,
+                                       **evidence_location(ss.evidence)})
+    for tt in st.table_tests:
+        first = tt.count_tables[0] if tt.count_tables else None
+        out["table_tests"].append({
+            "article": aid, "where": tt.where, "label": tt.label, "orientation": tt.orientation,
+            "arms": "; ".join(a.label for a in tt.arms), "arm_n": "; ".join(str(a.n) for a in tt.arms),
+            "statistic_kind": tt.stat_kind, "stat_value": _v(tt.statistic.value) if tt.statistic else None,
+            "p_operator": tt.p.operator if tt.p else None, "p": _v(tt.p.value) if tt.p else None,
+            "count_tables": len(tt.count_tables), "first_count_table": first.description if first else None,
+            "means": "; ".join(f"{m.text} ± {sd.text}" for m, sd in tt.means) if tt.means else None,
+            "named_tests": "; ".join(tt.named_tests),
+            **evidence_location(tt.p.evidence if tt.p else tt.statistic.evidence if tt.statistic else None)})
     return out
 
 

@@ -286,6 +286,142 @@ class ReportedValue(Model):
         return self.measure, self.stat, self.arm
 
 
+class SizeStatement(Model):
+    """One statement of the study's total size or of one arm's size, where it was printed.
+
+    ``scope``: ``total``, an arm id, or ``?`` while a clause names several arms (resolved to
+    ``total`` when its value is the arms' sum, else dropped). ``strength``: ``strong`` (enrolled,
+    included, randomised; a Total column; an arm's own n), ``caption`` (a table or figure caption),
+    ``weak`` (a bare "n = 95" that names no arm).
+    """
+
+    value: int
+    scope: str
+    place: str                 # abstract | methods | results | table | table-caption | figure-caption | ...
+    strength: Literal["strong", "caption", "weak"]
+    evidence: Evidence
+    text: str = ""
+
+
+class TableArmSizes(Model):
+    """The arm sizes one table's column headers state (two or more arms)."""
+
+    table: str                 # the table's label
+    sizes: list[tuple[str, int]] = Field(default_factory=list)   # (arm id, n) in column order
+
+
+class PopulationSizes(Model):
+    """Every statement of the study's size and its arms' sizes, and the sizes most places agree on.
+
+    Statements come from results, methods and abstract sentences (not planned sizes, not
+    subsets: "Of the 20 patients with ...", "134 screened"), figure and table captions, table
+    headers ("Drug A (n = 53)", "Total (n = 96)") and the arms' own definitions. ``total`` is
+    chosen by votes (strong statements, the arms' sum, fractions using it as denominator);
+    ``total_source`` says whether it came from the ``statements``, the ``arms``' sum or the
+    ``study``'s total n. ``known_sizes`` lists every group size printed anywhere ("N patients",
+    "n = N"), so a denominator that matches one of them is a known subgroup. ``study_columns``
+    gives, for each of the Document's tables in order, its data columns that describe this study
+    (column index -> arm id, or None for the whole cohort; cited cohorts and P/statistic columns are
+    left out).
+    """
+
+    statements: list[SizeStatement] = Field(default_factory=list)
+    total: int | None = None
+    total_source: Literal["statements", "arms", "study"] | None = None
+    total_statements: list[SizeStatement] = Field(default_factory=list)
+    arms: dict[str, int] = Field(default_factory=dict)
+    table_arm_sets: list[TableArmSizes] = Field(default_factory=list)
+    known_sizes: list[int] = Field(default_factory=list)
+    study_columns: list[dict[int, str | None]] = Field(default_factory=list)
+
+
+class TestArm(Model):
+    """An arm as a table test sees it: its column (or row) index, label and n, and where the n is printed."""
+
+    index: int                 # column index (arms as columns) or row index (arms as rows)
+    label: str
+    n: int | None = None
+    n_source: str = ""         # column header, row label, arm size ...
+    n_evidence: Evidence | None = None
+
+
+class CountTable(Model):
+    """One candidate count table (arms x categories) a printed test may have been computed on."""
+
+    counts: list[list[int]]    # per arm, the count of each category
+    categories: list[str]
+    description: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    from_percent: bool = False  # some counts were rebuilt from a percentage and the arm's n
+
+
+class PrintedStatistic(Model):
+    """A test statistic printed in a table cell, and its kind from the column label."""
+
+    value: Num
+    kind: str                  # chi2 | t | F | z | unknown | mixed
+    evidence: Evidence
+
+
+class PrintedPValue(Model):
+    """A P printed in a table cell: its value and operator ('<0.001')."""
+
+    value: Num
+    operator: str = "="
+    evidence: Evidence
+
+
+class TableTest(Model):
+    """A test printed in a table (its statistic and/or P) and the numbers it may have been computed from.
+
+    A block of rows one test covers: a variable heading with its category rows, a single row with its
+    own P, a statistic on the heading and the P on the first category; or, with arms as rows, a rate
+    or category column. ``count_tables`` lists every reading of the counts the test may have used (the
+    categories, the categories plus the rest of each arm, one row against the rest, counts rebuilt from
+    percentages), the most plausible first; ``means`` the arms' (mean, SD) for a t-test row. A rule
+    flags a test only when no reading reproduces it. ``named_tests`` are the tests the table itself
+    names (caption, headers, notes): chi2, fisher, student, welch, mann-whitney.
+    """
+
+    table: int                 # index into Document.tables
+    table_label: str
+    where: str
+    label: str = ""
+    orientation: Literal["columns", "rows"] = "columns"
+    rows: list[int] = Field(default_factory=list)   # indices into the table's rows
+    arms: list[TestArm] = Field(default_factory=list)
+    statistic: PrintedStatistic | None = None
+    p: PrintedPValue | None = None
+    count_tables: list[CountTable] = Field(default_factory=list)
+    means: list[tuple[Num, Num]] | None = None
+    mean_evidence: list[Evidence] = Field(default_factory=list)
+    named_tests: list[str] = Field(default_factory=list)
+    named_where: str = ""
+
+    @property
+    def stat_kind(self) -> str | None:
+        """The statistic's kind; an unlabelled one is a t for a means row and a χ² for counts."""
+        if self.statistic is None:
+            return None
+        k = self.statistic.kind
+        if k in ("mixed", "unknown"):
+            if self.means:
+                return "t"
+            if self.count_tables:
+                return "chi2"
+            return None
+        return k
+
+
+class NamedTests(Model):
+    """The tests the methods or statistics text names for categorical and for continuous data, with a quote."""
+
+    categorical: list[str] = Field(default_factory=list)    # chi2, fisher
+    categorical_quote: str | None = None
+    continuous: list[str] = Field(default_factory=list)     # student, welch, mann-whitney
+    continuous_quote: str | None = None
+
+
 class Study(Model):
     """All facts extracted from one article."""
 
@@ -321,3 +457,9 @@ class Study(Model):
     reported_values: list[ReportedValue] = Field(default_factory=list)
     # sentence id -> section kind, where ingestion put a sentence in the wrong section (see study.sections)
     section_repairs: dict[str, str] = Field(default_factory=dict)
+    # the study's and arms' sizes as each place states them, and the agreed ones (see PopulationSizes)
+    population_sizes: PopulationSizes = Field(default_factory=PopulationSizes)
+    # every test printed in a table with the count tables or means it may come from (see TableTest)
+    table_tests: list[TableTest] = Field(default_factory=list)
+    # the tests the methods text names for categorical and for continuous data
+    named_tests: NamedTests = Field(default_factory=NamedTests)

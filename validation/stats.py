@@ -18,7 +18,7 @@ it, *at the printed precision*:
   continuity correction, Wald, Agresti–Coull, Jeffreys).
 
 Pure functions; no I/O. The rounding of printed values goes through
-:mod:`validation.rounding` (the single rounding engine).
+:mod:`trialaudit.extractor.rounding` (the single rounding engine).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ import numpy as np
 
 from trialaudit._lazy import lazy_module
 
-from .rounding import reproducing_rules, rounding_interval, to_fraction, widened_interval
+from trialaudit.extractor.rounding import reproducing_rules, rounding_interval, to_fraction, widened_interval
 
 _st = lazy_module("scipy.stats")  # scipy is imported on first use: start-up stays cheap
 _special = lazy_module("scipy.special")

@@ -1,124 +1,30 @@
-"""Shared table reading for checks: denominators, arms, categories, parsed cells."""
+"""Table reading for checks: the extractor's table facts (:mod:`trialaudit.extractor.study.tablefacts`)
+asked through the check context (its document and arms)."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-from trialaudit.extractor.memo import article_cache
-from trialaudit.extractor.quantities import parse_cell
+from trialaudit.extractor import evidence as _ev
 from trialaudit.extractor.study import denominators as _den
-from trialaudit.extractor.study.arms import resolve_arm, strip_n
-from trialaudit.extractor.study.denominators import header_n
+from trialaudit.extractor.study import tablefacts as _tf
+from trialaudit.extractor.study.tablefacts import (DERIVED_FROM, RATE_MEASURES, RESPONSE_CATEGORIES,
+                                                   Denominator, cell_count, cell_percent, cell_quantity, norm_label,
+                                                   rate_measure, response_category)
 from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Evidence
-from trialaudit.schemas.quantities import Quantity
 from trialaudit.schemas.study import Arm, Study
 
 from .context import CheckContext
 
-RESPONSE_CATEGORIES = {
-    "cr": "CR", "complete response": "CR", "complete remission": "CR",
-    "pr": "PR", "partial response": "PR", "partial remission": "PR",
-    "sd": "SD", "stable disease": "SD",
-    "pd": "PD", "progressive disease": "PD", "progression": "PD",
-    "ne": "NE", "not evaluable": "NE", "not evaluated": "NE", "na": "NE", "not assessable": "NE", "unknown": "NE",
-    "non-cr/non-pd": "SD",
-}
-RATE_MEASURES = {
-    "orr": "ORR", "objective response rate": "ORR", "overall response rate": "ORR", "objective response": "ORR",
-    "response rate": "ORR", "rr": "ORR",
-    "dcr": "DCR", "disease control rate": "DCR", "disease control": "DCR",
-    "cbr": "CBR", "clinical benefit rate": "CBR", "clinical benefit": "CBR",
-}
-DERIVED_FROM = {"ORR": ("CR", "PR"), "DCR": ("CR", "PR", "SD"), "CBR": ("CR", "PR", "SD")}
-
-
-def norm_label(s: str) -> str:
-    s = re.sub(r"\(.*?\)", "", s or "")
-    s = re.sub(r",?\s*(?:n\s*\(%\)|n,?\s*%|no\.|n)\s*$", "", s.strip(), flags=re.I)
-    s = re.sub(r"\b(?:no|n)\.?$", "", s.strip(), flags=re.I)
-    return re.sub(r"\s+", " ", s).strip(" :,.*").lower()
-
-
-def response_category(label: str) -> str | None:
-    lab = norm_label(label)
-    lab = re.sub(r"\s+(?:no|n)\.?$", "", lab)
-    return RESPONSE_CATEGORIES.get(lab)
-
-
-def rate_measure(label: str) -> str | None:
-    lab = norm_label(label)
-    lab = re.sub(r"\s*(?:%|\(%\)|rate \(%\))$", "", lab).strip()
-    if re.search(r"p\s*-?\s*value|\bp\b|χ|chi|statistic", lab):
-        return None
-    if lab in RATE_MEASURES:
-        return RATE_MEASURES[lab]
-    m = re.match(r"^(orr|dcr|cbr)\b", lab)
-    return m.group(1).upper() if m and not re.search(r"p\s*value|χ|chi", lab) else None
-
-
-# scanned once per article by the memo of extractor.quantities.parse_once (a global cache
-# would keep every article's quantities for the whole batch)
-def _parse(text: str) -> tuple[Quantity, ...]:
-    return tuple(parse_cell(text))
-
-
-def cell_quantity(text: str) -> Quantity | None:
-    qs = _parse(text)
-    return qs[0] if len(qs) == 1 else None
-
-
-def cell_count(text: str) -> int | None:
-    """The integer count a cell states ("12 (23.6)", "12", "12/55"), else None."""
-    q = cell_quantity(text)
-    if q is None:
-        return None
-    if q.kind in ("count_percent", "fraction") and q.count is not None and q.count.decimals == 0:
-        return int(q.count.value)
-    if q.kind == "count" and q.value is not None and q.value.decimals == 0 and "=" not in q.text:
-        return int(q.value.value)
-    return None
-
-
-def cell_percent(text: str, *, bare_is_percent: bool = False):
-    """The percent Num a cell states, if any."""
-    q = cell_quantity(text)
-    if q is None:
-        return None
-    if q.percent is not None:
-        return q.percent
-    if q.kind == "percent":
-        return q.value or q.percent
-    if bare_is_percent and q.kind in ("number", "count") and q.value is not None:
-        return q.value
-    return None
-
-
-@dataclass
-class Denominator:
-    n: int
-    evidence: Evidence
-    source: str          # "column header", "row", "arm size", "n/N", "table N row"
-    arm: Arm | None = None
-    certainty: str = "stated"   # "stated" | "inferred" | "uncertain" (see extractor.study.denominators)
-    reasons: tuple[str, ...] = ()
-    category_total: int | None = None  # the sum of the cell's category set when below n
+__all__ = ["DERIVED_FROM", "RATE_MEASURES", "RESPONSE_CATEGORIES", "Denominator", "arm_size_evidence", "arms_are_rows",
+           "cell_count", "cell_percent", "cell_quantity", "column_denominator", "fmt_num", "header_cell_evidence",
+           "norm_label", "note_adjusted_n", "rate_measure", "response_category", "row_denominator", "row_note"]
 
 
 def header_cell_evidence(ctx: CheckContext, table: Table, col: int) -> Evidence:
-    for hr in table.header_rows:
-        if col < len(hr.cells) and re.search(r"[nN]\s*[=:]", hr.cells[col].text):
-            return ctx.cell_evidence(table, hr, col, role="denominator")
-    if table.header_rows and col < len(table.header_rows[0].cells):
-        return ctx.cell_evidence(table, table.header_rows[0], col, role="denominator")
-    return Evidence(quote=table.column_label(col), table=table.label, column=table.column_label(col), role="denominator")
+    return _ev.header_cell_evidence(ctx.document, table, col)
 
 
 def arm_size_evidence(ctx: CheckContext, arm: Arm) -> Evidence | None:
-    if arm.sizes:
-        ss = next((s for s in arm.sizes if s.provenance.method == "table-cell"), arm.sizes[0])
-        return ctx.provenance_evidence(ss.provenance, role="denominator")
-    return None
+    return _tf.arm_size_evidence(arm)
 
 
 def row_note(table: Table, label: str, markers: list[str] | None = None) -> str | None:
@@ -131,80 +37,18 @@ def note_adjusted_n(ctx: CheckContext, table: Table, label: str, col: int, n: in
 
 
 def column_denominator(ctx: CheckContext, table: Table, col: int, row: TableRow | None = None) -> Denominator | None:
-    """The n of a column for one row (the fact layer's resolver), or, without a row, the header/arm n.
-
-    With ``row`` the answer comes from :func:`trialaudit.extractor.study.denominators.resolve`:
-    the table's N row, the header, a row note, or the arm size, with its certainty; an
-    ``uncertain`` denominator is returned as None so that checks stay silent.
-    """
-    if row is None:
-        return _column_denominator(ctx, table, col)
-    r = _resolved(ctx, table, row, col)
-    if r is None or r.n is None or r.certainty == "uncertain":
-        return None
-    if r.n_row is not None:
-        ev = ctx.cell_evidence(table, table.rows[r.n_row], col, role="denominator")
-    elif r.header is not None:
-        ev = ctx.cell_evidence(table, table.header_rows[r.header[0]], col, role="denominator")
-    elif r.source.startswith("arm size") and r.arm is not None:
-        ev = arm_size_evidence(ctx, r.arm) or header_cell_evidence(ctx, table, col)
-    else:
-        ev = header_cell_evidence(ctx, table, col)
-    return Denominator(r.n, ev, r.source, r.arm, r.certainty, r.reasons)
-
-
-def _resolved(ctx: CheckContext, table: Table, row: TableRow, col: int):
-    """:func:`~trialaudit.extractor.study.denominators.resolve` for a cell, found once per article
-    (several rules ask for the same cells; the result is only read)."""
-    memo = article_cache()
-    if memo is None:
-        return _den.resolve(ctx.document, table, row, col, ctx.study.arms)
-    key = ("tablekit.resolve", id(ctx.document), id(table), id(row), col, id(ctx.study.arms))
-    hit = memo.get(key)
-    # the memo holds the objects themselves, so their ids cannot be reused while it lives
-    if hit is None or hit[0] is not ctx.document or hit[1] is not table or hit[2] is not row or hit[3] is not ctx.study.arms:
-        hit = memo[key] = (ctx.document, table, row, ctx.study.arms,
-                           _den.resolve(ctx.document, table, row, col, ctx.study.arms))
-    return hit[4]
-
-
-def _column_denominator(ctx: CheckContext, table: Table, col: int) -> Denominator | None:
-    n = header_n(table, col)
-    if n is not None:
-        return Denominator(n, header_cell_evidence(ctx, table, col), "column header",
-                           resolve_arm(table.column_label(col), ctx.study.arms))
-    arm = resolve_arm(table.column_label(col), ctx.study.arms)
-    if arm is not None and arm.n:
-        ev = arm_size_evidence(ctx, arm)
-        if ev:
-            return Denominator(arm.n, ev, "arm size", arm, _den.arm_size_certainty(arm))
-    return None
+    """The n of a column for one row, or without a row the header/arm n (see ``tablefacts.column_denominator``);
+    an ``uncertain`` denominator is None, so that checks stay silent."""
+    return _tf.column_denominator(ctx.document, ctx.study.arms, table, col, row)
 
 
 def row_denominator(ctx: CheckContext, table: Table, row: TableRow) -> Denominator | None:
     """When arms are rows: the row's own 'No. of patients' cell, or the arm's size."""
-    for j, col in enumerate(table.columns):
-        if j == 0:
-            continue
-        lab = norm_label(col)
-        if re.fullmatch(r"(?:no\.? of patients|number of patients|patients|n|total n|no\. of cases|cases)", lab):
-            c = cell_count(row.cells[j].text) if j < len(row.cells) else None
-            if c:
-                return Denominator(c, ctx.cell_evidence(table, row, j, role="denominator"), "row")
-    _, n = strip_n(row.label)
-    arm = resolve_arm(row.label, ctx.study.arms)
-    if n is not None and n > 0:
-        return Denominator(n, ctx.cell_evidence(table, row, 0, role="denominator"), "row label", arm)
-    if arm is not None and arm.n:
-        ev = arm_size_evidence(ctx, arm)
-        if ev:
-            return Denominator(arm.n, ev, "arm size", arm, _den.arm_size_certainty(arm))
-    return None
+    return _tf.row_denominator(ctx.document, ctx.study.arms, table, row)
 
 
 def arms_are_rows(table: Table, study: Study) -> bool:
-    resolved = sum(1 for r in table.rows if resolve_arm(r.label, study.arms) is not None)
-    return resolved >= 2 or (resolved >= 1 and len(table.rows) <= 3)
+    return _tf.arms_are_rows(table, study.arms)
 
 
 def fmt_num(x: float, d: int = 2) -> str:

@@ -18,12 +18,14 @@ from .denominators import extract_denominators
 from .design import extract_design
 from .effects import extract_effects
 from .outcomes import extract_outcomes
+from .population import extract_population_sizes
 from .references import extract_citations, extract_references
 from .ratios import extract_ratio_estimates
 from .regimens import extract_regimen_mentions
 from .reported import extract_reported_values
 from .sample_sizes import extract_sample_sizes, infer_total
 from .sections import section_repairs
+from .table_tests import extract_named_tests, extract_table_tests
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 from .dates import extract_dates
@@ -100,6 +102,10 @@ def _extract_study(doc: Document) -> Study:
     d = study.dates = extract_dates(doc)
     study.enrolment_start, study.enrolment_end, study.data_cutoff = d.enrolment_start, d.enrolment_end, d.data_cutoff
     study.median_follow_up, study.planned_sample_size = d.median_follow_up, d.planned_sample_size
+    # last: reads the arms as the other extractors leave them
+    study.population_sizes = extract_population_sizes(doc, arms, study.total_n)
+    study.table_tests = extract_table_tests(doc, arms)
+    study.named_tests = extract_named_tests(doc)
     return study
 
 

@@ -8,7 +8,7 @@ from trialaudit.schemas.provenance import Span
 from trialaudit.validation.categories import classify, parse_interval
 from trialaudit.validation.checks.off_topic_citation import reference_title
 from trialaudit.validation.doses import find_doses, range_for
-from trialaudit.validation.rounding import grim_test, printed_values_agree, sum_within_rounding
+from trialaudit.extractor.rounding import grim_test, printed_values_agree, sum_within_rounding
 from trialaudit.validation.textmatch import footnote_abbreviations, label_tokens, text_abbreviations, tokens, window_intervals
 
 

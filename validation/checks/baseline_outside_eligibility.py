@@ -7,7 +7,6 @@ from typing import Iterator
 
 from trialaudit.schemas.document import Sentence
 from trialaudit.schemas.findings import Evidence, Finding
-from trialaudit.validation.checks._xsection import sample_sizes, study_columns
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.tablekit import cell_count
@@ -189,10 +188,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     ecog, age = eligibility(ctx)
     if ecog is None and age is None:
         return
-    sz = sample_sizes(ctx)
     ecog_rows: dict[str, tuple] = {}
-    for t in ctx.document.tables:
-        cols = study_columns(t, ctx.study.arms, sz.total)
+    for t, cols in zip(ctx.document.tables, ctx.study.population_sizes.study_columns):
         if not cols:
             continue
         if re.search(r"score|nomogram|point|assign", t.caption or "", re.I):

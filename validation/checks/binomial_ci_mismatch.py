@@ -10,7 +10,7 @@ from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import possible_counts
+from trialaudit.extractor.rounding import possible_counts
 from trialaudit.validation.stats import binomial_cis, method_family, printed_matches
 from trialaudit.validation.tablekit import cell_count, rate_measure
 

@@ -9,7 +9,7 @@ from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.validation.categories import CategoryRun, category_runs, classify, data_columns
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import sum_within_rounding
+from trialaudit.extractor.rounding import sum_within_rounding
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_quantity, column_denominator, fmt_num,
                                  response_category, row_denominator)
 

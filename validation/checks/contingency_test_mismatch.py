@@ -8,13 +8,13 @@ from typing import Iterator
 from trialaudit.extractor.study.arms import arm_mentions
 from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
+from trialaudit.schemas.study import CountTable
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.stats import (ContingencyResult, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
                               range_side)
 
-from ._stat_helpers import (SKIP_SECTIONS, Interp, article_test_names, fmt_p, sentence_quantities, table_test_names,
-                            table_tests)
+from ._stat_helpers import SKIP_SECTIONS, fmt_p, sentence_quantities, table_tests
 
 _FAMILY = {"pearson": "chi2", "yates": "chi2", "lr": "chi2", "trend": "chi2", "fisher": "fisher"}
 _NAME = {"chi2": "a χ² test", "fisher": "Fisher's exact test"}
@@ -23,7 +23,7 @@ _NAME = {"chi2": "a χ² test", "fisher": "Fisher's exact test"}
 @dataclass
 class Comparison:
     where: str
-    interps: list[Interp]
+    interps: list[CountTable]
     stat: Num | None
     p: PrintedP | None
     evidence: list[Evidence]
@@ -181,14 +181,15 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
         findings ask a reviewer to look rather than assert a contradiction.
     """
-    art_named, art_quote = article_test_names(ctx, "categorical")
+    named_in_text = ctx.study.named_tests
+    art_named, art_quote = set(named_in_text.categorical), named_in_text.categorical_quote
     for tt in table_tests(ctx):
         if not tt.interps or (tt.p is None and tt.stat is None):
             continue
         stat = tt.stat.num if tt.stat is not None and tt.stat_kind == "chi2" else None
         if stat is None and tt.p is None:
             continue
-        named, where_named = table_test_names(ctx, tt.table)
+        named, where_named = set(tt.fact.named_tests), tt.fact.named_where
         named &= {"chi2", "fisher"}
         level = "table"
         if not named and art_named:
@@ -240,7 +241,8 @@ def _text_comparisons(ctx: CheckContext, art_named: set[str]) -> Iterator[Compar
             continue  # two proportions of one group, not a between-group comparison
         k1, n1 = int(a.count.value), int(a.denominator.value)
         k2, n2 = int(b.count.value), int(b.denominator.value)
-        interp = Interp([[k1, n1 - k1], [k2, n2 - k2]], ["yes", "no"], f"{k1}/{n1} vs {k2}/{n2}")
+        interp = CountTable(counts=[[k1, n1 - k1], [k2, n2 - k2]], categories=["yes", "no"],
+                            description=f"{k1}/{n1} vs {k2}/{n2}")
         p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text) if pq.p is not None else None
         stat = pq.stat_value if pq.kind == "test_stat" else None
         ev = [ctx.sentence_evidence(sent, a.start, pq.end, role="comparison")]

@@ -6,7 +6,8 @@ from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
 from trialaudit.schemas.findings import Evidence, Finding
-from trialaudit.validation.checks._xsection import PATIENTS, cited_sentences, sample_sizes
+from trialaudit.extractor.study.population import PATIENTS
+from trialaudit.extractor.study.sections import cited_sentences
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 
@@ -49,7 +50,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         this rule's errors were mostly false alarms (see tests/realworld/), so its findings
         ask a reviewer to look rather than assert a contradiction.
     """
-    sz = sample_sizes(ctx)
+    sz = ctx.study.population_sizes
     if not sz.total:
         return
     total = sz.total

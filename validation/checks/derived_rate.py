@@ -7,16 +7,16 @@ from fractions import Fraction
 from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
-from trialaudit.extractor.study.arms import arm_mentions
+from trialaudit.extractor.study.arms import arm_mentions, resolve_arm
 from trialaudit.extractor.study.regimens import top_level_clauses
 from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
 from trialaudit.schemas.study import Arm
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import check_percent, describe_rules, fmt
+from trialaudit.extractor.rounding import check_percent, describe_rules, fmt
 from trialaudit.validation.tablekit import (DERIVED_FROM, Denominator, arm_size_evidence, arms_are_rows, cell_count,
-                                 cell_percent, cell_quantity, column_denominator, rate_measure, resolve_arm,
+                                 cell_percent, cell_quantity, column_denominator, rate_measure,
                                  response_category, row_denominator)
 
 _MEASURE_RE = re.compile(r"\b(ORR|DCR|CBR|objective response rate|overall response rate|disease control rate|"

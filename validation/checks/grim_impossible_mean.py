@@ -11,7 +11,7 @@ from trialaudit.schemas.quantities import Num
 from trialaudit.validation.categories import data_columns, single_column_denominator
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import describe_rules, grim_test
+from trialaudit.extractor.rounding import describe_rules, grim_test
 from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
 
 # whole-number variables: (pattern, kind, severity)

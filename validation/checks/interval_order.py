@@ -8,7 +8,7 @@ from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import rounding_interval
+from trialaudit.extractor.rounding import rounding_interval
 
 from trialaudit.extractor.study.ratios import RATIO_HEAD, ci_cell
 

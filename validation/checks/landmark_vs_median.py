@@ -12,7 +12,7 @@ from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import rounding_interval, widened_interval
+from trialaudit.extractor.rounding import rounding_interval, widened_interval
 
 from ._stat_helpers import SKIP_SECTIONS, cell_text, parse
 

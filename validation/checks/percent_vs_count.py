@@ -11,7 +11,7 @@ from trialaudit.extractor.study.denominators import cell_kind, header_n, other_u
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import check_percent, describe_rules, double_rounded
+from trialaudit.extractor.rounding import check_percent, describe_rules, double_rounded
 from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
 
 _STATED_DENOM = re.compile(

@@ -5,7 +5,6 @@ import re
 from typing import Iterator
 
 from trialaudit.schemas.findings import Finding
-from trialaudit.validation.checks._xsection import sample_sizes, study_columns
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.tablekit import cell_count
@@ -123,9 +122,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     if pop is None:
         return
     allowed, crit_sent, _, _ = pop
-    sz = sample_sizes(ctx)
-    for t in ctx.document.tables:
-        cols = study_columns(t, ctx.study.arms, sz.total)
+    for t, cols in zip(ctx.document.tables, ctx.study.population_sizes.study_columns):
         if not cols:
             continue
         for row in t.rows:

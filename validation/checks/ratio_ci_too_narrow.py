@@ -7,7 +7,7 @@ from typing import Iterator
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import rounding_interval
+from trialaudit.extractor.rounding import rounding_interval
 from trialaudit.validation.stats import z_of_level
 
 from trialaudit.validation.tablekit import arm_size_evidence

@@ -8,7 +8,7 @@ from trialaudit._lazy import lazy_module
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import rounding_interval
+from trialaudit.extractor.rounding import rounding_interval
 from trialaudit.validation.stats import p_interval, p_side, p_to_z, ratio_z_range
 
 from ._stat_helpers import fmt_range, ratio_items

@@ -8,7 +8,6 @@ import re
 from trialaudit.extractor.study.regimens import extract_dose_passages
 from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.study import DrugMention, RegimenMention
-from trialaudit.validation.checks._xsection import sample_sizes
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 
@@ -133,7 +132,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         right.
     """
     study_arms = [a for a in ctx.study.arms if not a.is_total]
-    sz = sample_sizes(ctx)
+    sz = ctx.study.population_sizes
     whole = [a for a in study_arms if sz.total and sz.total_source == "statements" and a.n == sz.total]
     if whole and len(sz.arms) < 2:
         study_arms = whole[:1]          # one "arm" is the whole study; the others are comparison cohorts

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from trialaudit.schemas.findings import Finding
-from trialaudit.validation.checks._xsection import SizeStatement, sample_sizes
+from trialaudit.schemas.study import SizeStatement
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 
@@ -70,7 +70,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         this rule's errors were mostly false alarms (see tests/realworld/), so its findings
         ask a reviewer to look rather than assert a contradiction.
     """
-    sz = sample_sizes(ctx)
+    sz = ctx.study.population_sizes
     arms = {a.id: a for a in ctx.study.arms}
     ctx.coverage.count("cross_section", sum(1 for st in sz.statements if st.scope == "total" or st.scope in sz.arms))
     # 1. totals
@@ -121,7 +121,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     total_sts = [st for st in sz.statements if st.scope == "total" and st.value == sz.total and st.strength == "strong"]
     if sz.total is None or not total_sts or not sz.table_arm_sets:
         return
-    for table, arm_ns in sz.table_arm_sets[:1]:
+    for arm_set in sz.table_arm_sets[:1]:
+        table, arm_ns = arm_set.table, arm_set.sizes
         ids = [a for a, _ in arm_ns]
         sizes = [sz.arms.get(a, n) for a, n in arm_ns]
         if any(v == sz.total for v in sizes):

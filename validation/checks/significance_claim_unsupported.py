@@ -9,7 +9,7 @@ from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.quantities import Quantity
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import rounding_interval
+from trialaudit.extractor.rounding import rounding_interval
 from trialaudit.validation.stats import PrintedP, contingency_tests, p_range_from_stat, p_side, printed_matches, range_side
 
 from ._stat_helpers import fmt_range, sentence_quantities, table_tests

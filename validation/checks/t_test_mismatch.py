@@ -165,7 +165,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             ev.append(tt.stat.evidence)
         if tt.p is not None:
             ev.append(tt.p.evidence)
-        ev += [a.den.evidence for a in tt.arms if a.den is not None]
+        ev += [a.n_evidence for a in tt.arms if a.n_evidence is not None]
         c = TComparison(tt.where, tt.means, ns, tt.stat.num if tt.stat else None, tt.p.p if tt.p else None, ev,
                         key=f"{tt.where}|{tt.label}")
         f = _judge(ctx, c)

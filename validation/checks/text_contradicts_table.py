@@ -23,7 +23,7 @@ from trialaudit.validation.categories import (_REMAINDER, Interval, caption_n, c
                                    percent_column)
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.rounding import check_percent, printed_values_agree
+from trialaudit.extractor.rounding import check_percent, printed_values_agree
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_quantity, column_denominator, norm_label,
                                  rate_measure, row_denominator)
 from trialaudit.validation.textmatch import (GENERIC, expand_abbreviations, footnote_abbreviations, label_tokens,

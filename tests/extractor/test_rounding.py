@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from trialaudit.validation.rounding import (check_percent, possible_counts, reproducing_rules, round_half_even, round_half_up,
+from trialaudit.extractor.rounding import (check_percent, possible_counts, reproducing_rules, round_half_even, round_half_up,
                                  rounding_interval, truncate)
 
 

@@ -1,4 +1,7 @@
-"""The shared rounding engine for every numeric check.
+"""The shared rounding engine for every numeric check and for counts rebuilt from percentages.
+
+It lives in the extractor because facts need it too (a count rebuilt from a printed percentage and its
+n, a column's n implied by its ``k (p%)`` cells); the rules import it from here.
 
 A value printed with ``d`` decimals stands for an interval of true values. A
 computed value is *consistent* with the printed one when a common rounding

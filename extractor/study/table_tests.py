@@ -1,0 +1,625 @@
+"""Tests printed in tables, and the numbers each may have been computed from (``Study.table_tests``).
+
+It finds, in tables, the places where an article prints a test next to the numbers it was
+computed from:
+
+* statistic and P columns (``χ²``, ``t/χ²``, ``χ² (Fisher)``, ``P value``, ``ORR-P value``) and how
+  they pair up;
+* the arms (two or more groups) as columns or as rows, with their n;
+* *blocks* of rows that one test covers: a variable heading with its category rows ("Sex | | | 1"
+  then "Male"/"Female"), a single row with its own P ("Objective response rate, n (%) | 17 (32.1) |
+  7 (25.0) | 0.6126"), a statistic on the heading and the P on the first category ("T stage | | |
+  0.592 |" then "T1 | 13 | 8 | | 0.746");
+* for each block, the candidate 2×k count tables (``TableTest.count_tables``) the test may have
+  used: the listed categories, the categories plus the remainder up to n, a single row against the
+  rest of the arm, a ``Male/Female`` pair in one cell, a rate column turned into a count with the
+  arm's n;
+* the tests the table names (caption, headers, notes) and the tests the methods text names for
+  categorical and continuous data (``Study.named_tests``).
+
+The statistical rules (TA201–TA203, TA210) recompute each test from these facts and flag it only
+when *no* reading reproduces it, so the ambiguity of table layouts costs sensitivity, never false
+alarms.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from trialaudit.extractor.evidence import cell_evidence, row_evidence
+from trialaudit.extractor.quantities import parse_cell
+from trialaudit.extractor.rounding import possible_counts
+from trialaudit.schemas.document import Document, Sentence, Table, TableRow
+from trialaudit.schemas.findings import Evidence
+from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.schemas.study import (Arm, CountTable, NamedTests, PrintedPValue, PrintedStatistic, TableTest,
+                                      TestArm)
+
+from .arms import TOTAL_WORDS, resolve_arm
+from .ratios import cell_text, p_cell
+from .stat_labels import is_p_label, stat_kind_of_label
+from .tablefacts import (Denominator, arms_are_rows, cell_count, cell_percent, column_denominator, norm_label,
+                         rate_measure, response_category, row_denominator)
+
+__all__ = ["extract_table_tests", "extract_named_tests", "tests_named_in", "table_notes", "parse",
+           "printed_p_cell", "stat_cell", "mean_sd_cell"]
+
+
+def _count_table(counts: list[list[int]], categories: list[str], description: str,
+                 evidence: list[Evidence] | None = None, from_percent: bool = False) -> CountTable:
+    return CountTable(counts=counts, categories=categories, description=description, evidence=evidence or [],
+                      from_percent=from_percent)
+
+
+def _statistic(value: Num, kind: str, evidence: Evidence) -> PrintedStatistic:
+    return PrintedStatistic(value=value, kind=kind, evidence=evidence)
+
+
+def _p_value(p: tuple[Num, str], evidence: Evidence) -> PrintedPValue:
+    return PrintedPValue(value=p[0], operator=p[1], evidence=evidence)
+
+
+# ----------------------------------------------------------------------------- cells
+
+def parse(text: str, label: str | None = None) -> tuple[Quantity, ...]:
+    """A cell's quantities (scanned once per article by the memo of ``extractor.quantities.parse_once``)."""
+    return tuple(parse_cell(text or "", label=label))
+
+
+def printed_p_cell(text: str) -> tuple[Num, str] | None:
+    """A P cell's value and operator: '0.046', '<0.001', '1', '0.000', 'P = 0.04'."""
+    v, op = p_cell(text)
+    return (v, op or "=") if v is not None else None
+
+
+def stat_cell(text: str) -> Num | None:
+    """A statistic cell: a bare number ('7.982', '0.000', '-1.23') or 'χ²=4.1'."""
+    qs = parse(text)
+    if len(qs) != 1:
+        return None
+    q = qs[0]
+    if q.kind == "test_stat" and q.stat_value is not None:
+        return q.stat_value
+    if q.kind in ("count", "number") and q.value is not None:
+        return q.value
+    return None
+
+
+def mean_sd_cell(text: str, label: str = "") -> tuple[Num, Num] | None:
+    """(mean, SD) of a ``38.6 ± 4.9`` cell; ``38.6 (4.9)`` too when the row label says ``mean (SD)``."""
+    qs = parse(text)
+    if len(qs) == 1 and qs[0].kind == "mean_sd" and qs[0].interval == "sd" and qs[0].value and qs[0].sd:
+        return qs[0].value, qs[0].sd
+    if label and _MEAN_SD_LABEL.search(label):
+        m = _PAREN_PAIR.match(text)
+        if m:
+            nums = []
+            for g in (1, 2):
+                t = m.group(g).replace("−", "-")
+                nums.append(Num(value=float(t), text=m.group(g), decimals=len(t.split(".")[1]) if "." in t else 0,
+                                start=m.start(g), end=m.end(g)))
+            return nums[0], nums[1]
+    return None
+
+
+_MEAN_SD_LABEL = re.compile(r"\bmean\s*\(\s*(?:SD|s\.d\.|standard deviation)\s*\)", re.I)
+_PAREN_PAIR = re.compile(r"^\s*([−-]?\d+(?:\.\d+)?)\s*\(\s*(\d+(?:\.\d+)?)\s*\)\s*$")
+
+
+
+# ----------------------------------------------------------------------------- named tests
+
+_NAMED = {
+    "chi2": re.compile(r"\bchi[\s-]*squared?\b|χ\s*2|χ²|\bx2[\s-]*test|\bpearson'?s? (?:chi|χ)", re.I),
+    "fisher": re.compile(r"\bfisher'?s?\b", re.I),
+    "student": re.compile(r"\bstudent'?s?\s*t\b|\b(?:independent|two)[\s-]*samples?\s*t[\s-]*tests?\b|\bt[\s-]*tests?\b|"
+                          r"\bunpaired\s*t\b", re.I),
+    "welch": re.compile(r"\bwelch", re.I),
+    "mann-whitney": re.compile(r"mann[\s–-]*whitney|wilcoxon rank[\s-]*sum|\bu[\s-]*test", re.I),
+}
+_CATEGORICAL_CONTEXT = re.compile(r"categor|proportion|frequenc|rates?\b|counts?\b|n \(%\)|percentage|ORR|DCR|"
+                                  r"response|incidence|dichotom", re.I)
+_CONTINUOUS_CONTEXT = re.compile(r"continuous|mean|normally distributed|\bSD\b|standard deviation|measurement", re.I)
+
+
+def tests_named_in(text: str) -> set[str]:
+    return {k for k, rx in _NAMED.items() if rx.search(text or "")}
+
+
+def table_notes(doc: Document, table: Table, reach: int = 400, max_sentences: int = 4) -> list[Sentence]:
+    """Sentences printed right under a table (its notes), when the converter left them as prose."""
+    end = table.span.char_end
+    nxt = min([t.span.char_start for t in doc.tables if t.span.char_start > end] + [len(doc.text)])
+    out = []
+    for s in doc.sentences:
+        if end <= s.span.char_start <= min(end + reach, nxt) and len(out) < max_sentences:
+            out.append(s)
+    return out
+
+
+def table_test_names(doc: Document, table: Table) -> tuple[set[str], str]:
+    """Tests the table itself names (caption, headers, footnotes, notes under it); with where."""
+    labels = {norm_label(r.label) for r in table.rows if r.label and len(norm_label(r.label)) >= 3}
+    notes = []
+    for s in table_notes(doc, table):
+        low = s.text.lower()
+        if re.search(r"(?:χ|chi)[\s-]*(?:2|²|square[d]?)\s*(?:\(\d+\))?\s*=", s.text, re.I):
+            continue  # a reported statistic, not a note on methods
+        if any(lab in low for lab in labels) or re.search(r"\b(?:this|the above) table\b|\bin the table\b", low):
+            notes.append(s.text)
+    parts = [table.caption, *table.footnotes, *notes]
+    for c in table.columns:
+        if stat_kind_of_label(c):
+            # a "χ²" statistic column names no test for rows where it is empty (Fisher rows);
+            # "χ² (Fisher)" names both
+            if re.search(r"fisher", c, re.I):
+                parts.append(c)
+        else:
+            parts.append(c)
+    named = set()
+    for p in parts:
+        named |= tests_named_in(p)
+    return named, f"{table.label} (caption, headers or notes)"
+
+
+def article_test_names(doc: Document, kind: str) -> tuple[set[str], str | None]:
+    """Tests the methods/statistics text names for categorical ('categorical') or continuous data."""
+    named: set[str] = set()
+    quote = None
+    ctx_rx = _CATEGORICAL_CONTEXT if kind == "categorical" else _CONTINUOUS_CONTEXT
+    for s in doc.sentences:
+        if s.section_kind not in ("statistics", "methods"):
+            continue
+        # split at ';' so "continuous ... t-test; categorical ... chi-square test" are kept apart
+        for clause in re.split(r";|\.\s", s.text):
+            found = tests_named_in(clause)
+            if not found or not ctx_rx.search(clause):
+                continue
+            if kind == "categorical":
+                found &= {"chi2", "fisher"}
+            else:
+                found &= {"student", "welch", "mann-whitney"}
+            if found:
+                named |= found
+                quote = quote or s.text
+    return named, quote
+
+
+# ----------------------------------------------------------------------------- arms
+
+@dataclass
+class ArmSlot:
+    index: int                   # column index (arms as columns) or row index (arms as rows)
+    label: str
+    n: int | None
+    den: Denominator | None
+
+
+def arm_columns(doc: Document, study_arms: list[Arm], table: Table) -> list[ArmSlot]:
+    """Columns holding one arm each (not Total, not statistic or P columns)."""
+    out: list[ArmSlot] = []
+    seen: set[str] = set()
+    for j, c in enumerate(table.columns):
+        if j == 0 or is_p_label(c) or stat_kind_of_label(c):
+            continue
+        top = c.split(" / ")[0].strip()
+        if TOTAL_WORDS.match(top):
+            continue
+        if " / " in c:
+            return []  # several columns per arm (grades): not a simple two-group layout
+        den = column_denominator(doc, study_arms, table, j)
+        arm = resolve_arm(c, study_arms)
+        if den is None and arm is None:
+            continue
+        if arm is not None and arm.is_total:
+            continue
+        key = arm.id if arm is not None else top.lower()
+        if key in seen:
+            return []
+        seen.add(key)
+        out.append(ArmSlot(j, top, den.n if den else None, den))
+    return out
+
+
+def arm_rows(doc: Document, study_arms: list[Arm], table: Table) -> list[ArmSlot]:
+    if not arms_are_rows(table, study_arms):
+        return []
+    out = []
+    seen = set()
+    for r in table.rows:
+        if r.kind == "group":
+            continue
+        arm = resolve_arm(r.label, study_arms)
+        if arm is None or arm.is_total or TOTAL_WORDS.match(r.label.strip()):
+            continue
+        if arm.id in seen:
+            return []
+        seen.add(arm.id)
+        den = row_denominator(doc, study_arms, table, r)
+        out.append(ArmSlot(r.index, r.label, den.n if den else None, den))
+    return out
+
+
+# ----------------------------------------------------------------------------- table tests
+
+@dataclass
+class _Found:
+    """A test found in a table while reading it (becomes a :class:`TableTest`)."""
+
+    table: Table
+    where: str
+    rows: list[TableRow]
+    arms: list[ArmSlot]
+    stat: PrintedStatistic | None
+    p: PrintedPValue | None
+    interps: list[CountTable] = field(default_factory=list)
+    means: list[tuple[Num, Num]] | None = None
+    mean_evidence: list[Evidence] = field(default_factory=list)
+    orientation: str = "columns"
+    label: str = ""
+
+
+def _slash_pair(text: str) -> tuple[int, int] | None:
+    m = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+_SUMMARY_LABEL = re.compile(r"\b(?:median|mean|average|range|sd|iqr|min(?:imum)?|max(?:imum)?)\b", re.I)
+
+
+def _is_summary(label: str) -> bool:
+    """'Median', 'Mean ± SD', 'Range' rows hold values, not counts ('SD' as stable disease is a category)."""
+    if response_category(label) or re.search(r"n\s*\(%\)|\bno\.|number of patients", label, re.I):
+        return False
+    return bool(_SUMMARY_LABEL.search(label))
+
+
+def _counts_of_row(row: TableRow, arms: list[ArmSlot]) -> list[int] | None:
+    if _is_summary(row.label or ""):
+        return None  # "Median | 17 | 21" holds values, not counts
+    out = []
+    for a in arms:
+        c = cell_count(cell_text(row, a.index))
+        if c is None:
+            return None
+        out.append(c)
+    return out
+
+
+_VARIABLE_LABEL = re.compile(r"[,;]\s*(?:n|no\.?|N)\s*\(%\)\s*$")
+
+
+def _block_complete(rows: list[TableRow], arms: list[ArmSlot]) -> bool:
+    """True when the count rows already add up exactly to every arm's n (at least two categories)."""
+    if len(rows) < 2 or any(a.n is None for a in arms):
+        return False
+    counts = [_counts_of_row(r, arms) for r in rows]
+    if any(c is None for c in counts):
+        return False
+    return all(sum(c[i] for c in counts) == a.n for i, a in enumerate(arms))  # type: ignore[index]
+
+
+def _own_denominators(row: TableRow, arms: list[ArmSlot]) -> list[int | None]:
+    """The N of 'k/N' cells (a row's own denominators), else the arm's n."""
+    out = []
+    for a in arms:
+        qs = parse(cell_text(row, a.index))
+        if len(qs) == 1 and qs[0].kind == "fraction" and qs[0].denominator is not None and qs[0].denominator.value > 0:
+            out.append(int(qs[0].denominator.value))
+        else:
+            out.append(a.n)
+    return out
+
+
+def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[ArmSlot]) -> list[CountTable]:
+    """Candidate count tables for a block of category rows (arms as columns)."""
+    out: list[CountTable] = []
+    ns = [a.n for a in arms]
+    # a "Male/Female | 31/24 | 23/17" row
+    if len(rows) == 1:
+        pairs = [_slash_pair(cell_text(rows[0], a.index)) for a in arms]
+        if all(pairs):
+            lab = rows[0].label
+            named_pair = re.search(r"\b[A-Za-z]+\s*/\s*[A-Za-z]+\b", lab)
+            ev = [cell_evidence(doc, table, rows[0], a.index, role="counts") for a in arms]
+            if named_pair or all(n is not None and p[0] + p[1] == n for p, n in zip(pairs, ns)):
+                out.append(_count_table([[p[0], p[1]] for p in pairs], lab.split("/") if "/" in lab else ["a", "b"],
+                                  f"'{lab}' as two categories ({', '.join(f'{p[0]}/{p[1]}' for p in pairs)})", ev))
+            elif all(n is not None and p[1] == n and p[0] <= n for p, n in zip(pairs, ns)):
+                out.append(_count_table([[p[0], p[1] - p[0]] for p in pairs], ["yes", "no"],
+                                  f"'{lab}' as n/N in each arm", ev))
+            return out
+    counts = [_counts_of_row(r, arms) for r in rows]
+    if any(c is None for c in counts) or not counts:
+        return out
+    per_arm = [[counts[i][a] for i in range(len(rows))] for a in range(len(arms))]
+    labels = [r.label for r in rows]
+    ev = [cell_evidence(doc, table, r, a.index, role="count") for r in rows for a in arms][:12]
+    den_ev = [a.den.evidence for a in arms if a.den is not None]
+    if len(rows) >= 2:
+        sums = [sum(x) for x in per_arm]
+        if all(n is None or s <= n for s, n in zip(sums, ns)):
+            out.append(_count_table(per_arm, labels, f"{len(arms)}×{len(rows)} table of {', '.join(labels)}", ev))
+            if all(n is not None for n in ns) and any(s < n for s, n in zip(sums, ns)):
+                rest = [n - s for s, n in zip(sums, ns)]
+                out.append(_count_table([x + [r] for x, r in zip(per_arm, rest)], labels + ["(remainder of n)"],
+                                  f"{len(arms)}×{len(rows) + 1} table of {', '.join(labels)} and the rest of each arm "
+                                  f"({'/'.join(map(str, rest))})", ev + den_ev))
+    own = _own_denominators(rows[0], arms)
+    if own != ns and len(rows) == 1:
+        ns = own
+    first_ok = all(n is not None and per_arm[a][0] <= n for a, n in enumerate(ns))
+    multi_valid = any(i.description.startswith(f"{len(arms)}×{len(rows)} ") for i in out)
+    exhaustive = multi_valid and all(sum(per_arm[a]) == ns[a] for a in range(len(arms)) if ns[a] is not None)
+    if first_ok and (len(rows) == 1 or not exhaustive):
+        k = [per_arm[a][0] for a in range(len(arms))]
+        ev1 = [cell_evidence(doc, table, rows[0], a.index, role="count") for a in arms] + den_ev
+        out.append(_count_table([[k[a], ns[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
+                          f"'{labels[0]}' against the rest of each arm ({', '.join(f'{k[a]}/{ns[a]}' for a in range(len(arms)))})",
+                          ev1))
+        implied = [_implied_n(k[a], cell_percent(cell_text(rows[0], arms[a].index)), ns[a]) for a in range(len(arms))]
+        if all(m is not None for m in implied) and implied != ns:
+            out.append(_count_table([[k[a], implied[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
+                              f"'{labels[0]}' against the n its printed percentages imply (missing data: "
+                              f"{', '.join(f'{k[a]}/{implied[a]}' for a in range(len(arms)))})", ev1))
+    return out
+
+
+def _implied_n(k: int, pct: Num | None, n: int | None) -> int | None:
+    """The one n (at most the column's n) that makes k/n print as ``pct``: the percentage's own denominator when
+    data are missing ('32 (91.4)' in an arm of 37 is 32/35). None when no n, or several, fit."""
+    if pct is None or n is None or k <= 0 or pct.value <= 0:
+        return None
+    tol = 0.5 * 10 ** (-pct.decimals) + 1e-9
+    lo = max(k, 1, math.floor(100 * k / (pct.value + tol)))   # computed, never searched: n may be huge
+    hi = min(n, math.ceil(100 * k / (pct.value - tol)) if pct.value > tol else n)
+    if hi - lo > 50:
+        return None  # a coarse percentage fits too many n
+    fits = [m for m in range(lo, hi + 1) if abs(100 * k / m - pct.value) <= tol]
+    if n in fits:
+        return n
+    return fits[0] if len(fits) == 1 else None
+
+
+def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: list[int],
+                 p_cols: list[int]) -> list[_Found]:
+    """Arms as columns: group rows into blocks, each with at most one statistic and one P."""
+    if len(stat_cols) > 1 or len(p_cols) > 1:
+        return []
+    sc = stat_cols[0] if stat_cols else None
+    pc = p_cols[0] if p_cols else None
+    blocks: list[dict] = []
+    cur: dict | None = None
+
+    def close():
+        nonlocal cur
+        if cur is not None:
+            blocks.append(cur)
+        cur = None
+
+    for r in table.rows:
+        has_stat = sc is not None and bool(cell_text(r, sc).strip()) and stat_cell(cell_text(r, sc)) is not None
+        has_p = pc is not None and bool(cell_text(r, pc).strip()) and printed_p_cell(cell_text(r, pc)) is not None
+        arm_txt = [cell_text(r, a.index).strip() for a in arms]
+        heading = r.kind == "group" or all(not t for t in arm_txt)
+        if heading:
+            close()
+            cur = {"heading": r, "rows": [], "stat": r if has_stat else None, "p": r if has_p else None}
+            continue
+        is_countish = _counts_of_row(r, arms) is not None or all(_slash_pair(t) for t in arm_txt) or \
+            all(mean_sd_cell(t) for t in arm_txt)
+        if has_stat or has_p:
+            joinable = cur is not None and not cur["rows"] and cur.get("heading") is not None and \
+                not (has_stat and cur["stat"] is not None) and not (has_p and cur["p"] is not None)
+            if not joinable:
+                close()
+                cur = {"heading": None, "rows": [], "stat": None, "p": None}
+            if has_stat:
+                cur["stat"] = r
+            if has_p:
+                cur["p"] = r
+            cur["rows"].append(r)
+            if not is_countish:
+                close()
+            continue
+        if not is_countish:
+            close()
+            continue
+        if cur is None:
+            cur = {"heading": None, "rows": [], "stat": None, "p": None}
+        # mean ± SD rows never continue a block of counts
+        if cur["rows"] and (all(mean_sd_cell(t) for t in arm_txt) or
+                            all(mean_sd_cell(cell_text(x, arms[0].index)) for x in cur["rows"][:1])):
+            close()
+            continue
+        # a block whose categories already add up to every arm's n is complete: a further count row
+        # ("Prior nephrectomy, n (%)") is another variable, not a category of this one
+        if cur["rows"] and (cur["stat"] is not None or cur["p"] is not None) and \
+                (_VARIABLE_LABEL.search(r.label or "") or _block_complete(cur["rows"], arms)):
+            close()
+            cur = {"heading": None, "rows": [], "stat": None, "p": None}
+        cur["rows"].append(r)
+    close()
+
+    out = []
+    for b in blocks:
+        if b["stat"] is None and b["p"] is None:
+            continue
+        rows: list[TableRow] = b["rows"]
+        if not rows:
+            continue
+        head = b["heading"]
+        label = head.label if head is not None and len(rows) > 1 else rows[0].label
+        where = f"{table.label}, '{label}'"
+        stat = None
+        if b["stat"] is not None:
+            num = stat_cell(cell_text(b["stat"], sc))
+            if num is not None:
+                stat = _statistic(num, stat_kind_of_label(table.columns[sc]) or "unknown",
+                               cell_evidence(doc, table, b["stat"], sc, role="statistic"))
+        p = None
+        if b["p"] is not None:
+            pp = printed_p_cell(cell_text(b["p"], pc))
+            if pp is not None:
+                p = _p_value(pp, cell_evidence(doc, table, b["p"], pc, role="p-value"))
+        tt = _Found(table, where, rows, arms, stat, p, orientation="columns", label=label)
+        ms = [mean_sd_cell(cell_text(rows[0], a.index), rows[0].label or "") for a in arms]
+        if len(rows) == 1 and all(ms):
+            tt.means = ms  # type: ignore[assignment]
+            tt.mean_evidence = [cell_evidence(doc, table, rows[0], a.index, role="mean ± SD") for a in arms]
+        else:
+            tt.interps = _row_interps(doc, table, rows, arms)
+        out.append(tt)
+    return out
+
+
+def _percent_count(text: str, n: int | None, bare_is_percent: bool) -> tuple[int, bool] | None:
+    """(count, from_percent) of a cell: its count, or the unique count its percentage allows out of n."""
+    c = cell_count(text)
+    if c is not None and not bare_is_percent:
+        return c, False
+    qs = parse(text)
+    if len(qs) != 1 or n is None:
+        return (c, False) if c is not None else None
+    q = qs[0]
+    if q.kind in ("count_percent", "fraction") and q.count is not None and q.count.decimals == 0:
+        return int(q.count.value), False
+    v = q.percent or (q.value if q.kind in ("percent", "number", "count") else None)
+    if v is None:
+        return None
+    ks = possible_counts(n, v.value, v.decimals)
+    if len(ks) == 1:
+        return ks[0], True
+    return None
+
+
+def _arm_row_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: list[int],
+                   p_cols: list[int]) -> list[_Found]:
+    """Arms as rows: categories or rates as columns, the statistic and P in the first arm row."""
+    rows = [r for r in table.rows if r.index in {a.index for a in arms}]
+    if len(rows) != len(arms) or len(arms) < 2:
+        return []
+    data_cols = [j for j in range(1, len(table.columns)) if j not in stat_cols and j not in p_cols]
+    ns = [a.n for a in arms]
+
+    def first_value(j, getter):
+        for r in rows:
+            v = getter(cell_text(r, j))
+            if v is not None:
+                return r, v
+        return None, None
+
+    def col_interp(j) -> CountTable | None:
+        lab = table.columns[j]
+        bare = bool(rate_measure(lab)) or "%" in lab
+        vals = [_percent_count(cell_text(r, j), n, bare) for r, n in zip(rows, ns)]
+        if any(v is None for v in vals) or any(n is None for n in ns):
+            return None
+        ks = [v[0] for v in vals]
+        if any(k > n for k, n in zip(ks, ns)):
+            return None
+        ev = [cell_evidence(doc, table, r, j, role="count") for r in rows] + [a.den.evidence for a in arms if a.den]
+        return _count_table([[k, n - k] for k, n in zip(ks, ns)], [lab, "not " + lab],
+                      f"'{lab}' against the rest of each arm ({', '.join(f'{k}/{n}' for k, n in zip(ks, ns))})",
+                      ev, from_percent=any(v[1] for v in vals))
+
+    pairs: list[tuple[int | None, int | None, list[int]]] = []
+    rate_cols = [j for j in data_cols if rate_measure(table.columns[j])]
+    if len(stat_cols) <= 1 and len(p_cols) <= 1:
+        pairs.append((stat_cols[0] if stat_cols else None, p_cols[0] if p_cols else None, data_cols))
+    elif len(rate_cols) >= 2 and len(rate_cols) == max(len(stat_cols), len(p_cols)) and \
+            len(stat_cols) in (0, len(rate_cols)) and len(p_cols) in (0, len(rate_cols)):
+        for i, j in enumerate(rate_cols):
+            pairs.append((stat_cols[i] if stat_cols else None, p_cols[i] if p_cols else None, [j]))
+    else:
+        return []
+
+    out = []
+    for sc, pc, cols in pairs:
+        stat = p = None
+        if sc is not None:
+            r, num = first_value(sc, stat_cell)
+            if num is not None:
+                stat = _statistic(num, stat_kind_of_label(table.columns[sc]) or "unknown",
+                               cell_evidence(doc, table, r, sc, role="statistic"))
+        if pc is not None:
+            r, pp = first_value(pc, printed_p_cell)
+            if pp is not None:
+                p = _p_value(pp, cell_evidence(doc, table, r, pc, role="p-value"))
+        if stat is None and p is None:
+            continue
+        interps: list[CountTable] = []
+        cat_cols = [j for j in cols if response_category(table.columns[j].split(" / ")[-1])]
+        count_cols = [j for j in cols if all(cell_count(cell_text(r, j)) is not None for r in rows)
+                      and not _is_summary(table.columns[j])]
+        totals = [j for j in count_cols if re.search(r"\b(?:total|overall|any)\b", table.columns[j], re.I)]
+        row_ev = [row_evidence(doc, table, r, role="counts") for r in rows]
+        den_ev = [a.den.evidence for a in arms if a.den is not None]
+        groups = [cat_cols] if len(cat_cols) >= 2 else []
+        others = [c for c in count_cols if c not in totals]
+        if len(others) >= 2 and others != cat_cols:
+            groups.append(others)
+        for group in groups:
+            if not group or any(j not in count_cols for j in group):
+                continue
+            per_arm = [[cell_count(cell_text(r, j)) for j in group] for r in rows]
+            labels = [table.columns[j] for j in group]
+            sums = [sum(x) for x in per_arm]
+            if any(n is not None and s > n for s, n in zip(sums, ns)):
+                continue
+            interps.append(_count_table(per_arm, labels, f"{len(rows)}×{len(group)} table of {', '.join(labels)}", row_ev))
+            if all(n is not None for n in ns) and any(s < n for s, n in zip(sums, ns)):
+                rest = [n - s for s, n in zip(sums, ns)]
+                interps.append(_count_table([x + [q] for x, q in zip(per_arm, rest)], labels + ["(remainder of n)"],
+                                      f"{len(rows)}×{len(group) + 1} table of {', '.join(labels)} and the rest of each "
+                                      f"arm ({'/'.join(map(str, rest))})", row_ev + den_ev))
+        singles = totals or ([] if len(cat_cols) >= 2 else [c for c in cols if c not in totals])
+        single_interps = [ci for ci in (col_interp(j) for j in singles) if ci is not None]
+        # the most plausible reading first: a total column, else the response categories, else the rest
+        interps = (single_interps + interps) if totals else (interps + single_interps)
+        where = f"{table.label}" + (f", '{table.columns[cols[0]]}'" if len(cols) == 1 else "")
+        tt = _Found(table, where, rows, arms, stat, p, interps=interps, orientation="rows",
+                       label=table.columns[cols[0]] if len(cols) == 1 else table.label)
+        out.append(tt)
+    return out
+
+
+def extract_table_tests(doc: Document, arms: list[Arm]) -> list[TableTest]:
+    """Every printed test (statistic and/or P) in the tables, with the numbers it may come from."""
+    out: list[TableTest] = []
+    for index, table in enumerate(doc.tables):
+        stat_cols = [j for j, c in enumerate(table.columns) if j > 0 and stat_kind_of_label(c)]
+        p_cols = [j for j, c in enumerate(table.columns) if j > 0 and is_p_label(c)]
+        if not stat_cols and not p_cols:
+            continue
+        found: list[_Found] = []
+        ar = arm_rows(doc, arms, table)
+        if len(ar) >= 2:
+            found = _arm_row_tests(doc, table, ar, stat_cols, p_cols)
+        else:
+            ac = arm_columns(doc, arms, table)
+            if len(ac) >= 2:
+                found = _block_tests(doc, table, ac, stat_cols, p_cols)
+        if found:
+            named, where = table_test_names(doc, table)
+            out.extend(_fact(index, f, named, where) for f in found)
+    return out
+
+
+def extract_named_tests(doc: Document) -> NamedTests:
+    """The tests the methods or statistics text names for categorical and for continuous data."""
+    cat, cat_quote = article_test_names(doc, "categorical")
+    cont, cont_quote = article_test_names(doc, "continuous")
+    return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
+                      continuous_quote=cont_quote)
+
+
+def _fact(index: int, f: _Found, named: set[str], named_where: str) -> TableTest:
+    pos = {id(r): i for i, r in enumerate(f.table.rows)}
+    return TableTest(table=index, table_label=f.table.label, where=f.where, label=f.label,
+                     orientation=f.orientation, rows=[pos[id(r)] for r in f.rows],
+                     arms=[TestArm(index=a.index, label=a.label, n=a.n, n_source=a.den.source if a.den else "",
+                                   n_evidence=a.den.evidence if a.den else None) for a in f.arms],
+                     statistic=f.stat, p=f.p, count_tables=f.interps, means=f.means,
+                     mean_evidence=f.mean_evidence, named_tests=sorted(named), named_where=named_where)

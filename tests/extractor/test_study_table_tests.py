@@ -1,0 +1,71 @@
+"""Study.table_tests and Study.named_tests: the printed tests the statistical rules (TA201-TA203, TA210) recompute."""
+from __future__ import annotations
+
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.study import table_tests as readers
+from trialaudit.extractor.text import parse_text
+
+TEXT = """# A randomised trial of drug A versus drug B
+
+## Methods
+
+Categorical variables were compared with the chi-square test; continuous variables (mean, SD) with Student's t test.
+
+## Results
+
+Table 1. Baseline characteristics (Fisher's exact test where expected counts were below 5)
+
+| Characteristic | Drug A (n = 50) | Drug B (n = 50) | χ² | P value |
+|---|---|---|---|---|
+| Sex | | | 0.040 | 0.841 |
+| Male | 30 (60.0) | 29 (58.0) | | |
+| Female | 20 (40.0) | 21 (42.0) | | |
+| Age, years, mean ± SD | 61.2 ± 8.1 | 59.8 ± 9.0 | | 0.414 |
+"""
+
+
+def _study():
+    return extract_study(parse_text(TEXT, doc_id="t", source="t", fmt="markdown"))
+
+
+def test_a_heading_block_is_one_test_with_its_count_tables():
+    tests = _study().table_tests
+    sex = next(t for t in tests if t.label == "Sex")
+    assert sex.statistic is not None and sex.statistic.value.value == 0.040 and sex.stat_kind == "chi2"
+    assert sex.p is not None and sex.p.value.value == 0.841 and sex.p.operator == "="
+    assert [a.n for a in sex.arms] == [50, 50] and all(a.n_evidence is not None for a in sex.arms)
+    assert sex.count_tables[0].counts == [[30, 20], [29, 21]]
+    assert sex.rows == [1, 2] and sex.table_label == "Table 1" and sex.orientation == "columns"
+    assert sex.named_tests == ["fisher"]   # the caption names Fisher; a bare χ² column names no test
+
+
+def test_a_means_row_is_a_t_test_reading():
+    age = next(t for t in _study().table_tests if t.label.startswith("Age"))
+    assert age.means is not None and [(m.value, s.value) for m, s in age.means] == [(61.2, 8.1), (59.8, 9.0)]
+    assert len(age.mean_evidence) == 2 and not age.count_tables
+
+
+def test_tests_named_in_the_methods_by_kind_of_data():
+    named = _study().named_tests
+    assert named.categorical == ["chi2"] and named.continuous == ["student"]
+    assert named.categorical_quote and "chi-square" in named.categorical_quote
+
+
+def test_cell_readers():
+    assert readers.printed_p_cell("<0.001")[1] == "<" and readers.printed_p_cell("0.046")[0].value == 0.046
+    assert readers.printed_p_cell("n.s.") is None
+    assert readers.stat_cell("7.982").value == 7.982
+    m, s = readers.mean_sd_cell("38.6 (4.9)", "Age, mean (SD)")
+    assert (m.value, s.value) == (38.6, 4.9)
+    assert readers.tests_named_in("Mann-Whitney U test and Fisher's exact test") == {"mann-whitney", "fisher"}
+
+
+def test_table_tests_are_a_tidy_table():
+    from types import SimpleNamespace
+
+    from trialaudit.extractor.export import study_rows
+
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=_study()))["table_tests"]
+    sex = next(r for r in rows if r["label"] == "Sex")
+    assert sex["statistic_kind"] == "chi2" and sex["p"] == 0.841 and sex["arm_n"] == "50; 50"
+    assert sex["first_count_table"] and sex["quote"] == "0.841"
