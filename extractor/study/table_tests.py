@@ -338,14 +338,7 @@ def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[A
     ev = [cell_evidence(doc, table, r, a.index, role="count") for r in rows for a in arms][:12]
     den_ev = [a.den.evidence for a in arms if a.den is not None]
     if len(rows) >= 2:
-        sums = [sum(x) for x in per_arm]
-        if all(n is None or s <= n for s, n in zip(sums, ns)):
-            out.append(_count_table(per_arm, labels, f"{len(arms)}×{len(rows)} table of {', '.join(labels)}", ev))
-            if all(n is not None for n in ns) and any(s < n for s, n in zip(sums, ns)):
-                rest = [n - s for s, n in zip(sums, ns)]
-                out.append(_count_table([x + [r] for x, r in zip(per_arm, rest)], labels + ["(remainder of n)"],
-                                  f"{len(arms)}×{len(rows) + 1} table of {', '.join(labels)} and the rest of each arm "
-                                  f"({'/'.join(map(str, rest))})", ev + den_ev))
+        out.extend(_category_tables(per_arm, labels, ns, ev, den_ev))
     own = _own_denominators(rows[0], arms)
     if own != ns and len(rows) == 1:
         ns = own
@@ -363,6 +356,23 @@ def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[A
             out.append(_count_table([[k[a], implied[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
                               f"'{labels[0]}' against the n its printed percentages imply (missing data: "
                               f"{', '.join(f'{k[a]}/{implied[a]}' for a in range(len(arms)))})", ev1))
+    return out
+
+
+def _category_tables(per_arm: list[list[int]], labels: list[str], ns: list[int | None], evidence: list[Evidence],
+                     den_evidence: list[Evidence]) -> list[CountTable]:
+    """The arms × categories table of the listed categories and, when they leave part of an arm out, the same
+    table with each arm's remainder as one more category; nothing when a category sum exceeds its arm's n."""
+    sums = [sum(x) for x in per_arm]
+    if any(n is not None and s > n for s, n in zip(sums, ns)):
+        return []
+    shape = f"{len(per_arm)}×{len(labels)}"
+    out = [_count_table(per_arm, labels, f"{shape} table of {', '.join(labels)}", evidence)]
+    if all(n is not None for n in ns) and any(s < n for s, n in zip(sums, ns)):
+        rest = [n - s for s, n in zip(sums, ns)]
+        out.append(_count_table([x + [r] for x, r in zip(per_arm, rest)], labels + ["(remainder of n)"],
+                                f"{len(per_arm)}×{len(labels) + 1} table of {', '.join(labels)} and the rest of each "
+                                f"arm ({'/'.join(map(str, rest))})", evidence + den_evidence))
     return out
 
 
@@ -564,16 +574,7 @@ def _arm_row_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: 
             if not group or any(j not in count_cols for j in group):
                 continue
             per_arm = [[cell_count(cell_text(r, j)) for j in group] for r in rows]
-            labels = [table.columns[j] for j in group]
-            sums = [sum(x) for x in per_arm]
-            if any(n is not None and s > n for s, n in zip(sums, ns)):
-                continue
-            interps.append(_count_table(per_arm, labels, f"{len(rows)}×{len(group)} table of {', '.join(labels)}", row_ev))
-            if all(n is not None for n in ns) and any(s < n for s, n in zip(sums, ns)):
-                rest = [n - s for s, n in zip(sums, ns)]
-                interps.append(_count_table([x + [q] for x, q in zip(per_arm, rest)], labels + ["(remainder of n)"],
-                                      f"{len(rows)}×{len(group) + 1} table of {', '.join(labels)} and the rest of each "
-                                      f"arm ({'/'.join(map(str, rest))})", row_ev + den_ev))
+            interps.extend(_category_tables(per_arm, [table.columns[j] for j in group], ns, row_ev, den_ev))
         singles = totals or ([] if len(cat_cols) >= 2 else [c for c in cols if c not in totals])
         single_interps = [ci for ci in (col_interp(j) for j in singles) if ci is not None]
         # the most plausible reading first: a total column, else the response categories, else the rest
