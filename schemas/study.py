@@ -303,6 +303,27 @@ class SizeStatement(Model):
     text: str = ""
 
 
+class StatedPopulation(Model):
+    """A group size a sentence states as the population of what it reports.
+
+    "of the 47 evaluable patients", "among 120 participants", "in all 33 cases": the number, the
+    preposition and determiner before it, the words between it and the noun (``qualifier``:
+    "evaluable", "newly diagnosed") and the noun, with the phrase's span in the sentence's text.
+    Rules choose the phrases they trust by these parts (e.g. only "of"/"among" with an enrolment
+    qualifier); the reading itself happens once, here.
+    """
+
+    sentence: str              # sentence id
+    start: int                 # the phrase in the sentence's text
+    end: int
+    n: int
+    n_start: int               # where the number starts in the sentence's text
+    preposition: str           # of | among | in | for | regarding | with regard to | out of (lower case)
+    determiner: str = ""       # "" | the | all | these | those | all the | all of the (lower case)
+    qualifier: str = ""        # words between the number and the noun, lower case, single-spaced
+    noun: str                  # patients, participants, subjects, cases, women ... (lower case)
+
+
 class TableArmSizes(Model):
     """The arm sizes one table's column headers state (two or more arms)."""
 
@@ -459,6 +480,8 @@ class Study(Model):
     section_repairs: dict[str, str] = Field(default_factory=dict)
     # the study's and arms' sizes as each place states them, and the agreed ones (see PopulationSizes)
     population_sizes: PopulationSizes = Field(default_factory=PopulationSizes)
+    # every "of the N patients" a sentence states (see StatedPopulation)
+    stated_populations: list[StatedPopulation] = Field(default_factory=list)
     # every test printed in a table with the count tables or means it may come from (see TableTest)
     table_tests: list[TableTest] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data

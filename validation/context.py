@@ -11,7 +11,7 @@ from trialaudit.extractor import evidence as _ev
 from trialaudit.schemas.document import Document, Sentence, Table, TableRow
 from trialaudit.schemas.findings import Coverage, Evidence, Finding, Severity
 from trialaudit.schemas.provenance import Provenance
-from trialaudit.schemas.study import Study
+from trialaudit.schemas.study import StatedPopulation, Study
 
 from .settings import Settings
 
@@ -47,6 +47,7 @@ class CheckContext:
     settings: Settings = field(default_factory=Settings)
     # what the rules examined: ``ctx.coverage.count("percentages")`` for each item compared
     coverage: Coverage = field(default_factory=Coverage)
+    _populations: dict[str, list[StatedPopulation]] | None = field(default=None, init=False, repr=False)
 
     # ------------------------------------------------------------------ evidence builders
     # (the extractor's own, :mod:`trialaudit.extractor.evidence`, so facts and findings quote alike)
@@ -75,6 +76,20 @@ class CheckContext:
         """Sentence id -> repaired section kind, for every sentence."""
         rep = self.study.section_repairs
         return {s.id: rep.get(s.id, s.section_kind) for s in self.document.sentences}
+
+    def stated_populations(self, sent: Sentence, *, prepositions: Iterable[str], qualifiers: Iterable[str],
+                           nouns: Iterable[str], determiners: Iterable[str] = ("", "the", "all", "these")
+                           ) -> list[StatedPopulation]:
+        """The "of the N patients" phrases of ``sent`` (``Study.stated_populations``) a rule trusts: those whose
+        preposition, determiner, qualifier ("" for none) and noun are among the given ones, in reading order."""
+        by_sentence = self._populations
+        if by_sentence is None:
+            by_sentence = self._populations = {}
+            for p in self.study.stated_populations:
+                by_sentence.setdefault(p.sentence, []).append(p)
+        preps, dets, quals, ns = set(prepositions), set(determiners), set(qualifiers), set(nouns)
+        return [p for p in by_sentence.get(sent.id, ()) if p.preposition in preps and p.determiner in dets
+                and p.qualifier in quals and p.noun in ns]
 
     # ------------------------------------------------------------------ finding builder
     def finding(self, rule_code: str, *, severity: Severity, message: str, evidence: list[Evidence],

@@ -18,7 +18,7 @@ from .denominators import extract_denominators
 from .design import extract_design
 from .effects import extract_effects
 from .outcomes import extract_outcomes
-from .population import extract_population_sizes
+from .population import extract_population_sizes, extract_stated_populations
 from .references import extract_citations, extract_references
 from .ratios import extract_ratio_estimates
 from .regimens import extract_regimen_mentions
@@ -104,6 +104,7 @@ def _extract_study(doc: Document) -> Study:
     study.median_follow_up, study.planned_sample_size = d.median_follow_up, d.planned_sample_size
     # last: reads the arms as the other extractors leave them
     study.population_sizes = extract_population_sizes(doc, arms, study.total_n)
+    study.stated_populations = extract_stated_populations(doc)
     study.table_tests = extract_table_tests(doc, arms)
     study.named_tests = extract_named_tests(doc)
     return study

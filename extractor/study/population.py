@@ -20,13 +20,13 @@ from collections import Counter
 from trialaudit.extractor.evidence import header_cell_evidence, section_title, sentence_evidence
 from trialaudit.schemas.document import Document, Sentence, Table
 from trialaudit.schemas.findings import Evidence
-from trialaudit.schemas.study import Arm, PopulationSizes, SizeStatement, TableArmSizes
+from trialaudit.schemas.study import Arm, PopulationSizes, SizeStatement, StatedPopulation, TableArmSizes
 
 from .arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
 from .drugs import drug_set
 from .sections import cited_sentences, effective_kinds, real_arms
 
-__all__ = ["PATIENTS", "extract_population_sizes", "study_columns"]
+__all__ = ["PATIENTS", "extract_population_sizes", "extract_stated_populations", "study_columns"]
 
 #: the nouns a group of participants is counted in ("95 patients", "of 40 women")
 PATIENTS = (r"(?:patients?|participants?|subjects?|cases|individuals|children|adolescents|adults|women|men|"
@@ -63,6 +63,11 @@ _CAPTION_TOTAL = re.compile(rf"\b(?:of|in|for|from|among|on)\s+(?P<n>\d{{1,5}})\
                             re.I)
 _N_EQ = re.compile(r"[\(\[,;]\s*[nN]\s*=\s*(?P<n>\d{1,5})\s*[\)\],;]")
 _CITED_COHORT = re.compile(r"\(\s*\d+(?:\s*[,\-–‑]\s*\d+)*\s*\)")     # "Apatinib (11)": a cited cohort's header
+#: "of the 47 evaluable patients", "among 120 participants": a population stated in a sentence
+STATED_POPULATION = re.compile(
+    rf"\b(?P<prep>of|among|in|for|with\s+regard\s+to|regarding|out\s+of)\s+"
+    rf"(?:(?P<det>all\s+of\s+the|all\s+the|the|all|these|those)\s+)?(?P<n>\d{{1,5}})\s+"
+    rf"(?P<qual>(?:(?!\d)[\w\-]+\s+){{0,2}}?)(?P<noun>{PATIENTS})\b", re.I)   # no number among the qualifiers
 _SKIPPED_KINDS = ("introduction", "discussion", "references", "declarations", "acknowledgements", "statistics",
                   "keywords")
 
@@ -87,6 +92,22 @@ def extract_population_sizes(doc: Document, arms: list[Arm], study_total_n: int 
     out.known_sizes = sorted(known)
     _agree(out, doc, real, kinds, cited, study_total_n)
     out.study_columns = [study_columns(t, arms, out.total) for t in doc.tables]
+    return out
+
+
+def extract_stated_populations(doc: Document) -> list[StatedPopulation]:
+    """Every "of the N patients" phrase of every sentence (outside the references), in reading order."""
+    out: list[StatedPopulation] = []
+    for s in doc.sentences:
+        if s.section_kind == "references":
+            continue
+        for m in STATED_POPULATION.finditer(s.text):
+            out.append(StatedPopulation(
+                sentence=s.id, start=m.start(), end=m.end(), n=int(m.group("n")), n_start=m.start("n"),
+                noun=m.group("noun").lower(),
+                preposition=" ".join(m.group("prep").lower().split()),
+                determiner=" ".join((m.group("det") or "").lower().split()),
+                qualifier=" ".join(m.group("qual").lower().split())))
     return out
 
 

@@ -28,8 +28,9 @@ _METHODS = {
 _SURVIVAL = re.compile(r"surviv|\bPFS\b|\bOS\b|\bEFS\b|\bDFS\b|\bRFS\b|kaplan|\bKM\b|[- ]free\b|event", re.I)
 _CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence interval)\b", re.I)
 
-_POP = re.compile(r"\b(?:of|among|in)\s+(?:the|all|these)?\s*(\d{1,5})\s+(?:evaluable\s+|treated\s+|enrolled\s+)?"
-                  r"(?:patients|participants|subjects)\b", re.I)
+#: the sentence populations ("among the 47 evaluable patients") a rate with its CI may be out of
+_POPULATION = dict(prepositions=("of", "among", "in"), qualifiers=("", "evaluable", "treated", "enrolled"),
+                   nouns=("patients", "participants", "subjects"))
 _RATE_WORD = re.compile(r"\b(?:ORR|DCR|CBR|response|control|benefit)\b[^.;%]{0,25}$", re.I)
 
 
@@ -167,8 +168,8 @@ def _rates(ctx: CheckContext) -> Iterator[Rate]:
                        src, key=f"text|{sent.text[q.start:nq.end]}")
         # "Among the 47 patients, ... for an ORR of 36.2% (95% CI 22.7–51.5)": a response rate with its CI and the
         # population stated in the same sentence (or the whole study when it has no arms)
-        pop = _POP.search(sent.text)
-        n = int(pop.group(1)) if pop else (ctx.study.total_n if not arms else None)
+        pops = ctx.stated_populations(sent, **_POPULATION)
+        n = pops[0].n if pops else (ctx.study.total_n if not arms else None)
         if not n:
             continue
         for q in qs:
@@ -185,7 +186,7 @@ def _rates(ctx: CheckContext) -> Iterator[Rate]:
                 continue
             yield Rate(ks[0], n, q.low, q.high, q.ci_level or 95.0, _scale(q.value.value, q.low, q.high),
                        f"'{sent.text[q.start:q.end]}'", [ctx.sentence_evidence(sent, q.start, q.end, role="rate")],
-                       "the population stated in the sentence" if pop else "the study population",
+                       "the population stated in the sentence" if pops else "the study population",
                        key=f"text|{sent.text[q.start:q.end]}")
 
 

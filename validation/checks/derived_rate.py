@@ -283,8 +283,9 @@ def _reported_in_text(ctx: CheckContext) -> Iterator[tuple[str, Reported]]:
 # ------------------------------------------------------------------ one sentence with its own categories
 _CAT_TEXT = re.compile(r"\b(complete|partial)\s+(?:response|remission)s?\b|\bstable\s+disease\b|\b(CR|PR|SD)\b",
                        re.I)
-_POP_TEXT = re.compile(r"\b(?:of|among|in)\s+(?:the|all|these)?\s*(\d{1,5})\s+(?:evaluable\s+|treated\s+|enrolled\s+)?"
-                       r"(?:patients|participants|subjects)\b", re.I)
+#: the sentence populations ("among the 47 evaluable patients") its categories and rate are out of
+_POPULATION = dict(prepositions=("of", "among", "in"), qualifiers=("", "evaluable", "treated", "enrolled"),
+                   nouns=("patients", "participants", "subjects"))
 
 
 def _category_of(m: re.Match) -> str:
@@ -321,8 +322,8 @@ def _in_sentence(ctx: CheckContext) -> Iterator[Finding]:
             counts[cat] = (int(q.count.value), q)
         if ambiguous or len(counts) < 2:
             continue
-        pop = _POP_TEXT.search(text)
-        n = int(pop.group(1)) if pop else (ctx.study.total_n if not any(a.n for a in ctx.study.arms if not a.is_total)
+        pops = ctx.stated_populations(sent, **_POPULATION)
+        n = pops[0].n if pops else (ctx.study.total_n if not any(a.n for a in ctx.study.arms if not a.is_total)
                                            else None)
         for mm in _MEASURE_RE.finditer(text):
             measure = _norm_measure(mm.group(1))
@@ -355,6 +356,6 @@ def _in_sentence(ctx: CheckContext) -> Iterator[Finding]:
                 observed=f"{pct.text}%", expected=f"{v.expected}%",
                 computation=f"{measure} = ({parts})/{n} = {k}/{n} = {v.exact:.4f}%; printed {pct.text}%: "
                             f"{describe_rules(v.rules)}. n = {n} from "
-                            f"{'the sentence' if pop else 'the study population'}.",
+                            f"{'the sentence' if pops else 'the study population'}.",
                 evidence=ev, key=f"sent|{sent.id}|{measure}|{pct.text}",
                 details={"measure": measure, "components": {c: counts[c][0] for c in comps}, "n": n, "exact": v.exact})

@@ -14,9 +14,9 @@ from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import check_percent, describe_rules, double_rounded
 from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
 
-_STATED_DENOM = re.compile(
-    r"(?:\bof|\bamong)\s+(?:the|all|these)?\s*(\d{1,5})\s+(?:eligible\s+|evaluable\s+|enrolled\s+|included\s+)?"
-    r"(?:patients|participants|subjects|cases)", re.I)
+#: the sentence populations ("of the 47 evaluable patients") a bare "n (%)" may be out of
+_STATED = dict(prepositions=("of", "among"), qualifiers=("", "eligible", "evaluable", "enrolled", "included"),
+               nouns=("patients", "participants", "subjects", "cases"))
 _K_OF_N = re.compile(r"\b\d{1,5}\s+of\s+(?:the\s+)?(\d{1,5})\b(?!\s*(?:months|weeks|days|years|mg|%))", re.I)
 
 
@@ -187,19 +187,19 @@ def _sentence_findings(ctx: CheckContext) -> Iterator[Finding]:
     for sent in ctx.document.sentences:
         if sent.section_kind in ("references",):
             continue
-        stated = _STATED_DENOM.search(sent.text)
+        pops = ctx.stated_populations(sent, **_STATED)
+        stated = pops[0] if pops else None
         # other denominators the sentence states ("46 of 88 patients ... and 31 of 86"): with several,
         # a bare "n (%)" may belong to any of them ("... in 7 (8.0%) and 3 (3.5%) patients")
-        others = sorted({int(m.group(1)) for m in _STATED_DENOM.finditer(sent.text)} |
-                        {int(m.group(1)) for m in _K_OF_N.finditer(sent.text)})
+        others = sorted({p.n for p in pops} | {int(m.group(1)) for m in _K_OF_N.finditer(sent.text)})
         for q in find_quantities(sent.text):
             if q.percent is None or q.count is None or q.count.decimals:
                 continue
             if q.kind == "fraction" and q.denominator is not None:
                 n = int(q.denominator.value)
                 source = "n/N"
-            elif stated and q.kind == "count_percent" and not (q.start <= stated.start(1) < q.end):
-                n = int(stated.group(1))
+            elif stated and q.kind == "count_percent" and not (q.start <= stated.n_start < q.end):
+                n = stated.n
                 source = "sentence"
                 if int(q.count.value) >= n:
                     continue
