@@ -56,6 +56,12 @@ MISSING_ROW = re.compile(r"^\s*(?:missing|unknown|not (?:known|reported|recorded
 N_ROW = re.compile(r"^\s*(?:n|no\.|number|number \(n\)|number of (?:patients|participants|subjects|women|men|"
                    r"children|cases)|no\.? of (?:patients|participants|subjects|women|men|children|cases)|"
                    r"patients|participants|subjects|sample size|total n|n \(total\))\s*[:,]?\s*(?:\(n\))?\s*$", re.I)
+#: a row counting events rather than participants ("Number of AEs (including SAEs) | 34 | 43"): the rows below it
+#: may give percentages of those events
+EVENT_COUNT_ROW = re.compile(
+    r"^\s*(?:total\s+)?(?:(?:number|no\.?|n)\s+of\s+)?(?:all\s+)?(?:(?:treatment[- ]emergent|serious|"
+    r"(?:drug|treatment)[- ]related)\s+)?(?:AEs?|SAEs?|TEAEs?|adverse\s+(?:events?|reactions?)|ADRs?|events?|"
+    r"episodes?)\s*(?:\([^()]*\))?\s*[:,]?\s*(?:\(?n\)?)?\s*$", re.I)
 PERCENT_ROW = re.compile(r"(?:^|\s|\()%\s*\)?\s*$|^\s*(?:percent(?:age)?|proportion)\b", re.I)
 
 
@@ -176,12 +182,42 @@ def _heading_n_values(r: TableRow) -> dict[int, int]:
     return vals if cells and len(vals) == len(cells) else {}
 
 
+def _n_cells_row(r: TableRow) -> dict[int, int]:
+    """A row whose every data cell states an n ("Baseline assessment | n = 224 | n = 217"): the population of the
+    rows below it changes there."""
+    cells = [(j, c.text.strip()) for j, c in enumerate(r.cells) if j and c.text.strip()]
+    vals = {j: int(m.group(1)) for j, t in cells if (m := _N_CELL.match(t)) and "=" in t}
+    return vals if len(cells) >= 2 and len(vals) == len(cells) else {}
+
+
+def n_cells_row_above(table: Table, row_index: int) -> TableRow | None:
+    """The nearest row above ``row_index`` whose every data cell is "n = N" under a label that announces no counts
+    ("Baseline assessment | n = 224 | n = 217", "T1w sagittal | n = 30"): what the rows below count, and out of
+    which of those n's, the table does not say (a later visit's respondents, images of a sequence ...)."""
+    for i in range(min(row_index, len(table.rows)) - 1, -1, -1):
+        r = table.rows[i]
+        if _n_cells_row(r) and not _heading_n_values(r):
+            return r
+    return None
+
+
+def event_count_row_above(table: Table, row_index: int) -> TableRow | None:
+    """The nearest row above ``row_index`` that counts events with bare numbers ("Number of AEs | 34 | 43")."""
+    for i in range(min(row_index, len(table.rows)) - 1, -1, -1):
+        r = table.rows[i]
+        if not EVENT_COUNT_ROW.match(_bare_label(r.label)):
+            continue
+        data = [c.text.strip() for c in r.cells[1:] if c.text.strip()]
+        if data and all(_int_cell(t) is not None for t in data):
+            return r
+    return None
+
+
 def n_row_values(table: Table, row_index: int) -> tuple[TableRow | None, dict[int, int]]:
     """The nearest N row at or above ``row_index``: (row, {column: n}).
 
-    A table-wide N row ("N", "No. of patients") applies to every row below it; a variable's heading row
-    whose cells state its n ("(n=140)") applies only to the rows of that variable (until a group row or
-    another heading)."""
+    A table-wide N row ("N", "No. of patients") applies to every row below it; a variable's heading row whose cells state its n ("(n=140)") applies only to the rows
+    of that variable (until a group row or another heading)."""
     in_block = True
     for i in range(min(row_index, len(table.rows) - 1), -1, -1):
         r = table.rows[i]
@@ -433,6 +469,12 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
         res.certainty = "uncertain"
     if _table_note_restricts(table):
         reasons.append("a table note says percentages are of those with data / respondents")
+        res.certainty = "uncertain"
+    if pos >= 0 and res.source != "table N row" and (n_row_above := n_cells_row_above(table, pos)) is not None:
+        reasons.append(f"the row '{n_row_above.label}' above states other n's for the rows below it")
+        res.certainty = "uncertain"
+    if pos >= 0 and (ev_row := event_count_row_above(table, pos)) is not None:
+        reasons.append(f"the rows below '{ev_row.label}' may give percentages of those events, not of participants")
         res.certainty = "uncertain"
     if _missing_row_nearby(table, row):
         reasons.append("a Missing/Unknown row suggests percentages of the available data")

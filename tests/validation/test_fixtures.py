@@ -26,7 +26,8 @@ def _cases():
 def test_fixture_case(code, case):
     doc = parse_text(case["article"], doc_id=case["id"], source=f"fixture:{case['id']}")
     study = extract_study(doc)
-    findings, _ = run_checks(doc, study, Settings(select=[code]))
+    # a case may set options ("settings: {preview: true}" for a finding reported only in preview)
+    findings, _ = run_checks(doc, study, Settings(select=[code], **case.get("settings", {})))
     crashed = [f for f in findings if f.code == "TA900"]
     assert not crashed, crashed[0].message
     mine = [f for f in findings if f.code == code]

@@ -274,6 +274,22 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
         # assessed, a parent row) than a slip: ask, do not assert
         severity = "warning"
         extra = " The gap is large: the percentage may be of another population than the column's n."
+    if severity == "warning" and den.source != "n/N":
+        fits = _subset_denominators(count, n, printed, decimals)
+        if fits:
+            # an unsure denominator, and a smaller base reproduces the percentage: most often those with data
+            # (item-level missing data) or another subset; a reviewer gains nothing from a warning here
+            shown = str(fits[0]) if len(fits) == 1 else f"{fits[0]}–{fits[-1]}"
+            return ctx.finding(
+                "TA101", severity="info",
+                message=(f"{where}: {printed_text}% is not {count}/{n} but fits {count} out of {shown} — the "
+                         f"percentage appears to be of a smaller base (participants with data or a subset) "
+                         f"that the article does not state."),
+                observed=f"{count} ({printed_text}%)", expected=f"{count}/{n} = {v.expected}%",
+                computation=computation + f" {count}/m reproduces the printed value for m = {shown} (< {n}).",
+                evidence=evidence, key=where,
+                details={"count": count, "denominator": n, "reproducing_denominators": [fits[0], fits[-1]],
+                         "printed": printed, "denominator_source": den.source})
     if v.impossible:
         extra += f" No whole number of patients out of {n} gives {printed_text}%."
     elif v.possible_counts:
@@ -347,6 +363,19 @@ def _smaller_denominator(count: int, n: int, printed: float, decimals: int) -> i
         return None
     hits = [m for m in range(m_hi, m_lo - 1, -1) if check_percent(count, m, printed, decimals).consistent]
     return hits[0] if hits else None
+
+
+def _subset_denominators(count: int, n: int, printed: float, decimals: int) -> list[int]:
+    """Every base m (count <= m < n) whose count/m prints as the percentage, in increasing order (computed
+    from the printed value's rounding interval, never searched over 1..n)."""
+    if printed <= 0 or count <= 0:
+        return []
+    half = 0.5 * 10 ** (-decimals)
+    m_lo = max(count, 1, math.floor(count * 100 / (printed + 2 * half)))
+    m_hi = min(n - 1, math.ceil(count * 100 / max(printed - half, 1e-9)))
+    if m_hi - m_lo > _MAX_CANDIDATES:
+        return []
+    return [m for m in range(m_lo, m_hi + 1) if check_percent(count, m, printed, decimals).consistent]
 
 
 _SUBSET_LABEL = re.compile(r"^\s*(?:[-–—•·]|of (?:whom|which|these|those)|among|including|in whom|with|"

@@ -15,7 +15,10 @@ def _compatible(a: str, b: str) -> bool:
     return a_lo <= b_hi and b_lo <= a_hi
 
 
-@rule(code="TA315", name="study-period-mismatch", severity="warning", family="consistency")
+@rule(code="TA315", name="study-period-mismatch", severity="warning", family="consistency",
+      preview=("0 of 9 judged warnings on the development set were true: periods within the study "
+               "(before/after phases), consent and randomisation dates, interim and final data locks, and "
+               "historical records were read as two versions of one period"))
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """The enrolment period or the data cut-off is given with different dates in different places.
 
