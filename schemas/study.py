@@ -418,6 +418,9 @@ class TableTest(Model):
     mean_evidence: list[Evidence] = Field(default_factory=list)
     named_tests: list[str] = Field(default_factory=list)
     named_where: str = ""
+    #: the table prints model estimates (an OR/RR/HR or a difference with its CI) or says its P values come
+    #: from an adjusted or regression model: its P need not be a test of the printed counts
+    model_based: bool = False
 
     @property
     def stat_kind(self) -> str | None:

@@ -604,8 +604,26 @@ def extract_table_tests(doc: Document, arms: list[Arm]) -> list[TableTest]:
                 found = _block_tests(doc, table, ac, stat_cols, p_cols)
         if found:
             named, where = table_test_names(doc, table)
-            out.extend(_fact(index, f, named, where) for f in found)
+            model = model_based(table)
+            out.extend(_fact(index, f, named, where, model) for f in found)
     return out
+
+
+#: words saying a table's P values come from a model, not from a test of its counts
+_MODEL_WORDS = re.compile(r"\badjust\w*|\bregression\b|\bmodel(?:s|led|ed)?\b|\bGEE\b|\bgeneralized\s+estimating|"
+                          r"\bANCOVA\b|\bmultivariable\b|\bmultivariate\b|\bmixed[- ]effects?\b|\blogistic\b|"
+                          r"\bPoisson\b|\bnegative\s+binomial\b|\bcluster\w*\b|\bstratified\b|\bweighted\b|"
+                          r"\bCochran|\bMantel", re.I)
+_EFFECT_COLUMN = re.compile(r"(?<![A-Za-z])(?:a?OR|a?RR|a?HR|IRR|odds\s+ratio|risk\s+ratio|relative\s+risk|hazard\s+ratio|"
+                            r"rate\s+ratio|risk\s+difference|mean\s+difference|difference)(?![A-Za-z])|\b95\s*%|\bCI\b", re.I)
+
+
+def model_based(table: Table) -> bool:
+    """The table prints effect estimates beside its counts (an OR/RR/HR or a difference, or a CI column) or its
+    caption, headers or notes say the analysis was adjusted, a regression, GEE, a mixed or stratified model."""
+    if any(_EFFECT_COLUMN.search(c or "") for c in table.columns[1:]):
+        return True
+    return any(_MODEL_WORDS.search(t or "") for t in [table.caption, *table.footnotes, *table.columns])
 
 
 def extract_named_tests(doc: Document) -> NamedTests:
@@ -616,11 +634,12 @@ def extract_named_tests(doc: Document) -> NamedTests:
                       continuous_quote=cont_quote)
 
 
-def _fact(index: int, f: _Found, named: set[str], named_where: str) -> TableTest:
+def _fact(index: int, f: _Found, named: set[str], named_where: str, model: bool) -> TableTest:
     pos = {id(r): i for i, r in enumerate(f.table.rows)}
     return TableTest(table=index, table_label=f.table.label, where=f.where, label=f.label,
                      orientation=f.orientation, rows=[pos[id(r)] for r in f.rows],
                      arms=[TestArm(index=a.index, label=a.label, n=a.n, n_source=a.den.source if a.den else "",
                                    n_evidence=a.den.evidence if a.den else None) for a in f.arms],
                      statistic=f.stat, p=f.p, count_tables=f.interps, means=f.means,
-                     mean_evidence=f.mean_evidence, named_tests=sorted(named), named_where=named_where)
+                     mean_evidence=f.mean_evidence, named_tests=sorted(named), named_where=named_where,
+                     model_based=model)
