@@ -11,6 +11,7 @@ from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import rounding_interval
 
 from trialaudit.extractor.study.ratios import RATIO_HEAD, ci_cell
+from trialaudit.extractor.study.stat_labels import is_p_label
 
 from ._stat_helpers import SKIP_SECTIONS, cell_text, parse, sentence_quantities
 
@@ -131,13 +132,15 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for table in ctx.document.tables:
         rows = table.rows
         ratio_cols = {j for j, c in enumerate(table.columns) if RATIO_HEAD.search(c)}  # left to TA204
+        # a P column's brackets hold more P values ("P overall (P 1, P 2)": 0.042 (0.017, 0.038)), not an interval
+        p_cols = {j for j, c in enumerate(table.columns) if j and is_p_label(c)}
         for ri, row in enumerate(rows):
             if row.kind == "group":
                 continue
             nxt = rows[ri + 1] if ri + 1 < len(rows) else None
             for j in range(1, len(row.cells)):
                 txt = cell_text(row, j)
-                if not txt or j in ratio_cols:
+                if not txt or j in ratio_cols or j in p_cols:
                     continue
                 label = f"{row.label} {table.column_label(j)}"
                 qs = parse(txt, label)
