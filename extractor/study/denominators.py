@@ -36,10 +36,11 @@ from .arms import resolve_arm, strip_n
 #: a label that announces counts ("n (%)", "No. (%)", "number (%)", "n/N (%)")
 COUNT_CUE = re.compile(r"\b(?:n|no\.?|number|count)\s*(?:/\s*n\s*)?[\(\[,]\s*%|\bn\s*\(\s*%|\(\s*%\s*\)|"
                        r"\bn\s*%|\bno\.?\s*\(%\)|\bnumber of (?:patients|participants|subjects)\b", re.I)
-#: a label that announces a continuous summary, not a count
+#: a label that announces a continuous summary, not a count (a unit right after a number is a dose or a time in
+#: a group's name, "Once weekly 5 mg", "Week 12", not the unit of a measurement)
 CONTINUOUS_CUE = re.compile(
     r"\bmean\b|\bmedian\b|\bs\.?d\.?\b|\bsem?\b|±|\biqr\b|interquartile|\brange\b|\bscore\b|\bindex\b|"
-    r"\bgeometric\b|\bcv\b|\blevel\b|\bconcentration\b|\bduration\b|\b(?:years?|yrs?|kg|cm|mm|mmhg|mg|g/dl|"
+    r"\bgeometric\b|\bcv\b|\blevel\b|\bconcentration\b|\bduration\b|(?<!\d)(?<!\d )\b(?:years?|yrs?|kg|cm|mm|mmhg|mg|g/dl|"
     r"mg/dl|mmol/l|µmol|μmol|ml|l/min|bpm|days?|weeks?|months?|hours?|h|min|ms|iu|u/l|kg/m2|kg/m²)\b\s*\)?\s*$|"
     r"\((?:years?|yrs?|kg|cm|mm|mmhg|mg|g/dl|mg/dl|mmol/l|ml|days?|weeks?|months?|hours?|min|kg/m2|kg/m²)\)",
     re.I)
@@ -161,7 +162,9 @@ def note_adjusted_n(table: Table, arms: list[Arm], label: str, col: int, n: int,
 
 # ---------------------------------------------------------------------------- table N rows
 def _int_cell(text: str) -> int | None:
+    """A cell holding one whole number ("49", "n=49", "(n = 1,204)", "49*" with a footnote marker)."""
     t = re.sub(r"[\s\u2009\u202f\u00a0]", "", text or "")
+    t = re.sub(r"(?<=\d)[*†‡§¶#]+$", "", t)
     t = re.sub(r"^\(?[nN]=", "", t).strip("()")
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d{1,7}", t):
         return int(t.replace(",", ""))
