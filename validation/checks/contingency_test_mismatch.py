@@ -182,7 +182,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         findings ask a reviewer to look rather than assert a contradiction.
     """
     named_in_text = ctx.study.named_tests
-    art_named, art_quote = set(named_in_text.categorical), named_in_text.categorical_quote
+    art_named = set(named_in_text.categorical)
     for tt in table_tests(ctx):
         if not tt.interps or (tt.p is None and tt.stat is None):
             continue
