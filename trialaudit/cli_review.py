@@ -169,77 +169,19 @@ def checklist_command(
       trialaudit checklist --status review/
     """
     try:
-        from trialaudit.validation.review import (ChecklistError, export_decisions_csv, find_checklist,
-                                                     import_decisions, read_decisions_file, record_decisions,
-                                                     status, write_checklist)
+        from trialaudit.validation.review import ChecklistError
 
         try:
             if status_dirs or (export is not None and article is None):
-                dirs = list(status_dirs or ([output] if output else []))
-                if not dirs:
-                    _fail("--export needs --status DIR or -o DIR")
-                rows = status(dirs)
-                _print_status(rows)
-                if export is not None:
-                    n = export_decisions_csv(dirs, export)
-                    typer.echo(f"wrote {export}: {n} item(s)")
-                bad = [r for r in rows if r.error]
-                for r in bad:
-                    typer.echo(f"error: {r.error}", err=True)
-                if bad:
-                    raise typer.Exit(EXIT_ERROR)
+                _show_status(status_dirs, output, export)
                 return
-
-            if article is None:
-                _fail("give an ARTICLE (path or corpus id), or --status DIR")
-            if output is None:
-                _fail("give the checklist directory with -o DIR")
-            notes = list(note or [])
-            decides = list(decide or [])
-            if notes and not decides:
-                _fail("--note needs --decide ITEM DECISION")
-            if notes and len(notes) != len(decides):
-                _fail(f"{len(decides)} --decide but {len(notes)} --note: give one --note per --decide "
-                      "(in the same order) or none; nothing was recorded")
-            if import_file is not None and decides:
-                _fail("--import and --decide cannot be combined; nothing was recorded")
-            if output.exists() and not output.is_dir():
-                _fail(f"{output} is not a directory")
-
+            decides, notes = _decisions_to_record(article, output, decide, note, import_file)
             if import_file is not None:
-                entries = read_decisions_file(import_file)
-                path = find_checklist(output, article)
-                if path is None:
-                    path = Path(_write(article, output, write_checklist).path)
-                from trialaudit.validation.review import load_checklist
-
-                aid = load_checklist(path).article_id
-                mine = [e for e in entries if e["article_id"] == aid]
-                added, missing = import_decisions(path, mine)
-                others = len(entries) - len(mine)
-                typer.echo(f"imported {added} decision record(s) from {len(mine)} finding(s) into {path}"
-                           + (f"; {others} decision(s) for other articles ignored" if others else ""))
-                if missing:
-                    typer.echo(f"warning: {len(missing)} decision(s) name findings not in the checklist: "
-                               f"{', '.join(missing[:8])}", err=True)
-                    raise typer.Exit(EXIT_ERROR)
-                return
-
-            if decides:
-                path = find_checklist(output, article)
-                if path is None:
-                    path = Path(_write(article, output, write_checklist).path)
-                items = record_decisions(path, [(i, d, notes[k] if notes else None) for k, (i, d) in enumerate(decides)],
-                                         reviewer=reviewer)
-                for item in items:
-                    who = f" by {item.reviewer}" if item.reviewer else ""
-                    typer.echo(f"{item.id}: {item.decision}{who} ({path})")
-                return
-
-            upd = _write(article, output, write_checklist)
-            typer.echo(f"{'created' if upd.created else 'updated'} {upd.path}: {len(upd.kept)} kept, "
-                       f"{len(upd.added)} new, {len(upd.resolved)} resolved, {len(upd.reopened)} reopened"
-                       + (f"; re-check {', '.join(upd.rechecks)}" if upd.rechecks else ""))
+                _import_checklist_decisions(article, output, import_file)
+            elif decides:
+                _record_checklist_decisions(article, output, decides, notes, reviewer)
+            else:
+                _update_checklist(article, output)
         except ChecklistError as e:
             _fail(str(e))
     except typer.Exit:
@@ -248,6 +190,97 @@ def checklist_command(
         _fail(f"{type(e).__name__}: {e}" if not str(e) else str(e))
     except Exception as e:  # noqa: BLE001 - a bug: one line, exit 3, traceback on request
         fail_internal(e)
+
+
+def _show_status(status_dirs: Optional[list[Path]], output: Optional[Path], export: Optional[Path]) -> None:
+    """--status: the review progress of the checklists in the directories, optionally all decisions to one CSV."""
+    from trialaudit.validation.review import export_decisions_csv, status
+
+    dirs = list(status_dirs or ([output] if output else []))
+    if not dirs:
+        _fail("--export needs --status DIR or -o DIR")
+    rows = status(dirs)
+    _print_status(rows)
+    if export is not None:
+        n = export_decisions_csv(dirs, export)
+        typer.echo(f"wrote {export}: {n} item(s)")
+    bad = [r for r in rows if r.error]
+    for r in bad:
+        typer.echo(f"error: {r.error}", err=True)
+    if bad:
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _decisions_to_record(article: Optional[str], output: Optional[Path], decide: Optional[tuple[str, str]],
+                         note: Optional[list[str]], import_file: Optional[Path]) -> tuple[list, list[str]]:
+    """(the --decide pairs, their --note texts) once the options are known to fit together; a clear error if not."""
+    if article is None:
+        _fail("give an ARTICLE (path or corpus id), or --status DIR")
+    if output is None:
+        _fail("give the checklist directory with -o DIR")
+    notes = list(note or [])
+    decides = list(decide or [])
+    if notes and not decides:
+        _fail("--note needs --decide ITEM DECISION")
+    if notes and len(notes) != len(decides):
+        _fail(f"{len(decides)} --decide but {len(notes)} --note: give one --note per --decide "
+              "(in the same order) or none; nothing was recorded")
+    if import_file is not None and decides:
+        _fail("--import and --decide cannot be combined; nothing was recorded")
+    if output.exists() and not output.is_dir():
+        _fail(f"{output} is not a directory")
+    return decides, notes
+
+
+def _checklist_path(article: str, output: Path) -> Path:
+    """The article's checklist in ``output``, written first when there is none."""
+    from trialaudit.validation.review import find_checklist, write_checklist
+
+    path = find_checklist(output, article)
+    if path is None:
+        path = Path(_write(article, output, write_checklist).path)
+    return path
+
+
+def _import_checklist_decisions(article: str, output: Path, import_file: Path) -> None:
+    """--import: the decisions exported from the HTML report for this article, into its checklist."""
+    from trialaudit.validation.review import import_decisions, load_checklist, read_decisions_file
+
+    entries = read_decisions_file(import_file)
+    path = _checklist_path(article, output)
+    aid = load_checklist(path).article_id
+    mine = [e for e in entries if e["article_id"] == aid]
+    added, missing = import_decisions(path, mine)
+    others = len(entries) - len(mine)
+    typer.echo(f"imported {added} decision record(s) from {len(mine)} finding(s) into {path}"
+               + (f"; {others} decision(s) for other articles ignored" if others else ""))
+    if missing:
+        typer.echo(f"warning: {len(missing)} decision(s) name findings not in the checklist: "
+                   f"{', '.join(missing[:8])}", err=True)
+        raise typer.Exit(EXIT_ERROR)
+
+
+def _record_checklist_decisions(article: str, output: Path, decides: list, notes: list[str],
+                                reviewer: Optional[str]) -> None:
+    """--decide ITEM DECISION [--note]: all decisions recorded together."""
+    from trialaudit.validation.review import record_decisions
+
+    path = _checklist_path(article, output)
+    items = record_decisions(path, [(i, d, notes[k] if notes else None) for k, (i, d) in enumerate(decides)],
+                             reviewer=reviewer)
+    for item in items:
+        who = f" by {item.reviewer}" if item.reviewer else ""
+        typer.echo(f"{item.id}: {item.decision}{who} ({path})")
+
+
+def _update_checklist(article: str, output: Path) -> None:
+    """Create the checklist or bring it up to date with a fresh check of the article."""
+    from trialaudit.validation.review import write_checklist
+
+    upd = _write(article, output, write_checklist)
+    typer.echo(f"{'created' if upd.created else 'updated'} {upd.path}: {len(upd.kept)} kept, "
+               f"{len(upd.added)} new, {len(upd.resolved)} resolved, {len(upd.reopened)} reopened"
+               + (f"; re-check {', '.join(upd.rechecks)}" if upd.rechecks else ""))
 
 
 def _check_article(article: str) -> Any:

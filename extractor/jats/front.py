@@ -22,6 +22,18 @@ class _Front:
         if meta is None:
             self.warnings.append("JATS: no <article-meta> (no title, ids or dates)")
             return
+        self._front_ids(meta)
+        self._front_title(meta)
+        ids = [f"{k}: {v}" for k, v in (("PMID", self.meta.pmid), ("PMCID", self.meta.pmcid), ("DOI", self.meta.doi)) if v]
+        if ids:
+            self.w.block("; ".join(ids) + ".", meta)
+        self._front_dates(meta)
+        self._front_registrations(front, meta)
+        self._front_abstracts(meta)
+        self._front_keywords(meta)
+
+    def _front_ids(self, meta) -> None:
+        """PMID, PMCID and DOI (the first of each)."""
         for aid in _children(meta, "article-id"):
             t = _plain(aid)
             typ = aid.get("pub-id-type", "")
@@ -31,6 +43,9 @@ class _Front:
                 self.meta.pmcid = t if t.upper().startswith("PMC") else f"PMC{t}"
             elif typ == "doi" and not self.meta.doi:
                 self.meta.doi = t
+
+    def _front_title(self, meta) -> None:
+        """The article title (with its subtitle) as the document's first heading."""
         tg = _child(meta, "title-group")
         at = _child(tg, "article-title") if tg is not None else None
         if at is not None:
@@ -40,11 +55,9 @@ class _Front:
                 self.title = f"{self.title}: {self.inline(st)}"
         if self.title:
             self.w.block("# " + self.title, at)
-        # ids
-        ids = [f"{k}: {v}" for k, v in (("PMID", self.meta.pmid), ("PMCID", self.meta.pmcid), ("DOI", self.meta.doi)) if v]
-        if ids:
-            self.w.block("; ".join(ids) + ".", meta)
-        # dates
+
+    def _front_dates(self, meta) -> None:
+        """History and publication dates, and one line "Received: …; Accepted: …; Published: …"."""
         dates: list[ArticleDate] = []
         hist = _child(meta, "history")
         if hist is not None:
@@ -67,7 +80,9 @@ class _Front:
                 line.append(f"{label}: {_human_date(iso)}")
         if line:
             self.w.block("; ".join(line) + ".", hist if hist is not None else meta)
-        # trial registrations in the structured front matter
+
+    def _front_registrations(self, front, meta) -> None:
+        """Trial registrations in the structured front matter (custom meta, links, funding, notes)."""
         regs: list[tuple[str, object]] = []
         for cm in _desc(meta, "custom-meta"):
             name = _plain(_child(cm, "meta-name")).lower()
@@ -93,7 +108,9 @@ class _Front:
         self.meta.registrations = list(seen)
         if seen:
             self.w.block("Trial registration: " + ", ".join(seen) + ".", regs[0][1])
-        # abstracts
+
+    def _front_abstracts(self, meta) -> None:
+        """The main abstract, then the other kinds (teasers and graphical abstracts are left out)."""
         main = [a for a in _children(meta, "abstract") if not a.get("abstract-type")]
         others = [a for a in _children(meta, "abstract") if a.get("abstract-type")]
         if not main and others:
@@ -109,7 +126,8 @@ class _Front:
             if title.lower() in ("abstract", "summary"):
                 title = f"{title} ({typ})"
             self.abstract(a, title, main=False)
-        # keywords
+
+    def _front_keywords(self, meta) -> None:
         kws: list[str] = []
         for g in _children(meta, "kwd-group"):
             if g.get("kwd-group-type") in ("abbreviations",):

@@ -52,8 +52,20 @@ def _outcome_heading(label: str) -> bool:
 
 def baseline_from_table(doc: Document, t: Table, arms: list[Arm], *, mixed: bool = False
                         ) -> tuple[list[BaselineRow], list[StatTest]]:
-    single = single_arm_of(arms)
     roles = [col_role(c) for c in t.columns]
+    groups = _group_columns(t, roles, arms)
+    stat_cols = [j for j, r in enumerate(roles) if r == "stat"]
+    p_cols = [j for j, r in enumerate(roles) if r == "p"]
+    reader = _TableReader(doc, t, groups, mixed)
+    for row in t.rows:
+        reader.read(row, _parsed_cells(row, stat_cols, parse_number_cell), _parsed_cells(row, p_cols, parse_p_cell))
+    reader.flush()
+    return reader.out, reader.tests
+
+
+def _group_columns(t: Table, roles: list[str], arms: list[Arm]) -> dict[int, GroupRef]:
+    """The data columns and the arm or group each one reports."""
+    single = single_arm_of(arms)
     groups: dict[int, GroupRef] = {}
     for j in range(1, len(t.columns)):
         if roles[j] != "data":
@@ -63,110 +75,138 @@ def baseline_from_table(doc: Document, t: Table, arms: list[Arm], *, mixed: bool
             g = GroupRef(group_label(t.columns[j]), None)
         if g is not None:
             groups[j] = g
-    stat_cols = [j for j, r in enumerate(roles) if r == "stat"]
-    p_cols = [j for j, r in enumerate(roles) if r == "p"]
-    out: list[BaselineRow] = []
-    tests: list[StatTest] = []
-    heading: str | None = None
-    standalone: str | None = None       # the last row that was a variable of its own
-    in_outcome = False
-    block: _Block | None = None
-    last_rows: list[BaselineRow] = []
+    return groups
 
-    def flush() -> None:
-        nonlocal block
-        if block is not None and block.entries:
-            _emit_tests(doc, t, block, tests, out)
-        block = None
 
-    def new_block(var: str) -> _Block:
-        flush()
-        return _Block(variable=var)
+def _parsed_cells(row: TableRow, cols: list[int], parse) -> list[tuple[int, object]]:
+    """(column, parsed value) of the cells of ``cols`` in ``row`` that ``parse`` reads."""
+    parsed = [(j, parse(cell_text(row, j))) for j in cols]
+    return [(j, v) for j, v in parsed if v is not None]
 
-    for row in t.rows:
+
+class _TableReader:
+    """Reads one baseline table row by row (the state the module docstring describes)."""
+
+    def __init__(self, doc: Document, t: Table, groups: dict[int, GroupRef], mixed: bool) -> None:
+        self.doc, self.t, self.groups, self.mixed = doc, t, groups, mixed
+        self.out: list[BaselineRow] = []
+        self.tests: list[StatTest] = []
+        self.heading: str | None = None
+        self.standalone: str | None = None       # the last row that was a variable of its own
+        self.in_outcome = False
+        self.block: _Block | None = None
+        self.last_rows: list[BaselineRow] = []
+
+    def flush(self) -> None:
+        """Close the current variable block, emitting its tests."""
+        if self.block is not None and self.block.entries:
+            _emit_tests(self.doc, self.t, self.block, self.tests, self.out)
+        self.block = None
+
+    def open_block(self, var: str) -> None:
+        self.flush()
+        self.block = _Block(variable=var)
+
+    def read(self, row: TableRow, stat_here: list, p_here: list) -> None:
         label = row.label.strip()
-        has_values = any(cell_text(row, j) for j in groups)
-        stat_here = [(j, parse_number_cell(cell_text(row, j))) for j in stat_cols]
-        stat_here = [(j, v) for j, v in stat_here if v is not None]
-        p_here = [(j, parse_p_cell(cell_text(row, j))) for j in p_cols]
-        p_here = [(j, v) for j, v in p_here if v is not None]
-        if not has_values:
-            if label and label[:1].islower() and last_rows:
-                # a wrapped label: "Osteosarcoma subtypes, canonical" + "types, N (%)"
-                for br in last_rows:
-                    if br.category:
-                        br.variable, br.category = f"{br.category} {label}", None
-                    else:
-                        br.variable = f"{br.variable} {label}"
-                standalone = last_rows[0].variable
-                heading = None
-                continue
-            if mixed:
-                in_outcome = _outcome_heading(label)
-            heading = label or heading
-            standalone = None
-            block = new_block(heading or "")
-            _add_stats(block, row, stat_here, p_here, t)
-            continue
-        if mixed and (in_outcome or measure_of(label)):
-            continue
-        if _is_interval_row(row, groups) and last_rows:
-            for br in last_rows:
-                j = next((j for j, g in groups.items() if (g.arm.id if g.arm else None) == br.arm and
-                          (None if g.arm else g.label) == br.group), None)
-                iv = bare_interval(cell_text(row, j)) if j is not None else None
-                if iv:
-                    br.quantity = br.quantity.model_copy(update={"low": iv[0], "high": iv[1], "interval": "ci",
-                                                                 "not_estimable": iv[2] or br.quantity.not_estimable})
-                br.variable = f"{br.variable} {label}".strip()
-            continue
-        if all(cell_is_text(row.cells[j]) for j in groups if j < len(row.cells) and row.cells[j].text):
-            continue  # "Retrospective study", "NCT04690231": not a quantity
+        if not any(cell_text(row, j) for j in self.groups):
+            self._heading_row(row, label, stat_here, p_here)
+            return
+        if self.mixed and (self.in_outcome or measure_of(label)):
+            return
+        if _is_interval_row(row, self.groups) and self.last_rows:
+            self._interval_row(row, label)
+            return
+        if all(cell_is_text(row.cells[j]) for j in self.groups if j < len(row.cells) and row.cells[j].text):
+            return  # "Retrospective study", "NCT04690231": not a quantity
+        variable, category = self._variable_of(label)
+        self.block.rows.append(row)
+        _add_stats(self.block, row, stat_here, p_here, self.t)
+        self.last_rows = []
+        self._value_cells(row, label, variable, category)
+
+    def _heading_row(self, row: TableRow, label: str, stat_here: list, p_here: list) -> None:
+        """A row without values: a wrapped label, or a heading opening a variable block."""
+        if label and label[:1].islower() and self.last_rows:
+            # a wrapped label: "Osteosarcoma subtypes, canonical" + "types, N (%)"
+            for br in self.last_rows:
+                if br.category:
+                    br.variable, br.category = f"{br.category} {label}", None
+                else:
+                    br.variable = f"{br.variable} {label}"
+            self.standalone = self.last_rows[0].variable
+            self.heading = None
+            return
+        if self.mixed:
+            self.in_outcome = _outcome_heading(label)
+        self.heading = label or self.heading
+        self.standalone = None
+        self.open_block(self.heading or "")
+        _add_stats(self.block, row, stat_here, p_here, self.t)
+
+    def _interval_row(self, row: TableRow, label: str) -> None:
+        """A row of bare intervals ("(95% CI)") completes the quantities of the row above."""
+        for br in self.last_rows:
+            j = next((j for j, g in self.groups.items() if (g.arm.id if g.arm else None) == br.arm and
+                      (None if g.arm else g.label) == br.group), None)
+            iv = bare_interval(cell_text(row, j)) if j is not None else None
+            if iv:
+                br.quantity = br.quantity.model_copy(update={"low": iv[0], "high": iv[1], "interval": "ci",
+                                                             "not_estimable": iv[2] or br.quantity.not_estimable})
+            br.variable = f"{br.variable} {label}".strip()
+
+    def _variable_of(self, label: str) -> tuple[str, str | None]:
+        """(variable, category) of a value row, opening a new block when the variable changes."""
         own_variable = _own_variable(label)
-        if own_variable or (heading is None and not (standalone and _CATEGORY_LIKE.match(label))):
+        if own_variable or (self.heading is None and not (self.standalone and _CATEGORY_LIKE.match(label))):
             variable, category = label, None
-            heading = None
-            standalone = label
-            block = new_block(label)
-        elif heading is None and standalone and _CATEGORY_LIKE.match(label):
-            variable, category = standalone, label
+            self.heading = None
+            self.standalone = label
+            self.open_block(label)
+        elif self.heading is None and self.standalone and _CATEGORY_LIKE.match(label):
+            variable, category = self.standalone, label
         else:
-            variable, category = heading or label, label
-            if block is None or block.variable != variable:
-                block = new_block(variable)
-        if block is None:
-            block = new_block(variable)
-        block.rows.append(row)
-        _add_stats(block, row, stat_here, p_here, t)
-        last_rows = []
+            variable, category = self.heading or label, label
+            if self.block is None or self.block.variable != variable:
+                self.open_block(variable)
+        if self.block is None:
+            self.open_block(variable)
+        return variable, category
+
+    def _value_cells(self, row: TableRow, label: str, variable: str, category: str | None) -> None:
+        """One BaselineRow per group cell holding a quantity ("31/24" under "Sex (Male/Female)" gives two)."""
         split = _SPLIT_LABEL.match(label)
-        for j, g in groups.items():
+        for j, g in self.groups.items():
             txt = cell_text(row, j)
             if not txt or cell_is_text(row.cells[j]):
                 continue
-            prov = cell_prov(doc, t, row, j)
+            prov = cell_prov(self.doc, self.t, row, j)
             if split and re.fullmatch(r"\s*\d+\s*/\s*\d+\s*", txt):
-                a, b = [int(x) for x in re.findall(r"\d+", txt)]
-                positions = [m.span() for m in re.finditer(r"\d+", txt)]
-                for (cat, v), (a0, b0) in zip(((split.group("a"), a), (split.group("b"), b)), positions):
-                    n = Num(value=float(v), text=str(v), decimals=0, start=a0, end=b0)
-                    q = Quantity(kind="count", text=str(v), start=a0, end=b0, value=n, count=n)
-                    br = BaselineRow(variable=split.group("var").strip(), category=cat.strip(), arm=g.arm.id if g.arm else None,
-                                     group=None if g.arm else g.label, quantity=q, provenance=prov)
-                    out.append(br)
-                    last_rows.append(br)
-                block.kinds.add("count")
-                continue
-            q = _quantity(txt, f"{variable} {category or ''}")
-            if q is None:
-                continue
-            block.kinds.add(q.kind)
-            br = BaselineRow(variable=variable, category=category, arm=g.arm.id if g.arm else None,
-                             group=None if g.arm else g.label, quantity=q, provenance=prov)
-            out.append(br)
-            last_rows.append(br)
-    flush()
-    return out, tests
+                rows = _split_counts(split, txt, g, prov)
+                self.block.kinds.add("count")
+            else:
+                q = _quantity(txt, f"{variable} {category or ''}")
+                if q is None:
+                    continue
+                self.block.kinds.add(q.kind)
+                rows = [BaselineRow(variable=variable, category=category, arm=g.arm.id if g.arm else None,
+                                    group=None if g.arm else g.label, quantity=q, provenance=prov)]
+            self.out.extend(rows)
+            self.last_rows.extend(rows)
+
+
+def _split_counts(split: re.Match, txt: str, g: GroupRef, prov) -> list[BaselineRow]:
+    """One count row per category: "Sex (Male/Female) | 31/24"."""
+    a, b = [int(x) for x in re.findall(r"\d+", txt)]
+    positions = [m.span() for m in re.finditer(r"\d+", txt)]
+    rows = []
+    for (cat, v), (a0, b0) in zip(((split.group("a"), a), (split.group("b"), b)), positions):
+        n = Num(value=float(v), text=str(v), decimals=0, start=a0, end=b0)
+        q = Quantity(kind="count", text=str(v), start=a0, end=b0, value=n, count=n)
+        rows.append(BaselineRow(variable=split.group("var").strip(), category=cat.strip(),
+                                arm=g.arm.id if g.arm else None,
+                                group=None if g.arm else g.label, quantity=q, provenance=prov))
+    return rows
 
 
 def _own_variable(label: str) -> bool:

@@ -474,19 +474,8 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
                        total_n: int | None, ctx: _Ctx, groups: list[str] | None = None) -> list[Outcome]:
     text = normalise_for_parse(s.text)
     measures = find_measures(text)
-    mentions = [(a, x, y) for a, x, y in arm_mentions(text, arms) if not a.is_total]
-    # "Of the 14 patients who ...": an arm (or the total) named by its size
-    for m in _N_CUE.finditer(text):
-        n = int(m.group("n"))
-        same = [a for a in real if a.n == n]
-        if len(same) == 1 and not any(x <= m.start() < y for _, x, y in mentions):
-            mentions.append((same[0], m.start(), m.end()))
-    mentions.sort(key=lambda x: x[1])
-    total_cue = False
-    for m in _TOTAL_CUE.finditer(text):
-        n = m.group("n")
-        if n is None or (total_n is not None and int(n) == total_n) or (n and not any(a.n == int(n) for a in real)):
-            total_cue = True
+    mentions = _sentence_arm_mentions(text, arms, real)
+    total_cue = _names_total(text, real, total_n)
     if mentions:
         ctx.arm = mentions[-1][0] if len({id(a) for a, _, _ in mentions}) == 1 else None
         ctx.total = False
@@ -497,8 +486,59 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
     vals = _candidate_values(text)
     if not vals:
         return []
+    _assign_measures(vals, measures, text)
+    vals = [v for v in vals if v.measure and _plausible(v, text)]
+    if not vals:
+        return []
+    runs = _value_runs(vals, text, mentions, measures)
+    clauses = top_level_clauses(text)
+    out: list[Outcome] = []
+    single_default = None if mentions else _default_target(arms, real, single, total_cue, ctx)
+    for run in runs:
+        comparison = len(run) >= 2 and any(_COMP.search(text[x.end:y.start]) for x, y in zip(run, run[1:]))
+        if comparison:
+            targets = _comparison_targets(text, run, vals, mentions, clauses, groups or [], single_default)
+        else:
+            targets = _run_targets(text, run, mentions, arms, real, single_default)
+        if not targets:
+            continue
+        per_value = _value_meanings(text, run, targets, comparison, measures)
+        if per_value is None:
+            continue
+        out.extend(_run_outcomes(doc, s, text, run, per_value))
+    _complement(out, real)
+    out = [o for o in out if o.group != "?"]
+    _attach_p(out, text, doc, s)
+    return out
+
+
+def _sentence_arm_mentions(text: str, arms: list[Arm], real: list[Arm]) -> list[tuple[Arm, int, int]]:
+    """The arms a sentence names, in order, also by their size ("Of the 14 patients who ...")."""
+    mentions = [(a, x, y) for a, x, y in arm_mentions(text, arms) if not a.is_total]
+    # "Of the 14 patients who ...": an arm (or the total) named by its size
+    for m in _N_CUE.finditer(text):
+        n = int(m.group("n"))
+        same = [a for a in real if a.n == n]
+        if len(same) == 1 and not any(x <= m.start() < y for _, x, y in mentions):
+            mentions.append((same[0], m.start(), m.end()))
+    mentions.sort(key=lambda x: x[1])
+    return mentions
+
+
+def _names_total(text: str, real: list[Arm], total_n: int | None) -> bool:
+    """Does the sentence speak of all patients ("in all patients", "of the 40 patients" with the total's size)?"""
+    total_cue = False
+    for m in _TOTAL_CUE.finditer(text):
+        n = m.group("n")
+        if n is None or (total_n is not None and int(n) == total_n) or (n and not any(a.n == int(n) for a in real)):
+            total_cue = True
+    return total_cue
+
+
+def _assign_measures(vals: list[_Val], measures, text: str) -> None:
+    """The measure (and timepoint) each value stands for: the measure named right after a count or rate
+    ("12 patients achieved a PR"), else the last one named before it."""
     tplists = _timepoint_lists(text)
-    # measure of each value
     for v in vals:
         before = [h for h in measures if h.end <= v.start]
         after = [h for h in measures if h.start >= v.end]
@@ -520,18 +560,20 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
                 tp = timepoint_of(text[max(0, h.start - 14):h.start])
                 if tp and re.search(r"rates?|%|survival\s+rates?", text[h.end:h.end + 20] + text[v.start:v.end], re.I):
                     v.timepoint = tp
-    def plausible(v: _Val) -> bool:
-        tp = v.timepoint[0] if isinstance(v.timepoint, list) else v.timepoint
-        if _fits(v, v.measure, tp, text) is not None:
-            return True
-        # a bare number in a list of rates ("ORR and CBR were 0 and 57.1%")
-        return outcome_kind(v.measure, tp) in ("rate", "landmark") and v.q.kind in ("count", "number") and \
-            not _TIME_AFTER.match(text[v.end:v.end + 14])
 
-    vals = [v for v in vals if v.measure and plausible(v)]
-    if not vals:
-        return []
-    # runs: consecutive values with no arm mention or new measure mention between them
+
+def _plausible(v: _Val, text: str) -> bool:
+    """Can the value be its measure's statistic (a count, a rate, a median)?"""
+    tp = v.timepoint[0] if isinstance(v.timepoint, list) else v.timepoint
+    if _fits(v, v.measure, tp, text) is not None:
+        return True
+    # a bare number in a list of rates ("ORR and CBR were 0 and 57.1%")
+    return outcome_kind(v.measure, tp) in ("rate", "landmark") and v.q.kind in ("count", "number") and \
+        not _TIME_AFTER.match(text[v.end:v.end + 14])
+
+
+def _value_runs(vals: list[_Val], text: str, mentions, measures) -> list[list[_Val]]:
+    """Runs: consecutive values of one measure with no arm mention or new measure mention between them."""
     runs: list[list[_Val]] = []
     for v in vals:
         if runs:
@@ -544,112 +586,130 @@ def _sentence_outcomes(doc: Document, s: Sentence, arms: list[Arm], real: list[A
                 runs[-1].append(v)
                 continue
         runs.append([v])
-    clauses = top_level_clauses(text)
-    out: list[Outcome] = []
+    return runs
 
-    def clause_start(pos: int) -> int:
-        return next((a for a, b in clauses if a <= pos < b), 0)
 
-    def arm_after(v: _Val) -> Arm | None:
-        for a, x, _ in mentions:
-            if v.end <= x <= v.end + 45 and _CONNECT_AFTER.fullmatch(text[v.end:x]):
-                return a
+def _arm_after(text: str, mentions, v: _Val) -> Arm | None:
+    """The arm named right after the value ("12.1 months in the X group")."""
+    for a, x, _ in mentions:
+        if v.end <= x <= v.end + 45 and _CONNECT_AFTER.fullmatch(text[v.end:x]):
+            return a
+    return None
+
+
+def _arm_before(text: str, mentions, v: _Val) -> Arm | None:
+    """The last arm named before the value, unless a comparison word or ';' comes between."""
+    prior = [(a, y) for a, x, y in mentions if y <= v.start]
+    if not prior:
         return None
+    a, y = prior[-1]
+    gap = text[y:v.start]
+    if _COMP.search(gap) or ";" in gap:
+        return None
+    return a
 
-    def arm_before(v: _Val) -> Arm | None:
-        prior = [(a, y) for a, x, y in mentions if y <= v.start]
-        if not prior:
-            return None
-        a, y = prior[-1]
-        gap = text[y:v.start]
-        if _COMP.search(gap) or ";" in gap:
-            return None
-        return a
 
-    single_default: tuple[Arm | None, str | None] | None = None
-    if not mentions:
-        if single is not None:
-            single_default = (single, None)
-        elif total_cue or ctx.total:
-            single_default = (_arm_of_total(arms), "Total")
-        elif ctx.arm is not None:
-            single_default = (ctx.arm, None)
-        elif not real:
-            single_default = (None, "Overall")
-    for run in runs:
-        first, lastv = run[0], run[-1]
-        comparison = len(run) >= 2 and any(_COMP.search(text[x.end:y.start]) for x, y in zip(run, run[1:]))
-        targets: list[tuple[Arm | None, str | None]] = []
-        if comparison:
-            ids = [None] * len(run)
-            ids[0] = arm_before(first)
-            ids[-1] = arm_after(lastv)
-            if any(i is None for i in ids):
-                in_clause: list[Arm] = []
-                before_all: list[Arm] = []
-                for a, x, y in mentions:
-                    if y <= first.start:
-                        if a not in before_all:
-                            before_all.append(a)
-                        if x >= clause_start(first.start) and a not in in_clause:
-                            in_clause.append(a)
-                order = in_clause if len(in_clause) == len(run) else (before_all if len(before_all) == len(run) and
-                                                                       not in_clause else [])
-                if order:
-                    ids = list(order)
-            named = _groups_compared(text, groups or [], mentions, run, vals) if all(i is None for i in ids) else []
-            if named:
-                targets = [(None, g) for g in named]
-            elif all(i is None for i in ids) and single_default is not None:
-                continue  # "ORR (0 vs 25%) between the two groups": arms unnamed
-            else:
-                targets = [(i, None if i else "?") for i in ids]
-        else:
-            a = arm_after(lastv) or arm_before(first)
-            if a is not None:
-                targets = [(a, None)] * len(run)
-            elif single_default is not None:
-                targets = [single_default] * len(run)
-            elif not mentions and len(run) == 1 and _arm_of_total(arms) is not None:
-                targets = [(_arm_of_total(arms), "Total")]
-            elif not mentions and len(run) == 1 and len(real) >= 2 and not _GROUPS_WORD.search(text):
-                targets = [(None, "Overall")]
-            elif mentions and len(run) == 1 and len(real) == 2:
-                targets = [(None, "?")]
-        if not targets:
+def _default_target(arms: list[Arm], real: list[Arm], single: Arm | None, total_cue: bool,
+                    ctx: _Ctx) -> tuple[Arm | None, str | None] | None:
+    """Whom the values of a sentence naming no arm belong to: the single arm, all patients, the arm the
+    paragraph is about."""
+    if single is not None:
+        return (single, None)
+    if total_cue or ctx.total:
+        return (_arm_of_total(arms), "Total")
+    if ctx.arm is not None:
+        return (ctx.arm, None)
+    if not real:
+        return (None, "Overall")
+    return None
+
+
+def _comparison_targets(text: str, run: list[_Val], vals: list[_Val], mentions, clauses, groups: list[str],
+                        single_default) -> list[tuple[Arm | None, str | None]]:
+    """The arms (or groups) of the values of a comparison ("8.1 vs 5.3 months"); empty when unnamed."""
+    first, lastv = run[0], run[-1]
+    ids = [None] * len(run)
+    ids[0] = _arm_before(text, mentions, first)
+    ids[-1] = _arm_after(text, mentions, lastv)
+    if any(i is None for i in ids):
+        in_clause: list[Arm] = []
+        before_all: list[Arm] = []
+        clause_start = next((a for a, b in clauses if a <= first.start < b), 0)
+        for a, x, y in mentions:
+            if y <= first.start:
+                if a not in before_all:
+                    before_all.append(a)
+                if x >= clause_start and a not in in_clause:
+                    in_clause.append(a)
+        order = in_clause if len(in_clause) == len(run) else (before_all if len(before_all) == len(run) and
+                                                               not in_clause else [])
+        if order:
+            ids = list(order)
+    named = _groups_compared(text, groups or [], mentions, run, vals) if all(i is None for i in ids) else []
+    if named:
+        return [(None, g) for g in named]
+    if all(i is None for i in ids) and single_default is not None:
+        return []  # "ORR (0 vs 25%) between the two groups": arms unnamed
+    return [(i, None if i else "?") for i in ids]
+
+
+def _run_targets(text: str, run: list[_Val], mentions, arms: list[Arm], real: list[Arm],
+                 single_default) -> list[tuple[Arm | None, str | None]]:
+    """The arm (or group) of the values of a run that is not a comparison; empty when unknown."""
+    first, lastv = run[0], run[-1]
+    a = _arm_after(text, mentions, lastv) or _arm_before(text, mentions, first)
+    if a is not None:
+        return [(a, None)] * len(run)
+    if single_default is not None:
+        return [single_default] * len(run)
+    if not mentions and len(run) == 1 and _arm_of_total(arms) is not None:
+        return [(_arm_of_total(arms), "Total")]
+    if not mentions and len(run) == 1 and len(real) >= 2 and not _GROUPS_WORD.search(text):
+        return [(None, "Overall")]
+    if mentions and len(run) == 1 and len(real) == 2:
+        return [(None, "?")]
+    return []
+
+
+def _value_meanings(text: str, run: list[_Val], targets, comparison: bool, measures
+                    ) -> list[tuple[str, str | None, Arm | None, str | None]] | None:
+    """(measure, timepoint, arm, group) of each value of a run: the same measure for several arms, timepoints
+    listed ("4- and 6-month PFS rates"), or measures listed ("ORR and CBR were 0 and 57.1%"); None when the
+    run cannot be read."""
+    first = run[0]
+    listed = _listed_measures(text, measures, first.start)
+    tps = first.timepoint if isinstance(first.timepoint, list) else None
+    per_value: list[tuple[str, str | None, Arm | None, str | None]] = []
+    if comparison:
+        for v, (a, gl) in zip(run, targets):
+            per_value.append((v.measure, _tp(v), a, gl))
+    elif tps and len(tps) == len(run):
+        for v, tp in zip(run, tps):
+            per_value.append((v.measure, tp, targets[0][0], targets[0][1]))
+    elif listed and len(listed) == len(run) and len(run) > 1:
+        for v, ms in zip(run, listed):
+            per_value.append((ms, _tp(v), targets[0][0], targets[0][1]))
+    elif len(run) == 1:
+        per_value.append((run[0].measure, _tp(run[0]) or (tps[0] if tps and len(tps) == 1 else None),
+                          targets[0][0], targets[0][1]))
+    else:
+        return None
+    return per_value
+
+
+def _run_outcomes(doc: Document, s: Sentence, text: str, run: list[_Val], per_value) -> list[Outcome]:
+    """One outcome per value that fits its meaning (a bare number among percentages is a percentage)."""
+    out: list[Outcome] = []
+    siblings_pct = any(v.q.kind in ("percent", "count_percent") or "%" in v.q.text for v in run)
+    for v, (meas, tp, a, gl) in zip(run, per_value):
+        q = _fits(v, meas, tp, text)
+        if q is None and siblings_pct and v.q.kind in ("count", "number") and outcome_kind(meas, tp) in ("rate", "landmark"):
+            q = v.q.model_copy(update={"kind": "percent", "percent": v.q.value, "count": None})
+        if q is None or (a is None and gl is None):
             continue
-        # what each value stands for: the same measure for several arms, timepoints listed
-        # ("4- and 6-month PFS rates"), or measures listed ("ORR and CBR were 0 and 57.1%")
-        listed = _listed_measures(text, measures, first.start)
-        tps = first.timepoint if isinstance(first.timepoint, list) else None
-        per_value: list[tuple[str, str | None, Arm | None, str | None]] = []
-        if comparison:
-            for v, (a, gl) in zip(run, targets):
-                per_value.append((v.measure, _tp(v), a, gl))
-        elif tps and len(tps) == len(run):
-            for v, tp in zip(run, tps):
-                per_value.append((v.measure, tp, targets[0][0], targets[0][1]))
-        elif listed and len(listed) == len(run) and len(run) > 1:
-            for v, ms in zip(run, listed):
-                per_value.append((ms, _tp(v), targets[0][0], targets[0][1]))
-        elif len(run) == 1:
-            per_value.append((run[0].measure, _tp(run[0]) or (tps[0] if tps and len(tps) == 1 else None),
-                              targets[0][0], targets[0][1]))
-        else:
-            continue
-        siblings_pct = any(v.q.kind in ("percent", "count_percent") or "%" in v.q.text for v in run)
-        for v, (meas, tp, a, gl) in zip(run, per_value):
-            q = _fits(v, meas, tp, text)
-            if q is None and siblings_pct and v.q.kind in ("count", "number") and outcome_kind(meas, tp) in ("rate", "landmark"):
-                q = v.q.model_copy(update={"kind": "percent", "percent": v.q.value, "count": None})
-            if q is None or (a is None and gl is None):
-                continue
-            out.append(Outcome(measure=meas, arm=a.id if a else None, group=None if a else gl,
-                               kind=outcome_kind(meas, tp), quantity=q, unit=_unit(meas, tp, text[v.start:v.end + 12]),
-                               timepoint=tp, provenance=sentence_prov(doc, s, v.start, v.end)))
-    _complement(out, real)
-    out = [o for o in out if o.group != "?"]
-    _attach_p(out, text, doc, s)
+        out.append(Outcome(measure=meas, arm=a.id if a else None, group=None if a else gl,
+                           kind=outcome_kind(meas, tp), quantity=q, unit=_unit(meas, tp, text[v.start:v.end + 12]),
+                           timepoint=tp, provenance=sentence_prov(doc, s, v.start, v.end)))
     return out
 
 

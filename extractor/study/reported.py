@@ -414,10 +414,9 @@ def _label_landmark(label: str) -> int | None:
     return None
 
 
-def _table_values(doc: Document, t: Table, arms: list[Arm], total_n: int | None) -> list[Reported]:
-    real = real_arms(arms)
-    out: list[Reported] = []
-    cols: dict[int, tuple[str, str | None]] = {}        # j -> ("arm"|"total"|"p", arm id)
+def _column_scopes(t: Table, arms: list[Arm], real: list[Arm], total_n: int | None) -> dict[int, tuple[str, str | None]]:
+    """What each data column holds: j -> ("arm"|"total"|"p", arm id)."""
+    cols: dict[int, tuple[str, str | None]] = {}
     data_cols = [j for j in range(1, len(t.columns))]
     for j in data_cols:
         lab = t.column_label(j)
@@ -441,7 +440,97 @@ def _table_values(doc: Document, t: Table, arms: list[Arm], total_n: int | None)
                                                         t.column_label(j), re.I)]
     if len(value_cols) == 1 and value_cols[0] not in cols:
         cols[value_cols[0]] = ("total", None)
-    sec_kind = "table"
+    return cols
+
+
+def _ci_row_bounds(row, last_rvs: dict[int, Reported]) -> None:
+    """A "95% CI" row: its two numbers become the bounds of the previous row's values."""
+    for j, cell in enumerate(row.cells):
+        if j in last_rvs:
+            nums = re.findall(r"(?<![\w.])(\d+(?:\.\d+)?|NE|NR)(?![\w.])", cell.text)
+            if len(nums) == 2:
+                rv = last_rvs[j]
+                rv.interval = "ci"
+                rv.low = None if nums[0] in ("NE", "NR") else mknum(float(nums[0]), nums[0])
+                rv.high = None if nums[1] in ("NE", "NR") else mknum(float(nums[1]), nums[1])
+                rv.low_ne, rv.high_ne = rv.low is None, rv.high is None
+
+
+def _cell_scope(t: Table, j: int, cols: dict, arm_rows: bool, row_arm: Arm | None, measure: str | None,
+                landmark: int | None) -> tuple[tuple[str, str | None], str, int | None] | None:
+    """(scope, measure, landmark) of cell j: from the column when the rows are arms, else from the row; None to skip."""
+    if arm_rows:
+        col_measure = _label_measure(t.column_label(j))
+        if col_measure is None or re.search(r"χ|chi|statistic", t.column_label(j), re.I):
+            return None
+        scope = ("arm", row_arm.id) if row_arm is not None else ("total", None)
+        if cols.get(j, ("",))[0] == "p":
+            scope = ("p", None)
+        return scope, col_measure, _label_landmark(t.column_label(j))
+    if measure is None or j not in cols:
+        return None
+    return cols[j], measure, landmark
+
+
+def _table_stat(measure: str, landmark: int | None, lab_text: str, q: Quantity) -> str | None:
+    """The statistic a table value of ``measure`` is (rate, median, landmark), None when it is none of them."""
+    if measure in _RATE:
+        return "rate" if not landmark else f"rate@{landmark}"
+    if measure in _TIME:
+        is_pct = "%" in lab_text or q.kind in ("percent", "count_percent")
+        if landmark and (is_pct or re.search(r"\brate\b", lab_text, re.I)):
+            return f"landmark@{landmark}"
+        elif landmark:
+            return f"landmark@{landmark}"
+        elif re.search(r"\bmedian\b|\bKM\b|months", lab_text, re.I) or q.kind in ("estimate_ci", "median_iqr",
+                                                                                      "median_range",
+                                                                                      "not_reached"):
+            return "median"
+    return None
+
+
+def _cell_value(doc: Document, t: Table, row, j: int, scope: tuple[str, str | None], m_here: str,
+                lm_here: int | None) -> Reported | None:
+    """The reported value (or p-value) in cell j of ``row``, if it holds exactly one quantity of a known statistic."""
+    label = row.label
+    cell = row.cells[j]
+    qs = parse_cell(cell.text, label=label)
+    if len(qs) != 1:
+        return None
+    q = qs[0]
+    if scope[0] == "p":
+        if q.kind != "p_value" and q.kind not in ("number",):
+            return None
+        if q.kind == "p_value" and q.p_operator not in (None, "="):
+            return None
+        value = q.p if q.kind == "p_value" else q.value
+        if value is None:
+            return None
+        return Reported(measure=m_here, stat="p", arm=None, value=value, place="table", section_kind="table",
+                        where=f"{t.label}, row '{label}'", evidence=cell_evidence(doc, t, row, j, role=f"{m_here} p"),
+                        source_id=f"{t.id}:{row.index}", text=cell.text)
+    lab_text = f"{label} {row.group or ''} {t.column_label(j)}"
+    stat = _table_stat(m_here, lm_here, lab_text, q)
+    if stat is None:
+        return None
+    if q.kind in ("ratio", "p_value", "test_stat", "fraction", "range", "mean_sd"):
+        return None
+    value, low, high, interval, lne, hne = _rv_from_q(m_here, stat, q)
+    if value is None and q.kind != "not_reached":
+        return None
+    if interval is not None:
+        interval = _interval_label(lab_text) or interval
+    return Reported(measure=m_here, stat=stat, arm=scope[1], value=value, low=low, high=high, interval=interval,
+                    low_ne=lne, high_ne=hne, place="table", section_kind="table",
+                    where=f"{t.label}, row '{label}', column '{t.column_label(j)}'",
+                    evidence=cell_evidence(doc, t, row, j, role=f"{m_here} {stat}"),
+                    source_id=f"{t.id}:{row.index}", text=cell.text)
+
+
+def _table_values(doc: Document, t: Table, arms: list[Arm], total_n: int | None) -> list[Reported]:
+    real = real_arms(arms)
+    out: list[Reported] = []
+    cols = _column_scopes(t, arms, real, total_n)
     last_measure: str | None = None
     last_rvs: dict[int, Reported] = {}
     rows_are_arms = sum(1 for r in t.rows if resolve_arm(r.label, real) is not None) >= 2
@@ -458,87 +547,25 @@ def _table_values(doc: Document, t: Table, arms: list[Arm], total_n: int | None)
                                 re.match(r"\s*(?:KM|median)\b", label, re.I)):
             measure = last_measure
         if re.fullmatch(r"\s*95\s*%\s*CI\s*", label, re.I):
-            # a CI row: bounds for the previous row's values
-            for j, cell in enumerate(row.cells):
-                if j in last_rvs:
-                    nums = re.findall(r"(?<![\w.])(\d+(?:\.\d+)?|NE|NR)(?![\w.])", cell.text)
-                    if len(nums) == 2:
-                        rv = last_rvs[j]
-                        rv.interval = "ci"
-                        rv.low = None if nums[0] in ("NE", "NR") else mknum(float(nums[0]), nums[0])
-                        rv.high = None if nums[1] in ("NE", "NR") else mknum(float(nums[1]), nums[1])
-                        rv.low_ne, rv.high_ne = rv.low is None, rv.high is None
+            _ci_row_bounds(row, last_rvs)
             continue
         if _label_measure(label):
             last_measure = _label_measure(label)
         row_arm = resolve_arm(label, real) if rows_are_arms else None
-        row_total = rows_are_arms and TOTAL_WORDS.match(label or "")
+        arm_row = bool(rows_are_arms and (row_arm is not None or TOTAL_WORDS.match(label or "")))
         last_rvs = {}
         for j, cell in enumerate(row.cells):
             if j == 0 or not cell.text.strip():
                 continue
-            col_measure = None
-            if rows_are_arms and (row_arm is not None or row_total):
-                col_measure = _label_measure(t.column_label(j))
-                if col_measure is None or re.search(r"χ|chi|statistic", t.column_label(j), re.I):
-                    continue
-                scope = ("arm", row_arm.id) if row_arm is not None else ("total", None)
-                if cols.get(j, ("",))[0] == "p":
-                    scope = ("p", None)
-                m_here, lm_here = col_measure, _label_landmark(t.column_label(j))
-            else:
-                if measure is None or j not in cols:
-                    continue
-                scope = cols[j]
-                m_here, lm_here = measure, landmark
-            qs = parse_cell(cell.text, label=label)
-            if len(qs) != 1:
+            where = _cell_scope(t, j, cols, arm_row, row_arm, measure, landmark)
+            if where is None:
                 continue
-            q = qs[0]
-            if scope[0] == "p":
-                if q.kind != "p_value" and q.kind not in ("number",):
-                    continue
-                if q.kind == "p_value" and q.p_operator not in (None, "="):
-                    continue
-                value = q.p if q.kind == "p_value" else q.value
-                if value is None:
-                    continue
-                rv = Reported(measure=m_here, stat="p", arm=None, value=value, place="table", section_kind=sec_kind,
-                              where=f"{t.label}, row '{label}'", evidence=cell_evidence(doc, t, row, j, role=f"{m_here} p"),
-                              source_id=f"{t.id}:{row.index}", text=cell.text)
-                out.append(rv)
+            rv = _cell_value(doc, t, row, j, *where)
+            if rv is None:
                 continue
-            lab_text = f"{label} {row.group or ''} {t.column_label(j)}"
-            if m_here in _RATE:
-                stat = "rate" if not lm_here else f"rate@{lm_here}"
-            elif m_here in _TIME:
-                is_pct = "%" in lab_text or q.kind in ("percent", "count_percent")
-                if lm_here and (is_pct or re.search(r"\brate\b", lab_text, re.I)):
-                    stat = f"landmark@{lm_here}"
-                elif lm_here:
-                    stat = f"landmark@{lm_here}"
-                elif re.search(r"\bmedian\b|\bKM\b|months", lab_text, re.I) or q.kind in ("estimate_ci", "median_iqr",
-                                                                                          "median_range",
-                                                                                          "not_reached"):
-                    stat = "median"
-                else:
-                    continue
-            else:
-                continue
-            if q.kind in ("ratio", "p_value", "test_stat", "fraction", "range", "mean_sd"):
-                continue
-            value, low, high, interval, lne, hne = _rv_from_q(m_here, stat, q)
-            if value is None and q.kind != "not_reached":
-                continue
-            if interval is not None:
-                interval = _interval_label(lab_text) or interval
-            rv = Reported(measure=m_here, stat=stat, arm=scope[1], value=value, low=low, high=high, interval=interval,
-                          low_ne=lne, high_ne=hne, place="table", section_kind=sec_kind,
-                          where=f"{t.label}, row '{label}', column '{t.column_label(j)}'",
-                          evidence=cell_evidence(doc, t, row, j, role=f"{m_here} {stat}"),
-                          source_id=f"{t.id}:{row.index}", text=cell.text)
             out.append(rv)
-            last_rvs[j] = rv
+            if where[0][0] != "p":
+                last_rvs[j] = rv
     return out
 
 

@@ -28,11 +28,11 @@ class Limit:
 
 
 def _ecog_limit(text: str) -> tuple[int | None, int | None] | None:
-    m = re.match(rf"\s*(?:status\s+|score\s+)?(?:of|was|:|=|score\s+of|\()?\s*(?:PS\s*)?"
+    m = re.match(r"\s*(?:status\s+|score\s+)?(?:of|was|:|=|score\s+of|\()?\s*(?:PS\s*)?"
                  rf"(?:(?P<a>[0-4])\s*(?:,\s*[0-4]\s*)*{_DASH}\s*(?P<b>[0-4])(?!\d|\.\d)"
-                 rf"|(?P<le>≤|<=|=<|less\s+than\s+or\s+equal\s+to|of\s+no\s+more\s+than|not\s+more\s+than|at\s+most)\s*(?P<c>[0-4])"
-                 rf"|(?P<lt><|less\s+than|below)\s*(?P<d>[0-5])"
-                 rf"|(?P<e>[0-4])(?![\d.\-–]))", text, re.I)
+                 r"|(?P<le>≤|<=|=<|less\s+than\s+or\s+equal\s+to|of\s+no\s+more\s+than|not\s+more\s+than|at\s+most)\s*(?P<c>[0-4])"
+                 r"|(?P<lt><|less\s+than|below)\s*(?P<d>[0-5])"
+                 r"|(?P<e>[0-4])(?![\d.\-–]))", text, re.I)
     if not m:
         return None
     if m.group("a") is not None:
@@ -194,83 +194,127 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             continue
         if re.search(r"score|nomogram|point|assign", t.caption or "", re.I):
             continue
-        age_ctx = False
-        for row in t.rows:
-            label = row.label or ""
-            group = row.group or ""
-            if row.kind == "group":
-                age_ctx = bool(re.search(r"\bage\b", label, re.I))
-                continue
-            is_ecog = bool(_ECOG.search(group) or re.search(r"\bperformance\s+status\b|\bPS\b", group)) or \
-                bool(_ECOG.search(label) and re.search(r"\d", label))
-            if ecog is not None and is_ecog:
-                cat = _category(re.sub(_ECOG, "", label))
-                allowed = set(range(int(ecog.low or 0), int(ecog.high if ecog.high is not None else 5) + 1))
-                if cat and not (cat & allowed):
-                    counts = {j: cell_count(row.cells[j].text) for j in cols if j < len(row.cells)}
-                    pos = {j: c for j, c in counts.items() if c}
-                    if pos:
-                        ecog_rows.setdefault(t.id, (t, []))[1].append((row, label.strip(), cat, pos))
-                continue
-            if age is None:
-                continue
-            # age categories ("<18") right after an age row or under an age group
-            if re.search(r"\bage\b", label, re.I):
-                age_ctx = True
-                # an age range in the cells: "15.5 (12–46)"
-                if re.search(r"range|min|max", label, re.I):
-                    for j in cols:
-                        if j >= len(row.cells):
-                            continue
-                        m = re.search(r"[\(\[]\s*(\d{1,3}(?:\.\d)?)\s*(?:[\-–—‑,]|to)\s*(\d{1,3}(?:\.\d)?)\s*[\)\]]",
-                                      row.cells[j].text)
-                        if not m:
-                            continue
-                        bad = _range_outside(age, m)
-                        if bad:
-                            yield _age_finding(ctx, age, [ctx.cell_evidence(t, row, j, role="age range")],
-                                               f"{t.label}, column '{t.column_label(j)}'", "; ".join(bad),
-                                               f"age|{t.label}|{j}")
-                continue
-            if age_ctx:
-                rng = _age_category(label)
-                if rng is None:
-                    age_ctx = bool(re.fullmatch(r"\s*[<>≤≥]?\s*\d.*", label))
-                    continue
-                lo, hi = rng
-                outside = (age.low is not None and hi < age.low) or (age.high is not None and lo > age.high + 0.999)
-                if not outside:
-                    continue
-                counts = {j: cell_count(row.cells[j].text) for j in cols if j < len(row.cells)}
-                pos = {j: c for j, c in counts.items() if c}
-                if pos:
-                    yield _age_finding(ctx, age, [ctx.cell_evidence(t, row, j, role=f"age {label.strip()}")
-                                                  for j in list(pos)[:3]],
-                                       f"{t.label}, row '{label.strip()}'",
-                                       f"{sum(pos.values())} patient(s) aged {label.strip()}", f"agecat|{t.label}|{label}")
-            else:
-                age_ctx = False
+        yield from _scan_table(ctx, t, cols, ecog, age, ecog_rows)
     for t, rows in ecog_rows.values():
-        notes = " ".join(t.footnotes)
-        explained = bool(re.search(r"ECOG|performance\s+status", notes, re.I) and
-                         any(re.search(rf"\b{c}\b", notes) for _, _, cat, _ in rows for c in cat))
-        sev = "warning" if explained else "error"
-        n = sum(sum(pos.values()) for _, _, _, pos in rows)
-        cats = ", ".join(lab for _, lab, _, _ in rows)
-        ev = [ctx.cell_evidence(t, row, j, role=f"ECOG {lab}") for row, lab, _, pos in rows for j in pos][:4]
-        ev.append(ctx.sentence_evidence(ecog.sentence, role="eligibility criterion"))
-        detail = "; ".join(f"ECOG {lab}: " + ", ".join(f"{t.column_label(j)} = {c}" for j, c in pos.items())
-                           for _, lab, _, pos in rows)
-        yield ctx.finding(
-            "TA310", severity=sev,
-            message=(f"{t.label}: {n} patient(s) with ECOG {cats}, but the eligibility criteria require ECOG "
-                     f"{_fmt(ecog.low, ecog.high)}" + (" (a table note mentions an exception)." if explained else ".")),
-            observed=f"ECOG {cats}: {n} patient(s)", expected=f"ECOG {_fmt(ecog.low, ecog.high)}",
-            computation=(f"categories outside the allowed {_fmt(ecog.low, ecog.high)} with patients in this study's "
-                         f"columns — {detail}."),
-            evidence=ev, key=f"ecog|{t.label}|{cats}")
-    if age is None:
-        return
+        yield _ecog_finding(ctx, t, rows, ecog)
+    if age is not None:
+        yield from _text_age_ranges(ctx, age)
+
+
+def _scan_table(ctx: CheckContext, t, cols, ecog: Limit | None, age: Limit | None,
+                ecog_rows: dict[str, tuple]) -> Iterator[Finding]:
+    """Age findings of one baseline table; its ECOG rows outside the limit are collected in ``ecog_rows``."""
+    age_ctx = False
+    for row in t.rows:
+        label = row.label or ""
+        if row.kind == "group":
+            age_ctx = bool(re.search(r"\bage\b", label, re.I))
+            continue
+        if ecog is not None and _is_ecog_row(row, label):
+            hit = _ecog_row_outside(row, label, cols, ecog)
+            if hit:
+                ecog_rows.setdefault(t.id, (t, []))[1].append(hit)
+            continue
+        if age is None:
+            continue
+        # age categories ("<18") right after an age row or under an age group
+        if re.search(r"\bage\b", label, re.I):
+            age_ctx = True
+            # an age range in the cells: "15.5 (12–46)"
+            if re.search(r"range|min|max", label, re.I):
+                yield from _age_range_cells(ctx, t, row, cols, age)
+            continue
+        if age_ctx:
+            rng = _age_category(label)
+            if rng is None:
+                age_ctx = bool(re.fullmatch(r"\s*[<>≤≥]?\s*\d.*", label))
+                continue
+            found = _age_category_finding(ctx, t, row, label, rng, cols, age)
+            if found is not None:
+                yield found
+        else:
+            age_ctx = False
+
+
+def _is_ecog_row(row, label: str) -> bool:
+    group = row.group or ""
+    return bool(_ECOG.search(group) or re.search(r"\bperformance\s+status\b|\bPS\b", group)) or \
+        bool(_ECOG.search(label) and re.search(r"\d", label))
+
+
+def _positive_counts(row, cols) -> dict[int, float]:
+    """The study columns of ``row`` holding a non-zero count."""
+    counts = {j: cell_count(row.cells[j].text) for j in cols if j < len(row.cells)}
+    return {j: c for j, c in counts.items() if c}
+
+
+def _ecog_row_outside(row, label: str, cols, ecog: Limit) -> tuple | None:
+    """(row, label, categories, positive counts) of an ECOG row wholly outside the limit with patients in it."""
+    cat = _category(re.sub(_ECOG, "", label))
+    allowed = set(range(int(ecog.low or 0), int(ecog.high if ecog.high is not None else 5) + 1))
+    if cat and not (cat & allowed):
+        pos = _positive_counts(row, cols)
+        if pos:
+            return row, label.strip(), cat, pos
+    return None
+
+
+def _age_range_cells(ctx: CheckContext, t, row, cols, age: Limit) -> Iterator[Finding]:
+    """Age ranges printed in the cells of an age row ("15.5 (12–46)") reaching outside the eligible ages."""
+    for j in cols:
+        if j >= len(row.cells):
+            continue
+        m = re.search(r"[\(\[]\s*(\d{1,3}(?:\.\d)?)\s*(?:[\-–—‑,]|to)\s*(\d{1,3}(?:\.\d)?)\s*[\)\]]",
+                      row.cells[j].text)
+        if not m:
+            continue
+        bad = _range_outside(age, m)
+        if bad:
+            yield _age_finding(ctx, age, [ctx.cell_evidence(t, row, j, role="age range")],
+                               f"{t.label}, column '{t.column_label(j)}'", "; ".join(bad),
+                               f"age|{t.label}|{j}")
+
+
+def _age_category_finding(ctx: CheckContext, t, row, label: str, rng: tuple[float, float], cols,
+                          age: Limit) -> Finding | None:
+    """An age category row ("<18") wholly outside the eligible ages with patients in it."""
+    lo, hi = rng
+    outside = (age.low is not None and hi < age.low) or (age.high is not None and lo > age.high + 0.999)
+    if not outside:
+        return None
+    pos = _positive_counts(row, cols)
+    if not pos:
+        return None
+    return _age_finding(ctx, age, [ctx.cell_evidence(t, row, j, role=f"age {label.strip()}")
+                                   for j in list(pos)[:3]],
+                        f"{t.label}, row '{label.strip()}'",
+                        f"{sum(pos.values())} patient(s) aged {label.strip()}", f"agecat|{t.label}|{label}")
+
+
+def _ecog_finding(ctx: CheckContext, t, rows: list[tuple], ecog: Limit) -> Finding:
+    """One finding per table for its ECOG rows outside the limit (a warning when a table note explains them)."""
+    notes = " ".join(t.footnotes)
+    explained = bool(re.search(r"ECOG|performance\s+status", notes, re.I) and
+                     any(re.search(rf"\b{c}\b", notes) for _, _, cat, _ in rows for c in cat))
+    sev = "warning" if explained else "error"
+    n = sum(sum(pos.values()) for _, _, _, pos in rows)
+    cats = ", ".join(lab for _, lab, _, _ in rows)
+    ev = [ctx.cell_evidence(t, row, j, role=f"ECOG {lab}") for row, lab, _, pos in rows for j in pos][:4]
+    ev.append(ctx.sentence_evidence(ecog.sentence, role="eligibility criterion"))
+    detail = "; ".join(f"ECOG {lab}: " + ", ".join(f"{t.column_label(j)} = {c}" for j, c in pos.items())
+                       for _, lab, _, pos in rows)
+    return ctx.finding(
+        "TA310", severity=sev,
+        message=(f"{t.label}: {n} patient(s) with ECOG {cats}, but the eligibility criteria require ECOG "
+                 f"{_fmt(ecog.low, ecog.high)}" + (" (a table note mentions an exception)." if explained else ".")),
+        observed=f"ECOG {cats}: {n} patient(s)", expected=f"ECOG {_fmt(ecog.low, ecog.high)}",
+        computation=(f"categories outside the allowed {_fmt(ecog.low, ecog.high)} with patients in this study's "
+                     f"columns — {detail}."),
+        evidence=ev, key=f"ecog|{t.label}|{cats}")
+
+
+def _text_age_ranges(ctx: CheckContext, age: Limit) -> Iterator[Finding]:
+    """Age ranges in the results text ("age range of 12 to 51 years") reaching outside the eligible ages."""
     kinds = ctx.section_kinds()
     for s in ctx.document.sentences:
         kind = kinds.get(s.id, s.section_kind)

@@ -73,121 +73,151 @@ def _scale(pct: float | None, low: Num, high: Num) -> float:
 
 
 def _rates(ctx: CheckContext) -> Iterator[Rate]:
-    for table in ctx.document.tables:
-        rows = table.rows
-        for ri, row in enumerate(rows):
-            if row.kind == "group":
-                continue
-            label = row.label or ""
-            nxt = rows[ri + 1] if ri + 1 < len(rows) else None
-            ci_next = nxt is not None and _CI_ROW.match(nxt.label or "")
-            for j in range(1, len(table.columns)):
-                txt = cell_text(row, j)
-                if not txt:
-                    continue
-                qs = parse(txt, label)
-                k = None
-                pct = None
-                low = high = None
-                level = 95.0
-                if ci_next:
-                    ci = ci_cell(cell_text(nxt, j))
-                    c = cell_count(txt)
-                    if ci is None or c is None:
-                        continue
-                    k = c
-                    q = qs[0] if len(qs) == 1 else None
-                    pct = q.percent.value if q is not None and q.percent is not None else None
-                    low, high = ci
-                    m = re.match(r"\s*(\d{2}(?:\.\d)?)\s*%", nxt.label)
-                    level = float(m.group(1)) if m else 95.0
-                    ev = [ctx.cell_evidence(table, row, j, role="rate"), ctx.cell_evidence(table, nxt, j, role="CI")]
-                elif len(qs) == 1 and qs[0].low is not None and qs[0].high is not None and qs[0].value is not None \
-                        and qs[0].interval in ("ci", "unspecified") and re.search(r"\bCI\b|confidence", label, re.I):
-                    if _SURVIVAL.search(label) or not (rate_measure(label) or re.search(r"\brate\b|n\s*\(%\)", label, re.I)):
-                        continue
-                    q = qs[0]
-                    pct = q.value.value
-                    low, high = q.low, q.high
-                    level = q.ci_level or 95.0
-                    ev = [ctx.cell_evidence(table, row, j, role="rate with CI")]
-                else:
-                    continue
-                if _SURVIVAL.search(label):
-                    continue
-                nn = column_n(ctx, table, j)
-                if nn is None:
-                    continue
-                n, n_ev, n_src = nn
-                if k is None:
-                    ks = possible_counts(n, pct, _decimals(qs[0].value)) if pct is not None else []
-                    if len(ks) != 1:
-                        continue
-                    k = ks[0]
-                if k > n or low.value > high.value:
-                    continue
-                if n_ev is not None:
-                    ev.append(n_ev)
-                yield Rate(k, n, low, high, level, _scale(pct, low, high),
-                           f"{table.label}, row '{label}', column '{table.columns[j]}'", ev, n_src,
-                           key=f"{table.label}|{label}|{table.columns[j]}")
+    yield from _table_rates(ctx)
     arms = [a for a in ctx.study.arms if a.n]
     for sent in ctx.document.sentences:
         if sent.section_kind in SKIP_SECTIONS or sent.section_kind in ("introduction", "discussion"):
             continue
         qs = sentence_quantities(sent)
         used: set[int] = set()
-        for i, q in enumerate(qs[:-1]):
-            nq = qs[i + 1]
-            if nq.low is None or nq.high is None or nq.interval != "ci" or nq.kind not in ("estimate_ci",):
+        yield from _count_ci_pairs(ctx, sent, qs, arms, used)
+        yield from _population_rates(ctx, sent, qs, arms, used)
+
+
+def _table_rates(ctx: CheckContext) -> Iterator[Rate]:
+    """Rates with a CI in table cells, or a count above a "95% CI" row."""
+    for table in ctx.document.tables:
+        rows = table.rows
+        for ri, row in enumerate(rows):
+            if row.kind == "group":
                 continue
-            gap = sent.text[q.end:nq.start]
-            if len(gap) > 12 or re.search(r"\d", gap):
-                continue
-            ctx_text = sent.text[max(0, q.start - 80):q.start]
-            if _SURVIVAL.search(ctx_text) and not re.search(r"respon|control|benefit|ORR|DCR|CBR", ctx_text, re.I):
-                continue
-            if q.kind == "fraction" and q.count is not None and q.denominator is not None:
-                k, n, src = int(q.count.value), int(q.denominator.value), "the printed n/N"
-            elif q.kind == "count" and q.count is not None and nq.value is not None:
-                pct = nq.value
-                ns = {a.n for a, _, _ in arm_mentions(sent.text, [a for a in arms if not a.is_total])} or \
-                    ({a.n for a in arms} if len(arms) == 1 else set())
-                fits = {n for n in ns if int(q.count.value) in possible_counts(n, pct.value, pct.decimals)}
-                if len(fits) != 1:
-                    continue
-                k, n, src = int(q.count.value), fits.pop(), "the arm size"
-            else:
-                continue
-            if n <= 0 or k > n:
-                continue
-            pct_v = nq.value.value if nq.value is not None else (q.percent.value if q.percent is not None else None)
-            used.add(nq.start)
-            yield Rate(k, n, nq.low, nq.high, nq.ci_level or 95.0, _scale(pct_v, nq.low, nq.high),
-                       f"'{sent.text[q.start:nq.end]}'", [ctx.sentence_evidence(sent, q.start, nq.end, role="rate")],
-                       src, key=f"text|{sent.text[q.start:nq.end]}")
-        # "Among the 47 patients, ... for an ORR of 36.2% (95% CI 22.7–51.5)": a response rate with its CI and the
-        # population stated in the same sentence (or the whole study when it has no arms)
-        pops = ctx.stated_populations(sent, **_POPULATION)
-        n = pops[0].n if pops else (ctx.study.total_n if not arms else None)
-        if not n:
+            nxt = rows[ri + 1] if ri + 1 < len(rows) else None
+            ci_row = nxt if nxt is not None and _CI_ROW.match(nxt.label or "") else None
+            for j in range(1, len(table.columns)):
+                rate = _table_cell_rate(ctx, table, row, ci_row, j)
+                if rate is not None:
+                    yield rate
+
+
+def _table_cell_rate(ctx: CheckContext, table, row, ci_row, j: int) -> Rate | None:
+    label = row.label or ""
+    txt = cell_text(row, j)
+    if not txt:
+        return None
+    qs = parse(txt, label)
+    read = _cell_rate_and_ci(ctx, table, row, ci_row, j, txt, qs)
+    if read is None:
+        return None
+    k, pct, low, high, level, ev = read
+    if _SURVIVAL.search(label):
+        return None
+    nn = column_n(ctx, table, j)
+    if nn is None:
+        return None
+    n, n_ev, n_src = nn
+    if k is None:
+        ks = possible_counts(n, pct, _decimals(qs[0].value)) if pct is not None else []
+        if len(ks) != 1:
+            return None
+        k = ks[0]
+    if k > n or low.value > high.value:
+        return None
+    if n_ev is not None:
+        ev.append(n_ev)
+    return Rate(k, n, low, high, level, _scale(pct, low, high),
+                f"{table.label}, row '{label}', column '{table.columns[j]}'", ev, n_src,
+                key=f"{table.label}|{label}|{table.columns[j]}")
+
+
+def _cell_rate_and_ci(ctx: CheckContext, table, row, ci_row, j: int, txt: str, qs: list) -> tuple | None:
+    """(count or None, percent, low, high, CI level, evidence) of a cell: a count with the CI in the row below,
+    or a rate printed with its CI."""
+    label = row.label or ""
+    if ci_row is not None:
+        ci = ci_cell(cell_text(ci_row, j))
+        c = cell_count(txt)
+        if ci is None or c is None:
+            return None
+        q = qs[0] if len(qs) == 1 else None
+        pct = q.percent.value if q is not None and q.percent is not None else None
+        low, high = ci
+        m = re.match(r"\s*(\d{2}(?:\.\d)?)\s*%", ci_row.label)
+        level = float(m.group(1)) if m else 95.0
+        ev = [ctx.cell_evidence(table, row, j, role="rate"), ctx.cell_evidence(table, ci_row, j, role="CI")]
+        return c, pct, low, high, level, ev
+    if len(qs) == 1 and qs[0].low is not None and qs[0].high is not None and qs[0].value is not None \
+            and qs[0].interval in ("ci", "unspecified") and re.search(r"\bCI\b|confidence", label, re.I):
+        if _SURVIVAL.search(label) or not (rate_measure(label) or re.search(r"\brate\b|n\s*\(%\)", label, re.I)):
+            return None
+        q = qs[0]
+        return None, q.value.value, q.low, q.high, q.ci_level or 95.0, [ctx.cell_evidence(table, row, j,
+                                                                                            role="rate with CI")]
+    return None
+
+
+def _count_ci_pairs(ctx: CheckContext, sent, qs: list, arms: list, used: set[int]) -> Iterator[Rate]:
+    """A count or n/N directly followed by a CI in a sentence; the CIs read are added to ``used``."""
+    for i, q in enumerate(qs[:-1]):
+        nq = qs[i + 1]
+        if nq.low is None or nq.high is None or nq.interval != "ci" or nq.kind not in ("estimate_ci",):
             continue
-        for q in qs:
-            if q.kind != "estimate_ci" or q.interval != "ci" or q.value is None or q.low is None or q.high is None or \
-                    q.start in used:
-                continue
-            if "%" not in sent.text[q.start:q.end] or not (0 <= q.value.value <= 100):
-                continue
-            lead = sent.text[max(0, q.start - 40):q.start]
-            if not _RATE_WORD.search(lead) or _SURVIVAL.search(lead):
-                continue
-            ks = possible_counts(n, q.value.value, q.value.decimals)
-            if len(ks) != 1:
-                continue
-            yield Rate(ks[0], n, q.low, q.high, q.ci_level or 95.0, _scale(q.value.value, q.low, q.high),
-                       f"'{sent.text[q.start:q.end]}'", [ctx.sentence_evidence(sent, q.start, q.end, role="rate")],
-                       "the population stated in the sentence" if pops else "the study population",
-                       key=f"text|{sent.text[q.start:q.end]}")
+        gap = sent.text[q.end:nq.start]
+        if len(gap) > 12 or re.search(r"\d", gap):
+            continue
+        ctx_text = sent.text[max(0, q.start - 80):q.start]
+        if _SURVIVAL.search(ctx_text) and not re.search(r"respon|control|benefit|ORR|DCR|CBR", ctx_text, re.I):
+            continue
+        kn = _count_and_n(sent, q, nq, arms)
+        if kn is None:
+            continue
+        k, n, src = kn
+        if n <= 0 or k > n:
+            continue
+        pct_v = nq.value.value if nq.value is not None else (q.percent.value if q.percent is not None else None)
+        used.add(nq.start)
+        yield Rate(k, n, nq.low, nq.high, nq.ci_level or 95.0, _scale(pct_v, nq.low, nq.high),
+                   f"'{sent.text[q.start:nq.end]}'", [ctx.sentence_evidence(sent, q.start, nq.end, role="rate")],
+                   src, key=f"text|{sent.text[q.start:nq.end]}")
+
+
+def _count_and_n(sent, q, nq, arms: list) -> tuple[int, int, str] | None:
+    """(k, n, where n comes from): a printed n/N, or a count whose percentage fits exactly one arm size."""
+    if q.kind == "fraction" and q.count is not None and q.denominator is not None:
+        return int(q.count.value), int(q.denominator.value), "the printed n/N"
+    if q.kind == "count" and q.count is not None and nq.value is not None:
+        pct = nq.value
+        ns = {a.n for a, _, _ in arm_mentions(sent.text, [a for a in arms if not a.is_total])} or \
+            ({a.n for a in arms} if len(arms) == 1 else set())
+        fits = {n for n in ns if int(q.count.value) in possible_counts(n, pct.value, pct.decimals)}
+        if len(fits) != 1:
+            return None
+        return int(q.count.value), fits.pop(), "the arm size"
+    return None
+
+
+def _population_rates(ctx: CheckContext, sent, qs: list, arms: list, used: set[int]) -> Iterator[Rate]:
+    """A response rate with its CI and the population stated in the same sentence (or the whole study when it has
+    no arms): "Among the 47 patients, ... for an ORR of 36.2% (95% CI 22.7–51.5)"."""
+    pops = ctx.stated_populations(sent, **_POPULATION)
+    n = pops[0].n if pops else (ctx.study.total_n if not arms else None)
+    if not n:
+        return
+    for q in qs:
+        if q.kind != "estimate_ci" or q.interval != "ci" or q.value is None or q.low is None or q.high is None or \
+                q.start in used:
+            continue
+        if "%" not in sent.text[q.start:q.end] or not (0 <= q.value.value <= 100):
+            continue
+        lead = sent.text[max(0, q.start - 40):q.start]
+        if not _RATE_WORD.search(lead) or _SURVIVAL.search(lead):
+            continue
+        ks = possible_counts(n, q.value.value, q.value.decimals)
+        if len(ks) != 1:
+            continue
+        yield Rate(ks[0], n, q.low, q.high, q.ci_level or 95.0, _scale(q.value.value, q.low, q.high),
+                   f"'{sent.text[q.start:q.end]}'", [ctx.sentence_evidence(sent, q.start, q.end, role="rate")],
+                   "the population stated in the sentence" if pops else "the study population",
+                   key=f"text|{sent.text[q.start:q.end]}")
 
 
 def _decimals(num: Num | None) -> int:

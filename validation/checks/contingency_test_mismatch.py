@@ -187,7 +187,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         findings ask a reviewer to look rather than assert a contradiction.
     """
     named_in_text = ctx.study.named_tests
-    art_named, art_quote = set(named_in_text.categorical), named_in_text.categorical_quote
+    art_named = set(named_in_text.categorical)
     for tt in table_tests(ctx):
         if not tt.interps or (tt.p is None and tt.stat is None) or tt.fact.model_based:
             continue  # a table of model estimates (adjusted, regression, GEE ...) prints the model's P

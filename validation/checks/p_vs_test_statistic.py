@@ -147,42 +147,58 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
         findings ask a reviewer to look rather than assert a contradiction.
     """
-    # -- tables: statistic and P columns
+    yield from _table_column_tests(ctx)
+    yield from _table_cell_tests(ctx)
+    yield from _text_tests(ctx)
+
+
+def _table_column_tests(ctx: CheckContext) -> Iterator[Finding]:
+    """Tables with statistic and P columns."""
     for tt in table_tests(ctx):
         if tt.stat is None or tt.p is None:
             continue
         kind = tt.stat_kind
         if kind not in ("chi2", "t", "z", "F"):
             continue
-        v = tt.stat.num
-        cands: list[DfCandidate] = []
-        if kind == "chi2":
-            dfs = sorted({d for d in (contingency_df(i.counts) for i in tt.interps) if d})
-            cands = [DfCandidate(float(d), note=f"{_shape_note(tt, d)}") for d in dfs]
-            if not cands:
-                cands = [DfCandidate(float(d)) for d in _ANY_DF]
-        elif kind == "t":
-            ns = [a.n for a in tt.arms]
-            if len(ns) != 2 or any(n is None or n < 2 for n in ns):
-                continue
-            lo_df = hi_df = float(ns[0] + ns[1] - 2)
-            if tt.means:
-                (m1, s1), (m2, s2) = tt.means
-                _, _, wlo, whi = t_range_from_summary("Welch", m1.value, m1.decimals, s1.value, s1.decimals, ns[0],
-                                                      m2.value, m2.decimals, s2.value, s2.decimals, ns[1])
-                lo_df = min(lo_df, wlo)
-            else:
-                lo_df = float(min(ns) - 1)
-            cands = [DfCandidate(lo_df, hi_df, note="Welch to Student")]
-        elif kind == "z":
-            cands = [DfCandidate()]
-        else:
+        cands = _table_df_candidates(tt, kind)
+        if cands is None:
             continue
+        v = tt.stat.num
         f = _judge(ctx, kind, v, tt.p.p, cands, False, [tt.stat.evidence, tt.p.evidence], tt.where,
                    key=f"{tt.where}|{v.text}|{tt.p.p.text}")
         if f:
             yield f
-    # -- table cells that print a whole test ("χ² =8.23, P =0.32 (degrees of freedom =8)")
+
+
+def _table_df_candidates(tt, kind: str) -> list[DfCandidate] | None:
+    """The degrees of freedom a table test may have: from its contingency tables (χ²), from the two arm sizes
+    (t, Welch to Student); None when they cannot be told (or for F)."""
+    if kind == "chi2":
+        dfs = sorted({d for d in (contingency_df(i.counts) for i in tt.interps) if d})
+        cands = [DfCandidate(float(d), note=f"{_shape_note(tt, d)}") for d in dfs]
+        if not cands:
+            cands = [DfCandidate(float(d)) for d in _ANY_DF]
+        return cands
+    if kind == "t":
+        ns = [a.n for a in tt.arms]
+        if len(ns) != 2 or any(n is None or n < 2 for n in ns):
+            return None
+        lo_df = hi_df = float(ns[0] + ns[1] - 2)
+        if tt.means:
+            (m1, s1), (m2, s2) = tt.means
+            _, _, wlo, whi = t_range_from_summary("Welch", m1.value, m1.decimals, s1.value, s1.decimals, ns[0],
+                                                  m2.value, m2.decimals, s2.value, s2.decimals, ns[1])
+            lo_df = min(lo_df, wlo)
+        else:
+            lo_df = float(min(ns) - 1)
+        return [DfCandidate(lo_df, hi_df, note="Welch to Student")]
+    if kind == "z":
+        return [DfCandidate()]
+    return None
+
+
+def _table_cell_tests(ctx: CheckContext) -> Iterator[Finding]:
+    """Table cells that print a whole test ("χ² =8.23, P =0.32 (degrees of freedom =8)")."""
     for table in ctx.document.tables:
         for row in table.rows:
             for j, cell in enumerate(row.cells):
@@ -195,7 +211,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                                        f"{table.label}, row '{row.label}'")
                     if f:
                         yield f
-    # -- running text
+
+
+def _text_tests(ctx: CheckContext) -> Iterator[Finding]:
+    """Tests in the running text, with the p printed in them or right after them."""
     for sent in ctx.document.sentences:
         if sent.section_kind in SKIP_SECTIONS:
             continue

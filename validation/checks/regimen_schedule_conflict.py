@@ -131,6 +131,19 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         of cycles is a warning: "up to 10 cycles" and "six cycles" may both be
         right.
     """
+    study_arms = _regimen_arms(ctx)
+    if study_arms is None:
+        return
+    single = len(study_arms) < 2
+    passages = _trial_passages(ctx, study_arms)
+    per_key, raw = _fields_per_arm_drug(passages, single)
+    if single:
+        _drop_dose_finding(ctx, per_key, raw)
+    yield from _conflicts(ctx, per_key)
+
+
+def _regimen_arms(ctx: CheckContext) -> list | None:
+    """The arms whose regimens are compared; None when the study is not read (unclear single-arm design)."""
     study_arms = [a for a in ctx.study.arms if not a.is_total]
     sz = ctx.study.population_sizes
     whole = [a for a in study_arms if sz.total and sz.total_source == "statements" and a.n == sz.total]
@@ -141,9 +154,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         hint = any(_MULTI_ARM.search(s.text) for s in ctx.document.sentences
                    if s.section_kind in ("abstract", "methods", "front", "title"))
         if hint or (len(study_arms) == 1 and not whole):
-            return
+            return None
+    return study_arms
+
+
+def _trial_passages(ctx: CheckContext, study_arms: list) -> list[RegimenMention]:
+    """The dose passages, without those the ingestion left in the wrong section (a discussion after an inline heading)."""
     passages: list[RegimenMention] = extract_dose_passages(ctx.document, study_arms)
-    # passages the ingestion left in the wrong section (a discussion after an inline heading) are dropped
     kinds = ctx.section_kinds()
     start_kind = {s.span.char_start: kinds.get(s.id, s.section_kind) for s in ctx.document.sentences}
     sent_of = sorted(start_kind)
@@ -153,11 +170,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         i = bisect.bisect_right(sent_of, offset) - 1
         return start_kind[sent_of[i]] if i >= 0 else "other"
 
-    passages = [p for p in passages if kind_at(p.provenance.span.char_start) not in ("discussion", "introduction",
-                                                                                        "references")]
-    single = len(study_arms) < 2
+    return [p for p in passages if kind_at(p.provenance.span.char_start) not in ("discussion", "introduction",
+                                                                                   "references")]
+
+
+def _fields_per_arm_drug(passages: list[RegimenMention], single: bool) -> tuple[dict, dict]:
+    """(passages with their dose fields per (arm, drug), the raw dose/day/cycle combinations per (arm, drug))."""
     raw: dict[tuple[str, str], set] = {}
-    arms = {a.id: a for a in ctx.study.arms}
     per_key: dict[tuple[str, str], list[tuple[RegimenMention, dict]]] = {}
     for p in passages:
         if not p.arm and not single:
@@ -171,13 +190,21 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             fields = _merge(ms)
             if fields:
                 per_key.setdefault((p.arm or "", drug), []).append((p, fields))
-    if single:
-        # a single cohort given several dose levels or schedules (dose finding, dosing groups) is not checked
-        for key in list(per_key):
-            combos = raw.get(key, set()) - {None}
-            if len(combos) >= 3 or re.search(r"dose[\s\-]+(?:level|escalation|finding)|\bphase\s+(?:I|1)(?![I\d/])",
-                                             " ".join(s.text for s in ctx.document.sentences[:200]), re.I):
-                del per_key[key]
+    return per_key, raw
+
+
+def _drop_dose_finding(ctx: CheckContext, per_key: dict, raw: dict) -> None:
+    """A single cohort given several dose levels or schedules (dose finding, dosing groups) is not checked."""
+    for key in list(per_key):
+        combos = raw.get(key, set()) - {None}
+        if len(combos) >= 3 or re.search(r"dose[\s\-]+(?:level|escalation|finding)|\bphase\s+(?:I|1)(?![I\d/])",
+                                         " ".join(s.text for s in ctx.document.sentences[:200]), re.I):
+            del per_key[key]
+
+
+def _conflicts(ctx: CheckContext, per_key: dict) -> Iterator[Finding]:
+    """Each pair of passages of one arm and drug stating one detail differently, once per pair of values."""
+    arms = {a.id: a for a in ctx.study.arms}
     reported: set[tuple] = set()
     for (arm_id, drug), items in per_key.items():
         arm = arms.get(arm_id)
@@ -202,19 +229,25 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     if key in reported:
                         continue
                     reported.add(key)
-                    sev = "warning" if f == "cycles" else "error"
-                    where_a = pa.provenance.section or "text"
-                    where_b = pb.provenance.section or "text"
-                    yield ctx.finding(
-                        "TA306", severity=sev,
-                        message=(f"{label[:1].upper()}{label[1:]}: {drug} is given {_PREP[f]}{ta} in one passage "
-                                 f"({where_a}, line {pa.provenance.span.line}) but {_PREP[f]}{tb} in another "
-                                 f"({where_b}, line {pb.provenance.span.line}) — different {_LABEL[f]}."),
-                        observed=f"{ta} vs {tb}", expected=f"one {_LABEL[f]} for {drug} in {label}",
-                        computation=(f"both passages are attributed to {label} and name {drug}; the {_LABEL[f]} read "
-                                     f"from the first is {ta}, from the second {tb}"
-                                     + (" (doses compared in mg after unit conversion)" if f == "dose" else "") + "."),
-                        evidence=[ctx.provenance_evidence(pa.provenance, role=f"{label}: {drug} {ta}"),
-                                  ctx.provenance_evidence(pb.provenance, role=f"{label}: {drug} {tb}")],
-                        key=f"{label}|{drug}|{f}",
-                        details={"arm": label, "drug": drug, "field": f, "values": [ta, tb]})
+                    yield _conflict_finding(ctx, label, drug, f, (pa, ta), (pb, tb))
+
+
+def _conflict_finding(ctx: CheckContext, label: str, drug: str, f: str, a: tuple[RegimenMention, str],
+                      b: tuple[RegimenMention, str]) -> Finding:
+    (pa, ta), (pb, tb) = a, b
+    sev = "warning" if f == "cycles" else "error"
+    where_a = pa.provenance.section or "text"
+    where_b = pb.provenance.section or "text"
+    return ctx.finding(
+        "TA306", severity=sev,
+        message=(f"{label[:1].upper()}{label[1:]}: {drug} is given {_PREP[f]}{ta} in one passage "
+                 f"({where_a}, line {pa.provenance.span.line}) but {_PREP[f]}{tb} in another "
+                 f"({where_b}, line {pb.provenance.span.line}) — different {_LABEL[f]}."),
+        observed=f"{ta} vs {tb}", expected=f"one {_LABEL[f]} for {drug} in {label}",
+        computation=(f"both passages are attributed to {label} and name {drug}; the {_LABEL[f]} read "
+                     f"from the first is {ta}, from the second {tb}"
+                     + (" (doses compared in mg after unit conversion)" if f == "dose" else "") + "."),
+        evidence=[ctx.provenance_evidence(pa.provenance, role=f"{label}: {drug} {ta}"),
+                  ctx.provenance_evidence(pb.provenance, role=f"{label}: {drug} {tb}")],
+        key=f"{label}|{drug}|{f}",
+        details={"arm": label, "drug": drug, "field": f, "values": [ta, tb]})

@@ -81,77 +81,98 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         this rule's errors were mostly false alarms (see tests/realworld/), so its findings
         ask a reviewer to look rather than assert a contradiction.
     """
-    rvs = ctx.study.reported_values
     arms = {a.id: a for a in ctx.study.arms}
     groups: dict[tuple, list[Reported]] = {}
-    for r in rvs:
+    for r in ctx.study.reported_values:
         groups.setdefault(r.key, []).append(r)
     seen: set = set()
     for key, items in groups.items():
         measure, stat, arm = key
-        pairs: list[tuple[Reported, list[Reported], str]] = []
-        for a in items:
-            if a.place == "abstract":
-                cands = [c for c in items if c.place in ("text", "table") and c.source_id != a.source_id]
-                if stat == "p":
-                    cands = [c for c in cands if c.place == "text" or c.place == "table"]
-                pairs.append((a, cands, "abstract"))
-            elif a.place == "text" and a.section_kind in ("results", "conclusion"):
-                cands = [c for c in items if c.place == "table"]
-                if stat != "p":
-                    pairs.append((a, cands, "text"))
-            elif a.place == "table":
-                tab = a.source_id.split(":")[0]
-                cands = [c for c in items if c.place == "table" and c.source_id.split(":")[0] > tab]
-                if stat != "p":
-                    pairs.append((a, cands, "table"))
-            elif a.place == "text" and a.section_kind == "methods" and measure == "follow-up":
-                cands = [c for c in items if c.place == "text" and c.section_kind == "results"]
-                pairs.append((a, cands, "methods"))
-        for a, cands, origin in pairs:
+        for a, cands, origin in _comparison_pairs(key, items):
             if not cands:
                 continue
             ctx.coverage.count("cross_section", len(cands))
             label = _label(measure, stat, arm, arms)
             equal = [c for c in cands if _same_value(a, c)]
             if not equal:
-                k = (key, "value", a.value.text if a.value else "NR",
-                     frozenset(c.value.text if c.value else "NR" for c in cands))
-                if k in seen:
-                    continue
-                seen.add(k)
-                others = list(dict.fromkeys(fmt_rv(c) for c in cands))
-                yield ctx.finding(
-                    "TA307", severity="warning",
-                    message=(f"{label}: {fmt_rv(a)} in {_PLACE.get(a.place, a.place)} ({a.where}) but "
-                             f"{' / '.join(others)} in {', '.join(dict.fromkeys(c.where for c in cands[:3]))}."),
-                    observed=fmt_rv(a), expected=" or ".join(others),
-                    computation=(f"{len(cands)} other statement(s) of the {label} were found; none prints "
-                                 f"{a.value.text if a.value else 'NR'} (values compared at the coarser printed "
-                                 f"precision)."),
-                    evidence=[a.evidence] + [c.evidence for c in cands[:3]],
-                    key=f"{measure}|{stat}|{arm}|value|{a.value.text if a.value else 'NR'}",
-                    details={"measure": measure, "statistic": stat, "arm": arm, "origin": origin})
-                continue
-            if a.interval is None:
-                continue
-            with_iv = [c for c in equal if c.interval is not None]
-            if not with_iv or any(interval_equal(a, c) for c in with_iv):
-                continue
-            k = (key, "interval", fmt_rv(a), frozenset(fmt_rv(c) for c in with_iv))
-            if k in seen or (key, "interval", frozenset([fmt_rv(a), *[fmt_rv(c) for c in with_iv]])) in seen:
-                continue
-            seen.add(k)
-            seen.add((key, "interval", frozenset([fmt_rv(a), *[fmt_rv(c) for c in with_iv]])))
-            others = list(dict.fromkeys(fmt_rv(c) for c in with_iv))
-            yield ctx.finding(
-                "TA307", severity="warning",
-                message=(f"{label}: {fmt_rv(a)} in {_PLACE.get(a.place, a.place)} ({a.where}) but "
-                         f"{' / '.join(others)} in {', '.join(dict.fromkeys(c.where for c in with_iv[:3]))}: "
-                         f"same value, different interval."),
-                observed=fmt_rv(a), expected=" or ".join(others),
-                computation=(f"the point value {a.value.text if a.value else 'NR'} agrees but the interval bounds "
-                             f"differ from every counterpart."),
-                evidence=[a.evidence] + [c.evidence for c in with_iv[:3]],
-                key=f"{measure}|{stat}|{arm}|interval|{fmt_rv(a)}",
-                details={"measure": measure, "statistic": stat, "arm": arm, "origin": origin})
+                found = _value_mismatch(ctx, key, label, a, cands, origin, seen)
+            elif a.interval is not None:
+                found = _interval_mismatch(ctx, key, label, a, equal, origin, seen)
+            else:
+                found = None
+            if found is not None:
+                yield found
+
+
+def _comparison_pairs(key: tuple, items: list[Reported]) -> list[tuple[Reported, list[Reported], str]]:
+    """(statement, the statements it is compared with, where it is) for the statements of one result."""
+    measure, stat, _ = key
+    pairs: list[tuple[Reported, list[Reported], str]] = []
+    for a in items:
+        if a.place == "abstract":
+            cands = [c for c in items if c.place in ("text", "table") and c.source_id != a.source_id]
+            if stat == "p":
+                cands = [c for c in cands if c.place == "text" or c.place == "table"]
+            pairs.append((a, cands, "abstract"))
+        elif a.place == "text" and a.section_kind in ("results", "conclusion"):
+            cands = [c for c in items if c.place == "table"]
+            if stat != "p":
+                pairs.append((a, cands, "text"))
+        elif a.place == "table":
+            tab = a.source_id.split(":")[0]
+            cands = [c for c in items if c.place == "table" and c.source_id.split(":")[0] > tab]
+            if stat != "p":
+                pairs.append((a, cands, "table"))
+        elif a.place == "text" and a.section_kind == "methods" and measure == "follow-up":
+            cands = [c for c in items if c.place == "text" and c.section_kind == "results"]
+            pairs.append((a, cands, "methods"))
+    return pairs
+
+
+def _value_mismatch(ctx: CheckContext, key: tuple, label: str, a: Reported, cands: list[Reported], origin: str,
+                    seen: set) -> Finding | None:
+    """No counterpart prints the statement's value (once per set of values)."""
+    measure, stat, arm = key
+    k = (key, "value", a.value.text if a.value else "NR",
+         frozenset(c.value.text if c.value else "NR" for c in cands))
+    if k in seen:
+        return None
+    seen.add(k)
+    others = list(dict.fromkeys(fmt_rv(c) for c in cands))
+    return ctx.finding(
+        "TA307", severity="warning",
+        message=(f"{label}: {fmt_rv(a)} in {_PLACE.get(a.place, a.place)} ({a.where}) but "
+                 f"{' / '.join(others)} in {', '.join(dict.fromkeys(c.where for c in cands[:3]))}."),
+        observed=fmt_rv(a), expected=" or ".join(others),
+        computation=(f"{len(cands)} other statement(s) of the {label} were found; none prints "
+                     f"{a.value.text if a.value else 'NR'} (values compared at the coarser printed "
+                     "precision)."),
+        evidence=[a.evidence] + [c.evidence for c in cands[:3]],
+        key=f"{measure}|{stat}|{arm}|value|{a.value.text if a.value else 'NR'}",
+        details={"measure": measure, "statistic": stat, "arm": arm, "origin": origin})
+
+
+def _interval_mismatch(ctx: CheckContext, key: tuple, label: str, a: Reported, equal: list[Reported], origin: str,
+                       seen: set) -> Finding | None:
+    """The counterparts with the same value all print another interval (once per set of intervals)."""
+    measure, stat, arm = key
+    with_iv = [c for c in equal if c.interval is not None]
+    if not with_iv or any(interval_equal(a, c) for c in with_iv):
+        return None
+    k = (key, "interval", fmt_rv(a), frozenset(fmt_rv(c) for c in with_iv))
+    if k in seen or (key, "interval", frozenset([fmt_rv(a), *[fmt_rv(c) for c in with_iv]])) in seen:
+        return None
+    seen.add(k)
+    seen.add((key, "interval", frozenset([fmt_rv(a), *[fmt_rv(c) for c in with_iv]])))
+    others = list(dict.fromkeys(fmt_rv(c) for c in with_iv))
+    return ctx.finding(
+        "TA307", severity="warning",
+        message=(f"{label}: {fmt_rv(a)} in {_PLACE.get(a.place, a.place)} ({a.where}) but "
+                 f"{' / '.join(others)} in {', '.join(dict.fromkeys(c.where for c in with_iv[:3]))}: "
+                 "same value, different interval."),
+        observed=fmt_rv(a), expected=" or ".join(others),
+        computation=(f"the point value {a.value.text if a.value else 'NR'} agrees but the interval bounds "
+                     "differ from every counterpart."),
+        evidence=[a.evidence] + [c.evidence for c in with_iv[:3]],
+        key=f"{measure}|{stat}|{arm}|interval|{fmt_rv(a)}",
+        details={"measure": measure, "statistic": stat, "arm": arm, "origin": origin})

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from trialaudit.schemas.findings import Finding
-from trialaudit.schemas.study import SizeStatement
+from trialaudit.schemas.study import PopulationSizes, SizeStatement
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 
@@ -73,74 +73,86 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     sz = ctx.study.population_sizes
     arms = {a.id: a for a in ctx.study.arms}
     ctx.coverage.count("cross_section", sum(1 for st in sz.statements if st.scope == "total" or st.scope in sz.arms))
-    # 1. totals
     if sz.total is not None:
-        ref = [st for st in sz.statements if st.scope == "total" and st.value == sz.total]
-        odd: dict[int, list[SizeStatement]] = {}
-        for st in sz.statements:
-            if st.scope == "total" and st.value != sz.total:
-                odd.setdefault(st.value, []).append(st)
-        for value, sts in sorted(odd.items()):
-            text_like = [st for st in sts if st.strength != "caption"]
-            sev = "warning"
-            if not ref:
-                continue
-            yield ctx.finding(
-                "TA302", severity=sev,
-                message=(f"The study's size is given as {value} in {_places(sts)} but {sz.total} in "
-                         f"{_places(ref)}."),
-                observed=str(value), expected=str(sz.total),
-                computation=(f"{len(ref)} statement(s) give {sz.total} patients, {len(sts)} give {value}"
-                             + ("; captions may describe a subset, hence a warning" if sev == "warning" else "") + "."),
-                evidence=[st.evidence for st in sts[:3]] + [ref[0].evidence.model_copy(update={"role": "reference size"})],
-                key=f"total|{value}|{sz.total}", details={"stated": value, "reference": sz.total})
-    # 2. arms
+        yield from _total_conflicts(ctx, sz)
     for arm_id, n in sz.arms.items():
-        arm = arms.get(arm_id)
-        label = arm.label if arm else arm_id
-        ref = [st for st in sz.statements if st.scope == arm_id and st.value == n]
-        odd: dict[int, list[SizeStatement]] = {}
-        for st in sz.statements:
-            if st.scope == arm_id and st.value != n:
-                odd.setdefault(st.value, []).append(st)
-        for value, sts in sorted(odd.items()):
-            sev = "warning"
-            tables_only = all(st.place == "table" for st in sts) and all(st.place == "table" for st in ref)
-            if tables_only:
-                sev = "warning"  # different tables often describe different analysis populations
-            yield ctx.finding(
-                "TA302", severity=sev,
-                message=f"{label} has {value} patients in {_places(sts)} but {n} in {_places(ref)}.",
-                observed=str(value), expected=str(n),
-                computation=f"{len(ref)} statement(s) give {label} {n} patients, {len(sts)} give {value}"
-                            + ("; only table headers disagree, which may reflect different analysis populations "
-                               "(check the captions and notes), hence a warning" if tables_only else "") + ".",
-                evidence=[st.evidence for st in sts[:3]] + [ref[0].evidence.model_copy(update={"role": "reference size"})],
-                key=f"arm|{label}|{value}|{n}", details={"arm": label, "stated": value, "reference": n})
-    # 3. arms add up to the total
-    total_sts = [st for st in sz.statements if st.scope == "total" and st.value == sz.total and st.strength == "strong"]
-    if sz.total is None or not total_sts or not sz.table_arm_sets:
+        yield from _arm_conflicts(ctx, sz, arm_id, n, arms)
+    found = _arm_sum_mismatch(ctx, sz, arms)
+    if found is not None:
+        yield found
+
+
+def _agreeing_and_odd(statements: list[SizeStatement], scope: str, n: int
+                      ) -> tuple[list[SizeStatement], dict[int, list[SizeStatement]]]:
+    """(the statements of ``scope`` giving ``n``, the others by the value they give)."""
+    ref = [st for st in statements if st.scope == scope and st.value == n]
+    odd: dict[int, list[SizeStatement]] = {}
+    for st in statements:
+        if st.scope == scope and st.value != n:
+            odd.setdefault(st.value, []).append(st)
+    return ref, odd
+
+
+def _total_conflicts(ctx: CheckContext, sz: PopulationSizes) -> Iterator[Finding]:
+    """Statements of the study's size that differ from the reference total."""
+    ref, odd = _agreeing_and_odd(sz.statements, "total", sz.total)
+    if not ref:
         return
-    for arm_set in sz.table_arm_sets[:1]:
-        table, arm_ns = arm_set.table, arm_set.sizes
-        ids = [a for a, _ in arm_ns]
-        sizes = [sz.arms.get(a, n) for a, n in arm_ns]
-        if any(v == sz.total for v in sizes):
-            return  # one column is the whole study: a comparison table, not a breakdown
-        s = sum(sizes)
-        if s == sz.total:
-            return
-        labels = [arms[a].label if a in arms else a for a in ids]
-        ev = []
-        for a in ids:
-            st = next((st for st in sz.statements if st.scope == a and st.place == "table"), None)
-            if st:
-                ev.append(st.evidence)
-        ev.append(total_sts[0].evidence.model_copy(update={"role": "stated total"}))
+    for value, sts in sorted(odd.items()):
         yield ctx.finding(
             "TA302", severity="warning",
-            message=(f"The arms ({', '.join(f'{l} {v}' for l, v in zip(labels, sizes))}) add up to {s}, "
-                     f"but the study's total is {sz.total}."),
-            observed=f"{' + '.join(map(str, sizes))} = {s}", expected=str(sz.total),
-            computation=f"{' + '.join(map(str, sizes))} = {s} ≠ {sz.total} (stated in {_places(total_sts)}).",
-            evidence=ev, key=f"sum|{s}|{sz.total}", details={"arms": dict(zip(labels, sizes)), "total": sz.total})
+            message=(f"The study's size is given as {value} in {_places(sts)} but {sz.total} in "
+                     f"{_places(ref)}."),
+            observed=str(value), expected=str(sz.total),
+            computation=(f"{len(ref)} statement(s) give {sz.total} patients, {len(sts)} give {value}"
+                         "; captions may describe a subset, hence a warning."),
+            evidence=[st.evidence for st in sts[:3]] + [ref[0].evidence.model_copy(update={"role": "reference size"})],
+            key=f"total|{value}|{sz.total}", details={"stated": value, "reference": sz.total})
+
+
+def _arm_conflicts(ctx: CheckContext, sz: PopulationSizes, arm_id: str, n: int, arms: dict) -> Iterator[Finding]:
+    """Statements of one arm's size that differ from its reference size."""
+    arm = arms.get(arm_id)
+    label = arm.label if arm else arm_id
+    ref, odd = _agreeing_and_odd(sz.statements, arm_id, n)
+    for value, sts in sorted(odd.items()):
+        # different tables often describe different analysis populations
+        tables_only = all(st.place == "table" for st in sts) and all(st.place == "table" for st in ref)
+        yield ctx.finding(
+            "TA302", severity="warning",
+            message=f"{label} has {value} patients in {_places(sts)} but {n} in {_places(ref)}.",
+            observed=str(value), expected=str(n),
+            computation=f"{len(ref)} statement(s) give {label} {n} patients, {len(sts)} give {value}"
+                        + ("; only table headers disagree, which may reflect different analysis populations "
+                           "(check the captions and notes), hence a warning" if tables_only else "") + ".",
+            evidence=[st.evidence for st in sts[:3]] + [ref[0].evidence.model_copy(update={"role": "reference size"})],
+            key=f"arm|{label}|{value}|{n}", details={"arm": label, "stated": value, "reference": n})
+
+
+def _arm_sum_mismatch(ctx: CheckContext, sz: PopulationSizes, arms: dict) -> Finding | None:
+    """The arm sizes of the first table with arm sizes do not add up to the strongly stated total."""
+    total_sts = [st for st in sz.statements if st.scope == "total" and st.value == sz.total and st.strength == "strong"]
+    if sz.total is None or not total_sts or not sz.table_arm_sets:
+        return None
+    arm_ns = sz.table_arm_sets[0].sizes
+    ids = [a for a, _ in arm_ns]
+    sizes = [sz.arms.get(a, n) for a, n in arm_ns]
+    if any(v == sz.total for v in sizes):
+        return None  # one column is the whole study: a comparison table, not a breakdown
+    s = sum(sizes)
+    if s == sz.total:
+        return None
+    labels = [arms[a].label if a in arms else a for a in ids]
+    ev = []
+    for a in ids:
+        st = next((st for st in sz.statements if st.scope == a and st.place == "table"), None)
+        if st:
+            ev.append(st.evidence)
+    ev.append(total_sts[0].evidence.model_copy(update={"role": "stated total"}))
+    return ctx.finding(
+        "TA302", severity="warning",
+        message=(f"The arms ({', '.join(f'{l} {v}' for l, v in zip(labels, sizes))}) add up to {s}, "
+                 f"but the study's total is {sz.total}."),
+        observed=f"{' + '.join(map(str, sizes))} = {s}", expected=str(sz.total),
+        computation=f"{' + '.join(map(str, sizes))} = {s} ≠ {sz.total} (stated in {_places(total_sts)}).",
+        evidence=ev, key=f"sum|{s}|{sz.total}", details={"arms": dict(zip(labels, sizes)), "total": sz.total})

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import chain
 from typing import Iterator
 
 from trialaudit._lazy import lazy_module
@@ -150,6 +151,14 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         findings ask a reviewer to look rather than assert a contradiction.
     """
     rank = _rank_test_named(ctx)
+    for c in chain(_table_comparisons(ctx, rank), _text_comparisons(ctx, rank)):
+        f = _judge(ctx, c)
+        if f:
+            yield f
+
+
+def _table_comparisons(ctx: CheckContext, rank: bool) -> Iterator[TComparison]:
+    """Two arms' mean ± SD in a table with the t or P printed for them."""
     for tt in table_tests(ctx):
         if not tt.means or len(tt.arms) != 2 or (tt.stat is None and tt.p is None):
             continue
@@ -166,11 +175,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if tt.p is not None:
             ev.append(tt.p.evidence)
         ev += [a.n_evidence for a in tt.arms if a.n_evidence is not None]
-        c = TComparison(tt.where, tt.means, ns, tt.stat.num if tt.stat else None, tt.p.p if tt.p else None, ev,
-                        key=f"{tt.where}|{tt.label}")
-        f = _judge(ctx, c)
-        if f:
-            yield f
+        yield TComparison(tt.where, tt.means, ns, tt.stat.num if tt.stat else None, tt.p.p if tt.p else None, ev,
+                          key=f"{tt.where}|{tt.label}")
+
+
+def _text_comparisons(ctx: CheckContext, rank: bool) -> Iterator[TComparison]:
+    """Sentences with two mean ± SD, the t or P after them, and two arms of known size named."""
     arms = [a for a in ctx.study.arms if not a.is_total and a.n]
     for sent in ctx.document.sentences:
         if sent.section_kind in SKIP_SECTIONS:
@@ -179,25 +189,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         ms = [i for i, q in enumerate(qs) if q.kind == "mean_sd" and q.interval == "sd" and q.value and q.sd]
         if len(ms) != 2:
             continue
-        j = ms[1]
-        t = p = None
-        end = qs[j].end
-        nxt = qs[j + 1] if j + 1 < len(qs) else None
-        if nxt is not None and nxt.kind == "test_stat" and nxt.statistic == "t" and nxt.stat_value is not None:
-            t = nxt.stat_value
-            end = nxt.end
-            if nxt.p is not None:
-                p = PrintedP(nxt.p.value, nxt.p.decimals, nxt.p_operator or "=", nxt.p.text)
-            else:
-                pq = p_after(qs, j + 1, sent.text)
-                if pq is not None:
-                    p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
-                    end = pq.end
-        elif nxt is not None and nxt.kind == "p_value":
-            pq = p_after(qs, j, sent.text, reach=80)
-            if pq is not None:
-                p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
-                end = pq.end
+        t, p, end = _t_and_p_after(qs, ms[1], sent.text)
         if t is None and p is None:
             continue
         if t is None and rank:
@@ -209,10 +201,30 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if len(mentioned) != 2:
             continue
         a, b = qs[ms[0]], qs[ms[1]]
-        c = TComparison(f"'{sent.text[a.start:end]}'", [(a.value, a.sd), (b.value, b.sd)],
-                        [mentioned[0].n, mentioned[1].n], t, p,
-                        [ctx.sentence_evidence(sent, a.start, end, role="comparison")],
-                        key=f"text|{sent.text[a.start:end]}", swap_ok=True)
-        f = _judge(ctx, c)
-        if f:
-            yield f
+        yield TComparison(f"'{sent.text[a.start:end]}'", [(a.value, a.sd), (b.value, b.sd)],
+                          [mentioned[0].n, mentioned[1].n], t, p,
+                          [ctx.sentence_evidence(sent, a.start, end, role="comparison")],
+                          key=f"text|{sent.text[a.start:end]}", swap_ok=True)
+
+
+def _t_and_p_after(qs: list, j: int, text: str) -> tuple:
+    """(t, printed P, end of the comparison) for the test right after the quantity ``qs[j]``."""
+    t = p = None
+    end = qs[j].end
+    nxt = qs[j + 1] if j + 1 < len(qs) else None
+    if nxt is not None and nxt.kind == "test_stat" and nxt.statistic == "t" and nxt.stat_value is not None:
+        t = nxt.stat_value
+        end = nxt.end
+        if nxt.p is not None:
+            p = PrintedP(nxt.p.value, nxt.p.decimals, nxt.p_operator or "=", nxt.p.text)
+        else:
+            pq = p_after(qs, j + 1, text)
+            if pq is not None:
+                p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
+                end = pq.end
+    elif nxt is not None and nxt.kind == "p_value":
+        pq = p_after(qs, j, text, reach=80)
+        if pq is not None:
+            p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
+            end = pq.end
+    return t, p, end
