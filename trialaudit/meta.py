@@ -17,21 +17,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import snowballstemmer
 from rapidfuzz import fuzz
 
 from trialaudit.extractor.quantities import parse_cell, parse_number
 from trialaudit.extractor.study._util import sentence_prov
 from trialaudit.extractor.study.arms import resolve_arm, strip_n
-from trialaudit.extractor.study.meta_abbrev import abbreviations
+from trialaudit.extractor.study.meta_abbrev import COMMON as COMMON_ABBREVIATIONS, abbreviations
 from trialaudit.meta_convert import sd_from_ci, sd_from_se
 from trialaudit.extractor.study.meta_labels import LabelDefinition, group_label_definitions, labels_in
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.quantities import Quantity
 from trialaudit.schemas.study import Arm, Study
+from trialaudit.validation.textmatch import footnote_abbreviations
 
 OutcomeType = Literal["binary", "continuous"]
 Status = Literal["answered", "not reported", "ambiguous"]
@@ -43,6 +46,8 @@ DOSE_PENALTY = 25.0       # a header's number that the question does not name
 JUDGED = 90.0             # a header made only of one arm's words
 ARM_RIVAL = 10.0     # a third column within this of the best makes the arm unclear          # a column must fit its arm better than the other arm by this much
 ROW_TIE = 3.0             # rows scoring within this of the best are rivals
+HEADING_PENALTY = 4.0     # a row matching the outcome only with its group heading's words
+LOOSE_PENALTY = 5.0       # the outcome read without its time point, units or change words
 
 _NON_ARM_COL = re.compile(
     r"^\s*(p|p[- ]?values?|[tfz][- ](test|values?|statistics?)|chi[- ]?squared?|total|all|overall|difference|diff|effect|or|rr|hr|rd|arr|rrr|nnt|risk difference|risk ratio|odds ratio|hazard ratio|95%|ci|change|"
@@ -56,10 +61,13 @@ _BASELINE_TABLE = re.compile(r"\b((?<!from )(?<!since )(?<!over )baseline(?!\s+(
                              r"characteristics of (the )?(study )?(patients|participants|subjects|population))\b",
                              re.I)
 BASELINE_PENALTY = 6.0
+SUBGROUP_PENALTY = 6.0
+_SUBGROUP_TABLE = re.compile(r"\bsub-?groups?\b|\bstratified\b", re.I)
 _TIME_ROW = re.compile(r"^\s*(baseline|pre|post|after|before|end|final|follow|week|month|day|year|visit|t\d|"
                        r"\d+\s*(weeks?|months?|days?|years?|h|hours?)\b|at\b)", re.I)
 
 
+_PERCENT_ONLY = re.compile(r"(^|[\s,(])(%|percent(age)?)\s*\)?\s*$|,\s*%|\(%\)", re.I)   # 'Hypertension, %'
 _PERCENT_LABEL = re.compile(r"%|percent|proportion|\brate\b|mean|median", re.I)
 
 
@@ -259,37 +267,91 @@ def _stem(t: str) -> str:
     return _SYNONYM.get(t, t)
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=20000)
+def _ostem(t: str) -> str:
+    """An outcome word's stem: 'operative'/'operation', 'activities'/'activity' agree."""
+    t = _stem(t)
+    return t if t.isdigit() or len(t) <= 3 else _STEMMER.stemWord(t)
+
+
 def _content(s: str) -> list[str]:
-    return [_stem(t) for t in _norm(s).split() if t not in _OUTCOME_FILLER]
+    return [_ostem(t) for t in _norm(s).split() if t not in _OUTCOME_FILLER]
+
+
+_QUALIFIER_STEMS = {_ostem(w) for w in _QUALIFIER}
+_MEASURE_KIND_STEMS = {_ostem(w) for w in _MEASURE_KIND}
 
 
 def _acronym(words: list[str]) -> str:
     return "".join(w[0] for w in words if w and w[0].isalpha())
 
 
+_UNIT_WORDS = {
+    "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs", "hour", "hours",
+    "d", "day", "days", "wk", "wks", "week", "weeks", "mo", "mos", "month", "months", "y", "yr", "yrs", "year", "years",
+    "m", "cm", "mm", "km", "kg", "g", "mg", "µg", "μg", "ug", "ng", "pg", "ml", "l", "dl", "mmol", "µmol", "μmol",
+    "umol", "nmol", "pmol", "mol", "iu", "u", "mu", "miu", "mmhg", "bpm", "beats", "degree", "degrees", "nm",
+    "kcal", "cal", "unit", "units", "points", "point", "pts", "cells", "copies", "times", "per", "x", "l", "ms",
+    "in", "of", "or", "and", "the", "mm²", "cm²", "m²", "mm³", "°", "%", "±", "μl", "µl", "ul", "mcg", "reps",
+}
+_MEASURE_WORDS = {"mean", "sd", "se", "sem", "median", "iqr", "n", "no", "number", "range", "standard", "deviation",
+                  "error", "percent", "percentage", "ci", "count", "value", "values", "score", "scores",
+                  "proportion", "frequency", "rate", "interquartile", "min", "max"}
+_BRACKET = re.compile(r"\s*[\(\[]([^()\[\]]{0,30})[\)\]]")
+
+
+def _unit_or_measure(s: str) -> bool:
+    """'(mg/dL)', '(n = 628)', 'mean (SD)', 'kg m⁻²', 'n (%)': what the cells hold, no outcome words."""
+    toks = re.findall(r"[^\W\d_]+|%|°|±", re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]", " ", s.lower()))
+    return bool(toks) and all(t in _UNIT_WORDS or t in _MEASURE_WORDS for t in toks)
+
+
+def _clean_label(label: str) -> str:
+    """A row label without its unit and measure: 'Mean operation time, min' -> 'Mean operation
+    time'; 'Dipyrone, mg: mean (standard deviation) [n]' -> 'Dipyrone'; 'HCMJ (m)' -> 'HCMJ'."""
+    out = _BRACKET.sub(lambda m: " " if _unit_or_measure(m.group(1)) else m.group(0), label)
+    parts = re.split(r"\s*[,;:]\s+|\s*[,;:]$", out.strip())
+    parts = [p for p in parts if p.strip()]
+    while len(parts) > 1 and _unit_or_measure(parts[-1]):
+        parts.pop()
+    return " ".join(parts).strip()
+
+
 def _row_score(outcome: str, row: TableRow) -> float:
     o_words = _content(outcome)
     o = " ".join(o_words)
-    lab_words = _content(row.label)
+    lab_words = _content(_clean_label(row.label))
+    group_words = _content(_clean_label(row.group or ""))
+    if not lab_words and group_words:
+        # a measure sub-row ('mean (SD)', 'n (%)') under the outcome's heading row
+        lab_words, group_words = group_words, []
+        row = row.model_copy(update={"label": row.group, "group": None})
     if not o or not lab_words:
         return 0.0
-    row_words = set(lab_words) | set(_content(row.group or ""))
-    if any(w in _QUALIFIER and w not in row_words for w in o_words):
+    row_words = set(lab_words) | set(group_words)
+    if any(w in _QUALIFIER_STEMS and w not in row_words for w in o_words):
         return 0.0  # 'serious adverse events' is not answered by an 'Adverse events' row
-    if any(w in _MEASURE_KIND and w not in o_words for w in lab_words):
+    if any(w in _MEASURE_KIND_STEMS and w not in o_words for w in lab_words):
         return 0.0  # 'BMI z-score' (another scale of the measure) does not answer 'BMI'
     cands = [" ".join(lab_words)]
     if row.group:
-        cands.append(" ".join(_content(row.group) + lab_words))
+        cands.append(" ".join(group_words + lab_words))
         if _TIME_ROW.match(row.label):
-            cands.append(" ".join(_content(row.group)))  # 'Pain' > 'Post-treatment (mean ± SD)' 
+            cands.append(" ".join(group_words))  # 'Pain' > 'Post-treatment (mean ± SD)'
     best = 0.0
-    for c in cands:
+    for k, c in enumerate(cands):
         s = 0.5 * fuzz.token_set_ratio(o, c) + 0.5 * fuzz.token_sort_ratio(o, c)
         short, long_ = sorted((c, o), key=len)
         # one inside the other counts only when it carries at least half of the longer's words
         if len(short) >= 4 and 2 * len(short.split()) >= len(long_.split()):
             s = max(s, 0.9 * fuzz.partial_ratio(short, long_))
+        if k and not _TIME_ROW.match(row.label):
+            # matched through its heading only: 'Headache' under 'Side effects' is a weaker
+            # answer to 'side effects' than the row 'Women reporting side effects'
+            s -= HEADING_PENALTY
         best = max(best, s)
     # an acronym of the outcome printed as the row label ('respiratory distress syndrome' -> 'RDS')
     acr = _acronym(o_words)
@@ -328,7 +390,7 @@ def _tail_variants(outcome: str, t: Table, row: TableRow) -> list[str]:
     """'Adverse events - headache': the specific item after ' - ', when the table (caption or
     the row's group) is about the general part before it."""
     head, sep, tail = outcome.rpartition(" - ")
-    if not sep or len(tail.strip()) < 4:
+    if not sep or len(tail.strip()) < 3:
         return []
     hw = set(_content(head))
     ctx = set(_content(f"{t.caption or ''} {row.group or ''}"))
@@ -337,8 +399,57 @@ def _tail_variants(outcome: str, t: Table, row: TableRow) -> list[str]:
     return []
 
 
-def _row_match(outcome_variants: list[str], row: TableRow, abbrev: dict[str, str]) -> float:
+_OUTCOME_TIME = re.compile(
+    r"\s*\b(?:(?:at|after|by|during|within|over|until|through|in|from|on)\s+)?(?:the\s+)?(?:"
+    r"end\s+of\s+(?:the\s+)?(?:treatment|study|trial|intervention|follow[- ]?up|therapy)|"
+    r"(?:\d+(?:\.\d+)?\s*-?\s*(?:min(?:ute)?s?|h(?:ou)?rs?|h|days?|weeks?|wks?|months?|mos?|years?|yrs?)"
+    r"|(?:day|week|month|year|visit)\s*\d+)(?:\s+(?:post[- ]?\w+|after\s+\w+|of\s+follow[- ]?up|follow[- ]?up))?)\b",
+    re.I)
+_BASELINE_WORD = re.compile(r"\b(at\s+)?baseline\b", re.I)
+_ROW_TIME = re.compile(r"\d|\b(baseline|pre|post|before|after|end|final|follow[- ]?up|week|month|day|year)\b", re.I)
+_CHANGE_WORD = re.compile(r"\b(reductions?|improvements?|gains?|increases?|decreases?|declines?|changes?)\b"
+                          r"(\s+(in|of|from baseline))?", re.I)
+_CHANGE_TABLE = re.compile(r"\b(chang\w*|reduc\w*|improv\w*|decreas\w*|increas\w*|gains?|delta)\b|Δ", re.I)
+
+
+def _loose_variants(outcome_variants: list[str]) -> list[str]:
+    """The outcome without its time point and units ('Weight at 12 months (kg)' -> 'Weight'):
+    matched only against rows that name no time point themselves (the columns or the
+    question's other words choose the time)."""
+    out = []
+    for o in outcome_variants:
+        lo = _OUTCOME_TIME.sub(" ", o)
+        lo = _BASELINE_WORD.sub(" ", lo)   # 'Baseline height': the baseline table is chosen already
+        lo = _BRACKET.sub(lambda m: " " if _unit_or_measure(m.group(1)) else m.group(0), lo)
+        lo = re.sub(r"\s+", " ", lo).strip(" ,;:-")
+        if lo and lo != o and _content(lo):
+            out.append(lo)
+    return list(dict.fromkeys(out))
+
+
+def _unchanged_variants(outcome_variants: list[str]) -> list[str]:
+    """'Reduction of PPD' -> 'PPD': for a table that itself reports changes (its caption or
+    columns say so), the change words are no part of the row's name."""
+    out = []
+    for o in outcome_variants:
+        lo = re.sub(r"\s+", " ", _CHANGE_WORD.sub(" ", o)).strip(" ,;:-")
+        if lo and lo != o and _content(lo):
+            out.append(lo)
+    return out
+
+
+def _table_reports_change(t: Table) -> bool:
+    ncols = max((len(r.cells) for r in t.rows), default=0)
+    heads = " ".join(t.column_label(j) for j in range(1, ncols))
+    return bool(_CHANGE_TABLE.search(f"{t.caption or ''} {heads}"))
+
+
+def _row_match(outcome_variants: list[str], row: TableRow, abbrev: dict[str, str],
+               loose: list[str] | None = None) -> float:
     best = max(_row_score(o, row) for o in outcome_variants)
+    if loose and not _ROW_TIME.search(f"{row.group or ''} {_clean_label(row.label)}"):
+        # a looser reading scores below an exact one: a row naming the question's time point wins
+        best = max(best, max(_row_score(o, row) for o in loose) - LOOSE_PENALTY)
     if best >= 100 or not abbrev:
         return best
     for lab in _variants(row.label, abbrev)[1:]:
@@ -418,6 +529,8 @@ def _query_alts(text: str, arms: list[Arm], defs: list[LabelDefinition] | None =
 
 
 _MEAN_SUB = re.compile(r"^\s*(mean|χ|x̄|x|average|m)\s*$", re.I)
+_N_SUB = re.compile(r"^\s*(n|no\.?|number|count)\s*$", re.I)
+_PCT_SUB = re.compile(r"^\s*\(?\s*%\s*\)?\s*$", re.I)
 _SD_SUB = re.compile(r"^\s*(sd|s\.d\.|±\s*sd|standard deviation)\s*$", re.I)
 
 Col = tuple[int, "int | None"]   # (value column, separate SD column or None)
@@ -435,7 +548,8 @@ def _column_groups(t: Table) -> dict[str, Col]:
         top, _, sub = lab.rpartition(" / ") if " / " in lab else (lab, "", "")
         if _NON_ARM_COL.match(sub or top) or any(_NON_ARM_COL.match(part) for part in lab.split(" / ")):
             continue   # a p-value, a difference between groups, ... at any header level
-        by_top.setdefault(top if sub and (_MEAN_SUB.match(sub) or _SD_SUB.match(sub)) else lab, []).append((j, sub))
+        paired = sub and any(rx.match(sub) for rx in (_MEAN_SUB, _SD_SUB, _N_SUB, _PCT_SUB))
+        by_top.setdefault(top if paired else lab, []).append((j, sub))
     out: dict[str, Col] = {}
     for key, cols in by_top.items():
         if len(cols) == 1:
@@ -445,6 +559,11 @@ def _column_groups(t: Table) -> dict[str, Col]:
             sds = [j for j, sub in cols if _SD_SUB.match(sub)]
             if len(cols) == 2 and len(means) == 1 and len(sds) == 1:
                 out[key] = (means[0], sds[0])
+                continue
+            counts = [j for j, sub in cols if _N_SUB.match(sub)]
+            pcts = [j for j, sub in cols if _PCT_SUB.match(sub)]
+            if len(cols) == 2 and len(counts) == 1 and len(pcts) == 1:
+                out[key] = (counts[0], None)   # 'N' and '%' under one arm: the count column
                 continue
             # the same header over a spanning empty column: keep the one that holds values
             filled = [j for j, _ in cols if any(j < len(r.cells) and r.cells[j].text.strip()
@@ -681,12 +800,24 @@ def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: Outcome
     if j >= len(row.cells) or (jsd is not None and jsd >= len(row.cells)):
         return None
     cell = row.cells[j]
+    cell = cell.model_copy(update={"text": _PLUS_MINUS_PAREN.sub("(", cell.text)})
     label = " ".join(x for x in (row.group or "", row.label, t.column_label(j)) if x)
     a = ArmAnswer(arm_text=arm_text, column=t.column_label(j))
     if otype == "binary":
-        q = _quantity(cell.text, label, {"count_percent", "fraction", "count"})
+        q = _quantity(cell.text, label, {"count_percent", "fraction", "count", "percent"})
         if q is None:
             return None
+        if q.kind == "percent" or (q.kind == "count" and q.value is not None
+                                   and _PERCENT_ONLY.search(f"{row.group or ''} {row.label} {t.column_label(j)}")):
+            # a percentage alone: the count is rebuilt from the group size when only one fits
+            n = _group_size(study, t, row, j, None, arm_text)
+            if n is None or q.value is None:
+                return None
+            a.events = _derived_events(q.value, n, _cell_prov(t, row, j))
+            if a.events is None:
+                return None
+            a.group_size = n
+            return a
         if q.kind == "count":
             if q.value is None:
                 return None
@@ -732,9 +863,28 @@ def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: Outcome
     return a
 
 
+_PLUS_MINUS_PAREN = re.compile(r"\(\s*±\s*")   # '101.9 (±35.1)' is '101.9 (35.1)'
 _SE_LABEL = re.compile(r"\b(se|sem|s\.e\.(m\.)?|standard errors?)\b", re.I)
 _OTHER_SPREAD = re.compile(r"\b(ci|iqr|range|interquartile|confidence)\b", re.I)
 _NOT_MEAN = re.compile(r"\b(median|iqr|interquartile|difference|ratio|odds|hazard|relative risk)\b", re.I)
+
+
+def events_from_percent(percent: float, decimals: int, n: float) -> int | None:
+    """The one whole count of ``n`` that prints as ``percent`` at ``decimals`` places, or None
+    when none or several do (with 300 patients, '12%' fits 35, 36 and 37)."""
+    if n <= 0 or n != int(n) or not 0 <= percent <= 100:
+        return None
+    half = 0.5 * 10 ** -decimals + 1e-9
+    fits = [k for k in range(int(n) + 1) if abs(100 * k / n - percent) <= half]
+    return fits[0] if len(fits) == 1 else None
+
+
+def _derived_events(pct, n: Value, prov: Provenance) -> Value | None:
+    k = events_from_percent(pct.value, pct.decimals, n.value)
+    if k is None:
+        return None
+    return Value(float(k), str(k), prov, "derived from % and group size",
+                 converted=f"events = the only count of {n.value:g} giving {pct.text}%")
 
 
 def _sd_from_se(se, n: Value, prov: Provenance) -> Value:
@@ -789,7 +939,9 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     empty = Answer(outcome, otype, "not reported", ArmAnswer(intervention), ArmAnswer(comparator))
 
     abbrev = abbreviations(doc)
-    outcome_variants = _variants(outcome, abbrev)
+    outcome_abbrev = {**COMMON_ABBREVIATIONS, **abbrev}
+    outcome_variants = _variants(outcome, outcome_abbrev)
+    loose = _loose_variants(outcome_variants)
     judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev)
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
     saw_row = saw_cols = False
@@ -804,15 +956,21 @@ def answer(source, outcome: str, intervention: str, comparator: str,
             continue
         ji, jc = cols
         saw_cols = True
+        t_abbrev = {**outcome_abbrev, **footnote_abbreviations(t.footnotes)}
+        subgroup_table = bool(_SUBGROUP_TABLE.search(t.caption or "")) and not _SUBGROUP_TABLE.search(outcome)
+        t_loose = loose + (_unchanged_variants(outcome_variants + loose)
+                           if asks_change and _table_reports_change(t) else [])
         for row in t.rows:
             if row.kind != "body":
                 continue
-            s = _row_match(outcome_variants + _tail_variants(outcome, t, row), row, abbrev)
+            s = _row_match(outcome_variants + _tail_variants(outcome, t, row), row, t_abbrev, t_loose)
             baseline_row = bool(row.group and _BASELINE_ROW.search(row.label))
             if asks_baseline and not (baseline_table or baseline_row):
                 continue  # asked at baseline: only a baseline table or row answers
             if not asks_baseline and baseline_row:
                 s -= BASELINE_PENALTY  # the before-treatment row of an outcome measured twice
+            if subgroup_table:
+                s -= SUBGROUP_PENALTY  # the whole population's table answers before a subgroup's
             if s < ROW_THRESHOLD:
                 continue
             saw_row = True
@@ -936,6 +1094,15 @@ def _text_arm(doc: Document, study: Study | None, s, q: Quantity, otype: Outcome
             a.events = _sentence_value(doc, s, q, "count")
             a.group_size = _sentence_value(doc, s, q, "denominator")
             return a
+        if q.kind == "percent":
+            n = _arm_n(study, arm_text)
+            if n is None or q.percent is None or _SUBGROUP.search(outcome):
+                return None
+            a.events = _derived_events(q.percent, n, sentence_prov(doc, s, q.start, q.end))
+            if a.events is None:
+                return None
+            a.group_size = n
+            return a
         num = q.count if q.kind == "count_percent" else q.value
         if num is None or num.decimals:
             return None
@@ -996,11 +1163,16 @@ def _phrase_judge(intervention: str, comparator: str, int_alts, cmp_alts, abbrev
     vi, vc = _vocab(intervention, int_alts, abbrev), _vocab(comparator, cmp_alts, abbrev)
     ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
 
+    # an add-on design ('ropivacaine + clonidine' against 'ropivacaine + saline'): the comparator
+    # is the other arm's base, so 'the control group' is the comparator
+    base = vc - {"saline", "placebo", "plus", "with", "alone", "only"}
+    add_on = not ic and not cc and bool(base) and base < vi
+
     def judge(phrase: str) -> str | None:
         w = _words(phrase)
         if not w:
             return None
-        if w <= {"control", "placebo"} and cc and not ic:
+        if w <= {"control", "placebo"} and (cc or add_on) and not ic:
             return "c"
         if w <= _GENERIC_WORDS and not ic and cc:
             return "i"
