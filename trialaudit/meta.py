@@ -39,7 +39,7 @@ from trialaudit.validation.textmatch import footnote_abbreviations
 OutcomeType = Literal["binary", "continuous"]
 Status = Literal["answered", "not reported", "ambiguous"]
 
-ROW_THRESHOLD = 80.0      # outcome text vs row label (token_set / partial)
+ROW_THRESHOLD = 76.0      # outcome text vs row label (token_set / partial); bench: first wrong at 70-71, lowest right 78
 ARM_THRESHOLD = 70.0      # intervention/comparator text vs column header
 ARM_MARGIN = 5.0
 DOSE_PENALTY = 25.0       # a header's number that the question does not name
@@ -55,6 +55,7 @@ _NON_ARM_COL = re.compile(
     r"test|df|sig|significance|mean difference|md|smd)(?![\w-])", re.I)
 
 
+_OVERALL = re.compile(r"^\s*(overall|total|all( patients| participants| subjects)?|whole (sample|population)|combined)\s*$", re.I)
 _BASELINE_ROW = re.compile(r"\b(baseline|pre[- ]?(treatment|intervention|test|op(erative)?)?|before|"
                            r"admission|at entry|initial|week 0|day 0|screening)\b", re.I)
 _BASELINE_TABLE = re.compile(r"\b((?<!from )(?<!since )(?<!over )baseline(?!\s+(?:to|and|through|until|vs\.?|versus)\b)|demographics?|on admission|at entry|at randomi[sz]ation|"
@@ -536,17 +537,32 @@ _SD_SUB = re.compile(r"^\s*(sd|s\.d\.|±\s*sd|standard deviation)\s*$", re.I)
 Col = tuple[int, "int | None"]   # (value column, separate SD column or None)
 
 
+def _strata_rests(t: Table, ncols: int) -> set[str]:
+    """The second header level under strata that are not the overall one ('Placebo' of
+    'Children / Placebo (n = 42)')."""
+    out = set()
+    for j in range(1, ncols):
+        parts = t.column_label(j).split(" / ")
+        if len(parts) > 1 and not _OVERALL.match(parts[0]) and not _NON_ARM_COL.match(parts[0]):
+            out.add(strip_n(parts[1])[0])
+    return out
+
+
 def _column_groups(t: Table) -> dict[str, Col]:
     """Arm-like columns of ``t`` by label; a 'mean' and an 'SD' sub-column under one
     header become one column pair."""
     ncols = max((len(r.cells) for r in t.rows), default=0)
     by_top: dict[str, list[tuple[int, str]]] = {}
+    strata = _strata_rests(t, ncols)
     for j in range(1, ncols):
         lab = t.column_label(j)
         if not lab:
             continue
         top, _, sub = lab.rpartition(" / ") if " / " in lab else (lab, "", "")
-        if _NON_ARM_COL.match(sub or top) or any(_NON_ARM_COL.match(part) for part in lab.split(" / ")):
+        parts = lab.split(" / ")
+        if len(parts) > 1 and _OVERALL.match(parts[0]) and strip_n(parts[1])[0] in strata:
+            parts = parts[1:]   # 'Overall / Placebo' beside 'Children / Placebo': the whole population's arm
+        if _NON_ARM_COL.match(sub or top) or any(_NON_ARM_COL.match(part) for part in parts):
             continue   # a p-value, a difference between groups, ... at any header level
         paired = sub and any(rx.match(sub) for rx in (_MEAN_SUB, _SD_SUB, _N_SUB, _PCT_SUB))
         by_top.setdefault(top if paired else lab, []).append((j, sub))
@@ -601,6 +617,29 @@ def _time_in_outcome(tm: str, outcome: str) -> bool:
                or re.search(rf"\b(week|month|day|year|visit)s?\s*{n}\b", outcome, re.I) for n in nums)
 
 
+def _stratum_columns(groups: dict[str, Col], outcome: str, arm_alts: list[str]) -> dict[str, Col]:
+    """Arms printed under strata ('Children / Placebo', ..., 'Overall / Placebo'; 'Cervical
+    spine / Open MR', 'Lumbar spine / Open MR'): the stratum the outcome names, else the
+    overall one; the arms' columns under it, their labels without the stratum."""
+    split = [k.split(" / ", 1) for k in groups]
+    if len(split) < 4 or any(len(p) < 2 for p in split):
+        return groups
+    tops = list(dict.fromkeys(p[0] for p in split))
+    if len(tops) < 2 or any(_TIME_PART.match(tp) for tp in tops):
+        return groups
+    if any(_arm_score(tp, arm_alts) >= ARM_THRESHOLD for tp in tops):
+        return groups   # the top level names the arms (times or measures below them)
+    rests = [{strip_n(p[1])[0] for p in split if p[0] == tp} for tp in tops]
+    if any(r != rests[0] for r in rests[1:]):
+        return groups   # not the same arms under each stratum
+    ow = set(_content(outcome))
+    named = [tp for tp in tops if (cw := set(_content(tp))) and cw <= ow]
+    pick = named if len(named) == 1 else [tp for tp in tops if _OVERALL.match(tp)]
+    if len(pick) != 1:
+        return groups
+    return {k.split(" / ", 1)[1]: col for k, col in groups.items() if k.split(" / ", 1)[0] == pick[0]}
+
+
 def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
                  roles: tuple[bool | None, bool | None] = (None, None),
                  outcome: str = "", judge=None) -> tuple[Col, Col] | None:
@@ -609,7 +648,7 @@ def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
     ``roles`` says whether the intervention / the comparator text names a control. When
     the arms are printed at several time points, the time the outcome names is taken,
     else the last one after baseline."""
-    groups = _column_groups(t)
+    groups = _stratum_columns(_column_groups(t), outcome, int_alts + cmp_alts)
     by_time: dict[str, dict[str, Col]] = {}
     for key, col in groups.items():
         arm, tm = _split_time(key)

@@ -91,3 +91,26 @@ def test_events_from_percent_only_when_one_count_fits():
     assert events_from_percent(12, 0, 300) is None     # 35, 36 and 37 all print as 12%
     assert events_from_percent(12.3, 1, 300) == 37
     assert events_from_percent(150, 0, 50) is None
+
+
+STRATA = """# Drug B versus placebo in children and adolescents: a randomised trial
+
+## Methods
+
+Children and adolescents were randomly assigned to drug B or placebo.
+
+## Results
+
+Table 2. Response at week 8.
+
+| Outcome | Children / Drug B (n = 40) | Children / Placebo (n = 42) | Adolescents / Drug B (n = 60) | Adolescents / Placebo (n = 58) | Overall / Drug B (n = 100) | Overall / Placebo (n = 100) |
+|---|---|---|---|---|---|---|
+| Response, n (%) | 20 (50.0) | 15 (35.7) | 33 (55.0) | 25 (43.1) | 53 (53.0) | 40 (40.0) |
+"""
+
+
+def test_overall_stratum_answers_when_the_question_names_none(read_article):
+    a = answer(read_article(STRATA), "response", "drug B", "placebo", outcome_type="binary")
+    assert a.status == "answered"
+    assert (a.intervention.events.value, a.intervention.group_size.value) == (53, 100)
+    assert (a.comparator.events.value, a.comparator.group_size.value) == (40, 100)
