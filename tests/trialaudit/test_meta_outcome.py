@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from trialaudit.meta import _clean_label, _loose_variants, answer, events_from_percent
+from trialaudit.meta import answer, events_from_percent
+from trialaudit.meta_outcome import _clean_label, _loose_variants
 
 ARTICLE = """# Drug A versus placebo after surgery: a randomised trial
 
