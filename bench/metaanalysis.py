@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -86,6 +87,13 @@ def _decimals(text: str) -> int:
 
 
 def _cause(q: dict, ans, detail: str) -> str:
+    if "derived from %" in detail:
+        sides = [getattr(ans, side).events for side in ("intervention", "comparator")]
+        golds = [_num(q.get(f"{side}_events")) for side in ("intervention", "comparator")]
+        if all(v is not None and g is not None and re.search(rf"(?<![\d.]){g:g}(?![\d])", v.provenance.quote)
+               for v, g in zip(sides, golds)):
+            return "annotation holds the printed percentage as the count"
+        return "count derived from % and group size differs (another denominator)"
     if "group_size" in detail and "events" not in detail:
         return "group size (analysed vs randomised / denominator source)"
     if q["outcome_type"] == "continuous" and ("_mean" in detail):
@@ -95,6 +103,45 @@ def _cause(q: dict, ans, detail: str) -> str:
     if "events" in detail:
         return "events: another row or arm column matched"
     return "other"
+
+
+def _printed(text: str, x: float | None) -> bool:
+    if x is None:
+        return False
+    forms = {f"{x:g}", f"{x:.1f}", f"{x:.2f}"} if x != int(x) else {str(int(x))}
+    return any(re.search(rf"(?<![\d.]){re.escape(f)}(?![\d])", text) for f in forms)
+
+
+def locate(q: dict, doc) -> str:
+    """Where the annotated numbers (both arms' events or means) are printed in the article:
+    'table row', 'sentence' or 'not printed' (computed by the annotator: from %, SE, CI, sums)."""
+    keys = ("intervention_events", "comparator_events") if q["outcome_type"] == "binary" \
+        else ("intervention_mean", "comparator_mean")
+    gi, gc = (_num(q.get(k)) for k in keys)
+    for t in doc.tables:
+        for r in t.rows:
+            cells = [c.text for c in r.cells[1:]]
+            ci = {j for j, c in enumerate(cells) if _printed(c, gi)}
+            cc = {j for j, c in enumerate(cells) if _printed(c, gc)}
+            if ci and cc and (ci != cc or gi == gc):
+                return "table row"
+    if any(_printed(s.text, gi) and _printed(s.text, gc) for s in doc.sentences):
+        return "sentence"
+    return "not printed"
+
+
+def _miss_reason(where: str, reason: str) -> str:
+    if where == "not printed":
+        return "numbers not printed as such (annotator computed them: from %, SE/CI, sums, a figure)"
+    if "ambiguous" in reason or "several" in reason:
+        return f"in a {where}: several candidates (time points, rows, tables) -> ambiguous"
+    if "cells do not hold" in reason:
+        return f"in a {where}: row found, cells not read (format, group size unknown)"
+    if "no table has columns for both arms" in reason:
+        return f"in a {where}: arms not matched to columns/mentions (arm naming)"
+    if "no table row matches" in reason:
+        return f"in a {where}: outcome not matched to the row/sentence (outcome naming) or arms in text"
+    return f"in a {where}: {reason[:60]}"
 
 
 def main() -> None:
@@ -118,6 +165,7 @@ def main() -> None:
     wrong: list[tuple[dict, str, str]] = []
     causes: Counter = Counter()
     missing_why: Counter = Counter()
+    miss_where: Counter = Counter()
     sources: Counter = Counter()
     load_fail = 0
     for q in qs:
@@ -141,9 +189,12 @@ def main() -> None:
         if ans.reported:
             where = "sentence" if ans.table is None else "table"
             converted = any(a.sd is not None and a.sd.converted for a in (ans.intervention, ans.comparator))
-            sources[(where + (", SD converted" if converted else ""), verdict)] += 1
+            derived = any(a.events is not None and a.events.converted for a in (ans.intervention, ans.comparator))
+            sources[(where + (", SD converted" if converted else "") + (", count derived from %" if derived else ""),
+                     verdict)] += 1
         if verdict == "missing":
             missing_why[(q["outcome_type"], detail.split(":", 1)[-1].strip())] += 1
+            miss_where[(q["outcome_type"], _miss_reason(locate(q, cache[pid][0]), detail))] += 1
         if verdict == "wrong":
             wrong.append((q, detail, f"{ans.table}: {ans.row}"))
             causes[_cause(q, ans, detail)] += 1
@@ -179,6 +230,10 @@ def main() -> None:
     if missing_why:
         print("\nWhy answers are missing:")
         for (ot, why), k in missing_why.most_common():
+            print(f"  {k:4d}  [{ot}] {why}")
+    if miss_where:
+        print("\nMisses by where the annotated numbers are printed, and what stopped the answer:")
+        for (ot, why), k in sorted(miss_where.items(), key=lambda kv: (kv[0][0], -kv[1])):
             print(f"  {k:4d}  [{ot}] {why}")
     if wrong:
         print("\nCauses of wrong answers:")

@@ -78,3 +78,24 @@ def abbreviations(doc: Document) -> dict[str, str]:
             if k:
                 out.setdefault(abbr, " ".join(words[-k:]))
     return out
+
+
+#: Common clinical abbreviations, used when the article does not define its own: a question
+#: asked in words ('body mass index') finds a row printed as 'BMI', and back. Only
+#: abbreviations with one usual clinical meaning (not 'HR': heart rate or hazard ratio).
+COMMON: dict[str, str] = {
+    "BMI": "body mass index", "BP": "blood pressure", "SBP": "systolic blood pressure",
+    "DBP": "diastolic blood pressure", "MAP": "mean arterial pressure", "VAS": "visual analogue scale",
+    "NRS": "numeric rating scale", "QoL": "quality of life", "HRQoL": "health-related quality of life",
+    "AE": "adverse event", "AEs": "adverse events", "SAE": "serious adverse event",
+    "SAEs": "serious adverse events", "TEAE": "treatment-emergent adverse event",
+    "LOS": "length of stay", "ER": "emergency room", "ED": "emergency department",
+    "ICU": "intensive care unit", "NICU": "neonatal intensive care unit", "MI": "myocardial infarction",
+    "HbA1c": "glycated haemoglobin", "FPG": "fasting plasma glucose", "FBG": "fasting blood glucose",
+    "LDL": "low-density lipoprotein", "HDL": "high-density lipoprotein", "CRP": "C-reactive protein",
+    "PONV": "postoperative nausea and vomiting", "ROM": "range of motion", "OS": "overall survival",
+    "PFS": "progression-free survival", "DFS": "disease-free survival", "ORR": "objective response rate",
+    "UTI": "urinary tract infection", "DVT": "deep vein thrombosis", "eGFR": "estimated glomerular filtration rate",
+    "RDS": "respiratory distress syndrome", "SVR": "sustained virologic response",
+    "EVR": "early virologic response", "RVR": "rapid virologic response", "WBC": "white blood cell count",
+}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from trialaudit.api import document_for
 from trialaudit.extractor.study import extract_study
-from trialaudit.meta import _column_groups, _split_time, answer
+from trialaudit.meta import answer
+from trialaudit.meta_arms import _column_groups, _split_time
 
 NUMBERS = """# Peginterferon plus ribavirin for 48 or 24 weeks
 
