@@ -54,6 +54,7 @@ _DEF_IN = re.compile(rf"(?<![\w.±,])(?P<n>\d{{1,5}})(?![\d.])\s+(?:patients?\s+
 #: "(SOX group, n=50; XELOX group, n=48)", "Arm A: n = 60"
 #: every "(n = 52)"-style pattern needs this; a sentence without it skips them all
 _HAS_N_EQUALS = re.compile(r"[nN]\s*=\s*\d")
+_HAS_DIGIT = re.compile(r"\d")
 _DEF_COMMA_N = re.compile(rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*[,:]\s*[nN]\s*=\s*(?P<n>\d{{1,5}})(?![\d.])")
 _TREATED = re.compile(
     r"(?P<n>\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients?\s+)?(?:received|were\s+treated\s+with|underwent|were\s+given)\s+"
@@ -242,8 +243,8 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
         if s.section_kind in ("references", "declarations"):
             continue
         text = s.text
-        if _PLANNING.search(text):
-            continue
+        if not _HAS_DIGIT.search(text) or _PLANNING.search(text):
+            continue  # every pattern below needs a size in digits
         subset = _SUBSET_CONTEXT.search(text) and not _ENROL_CONTEXT.search(text)
         has_n = _HAS_N_EQUALS.search(text)  # the three patterns below all need "n = <digit>": test it once
         for m in ([] if subset or not has_n else _DEF_PAREN.finditer(text)):
@@ -606,17 +607,26 @@ def resolve_arm(text: str, arms: list[Arm]) -> Arm | None:
     """The arm a row label or column header refers to (None when unclear)."""
     if not text:
         return None
+    # the answer depends only on the text and the arms' names, sizes and identities: found once per article
+    seen: dict[int, int] = {}
+    sig = tuple((a.label, tuple(a.aliases), a.n, seen.setdefault(id(a), i)) for i, a in enumerate(arms))
+    i = _resolve_index(text, sig)
+    return None if i is None else arms[i]
+
+
+@per_article
+def _resolve_index(text: str, sig: tuple[tuple[str, tuple[str, ...], int | None, int], ...]) -> int | None:
     top = text.split(" / ")[0]
     base, n = strip_n(top)
     best = None
-    for a in arms:
-        names = [a.label, *a.aliases]
+    for i, (label, aliases, _, ident) in enumerate(sig):
+        names = [label, *aliases]
         if any(labels_match(base, x) for x in names) or any(base.lower() == x.lower() for x in names):
-            if best is not None and best is not a:
+            if best is not None and sig[best][3] != ident:
                 return None
-            best = a
+            best = i
     if best is None and n is not None:
-        same = [a for a in arms if a.n == n]
+        same = [i for i, x in enumerate(sig) if x[2] == n]
         if len(same) == 1:
             best = same[0]
     return best
