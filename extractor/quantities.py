@@ -690,9 +690,16 @@ _RE_CLAUSE_BREAK = re.compile(r"[;]|\.\s")
 def _before(text: str, start: int, floor: int, label: str | None) -> str:
     """Text a keyword may come from: back to the previous quantity or clause break, plus the label."""
     window = text[max(floor, start - _BEFORE_WINDOW):start]
-    breaks = list(_RE_CLAUSE_BREAK.finditer(window))
-    if breaks:
-        window = window[breaks[-1].end():]
+    # after the last clause break (_RE_CLAUSE_BREAK: ";" or "." before whitespace), found from the end
+    cut = window.rfind(";") + 1
+    dot = window.rfind(".")
+    while dot >= cut:
+        if dot + 1 < len(window) and window[dot + 1].isspace():  # str.isspace is the pattern's \s
+            cut = dot + 2
+            break
+        dot = window.rfind(".", 0, dot)
+    if cut:
+        window = window[cut:]
     return f"{label} {window}" if label else window
 
 

@@ -461,6 +461,8 @@ def ratio_z_range(est: float, de: int, low: float, dl: int, high: float, dh: int
     zc = z_of_level(level)
     se_min = (math.log(h_lo) - math.log(l_hi)) / (2 * zc)
     se_max = (math.log(h_hi) - math.log(l_lo)) / (2 * zc)
+    if se_min <= 0:  # touching rounding intervals ("3.0-3.1"): the logs agree to the last bit
+        return None
     if e_lo <= 1 <= e_hi:
         a_min = 0.0
     else:

@@ -54,6 +54,7 @@ _DEF_IN = re.compile(rf"(?<![\w.±,])(?P<n>\d{{1,5}})(?![\d.])\s+(?:patients?\s+
 #: "(SOX group, n=50; XELOX group, n=48)", "Arm A: n = 60"
 #: every "(n = 52)"-style pattern needs this; a sentence without it skips them all
 _HAS_N_EQUALS = re.compile(r"[nN]\s*=\s*\d")
+_HAS_DIGIT = re.compile(r"\d")
 _DEF_COMMA_N = re.compile(rf"(?:the\s+)?(?P<label>{_LABEL}\s{_ARM_NOUN}|{_ARM_LETTER})\s*[,:]\s*[nN]\s*=\s*(?P<n>\d{{1,5}})(?![\d.])")
 _TREATED = re.compile(
     r"(?P<n>\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients?\s+)?(?:received|were\s+treated\s+with|underwent|were\s+given)\s+"
@@ -242,8 +243,8 @@ def arm_candidates(doc: Document) -> list[ArmCandidate]:
         if s.section_kind in ("references", "declarations"):
             continue
         text = s.text
-        if _PLANNING.search(text):
-            continue
+        if not _HAS_DIGIT.search(text) or _PLANNING.search(text):
+            continue  # every pattern below needs a size in digits
         subset = _SUBSET_CONTEXT.search(text) and not _ENROL_CONTEXT.search(text)
         has_n = _HAS_N_EQUALS.search(text)  # the three patterns below all need "n = <digit>": test it once
         for m in ([] if subset or not has_n else _DEF_PAREN.finditer(text)):
@@ -606,17 +607,26 @@ def resolve_arm(text: str, arms: list[Arm]) -> Arm | None:
     """The arm a row label or column header refers to (None when unclear)."""
     if not text:
         return None
+    # the answer depends only on the text and the arms' names, sizes and identities: found once per article
+    seen: dict[int, int] = {}
+    sig = tuple((a.label, tuple(a.aliases), a.n, seen.setdefault(id(a), i)) for i, a in enumerate(arms))
+    i = _resolve_index(text, sig)
+    return None if i is None else arms[i]
+
+
+@per_article
+def _resolve_index(text: str, sig: tuple[tuple[str, tuple[str, ...], int | None, int], ...]) -> int | None:
     top = text.split(" / ")[0]
     base, n = strip_n(top)
     best = None
-    for a in arms:
-        names = [a.label, *a.aliases]
+    for i, (label, aliases, _, ident) in enumerate(sig):
+        names = [label, *aliases]
         if any(labels_match(base, x) for x in names) or any(base.lower() == x.lower() for x in names):
-            if best is not None and best is not a:
+            if best is not None and sig[best][3] != ident:
                 return None
-            best = a
+            best = i
     if best is None and n is not None:
-        same = [a for a in arms if a.n == n]
+        same = [i for i, x in enumerate(sig) if x[2] == n]
         if len(same) == 1:
             best = same[0]
     return best
@@ -624,55 +634,75 @@ def resolve_arm(text: str, arms: list[Arm]) -> Arm | None:
 
 def arm_mentions(text: str, arms: list[Arm]) -> list[tuple[Arm, int, int]]:
     """Non-overlapping mentions of arm labels/aliases in ``text`` (longest first)."""
-    spans: list[tuple[Arm, int, int]] = []
-    names: list[tuple[str, Arm]] = []
-    for a in arms:
-        if a.is_total:
+    # the spans depend only on the text and the arms' names, in order: found once per article
+    sig = tuple((a.label, tuple(a.aliases), a.is_total) for a in arms)
+    return [(arms[i], s, e) for i, s, e in _mention_spans(text, sig)]
+
+
+_ArmSig = tuple[tuple[str, tuple[str, ...], bool], ...]
+
+
+@per_article
+def _mention_names(sig: _ArmSig) -> list[tuple[re.Pattern[str], int]]:
+    """The patterns of the arms' names (longest first) with each arm's index."""
+    names: list[tuple[str, int]] = []
+    for i, (label, aliases, is_total) in enumerate(sig):
+        if is_total:
             continue
-        for name in [a.label, *a.aliases]:
+        for name in [label, *aliases]:
             if len(name) >= 3 and re.search(_ARM_NOUN, name, re.I):
-                names.append((name, a))
+                names.append((name, i))
                 stem = re.sub(rf"\s+{_ARM_NOUN}$", "", name, flags=re.I).strip()
                 if stem != name and len(label_tokens(stem)) >= 3:   # "Apa+IE": combination labels stand alone
-                    names.append((stem, a))
+                    names.append((stem, i))
             elif len(label_tokens(name)) >= 3:
-                names.append((name, a))
+                names.append((name, i))
     names.sort(key=lambda x: len(x[0]), reverse=True)
-    for name, a in names:
-        pat = r"(?<![\w+])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w])"
-        for m in re.finditer(pat, text, re.I):
+    return [(re.compile(r"(?<![\w+])" + re.escape(name).replace(r"\ ", r"\s+") + r"(?![\w])", re.I), i)
+            for name, i in names]
+
+
+@per_article
+def _mention_spans(text: str, sig: _ArmSig) -> list[tuple[int, int, int]]:
+    """(arm index, start, end) of the mentions :func:`arm_mentions` reports."""
+    spans: list[tuple[int, int, int]] = []
+    for rx, i in _mention_names(sig):
+        for m in rx.finditer(text):
             if all(m.end() <= s or m.start() >= e for _, s, e in spans):
-                spans.append((a, m.start(), m.end()))
+                spans.append((i, m.start(), m.end()))
+    low = text.lower()
+    if "group" not in low and "arm" not in low and "cohort" not in low:  # both patterns below need one
+        spans.sort(key=lambda x: x[1])
+        return spans
     # "apatinib plus IE (Apa+IE) group": the abbreviation in parentheses names the arm
     for m in re.finditer(rf"\(([^()]{{1,25}})\)\s+({_ARM_NOUN})\b", text, re.I):
         phrase = f"{m.group(1)} {m.group(2)}"
-        start = text.rfind(" ", 0, max(0, m.start() - 1))
-        for a in arms:
-            if not a.is_total and any(labels_match(phrase, x) for x in [a.label, *a.aliases]):
+        for i, (label, aliases, is_total) in enumerate(sig):
+            if not is_total and any(labels_match(phrase, x) for x in [label, *aliases]):
                 a0 = m.start()
                 # extend back over the spelled-out name before the parenthesis
                 back = re.search(r"(?:[\w+\-/]+\s+){1,4}$", text[:m.start()])
                 if back:
                     a0 = back.start()
                 spans = [x for x in spans if x[2] <= a0 or x[1] >= m.end()]
-                spans.append((a, a0, m.end()))
+                spans.append((i, a0, m.end()))
                 break
     # token-prefix aliases ("apatinib plus IE group" for "Apa+IE group")
     for m in re.finditer(rf"(?:[\w+\-/]{{1,60}}\s+){{0,4}}?{_ARM_NOUN}\b", text, re.I):
         if any(not (m.end() <= s or m.start() >= e) for _, s, e in spans):
             continue
         cand = m.group(0)
-        for a in arms:
-            if a.is_total:
+        for i, (label, aliases, is_total) in enumerate(sig):
+            if is_total:
                 continue
             # try suffixes of the candidate phrase
             words = cand.split()
             for k in range(len(words)):
                 phrase = " ".join(words[k:])
-                if any(labels_match(phrase, x) for x in [a.label, *a.aliases]):
+                if any(labels_match(phrase, x) for x in [label, *aliases]):
                     start = m.start() + cand.find(words[k]) if k else m.start()
                     if all(m.end() <= s or start >= e for _, s, e in spans):
-                        spans.append((a, start, m.end()))
+                        spans.append((i, start, m.end()))
                     break
     spans.sort(key=lambda x: x[1])
     return spans

@@ -107,6 +107,12 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
     return re.compile(b.format(exact_alt)), re.compile(b.format(_trie_pattern(folded)), re.I), fold_map
 
 
+@lru_cache(maxsize=1)
+def _folded_lower() -> re.Pattern[str]:
+    """The folded pattern without IGNORECASE, for lowered ASCII text (its synonyms are lower case)."""
+    return re.compile(_patterns()[1].pattern)
+
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]{4,}")
 
 
@@ -121,9 +127,13 @@ def _closest_generic(word: str) -> tuple[str, float, int] | None:
     return process.extractOne(word, _fuzzy_generics(), scorer=fuzz.ratio, score_cutoff=87)
 
 
-@per_article
 def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] | None = None) -> list[DrugHit]:
     """All drug mentions in ``text``; regimen acronyms expand to their drugs."""
+    return _find_drugs(text, fuzzy, tuple(extra_prefixes.items()) if extra_prefixes else ())
+
+
+@per_article  # the prefixes as a tuple, so calls with prefixes are memoised too
+def _find_drugs(text: str, fuzzy: bool, extra_prefixes: tuple[tuple[str, str], ...]) -> list[DrugHit]:
     exact_re, fold_re, fold_map = _patterns()
     _, synonyms, regimens = drug_table()
     hits: list[DrugHit] = []
@@ -141,10 +151,14 @@ def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] 
         starts.insert(i, span[0])
         ends.insert(i, span[1])
 
-    for m in fold_re.finditer(text):
-        g = fold_map.get(m.group(1).lower())
+    # ASCII text: the case-sensitive twin of the folded pattern on the lowered text finds the same
+    # spans (same length, letters stay letters) at a third of the cost
+    folded = _folded_lower().finditer(text.lower()) if text.isascii() else fold_re.finditer(text)
+    for m in folded:
+        surface = text[m.start(1):m.end(1)]
+        g = fold_map.get(surface.lower())
         if g and free(m.start(), m.end()):
-            hits.append(DrugHit(g, m.group(1), m.start(), m.end(), "name" if g.lower() == m.group(1).lower() else "synonym"))
+            hits.append(DrugHit(g, surface, m.start(), m.end(), "name" if g.lower() == surface.lower() else "synonym"))
             take(m.span())
     for m in exact_re.finditer(text):
         s = m.group(1)
@@ -157,7 +171,7 @@ def find_drugs(text: str, *, fuzzy: bool = True, extra_prefixes: dict[str, str] 
             hits.append(DrugHit(synonyms[s], s, m.start(), m.end(), "synonym"))
         take(m.span())
     if extra_prefixes:
-        for pre, g in extra_prefixes.items():
+        for pre, g in extra_prefixes:
             for m in re.finditer(rf"(?<![A-Za-z]){re.escape(pre)}(?![A-Za-z])", text):
                 if free(m.start(), m.end()):
                     hits.append(DrugHit(g, m.group(0), m.start(), m.end(), "prefix"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from trialaudit.extractor.memo import per_document
 from trialaudit.extractor.textutil import WORD_NUMBER as _WORD_NUM, word_number
 from trialaudit.schemas.document import Document, Sentence
 from trialaudit.schemas.study import Arm, SampleSize
@@ -85,6 +86,9 @@ def is_planning(text: str) -> bool:
     return bool(PLANNING.search(text))
 
 
+_RE_DIGIT = re.compile(r"\d")
+
+
 def _sizes_in_sentence(doc: Document, s: Sentence) -> list[SampleSize]:
     text = s.text
     found: dict[int, tuple[int, str, int, int]] = {}   # start -> (n, kind, start, end)
@@ -110,6 +114,14 @@ def _sizes_in_sentence(doc: Document, s: Sentence) -> list[SampleSize]:
             kind = kind_of(verb) if verb and kind_of(verb) != "stated" else kind_of(window if window is not None else text)
         found[a] = (n, kind, a, b)
 
+    if not _RE_DIGIT.search(text):  # every pattern but the spelled-out numbers needs a digit
+        for m in _RE_WORDS.finditer(text):
+            if m.group("n"):
+                add(m, kind_after(text[m.end():]))
+            else:
+                add(m, kind_of(m.group("verb")), group="n2")
+        return [SampleSize(value=n, kind=kind, provenance=sentence_prov(doc, s, start, end))
+                for a, (n, kind, start, end) in sorted(found.items())]
     for m in _RE_OF_WHOM.finditer(text):
         add(m, kind_of(m.group("verb")))
     for m in _RE_WORDS.finditer(text):
@@ -151,6 +163,7 @@ def _sizes_in_sentence(doc: Document, s: Sentence) -> list[SampleSize]:
     return out
 
 
+@per_document  # the extraction and the arm sizes ask for it several times per article
 def extract_sample_sizes(doc: Document) -> list[SampleSize]:
     """Every sample-size statement about this study in the abstract, methods and results."""
     tail = abstract_tail_sections(doc)

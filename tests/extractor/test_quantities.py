@@ -388,7 +388,7 @@ def test_spans_ordered_non_overlapping(text):
 _ALPHABET = st.sampled_from(list("0123456789.,%()[]/-–−±=<>;: PpHRCINEOtFzχ²na") + ["95% CI ", "HR ", "P = ", " (", "NE"])
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(max_examples=max(300, settings.default.max_examples), deadline=None, database=None)
 @given(st.lists(_ALPHABET, max_size=40).map("".join))
 def test_fuzz_spans_slice_back(text):
     for parse in (find_quantities, parse_cell):
@@ -399,7 +399,7 @@ def test_fuzz_spans_slice_back(text):
             end = q.end
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=max(200, settings.default.max_examples), deadline=None, database=None)
 @given(st.integers(0, 10**6), st.integers(0, 3))
 def test_number_roundtrip(n, decimals):
     text = f"{n / 10**decimals:,.{decimals}f}"
@@ -408,7 +408,7 @@ def test_number_roundtrip(n, decimals):
     assert math.isclose(num.value, n / 10**decimals, rel_tol=1e-12)
 
 
-@settings(max_examples=200, deadline=None, database=None)
+@settings(max_examples=max(200, settings.default.max_examples), deadline=None, database=None)
 @given(st.integers(0, 500), st.integers(1, 500), st.integers(0, 2))
 def test_fraction_roundtrip(k, n, decimals):
     pct = f"{100 * k / n:.{decimals}f}"

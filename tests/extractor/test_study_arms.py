@@ -357,3 +357,27 @@ def test_codes_and_analysed_breakdowns_are_not_arms():
            "intervention arm) were included in the analysis.\n"
     study = extract_study(doc(text))
     assert not [a for a in study.arms if a.n in (0, 1, 12)]
+
+
+def test_memoised_arm_lookups_answer_with_the_callers_arms():
+    """Inside one article memo, arm mentions and resolved arms are found once per text and arm names,
+    and always handed back as the caller's own Arm objects (copies and changed sizes included)."""
+    from trialaudit.extractor.memo import parse_once
+    from trialaudit.extractor.study.arms import arm_mentions
+    from trialaudit.schemas.study import Arm
+
+    a = Arm(id="a", label="Apatinib group", n=30)
+    b = Arm(id="b", label="Placebo group", n=28)
+    text = "In the Apatinib group, 12 responded; in the Placebo group, 5 responded."
+    with parse_once():
+        first = arm_mentions(text, [a, b])
+        a2, b2 = a.model_copy(), b.model_copy()
+        again = arm_mentions(text, [a2, b2])
+        assert [(m[1], m[2]) for m in first] == [(m[1], m[2]) for m in again]
+        assert first[0][0] is a and again[0][0] is a2 and again[1][0] is b2
+        assert resolve_arm("Apatinib group", [a, b]) is a
+        assert resolve_arm("Apatinib group", [a2, b2]) is a2
+        assert resolve_arm("Group X (n = 28)", [a, b]) is b     # by size when no name matches
+        b.n = 31                                                 # sizes change during extraction
+        assert resolve_arm("Group X (n = 28)", [a, b]) is None
+        assert resolve_arm("Apatinib group", [a, a]) is a        # one arm listed twice is still one arm

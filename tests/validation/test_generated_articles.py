@@ -195,7 +195,11 @@ def check_article(text: str, settings: Settings = CHECK_SETTINGS) -> list[str]:
     return problems
 
 
-@settings(max_examples=int(os.environ.get("TRIALAUDIT_GENERATED_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+#: examples per run: 200 in CI; the "thorough" profile (tests/conftest.py) or the variable raise it
+GENERATED_EXAMPLES = int(os.environ.get("TRIALAUDIT_GENERATED_EXAMPLES", "0")) or max(200, settings.default.max_examples)
+
+
+@settings(max_examples=GENERATED_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(article())
 def test_generated_articles_hold_the_properties(text):
     problems = check_article(text)
@@ -208,6 +212,7 @@ def test_issue_inputs_hold_the_properties():
                  "Response occurred in 3/0 (12%) patients in the drug group.",
                  "Mean age was 4·57 (1·2) years; the ratio was 1·5/1·5 and HR 0·82 (95% CI 0·70–0·96; p=0·012).",
                  "The hazard ratio was 0.85 (95% CI 0–1.2; p=0.04). Risk ratio 1.2 (95% CI 0.00-2.5).",
+                 "The hazard ratio was 5.00 (CI 3.0-3.1; *P*<1e-5).",   # found by the 10,000-example run
                  "Values " + "–".join(str(i % 100) for i in range(1, 600)) + ".",
                  "Value " + "7" * 5000 + "a here.",
                  "Counts " + ", ".join(f"{i},{i % 1000:03d}" for i in range(1, 500)) + "."]:

@@ -200,6 +200,13 @@ def test_ratio_z_range_brackets_point_value():
     assert z_of_level(90) == pytest.approx(1.644854, abs=1e-6)
 
 
+def test_ratio_z_range_with_touching_rounding_intervals_is_unjudged():
+    """Found by the 10,000-example run (bench/bench_generated.py --seed 15): "HR 5.00 (CI 3.0-3.1)"
+    rounds to bounds [2.95, 3.05] and [3.05, 3.15] whose logs agree to the last bit (SE 0): TA205
+    divided by zero. No judgement instead."""
+    assert ratio_z_range(5.00, 2, 3.0, 1, 3.1, 1) is None
+
+
 # ----------------------------------------------------------------------------- binomial CIs
 
 def test_clopper_pearson_matches_beta_quantiles_and_paper_values():
