@@ -362,6 +362,9 @@ def _smaller_denominator(count: int, n: int, printed: float, decimals: int) -> i
     if m_hi - m_lo > _MAX_CANDIDATES:
         return None
     hits = [m for m in range(m_hi, m_lo - 1, -1) if check_percent(count, m, printed, decimals).consistent]
+    if not hits:
+        # the same base printed with double rounding (1/26 = 3.846 -> 3.85 -> 3.9)
+        hits = [m for m in range(m_hi, m_lo - 1, -1) if double_rounded(Fraction(100 * count, m), printed, decimals)]
     return hits[0] if hits else None
 
 
