@@ -61,11 +61,13 @@ def _remove_running(pages: list[_PageCtx]) -> int:
         cands.append(items)
     index: dict[str, list[tuple[int, float]]] = defaultdict(list)
     offsets: Counter = Counter()
+    numbers: dict[int, list[tuple[int, float]]] = defaultdict(list)  # page offset -> (page, top)
     for p, items in enumerate(cands):
         for top, key, _, num, _ in items:
             index[key].append((p, top))
             if num is not None:
                 offsets[num - p] += 1
+                numbers[num - p].append((p, top))
     need = max(2, math.ceil(_settings().running_min_share * n))
     removed = 0
     for p, items in enumerate(cands):
@@ -73,7 +75,11 @@ def _remove_running(pages: list[_PageCtx]) -> int:
             pages_hit = {q for q, t in index[key] if abs(t - top) <= 4}
             hit = n >= 2 and len(pages_hit) >= need
             if not hit and num is not None:
-                hit = offsets[num - p] >= need or (alone and (n == 1 or offsets[num - p] >= 2))
+                # a number tracking the page index is a page number when page numbers sit at its
+                # height on many pages, or when it stands alone on the first or last line (a table
+                # row "3" at the top of page 3 is neither)
+                level = {q for q, t in numbers[num - p] if abs(t - top) <= 4}
+                hit = len(level) >= need or (alone and (n == 1 or offsets[num - p] >= 2))
             if hit:
                 for w in words:
                     w.used = True
@@ -148,9 +154,26 @@ def _page_tables(pc: _PageCtx, pages: list[_PageCtx], tables: list[_Table], body
     foot_caps = _column_flow_tables(pc, caps, gut_all, body_size, foot_caps)
     # reading order of the tables: column by column (a table continued at the top of the next
     # column comes after the part at the foot of the previous one)
-    tmids = [(g0 + g1) / 2 for g0, g1 in gut_all]
-    pc.tables.sort(key=lambda t: (_col_of(t.bbox[0] + 1, tmids), t.bbox[1], t.bbox[0]))
+    _sort_tables(pc, _gutters([w for w in pc.words if not w.used] + _narrow_table_blocks(pc)) or gut_all)
     return foot_caps
+
+
+def _sort_tables(pc: _PageCtx, gut: list[tuple[float, float]]) -> None:
+    """Reading order of a page's tables: column by column (a table continued at the top of the next
+    column comes after the part at the foot of the previous one), in the bands a table across all
+    columns cuts the page into (what is above it comes before it, what is below after)."""
+    mids = [(g0 + g1) / 2 for g0, g1 in gut]
+
+    def wide(t: _Table) -> bool:
+        return _col_of(t.bbox[0] + 1, mids) == 0 and _col_of(t.bbox[2] - 1, mids) == len(gut)
+
+    walls = [t for t in pc.tables if len(gut) >= 1 and wide(t)]
+
+    def band(t: _Table) -> int:
+        above = sum(1 for w in walls if w is not t and w.bbox[3] <= t.bbox[1] + 1)
+        return 2 * above + (1 if t in walls else 0)
+
+    pc.tables.sort(key=lambda t: (band(t), _col_of(t.bbox[0] + 1, mids), t.bbox[1], t.bbox[0]))
 
 
 def _text_table_from_previous_page(pc: _PageCtx, pages: list[_PageCtx], tables: list[_Table],
@@ -166,7 +189,7 @@ def _text_table_from_previous_page(pc: _PageCtx, pages: list[_PageCtx], tables: 
     spans = [(X0, X1)]
     left = min(w.x0 for w in pc.words) - 2
     if X0 - left > 0.25 * (X1 - X0):  # a table in a right-hand column goes on in the first column
-        spans.append((left, left + X1 - X0))
+        spans.insert(0, (left, left + X1 - X0))
     for X0, X1 in spans:
         top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
         if not top_ws:
@@ -174,7 +197,8 @@ def _text_table_from_previous_page(pc: _PageCtx, pages: list[_PageCtx], tables: 
         start = min(w.top for w in top_ws)
         res = _collect_text_table(pc, None, X0, X1, body_size, start)
         if res is not None:
-            t = _build_text_table(pc, None, None, res[0], X0, X1, body_size, expect_ncols=prev.ncols)
+            t = _build_text_table(pc, None, None, res[0], X0, X1, body_size, expect_ncols=prev.ncols,
+                                  like=prev)
             if t is not None:
                 return t
     return None
@@ -358,8 +382,9 @@ def _column_flow_tables(pc: _PageCtx, caps, gut: list[tuple[float, float]], body
     ``carried`` holds the captions left at the foot of the previous page; the captions left at
     the foot of this page are returned.
     """
-    # the column grid of the text around the tables (the tables' own gaps are no gutters)
-    gut = _gutters([w for w in pc.words if not w.used]) or gut
+    # the column grid of the text around the tables (the tables' own gaps are no gutters); a table
+    # inside one column counts as one solid block, so a column the table fills is still a column
+    gut = _gutters([w for w in pc.words if not w.used] + _narrow_table_blocks(pc)) or gut
     if not gut and not carried:
         return []
     cf = _ColumnFlow(pc, gut, body_size)
@@ -372,6 +397,16 @@ def _column_flow_tables(pc: _PageCtx, caps, gut: list[tuple[float, float]], body
     cf.mark_flowing_tables()
     cf.release_unclaimed()
     return left
+
+
+def _narrow_table_blocks(pc: _PageCtx) -> list[_W]:
+    """Each table narrower than 60% of the text width, as one word-like block."""
+    if not pc.words:
+        return []
+    x0 = min(w.x0 for w in pc.words)
+    x1 = max(w.x1 for w in pc.words)
+    return [_W("", t.bbox[0], t.bbox[2], t.bbox[1], t.bbox[3], 0.0, "") for t in pc.tables
+            if t.bbox[2] - t.bbox[0] < 0.6 * (x1 - x0)]
 
 
 def _titled(t: _Table, text: str, geom, number) -> None:
@@ -398,8 +433,13 @@ class _ColumnFlow:
         return not any(not w.used and t.bbox[0] - 1 <= w.cx <= t.bbox[2] + 1 and w.bottom <= t.bbox[1] + 1
                        for w in self.pc.words)
 
-    def table_at_top(self, c: int) -> _Table | None:
-        """The untitled table that starts column ``c``: a ruled one, else rows without rules."""
+    def above_columns(self, t: _Table, top: float) -> bool:
+        """True for a table across several columns that ends above ``top`` (the columns start under it)."""
+        return t.bbox[3] <= top + 1 and _col_of(t.bbox[0] + 1, self.mids) != _col_of(t.bbox[2] - 1, self.mids)
+
+    def table_at_top(self, c: int, like: _Table | None = None) -> _Table | None:
+        """The untitled table that starts column ``c``: a ruled one, else rows without rules (in the
+        columns of ``like``, the part before, when their own gaps do not show them all)."""
         pc = self.pc
         for t in sorted(pc.tables, key=lambda t: t.bbox[1]):
             if t.caption is None and _col_of(t.bbox[0] + 1, self.mids) == c and self.at_top(t):
@@ -408,12 +448,15 @@ class _ColumnFlow:
         if top is None:
             return None
         x0, x1 = self.cols[c]
-        if any(t.bbox[1] <= top and t.bbox[0] < x1 and t.bbox[2] > x0 for t in pc.tables):
+        if like is not None:  # the part goes on as wide as the part before (its own gaps are no gutters)
+            x1 = max(x1, x0 + like.bbox[2] - like.bbox[0] + 4)
+        if any(t.bbox[1] <= top and t.bbox[0] < x1 and t.bbox[2] > x0 and not self.above_columns(t, top)
+               for t in pc.tables):
             return None
         res = _collect_text_table(pc, None, x0, x1, self.body_size, top)
         if res is None:
             return None
-        t = _build_text_table(pc, None, None, res[0], x0, x1, self.body_size)
+        t = _build_text_table(pc, None, None, res[0], x0, x1, self.body_size, like=like)
         if t is not None:
             t.continued = False  # until claimed as a continuation
             pc.tables.append(t)
@@ -474,19 +517,26 @@ class _ColumnFlow:
             if any(not w.used and x0 - 1 <= w.cx <= x1 + 1 and w.top >= t.bbox[3] - 1 for w in pc.words):
                 continue
             nxt = self.table_at_top(c1 + 1)
+            if nxt is not None and nxt in self.built and nxt.caption is None and nxt.ncols != t.ncols:
+                self.release(nxt)  # read again in the columns of the part before
+                nxt = self.table_at_top(c1 + 1, like=t)
             if nxt is not None and nxt.caption is None and nxt.kind == "text" and nxt.ncols == t.ncols:
                 nxt.continued = True
 
+    def release(self, t: _Table) -> None:
+        """Rows read at a column top give their words back to the page."""
+        x0, y0, x1, y1 = t.bbox
+        for w in self.pc.words:
+            if w.used and x0 - 0.5 <= w.cx <= x1 + 0.5 and y0 - 0.5 <= w.cy <= y1 + 0.5:
+                w.used = False
+        self.pc.tables.remove(t)
+        self.built.remove(t)
+
     def release_unclaimed(self) -> None:
         """Unclaimed rows read at a column top give their words back to the page."""
-        pc = self.pc
-        for t in self.built:
+        for t in list(self.built):
             if t.caption is None and not t.continued:
-                x0, y0, x1, y1 = t.bbox
-                for w in pc.words:
-                    if w.used and x0 - 0.5 <= w.cx <= x1 + 0.5 and y0 - 0.5 <= w.cy <= y1 + 0.5:
-                        w.used = False
-                pc.tables.remove(t)
+                self.release(t)
 
 
 def _heading_text(s: str) -> str:

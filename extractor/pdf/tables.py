@@ -186,6 +186,8 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
                 nlines = _cluster_lines(ws)
                 if any(_CAP_RE.match(" ".join(w.t for w in L[:4])) for L in nlines):
                     continue  # another table's caption: side-by-side tables stay two
+                if res is not None and _same_columns([L for L, _ in res[0][1:]], nlines):
+                    continue  # the same table's rows flowing on in the next column
                 if not any(_is_prose(_split(L, 1.0), body_size, nx1 - nx0) for L in nlines) \
                         and _cells_like(nlines):
                     c0, c1 = min(c0, nc), max(c1, nc)
@@ -210,6 +212,30 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
         if t.cap_geom is not None:
             t.cap_geom = (t.cap_geom[0], _union([t.cap_geom[1], _wbox(side)]))
     return t
+
+
+def _column_gaps(lines: list[list[_W]]) -> list[tuple[float, float]] | None:
+    """The column gaps of some lines, measured from where the lines start."""
+    k = _settings().table_split_ratio
+    multi = [frs for frs in (_split(L, k) for L in lines) if len(frs) >= 2]
+    if len(multi) < 2:
+        return None
+    x0 = int(min(f.x0 for frs in multi for f in frs))  # the gaps are found on whole points from here
+    x1 = max(f.x1 for frs in multi for f in frs)
+    seps = _separators(multi, x0, x1)
+    return [(a - x0, b - x0) for a, b in seps] if seps else None
+
+
+def _same_columns(a: list[list[_W]], b: list[list[_W]]) -> bool:
+    """True when two blocks of lines are set in the same columns (each gap of one block ends or
+    starts within 4 pt of a gap of the other, measured from where its lines start): one table's
+    rows in two columns of the page."""
+    ga, gb = _column_gaps(a), _column_gaps(b)
+    if not ga or not gb:
+        return False
+    short, long_ = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
+    return len(long_) - len(short) <= 1 and all(
+        any(abs(x0 - y0) <= 4 or abs(x1 - y1) <= 4 for y0, y1 in long_) for x0, x1 in short)
 
 
 def _side_caption(cap: _Frag, lines):
@@ -290,12 +316,15 @@ def _collect_text_table(pc: _PageCtx, cap: _Frag | None, X0: float, X1: float, b
     Without a caption (a table continued from the previous page) the rows start
     at ``start_top``.
     """
+    def inside(w: _W) -> bool:  # a cell may run a little into the gutter
+        return X0 - 1 <= w.cx <= X1 + 1 or (X0 <= w.x0 < X1 - 1 and w.x1 <= X1 + 2 * w.size)
+
     if cap is not None:
-        cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.cy > cap.top - 0.5]
+        cand = [w for w in pc.words if not w.used and inside(w) and w.cy > cap.top - 0.5]
         lines = _cluster_lines(cand)
         lines = [L for L in lines if _baseline(L) >= _baseline(cap.words) - 0.5]
     else:
-        cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.top >= start_top - 0.5]
+        cand = [w for w in pc.words if not w.used and inside(w) and w.top >= start_top - 0.5]
         lines = _cluster_lines(cand)
     if not lines:
         return None
@@ -447,9 +476,11 @@ def _is_data_line(g: dict) -> bool:
 
 
 def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines, X0, X1,
-                      body_size, expect_ncols: int | None = None) -> _Table | None:
+                      body_size, expect_ncols: int | None = None, like: _Table | None = None) -> _Table | None:
     """A table without a grid from its collected lines (the caption line first, when there is one):
-    caption, header and body rows, notes."""
+    caption, header and body rows, notes. ``like``: the part of the same table before a column or
+    page break, whose columns these rows follow when their own gaps do not show them all (a column
+    with a value in one row only)."""
     if cap is None:
         lines = [(None, [])] + list(lines)  # no caption line
     first_multi = next((k for k, (_, frs) in enumerate(lines) if k > 0 and len(frs) >= 2), None)
@@ -460,6 +491,13 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     last_multi = max(k for k, (_, frs) in enumerate(lines) if len(frs) >= 2)
     body, tail = _take_wrapped_tail(pc, lines[first_multi:last_multi + 1], lines[last_multi + 1:], X0, X1)
     n_hdr, seps = _text_table_separators(pc, body, X0, X1)
+    if like is not None and like.seps and (seps is None or len(seps) + 1 != like.ncols):
+        dx = min(w.x0 for L, _ in body for w in L) - like.left
+        shifted = [(s0 + dx, s1 + dx) for s0, s1 in like.seps]
+        # the rows' own gaps must be some of the part's gaps (else another table follows)
+        if seps is not None and not all(any(a - 1 <= (s0 + s1) / 2 <= b + 1 for s0, s1 in shifted) for a, b in seps):
+            return None
+        seps = shifted
     if seps is None:
         return None
     cs = _Seps(seps)
@@ -469,13 +507,17 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     # header zone: lines before the first data line (at most 4) - or, when a rule runs across the
     # table below the first line (booktabs style), the lines above that rule
     first_data = next((k for k, g in enumerate(grid) if _is_data_line(g)), 1)
-    first_data = max(1, min(first_data, 4))
+    # a part without caption (a table going on in the next column or page) may start with a row
+    first_data = max(1 if cap is not None else 0, min(first_data, 4))
     if n_hdr is not None:
         first_data = n_hdr
     rows = _lines_to_rows(grid, first_data, cs.ncols)
     _spread_spanning_headers(rows, cs, X0, X1)
     rows = _merge_label_only_rows(rows, cs.ncols)
-    return _text_table_of(pc, cap_lines, rows, body, tail, m, cs.ncols, body_size)
+    t = _text_table_of(pc, cap_lines, rows, body, tail, m, cs.ncols, body_size)
+    t.seps = cs.seps
+    t.left = min(w.x0 for L, _ in body for w in L)
+    return t
 
 
 def _take_wrapped_tail(pc: _PageCtx, body, tail, X0: float, X1: float):
@@ -636,6 +678,8 @@ def _continuation_columns(g: dict, prev: dict | None, tight: bool, pitch_known: 
     texts = [_ws_text(ws) for ws in g["cells"]]
     label_cont = not g["cells"][0] or texts[0][:1].islower() or texts[0][:1] in _CONT_START \
         or bool(prev["cells"][0] and _ws_text(prev["cells"][0][-1]).endswith((",", "-", "(", "/", "and", "or")))
+    if nonempty and _closes_open_cells(prev, texts, nonempty):
+        return nonempty
     if pitch_known:
         return nonempty if tight and label_cont else None
     if nonempty == [0] and (texts[0][:1].islower() or texts[0][:1] in _CONT_START):
@@ -646,6 +690,28 @@ def _continuation_columns(g: dict, prev: dict | None, tight: bool, pitch_known: 
         if all(prev["cells"][c] and prev["cells"][c][-1] for c in nonempty):
             return nonempty
     return None
+
+
+def _unbalanced(s: str) -> int:
+    """Brackets opened and not closed in ``s`` (negative: closed and not opened here)."""
+    return s.count("(") + s.count("[") - s.count(")") - s.count("]")
+
+
+def _closes_open_cells(prev: dict, texts: list[str], nonempty: list[int]) -> bool:
+    """True when a line finishes cells the row above left open: some cell of the row above opened a
+    bracket this line's cell closes ("6 months (95%" / "CI)", "65.8 (50.3," / "77.5)"), and every
+    other cell of the line continues too (lowercase, or opening with a bracket or an operator). A
+    wrapped cell's lines are joined whatever the line pitch says."""
+    closing = False
+    for c in nonempty:
+        t = texts[c]
+        parts = prev["cells"][c]
+        above = " ".join(_ws_text(ws) for ws in parts if ws)
+        if above and _unbalanced(above) > 0 and _unbalanced(t) < 0:
+            closing = True
+        elif not (above and (t[:1].islower() or t[:1] in _CONT_START)):
+            return False
+    return closing
 
 
 def _spread_spanning_headers(rows: list[dict], cs: _Seps, X0: float, X1: float) -> None:
