@@ -52,6 +52,8 @@ def _remove_running(pages: list[_PageCtx]) -> int:
             edge = k == 0 or k == len(lines) - 1
             for f in frs:
                 text = " ".join(w.t for w in f.words)
+                if _CAP_RE.match(text):
+                    continue  # "Table 2 (continued)" atop the pages of a long table is no running head
                 key = re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
                 num = None
                 if _PAGE_NO_RE.match(text.strip()):

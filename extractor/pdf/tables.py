@@ -176,6 +176,9 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
             y0, y1 = res[1], res[2]
         else:
             y0, y1 = cap.top, _contiguous_bottom(pc, cap, X0, X1, body_size)
+            if y1 <= cap.bottom + 0.5:  # nothing under the caption in its column (a header with an
+                # empty stub cell): the lines under it across the page
+                y1 = _contiguous_bottom(pc, cap, cols[0][0], cols[-1][1], body_size)
         grew = False
         for nc in (c1 + 1, c0 - 1):
             if 0 <= nc < len(cols):

@@ -659,3 +659,19 @@ def test_wrapped_cells_of_a_table_flowing_through_columns(tmp_path_factory):
     assert got["Table 2"][0] == ["Endpoint", "Arm A (n = 53)", "Arm B (n = 28)"]
     body = got["Table 2"][1:]
     assert [tuple(r) for r in body] == rows, "\n".join(map(str, body))
+
+
+def test_landscape_table_pages_read_in_their_orientation(tmp_path_factory):
+    """A long table set rotated on pages of its own (landscape), running over two page breaks with
+    a "(continued)" caption at the same height on each page (a caption, not a running head): read
+    in its own orientation, one table, with a warning naming the pages."""
+    blocks = [Heading("A landscape table", 0), Para(runs_of("PARA-BEFORE The results paragraph. " * 10)),
+              long_table(60), Para(runs_of("PARA-AFTER The text after the table."))]
+    _, rinfo, text, _, info = _layer(tmp_path_factory, "landscape", blocks,
+                                     Layout(columns=1, ruled=False, landscape_tables=True, continued_caption=True))
+    assert len(rinfo["table_pages"]["Table 4"]) >= 2
+    assert any("set rotated" in w for w in info["warnings"]), info["warnings"]
+    rows = table_blocks(text)["Table 4"]
+    assert rows[0] == ["Subgroup", "Arm A (n = 120)", "Arm B (n = 118)", "P value"]
+    assert len(rows) == 61 and rows[-1][0] == "Patient subgroup 60"
+    assert_in_order(text, ["PARA-BEFORE", "Table 4.", "Patient subgroup 60", "PARA-AFTER"])

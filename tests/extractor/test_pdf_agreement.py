@@ -16,7 +16,7 @@ text-path cells found with the same text); the findings are the same by
 findings against the text findings - and, more loosely, by (code, message)
 with line numbers blanked.
 
-The 16 renderings run once per session in two worker processes (PDF reading,
+The renderings (corpus x layouts) run once per session in two worker processes (PDF reading,
 extraction and checks take 5-10 s per rendering); the rendered PDFs stay in a
 session temporary directory.
 """
@@ -168,6 +168,10 @@ HARD_MINIMUMS = {
     "col-ruled": {"cells": 99.5, "recall": 97.0, "precision": 97.0},      # 100 / 100 / 100
     "col-unruled": {"cells": 98.5, "recall": 93.0, "precision": 93.0},    # 99.4 / 96.1 / 96.1
     "col-foot-cap": {"cells": 99.5, "recall": 93.0, "precision": 93.0},   # 100 / 96.1 / 96.1
+    # every table on pages of its own set rotated (landscape): read in their own orientation; in
+    # two columns some findings quote text around the rotated pages differently (messages agree)
+    "landscape": {"cells": 97.0, "recall": 95.0, "precision": 95.0},      # 98.4 / 100 / 100
+    "landscape-two": {"cells": 96.0, "recall": 80.0, "precision": 80.0},  # 97.3 / 86.8 / 86.8
 }
 
 
