@@ -70,6 +70,9 @@ HARD_LAYOUTS: dict[str, tuple[Layout, int]] = {
                            notes_body_size=True), 2),
     "col-foot-cap": (Layout(columns=2, ruled=True, tables_in_column=True, caption_at_foot=True,
                             repeat_header=False), 2),
+    # every table on pages of its own, set rotated (landscape), in one and two columns of text
+    "landscape": (Layout(columns=1, ruled=False, landscape_tables=True, continued_caption=True), 0),
+    "landscape-two": (Layout(columns=2, ruled=True, landscape_tables=True), 2),
 }
 ALL_LAYOUTS = {**LAYOUTS, **HARD_LAYOUTS}
 

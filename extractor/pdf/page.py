@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .words import BBox, LineGeom, _W, _cluster_lines, _cluster_lines_cols, _line_text
 from .columns import _gutters
@@ -29,6 +29,8 @@ class _Table:
     continued: bool = False
     anchor: int = 0
     parts: int = 1
+    seps: list[tuple[float, float]] = field(default_factory=list)  # a text table's column gaps
+    left: float = 0.0  # where a text table's rows start (its stub's left edge)
 
     def lines(self) -> list[tuple[str, LineGeom]]:
         out: list[tuple[str, LineGeom]] = []

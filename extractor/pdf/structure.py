@@ -52,6 +52,8 @@ def _remove_running(pages: list[_PageCtx]) -> int:
             edge = k == 0 or k == len(lines) - 1
             for f in frs:
                 text = " ".join(w.t for w in f.words)
+                if _CAP_RE.match(text):
+                    continue  # "Table 2 (continued)" atop the pages of a long table is no running head
                 key = re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
                 num = None
                 if _PAGE_NO_RE.match(text.strip()):
@@ -61,11 +63,13 @@ def _remove_running(pages: list[_PageCtx]) -> int:
         cands.append(items)
     index: dict[str, list[tuple[int, float]]] = defaultdict(list)
     offsets: Counter = Counter()
+    numbers: dict[int, list[tuple[int, float]]] = defaultdict(list)  # page offset -> (page, top)
     for p, items in enumerate(cands):
         for top, key, _, num, _ in items:
             index[key].append((p, top))
             if num is not None:
                 offsets[num - p] += 1
+                numbers[num - p].append((p, top))
     need = max(2, math.ceil(_settings().running_min_share * n))
     removed = 0
     for p, items in enumerate(cands):
@@ -73,7 +77,11 @@ def _remove_running(pages: list[_PageCtx]) -> int:
             pages_hit = {q for q, t in index[key] if abs(t - top) <= 4}
             hit = n >= 2 and len(pages_hit) >= need
             if not hit and num is not None:
-                hit = offsets[num - p] >= need or (alone and (n == 1 or offsets[num - p] >= 2))
+                # a number tracking the page index is a page number when page numbers sit at its
+                # height on many pages, or when it stands alone on the first or last line (a table
+                # row "3" at the top of page 3 is neither)
+                level = {q for q, t in numbers[num - p] if abs(t - top) <= 4}
+                hit = len(level) >= need or (alone and (n == 1 or offsets[num - p] >= 2))
             if hit:
                 for w in words:
                     w.used = True
@@ -84,14 +92,11 @@ def _remove_running(pages: list[_PageCtx]) -> int:
 
 
 def _layout(pages: list[_PageCtx], warnings: list[str]):
+    """The text layer of a document: running lines removed, tables read, the rest in reading order
+    with headings and paragraph breaks, each table inserted where its paragraph ends.
+    Returns (text, geometry per line, info)."""
     removed = _remove_running(pages)
-    # body font: the most common (size, font) by characters
-    c = Counter()
-    for pc in pages:
-        for w in pc.words:
-            c[(round(w.size, 1), w.font)] += len(w.t)
-    (body_size, body_font), _ = c.most_common(1)[0] if c else ((10.0, ""), 0)
-
+    body_size, body_font = _body_font(pages)
     tables: list[_Table] = []
     flow: list[_Line] = []
     columns: list[int] = []
@@ -100,91 +105,163 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
         if not pc.words:
             columns.append(0)
             continue
-        pc.lines()
-        gut_all = pc.gutters
-        caps = _caption_candidates(pc, gut_all)
-        _ruled_tables(pc, caps, body_size, warnings)
-        # a table without rules continued from the bottom of the previous page
-        prev = tables[-1] if tables else None
-        if (prev is not None and prev.kind == "text" and prev.page == pc.pno - 1 and not prev.footnotes
-                and prev.bbox[3] > 0.7 * pages[pc.pno - 2].height
-                and not any(t.bbox[1] < 0.3 * pc.height for t in pc.tables)):
-            X0, X1 = prev.bbox[0] - 2, prev.bbox[2] + 2
-            spans = [(X0, X1)]
-            left = min(w.x0 for w in pc.words) - 2
-            if X0 - left > 0.25 * (X1 - X0):  # a table in a right-hand column goes on in the first column
-                spans.append((left, left + X1 - X0))
-            for X0, X1 in spans:
-                top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
-                if not top_ws:
-                    continue
-                start = min(w.top for w in top_ws)
-                res = _collect_text_table(pc, None, X0, X1, body_size, start)
-                if res is not None:
-                    t = _build_text_table(pc, None, None, res[0], X0, X1, body_size, expect_ncols=prev.ncols)
-                    if t is not None:
-                        pc.tables.append(t)
-                        break
-        for f, m in caps:
-            if any(w.used for w in f.words):
-                continue
-            t = _text_table(pc, f, m, gut_all, body_size)
-            if t is not None:
-                pc.tables.append(t)
-        foot_caps = _column_flow_tables(pc, caps, gut_all, body_size, foot_caps)
-        # reading order of the tables: column by column (a table continued at the top of the next
-        # column comes after the part at the foot of the previous one)
-        tmids = [(g0 + g1) / 2 for g0, g1 in gut_all]
-        pc.tables.sort(key=lambda t: (_col_of(t.bbox[0] + 1, tmids), t.bbox[1], t.bbox[0]))
-        # the flow: what is left, with each table as a placeholder box so that it
-        # separates text bands and marks where the table sits in reading order
-        rest = [w for w in pc.words if not w.used]
+        foot_caps = _page_tables(pc, pages, tables, body_size, foot_caps, warnings)
         start = len(flow)
-        if rest or pc.tables:
-            regions = _regions(rest) if rest else [(-math.inf, math.inf, [])]
-            if len(regions) == 1:
-                gut = pc.gutters if len(rest) == len(pc.words) else _gutters(rest)
-                _flow_region(pc, rest, pc.tables, gut, pc.pno, flow, body_size,
-                             pc.lines() if gut == pc.gutters else None)
-                columns.append(len(gut) + 1)
-            else:
-                for r, (y0, y1, gut) in enumerate(regions):
-                    ws = [w for w in rest if y0 <= w.cy < y1]
-                    ts = [t for t in pc.tables if y0 <= (t.bbox[1] + t.bbox[3]) / 2 < y1]
-                    if ws or ts:
-                        _flow_region(pc, ws, ts, gut, (pc.pno, r), flow, body_size, None)
-                columns.append(max(len(g) for _, _, g in regions) + 1)
-        else:
-            columns.append(0)
-        # join tables continued from the previous page
-        for t in pc.tables:
-            prev = tables[-1] if tables else None
-            if t.continued is None:  # uncaptioned ruled table
-                near_top = not any(flow[i].bottom <= t.bbox[1] and flow[i].x0 < t.bbox[2] and flow[i].x1 > t.bbox[0]
-                                   for i in range(start, len(flow)))
-                next_col = prev is not None and prev.page == pc.pno and prev.bbox[2] <= t.bbox[0] + 2
-                if prev is not None and prev.ncols == t.ncols and (prev.page == pc.pno - 1 or next_col) and near_top:
-                    t.continued = True
-                else:
-                    t.continued = False
-                    if t.caption is None:
-                        warnings.append(f"page {pc.pno}: table without a caption")
-            if t.continued and t.number is not None:  # "Table 2 (continued)": join the table with that number
-                prev = next((q for q in reversed(tables) if q.number and q.number.lower() == t.number.lower()), None)
-            if t.continued and prev is not None and (t.number is None or prev.number is None
-                                                     or t.number.lower() == prev.number.lower()):
-                rows = t.rows
-                hdr = [r.cells for r in prev.rows[:3]]
-                while rows and rows[0].cells in hdr:
-                    rows = rows[1:]
-                prev.rows.extend(rows)
-                prev.footnotes.extend(t.footnotes)
-                prev.parts += 1
-                continue
-            tables.append(t)
+        columns.append(_page_flow(pc, flow, body_size))
+        _join_continued(pc, tables, flow, start, warnings)
     # ---- headings and paragraph breaks
     _mark_structure(flow, body_size, body_font)
-    # ---- assemble
+    out, geo = _assemble(flow, tables, body_size)
+    info = {
+        "pages": len(pages),
+        "columns": columns,
+        "tables": len(tables),
+        "table_captions": [t.caption for t in tables],
+        "headings": sum(1 for L in flow if L.heading),
+        "removed_lines": removed,
+        "body_font_size": body_size,
+        "warnings": warnings,
+    }
+    return "\n".join(out), geo, info
+
+
+def _body_font(pages: list[_PageCtx]) -> tuple[float, str]:
+    """The body font: the most common (size, font) by characters."""
+    c = Counter()
+    for pc in pages:
+        for w in pc.words:
+            c[(round(w.size, 1), w.font)] += len(w.t)
+    (body_size, body_font), _ = c.most_common(1)[0] if c else ((10.0, ""), 0)
+    return body_size, body_font
+
+
+def _page_tables(pc: _PageCtx, pages: list[_PageCtx], tables: list[_Table], body_size: float,
+                 foot_caps: list, warnings: list[str]) -> list:
+    """Read the tables of one page into ``pc.tables`` in reading order: ruled grids, a text table
+    going on from the previous page, captioned text tables, tables flowing from column to column.
+    Returns the captions left at the foot of this page."""
+    pc.lines()
+    gut_all = pc.gutters
+    caps = _caption_candidates(pc, gut_all)
+    _ruled_tables(pc, caps, body_size, warnings)
+    t = _text_table_from_previous_page(pc, pages, tables, body_size)
+    if t is not None:
+        pc.tables.append(t)
+    for f, m in caps:
+        if any(w.used for w in f.words):
+            continue
+        t = _text_table(pc, f, m, gut_all, body_size)
+        if t is not None:
+            pc.tables.append(t)
+    foot_caps = _column_flow_tables(pc, caps, gut_all, body_size, foot_caps)
+    # reading order of the tables: column by column (a table continued at the top of the next
+    # column comes after the part at the foot of the previous one)
+    _sort_tables(pc, _gutters([w for w in pc.words if not w.used] + _narrow_table_blocks(pc)) or gut_all)
+    return foot_caps
+
+
+def _sort_tables(pc: _PageCtx, gut: list[tuple[float, float]]) -> None:
+    """Reading order of a page's tables: column by column (a table continued at the top of the next
+    column comes after the part at the foot of the previous one), in the bands a table across all
+    columns cuts the page into (what is above it comes before it, what is below after)."""
+    mids = [(g0 + g1) / 2 for g0, g1 in gut]
+
+    def wide(t: _Table) -> bool:
+        return _col_of(t.bbox[0] + 1, mids) == 0 and _col_of(t.bbox[2] - 1, mids) == len(gut)
+
+    walls = [t for t in pc.tables if len(gut) >= 1 and wide(t)]
+
+    def band(t: _Table) -> int:
+        above = sum(1 for w in walls if w is not t and w.bbox[3] <= t.bbox[1] + 1)
+        return 2 * above + (1 if t in walls else 0)
+
+    pc.tables.sort(key=lambda t: (band(t), _col_of(t.bbox[0] + 1, mids), t.bbox[1], t.bbox[0]))
+
+
+def _text_table_from_previous_page(pc: _PageCtx, pages: list[_PageCtx], tables: list[_Table],
+                                   body_size: float) -> _Table | None:
+    """The rows at the top of a page of a table without rules that ran to the bottom of the
+    previous page (same columns; in its own x range or, from a right-hand column, the first)."""
+    prev = tables[-1] if tables else None
+    if not (prev is not None and prev.kind == "text" and prev.page == pc.pno - 1 and not prev.footnotes
+            and prev.bbox[3] > 0.7 * pages[pc.pno - 2].height
+            and not any(t.bbox[1] < 0.3 * pc.height for t in pc.tables)):
+        return None
+    X0, X1 = prev.bbox[0] - 2, prev.bbox[2] + 2
+    spans = [(X0, X1)]
+    left = min(w.x0 for w in pc.words) - 2
+    if X0 - left > 0.25 * (X1 - X0):  # a table in a right-hand column goes on in the first column
+        spans.insert(0, (left, left + X1 - X0))
+    for X0, X1 in spans:
+        top_ws = [w for w in pc.words if not w.used and X0 <= w.cx <= X1]
+        if not top_ws:
+            continue
+        start = min(w.top for w in top_ws)
+        res = _collect_text_table(pc, None, X0, X1, body_size, start)
+        if res is not None:
+            t = _build_text_table(pc, None, None, res[0], X0, X1, body_size, expect_ncols=prev.ncols,
+                                  like=prev)
+            if t is not None:
+                return t
+    return None
+
+
+def _page_flow(pc: _PageCtx, flow: list[_Line], body_size: float) -> int:
+    """Append the page's text outside its tables to the flow, with each table as a placeholder box
+    that separates text bands and marks where the table sits in reading order. Returns the number
+    of columns of the page (0 for an empty page)."""
+    rest = [w for w in pc.words if not w.used]
+    if not (rest or pc.tables):
+        return 0
+    regions = _regions(rest) if rest else [(-math.inf, math.inf, [])]
+    if len(regions) == 1:
+        gut = pc.gutters if len(rest) == len(pc.words) else _gutters(rest)
+        _flow_region(pc, rest, pc.tables, gut, pc.pno, flow, body_size,
+                     pc.lines() if gut == pc.gutters else None)
+        return len(gut) + 1
+    for r, (y0, y1, gut) in enumerate(regions):
+        ws = [w for w in rest if y0 <= w.cy < y1]
+        ts = [t for t in pc.tables if y0 <= (t.bbox[1] + t.bbox[3]) / 2 < y1]
+        if ws or ts:
+            _flow_region(pc, ws, ts, gut, (pc.pno, r), flow, body_size, None)
+    return max(len(g) for _, _, g in regions) + 1
+
+
+def _join_continued(pc: _PageCtx, tables: list[_Table], flow: list[_Line], start: int,
+                    warnings: list[str]) -> None:
+    """Append the page's tables to ``tables``, joining each continuation to the table it goes on
+    (an untitled table is a continuation when it matches the previous table's columns and starts
+    its page or column; repeated header rows are dropped)."""
+    for t in pc.tables:
+        prev = tables[-1] if tables else None
+        if t.continued is None:  # uncaptioned ruled table
+            near_top = not any(flow[i].bottom <= t.bbox[1] and flow[i].x0 < t.bbox[2] and flow[i].x1 > t.bbox[0]
+                               for i in range(start, len(flow)))
+            next_col = prev is not None and prev.page == pc.pno and prev.bbox[2] <= t.bbox[0] + 2
+            if prev is not None and prev.ncols == t.ncols and (prev.page == pc.pno - 1 or next_col) and near_top:
+                t.continued = True
+            else:
+                t.continued = False
+                if t.caption is None:
+                    warnings.append(f"page {pc.pno}: table without a caption")
+        if t.continued and t.number is not None:  # "Table 2 (continued)": join the table with that number
+            prev = next((q for q in reversed(tables) if q.number and q.number.lower() == t.number.lower()), None)
+        if t.continued and prev is not None and (t.number is None or prev.number is None
+                                                 or t.number.lower() == prev.number.lower()):
+            rows = t.rows
+            hdr = [r.cells for r in prev.rows[:3]]
+            while rows and rows[0].cells in hdr:
+                rows = rows[1:]
+            prev.rows.extend(rows)
+            prev.footnotes.extend(t.footnotes)
+            prev.parts += 1
+            continue
+        tables.append(t)
+
+
+def _assemble(flow: list[_Line], tables: list[_Table], body_size: float) -> tuple[list[str], list[LineGeom]]:
+    """The text lines and their geometry: headings set apart (a wrapped title joined), paragraph
+    breaks as blank lines, each table inserted at the end of the paragraph it interrupts."""
     out: list[str] = []
     geo: list[LineGeom] = []
 
@@ -213,14 +290,8 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
             break
         L = flow[i]
         if L.heading:
-            # consecutive big heading lines (a wrapped title) become one line
-            parts = [L]
-            while (i + 1 < len(flow) and flow[i + 1].heading and flow[i + 1].page == L.page
-                   and flow[i + 1].leaf == L.leaf and flow[i + 1].size >= 1.15 * body_size
-                   and abs(flow[i + 1].size - L.size) < 0.3 and flow[i + 1].font == L.font
-                   and flow[i + 1].top - parts[-1].bottom < 0.8 * L.size and not inserts.get(i + 1)):
-                i += 1
-                parts.append(flow[i])
+            parts = _heading_lines(flow, i, body_size, inserts)
+            i += len(parts) - 1
             blank()
             emit(_heading_text(_join_wrapped([p.text for p in parts])), (L.page, _union(p.bbox for p in parts)))
             blank()
@@ -232,17 +303,20 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
     while out and out[-1] == "":
         out.pop()
         geo.pop()
-    info = {
-        "pages": len(pages),
-        "columns": columns,
-        "tables": len(tables),
-        "table_captions": [t.caption for t in tables],
-        "headings": sum(1 for L in flow if L.heading),
-        "removed_lines": removed,
-        "body_font_size": body_size,
-        "warnings": warnings,
-    }
-    return "\n".join(out), geo, info
+    return out, geo
+
+
+def _heading_lines(flow: list[_Line], i: int, body_size: float, inserts) -> list[_Line]:
+    """Consecutive big heading lines from ``flow[i]`` (a wrapped title): they become one line."""
+    L = flow[i]
+    parts = [L]
+    while (i + 1 < len(flow) and flow[i + 1].heading and flow[i + 1].page == L.page
+           and flow[i + 1].leaf == L.leaf and flow[i + 1].size >= 1.15 * body_size
+           and abs(flow[i + 1].size - L.size) < 0.3 and flow[i + 1].font == L.font
+           and flow[i + 1].top - parts[-1].bottom < 0.8 * L.size and not inserts.get(i + 1)):
+        i += 1
+        parts.append(flow[i])
+    return parts
 
 
 def _flow_region(pc: _PageCtx, rest: list[_W], tables: list[_Table], gut: list[tuple[float, float]],
@@ -310,60 +384,92 @@ def _column_flow_tables(pc: _PageCtx, caps, gut: list[tuple[float, float]], body
     ``carried`` holds the captions left at the foot of the previous page; the captions left at
     the foot of this page are returned.
     """
-    # the column grid of the text around the tables (the tables' own gaps are no gutters)
-    gut = _gutters([w for w in pc.words if not w.used]) or gut
+    # the column grid of the text around the tables (the tables' own gaps are no gutters); a table
+    # inside one column counts as one solid block, so a column the table fills is still a column
+    gut = _gutters([w for w in pc.words if not w.used] + _narrow_table_blocks(pc)) or gut
     if not gut and not carried:
         return []
-    cols = _column_bounds(pc, gut)
-    mids = [(g0 + g1) / 2 for g0, g1 in gut]
-    built: list[_Table] = []  # rows without rules read at the top of a column, kept only when claimed
+    cf = _ColumnFlow(pc, gut, body_size)
+    for text, geom, number in carried:
+        first = min(range(len(cf.cols)), key=lambda c: cf.cols[c][0])
+        t = cf.table_at_top(first)
+        if t is not None:
+            _titled(t, text, geom, number)
+    left = cf.foot_captions(caps)
+    cf.mark_flowing_tables()
+    cf.release_unclaimed()
+    return left
 
-    def column_top(c: int) -> float | None:
-        x0, x1 = cols[c]
-        ws = [w for w in pc.words if not w.used and x0 - 1 <= w.cx <= x1 + 1]
+
+def _narrow_table_blocks(pc: _PageCtx) -> list[_W]:
+    """Each table narrower than 60% of the text width, as one word-like block."""
+    if not pc.words:
+        return []
+    x0 = min(w.x0 for w in pc.words)
+    x1 = max(w.x1 for w in pc.words)
+    return [_W("", t.bbox[0], t.bbox[2], t.bbox[1], t.bbox[3], 0.0, "") for t in pc.tables
+            if t.bbox[2] - t.bbox[0] < 0.6 * (x1 - x0)]
+
+
+def _titled(t: _Table, text: str, geom, number) -> None:
+    t.caption, t.cap_geom, t.number, t.continued = text, geom, number, False
+
+
+class _ColumnFlow:
+    """The columns of one page and the untitled tables read at their tops (kept only when claimed
+    by a caption at the foot of the previous column or as a continuation)."""
+
+    def __init__(self, pc: _PageCtx, gut: list[tuple[float, float]], body_size: float):
+        self.pc = pc
+        self.body_size = body_size
+        self.cols = _column_bounds(pc, gut)
+        self.mids = [(g0 + g1) / 2 for g0, g1 in gut]
+        self.built: list[_Table] = []  # rows without rules read at the top of a column
+
+    def column_top(self, c: int) -> float | None:
+        x0, x1 = self.cols[c]
+        ws = [w for w in self.pc.words if not w.used and x0 - 1 <= w.cx <= x1 + 1]
         return min((w.top for w in ws), default=None)
 
-    def at_top(t: _Table) -> bool:
+    def at_top(self, t: _Table) -> bool:
         return not any(not w.used and t.bbox[0] - 1 <= w.cx <= t.bbox[2] + 1 and w.bottom <= t.bbox[1] + 1
-                       for w in pc.words)
+                       for w in self.pc.words)
 
-    def table_at_top(c: int) -> _Table | None:
-        """The untitled table that starts column ``c``: a ruled one, else rows without rules."""
+    def above_columns(self, t: _Table, top: float) -> bool:
+        """True for a table across several columns that ends above ``top`` (the columns start under it)."""
+        return t.bbox[3] <= top + 1 and _col_of(t.bbox[0] + 1, self.mids) != _col_of(t.bbox[2] - 1, self.mids)
+
+    def table_at_top(self, c: int, like: _Table | None = None) -> _Table | None:
+        """The untitled table that starts column ``c``: a ruled one, else rows without rules (in the
+        columns of ``like``, the part before, when their own gaps do not show them all)."""
+        pc = self.pc
         for t in sorted(pc.tables, key=lambda t: t.bbox[1]):
-            if t.caption is None and _col_of(t.bbox[0] + 1, mids) == c and at_top(t):
+            if t.caption is None and _col_of(t.bbox[0] + 1, self.mids) == c and self.at_top(t):
                 return t
-        top = column_top(c)
+        top = self.column_top(c)
         if top is None:
             return None
-        x0, x1 = cols[c]
-        if any(t.bbox[1] <= top and t.bbox[0] < x1 and t.bbox[2] > x0 for t in pc.tables):
+        x0, x1 = self.cols[c]
+        if like is not None:  # the part goes on as wide as the part before (its own gaps are no gutters)
+            x1 = max(x1, x0 + like.bbox[2] - like.bbox[0] + 4)
+        if any(t.bbox[1] <= top and t.bbox[0] < x1 and t.bbox[2] > x0 and not self.above_columns(t, top)
+               for t in pc.tables):
             return None
-        res = _collect_text_table(pc, None, x0, x1, body_size, top)
+        res = _collect_text_table(pc, None, x0, x1, self.body_size, top)
         if res is None:
             return None
-        t = _build_text_table(pc, None, None, res[0], x0, x1, body_size)
+        t = _build_text_table(pc, None, None, res[0], x0, x1, self.body_size, like=like)
         if t is not None:
             t.continued = False  # until claimed as a continuation
             pc.tables.append(t)
-            built.append(t)
+            self.built.append(t)
         return t
 
-    def titled(t: _Table, text: str, geom, number) -> None:
-        t.caption, t.cap_geom, t.number, t.continued = text, geom, number, False
-
-    for text, geom, number in carried:
-        first = min(range(len(cols)), key=lambda c: cols[c][0])
-        t = table_at_top(first)
-        if t is not None:
-            titled(t, text, geom, number)
-    left: list = []
-    for f, m in caps:
-        if any(w.used for w in f.words):
-            continue
-        c = _col_of(f.x0 + 1, mids)
-        x0, x1 = cols[c]
-        # the caption and its wrapped lines: same size, set close under each other
-        below = sorted((w for w in pc.words if not w.used and x0 - 1 <= w.cx <= x1 + 1 and w.top >= f.top - 1),
+    def foot_caption_block(self, f: _Frag, c: int) -> list[_W] | None:
+        """A caption and its wrapped lines (same size, set close under each other) when nothing else
+        follows it in its column, else None."""
+        x0, x1 = self.cols[c]
+        below = sorted((w for w in self.pc.words if not w.used and x0 - 1 <= w.cx <= x1 + 1 and w.top >= f.top - 1),
                        key=lambda w: w.top)
         block = [w for w in below if w.top <= f.bottom + 1]
         bottom = max(w.bottom for w in block)
@@ -376,38 +482,63 @@ def _column_flow_tables(pc: _PageCtx, caps, gut: list[tuple[float, float]], body
                 bottom = max(bottom, w.bottom)
             else:
                 rest.append(w)
-        if rest:
-            continue  # something under the caption in its column: not at the foot
-        text = _normalise_caption(_join_wrapped([_line_text(L) for L in _cluster_lines(block)]))
-        geom = (pc.pno, _wbox(block))
-        t = table_at_top(c + 1) if c + 1 < len(cols) else None
-        for w in block:
-            w.used = True
-        if t is not None:
-            titled(t, text, geom, m.group(2))
-        else:
-            left.append((text, geom, m.group(2)))
-    # a table without rules that fills the foot of its column goes on at the top of the next
-    for t in sorted(pc.tables, key=lambda t: (_col_of(t.bbox[0] + 1, mids), t.bbox[1])):
-        if t.kind != "text" or t.footnotes:
-            continue
-        c0, c1 = _col_of(t.bbox[0] + 1, mids), _col_of(t.bbox[2] - 1, mids)
-        if c0 != c1 or c1 + 1 >= len(cols):
-            continue
-        x0, x1 = cols[c0]
-        if any(not w.used and x0 - 1 <= w.cx <= x1 + 1 and w.top >= t.bbox[3] - 1 for w in pc.words):
-            continue
-        nxt = table_at_top(c1 + 1)
-        if nxt is not None and nxt.caption is None and nxt.kind == "text" and nxt.ncols == t.ncols:
-            nxt.continued = True
-    for t in built:
-        if t.caption is None and not t.continued:  # unclaimed: give its words back to the page
-            x0, y0, x1, y1 = t.bbox
-            for w in pc.words:
-                if w.used and x0 - 0.5 <= w.cx <= x1 + 0.5 and y0 - 0.5 <= w.cy <= y1 + 0.5:
-                    w.used = False
-            pc.tables.remove(t)
-    return left
+        return None if rest else block
+
+    def foot_captions(self, caps) -> list:
+        """Captions at the foot of a column title the table at the top of the next column; those
+        at the foot of the last column are returned (for the next page)."""
+        left: list = []
+        for f, m in caps:
+            if any(w.used for w in f.words):
+                continue
+            c = _col_of(f.x0 + 1, self.mids)
+            block = self.foot_caption_block(f, c)
+            if block is None:
+                continue  # something under the caption in its column: not at the foot
+            text = _normalise_caption(_join_wrapped([_line_text(L) for L in _cluster_lines(block)]))
+            geom = (self.pc.pno, _wbox(block))
+            t = self.table_at_top(c + 1) if c + 1 < len(self.cols) else None
+            for w in block:
+                w.used = True
+            if t is not None:
+                _titled(t, text, geom, m.group(2))
+            else:
+                left.append((text, geom, m.group(2)))
+        return left
+
+    def mark_flowing_tables(self) -> None:
+        """A table without rules that fills the foot of its column goes on at the top of the next."""
+        pc, mids, cols = self.pc, self.mids, self.cols
+        for t in sorted(pc.tables, key=lambda t: (_col_of(t.bbox[0] + 1, mids), t.bbox[1])):
+            if t.kind != "text" or t.footnotes:
+                continue
+            c0, c1 = _col_of(t.bbox[0] + 1, mids), _col_of(t.bbox[2] - 1, mids)
+            if c0 != c1 or c1 + 1 >= len(cols):
+                continue
+            x0, x1 = cols[c0]
+            if any(not w.used and x0 - 1 <= w.cx <= x1 + 1 and w.top >= t.bbox[3] - 1 for w in pc.words):
+                continue
+            nxt = self.table_at_top(c1 + 1)
+            if nxt is not None and nxt in self.built and nxt.caption is None and nxt.ncols != t.ncols:
+                self.release(nxt)  # read again in the columns of the part before
+                nxt = self.table_at_top(c1 + 1, like=t)
+            if nxt is not None and nxt.caption is None and nxt.kind == "text" and nxt.ncols == t.ncols:
+                nxt.continued = True
+
+    def release(self, t: _Table) -> None:
+        """Rows read at a column top give their words back to the page."""
+        x0, y0, x1, y1 = t.bbox
+        for w in self.pc.words:
+            if w.used and x0 - 0.5 <= w.cx <= x1 + 0.5 and y0 - 0.5 <= w.cy <= y1 + 0.5:
+                w.used = False
+        self.pc.tables.remove(t)
+        self.built.remove(t)
+
+    def release_unclaimed(self) -> None:
+        """Unclaimed rows read at a column top give their words back to the page."""
+        for t in list(self.built):
+            if t.caption is None and not t.continued:
+                self.release(t)
 
 
 def _heading_text(s: str) -> str:

@@ -21,121 +21,133 @@ _CONT_START = "([≥≤<>=±~+−–/&"
 
 
 def _ruled_tables(pc: _PageCtx, caps, body_size: float, warnings: list[str]) -> None:
-    for tb in pc.ruled:
-        bbox, rows = tb
-        words = _words_in(pc.words, bbox)
+    """The tables drawn with rules on a page (pdfplumber's grids), appended to ``pc.tables``."""
+    for bbox, rows in pc.ruled:
         if not rows:
             continue
-        ncols = max(len(r) for r in rows)
-        grid: list[list[str]] = []
-        gboxes: list[BBox] = []
-        spanning: list[bool] = []
-        filled = total = 0
-        # words by vertical position, so each cell only scans the words of its band
-        wsorted = sorted(((w.cy, w.cx, w) for w in words), key=lambda t: t[0])
-        ys = [t[0] for t in wsorted]
-        for r in rows:
-            texts = []
-            boxes = []
-            for cb in r:
-                if cb is None:
-                    texts.append(None)
-                    continue
-                lo = bisect.bisect_left(ys, cb[1] - 0.5)
-                hi = bisect.bisect_right(ys, cb[3] + 0.5)
-                ws = [w for _, cx, w in wsorted[lo:hi] if cb[0] - 0.5 <= cx <= cb[2] + 0.5]
-                texts.append(ws)
-                boxes.append(cb)
-            real = [t for t in texts if t is not None]
-            spanning.append(len(real) == 1 and ncols > 1)
-            total += len(real)
-            filled += sum(1 for t in real if t)
-            grid.append(texts)
-            gboxes.append(_union(boxes) if boxes else bbox)
-        if total == 0:
+        t = _ruled_table(pc, bbox, rows, caps, body_size)
+        if t is not None:
+            pc.tables.append(t)
+
+
+def _ruled_table(pc: _PageCtx, bbox: BBox, rows, caps, body_size: float) -> _Table | None:
+    """One ruled grid read as a table, or None (a figure, a text box, or a grid the caption's text
+    table reads better)."""
+    words = _words_in(pc.words, bbox)
+    ncols = max(len(r) for r in rows)
+    grid, gboxes, spanning, filled, total = _ruled_grid(words, rows, bbox, ncols)
+    if total == 0:
+        return None
+    caption, cap_geom, number, body_start, cap_words = _ruled_caption(pc, caps, grid, bbox)
+    # trailing spanning rows = footnotes
+    end = len(grid)
+    while end > body_start + 1 and spanning[end - 1]:
+        end -= 1
+    foot_vlines: list[tuple[str, BBox]] = []
+    for texts in grid[end:]:
+        ws = [w for t in texts if t for w in t]
+        for L in _cluster_lines(ws):
+            foot_vlines.append((_line_text(L), _wbox(L)))
+    body = grid[body_start:end]
+    bboxes = gboxes[body_start:end]
+    if caption is None:
+        empty_ratio = 1 - filled / max(total, 1)
+        if len(body) < 2 or empty_ratio > 0.5 or ncols < 2:
+            # a figure, logo or text box drawn with lines: drop chart labels, keep boxed text
+            if empty_ratio > 0.5 and ncols >= 2 and not _rows_continue_below(pc, bbox, body_size):
+                for w in words:
+                    w.used = True
+            return None
+    out_rows = []
+    for texts, rb in zip(body, bboxes):
+        cells = ["" if t is None else _cell_text(t) for t in texts]
+        if not any(cells):
             continue
-        # caption: inside the ruled box (first spanning row) or just above it
-        caption = None
-        cap_geom = None
-        number = None
-        body_start = 0
-        for i, texts in enumerate(grid[:2]):
-            real = [t for t in texts if t]
-            if len(real) == 1:
-                txt = _cell_text(real[0])
-                m = _CAP_RE.match(txt)
-                if m:
-                    caption, cap_geom, number = txt, (pc.pno, _wbox(real[0])), m.group(2)
-                    body_start = i + 1
-                    break
-        cap_words: list[_W] = []
-        if caption is None:
-            best = None
-            for f, m in caps:
-                if any(w.used for w in f.words):
-                    continue
-                if f.bottom <= bbox[1] + 2 and bbox[1] - f.bottom <= _settings().caption_max_distance and f.x0 < bbox[2] and f.x1 > bbox[0]:
-                    if best is None or f.bottom > best[0].bottom:
-                        best = (f, m)
-            if best is not None:
-                f, m = best
-                # caption plus its wrapped lines down to the table
-                cap_words = [w for w in pc.words if not w.used and w.top >= f.top - 1 and w.bottom <= bbox[1] + 2
-                             and w.x0 >= min(f.x0, bbox[0]) - 2 and w.x1 <= max(bbox[2], f.x1) + 2]
-                caption = _join_wrapped([_line_text(L) for L in _cluster_lines(cap_words)])
-                cap_geom = (pc.pno, _wbox(cap_words))
-                number = m.group(2)
-        # trailing spanning rows = footnotes
-        end = len(grid)
-        while end > body_start + 1 and spanning[end - 1]:
-            end -= 1
-        foot_vlines: list[tuple[str, BBox]] = []
-        for texts in grid[end:]:
-            ws = [w for t in texts if t for w in t]
-            for L in _cluster_lines(ws):
-                foot_vlines.append((_line_text(L), _wbox(L)))
-        body = grid[body_start:end]
-        bboxes = gboxes[body_start:end]
-        if caption is None:
-            empty_ratio = 1 - filled / max(total, 1)
-            if len(body) < 2 or empty_ratio > 0.5 or ncols < 2:
-                # a figure, logo or text box drawn with lines: drop chart labels, keep boxed text
-                if empty_ratio > 0.5 and ncols >= 2 and not _rows_continue_below(pc, bbox, body_size):
-                    for w in words:
-                        w.used = True
+        out_rows.append(_Row(cells, pc.pno, rb))
+    if not out_rows:
+        return None
+    if caption is not None and _grid_unreliable(body, ncols):
+        # shading, not rules, drew this grid: its cells cut across the columns; the caption's
+        # text table reads the box instead
+        for w in cap_words:
+            w.used = False
+        return None
+    if len(out_rows) <= 3 and _rows_continue_below(pc, bbox, body_size):
+        # the ruled box covers only the (shaded) header of a longer table: a hint, not the
+        # table; the caption's text table reads the whole of it
+        for w in cap_words:
+            w.used = False
+        return None
+    for w in words + cap_words:
+        w.used = True
+    footnotes = _split_footnotes(foot_vlines, pc.pno)
+    # footnotes printed just below the ruled box
+    footnotes += _footnotes_below(pc, (bbox[0], bbox[1], bbox[2], bbox[3]), body_size)
+    t = _Table(pc.pno, bbox, _normalise_caption(caption) if caption else None, cap_geom, number,
+               out_rows, footnotes, ncols, "ruled")
+    if caption and _CONT_RE.search(caption[:40] if caption else ""):
+        t.continued = True
+    if caption is None:
+        t.continued = None  # decided later: continuation of the previous table or an untitled table
+    return t
+
+
+def _ruled_grid(words: list[_W], rows, bbox: BBox, ncols: int):
+    """The words of each cell of a ruled grid (None for a cell another cell spans), with each
+    row's box, whether the row is one spanning cell, and the counts of filled and real cells."""
+    grid: list[list] = []
+    gboxes: list[BBox] = []
+    spanning: list[bool] = []
+    filled = total = 0
+    # words by vertical position, so each cell only scans the words of its band
+    wsorted = sorted(((w.cy, w.cx, w) for w in words), key=lambda t: t[0])
+    ys = [t[0] for t in wsorted]
+    for r in rows:
+        texts = []
+        boxes = []
+        for cb in r:
+            if cb is None:
+                texts.append(None)
                 continue
-        out_rows = []
-        for texts, rb in zip(body, bboxes):
-            cells = ["" if t is None else _cell_text(t) for t in texts]
-            if not any(cells):
-                continue
-            out_rows.append(_Row(cells, pc.pno, rb))
-        if not out_rows:
+            lo = bisect.bisect_left(ys, cb[1] - 0.5)
+            hi = bisect.bisect_right(ys, cb[3] + 0.5)
+            ws = [w for _, cx, w in wsorted[lo:hi] if cb[0] - 0.5 <= cx <= cb[2] + 0.5]
+            texts.append(ws)
+            boxes.append(cb)
+        real = [t for t in texts if t is not None]
+        spanning.append(len(real) == 1 and ncols > 1)
+        total += len(real)
+        filled += sum(1 for t in real if t)
+        grid.append(texts)
+        gboxes.append(_union(boxes) if boxes else bbox)
+    return grid, gboxes, spanning, filled, total
+
+
+def _ruled_caption(pc: _PageCtx, caps, grid, bbox: BBox):
+    """The caption of a ruled grid: inside the box (its first spanning row) or just above it.
+    Returns (caption, its geometry, table number, first body row, caption words above the box)."""
+    for i, texts in enumerate(grid[:2]):
+        real = [t for t in texts if t]
+        if len(real) == 1:
+            txt = _cell_text(real[0])
+            m = _CAP_RE.match(txt)
+            if m:
+                return txt, (pc.pno, _wbox(real[0])), m.group(2), i + 1, []
+    best = None
+    for f, m in caps:
+        if any(w.used for w in f.words):
             continue
-        if caption is not None and _grid_unreliable(body, ncols):
-            # shading, not rules, drew this grid: its cells cut across the columns; the caption's
-            # text table reads the box instead
-            for w in cap_words:
-                w.used = False
-            continue
-        if len(out_rows) <= 3 and _rows_continue_below(pc, bbox, body_size):
-            # the ruled box covers only the (shaded) header of a longer table: a hint, not the
-            # table; the caption's text table reads the whole of it
-            for w in cap_words:
-                w.used = False
-            continue
-        for w in words + cap_words:
-            w.used = True
-        footnotes = _split_footnotes(foot_vlines, pc.pno)
-        # footnotes printed just below the ruled box
-        footnotes += _footnotes_below(pc, (bbox[0], bbox[1], bbox[2], bbox[3]), body_size)
-        t = _Table(pc.pno, bbox, _normalise_caption(caption) if caption else None, cap_geom, number,
-                   out_rows, footnotes, ncols, "ruled")
-        if caption and _CONT_RE.search(caption[:40] if caption else ""):
-            t.continued = True
-        pc.tables.append(t)
-        if caption is None:
-            t.continued = None  # decided later: continuation of the previous table or an untitled table
+        if f.bottom <= bbox[1] + 2 and bbox[1] - f.bottom <= _settings().caption_max_distance and f.x0 < bbox[2] and f.x1 > bbox[0]:
+            if best is None or f.bottom > best[0].bottom:
+                best = (f, m)
+    if best is None:
+        return None, None, None, 0, []
+    f, m = best
+    # caption plus its wrapped lines down to the table
+    cap_words = [w for w in pc.words if not w.used and w.top >= f.top - 1 and w.bottom <= bbox[1] + 2
+                 and w.x0 >= min(f.x0, bbox[0]) - 2 and w.x1 <= max(bbox[2], f.x1) + 2]
+    caption = _join_wrapped([_line_text(L) for L in _cluster_lines(cap_words)])
+    return caption, (pc.pno, _wbox(cap_words)), m.group(2), 0, cap_words
 
 
 def _column_bounds(pc: _PageCtx, gut) -> list[tuple[float, float]]:
@@ -164,6 +176,9 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
             y0, y1 = res[1], res[2]
         else:
             y0, y1 = cap.top, _contiguous_bottom(pc, cap, X0, X1, body_size)
+            if y1 <= cap.bottom + 0.5:  # nothing under the caption in its column (a header with an
+                # empty stub cell): the lines under it across the page
+                y1 = _contiguous_bottom(pc, cap, cols[0][0], cols[-1][1], body_size)
         grew = False
         for nc in (c1 + 1, c0 - 1):
             if 0 <= nc < len(cols):
@@ -174,6 +189,8 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
                 nlines = _cluster_lines(ws)
                 if any(_CAP_RE.match(" ".join(w.t for w in L[:4])) for L in nlines):
                     continue  # another table's caption: side-by-side tables stay two
+                if res is not None and _same_columns([L for L, _ in res[0][1:]], nlines):
+                    continue  # the same table's rows flowing on in the next column
                 if not any(_is_prose(_split(L, 1.0), body_size, nx1 - nx0) for L in nlines) \
                         and _cells_like(nlines):
                     c0, c1 = min(c0, nc), max(c1, nc)
@@ -198,6 +215,30 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
         if t.cap_geom is not None:
             t.cap_geom = (t.cap_geom[0], _union([t.cap_geom[1], _wbox(side)]))
     return t
+
+
+def _column_gaps(lines: list[list[_W]]) -> list[tuple[float, float]] | None:
+    """The column gaps of some lines, measured from where the lines start."""
+    k = _settings().table_split_ratio
+    multi = [frs for frs in (_split(L, k) for L in lines) if len(frs) >= 2]
+    if len(multi) < 2:
+        return None
+    x0 = int(min(f.x0 for frs in multi for f in frs))  # the gaps are found on whole points from here
+    x1 = max(f.x1 for frs in multi for f in frs)
+    seps = _separators(multi, x0, x1)
+    return [(a - x0, b - x0) for a, b in seps] if seps else None
+
+
+def _same_columns(a: list[list[_W]], b: list[list[_W]]) -> bool:
+    """True when two blocks of lines are set in the same columns (each gap of one block ends or
+    starts within 4 pt of a gap of the other, measured from where its lines start): one table's
+    rows in two columns of the page."""
+    ga, gb = _column_gaps(a), _column_gaps(b)
+    if not ga or not gb:
+        return False
+    short, long_ = (ga, gb) if len(ga) <= len(gb) else (gb, ga)
+    return len(long_) - len(short) <= 1 and all(
+        any(abs(x0 - y0) <= 4 or abs(x1 - y1) <= 4 for y0, y1 in long_) for x0, x1 in short)
 
 
 def _side_caption(cap: _Frag, lines):
@@ -278,12 +319,15 @@ def _collect_text_table(pc: _PageCtx, cap: _Frag | None, X0: float, X1: float, b
     Without a caption (a table continued from the previous page) the rows start
     at ``start_top``.
     """
+    def inside(w: _W) -> bool:  # a cell may run a little into the gutter
+        return X0 - 1 <= w.cx <= X1 + 1 or (X0 <= w.x0 < X1 - 1 and w.x1 <= X1 + 2 * w.size)
+
     if cap is not None:
-        cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.cy > cap.top - 0.5]
+        cand = [w for w in pc.words if not w.used and inside(w) and w.cy > cap.top - 0.5]
         lines = _cluster_lines(cand)
         lines = [L for L in lines if _baseline(L) >= _baseline(cap.words) - 0.5]
     else:
-        cand = [w for w in pc.words if not w.used and X0 - 1 <= w.cx <= X1 + 1 and w.top >= start_top - 0.5]
+        cand = [w for w in pc.words if not w.used and inside(w) and w.top >= start_top - 0.5]
         lines = _cluster_lines(cand)
     if not lines:
         return None
@@ -404,27 +448,89 @@ def _spanning_header_cells(frs: list[_Frag], centres: list[float], col, ncols: i
     return out
 
 
+class _Seps:
+    """Column separators of a text table (x ranges of the gaps between its columns)."""
+
+    def __init__(self, seps: list[tuple[float, float]]):
+        self.seps = seps
+        self.starts = [s0 for s0, _ in seps]
+        self.ncols = len(seps) + 1
+
+    def col(self, f: _Frag) -> int:
+        """The column a fragment starts in."""
+        return bisect.bisect_right(self.starts, f.x0 + 0.5)
+
+    def spans(self, f: _Frag) -> bool:
+        """True when a fragment covers a whole gap (a cell spanning columns)."""
+        return any(f.x0 <= s0 + 0.5 and f.x1 >= s1 - 0.5 for s0, s1 in self.seps)
+
+
+def _ws_text(ws) -> str:
+    return _line_text(sorted(ws, key=lambda w: w.x0)) if ws else ""
+
+
+def _is_data_line(g: dict) -> bool:
+    """A line with a number (not "n = ...") in a cell after the stub."""
+    for ws in g["cells"][1:]:
+        t = _ws_text(ws)
+        if t and _NUMERIC_CELL_RE.match(t) and not _N_EQ_RE.match(t):
+            return True
+    return False
+
+
 def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines, X0, X1,
-                      body_size, expect_ncols: int | None = None) -> _Table | None:
+                      body_size, expect_ncols: int | None = None, like: _Table | None = None) -> _Table | None:
+    """A table without a grid from its collected lines (the caption line first, when there is one):
+    caption, header and body rows, notes. ``like``: the part of the same table before a column or
+    page break, whose columns these rows follow when their own gaps do not show them all (a column
+    with a value in one row only)."""
     if cap is None:
         lines = [(None, [])] + list(lines)  # no caption line
-    cap_lines = [lines[0][0]] if cap is not None else []
-    i = 1
     first_multi = next((k for k, (_, frs) in enumerate(lines) if k > 0 and len(frs) >= 2), None)
     if first_multi is None:
         return None
-    # caption continuation lines (wrapped caption) before the first tabular line
-    while i < first_multi:
-        L, frs = lines[i]
-        cap_lines.append(L)
-        i += 1
+    # the caption line and its continuation lines (wrapped caption) before the first tabular line
+    cap_lines = ([lines[0][0]] if cap is not None else []) + [L for L, _ in lines[1:first_multi]]
     last_multi = max(k for k, (_, frs) in enumerate(lines) if len(frs) >= 2)
-    body = lines[first_multi:last_multi + 1]
-    tail = lines[last_multi + 1:]
-    # a lowercase single line right after the last row is a wrapped label, not a footnote -
-    # unless a rule closes the table above it or it is set smaller than the rows (a note "aGroups ...")
-    # and so is a line set closer to the last row than rows are to each other; a line above the
-    # rule that closes the table (booktabs style) is a row
+    body, tail = _take_wrapped_tail(pc, lines[first_multi:last_multi + 1], lines[last_multi + 1:], X0, X1)
+    n_hdr, seps = _text_table_separators(pc, body, X0, X1)
+    if like is not None and like.seps and (seps is None or len(seps) + 1 != like.ncols):
+        dx = min(w.x0 for L, _ in body for w in L) - like.left
+        shifted = [(s0 + dx, s1 + dx) for s0, s1 in like.seps]
+        # the rows' own gaps must be some of the part's gaps (else another table follows)
+        if seps is not None and not all(any(a - 1 <= (s0 + s1) / 2 <= b + 1 for s0, s1 in shifted) for a, b in seps):
+            return None
+        seps = shifted
+    if seps is None:
+        return None
+    cs = _Seps(seps)
+    if cs.ncols < 2 or (expect_ncols is not None and cs.ncols != expect_ncols):
+        return None
+    grid = _line_grid(body, cs)
+    # header zone: lines before the first data line (at most 4) - or, when a rule runs across the
+    # table below the first line (booktabs style), the lines above that rule
+    first_data = next((k for k, g in enumerate(grid) if _is_data_line(g)), 1)
+    # a part without caption (a table going on in the next column or page) may start with a row
+    first_data = max(1 if cap is not None else 0, min(first_data, 4))
+    if n_hdr is not None:
+        first_data = n_hdr
+    rows = _lines_to_rows(grid, first_data, cs.ncols)
+    _spread_spanning_headers(rows, cs, X0, X1)
+    rows = _merge_label_only_rows(rows, cs.ncols)
+    t = _text_table_of(pc, cap_lines, rows, body, tail, m, cs.ncols, body_size)
+    t.seps = cs.seps
+    t.left = min(w.x0 for L, _ in body for w in L)
+    return t
+
+
+def _take_wrapped_tail(pc: _PageCtx, body, tail, X0: float, X1: float):
+    """Move the lines after the last multi-cell line that still belong to the table into its body.
+
+    A lowercase single line right after the last row is a wrapped label, not a footnote - unless a
+    rule closes the table above it or it is set smaller than the rows (a note "aGroups ...") - and
+    so is a line set closer to the last row than rows are to each other; a line above the rule
+    that closes the table (booktabs style) is a row; a label-only group row that ends a column or
+    page is a row. Returns (body, tail)."""
     row_size = sorted(w.size for L, _ in body for w in L)[sum(len(L) for L, _ in body) // 2]
     bl = [_baseline(L) for L, _ in body]
     bgaps = sorted(b - a for a, b in zip(bl, bl[1:]))
@@ -448,39 +554,45 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
             body.extend(tail)
             tail = []
         break
-    # column separators from multi-fragment lines
+    return body, tail
+
+
+def _separators(lines_frs: list[list[_Frag]], X0: float, X1: float) -> list[tuple[float, float]] | None:
+    """Column gaps of lines of fragments: x ranges (2 pt or wider) covered by at most 15% of the
+    lines, inside the covered extent."""
     lo = int(X0) - 2
     n = int(math.ceil(X1)) + 3 - lo
+    diff = [0] * (n + 1)
+    for frs in lines_frs:
+        for f in frs:
+            diff[max(0, int(f.x0) - lo)] += 1
+            diff[min(n, int(math.ceil(f.x1)) - lo)] -= 1
+    cov = []
+    acc = 0
+    for d in diff[:n]:
+        acc += d
+        cov.append(acc)
+    limit = 0.15 * len(lines_frs)
+    covered = [k for k, c in enumerate(cov) if c > limit]
+    if not covered:
+        return None
+    out: list[tuple[float, float]] = []
+    k = covered[0]
+    while k <= covered[-1]:
+        if cov[k] <= limit:
+            j = k
+            while j <= covered[-1] and cov[j] <= limit:
+                j += 1
+            if j - k >= 2:
+                out.append((lo + k, lo + j))
+            k = j
+        else:
+            k += 1
+    return out
 
-    def separators(lines_frs: list[list[_Frag]]) -> list[tuple[float, float]] | None:
-        diff = [0] * (n + 1)
-        for frs in lines_frs:
-            for f in frs:
-                diff[max(0, int(f.x0) - lo)] += 1
-                diff[min(n, int(math.ceil(f.x1)) - lo)] -= 1
-        cov = []
-        acc = 0
-        for d in diff[:n]:
-            acc += d
-            cov.append(acc)
-        limit = 0.15 * len(lines_frs)
-        covered = [k for k, c in enumerate(cov) if c > limit]
-        if not covered:
-            return None
-        out: list[tuple[float, float]] = []
-        k = covered[0]
-        while k <= covered[-1]:
-            if cov[k] <= limit:
-                j = k
-                while j <= covered[-1] and cov[j] <= limit:
-                    j += 1
-                if j - k >= 2:
-                    out.append((lo + k, lo + j))
-                k = j
-            else:
-                k += 1
-        return out
 
+def _text_table_separators(pc: _PageCtx, body, X0: float, X1: float):
+    """(number of header lines from a rule under the header or None, column separators or None)."""
     multi = [frs for _, frs in body if len(frs) >= 2]
     # with a rule under the header, a header cell spanning several columns (a two-level header)
     # must not hide the gaps between the columns under it, however few body rows there are
@@ -489,53 +601,32 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     if n_hdr is not None:
         body_multi = [frs for _, frs in body[n_hdr:] if len(frs) >= 2]
         if len(body_multi) >= 2:
-            gaps = separators(body_multi) or []
+            gaps = _separators(body_multi, X0, X1) or []
             keep = [[f for f in frs if not any(f.x0 < (g0 + g1) / 2 < f.x1 for g0, g1 in gaps)]
                     for _, frs in body[:n_hdr]]
-            seps = separators(body_multi + [frs for frs in keep if frs])
+            seps = _separators(body_multi + [frs for frs in keep if frs], X0, X1)
     if seps is None:
-        seps = separators(multi)
-    if seps is None:
-        return None
-    ncols = len(seps) + 1
-    if ncols < 2 or (expect_ncols is not None and ncols != expect_ncols):
-        return None
-    starts = [s0 for s0, _ in seps]
+        seps = _separators(multi, X0, X1)
+    return n_hdr, seps
 
-    def col(f: _Frag) -> int:
-        return bisect.bisect_right(starts, f.x0 + 0.5)
 
-    def spans(f: _Frag) -> bool:
-        return any(f.x0 <= s0 + 0.5 and f.x1 >= s1 - 0.5 for s0, s1 in seps)
-
-    # lines -> cell word lists
+def _line_grid(body, cs: _Seps) -> list[dict]:
+    """Each line's words per column, whether a fragment of it spans columns, its words and fragments."""
     grid: list[dict] = []
     for L, frs in body:
-        cells: list[list[_W]] = [[] for _ in range(ncols)]
+        cells: list[list[_W]] = [[] for _ in range(cs.ncols)]
         sp = False
         for f in frs:
-            cells[col(f)].extend(f.words)
-            sp = sp or (len(frs) >= 2 and spans(f))
+            cells[cs.col(f)].extend(f.words)
+            sp = sp or (len(frs) >= 2 and cs.spans(f))
         grid.append({"cells": cells, "span": sp, "words": L, "frs": list(frs)})
+    return grid
 
-    def txt(ws):
-        return _line_text(sorted(ws, key=lambda w: w.x0)) if ws else ""
 
-    def is_data(g) -> bool:
-        for ws in g["cells"][1:]:
-            t = txt(ws)
-            if t and _NUMERIC_CELL_RE.match(t) and not _N_EQ_RE.match(t):
-                return True
-        return False
-
-    # header zone: lines before the first data line (at most 4) - or, when a rule runs across the
-    # table below the first line (booktabs style), the lines above that rule
-    first_data = next((k for k, g in enumerate(grid) if is_data(g)), 1)
-    first_data = max(1, min(first_data, 4))
-    if n_hdr is not None:
-        first_data = n_hdr
-    # line spacing: when some lines of the body sit closer than the usual row pitch, the table
-    # sets the wrapped lines of a cell tighter than its rows, and the pitch decides what is a new row
+def _row_pitch_limit(grid: list[dict], first_data: int):
+    """Line spacing: when some lines of the body sit closer than the usual row pitch, the table sets
+    the wrapped lines of a cell tighter than its rows, and the pitch decides what is a new row.
+    Returns (gaps between consecutive baselines, the tight limit or None, whether the pitch is known)."""
     bases = [_baseline(g["words"]) for g in grid]
     gaps = [0.0] + [bases[k] - bases[k - 1] for k in range(1, len(grid))]
     body_gaps = sorted(gaps[first_data + 1:])
@@ -543,6 +634,13 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     if len(body_gaps) >= 2:
         lim = 0.8 * body_gaps[min(len(body_gaps) - 1, int(0.75 * len(body_gaps)))]
     pitch_known = lim is not None and any(gp <= lim for gp in body_gaps)
+    return gaps, lim, pitch_known
+
+
+def _lines_to_rows(grid: list[dict], first_data: int, ncols: int) -> list[dict]:
+    """Group the lines into rows: header lines into header rows, continuation lines into their row.
+    Each row holds per column the word lists of its lines."""
+    gaps, lim, pitch_known = _row_pitch_limit(grid, first_data)
     rows: list[dict] = []
     for k, g in enumerate(grid):
         tight = lim is not None and k > 0 and gaps[k] <= lim
@@ -557,43 +655,82 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
             rows.append({"cells": [[c] for c in g["cells"]], "span": g["span"], "words": list(g["words"]),
                          "header": True, "frs": list(g["frs"])})
             continue
-        nonempty = [c for c in range(ncols) if g["cells"][c]]
-        texts = [txt(ws) for ws in g["cells"]]
         prev = rows[-1] if rows and not rows[-1].get("header") else None
-        # a tight line continues the row above unless it opens a new labelled row (a capitalised
-        # label): rows set at two pitches may also be groups of rows set apart by extra space
-        label_cont = not g["cells"][0] or texts[0][:1].islower() or texts[0][:1] in _CONT_START \
-            or bool(prev and prev["cells"][0] and txt(prev["cells"][0][-1]).endswith((",", "-", "(", "/", "and", "or")))
-        if pitch_known:
-            if prev is not None and tight and label_cont:
-                for c in nonempty:
-                    prev["cells"][c].append(g["cells"][c])
-                prev["words"] += g["words"]
-                continue
-        elif prev is not None and nonempty == [0] and (texts[0][:1].islower() or texts[0][:1] in _CONT_START):
-            prev["cells"][0].append(g["cells"][0])
+        cont = _continuation_columns(g, prev, tight, pitch_known, ncols)
+        if cont is not None:
+            for c in cont:
+                prev["cells"][c].append(g["cells"][c])
             prev["words"] += g["words"]
             continue
-        elif prev is not None and nonempty and 0 not in nonempty and all(
-                texts[c][:1].islower() or txt(prev["cells"][c][-1]).endswith((",", "-", "(", "/"))
-                for c in nonempty if prev["cells"][c] and prev["cells"][c][-1]):
-            if all(prev["cells"][c] and prev["cells"][c][-1] for c in nonempty):
-                for c in nonempty:
-                    prev["cells"][c].append(g["cells"][c])
-                prev["words"] += g["words"]
-                continue
         rows.append({"cells": [[c] for c in g["cells"]], "span": g["span"], "words": list(g["words"]),
                      "header": False})
-    # an upper header row with cells spanning several columns: each cell covers the columns
-    # nearest to it and its text goes to the first of them (as a text table writes it)
-    bounds = [X0] + [x for sp in seps for x in sp] + [X1]
-    centres = [(bounds[2 * j] + bounds[2 * j + 1]) / 2 for j in range(ncols)]
+    return rows
+
+
+def _continuation_columns(g: dict, prev: dict | None, tight: bool, pitch_known: bool,
+                          ncols: int) -> list[int] | None:
+    """The columns whose cells a body line continues in the row above (None: the line opens a row).
+
+    With a known row pitch, a tight line continues the row above unless it opens a new labelled row
+    (a capitalised label): rows set at two pitches may also be groups of rows set apart by extra
+    space. Without one, a lowercase stub-only line continues the label, and value-only lines
+    continue cells that are lowercase or end open ("," "-" "(" "/")."""
+    if prev is None:
+        return None
+    nonempty = [c for c in range(ncols) if g["cells"][c]]
+    texts = [_ws_text(ws) for ws in g["cells"]]
+    label_cont = not g["cells"][0] or texts[0][:1].islower() or texts[0][:1] in _CONT_START \
+        or bool(prev["cells"][0] and _ws_text(prev["cells"][0][-1]).endswith((",", "-", "(", "/", "and", "or")))
+    if nonempty and _closes_open_cells(prev, texts, nonempty):
+        return nonempty
+    if pitch_known:
+        return nonempty if tight and label_cont else None
+    if nonempty == [0] and (texts[0][:1].islower() or texts[0][:1] in _CONT_START):
+        return [0]
+    if nonempty and 0 not in nonempty and all(
+            texts[c][:1].islower() or _ws_text(prev["cells"][c][-1]).endswith((",", "-", "(", "/"))
+            for c in nonempty if prev["cells"][c] and prev["cells"][c][-1]):
+        if all(prev["cells"][c] and prev["cells"][c][-1] for c in nonempty):
+            return nonempty
+    return None
+
+
+def _unbalanced(s: str) -> int:
+    """Brackets opened and not closed in ``s`` (negative: closed and not opened here)."""
+    return s.count("(") + s.count("[") - s.count(")") - s.count("]")
+
+
+def _closes_open_cells(prev: dict, texts: list[str], nonempty: list[int]) -> bool:
+    """True when a line finishes cells the row above left open: some cell of the row above opened a
+    bracket this line's cell closes ("6 months (95%" / "CI)", "65.8 (50.3," / "77.5)"), and every
+    other cell of the line continues too (lowercase, or opening with a bracket or an operator). A
+    wrapped cell's lines are joined whatever the line pitch says."""
+    closing = False
+    for c in nonempty:
+        t = texts[c]
+        parts = prev["cells"][c]
+        above = " ".join(_ws_text(ws) for ws in parts if ws)
+        if above and _unbalanced(above) > 0 and _unbalanced(t) < 0:
+            closing = True
+        elif not (above and (t[:1].islower() or t[:1] in _CONT_START)):
+            return False
+    return closing
+
+
+def _spread_spanning_headers(rows: list[dict], cs: _Seps, X0: float, X1: float) -> None:
+    """An upper header row with cells spanning several columns: each cell covers the columns nearest
+    to it and its text goes to the first of them (as a text table writes it)."""
+    bounds = [X0] + [x for sp in cs.seps for x in sp] + [X1]
+    centres = [(bounds[2 * j] + bounds[2 * j + 1]) / 2 for j in range(cs.ncols)]
     for r in rows:
         if r["header"] and r["span"] and r is not rows[_last_header_index(rows)]:
-            cells = _spanning_header_cells(r["frs"], centres, col, ncols)
+            cells = _spanning_header_cells(r["frs"], centres, cs.col, cs.ncols)
             if cells is not None:
                 r["cells"] = cells
-    # a label-only line followed by a line with values but no label: one row
+
+
+def _merge_label_only_rows(rows: list[dict], ncols: int) -> list[dict]:
+    """A label-only line followed closely by a line with values but no label: one row."""
     merged: list[dict] = []
     for r in rows:
         if merged and not r["header"] and not merged[-1]["header"]:
@@ -607,9 +744,15 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
                 p["words"] += r["words"]
                 continue
         merged.append(r)
+    return merged
+
+
+def _text_table_of(pc: _PageCtx, cap_lines, rows: list[dict], body, tail, m: re.Match | None,
+                   ncols: int, body_size: float) -> _Table:
+    """The table of grouped rows: cell texts joined, notes split, its words marked used."""
     out_rows = []
-    for r in merged:
-        cells = [_join_wrapped([txt(ws) for ws in parts]) for parts in r["cells"]]
+    for r in rows:
+        cells = [_join_wrapped([_ws_text(ws) for ws in parts]) for parts in r["cells"]]
         if any(cells):
             out_rows.append(_Row(cells, pc.pno, _wbox(r["words"])))
     foot_vlines = [(_line_text(L), _wbox(L)) for L, _ in tail]

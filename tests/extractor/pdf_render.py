@@ -91,6 +91,9 @@ class Layout:
     # the caption of a table set in a column is pushed to the foot of the column, and the table
     # starts at the top of the next column (or page)
     caption_at_foot: bool = False
+    # every table on pages of its own, set rotated by 90 degrees (landscape, read bottom to top),
+    # the running header, footer and page number staying upright
+    landscape_tables: bool = False
 
 
 # --------------------------------------------------------------------------- parsing seed text
@@ -336,6 +339,7 @@ class _Renderer:
         self.L = layout
         self.pdf = FPDF(unit="pt", format=(layout.page_w, layout.page_h))
         self.pdf.set_auto_page_break(False)
+        self._rot = None  # the rotation context of a landscape page, while one is drawn
         self.pdf.set_margins(0, 0, 0)
         fonts = find_dejavu() if unicode_font in (None, True) else None
         if fonts:
@@ -387,6 +391,9 @@ class _Renderer:
 
     # -- pages
     def new_page(self):
+        rot = self._rot
+        if rot is not None:  # a landscape page: the header and footer are set upright
+            rot.__exit__(None, None, None)
         self.pdf.add_page()
         self.page_no += 1
         L = self.L
@@ -397,7 +404,28 @@ class _Renderer:
         if L.page_numbers:
             s = str(self.page_no)
             self.draw(L.page_w - L.margin - self.width(s, 8), L.page_h - 24, s, 8)
+        if rot is not None:
+            self._rot = self.pdf.rotation(90, L.page_h / 2, L.page_h / 2)
+            self._rot.__enter__()
         self.y = self.top
+
+    def enter_landscape(self):
+        """Pages of their own, turned: a frame page_h wide and page_w high, rotated by 90 degrees
+        about (page_h / 2, page_h / 2), which maps it onto the portrait page."""
+        L = self.L
+        self.new_page()
+        self._saved = (self.text_w, self.top, self.bottom)
+        self.text_w = L.page_h - 2 * L.margin
+        self.bottom = L.page_w - L.margin
+        self.top = self.y = L.margin
+        self._rot = self.pdf.rotation(90, L.page_h / 2, L.page_h / 2)
+        self._rot.__enter__()
+
+    def leave_landscape(self):
+        self._rot.__exit__(None, None, None)
+        self._rot = None
+        self.text_w, self.top, self.bottom = self._saved
+        self.new_page()
 
     # -- line breaking
     def wrap_runs(self, runs: list[Run], width: float, size: float, bold: bool = False):
@@ -696,6 +724,14 @@ class _Renderer:
         if self.L.columns > 1 and self.L.tables_in_column and self.add_column_table(tb):
             return
         self.flush(balance=True)
+        if self.L.landscape_tables:
+            self.enter_landscape()
+            self._add_table(tb)
+            self.leave_landscape()
+        else:
+            self._add_table(tb)
+
+    def _add_table(self, tb: TableBlock):
         L = self.L
         self.y += 8
         size = L.table_size

@@ -639,3 +639,39 @@ def test_page_bands_with_their_own_column_grid():
     assert b0 == t1 and 50 + 20 * 11 < b0 < 50 + 20 * 11 + 20
     # one grid down the whole page: one region
     assert len(_regions([w for w in words if w.top < 280])) == 1
+
+
+def test_wrapped_cells_of_a_table_flowing_through_columns(tmp_path_factory):
+    """A table without rules set inside one column of a two-column page: stub labels wrap onto
+    further lines ("(95%" / "CI)"), values wrap inside their cell, and the rows flow on into the
+    next column beside the text before the table, without a repeated header. Each wrapped cell is
+    one cell again, no number is split, and the two parts are one table."""
+    rows = [(f"Endpoint {k:02d} time, months, median (95% CI)", f"{k}.{k % 10} ({k - 1}.1, {k + 2}.4)",
+             f"{k + 1}.2 ({k}.0, {k + 3}.9)") for k in range(1, 25)]
+    text = ("# Wrapped cells\n\nResults\n\n" + "PARA-BEFORE " + "The outcomes are summarised in Table 2. " * 20
+            + "\n\nTable 2. Efficacy endpoints\n\nEndpoint\tArm A (n = 53)\tArm B (n = 28)\n"
+            + "".join("\t".join(r) + "\n" for r in rows)
+            + "\nCI confidence interval.\n\nPARA-AFTER " + "The difference was consistent. " * 40 + "\n")
+    layout = Layout(columns=2, ruled=False, tables_in_column=True, repeat_header=False, notes_body_size=True)
+    _, rinfo, layer, _, info = _layer(tmp_path_factory, "wrapped-cells", parse_article(text), layout)
+    got = table_blocks(layer)
+    assert list(got) == ["Table 2"], layer
+    assert got["Table 2"][0] == ["Endpoint", "Arm A (n = 53)", "Arm B (n = 28)"]
+    body = got["Table 2"][1:]
+    assert [tuple(r) for r in body] == rows, "\n".join(map(str, body))
+
+
+def test_landscape_table_pages_read_in_their_orientation(tmp_path_factory):
+    """A long table set rotated on pages of its own (landscape), running over two page breaks with
+    a "(continued)" caption at the same height on each page (a caption, not a running head): read
+    in its own orientation, one table, with a warning naming the pages."""
+    blocks = [Heading("A landscape table", 0), Para(runs_of("PARA-BEFORE The results paragraph. " * 10)),
+              long_table(60), Para(runs_of("PARA-AFTER The text after the table."))]
+    _, rinfo, text, _, info = _layer(tmp_path_factory, "landscape", blocks,
+                                     Layout(columns=1, ruled=False, landscape_tables=True, continued_caption=True))
+    assert len(rinfo["table_pages"]["Table 4"]) >= 2
+    assert any("set rotated" in w for w in info["warnings"]), info["warnings"]
+    rows = table_blocks(text)["Table 4"]
+    assert rows[0] == ["Subgroup", "Arm A (n = 120)", "Arm B (n = 118)", "P value"]
+    assert len(rows) == 61 and rows[-1][0] == "Patient subgroup 60"
+    assert_in_order(text, ["PARA-BEFORE", "Table 4.", "Patient subgroup 60", "PARA-AFTER"])

@@ -16,7 +16,7 @@ text-path cells found with the same text); the findings are the same by
 findings against the text findings - and, more loosely, by (code, message)
 with line numbers blanked.
 
-The 16 renderings run once per session in two worker processes (PDF reading,
+The renderings (corpus x layouts) run once per session in two worker processes (PDF reading,
 extraction and checks take 5-10 s per rendering); the rendered PDFs stay in a
 session temporary directory.
 """
@@ -161,12 +161,19 @@ def test_corpus_renders_superscript_markers():
 # Journal-style layouts (tables inside one column, flowing from column to column and page to page,
 # wrapped cells, notes in body size, caption at a column's foot). Pooled over the corpus; the
 # measured values (bench/pdf_agreement.py) are in the comments, the floors guard against regressions.
-# Left to do: wrapped stub cells of narrow tables without rules (a continuation line read as a row),
-# notes that flow on into the next column.
+# Left to do: a narrow table whose wrapped cells are set at the row pitch with nothing in the
+# text to tell a continuation line from a row (one table of the corpus), notes that flow on into
+# the next column.
 HARD_MINIMUMS = {
     "col-ruled": {"cells": 99.5, "recall": 97.0, "precision": 97.0},      # 100 / 100 / 100
-    "col-unruled": {"cells": 93.0, "recall": 84.0, "precision": 90.0},    # 95.6 / 87.0 / 94.1
-    "col-foot-cap": {"cells": 97.0, "recall": 90.0, "precision": 90.0},   # 99.0 / 93.5 / 94.5
+    "col-unruled": {"cells": 98.5, "recall": 93.0, "precision": 93.0},    # 99.4 / 96.1 / 96.1
+    "col-foot-cap": {"cells": 99.5, "recall": 93.0, "precision": 93.0},   # 100 / 96.1 / 96.1
+    # every table on pages of its own set rotated (landscape): read in their own orientation; in
+    # two columns some findings quote text around the rotated pages differently (messages agree)
+    # Left to do there: a two-level header of a rotated table without rules is read as one header
+    # row (one article: an arm read twice), so the arms are checked for 3 of the 4 articles.
+    "landscape": {"cells": 97.0, "recall": 95.0, "precision": 95.0, "arms": 3},      # 98.4 / 100 / 100
+    "landscape-two": {"cells": 96.0, "recall": 80.0, "precision": 80.0, "arms": 3},  # 97.3 / 86.8 / 86.8
 }
 
 
@@ -177,6 +184,7 @@ def test_journal_style_layouts(agreement, layout):
     recall = 100.0 * sum(a.f_common for a in rows) / sum(a.f_text for a in rows)
     precision = 100.0 * sum(a.f_common for a in rows) / max(1, sum(a.f_pdf for a in rows))
     mins = HARD_MINIMUMS[layout]
-    assert all(a.arms_equal for a in rows), [a.problems[:3] for a in rows if not a.arms_equal]
+    assert sum(a.arms_equal for a in rows) >= mins.get("arms", len(rows)), \
+        [a.problems[:3] for a in rows if not a.arms_equal]
     assert cells >= mins["cells"] and recall >= mins["recall"] and precision >= mins["precision"], \
         (layout, round(cells, 1), round(recall, 1), round(precision, 1), [_explain(a, 6) for a in rows if a.problems])
