@@ -165,56 +165,66 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             continue
         qs = sentence_quantities(sent)
         for a, b in _clauses(text):
-            clause = text[a:b]
-            claim = _claim(clause)
-            if claim is None or _EXCEPT.search(clause):
-                continue
-            inside = [q for q in qs if a <= q.start < b]
-            evid = [e for e in (_evidence_of(q, alpha) for q in inside) if e is not None]
-            if evid:
-                ctx.coverage.count("tests")  # a significance claim compared with its own P or CI
-            if claim != "ns-soft":
-                linked = _cited_table_evidence(ctx, text, inside, alpha)
-                if linked is not None and linked[0] is not None and linked[0] != ("sig" if claim == "sig" else "ns"):
-                    yield _linked_finding(ctx, sent, clause, a, claim, linked, alpha)
-                    continue
-            if not evid or any(side is None for side, _ in evid):
-                continue
-            if claim == "ns":
-                neg = _NEG_STRICT.search(clause)
-                ev_q = [q for q in inside if _evidence_of(q, alpha) is not None]
-                if neg and ev_q and all(a + neg.start() > q.end for q in ev_q) and \
-                        re.match(r"without\b", clause[neg.start():], re.I):
-                    continue  # "... higher X (P = 0.02) ... without significant changes in Y": Y has no P here
-            sides = {side for side, _ in evid}
-            if len(sides) != 1:
-                continue
-            side = sides.pop()
-            want = "sig" if claim == "sig" else "ns"
-            if side == want:
-                continue
-            soft = claim == "ns-soft"
-            if soft and not ctx.settings.preview:
-                continue  # soft wording: see "Known limitations" (a preview-only finding)
-            what = "significant" if claim == "sig" else "not significant"
-            shown = "; ".join(d for _, d in evid)
-            first = next(q for q in inside if _evidence_of(q, alpha) is not None)
-            last = [q for q in inside if _evidence_of(q, alpha) is not None][-1]
-            claim_m = (_POS if claim == "sig" else (_NEG if claim == "ns" else _NEG_SOFT)).search(clause)
-            start = a + (claim_m.start() if claim_m else 0)
-            yield ctx.finding(
-                "TA210", severity="warning" if soft else "error",
-                message=f"'{clause.strip()[:200]}': the clause says the difference is {what}, but its own evidence "
-                        f"({shown}) is {'below' if side == 'sig' else 'at or above'} α = {alpha:g}.",
-                observed=f"claim: {what}; evidence: {shown}",
-                expected=("P < %g" % alpha) if claim == "sig" else ("P ≥ %g" % alpha),
-                computation=(f"Claim wording “{claim_m.group(0) if claim_m else ''}”; evidence in the same clause: "
-                             f"{shown}. At α = {alpha:g} (settings) the evidence says "
-                             f"{'significant' if side == 'sig' else 'not significant'}."),
-                evidence=[ctx.sentence_evidence(sent, min(start, first.start), max(last.end, start + 1),
-                                                role="claim")],
-                key=f"{clause.strip()[:160]}", changes_conclusion=True,
-                details={"claim": claim, "evidence": shown, "alpha": alpha})
+            f = _clause_finding(ctx, sent, qs, a, b, alpha)
+            if f is not None:
+                yield f
+
+
+def _clause_finding(ctx: CheckContext, sent, qs: list[Quantity], a: int, b: int, alpha: float) -> Finding | None:
+    """The finding for the clause ``sent.text[a:b]`` when its claim contradicts its own evidence (or a cited table)."""
+    text = sent.text
+    clause = text[a:b]
+    claim = _claim(clause)
+    if claim is None or _EXCEPT.search(clause):
+        return None
+    inside = [q for q in qs if a <= q.start < b]
+    evid = [e for e in (_evidence_of(q, alpha) for q in inside) if e is not None]
+    if evid:
+        ctx.coverage.count("tests")  # a significance claim compared with its own P or CI
+    if claim != "ns-soft":
+        linked = _cited_table_evidence(ctx, text, inside, alpha)
+        if linked is not None and linked[0] is not None and linked[0] != ("sig" if claim == "sig" else "ns"):
+            return _linked_finding(ctx, sent, clause, a, claim, linked, alpha)
+    if not evid or any(side is None for side, _ in evid):
+        return None
+    if claim == "ns":
+        neg = _NEG_STRICT.search(clause)
+        ev_q = [q for q in inside if _evidence_of(q, alpha) is not None]
+        if neg and ev_q and all(a + neg.start() > q.end for q in ev_q) and \
+                re.match(r"without\b", clause[neg.start():], re.I):
+            return None  # "... higher X (P = 0.02) ... without significant changes in Y": Y has no P here
+    sides = {side for side, _ in evid}
+    if len(sides) != 1:
+        return None
+    side = sides.pop()
+    if side == ("sig" if claim == "sig" else "ns"):
+        return None
+    soft = claim == "ns-soft"
+    if soft and not ctx.settings.preview:
+        return None  # soft wording: see "Known limitations" (a preview-only finding)
+    return _claim_finding(ctx, sent, clause, a, claim, side, evid, inside, alpha)
+
+
+def _claim_finding(ctx: CheckContext, sent, clause: str, a: int, claim: str, side: str, evid: list,
+                   inside: list[Quantity], alpha: float) -> Finding:
+    what = "significant" if claim == "sig" else "not significant"
+    shown = "; ".join(d for _, d in evid)
+    with_evidence = [q for q in inside if _evidence_of(q, alpha) is not None]
+    first, last = with_evidence[0], with_evidence[-1]
+    claim_m = (_POS if claim == "sig" else (_NEG if claim == "ns" else _NEG_SOFT)).search(clause)
+    start = a + (claim_m.start() if claim_m else 0)
+    return ctx.finding(
+        "TA210", severity="warning" if claim == "ns-soft" else "error",
+        message=f"'{clause.strip()[:200]}': the clause says the difference is {what}, but its own evidence "
+                f"({shown}) is {'below' if side == 'sig' else 'at or above'} α = {alpha:g}.",
+        observed=f"claim: {what}; evidence: {shown}",
+        expected=("P < %g" % alpha) if claim == "sig" else ("P ≥ %g" % alpha),
+        computation=(f"Claim wording “{claim_m.group(0) if claim_m else ''}”; evidence in the same clause: "
+                     f"{shown}. At α = {alpha:g} (settings) the evidence says "
+                     f"{'significant' if side == 'sig' else 'not significant'}."),
+        evidence=[ctx.sentence_evidence(sent, min(start, first.start), max(last.end, start + 1), role="claim")],
+        key=f"{clause.strip()[:160]}", changes_conclusion=True,
+        details={"claim": claim, "evidence": shown, "alpha": alpha})
 
 
 def _pcts(qs: list[Quantity]) -> list:
