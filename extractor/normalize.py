@@ -127,98 +127,101 @@ def normalize_inline(t: Tracked, *, max_ref: int | None = None, in_table: bool =
     superscripts are footnote markers instead.
     """
     markers: list[Marker] = []
-
-    def _drop_marker(kind_default: str):
-        def repl(m: re.Match[str]) -> str:
-            content = m.group(1)
-            nums = expand_citation_numbers(content)
-            kind = kind_default
-            if not nums:
-                kind = "footnote"
-            at = t_cur.offsets[m.start()] if t_cur.offsets else 0
-            markers.append(Marker(text=m.group(0), numbers=nums, offset=at, kind=kind))
-            return ""
-        return repl
-
     t_cur = cap_tokens(t)
     t_cur = t_cur.sub(_RE_NB_HYPHEN, "-")
     t_cur = t_cur.sub(_RE_LIG, lambda m: _LIGATURES[m.group(0)])
     t_cur = t_cur.sub(_RE_URL_ANGLE, "", keep_group=1)
     t_cur = t_cur.sub(_RE_BR, " ")
-
-    # <sup>: unit powers and signs stay; numbers and letters are markers.
-    def sup_repl(m: re.Match[str]) -> str:
-        content = re.sub(r"<[^>]+>", "", m.group(1)).strip()
-        if content in ("+", "-", "−") or (content in ("2", "3") and _is_unit_power(t_cur, m.start(), content)):
-            return content if content not in ("2", "3") else content.translate(str.maketrans("23", "²³"))
-        nums = expand_citation_numbers(content)
-        at = t_cur.offsets[m.start()] if t_cur.offsets else 0
-        kind = "footnote" if (in_table or not nums) else "citation"
-        markers.append(Marker(text=m.group(0), numbers=nums if kind == "citation" else [], offset=at, kind=kind))
-        return ""
-    t_cur = t_cur.sub(_RE_SUP_HTML, sup_repl)
+    t_cur = _html_superscripts(t_cur, markers, in_table)
     t_cur = t_cur.sub(_RE_TAGS, "")
-
-    # LaTeX
     if "$" in t_cur.text or "\\" in t_cur.text or "^" in t_cur.text:
-        def latex_sup(m: re.Match[str]) -> str:
-            content = m.group(1) if m.group(1) is not None else m.group(2)
-            content = content.strip()
-            if content in ("2", "3"):
-                return content.translate(str.maketrans("23", "²³"))
-            nums = expand_citation_numbers(content)
-            if nums and not in_table:
-                at = t_cur.offsets[m.start()] if t_cur.offsets else 0
-                markers.append(Marker(text=m.group(0), numbers=nums, offset=at, kind="citation"))
-                return ""
-            if re.fullmatch(r"[a-z*#†‡§]{1,2}", content):
-                at = t_cur.offsets[m.start()] if t_cur.offsets else 0
-                markers.append(Marker(text=m.group(0), numbers=[], offset=at, kind="footnote"))
-                return ""
-            return content
-        t_cur = t_cur.sub(_RE_LATEX_CMD_ARG, "", keep_group=1)
-        t_cur = t_cur.sub(_RE_LATEX_BAR, lambda m: m.group(1) + "\u0304")
-        t_cur = t_cur.sub(_RE_LATEX_SPACING, "")
-        t_cur = t_cur.sub(_RE_LATEX_SYM, lambda m: LATEX_SYMBOLS.get(m.group(1), m.group(1)))
-        t_cur = t_cur.sub(_RE_LATEX_SUP, latex_sup)
-        t_cur = t_cur.sub(_RE_DOLLAR, "")
-        t_cur = t_cur.sub(_RE_BRACES, "")
-        t_cur = t_cur.sub(re.compile(r"(?<=\S)~(?=\S)"), " ")
-
+        t_cur = _latex(t_cur, markers, in_table)
     t_cur = t_cur.sub(_RE_ESC_STAR, "", keep_group=1)
     t_cur = t_cur.sub(_RE_MD_BOLD, "", keep_group=1)
     t_cur = t_cur.sub(_RE_MD_ITALIC, "", keep_group=1)
-
-    # unicode superscript runs after words are citations (except unit powers)
-    def usup(m: re.Match[str]) -> str:
-        s = m.group(1)
-        plain = s.translate(SUPERSCRIPT_MAP)
-        if plain in ("2", "3") and _is_unit_power(t_cur, m.start(), plain):
-            return s
-        nums = expand_citation_numbers(plain)
-        if not nums:
-            return s
-        at = t_cur.offsets[m.start()] if t_cur.offsets else 0
-        markers.append(Marker(text=s, numbers=nums, offset=at, kind="footnote" if in_table else "citation"))
-        return ""
-    t_cur = t_cur.sub(_RE_UNICODE_SUP, usup)
-
+    t_cur = _unicode_superscripts(t_cur, markers, in_table)
     if not in_table:
-        def cit(m: re.Match[str]) -> str:
-            nums = expand_citation_numbers(m.group(1))
-            if not nums or (max_ref is not None and max(nums) > max_ref) or max_ref is None:
-                return m.group(0)
-            at = t_cur.offsets[m.start()] if t_cur.offsets else 0
-            markers.append(Marker(text=m.group(0).strip(), numbers=nums, offset=at, kind="citation"))
-            return ""
-        t_cur = t_cur.sub(_RE_BRACKET_CIT, cit)
-        if paren_citations:  # off where citations are known to be bracketed (JATS renderings)
-            t_cur = t_cur.sub(_RE_PAREN_CIT, cit)
-
+        t_cur = _citations(t_cur, markers, max_ref, paren_citations)
     t_cur = t_cur.sub(_RE_ODD_SPACE, " ")
     t_cur = t_cur.sub(_RE_SPACES, " ")
     t_cur = t_cur.sub(re.compile(r" +(?=[,.;:](?:\s|$))"), "")
     return NormResult(t_cur.strip(), markers)
+
+
+def _offset(t: Tracked, pos: int) -> int:
+    return t.offsets[pos] if t.offsets else 0
+
+
+def _html_superscripts(t: Tracked, markers: list[Marker], in_table: bool) -> Tracked:
+    """<sup>: unit powers and signs stay; numbers and letters are markers (footnotes in tables)."""
+    def sup_repl(m: re.Match[str]) -> str:
+        content = re.sub(r"<[^>]+>", "", m.group(1)).strip()
+        if content in ("+", "-", "−") or (content in ("2", "3") and _is_unit_power(t, m.start(), content)):
+            return content if content not in ("2", "3") else content.translate(str.maketrans("23", "²³"))
+        nums = expand_citation_numbers(content)
+        kind = "footnote" if (in_table or not nums) else "citation"
+        markers.append(Marker(text=m.group(0), numbers=nums if kind == "citation" else [], offset=_offset(t, m.start()),
+                              kind=kind))
+        return ""
+    return t.sub(_RE_SUP_HTML, sup_repl)
+
+
+def _latex(t: Tracked, markers: list[Marker], in_table: bool) -> Tracked:
+    """LaTeX commands, bars, spacing, symbols, superscripts (citations or footnote markers), $ and braces."""
+    def latex_sup(m: re.Match[str], t: Tracked) -> str:
+        content = m.group(1) if m.group(1) is not None else m.group(2)
+        content = content.strip()
+        if content in ("2", "3"):
+            return content.translate(str.maketrans("23", "²³"))
+        nums = expand_citation_numbers(content)
+        if nums and not in_table:
+            markers.append(Marker(text=m.group(0), numbers=nums, offset=_offset(t, m.start()), kind="citation"))
+            return ""
+        if re.fullmatch(r"[a-z*#†‡§]{1,2}", content):
+            markers.append(Marker(text=m.group(0), numbers=[], offset=_offset(t, m.start()), kind="footnote"))
+            return ""
+        return content
+    t = t.sub(_RE_LATEX_CMD_ARG, "", keep_group=1)
+    t = t.sub(_RE_LATEX_BAR, lambda m: m.group(1) + "\u0304")
+    t = t.sub(_RE_LATEX_SPACING, "")
+    t = t.sub(_RE_LATEX_SYM, lambda m: LATEX_SYMBOLS.get(m.group(1), m.group(1)))
+    before_sup = t
+    t = t.sub(_RE_LATEX_SUP, lambda m: latex_sup(m, before_sup))
+    t = t.sub(_RE_DOLLAR, "")
+    t = t.sub(_RE_BRACES, "")
+    return t.sub(re.compile(r"(?<=\S)~(?=\S)"), " ")
+
+
+def _unicode_superscripts(t: Tracked, markers: list[Marker], in_table: bool) -> Tracked:
+    """Unicode superscript runs after words are citations (footnotes in tables), except unit powers."""
+    def usup(m: re.Match[str]) -> str:
+        s = m.group(1)
+        plain = s.translate(SUPERSCRIPT_MAP)
+        if plain in ("2", "3") and _is_unit_power(t, m.start(), plain):
+            return s
+        nums = expand_citation_numbers(plain)
+        if not nums:
+            return s
+        markers.append(Marker(text=s, numbers=nums, offset=_offset(t, m.start()),
+                              kind="footnote" if in_table else "citation"))
+        return ""
+    return t.sub(_RE_UNICODE_SUP, usup)
+
+
+def _citations(t: Tracked, markers: list[Marker], max_ref: int | None, paren_citations: bool) -> Tracked:
+    """Bracketed (and, unless turned off, parenthesised) integer lists up to ``max_ref`` are citation markers."""
+    def cit(m: re.Match[str], t: Tracked) -> str:
+        nums = expand_citation_numbers(m.group(1))
+        if not nums or (max_ref is not None and max(nums) > max_ref) or max_ref is None:
+            return m.group(0)
+        markers.append(Marker(text=m.group(0).strip(), numbers=nums, offset=_offset(t, m.start()), kind="citation"))
+        return ""
+    before = t
+    t = t.sub(_RE_BRACKET_CIT, lambda m: cit(m, before))
+    if paren_citations:  # off where citations are known to be bracketed (JATS renderings)
+        before_paren = t
+        t = t.sub(_RE_PAREN_CIT, lambda m: cit(m, before_paren))
+    return t
 
 
 def normalize_plain(s: str, *, in_table: bool = False) -> tuple[str, list[Marker]]:
