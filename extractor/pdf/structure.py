@@ -1,4 +1,9 @@
-"""Structure: running headers/footers, reading-order flow, headings and paragraphs, the text layer."""
+"""Structure: running headers/footers, reading-order flow, headings and paragraphs, the text layer.
+
+Why one long module: page layout, column flow and the assembly of the document's blocks share the
+page's column grid and running headers; the seam for a split is the column-flow of tables
+(``_ColumnFlow``), which could become its own module.
+"""
 from __future__ import annotations
 
 import bisect

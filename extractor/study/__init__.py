@@ -25,7 +25,8 @@ from .regimens import extract_regimen_mentions
 from .reported import extract_reported_values
 from .sample_sizes import extract_sample_sizes, infer_total
 from .sections import section_repairs
-from .table_tests import extract_named_tests, extract_table_tests
+from .named_tests import extract_named_tests
+from .table_tests import extract_table_tests
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 from .dates import extract_dates

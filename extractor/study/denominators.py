@@ -20,6 +20,10 @@ another unit (eyes, oocytes, embryos, lesions, visits, cycles ...). A cell's kin
 decided before anything reads it: a row or column labelled mean, SD, median, IQR,
 range, score or a measurement unit is not a count, and a cell of a row labelled
 ``%`` is a percentage.
+
+Why one long module: one resolver answers "out of how many?" for every cell, and its parts (cell
+typing, N rows, notes, row labels, Missing/Unknown rows, other units) decide together; the seam
+for a split is the cell typing (``cell_kind`` and its cues), which could become its own module.
 """
 from __future__ import annotations
 

@@ -14,8 +14,7 @@ computed from:
   used: the listed categories, the categories plus the remainder up to n, a single row against the
   rest of the arm, a ``Male/Female`` pair in one cell, a rate column turned into a count with the
   arm's n;
-* the tests the table names (caption, headers, notes) and the tests the methods text names for
-  categorical and continuous data (``Study.named_tests``).
+* the tests the table names (caption, headers, notes; :mod:`.named_tests`).
 
 The statistical rules (TA201–TA203, TA210) recompute each test from these facts and flag it only
 when *no* reading reproduces it, so the ambiguity of table layouts costs sensitivity, never false
@@ -30,20 +29,19 @@ from dataclasses import dataclass, field
 from trialaudit.extractor.evidence import cell_evidence, row_evidence
 from trialaudit.extractor.quantities import parse_cell
 from trialaudit.extractor.rounding import possible_counts
-from trialaudit.schemas.document import Document, Sentence, Table, TableRow
+from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.quantities import Num, Quantity
-from trialaudit.schemas.study import (Arm, CountTable, NamedTests, PrintedPValue, PrintedStatistic, TableTest,
-                                      TestArm)
+from trialaudit.schemas.study import Arm, CountTable, PrintedPValue, PrintedStatistic, TableTest, TestArm
 
 from .arms import TOTAL_WORDS, resolve_arm
 from .ratios import cell_text, p_cell
 from .stat_labels import is_p_label, stat_kind_of_label
-from .tablefacts import (Denominator, arms_are_rows, cell_count, cell_percent, column_denominator, norm_label,
-                         rate_measure, response_category, row_denominator)
+from .named_tests import table_test_names
+from .tablefacts import (Denominator, arms_are_rows, cell_count, cell_percent, column_denominator, rate_measure,
+                         response_category, row_denominator)
 
-__all__ = ["extract_table_tests", "extract_named_tests", "tests_named_in", "table_notes", "parse",
-           "printed_p_cell", "stat_cell", "mean_sd_cell"]
+__all__ = ["extract_table_tests", "model_based", "parse", "printed_p_cell", "stat_cell", "mean_sd_cell"]
 
 
 def _count_table(counts: list[list[int]], categories: list[str], description: str,
@@ -106,84 +104,6 @@ def mean_sd_cell(text: str, label: str = "") -> tuple[Num, Num] | None:
 _MEAN_SD_LABEL = re.compile(r"\bmean\s*\(\s*(?:SD|s\.d\.|standard deviation)\s*\)", re.I)
 _PAREN_PAIR = re.compile(r"^\s*([−-]?\d+(?:\.\d+)?)\s*\(\s*(\d+(?:\.\d+)?)\s*\)\s*$")
 
-
-
-# ----------------------------------------------------------------------------- named tests
-
-_NAMED = {
-    "chi2": re.compile(r"\bchi[\s-]*squared?\b|χ\s*2|χ²|\bx2[\s-]*test|\bpearson'?s? (?:chi|χ)", re.I),
-    "fisher": re.compile(r"\bfisher'?s?\b", re.I),
-    "student": re.compile(r"\bstudent'?s?\s*t\b|\b(?:independent|two)[\s-]*samples?\s*t[\s-]*tests?\b|\bt[\s-]*tests?\b|"
-                          r"\bunpaired\s*t\b", re.I),
-    "welch": re.compile(r"\bwelch", re.I),
-    "mann-whitney": re.compile(r"mann[\s–-]*whitney|wilcoxon rank[\s-]*sum|\bu[\s-]*test", re.I),
-}
-_CATEGORICAL_CONTEXT = re.compile(r"categor|proportion|frequenc|rates?\b|counts?\b|n \(%\)|percentage|ORR|DCR|"
-                                  r"response|incidence|dichotom", re.I)
-_CONTINUOUS_CONTEXT = re.compile(r"continuous|mean|normally distributed|\bSD\b|standard deviation|measurement", re.I)
-
-
-def tests_named_in(text: str) -> set[str]:
-    return {k for k, rx in _NAMED.items() if rx.search(text or "")}
-
-
-def table_notes(doc: Document, table: Table, reach: int = 400, max_sentences: int = 4) -> list[Sentence]:
-    """Sentences printed right under a table (its notes), when the converter left them as prose."""
-    end = table.span.char_end
-    nxt = min([t.span.char_start for t in doc.tables if t.span.char_start > end] + [len(doc.text)])
-    out = []
-    for s in doc.sentences:
-        if end <= s.span.char_start <= min(end + reach, nxt) and len(out) < max_sentences:
-            out.append(s)
-    return out
-
-
-def table_test_names(doc: Document, table: Table) -> tuple[set[str], str]:
-    """Tests the table itself names (caption, headers, footnotes, notes under it); with where."""
-    labels = {norm_label(r.label) for r in table.rows if r.label and len(norm_label(r.label)) >= 3}
-    notes = []
-    for s in table_notes(doc, table):
-        low = s.text.lower()
-        if re.search(r"(?:χ|chi)[\s-]*(?:2|²|square[d]?)\s*(?:\(\d+\))?\s*=", s.text, re.I):
-            continue  # a reported statistic, not a note on methods
-        if any(lab in low for lab in labels) or re.search(r"\b(?:this|the above) table\b|\bin the table\b", low):
-            notes.append(s.text)
-    parts = [table.caption, *table.footnotes, *notes]
-    for c in table.columns:
-        if stat_kind_of_label(c):
-            # a "χ²" statistic column names no test for rows where it is empty (Fisher rows);
-            # "χ² (Fisher)" names both
-            if re.search(r"fisher", c, re.I):
-                parts.append(c)
-        else:
-            parts.append(c)
-    named = set()
-    for p in parts:
-        named |= tests_named_in(p)
-    return named, f"{table.label} (caption, headers or notes)"
-
-
-def article_test_names(doc: Document, kind: str) -> tuple[set[str], str | None]:
-    """Tests the methods/statistics text names for categorical ('categorical') or continuous data."""
-    named: set[str] = set()
-    quote = None
-    ctx_rx = _CATEGORICAL_CONTEXT if kind == "categorical" else _CONTINUOUS_CONTEXT
-    for s in doc.sentences:
-        if s.section_kind not in ("statistics", "methods"):
-            continue
-        # split at ';' so "continuous ... t-test; categorical ... chi-square test" are kept apart
-        for clause in re.split(r";|\.\s", s.text):
-            found = tests_named_in(clause)
-            if not found or not ctx_rx.search(clause):
-                continue
-            if kind == "categorical":
-                found &= {"chi2", "fisher"}
-            else:
-                found &= {"student", "welch", "mann-whitney"}
-            if found:
-                named |= found
-                quote = quote or s.text
-    return named, quote
 
 
 # ----------------------------------------------------------------------------- arms
@@ -624,14 +544,6 @@ def model_based(table: Table) -> bool:
     if any(_EFFECT_COLUMN.search(c or "") for c in table.columns[1:]):
         return True
     return any(_MODEL_WORDS.search(t or "") for t in [table.caption, *table.footnotes, *table.columns])
-
-
-def extract_named_tests(doc: Document) -> NamedTests:
-    """The tests the methods or statistics text names for categorical and for continuous data."""
-    cat, cat_quote = article_test_names(doc, "categorical")
-    cont, cont_quote = article_test_names(doc, "continuous")
-    return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
-                      continuous_quote=cont_quote)
 
 
 def _fact(index: int, f: _Found, named: set[str], named_where: str, model: bool) -> TableTest:

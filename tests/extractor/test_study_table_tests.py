@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.study import named_tests
 from trialaudit.extractor.study import table_tests as readers
 from trialaudit.extractor.text import parse_text
 
@@ -57,7 +58,7 @@ def test_cell_readers():
     assert readers.stat_cell("7.982").value == 7.982
     m, s = readers.mean_sd_cell("38.6 (4.9)", "Age, mean (SD)")
     assert (m.value, s.value) == (38.6, 4.9)
-    assert readers.tests_named_in("Mann-Whitney U test and Fisher's exact test") == {"mann-whitney", "fisher"}
+    assert named_tests.tests_named_in("Mann-Whitney U test and Fisher's exact test") == {"mann-whitney", "fisher"}
 
 
 def test_table_tests_are_a_tidy_table():

@@ -1,0 +1,101 @@
+"""The statistical tests an article names: in a table (caption, headers, notes under it) and in the methods.
+
+``Study.named_tests`` holds the tests the methods or statistics text names for categorical data (χ²,
+Fisher) and for continuous data (Student's t, Welch, Mann–Whitney), with a quote; ``TableTest.named_tests``
+the tests a table itself names. TA202 and TA203 compare a recomputed test with the one named.
+"""
+from __future__ import annotations
+
+import re
+
+from trialaudit.schemas.document import Document, Sentence, Table
+from trialaudit.schemas.study import NamedTests
+
+from .stat_labels import stat_kind_of_label
+from .tablefacts import norm_label
+
+__all__ = ["tests_named_in", "table_notes", "table_test_names", "article_test_names", "extract_named_tests"]
+
+
+_NAMED = {
+    "chi2": re.compile(r"\bchi[\s-]*squared?\b|χ\s*2|χ²|\bx2[\s-]*test|\bpearson'?s? (?:chi|χ)", re.I),
+    "fisher": re.compile(r"\bfisher'?s?\b", re.I),
+    "student": re.compile(r"\bstudent'?s?\s*t\b|\b(?:independent|two)[\s-]*samples?\s*t[\s-]*tests?\b|\bt[\s-]*tests?\b|"
+                          r"\bunpaired\s*t\b", re.I),
+    "welch": re.compile(r"\bwelch", re.I),
+    "mann-whitney": re.compile(r"mann[\s–-]*whitney|wilcoxon rank[\s-]*sum|\bu[\s-]*test", re.I),
+}
+_CATEGORICAL_CONTEXT = re.compile(r"categor|proportion|frequenc|rates?\b|counts?\b|n \(%\)|percentage|ORR|DCR|"
+                                  r"response|incidence|dichotom", re.I)
+_CONTINUOUS_CONTEXT = re.compile(r"continuous|mean|normally distributed|\bSD\b|standard deviation|measurement", re.I)
+
+
+def tests_named_in(text: str) -> set[str]:
+    return {k for k, rx in _NAMED.items() if rx.search(text or "")}
+
+
+def table_notes(doc: Document, table: Table, reach: int = 400, max_sentences: int = 4) -> list[Sentence]:
+    """Sentences printed right under a table (its notes), when the converter left them as prose."""
+    end = table.span.char_end
+    nxt = min([t.span.char_start for t in doc.tables if t.span.char_start > end] + [len(doc.text)])
+    out = []
+    for s in doc.sentences:
+        if end <= s.span.char_start <= min(end + reach, nxt) and len(out) < max_sentences:
+            out.append(s)
+    return out
+
+
+def table_test_names(doc: Document, table: Table) -> tuple[set[str], str]:
+    """Tests the table itself names (caption, headers, footnotes, notes under it); with where."""
+    labels = {norm_label(r.label) for r in table.rows if r.label and len(norm_label(r.label)) >= 3}
+    notes = []
+    for s in table_notes(doc, table):
+        low = s.text.lower()
+        if re.search(r"(?:χ|chi)[\s-]*(?:2|²|square[d]?)\s*(?:\(\d+\))?\s*=", s.text, re.I):
+            continue  # a reported statistic, not a note on methods
+        if any(lab in low for lab in labels) or re.search(r"\b(?:this|the above) table\b|\bin the table\b", low):
+            notes.append(s.text)
+    parts = [table.caption, *table.footnotes, *notes]
+    for c in table.columns:
+        if stat_kind_of_label(c):
+            # a "χ²" statistic column names no test for rows where it is empty (Fisher rows);
+            # "χ² (Fisher)" names both
+            if re.search(r"fisher", c, re.I):
+                parts.append(c)
+        else:
+            parts.append(c)
+    named = set()
+    for p in parts:
+        named |= tests_named_in(p)
+    return named, f"{table.label} (caption, headers or notes)"
+
+
+def article_test_names(doc: Document, kind: str) -> tuple[set[str], str | None]:
+    """Tests the methods/statistics text names for categorical ('categorical') or continuous data."""
+    named: set[str] = set()
+    quote = None
+    ctx_rx = _CATEGORICAL_CONTEXT if kind == "categorical" else _CONTINUOUS_CONTEXT
+    for s in doc.sentences:
+        if s.section_kind not in ("statistics", "methods"):
+            continue
+        # split at ';' so "continuous ... t-test; categorical ... chi-square test" are kept apart
+        for clause in re.split(r";|\.\s", s.text):
+            found = tests_named_in(clause)
+            if not found or not ctx_rx.search(clause):
+                continue
+            if kind == "categorical":
+                found &= {"chi2", "fisher"}
+            else:
+                found &= {"student", "welch", "mann-whitney"}
+            if found:
+                named |= found
+                quote = quote or s.text
+    return named, quote
+
+
+def extract_named_tests(doc: Document) -> NamedTests:
+    """The tests the methods or statistics text names for categorical and for continuous data."""
+    cat, cat_quote = article_test_names(doc, "categorical")
+    cont, cont_quote = article_test_names(doc, "continuous")
+    return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
+                      continuous_quote=cont_quote)
