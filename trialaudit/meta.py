@@ -35,7 +35,7 @@ from trialaudit.schemas.study import Study
 from trialaudit.validation.textmatch import footnote_abbreviations
 from trialaudit.meta_arms import (  # thresholds stay importable from here
     ARM_MARGIN, ARM_RIVAL, ARM_THRESHOLD, DOSE_PENALTY, JUDGED, LABEL_COVERAGE, LABEL_MARGIN, Col,
-    _BASELINE_ROW, _CONTROL, _TIME_PART, _arm_columns, _phrase_judge, _query_alts, _study_arm,
+    _BASELINE_ROW, _CONTROL, _TIME_PART, _arm_columns, _phrase_judge, distinct_alts, _query_alts, _study_arm,
     _time_in_outcome)
 from trialaudit.meta_outcome import (
     HEADING_PENALTY, LOOSE_PENALTY, ROW_THRESHOLD, ROW_TIE, _loose_variants, _row_match, _row_score,
@@ -305,6 +305,9 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     defs = group_label_definitions(doc)
     int_alts = _query_alts(intervention, arms, defs)
     cmp_alts = _query_alts(comparator, arms, defs)
+    di, dc = distinct_alts(intervention, comparator)
+    int_alts += [a for a in di if a not in int_alts]
+    cmp_alts += [a for a in dc if a not in cmp_alts]
     ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
     roles: tuple[bool | None, bool | None] = (ic, cc) if ic != cc else (None, None)  # names only when unclear
     empty = Answer(outcome, otype, "not reported", ArmAnswer(intervention), ArmAnswer(comparator))
@@ -317,12 +320,13 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
     saw_row = saw_cols = False
     asks_baseline = bool(_BASELINE_ROW.search(outcome))
+    condition = _condition_words(outcome)
     asks_change = any(_CHANGE.search(o) for o in outcome_variants)
     for t in doc.tables:
         baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
         if not asks_baseline and baseline_table:
             continue  # a baseline table does not report outcomes
-        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome, judge)
+        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome, judge, abbrev)
         if cols is None:
             continue
         ji, jc = cols
@@ -344,6 +348,8 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                 s -= SUBGROUP_PENALTY  # the whole population's table answers before a subgroup's
             if s < ROW_THRESHOLD:
                 continue
+            if condition and not condition & set(_content(f"{t.caption or ''} {row.group or ''} {row.label}")):
+                continue   # 'SVR when the patients had BMI > 30': the whole population's row does not answer
             saw_row = True
             if not asks_change and any(_CHANGE.search(t.column_label(c[0])) for c in (ji, jc)):
                 continue  # a change column does not give the outcome's value
@@ -379,6 +385,16 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                       candidates=[f"{t.label}: {row.label}", other])
     return Answer(outcome, otype, "answered", ai, ac, reason=f"row match {s:.0f}",
                   table=t.label, row=row.label)
+
+
+_CONDITION = re.compile(r"\b(?:when|if|whose|among|in (?:the )?(?:patients|participants|subjects|those|women|men|"
+                        r"children|people) (?:with|who|aged))\b(.*)$", re.I)
+
+
+def _condition_words(outcome: str) -> set[str]:
+    """The content words of a condition on the population ('... when the patients had BMI > 30')."""
+    m = _CONDITION.search(outcome)
+    return set(_content(m.group(1))) if m else set()
 
 
 def _time_labels(t: Table) -> set[str]:
