@@ -40,7 +40,7 @@ from trialaudit.meta_arms import (  # thresholds stay importable from here
 from trialaudit.meta_outcome import (
     HEADING_PENALTY, LOOSE_PENALTY, ROW_THRESHOLD, ROW_TIE, _loose_variants, _row_match, _row_score,
     _table_reports_change, _tail_variants, _unchanged_variants, _variants)
-from trialaudit.meta_words import _content
+from trialaudit.meta_words import _content, synonym_variants
 
 __all__ = ["answer", "Answer", "ArmAnswer", "Value", "OutcomeType", "Status", "Col", "events_from_percent",
            "ROW_THRESHOLD", "ROW_TIE", "HEADING_PENALTY", "LOOSE_PENALTY", "BASELINE_PENALTY", "SUBGROUP_PENALTY",
@@ -315,6 +315,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     abbrev = abbreviations(doc)
     outcome_abbrev = {**COMMON_ABBREVIATIONS, **abbrev}
     outcome_variants = _variants(outcome, outcome_abbrev)
+    outcome_variants += [v for o in list(outcome_variants) for v in synonym_variants(o) if v not in outcome_variants]
     loose = _loose_variants(outcome_variants)
     judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev)
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
