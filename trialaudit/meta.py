@@ -27,7 +27,7 @@ from trialaudit.extractor.study._util import sentence_prov
 from trialaudit.extractor.study.arms import resolve_arm, strip_n
 from trialaudit.extractor.study.meta_abbrev import COMMON as COMMON_ABBREVIATIONS, abbreviations
 from trialaudit.meta_convert import sd_from_ci, sd_from_se
-from trialaudit.extractor.study.meta_labels import group_label_definitions
+from trialaudit.extractor.study.meta_labels import group_label_definitions, initial_label, labels_in, mnemonic_letters
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.quantities import Quantity
@@ -40,7 +40,7 @@ from trialaudit.meta_arms import (  # thresholds stay importable from here
 from trialaudit.meta_outcome import (
     HEADING_PENALTY, LOOSE_PENALTY, ROW_THRESHOLD, ROW_TIE, _loose_variants, _row_match, _row_score,
     _table_reports_change, _tail_variants, _unchanged_variants, _variants)
-from trialaudit.meta_words import _content, synonym_variants
+from trialaudit.meta_words import _content, _norm, _ostem, synonym_variants
 
 __all__ = ["answer", "Answer", "ArmAnswer", "Value", "OutcomeType", "Status", "Col", "events_from_percent",
            "ROW_THRESHOLD", "ROW_TIE", "HEADING_PENALTY", "LOOSE_PENALTY", "BASELINE_PENALTY", "SUBGROUP_PENALTY",
@@ -306,6 +306,10 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     int_alts = _query_alts(intervention, arms, defs)
     cmp_alts = _query_alts(comparator, arms, defs)
     di, dc = distinct_alts(intervention, comparator)
+    letters = mnemonic_letters(doc)
+    li, lc = initial_label(intervention, letters), initial_label(comparator, letters)
+    if li and lc and li != lc and not labels_in(intervention) and not labels_in(comparator):
+        di, dc = di + [li], dc + [lc]   # 'group L' for lidocaine, 'group N' for normal saline
     int_alts += [a for a in di if a not in int_alts]
     cmp_alts += [a for a in dc if a not in cmp_alts]
     ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
@@ -336,6 +340,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         subgroup_table = bool(_SUBGROUP_TABLE.search(t.caption or "")) and not _SUBGROUP_TABLE.search(outcome)
         t_loose = loose + (_unchanged_variants(outcome_variants + loose)
                            if asks_change and _table_reports_change(t) else [])
+        t_loose = t_loose + _caption_variants(outcome_variants, t.caption or "")
         for row in t.rows:
             if row.kind != "body":
                 continue
@@ -386,6 +391,22 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                       candidates=[f"{t.label}: {row.label}", other])
     return Answer(outcome, otype, "answered", ai, ac, reason=f"row match {s:.0f}",
                   table=t.label, row=row.label)
+
+
+def _caption_variants(outcome_variants: list[str], caption: str) -> list[str]:
+    """The outcome without the words the table's caption already says ('The mean cognitive
+    score on the Bayley-III' in a table captioned '... (Bayley-III)' -> 'cognitive')."""
+    cap = set(_content(caption))
+    if not cap:
+        return []
+    out = []
+    for o in outcome_variants:
+        words = _norm(o).split()
+        keep = [w for w in words if _ostem(w) not in cap]
+        rest = " ".join(keep)
+        if len(keep) < len(words) and _content(rest) and len(_content(rest)) < len(_content(o)):
+            out.append(rest)
+    return list(dict.fromkeys(out))
 
 
 _CONDITION = re.compile(r"\b(?:when|if|whose|among|in (?:the )?(?:patients|participants|subjects|those|women|men|"
