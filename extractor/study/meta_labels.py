@@ -74,6 +74,8 @@ def group_label_definitions(doc: Document) -> list[LabelDefinition]:
                 # 'in group I (120 people) lidocaine was given and in group II ...'
                 end = mentions[i + 1].start() if i + 1 < len(mentions) else len(text)
                 seg = text[m.end():end]
+                # 'Group I: 30 ml ropivacaine + 1 ml saline': the colon introduces the definition
+                seg = re.sub(r"^\s*(?:\(\s*n\s*=\s*\d+\s*\))?\s*[:=]\s*", "", seg)
                 cut = _BOUNDARY.search(seg)
                 if cut:
                     seg = seg[:cut.start()]

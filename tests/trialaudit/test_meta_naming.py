@@ -159,3 +159,16 @@ def test_letters_in_alphabetical_run_are_no_initials(read_article):
     doc = read_article(LETTERS.replace("group N", "group A").replace("group L", "group B")
                        .replace("group K", "group C"))[0]
     assert mnemonic_letters(doc) == set()
+
+
+def test_group_label_defined_after_a_colon(read_article):
+    from trialaudit.extractor.study.meta_labels import group_label_definitions
+    doc = read_article("""# Clonidine added to ropivacaine: a randomised trial
+
+## Methods
+
+Group I: 30 ml 0.75% ropivacaine + 1 ml normal saline.
+Group II: 30 ml 0.75% ropivacaine + 1 mcg/kg clonidine diluted with normal saline.
+""")[0]
+    defs = {d.key: d.text for d in group_label_definitions(doc)}
+    assert "clonidine" in defs["group:ii"] and "clonidine" not in defs["group:i"]
