@@ -267,14 +267,42 @@ def _strata_rests(t: Table, ncols: int) -> set[str]:
     return out
 
 
+def _respanned_labels(labels: list[str]) -> list[str]:
+    """Column labels whose spanning arm headers lost their span: 'A / Mean', 'B / SD', 'Mean',
+    'SD' (each arm's header over its first column only) -> 'A / Mean', 'A / SD', 'B / Mean',
+    'B / SD'. Only the exact pattern: k headed columns then k bare ones, sub-labels
+    alternating mean, SD; anything else is left as it is."""
+    out = list(labels)
+    for start in range(len(labels)):
+        for k in range(len(labels) - start, 1, -1):
+            if start + 2 * k > len(labels):
+                continue
+            run = labels[start:start + 2 * k]
+            tops, subs = [], []
+            for x in run:
+                top, _, sub = x.rpartition(" / ") if " / " in x else ("", "", x)
+                tops.append(top)
+                subs.append(sub)
+            if not all(_MEAN_SUB.match(subs[i]) if i % 2 == 0 else _SD_SUB.match(subs[i]) for i in range(2 * k)):
+                continue
+            if not all(tops[:k]) or any(tops[k:]) or len(set(tops[:k])) != k:
+                continue
+            for i in range(k):
+                out[start + 2 * i] = f"{tops[i]} / {subs[2 * i]}"
+                out[start + 2 * i + 1] = f"{tops[i]} / {subs[2 * i + 1]}"
+            return out
+    return out
+
+
 def _column_groups(t: Table) -> dict[str, Col]:
     """Arm-like columns of ``t`` by label; a 'mean' and an 'SD' sub-column under one
     header become one column pair."""
     ncols = max((len(r.cells) for r in t.rows), default=0)
     by_top: dict[str, list[tuple[int, str]]] = {}
     strata = _strata_rests(t, ncols)
+    respanned = _respanned_labels([t.column_label(j) for j in range(1, ncols)])
     for j in range(1, ncols):
-        lab = t.column_label(j)
+        lab = respanned[j - 1]
         if not lab:
             continue
         top, _, sub = lab.rpartition(" / ") if " / " in lab else (lab, "", "")

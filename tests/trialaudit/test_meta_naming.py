@@ -172,3 +172,12 @@ Group II: 30 ml 0.75% ropivacaine + 1 mcg/kg clonidine diluted with normal salin
 """)[0]
     defs = {d.key: d.text for d in group_label_definitions(doc)}
     assert "clonidine" in defs["group:ii"] and "clonidine" not in defs["group:i"]
+
+
+def test_arm_headers_that_lost_their_span():
+    from trialaudit.meta_arms import _respanned_labels
+    assert _respanned_labels(["Drug / Mean", "Placebo / SD", "Mean", "SD", "p Value"]) == \
+        ["Drug / Mean", "Drug / SD", "Placebo / Mean", "Placebo / SD", "p Value"]
+    assert _respanned_labels(["A / Mean", "A / SD", "B / Mean", "B / SD"]) == ["A / Mean", "A / SD", "B / Mean", "B / SD"]
+    assert _respanned_labels(["Drug / Mean", "Placebo / Mean", "Mean", "SD"]) == \
+        ["Drug / Mean", "Placebo / Mean", "Mean", "SD"]   # not the pattern: left as it is
