@@ -26,7 +26,10 @@ from pathlib import Path
 
 from trialaudit.api import document_for
 from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.study.meta_abbrev import abbreviations
 from trialaudit.meta import answer
+from trialaudit.meta_words import _content
+from trialaudit.validation.textmatch import footnote_abbreviations
 
 ROOT = Path("/work/shared/realworld")
 
@@ -86,7 +89,25 @@ def _decimals(text: str) -> int:
     return len(t.split(".")[1]) if "." in t else 0
 
 
-def _cause(q: dict, ans, detail: str) -> str:
+def _defined_as_asked(q: dict, ans, doc) -> bool:
+    """The answered row's abbreviation is defined (table footnote or text) by a long form that
+    holds the asked outcome's words: the answer is the outcome the article names; the
+    annotation holds another row."""
+    if doc is None or ans.table is None or not ans.row:
+        return False
+    tables = [t for t in doc.tables if t.label == ans.table]
+    defs = {**abbreviations(doc), **(footnote_abbreviations(tables[0].footnotes) if tables else {})}
+    want = set(_content(q["outcome"]))
+    for tok in re.findall(r"[\w-]+", ans.row):
+        long_ = defs.get(tok)
+        if long_ and want and want <= set(_content(long_)):
+            return True
+    return False
+
+
+def _cause(q: dict, ans, detail: str, doc=None) -> str:
+    if _defined_as_asked(q, ans, doc):
+        return "annotation holds another row than the one the article defines as the asked outcome"
     if "derived from %" in detail:
         sides = [getattr(ans, side).events for side in ("intervention", "comparator")]
         golds = [_num(q.get(f"{side}_events")) for side in ("intervention", "comparator")]
@@ -197,7 +218,7 @@ def main() -> None:
             miss_where[(q["outcome_type"], _miss_reason(locate(q, cache[pid][0]), detail))] += 1
         if verdict == "wrong":
             wrong.append((q, detail, f"{ans.table}: {ans.row}"))
-            causes[_cause(q, ans, detail)] += 1
+            causes[_cause(q, ans, detail, cache[pid][0])] += 1
 
     print(f"\nMeta-analysis questions (data in text/tables, annotation complete): {len(qs)} questions, "
           f"{len(cache)} articles, {time.time() - t0:.0f} s\n")

@@ -27,7 +27,7 @@ from trialaudit.extractor.study._util import sentence_prov
 from trialaudit.extractor.study.arms import resolve_arm, strip_n
 from trialaudit.extractor.study.meta_abbrev import COMMON as COMMON_ABBREVIATIONS, abbreviations
 from trialaudit.meta_convert import sd_from_ci, sd_from_se
-from trialaudit.extractor.study.meta_labels import group_label_definitions
+from trialaudit.extractor.study.meta_labels import group_label_definitions, initial_label, labels_in, mnemonic_letters
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.quantities import Quantity
@@ -35,12 +35,12 @@ from trialaudit.schemas.study import Study
 from trialaudit.validation.textmatch import footnote_abbreviations
 from trialaudit.meta_arms import (  # thresholds stay importable from here
     ARM_MARGIN, ARM_RIVAL, ARM_THRESHOLD, DOSE_PENALTY, JUDGED, LABEL_COVERAGE, LABEL_MARGIN, Col,
-    _BASELINE_ROW, _CONTROL, _TIME_PART, _arm_columns, _phrase_judge, _query_alts, _study_arm,
+    _BASELINE_ROW, _CONTROL, _TIME_PART, _arm_columns, _phrase_judge, distinct_alts, _query_alts, _study_arm,
     _time_in_outcome)
 from trialaudit.meta_outcome import (
     HEADING_PENALTY, LOOSE_PENALTY, ROW_THRESHOLD, ROW_TIE, _loose_variants, _row_match, _row_score,
     _table_reports_change, _tail_variants, _unchanged_variants, _variants)
-from trialaudit.meta_words import _content
+from trialaudit.meta_words import _content, _norm, _ostem, synonym_variants
 
 __all__ = ["answer", "Answer", "ArmAnswer", "Value", "OutcomeType", "Status", "Col", "events_from_percent",
            "ROW_THRESHOLD", "ROW_TIE", "HEADING_PENALTY", "LOOSE_PENALTY", "BASELINE_PENALTY", "SUBGROUP_PENALTY",
@@ -305,6 +305,13 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     defs = group_label_definitions(doc)
     int_alts = _query_alts(intervention, arms, defs)
     cmp_alts = _query_alts(comparator, arms, defs)
+    di, dc = distinct_alts(intervention, comparator)
+    letters = mnemonic_letters(doc)
+    li, lc = initial_label(intervention, letters), initial_label(comparator, letters)
+    if li and lc and li != lc and not labels_in(intervention) and not labels_in(comparator):
+        di, dc = di + [li], dc + [lc]   # 'group L' for lidocaine, 'group N' for normal saline
+    int_alts += [a for a in di if a not in int_alts]
+    cmp_alts += [a for a in dc if a not in cmp_alts]
     ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
     roles: tuple[bool | None, bool | None] = (ic, cc) if ic != cc else (None, None)  # names only when unclear
     empty = Answer(outcome, otype, "not reported", ArmAnswer(intervention), ArmAnswer(comparator))
@@ -312,17 +319,19 @@ def answer(source, outcome: str, intervention: str, comparator: str,
     abbrev = abbreviations(doc)
     outcome_abbrev = {**COMMON_ABBREVIATIONS, **abbrev}
     outcome_variants = _variants(outcome, outcome_abbrev)
+    outcome_variants += [v for o in list(outcome_variants) for v in synonym_variants(o) if v not in outcome_variants]
     loose = _loose_variants(outcome_variants)
     judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev)
     found: list[tuple[float, Table, TableRow, ArmAnswer, ArmAnswer]] = []
     saw_row = saw_cols = False
     asks_baseline = bool(_BASELINE_ROW.search(outcome))
+    condition = _condition_words(outcome)
     asks_change = any(_CHANGE.search(o) for o in outcome_variants)
     for t in doc.tables:
         baseline_table = bool(_BASELINE_TABLE.search(t.caption or ""))
         if not asks_baseline and baseline_table:
             continue  # a baseline table does not report outcomes
-        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome, judge)
+        cols = _arm_columns(t, int_alts, cmp_alts, roles, outcome, judge, abbrev)
         if cols is None:
             continue
         ji, jc = cols
@@ -331,6 +340,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         subgroup_table = bool(_SUBGROUP_TABLE.search(t.caption or "")) and not _SUBGROUP_TABLE.search(outcome)
         t_loose = loose + (_unchanged_variants(outcome_variants + loose)
                            if asks_change and _table_reports_change(t) else [])
+        t_loose = t_loose + _caption_variants(outcome_variants, t.caption or "")
         for row in t.rows:
             if row.kind != "body":
                 continue
@@ -344,6 +354,8 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                 s -= SUBGROUP_PENALTY  # the whole population's table answers before a subgroup's
             if s < ROW_THRESHOLD:
                 continue
+            if condition and not condition & set(_content(f"{t.caption or ''} {row.group or ''} {row.label}")):
+                continue   # 'SVR when the patients had BMI > 30': the whole population's row does not answer
             saw_row = True
             if not asks_change and any(_CHANGE.search(t.column_label(c[0])) for c in (ji, jc)):
                 continue  # a change column does not give the outcome's value
@@ -379,6 +391,32 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                       candidates=[f"{t.label}: {row.label}", other])
     return Answer(outcome, otype, "answered", ai, ac, reason=f"row match {s:.0f}",
                   table=t.label, row=row.label)
+
+
+def _caption_variants(outcome_variants: list[str], caption: str) -> list[str]:
+    """The outcome without the words the table's caption already says ('The mean cognitive
+    score on the Bayley-III' in a table captioned '... (Bayley-III)' -> 'cognitive')."""
+    cap = set(_content(caption))
+    if not cap:
+        return []
+    out = []
+    for o in outcome_variants:
+        words = _norm(o).split()
+        keep = [w for w in words if _ostem(w) not in cap]
+        rest = " ".join(keep)
+        if len(keep) < len(words) and _content(rest) and len(_content(rest)) < len(_content(o)):
+            out.append(rest)
+    return list(dict.fromkeys(out))
+
+
+_CONDITION = re.compile(r"\b(?:when|if|whose|among|in (?:the )?(?:patients|participants|subjects|those|women|men|"
+                        r"children|people) (?:with|who|aged))\b(.*)$", re.I)
+
+
+def _condition_words(outcome: str) -> set[str]:
+    """The content words of a condition on the population ('... when the patients had BMI > 30')."""
+    m = _CONDITION.search(outcome)
+    return set(_content(m.group(1))) if m else set()
 
 
 def _time_labels(t: Table) -> set[str]:

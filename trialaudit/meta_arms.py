@@ -10,6 +10,7 @@ and n/% sub-columns are resolved here.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from rapidfuzz import fuzz
 
@@ -88,9 +89,23 @@ def _exact_len(col: str, query_alts: list[str]) -> int:
     return max((len(a) for a in alts if a in query_alts), default=0)
 
 
-def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = None) -> float:
+def expand_abbreviations(text: str, abbrev: dict[str, str] | None) -> str:
+    """``text`` with the abbreviations the article defines written out ('CZP 200 mg + MTX' ->
+    'certolizumab pegol 200 mg + methotrexate'); ``text`` itself when it holds none."""
+    if not abbrev:
+        return text
+    return re.sub(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?![\w-])",
+                  lambda m: abbrev.get(m.group(0), m.group(0)) if sum(c.isupper() for c in m.group(0)) >= 2
+                  else m.group(0), text)
+
+
+def _arm_score(col: str, query_alts: list[str], query_is_control: bool | None = None,
+               abbrev: dict[str, str] | None = None) -> float:
     raw = strip_n(col)[0]
     col_alts = _alternatives(raw) or [_arm_norm(raw)]
+    wide = expand_abbreviations(raw, abbrev)
+    if wide != raw:   # the header's abbreviations written out, as the article defines them
+        col_alts += [a for a in _alternatives(wide) if a not in col_alts]
     base = col_alts[0] if col_alts else ""
     if not base and not labels_in(raw):
         return 0.0
@@ -194,6 +209,38 @@ def _query_alts(text: str, arms: list[Arm], defs: list[LabelDefinition] | None =
     return list(dict.fromkeys(alts))
 
 
+def _distinct_run(mine: list[str], other: list[str]) -> str | None:
+    """The one run of words of ``mine`` that ``other`` does not share, with a number's
+    unit ('1 week' of '1-week quadruple therapy' against '2-week quadruple therapy')."""
+    ops = [op for op in SequenceMatcher(a=mine, b=other, autojunk=False).get_opcodes() if op[0] != "equal"]
+    runs = [(i1, i2) for tag, i1, i2, _, _ in ops if i2 > i1]
+    if len(runs) != 1:
+        return None
+    i1, i2 = runs[0]
+    if set(mine[i1:i2]) & set(other):
+        return None   # the differing words are words of the other arm too ('A + B' / 'B + A')
+    if all(t.replace(".", "").isdigit() for t in mine[i1:i2]) and i2 < len(mine):
+        i2 += 1
+    run = mine[i1:i2]
+    if not any(len(t) >= 3 and t.isalpha() for t in run):
+        return None
+    return " ".join(run)
+
+
+def distinct_alts(intervention: str, comparator: str) -> tuple[list[str], list[str]]:
+    """The words that tell the two arms apart, as extra wordings of each: 'cemented component'
+    against 'trabecular metal tibial monoblock component (TM)' -> 'cemented' and 'trabecular
+    metal tibial monoblock'. Nothing when the texts share no words or differ in several places."""
+    wi = _arm_norm(re.sub(r"\([^()]*\)", " ", intervention)).split()
+    wc = _arm_norm(re.sub(r"\([^()]*\)", " ", comparator)).split()
+    if not wi or not wc or not set(wi) & set(wc):
+        return [], []
+    ri, rc = _distinct_run(wi, wc), _distinct_run(wc, wi)
+    if ri is None or rc is None or ri == rc:
+        return [], []
+    return [ri], [rc]
+
+
 _MEAN_SUB = re.compile(r"^\s*(mean|χ|x̄|x|average|m)\s*$", re.I)
 
 
@@ -220,14 +267,42 @@ def _strata_rests(t: Table, ncols: int) -> set[str]:
     return out
 
 
+def _respanned_labels(labels: list[str]) -> list[str]:
+    """Column labels whose spanning arm headers lost their span: 'A / Mean', 'B / SD', 'Mean',
+    'SD' (each arm's header over its first column only) -> 'A / Mean', 'A / SD', 'B / Mean',
+    'B / SD'. Only the exact pattern: k headed columns then k bare ones, sub-labels
+    alternating mean, SD; anything else is left as it is."""
+    out = list(labels)
+    for start in range(len(labels)):
+        for k in range(len(labels) - start, 1, -1):
+            if start + 2 * k > len(labels):
+                continue
+            run = labels[start:start + 2 * k]
+            tops, subs = [], []
+            for x in run:
+                top, _, sub = x.rpartition(" / ") if " / " in x else ("", "", x)
+                tops.append(top)
+                subs.append(sub)
+            if not all(_MEAN_SUB.match(subs[i]) if i % 2 == 0 else _SD_SUB.match(subs[i]) for i in range(2 * k)):
+                continue
+            if not all(tops[:k]) or any(tops[k:]) or len(set(tops[:k])) != k:
+                continue
+            for i in range(k):
+                out[start + 2 * i] = f"{tops[i]} / {subs[2 * i]}"
+                out[start + 2 * i + 1] = f"{tops[i]} / {subs[2 * i + 1]}"
+            return out
+    return out
+
+
 def _column_groups(t: Table) -> dict[str, Col]:
     """Arm-like columns of ``t`` by label; a 'mean' and an 'SD' sub-column under one
     header become one column pair."""
     ncols = max((len(r.cells) for r in t.rows), default=0)
     by_top: dict[str, list[tuple[int, str]]] = {}
     strata = _strata_rests(t, ncols)
+    respanned = _respanned_labels([t.column_label(j) for j in range(1, ncols)])
     for j in range(1, ncols):
-        lab = t.column_label(j)
+        lab = respanned[j - 1]
         if not lab:
             continue
         top, _, sub = lab.rpartition(" / ") if " / " in lab else (lab, "", "")
@@ -264,7 +339,7 @@ def _column_groups(t: Table) -> dict[str, Col]:
 _TIME_PART = re.compile(
     r"^\s*(baseline|pre\b|pre[- ]?(treatment|intervention|test)|post\b|post[- ]?(treatment|intervention|test)|"
     r"week|wk\b|month|day\b|year|visit|t\d\b|follow|mid[- ]?point|end\b|end of|final|endpoint|"
-    r"\d+(\.\d+)?\s*(m|mo|months?|weeks?|wks?|days?|d|years?|y|h|hours?)\b)", re.I)
+    r"\d+(\.\d+)?\s*-?\s*(m|mo|months?|weeks?|wks?|days?|d|years?|y|h|hours?)\b)", re.I)
 
 
 def _split_time(label: str) -> tuple[str, str]:
@@ -314,7 +389,7 @@ def _stratum_columns(groups: dict[str, Col], outcome: str, arm_alts: list[str]) 
 
 def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
                  roles: tuple[bool | None, bool | None] = (None, None),
-                 outcome: str = "", judge=None) -> tuple[Col, Col] | None:
+                 outcome: str = "", judge=None, abbrev: dict[str, str] | None = None) -> tuple[Col, Col] | None:
     """The column of the intervention and of the comparator in ``t`` (None when unclear).
 
     ``roles`` says whether the intervention / the comparator text names a control. When
@@ -341,8 +416,8 @@ def _arm_columns(t: Table, int_alts: list[str], cmp_alts: list[str],
             if not later:
                 return None
             tm = later[-1] if not asks_baseline else later[0]
-        return _pick_columns(by_time[tm], int_alts, cmp_alts, roles, judge)
-    return _pick_columns(groups, int_alts, cmp_alts, roles, judge)
+        return _pick_columns(by_time[tm], int_alts, cmp_alts, roles, judge, abbrev)
+    return _pick_columns(groups, int_alts, cmp_alts, roles, judge, abbrev)
 
 
 def _numbers(text: str) -> set[str]:
@@ -401,9 +476,10 @@ def _nested_pair(groups: dict[str, Col], judge=None) -> tuple[str, str] | None:
 
 
 def _pick_columns(groups: dict[str, Col], int_alts: list[str], cmp_alts: list[str],
-                  roles: tuple[bool | None, bool | None], judge=None) -> tuple[Col, Col] | None:
-    si = {k: _arm_score(k, int_alts, roles[0]) for k in groups}
-    sc = {k: _arm_score(k, cmp_alts, roles[1]) for k in groups}
+                  roles: tuple[bool | None, bool | None], judge=None,
+                  abbrev: dict[str, str] | None = None) -> tuple[Col, Col] | None:
+    si = {k: _arm_score(k, int_alts, roles[0], abbrev) for k in groups}
+    sc = {k: _arm_score(k, cmp_alts, roles[1], abbrev) for k in groups}
     # a dose in the header must be the dose the question names ('CZP 400 mg' is not 'certolizumab 200 mg')
     for score, alts in ((si, int_alts), (sc, cmp_alts)):
         qn = set().union(*(_numbers(a) for a in alts)) if alts else set()
@@ -481,6 +557,9 @@ def _vocab(text: str, alts: list[str], abbrev: dict[str, str]) -> set[str]:
     return {w for w in words if not w.isdigit() and len(w) > 1} if low else set()
 
 
+_N_PAREN = re.compile(r"\(\s*n\s*=\s*\d+\s*\)", re.I)
+
+
 def _phrase_judge(intervention: str, comparator: str, int_alts, cmp_alts, abbrev):
     vi, vc = _vocab(intervention, int_alts, abbrev), _vocab(comparator, cmp_alts, abbrev)
     ic, cc = bool(_CONTROL.search(intervention)), bool(_CONTROL.search(comparator))
@@ -491,7 +570,7 @@ def _phrase_judge(intervention: str, comparator: str, int_alts, cmp_alts, abbrev
     add_on = not ic and not cc and bool(base) and base < vi
 
     def judge(phrase: str) -> str | None:
-        w = _words(phrase)
+        w = _words(_N_PAREN.sub(" ", phrase))   # 'EP group (n=19) Mean ± SD': the size is no name
         if not w:
             return None
         if w <= {"control", "placebo"} and (cc or add_on) and not ic:

@@ -213,6 +213,14 @@ def _table_reports_change(t: Table) -> bool:
     return bool(_CHANGE_TABLE.search(f"{t.caption or ''} {heads}"))
 
 
+def _relabelled(row: TableRow, label: str) -> TableRow:
+    """``row`` with another label (its first cell's text; ``label`` is no field of its own)."""
+    if not row.cells:
+        return row
+    first = row.cells[0].model_copy(update={"text": label})
+    return row.model_copy(update={"cells": [first, *row.cells[1:]]})
+
+
 def _row_match(outcome_variants: list[str], row: TableRow, abbrev: dict[str, str],
                loose: list[str] | None = None) -> float:
     best = max(_row_score(o, row) for o in outcome_variants)
@@ -222,6 +230,6 @@ def _row_match(outcome_variants: list[str], row: TableRow, abbrev: dict[str, str
     if best >= 100 or not abbrev:
         return best
     for lab in _variants(row.label, abbrev)[1:]:
-        alt = row.model_copy(update={"label": lab})
+        alt = _relabelled(row, lab)
         best = max(best, max(_row_score(o, alt) for o in outcome_variants))
     return best

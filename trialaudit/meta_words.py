@@ -91,3 +91,43 @@ def _content(s: str) -> list[str]:
 
 def _acronym(words: list[str]) -> str:
     return "".join(w[0] for w in words if w and w[0].isalpha())
+
+
+#: Clinically standard names of the same outcome measure: a question asked in one wording
+#: finds the row or sentence printed in another ('pain' -> the 'VAS' row, 'vitamin D' ->
+#: '25(OH)D'). Each group lists interchangeable names; only measures with one usual meaning.
+OUTCOME_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("pain score", "pain scores", "pain intensity", "pain severity", "severity of pain", "intensity of pain",
+     "pain relief", "pain", "VAS", "visual analogue scale", "visual analog scale", "NRS", "numeric rating scale"),
+    ("vitamin D", "25(OH)D", "25-hydroxyvitamin D", "25-OH-D", "25OHD", "serum 25(OH)D"),
+    ("clinical attachment level", "attachment level", "CAL"),
+    ("probing pocket depth", "probing depth", "pocket depth", "PPD"),
+    ("flexibility", "sit and reach"),
+    ("one-repetition maximum", "one repetition maximum", "1-rep max", "1-repetition maximum", "1RM"),
+    ("length of hospital stay", "length of stay", "hospital stay", "LOS"),
+    ("operative time", "operation time", "duration of surgery", "surgical time", "operating time"),
+    ("HbA1c", "glycated haemoglobin", "glycated hemoglobin", "glycosylated hemoglobin", "glycosylated haemoglobin",
+     "A1C"),
+    ("blood loss", "estimated blood loss", "EBL"),
+    ("glycemia", "blood glucose", "glycemic level", "blood sugar"),
+)
+
+
+def _phrase_re(phrase: str) -> re.Pattern:
+    parts = [re.escape(p) for p in re.split(r"[\s-]+", phrase.strip())]
+    return re.compile(r"(?<![\w(-])" + r"[\s-]+".join(parts) + r"(?![\w-])", re.I)
+
+
+_SYNONYM_RES = [[(p, _phrase_re(p)) for p in sorted(g, key=len, reverse=True)] for g in OUTCOME_SYNONYMS]
+
+
+def synonym_variants(text: str) -> list[str]:
+    """``text`` with its outcome measure written in each standard synonym (the longest name
+    found of a group is replaced)."""
+    out = []
+    for group in _SYNONYM_RES:
+        for phrase, rx in group:
+            if rx.search(text):
+                out.extend(rx.sub(other, text, count=1) for other, _ in group if other != phrase)
+                break
+    return list(dict.fromkeys(o for o in out if o != text))

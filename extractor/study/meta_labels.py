@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from trialaudit.schemas.document import Document, Sentence
 
 # 'group A', 'Group II', 'group 1', 'A group' is not taken (too often an article 'a group')
-_LABEL = re.compile(r"\b(?:control\s+)?groups?\s+([A-H]|[IVX]{1,4}|[1-8])\b(?![-./]\d)", re.I)
-_PAREN_LABEL = re.compile(r"\(\s*(?:control\s+)?groups?\s+([A-H]|[IVX]{1,4}|[1-8])\s*(?:[,;][^()]*)?\)", re.I)
+# a capital letter past H ('group L', 'group K') is a label too, usually the initial of the
+# group's treatment (lidocaine, ketamine)
+_LETTER = r"(?:[A-H]|[IVX]{1,4}|[1-8]|(?-i:[J-UWYZ]))"
+_LABEL = re.compile(rf"\b(?:control\s+)?groups?\s+({_LETTER})\b(?![-./]\d)", re.I)
+_PAREN_LABEL = re.compile(rf"\(\s*(?:control\s+)?groups?\s+({_LETTER})\s*(?:[,;][^()]*)?\)", re.I)
 _BOUNDARY = re.compile(r"(?:;|:|\b\d\)|\([a-z]\)|\band\b(?=\s+(?:in\s+)?(?:the\s+)?(?:control\s+)?groups?\s))", re.I)
 MAX_SEGMENT = 220
 
@@ -71,6 +74,8 @@ def group_label_definitions(doc: Document) -> list[LabelDefinition]:
                 # 'in group I (120 people) lidocaine was given and in group II ...'
                 end = mentions[i + 1].start() if i + 1 < len(mentions) else len(text)
                 seg = text[m.end():end]
+                # 'Group I: 30 ml ropivacaine + 1 ml saline': the colon introduces the definition
+                seg = re.sub(r"^\s*(?:\(\s*n\s*=\s*\d+\s*\))?\s*[:=]\s*", "", seg)
                 cut = _BOUNDARY.search(seg)
                 if cut:
                     seg = seg[:cut.start()]
@@ -79,3 +84,30 @@ def group_label_definitions(doc: Document) -> list[LabelDefinition]:
             if len(seg) >= 3:
                 out.append(LabelDefinition(key, seg, s))
     return out
+
+
+_MNEMONIC = re.compile(r"\b[Gg]roups?\s+([A-UWYZ])\b(?![-./]\d)")
+_INITIAL_SKIP = {"the", "a", "an", "oral", "intravenous", "iv", "topical", "low", "high", "dose", "group", "with",
+                 "of", "and", "plus", "single", "daily", "mg", "ml"}
+
+
+def mnemonic_letters(doc: Document) -> set[str]:
+    """The letters of 'group X' labels when they are not the run A, B, C, ... (then each is
+    the initial of its group's treatment: 'group N', 'group L', 'group K' for normal saline,
+    lidocaine, ketamine); empty otherwise."""
+    letters = {m.group(1) for s in doc.sentences for m in _MNEMONIC.finditer(s.text)}
+    if len(letters) < 2:
+        return set()
+    run = {chr(ord("A") + k) for k in range(len(letters))}
+    return set() if letters <= run | {"I"} else letters
+
+
+def initial_label(arm_text: str, letters: set[str]) -> str | None:
+    """The label key ('group:l') of the mnemonic letter that is the initial of the arm's
+    treatment ('lidocaine 1.5 mg/kg' -> 'L'); None when the letter is not used."""
+    words = [w for w in re.findall(r"[A-Za-z]+", re.sub(r"\([^()]*\)", " ", arm_text))
+             if w.lower() not in _INITIAL_SKIP and len(w) > 1]
+    if not words:
+        return None
+    letter = words[0][0].upper()
+    return label_key(letter) if letter in letters else None
