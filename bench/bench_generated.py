@@ -45,6 +45,8 @@ def main() -> int:
     ap.add_argument("--examples", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--max-minutes", type=float, default=None, help="stop after this long; report how many ran")
+    ap.add_argument("--save-failures", type=Path, default=None,
+                    help="write the first article of each distinct problem to this folder (to reproduce it)")
     args = ap.parse_args()
     suite = _suite()
     failures: Counter[str] = Counter()
@@ -85,9 +87,13 @@ def main() -> int:
         print("all properties held: no exception, no TA900/TA901, quotes verbatim at their spans, within budget")
         return 0
     print(f"{sum(failures.values())} problems, {len(failures)} distinct:")
-    for key, n in failures.most_common():
+    if args.save_failures:
+        args.save_failures.mkdir(parents=True, exist_ok=True)
+    for i, (key, n) in enumerate(failures.most_common()):
         print(f"  {n:5d}  {key}")
         print("        first article:", first[key][:400].replace("\n", "\\n"))
+        if args.save_failures:
+            (args.save_failures / f"problem-{i + 1}.md").write_text(first[key], encoding="utf-8")
     return 1
 
 

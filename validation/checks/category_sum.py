@@ -105,7 +105,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         count/(their sum) is reported as info naming that denominator (the
         patients without data are simply not shown). Rows that add up to
         more than n are silent unless the categories are certainly exclusive
-        (a named pair such as Male/Female, or percentages that add up to 100):
+        (a named pair such as Male/Female, best-response categories, or percentages that add up to 100):
         several answers, drugs or sites per patient are common.
     """
     for table in ctx.document.tables:
@@ -178,7 +178,7 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                     key=where + "|" + "|".join(labels),
                     details={"categories": labels, "counts": counts, "n": den.n, "percent_base": total})
                 continue
-            if total > den.n and not (_exclusive_pair(labels) or _percents_complete(pcts)):
+            if total > den.n and not (_exclusive_pair(labels) or _percents_complete(pcts) or _response_set(labels)):
                 # rows that may overlap (several answers, drugs or sites per patient; a "Total" row among its
                 # parts): more than n is not a contradiction. 0 of 6 such warnings on the development set were
                 # true, so nothing is said
@@ -210,8 +210,7 @@ def _severity(total: int, den, labels: list[str], group: str | None, table: Tabl
     marked = bool(re.search(r"[*†‡§¶#]\s*$|\^\w\s*$", group or ""))
     if total > den.n:
         return "warning" if marked or other_unit(group, *labels) else "error"
-    resp = sum(1 for lab in labels if response_category(lab)) >= max(2, len(labels) - 1)
-    return "error" if resp else "warning"
+    return "error" if _response_set(labels) else "warning"
 
 
 def _percent_heading(table: Table, rows: list[TableRow]) -> bool:
@@ -231,6 +230,11 @@ def _percents_of(counts: list[int], pcts: list, base: int) -> bool:
         if abs(exact - p.value) > 0.5 * 10 ** (-p.decimals) + 1e-9:
             return False
     return True
+
+
+def _response_set(labels: list[str]) -> bool:
+    """Best-response categories (CR/PR/SD/PD/NE): every evaluated patient has exactly one."""
+    return sum(1 for lab in labels if response_category(lab)) >= max(2, len(labels) - 1)
 
 
 def _exclusive_pair(labels: list[str]) -> bool:
