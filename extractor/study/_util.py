@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialaudit.extractor.memo import per_article
 from trialaudit.extractor.textutil import mknum
 from trialaudit.schemas.document import Cell, Document, Sentence, Table, TableRow
 from trialaudit.schemas.provenance import Provenance, Span
@@ -269,6 +270,7 @@ class MeasureHit:
     end: int
 
 
+@per_article  # table labels and sentences are asked about again by several extractors
 def find_measures(text: str) -> list[MeasureHit]:
     """Non-overlapping measure mentions in ``text``, in order."""
     hits: list[MeasureHit] = []
@@ -276,7 +278,8 @@ def find_measures(text: str) -> list[MeasureHit]:
     low = fold_case(text)
     for code, long_pf, short_pf in _MEASURE_FAST:
         for pf in (long_pf, short_pf):
-            if not pf.possible(text, low):
+            t = low if pf.fold else text
+            if not all(any(w in t for w in group) for group in pf.groups):
                 continue
             rx = pf.rx
             for m in rx.finditer(text):
