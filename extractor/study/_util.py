@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from trialaudit.extractor.memo import per_article
+from trialaudit.extractor.memo import per_article, per_document
 from trialaudit.extractor.textutil import mknum
 from trialaudit.schemas.document import Cell, Document, Sentence, Table, TableRow
 from trialaudit.schemas.provenance import Provenance, Span
@@ -110,9 +110,14 @@ def result_kinds(doc: Document) -> tuple[str, ...]:
 def cited_sentence_ids(doc: Document) -> set[str]:
     """Sentences that cite references (their numbers may describe other studies): recorded
     citations, and bracketed reference numbers the ingestion left in the text ("[12]")."""
+    return set(_cited_sentence_ids(doc))
+
+
+@per_document  # several extractors ask: the sentences are scanned once per article
+def _cited_sentence_ids(doc: Document) -> frozenset[str]:
     ids = {c.sentence for c in doc.citations}
     ids.update(s.id for s in doc.sentences if _BRACKET_CITE.search(s.text))
-    return ids
+    return frozenset(ids)
 
 
 # --------------------------------------------------------------------------- text normalisation

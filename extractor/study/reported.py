@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from trialaudit.extractor.evidence import cell_evidence, section_title, sentence_evidence
+from trialaudit.extractor.memo import per_article
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 from trialaudit.extractor.study._util import Prefilter, fold_case, with_first_chars
 from trialaudit.extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
@@ -404,11 +405,17 @@ def _records(doc: Document, s: Sentence, kind: str, arms: list[Arm], prev: list[
 
 # ------------------------------------------------------------------------------------------- tables
 
+_LABEL_MEASURES = [(name, Prefilter(re.compile(p, re.I))) for name, p in MEASURE_PATTERNS[1:]]
+_LABEL_FOLLOW_UP = re.compile(r"follow[\s\-‑]*up", re.I)
+
+
+@per_article  # each row label is asked about several times
 def _label_measure(label: str) -> str | None:
-    for name, p in MEASURE_PATTERNS[1:]:
-        if re.search(p, label, re.I):
+    low = fold_case(label)
+    for name, pf in _LABEL_MEASURES:
+        if pf.possible(label, low) and pf.rx.search(label):
             return name
-    if re.search(r"follow[\s\-‑]*up", label, re.I):
+    if _LABEL_FOLLOW_UP.search(label):
         return "follow-up"
     return None
 
