@@ -111,8 +111,13 @@ def _marks_of(label: str, markers: list[str] | None) -> list[str]:
 
 def notes_for(table: Table, label: str, markers: list[str] | None = None) -> list[str]:
     """The table notes a label or cell points to by its footnote markers."""
+    return _notes_for(table, label, tuple(markers or ()))
+
+
+@per_document  # keyed by the table's identity: every cell of a row asks for the same notes
+def _notes_for(table: Table, label: str, markers: tuple[str, ...]) -> list[str]:
     found = []
-    for mk in sorted(set(_marks_of(label, markers)), key=len, reverse=True):
+    for mk in sorted(set(_marks_of(label, list(markers))), key=len, reverse=True):
         if not mk:
             continue
         for note in table.footnotes:
