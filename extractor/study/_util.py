@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialaudit.extractor.memo import per_article, per_document
 from trialaudit.extractor.textutil import mknum
 from trialaudit.schemas.document import Cell, Document, Sentence, Table, TableRow
 from trialaudit.schemas.provenance import Provenance, Span
@@ -109,9 +110,14 @@ def result_kinds(doc: Document) -> tuple[str, ...]:
 def cited_sentence_ids(doc: Document) -> set[str]:
     """Sentences that cite references (their numbers may describe other studies): recorded
     citations, and bracketed reference numbers the ingestion left in the text ("[12]")."""
+    return set(_cited_sentence_ids(doc))
+
+
+@per_document  # several extractors ask: the sentences are scanned once per article
+def _cited_sentence_ids(doc: Document) -> frozenset[str]:
     ids = {c.sentence for c in doc.citations}
     ids.update(s.id for s in doc.sentences if _BRACKET_CITE.search(s.text))
-    return ids
+    return frozenset(ids)
 
 
 # --------------------------------------------------------------------------- text normalisation
@@ -153,6 +159,114 @@ MEASURES: list[tuple[str, str, str, str]] = [
 MEASURE_KIND = {code: kind for code, kind, _, _ in MEASURES}
 _MEASURE_RES = [(code, re.compile(long_, re.I), re.compile(short)) for code, _, long_, short in MEASURES]
 
+class Prefilter:
+    """A regex with the words every match of it must contain, read off the parsed pattern.
+
+    ``possible(text, low)`` (``low`` = ``fold_case(text)``) is False only when the pattern cannot
+    match ``text``: a cheap substring test that lets callers skip the regex on most sentences.
+    Each group holds alternatives (one of them must occur) and every group must be satisfied:
+    the runs of literal ASCII characters a match must contain, and, for an alternation, one word
+    from each alternative. Words are compared with the case-folded text when the pattern ignores
+    case, with the text itself otherwise; a pattern with no such words is always possible.
+    """
+
+    __slots__ = ("rx", "fold", "groups")
+
+    def __init__(self, rx: re.Pattern[str], min_len: int = 2) -> None:
+        import re._parser as sre_parse  # the standard library's own parser of the pattern syntax
+
+        self.rx = rx
+        self.fold = bool(rx.flags & re.IGNORECASE)
+        self.groups = tuple(_needed(list(sre_parse.parse(rx.pattern, rx.flags)), sre_parse, min_len, self.fold))
+
+    def possible(self, text: str, low: str) -> bool:
+        t = low if self.fold else text
+        for group in self.groups:
+            for w in group:
+                if w in t:
+                    break
+            else:
+                return False
+        return True
+
+
+def _needed(items: list, sp, min_len: int, fold: bool) -> list[tuple[str, ...]]:
+    """Groups of words (all groups needed, one word of each) that a match of ``items`` contains."""
+    groups: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, av in [*items, (None, None)]:
+        if op is sp.LITERAL and av < 128:
+            run.append(chr(av).lower() if fold else chr(av))
+            continue
+        if len(run) >= min_len:
+            groups.append(("".join(run),))
+        run = []
+        if op is sp.BRANCH:
+            alts = [_needed(list(b), sp, min_len, fold) for b in av[1]]
+            if all(alts):
+                best = [max(a, key=lambda g: (min(len(w) for w in g), -len(g))) for a in alts]
+                groups.append(tuple(dict.fromkeys(w for g in best for w in g)))
+        elif op is sp.SUBPATTERN and not (av[1] or av[2]):  # a group that changes no flag
+            groups.extend(_needed(list(av[-1]), sp, min_len, fold))
+        elif op in (sp.MAX_REPEAT, sp.MIN_REPEAT, getattr(sp, "POSSESSIVE_REPEAT", None)) and av[0] >= 1:
+            groups.extend(_needed(list(av[2]), sp, min_len, fold))
+    return groups
+
+
+def first_chars(rx: re.Pattern[str]) -> str | None:
+    """The ASCII characters a match of ``rx`` can start with (both cases when it ignores case), or
+    None when the parsed pattern does not say (a class, a look-around, a repeat, …)."""
+    import re._parser as sre_parse
+
+    chars = _first(list(sre_parse.parse(rx.pattern, rx.flags)), sre_parse)
+    if chars is None:
+        return None
+    if rx.flags & re.IGNORECASE:
+        chars = {c.lower() for c in chars} | {c.upper() for c in chars}
+    return "".join(sorted(chars))
+
+
+def _first(items: list, sp) -> set[str] | None:
+    for op, av in items:
+        if op is sp.AT:  # \b, ^: zero width, look at what follows
+            continue
+        if op is sp.LITERAL:
+            return {chr(av)} if av < 128 and chr(av).isalnum() else None
+        if op is sp.BRANCH:
+            out: set[str] = set()
+            for b in av[1]:
+                got = _first(list(b), sp)
+                if got is None:
+                    return None
+                out |= got
+            return out
+        if op is sp.SUBPATTERN and not (av[1] or av[2]):
+            return _first(list(av[-1]), sp)
+        return None
+    return None
+
+
+def with_first_chars(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """``rx`` behind a look-ahead for the characters its matches start with (same matches and
+    groups): the engine then tries the pattern's alternatives only where one can begin."""
+    chars = first_chars(rx)
+    if not chars:
+        return rx
+    return re.compile(f"(?=[{chars}])(?:{rx.pattern})", rx.flags)
+
+
+_MEASURE_FAST = [(code, Prefilter(long_re), Prefilter(short_re)) for code, long_re, short_re in _MEASURE_RES]
+
+
+def fold_case(text: str) -> str:
+    """``text`` lower-cased so that a word a case-insensitive ASCII pattern matches is a substring:
+    the few letters Python's ``re.IGNORECASE`` also takes for ASCII ones (dotless i, long s, dotted
+    capital I, whose ``lower()`` adds a combining dot) are mapped too. For prefilters only."""
+    low = text.lower()
+    if low.isascii():
+        return low
+    return low.replace("\u0131", "i").replace("\u017f", "s").replace("\u0307", "")
+
 
 @dataclass
 class MeasureHit:
@@ -161,14 +275,18 @@ class MeasureHit:
     end: int
 
 
+@per_article  # table labels and sentences are asked about again by several extractors
 def find_measures(text: str) -> list[MeasureHit]:
     """Non-overlapping measure mentions in ``text``, in order."""
     hits: list[MeasureHit] = []
     taken: list[tuple[int, int]] = []
-    for code, long_re, short_re in _MEASURE_RES:
-        for rx in (long_re, short_re):
-            if rx is None:
+    low = fold_case(text)
+    for code, long_pf, short_pf in _MEASURE_FAST:
+        for pf in (long_pf, short_pf):
+            t = low if pf.fold else text
+            if not all(any(w in t for w in group) for group in pf.groups):
                 continue
+            rx = pf.rx
             for m in rx.finditer(text):
                 if m.end() == m.start():
                     continue

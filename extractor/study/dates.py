@@ -27,7 +27,7 @@ from trialaudit.schemas.provenance import Provenance, Span
 from trialaudit.schemas.quantities import Quantity
 from trialaudit.schemas.study import CutoffDate, DateWindow, FollowUpMention, StudyDates
 
-from ._util import clause_prov
+from ._util import Prefilter, clause_prov, fold_case
 
 __all__ = ["extract_dates", "parse_date", "date_bounds", "months_between", "find_dates"]
 
@@ -142,8 +142,13 @@ def _classify(text: str, a: int, b: int) -> str:
     return "other"
 
 
+_FOLLOW_PF = Prefilter(_FOLLOW)  # "median" and "follow": most sentences skip the regex
+
+
 def _follow_up(text: str) -> list[tuple[Quantity, str | None, int, int]]:
-    out = []
+    out: list[tuple[Quantity, str | None, int, int]] = []
+    if not _FOLLOW_PF.possible(text, fold_case(text)):
+        return out
     for m in _FOLLOW.finditer(text):
         rest = text[m.end():m.end() + 120]
         qs = [q for q in find_quantities(rest) if q.start < 8]

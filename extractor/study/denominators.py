@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialaudit.extractor.memo import per_article, per_document
 from trialaudit.schemas.document import Cell, Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance, Span
 from trialaudit.schemas.study import Arm, CellDenominator
@@ -70,6 +71,7 @@ EVENT_COUNT_ROW = re.compile(
 PERCENT_ROW = re.compile(r"(?:^|\s|\()%\s*\)?\s*$|^\s*(?:percent(?:age)?|proportion)\b", re.I)
 
 
+@per_article  # every cell of a row or column asks about the same labels
 def label_is_continuous(*labels: str | None) -> bool:
     """A row/group/column label that announces a continuous summary and no count."""
     for lab in labels:
@@ -78,6 +80,7 @@ def label_is_continuous(*labels: str | None) -> bool:
     return False
 
 
+@per_article
 def other_unit(*labels: str | None) -> str | None:
     """The unit word when a label counts something other than participants."""
     for lab in labels:
@@ -112,8 +115,13 @@ def _marks_of(label: str, markers: list[str] | None) -> list[str]:
 
 def notes_for(table: Table, label: str, markers: list[str] | None = None) -> list[str]:
     """The table notes a label or cell points to by its footnote markers."""
+    return _notes_for(table, label, tuple(markers or ()))
+
+
+@per_document  # keyed by the table's identity: every cell of a row asks for the same notes
+def _notes_for(table: Table, label: str, markers: tuple[str, ...]) -> list[str]:
     found = []
-    for mk in sorted(set(_marks_of(label, markers)), key=len, reverse=True):
+    for mk in sorted(set(_marks_of(label, list(markers))), key=len, reverse=True):
         if not mk:
             continue
         for note in table.footnotes:
@@ -179,6 +187,7 @@ def _int_cell(text: str) -> int | None:
 _N_CELL = re.compile(r"^\(?\s*[nN]\s*=\s*(\d{1,6})\s*\)?$")
 
 
+@per_document  # keyed by the row's identity
 def _heading_n_values(r: TableRow) -> dict[int, int]:
     """A variable's heading row whose data cells state its n ("Iris color, n (%) | (n=140) | (n=140)"); its label
     must announce counts ("n (%)"), so a measurement block's "n = 30" over mean (SD) cells never counts."""
@@ -189,6 +198,7 @@ def _heading_n_values(r: TableRow) -> dict[int, int]:
     return vals if cells and len(vals) == len(cells) else {}
 
 
+@per_document
 def _n_cells_row(r: TableRow) -> dict[int, int]:
     """A row whose every data cell states an n ("Baseline assessment | n = 224 | n = 217"): the population of the
     rows below it changes there."""
@@ -197,6 +207,7 @@ def _n_cells_row(r: TableRow) -> dict[int, int]:
     return vals if len(cells) >= 2 and len(vals) == len(cells) else {}
 
 
+@per_document  # the walks up the table are shared by every cell of a row
 def n_cells_row_above(table: Table, row_index: int) -> TableRow | None:
     """The nearest row above ``row_index`` whose every data cell is "n = N" under a label that announces no counts
     ("Baseline assessment | n = 224 | n = 217", "T1w sagittal | n = 30"): what the rows below count, and out of
@@ -208,6 +219,7 @@ def n_cells_row_above(table: Table, row_index: int) -> TableRow | None:
     return None
 
 
+@per_document
 def event_count_row_above(table: Table, row_index: int) -> TableRow | None:
     """The nearest row above ``row_index`` that counts events with bare numbers ("Number of AEs | 34 | 43")."""
     for i in range(min(row_index, len(table.rows)) - 1, -1, -1):
@@ -220,6 +232,7 @@ def event_count_row_above(table: Table, row_index: int) -> TableRow | None:
     return None
 
 
+@per_document
 def n_row_values(table: Table, row_index: int) -> tuple[TableRow | None, dict[int, int]]:
     """The nearest N row at or above ``row_index``: (row, {column: n}).
 
@@ -244,6 +257,7 @@ def n_row_values(table: Table, row_index: int) -> tuple[TableRow | None, dict[in
     return None, {}
 
 
+@per_article
 def _bare_label(label: str) -> str:
     return re.sub(r"[*†‡§¶#]+$|\^\w$", "", (label or "").strip()).strip()
 
@@ -347,6 +361,7 @@ def row_label_n(table: Table, row: TableRow, col: int) -> tuple[int | None, bool
     return None, True
 
 
+@per_document
 def header_n(table: Table, col: int) -> int | None:
     """The n printed in a column's (combined) header: 'Placebo (n = 7,726)' -> 7726."""
     label = table.column_label(col)
@@ -514,6 +529,7 @@ _TABLE_NOTE = re.compile(
     r"\bnumbers?\s+(?:may|might|do)\s+not\s+(?:add|sum)|\bdenominators?\s+(?:vary|varies|differ)", re.I)
 
 
+@per_document  # keyed by the table's identity: asked once per cell
 def _table_note_restricts(table: Table) -> bool:
     """A note of the whole table saying its percentages are of those with data (not of the column n)."""
     return any(_TABLE_NOTE.search(n) for n in table.footnotes) or bool(_TABLE_NOTE.search(table.caption or ""))

@@ -420,6 +420,7 @@ _STATED_DOSE = re.compile(
     rf"(?:\s*/\s*(?P<basis>{_AREA}|kg))?"
     rf"(?:\s*/\s*(?P<per>d(?:ay)?|dose|cycle|course|week|wk)\b)?"
     rf"(?![\w/])(?!\s*/\s*(?:d[lL]|L|mL|ml|h|hr|min)\b)", re.I)
+_DIGIT = re.compile(r"\d")
 _STATED_AUC = re.compile(
     _AUC_HEAD + rf"\s*(?:\(?\s*(?:of|=|:)\s*)?(?P<v1>{_NUMBER})(?:\s*(?:{_RANGE_DASH}|to)\s*(?P<v2>{_NUMBER}))?(?!\s*[%.\d])")
 _PER_DAILY = re.compile(r"^\s*(?:,\s*)?(?:[\w()]+\s+){0,3}?(?:per\s+day|/\s*d(?:ay)?\b|a\s+day|daily|once\s+a\s+day|q\.?d\.?\b|QD\b|"
@@ -500,8 +501,10 @@ def find_doses(text: str) -> list[StatedDose]:
     before it with no other drug in between, or "<dose> of <drug>"), its unit normalised to
     mg, mg/m2, mg/kg or AUC, and whether it is a daily / per-administration dose, a total
     per course or a cumulative dose. Doses of supportive drugs (mesna ...) are left out."""
-    hits = find_drugs(text)  # supportive drugs stay: "mesna 1.8 g/m2" must not go to ifosfamide
     out: list[StatedDose] = []
+    if not _DIGIT.search(text):  # both patterns read a number: no need to look for drugs
+        return out
+    hits = find_drugs(text)  # supportive drugs stay: "mesna 1.8 g/m2" must not go to ifosfamide
     if not hits:
         return out
     for m in _STATED_DOSE.finditer(text):

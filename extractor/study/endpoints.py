@@ -31,7 +31,7 @@ from trialaudit.extractor.textutil import split_top_level
 from trialaudit.schemas.document import Document, Sentence
 from trialaudit.schemas.study import Endpoint
 
-from ._util import clause_prov
+from ._util import Prefilter, clause_prov, fold_case, with_first_chars
 
 __all__ = ["extract_endpoints", "endpoint_name", "ENDPOINT_PATTERNS"]
 
@@ -76,6 +76,10 @@ _DEF = re.compile(r"\s*(?:\([^)]{0,20}\))?\s*(?:[:,]\s*)?(?:(?:was|is|were)\s+)?
                   re.I)
 #: a word every definition (_DEF) has: sentences without one are not searched for definitions
 _DEF_HINT = re.compile(r"defined|calculated|measured|refer|time|interval", re.I)
+#: the same regexes behind cheap word tests (most sentences name no endpoint role)
+_DEF_HINT_PF = Prefilter(_DEF_HINT)
+_ANY_NAME_SCAN = with_first_chars(_ANY_NAME)
+_ROLE_PF = Prefilter(_ROLE)
 _READ_KINDS = {"abstract", "methods", "statistics", "results", "front", "title", "other", "conclusion", "discussion"}
 
 
@@ -152,14 +156,16 @@ def extract_endpoints(doc: Document) -> list[Endpoint]:
         if s.section_kind not in _READ_KINDS:
             continue
         text = s.text
+        low = fold_case(text)
         # definitions ("PFS was defined as the time from ...")
-        for m in (_ANY_NAME.finditer(text) if _DEF_HINT.search(text) else ()):
+        for m in (_ANY_NAME_SCAN.finditer(text) if _DEF_HINT_PF.possible(text, low) and _DEF_HINT.search(text)
+                  else ()):
             d = _DEF.match(text, m.end())
             if d:
                 nm = endpoint_name(text[m.start():])
                 if nm and nm[0] not in definitions:
                     definitions[nm[0]] = d.group("def").strip()
-        roles = list(_ROLE.finditer(text))
+        roles = list(_ROLE.finditer(text)) if _ROLE_PF.possible(text, low) else []
         if not roles:
             continue
         if s.section_kind == "discussion" and (s.id in cited or not _SELF.search(text)):

@@ -22,6 +22,7 @@ from trialaudit.schemas.document import Document, Sentence, Table
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.study import Arm, PopulationSizes, SizeStatement, StatedPopulation, TableArmSizes
 
+from ._util import Prefilter, fold_case
 from .arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
 from .drugs import drug_set
 from .sections import cited_sentences, effective_kinds, real_arms
@@ -59,6 +60,9 @@ _TOTAL_PATTERNS = [
                rf"(?:[\w\-]+\s+){{0,2}}?{PATIENTS}\b", re.I),
 ]
 _OF_THE = _TOTAL_PATTERNS[4]
+#: each pattern with the words its matches need: most sentences skip most of the regexes
+_TOTAL_FAST = [(rx, Prefilter(rx)) for rx in _TOTAL_PATTERNS]
+_DIGIT = re.compile(r"\d")
 _CAPTION_TOTAL = re.compile(rf"\b(?:of|in|for|from|among|on)\s+(?P<n>\d{{1,5}})\s+(?:[\w\-]+\s+){{0,3}}?{PATIENTS}\b",
                             re.I)
 _N_EQ = re.compile(r"[\(\[,;]\s*[nN]\s*=\s*(?P<n>\d{1,5})\s*[\)\],;]")
@@ -68,6 +72,7 @@ STATED_POPULATION = re.compile(
     rf"\b(?P<prep>of|among|in|for|with\s+regard\s+to|regarding|out\s+of)\s+"
     rf"(?:(?P<det>all\s+of\s+the|all\s+the|the|all|these|those)\s+)?(?P<n>\d{{1,5}})\s+"
     rf"(?P<qual>(?:(?!\d)[\w\-]+\s+){{0,2}}?)(?P<noun>{PATIENTS})\b", re.I)   # no number among the qualifiers
+_STATED_POPULATION_PF = Prefilter(STATED_POPULATION)
 _SKIPPED_KINDS = ("introduction", "discussion", "references", "declarations", "acknowledgements", "statistics",
                   "keywords")
 
@@ -101,6 +106,8 @@ def extract_stated_populations(doc: Document) -> list[StatedPopulation]:
     for s in doc.sentences:
         if s.section_kind == "references":
             continue
+        if not _DIGIT.search(s.text) or not _STATED_POPULATION_PF.possible(s.text, fold_case(s.text)):
+            continue  # the phrase has a number and a noun for people
         for m in STATED_POPULATION.finditer(s.text):
             out.append(StatedPopulation(
                 sentence=s.id, start=m.start(), end=m.end(), n=int(m.group("n")), n_start=m.start("n"),
@@ -199,9 +206,14 @@ def _not_a_population(text: str, m: re.Match, rx: re.Pattern, arms: list[Arm]) -
 
 def _total_pattern_statements(doc: Document, s: Sentence, arms: list[Arm], place: str,
                               taken: list[tuple[int, int]]) -> list[SizeStatement]:
-    out = []
+    out: list[SizeStatement] = []
     text = s.text
-    for rx in _TOTAL_PATTERNS:
+    if not _DIGIT.search(text):  # every pattern reads a number
+        return out
+    low = fold_case(text)
+    for rx, pf in _TOTAL_FAST:
+        if not pf.possible(text, low):
+            continue
         for m in rx.finditer(text):
             a, b = m.span("n")
             if any(x <= a < y for x, y in taken) or _not_a_population(text, m, rx, arms):
@@ -217,8 +229,10 @@ def _total_pattern_statements(doc: Document, s: Sentence, arms: list[Arm], place
 def _n_equals_statements(doc: Document, s: Sentence, real: list[Arm], place: str,
                          taken: list[tuple[int, int]]) -> list[SizeStatement]:
     """'(n = 53)' after an arm's name is that arm's size; without an arm (one-arm study) a weak total."""
-    out = []
+    out: list[SizeStatement] = []
     text = s.text
+    if "=" not in text:  # "(n = 53)"
+        return out
     for m in _N_EQ.finditer(text):
         a, b = m.span("n")
         if any(x <= a < y for x, y in taken):
@@ -315,11 +329,11 @@ def _printed_group_sizes(doc: Document) -> set[int]:
     """Every "N patients" and "n = N" anywhere in the text: group sizes the article knows about."""
     out: set[int] = set()
     for s in doc.sentences:
-        if s.section_kind in ("references",):
-            continue
+        if s.section_kind in ("references",) or not _DIGIT.search(s.text):
+            continue  # both patterns read a number
         for m in re.finditer(rf"(?<![\d./])(\d{{1,5}})\s+(?:[\w\-]+\s+){{0,2}}?{PATIENTS}\b", s.text, re.I):
             out.add(int(m.group(1)))
-        for m in re.finditer(r"[nN]\s*=\s*(\d{1,5})", s.text):
+        for m in (re.finditer(r"[nN]\s*=\s*(\d{1,5})", s.text) if "=" in s.text else ()):
             out.add(int(m.group(1)))
     return out
 

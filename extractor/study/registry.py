@@ -52,7 +52,6 @@ REGISTRY_PATTERNS: list[tuple[str, str]] = [
     ("NTR", r"\bNTR\s?\d{3,5}\b"),
 ]
 _EUDRACT_CTX = re.compile(r"EudraCT|EU\s*CT|EUCTR|CTIS|EU\s+Clinical\s+Trials", re.I)
-_REG_RX = [(name, re.compile(p)) for name, p in REGISTRY_PATTERNS]
 _OTHER_REG = re.compile(
     r"\bregist(?:ration|ry|ered)\b[^.;]{0,40}?\b(?:no\.?|number|numbers|ID|identifier|code)\s*[:.]?\s*"
     r"(?P<id>[A-Z0-9][A-Za-z0-9]*(?:[\-/][A-Za-z0-9]+)+|[A-Z]*\d[A-Za-z0-9]{5,})", re.I)
@@ -98,9 +97,30 @@ _THREE_DIGITS = re.compile(r"\d{3}")
 _REGIST = re.compile(r"regist", re.I)
 
 
+#: the same patterns, compiled to start with their literal so the regex engine jumps to it
+#: ("\bNCT\s?..." -> "NCT(?<!\wNCT)\s?...": the look-behind is the word boundary before the
+#: literal); the patterns are case-sensitive, so a plain substring test skips the texts
+#: without the literal. EU CTR numbers have no literal: a cheap look for their shape comes first.
+_LEADING_LITERAL = re.compile(r"^\\b([A-Za-z]+)")
+_EU_SHAPE = re.compile(r"-(?<=\d{4}-)\d{6}-\d{2}")
+
+
+def _fast(pattern: str) -> tuple[re.Pattern[str], str | None]:
+    m = _LEADING_LITERAL.match(pattern)
+    if m is None:
+        return re.compile(pattern), None
+    lit = m.group(1)
+    return re.compile(f"{lit}(?<!\\w{lit})" + pattern[m.end():]), lit
+
+
+_REG_RX_FAST = [(name, *_fast(p)) for name, p in REGISTRY_PATTERNS]
+
+
 def _find_ids(text: str) -> list[tuple[str, str, int, int]]:
     out = []
-    for name, rx in (_REG_RX if _THREE_DIGITS.search(text) else ()):
+    for name, rx, lit in (_REG_RX_FAST if _THREE_DIGITS.search(text) else ()):
+        if lit is not None and lit not in text or name == "EU CTR" and not _EU_SHAPE.search(text):
+            continue
         for m in rx.finditer(text):
             if name == "EU CTR" and not _EUDRACT_CTX.search(text[max(0, m.start() - 60):m.start()]):
                 continue

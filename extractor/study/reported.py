@@ -29,7 +29,9 @@ from __future__ import annotations
 import re
 
 from trialaudit.extractor.evidence import cell_evidence, section_title, sentence_evidence
+from trialaudit.extractor.memo import per_article
 from trialaudit.extractor.quantities import find_quantities, parse_cell
+from trialaudit.extractor.study._util import Prefilter, fold_case, with_first_chars
 from trialaudit.extractor.study.arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
 from trialaudit.extractor.study.sections import cited_sentences, effective_kinds, real_arms
 from trialaudit.extractor.textutil import mknum
@@ -52,6 +54,9 @@ MEASURE_PATTERNS: list[tuple[str, str]] = [
     ("CBR", r"clinical[\s\-]+benefit[\s\-]+rates?|\bCBR\b"),
 ]
 _MEASURE_RX = re.compile("|".join(f"(?P<m{i}>{p})" for i, (_, p) in enumerate(MEASURE_PATTERNS)), re.I)
+#: the same regex, tried only where a measure's name can begin, and only on texts with a word it needs
+_MEASURE_SCAN = with_first_chars(_MEASURE_RX)
+_MEASURE_PF = Prefilter(_MEASURE_RX)
 _TIME = {"follow-up", "PFS", "OS", "EFS", "DFS", "RFS", "TTP", "TTR", "DoR"}
 _RATE = {"ORR", "DCR", "CBR"}
 _LANDMARK_LIST = re.compile(
@@ -110,8 +115,10 @@ def _quantities(text: str) -> list[Quantity]:
 
 
 def _measure_mentions(text: str) -> list[tuple[str, int, int]]:
-    out = []
-    for m in _MEASURE_RX.finditer(text):
+    out: list[tuple[str, int, int]] = []
+    if not _MEASURE_PF.possible(text, fold_case(text)):
+        return out
+    for m in _MEASURE_SCAN.finditer(text):
         for i, (name, _) in enumerate(MEASURE_PATTERNS):
             if m.group(f"m{i}"):
                 out.append((name, m.start(), m.end()))
@@ -398,11 +405,17 @@ def _records(doc: Document, s: Sentence, kind: str, arms: list[Arm], prev: list[
 
 # ------------------------------------------------------------------------------------------- tables
 
+_LABEL_MEASURES = [(name, Prefilter(re.compile(p, re.I))) for name, p in MEASURE_PATTERNS[1:]]
+_LABEL_FOLLOW_UP = re.compile(r"follow[\s\-‑]*up", re.I)
+
+
+@per_article  # each row label is asked about several times
 def _label_measure(label: str) -> str | None:
-    for name, p in MEASURE_PATTERNS[1:]:
-        if re.search(p, label, re.I):
+    low = fold_case(label)
+    for name, pf in _LABEL_MEASURES:
+        if pf.possible(label, low) and pf.rx.search(label):
             return name
-    if re.search(r"follow[\s\-‑]*up", label, re.I):
+    if _LABEL_FOLLOW_UP.search(label):
         return "follow-up"
     return None
 

@@ -19,7 +19,8 @@ from trialaudit.schemas.study import StatTest
 
 from trialaudit.extractor.quantities import find_quantities, parse_cell
 
-from ._util import (MEASURE_KIND, abstract_tail_sections, comparison_from_text, cell_prov, cited_sentence_ids, effective_kind, find_measures, result_kinds,
+from ._util import (MEASURE_KIND, abstract_tail_sections, comparison_from_text, cell_prov, cited_sentence_ids, effective_kind, find_measures, fold_case,
+                    Prefilter, result_kinds,
                     mknum, normalise_for_parse, sentence_prov)
 
 #: canonical test name -> pattern
@@ -43,14 +44,20 @@ THRESHOLD = re.compile(r"considered\s+(?:to\s+(?:be|indicate)\s+)?(?:statistical
                        r"level\s+of\s+significance|significant\s+at|was\s+set\s+at|alpha|two-sided\s+p\s*[<≤]|"
                        r"defined\s+as\s+(?:statistically\s+)?significant|threshold", re.I)
 
+#: the patterns with the words their matches need, so most texts skip most regexes
+_TEST_FAST = [(name, Prefilter(rx)) for name, rx in TEST_NAMES]
+
 _STAT_MAP = {"chi2": "chi-square", "t": "t-test", "F": "anova", "U": "mann-whitney", "H": "kruskal-wallis"}
 
 
 def test_names_in(text: str) -> list[str]:
     """Canonical names of the tests named in ``text`` (in order of first mention)."""
     found: list[tuple[int, str]] = []
-    for name, rx in TEST_NAMES:
-        m = rx.search(text)
+    low = fold_case(text)
+    for name, pf in _TEST_FAST:
+        if not pf.possible(text, low):
+            continue
+        m = pf.rx.search(text)
         if m and not any(name == n for _, n in found):
             if name == "wilcoxon" and any(n == "mann-whitney" for _, n in found):
                 continue

@@ -55,3 +55,22 @@ def test_regimen_abbreviation_is_not_an_acronym():
     doc = parse_text("Apatinib plus ifosfamide and etoposide (IE) in osteosarcoma\n\nMethods\n\nPatients received IE.\n",
                      doc_id="t", source="t")
     assert find_acronym(doc)[0] is None
+
+
+def test_fast_patterns_match_like_the_documented_ones():
+    """The literal-first compiled patterns find exactly what REGISTRY_PATTERNS find."""
+    import re
+
+    from trialaudit.extractor.study.registry import _REG_RX_FAST, REGISTRY_PATTERNS
+
+    texts = ["NCT05277480", "xNCT05277480", "(NCT 05277480).", "ANCT05277480 NCT0527748 NCT052774801",
+             "ChiCTR-IOR-2000034553, ChiCTR2000034553", "ISRCTN12345678", "EudraCT 2015-001234-56-01",
+             "ACTRN12614000123456", "CTRI/2020/05/025431", "DRKS00012345 UMIN000012345 jRCTs031180001",
+             "JapicCTI-123456 KCT0001234 PACTR201905123456789 IRCT20190101042N1 TCTR20190101001 NTR 1234",
+             "CONTROL NTR12 éNCT05277480 _NCT05277480 1NCT05277480"]
+    for (name, pattern), (fname, fast, lit) in zip(REGISTRY_PATTERNS, _REG_RX_FAST):
+        assert name == fname
+        for text in texts:
+            want = [(m.start(), m.end()) for m in re.finditer(pattern, text)]
+            assert [(m.start(), m.end()) for m in fast.finditer(text)] == want, (name, text)
+            assert not want or lit is None or lit in text

@@ -9,6 +9,7 @@ from typing import Iterator
 
 import yaml
 
+from trialaudit.extractor.study._util import Prefilter, fold_case
 from trialaudit.schemas.document import Sentence
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
@@ -91,7 +92,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     sents = [s for s in ctx.document.sentences if s.section_kind not in ("references", "declarations")]
     cited: dict[str, tuple[Criterion, Sentence, re.Match]] = {}
     for s in sents:
-        for c in criteria():
+        low = fold_case(s.text)
+        for c, pf in _prefilters():
+            if c.name in cited or not pf.possible(s.text, low):
+                continue
             m = c.pattern.search(s.text)
             if m and c.name not in cited:
                 cited[c.name] = (c, s, m)
@@ -129,6 +133,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 details={"category": cat, "threshold": threshold, "cited": list(cited), "also_matches": other})
 
 
+@lru_cache(maxsize=1)
+def _prefilters() -> list[tuple[Criterion, Prefilter]]:
+    """Each criterion with the words its pattern needs: most sentences skip the regexes."""
+    return [(c, Prefilter(c.pattern)) for c in criteria()]
+
+
 def _names(names: list[str]) -> str:
     names = names[:3]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -141,7 +151,9 @@ def _cited_thresholds(cited, cat: str) -> str:
 
 def _definitions(text: str) -> list[tuple[str, float, int, int]]:
     """(category, threshold %, start, end) for PR/PD definitions with a percentage threshold."""
-    out = []
+    out: list[tuple[str, float, int, int]] = []
+    if "%" not in text:  # every threshold is a percentage
+        return out
     cats = sorted(((m.start(), m.end()) for m in _ANY_CAT.finditer(text)))
     for cat, rx in _CAT.items():
         for m in rx.finditer(text):
