@@ -353,14 +353,10 @@ def _smaller_denominator(count: int, n: int, printed: float, decimals: int) -> i
     Only the few denominators whose count/m falls in the printed value's rounding
     interval are tried (computed, not searched), so any n costs the same.
     """
-    if printed <= 0 or count <= 0:
+    window = _base_window(count, n, printed, decimals, lowest=n - max(2, int(n * 0.2)))
+    if window is None:
         return None
-    lo = max(count, 1, n - max(2, int(n * 0.2)))
-    half = 0.5 * 10 ** (-decimals)
-    m_lo = max(lo, math.floor(count * 100 / (printed + 2 * half)))
-    m_hi = min(n - 1, math.ceil(count * 100 / max(printed - half, 1e-9)))
-    if m_hi - m_lo > _MAX_CANDIDATES:
-        return None
+    m_lo, m_hi = window
     hits = [m for m in range(m_hi, m_lo - 1, -1) if check_percent(count, m, printed, decimals).consistent]
     if not hits:
         # the same base printed with double rounding (1/26 = 3.846 -> 3.85 -> 3.9)
@@ -368,16 +364,24 @@ def _smaller_denominator(count: int, n: int, printed: float, decimals: int) -> i
     return hits[0] if hits else None
 
 
+def _base_window(count: int, n: int, printed: float, decimals: int, lowest: int) -> tuple[int, int] | None:
+    """The bases m (lowest <= m < n, m >= count) whose count/m can fall in the printed value's rounding interval
+    (computed, never searched over 1..n); None when there are none to try or too many to say anything."""
+    if printed <= 0 or count <= 0:
+        return None
+    half = 0.5 * 10 ** (-decimals)
+    m_lo = max(count, 1, lowest, math.floor(count * 100 / (printed + 2 * half)))
+    m_hi = min(n - 1, math.ceil(count * 100 / max(printed - half, 1e-9)))
+    return None if m_hi - m_lo > _MAX_CANDIDATES else (m_lo, m_hi)
+
+
 def _subset_denominators(count: int, n: int, printed: float, decimals: int) -> list[int]:
     """Every base m (count <= m < n) whose count/m prints as the percentage, in increasing order (computed
     from the printed value's rounding interval, never searched over 1..n)."""
-    if printed <= 0 or count <= 0:
+    window = _base_window(count, n, printed, decimals, lowest=1)
+    if window is None:
         return []
-    half = 0.5 * 10 ** (-decimals)
-    m_lo = max(count, 1, math.floor(count * 100 / (printed + 2 * half)))
-    m_hi = min(n - 1, math.ceil(count * 100 / max(printed - half, 1e-9)))
-    if m_hi - m_lo > _MAX_CANDIDATES:
-        return []
+    m_lo, m_hi = window
     return [m for m in range(m_lo, m_hi + 1) if check_percent(count, m, printed, decimals).consistent]
 
 
