@@ -38,8 +38,8 @@ from .arms import TOTAL_WORDS, resolve_arm
 from .ratios import cell_text, p_cell
 from .stat_labels import is_p_label, stat_kind_of_label
 from .named_tests import table_test_names
-from .tablefacts import (Denominator, arms_are_rows, cell_count, cell_percent, column_denominator, rate_measure,
-                         response_category, row_denominator)
+from .tablefacts import (Denominator, arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
+                         percent_only_label, percent_only_row, rate_measure, response_category, row_denominator)
 
 __all__ = ["extract_table_tests", "model_based", "parse", "printed_p_cell", "stat_cell", "mean_sd_cell"]
 
@@ -198,11 +198,16 @@ def _is_summary(label: str) -> bool:
 def _counts_of_row(row: TableRow, arms: list[ArmSlot]) -> list[int] | None:
     if _is_summary(row.label or ""):
         return None  # "Median | 17 | 21" holds values, not counts
+    pct_row = percent_only_row(row)
     out = []
     for a in arms:
-        c = cell_count(cell_text(row, a.index))
+        text = cell_text(row, a.index)
+        c = cell_count(text)
         if c is None:
             return None
+        q = cell_quantity(text)
+        if (pct_row or percent_only_label(a.label)) and q is not None and q.kind == "count":
+            return None  # "Male, % | 41 | 58": percentages, not counts
         out.append(c)
     return out
 
@@ -424,6 +429,14 @@ def _percent_count(text: str, n: int | None, bare_is_percent: bool) -> tuple[int
     return None
 
 
+def _bare_percents(label: str, rows: list[TableRow], j: int) -> bool:
+    """A "Response, %" column of bare numbers: percentages, not counts."""
+    if not percent_only_label(label):
+        return False
+    qs = [cell_quantity(cell_text(r, j)) for r in rows]
+    return any(q is not None and q.kind == "count" for q in qs)
+
+
 def _arm_row_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: list[int],
                    p_cols: list[int]) -> list[_Found]:
     """Arms as rows: categories or rates as columns, the statistic and P in the first arm row."""
@@ -482,7 +495,7 @@ def _arm_row_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: 
         interps: list[CountTable] = []
         cat_cols = [j for j in cols if response_category(table.columns[j].split(" / ")[-1])]
         count_cols = [j for j in cols if all(cell_count(cell_text(r, j)) is not None for r in rows)
-                      and not _is_summary(table.columns[j])]
+                      and not _is_summary(table.columns[j]) and not _bare_percents(table.columns[j], rows, j)]
         totals = [j for j in count_cols if re.search(r"\b(?:total|overall|any)\b", table.columns[j], re.I)]
         row_ev = [row_evidence(doc, table, r, role="counts") for r in rows]
         den_ev = [a.den.evidence for a in arms if a.den is not None]

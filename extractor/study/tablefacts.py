@@ -58,6 +58,29 @@ def response_category(label: str) -> str | None:
     return RESPONSE_CATEGORIES.get(lab)
 
 
+_PERCENT_TAIL = re.compile(r"(?:^|(?<=[\s,;:(\[]))[(\[]?\s*%\s*[)\]]?\s*:?\s*$")
+_COUNT_BEFORE = re.compile(r"(?:\bn|\bno\.?|\bnumber|/\s*N|\bN)\s*[,;]?\s*$", re.I)
+
+
+def percent_only_label(label: str) -> bool:
+    """True when a row or column label says its bare numbers are percentages ("Male, %", "Diabetes (%)",
+    "%"), not counts; "n (%)", "No. (%)" and "n/N (%)" announce counts, and "≥50%" is a threshold."""
+    s = (label or "").strip()
+    m = _PERCENT_TAIL.search(s)
+    if not m:
+        return False
+    return not _COUNT_BEFORE.search(s[:m.start()].rstrip(" ,;:("))
+
+
+def percent_only_row(row) -> bool:
+    """A row whose bare numbers are percentages: its own label says so, or it sits under a group heading
+    that does ("Medications, %" then "Digoxin") without announcing counts itself."""
+    if percent_only_label(row.label):
+        return True
+    own_counts = re.search(r"\bn\b|\bno\.|\bnumber\b", row.label or "", re.I)
+    return bool(row.group) and not own_counts and percent_only_label(row.group)
+
+
 def rate_measure(label: str) -> str | None:
     lab = norm_label(label)
     lab = re.sub(r"\s*(?:%|\(%\)|rate \(%\))$", "", lab).strip()
