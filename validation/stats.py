@@ -155,6 +155,17 @@ def p_matches(printed: PrintedP, lo: float, hi: float | None = None, slack: floa
     return not (hi < a - slack or lo > b + slack)
 
 
+def zero_padded(printed: PrintedP) -> PrintedP | None:
+    """The coarser reading of a P printed with a trailing zero ("0.90" as 0.9 padded to two decimals, a habit of
+    tables whose other P values have two decimals); None when the last decimal is not a zero."""
+    if printed.op != "=" or printed.decimals < 2 or printed.value <= 0:
+        return None
+    scaled = printed.value * 10 ** (printed.decimals - 1)
+    if abs(scaled - round(scaled)) > 1e-9:
+        return None
+    return PrintedP(printed.value, printed.decimals - 1, printed.op, printed.text)
+
+
 def p_side(printed: PrintedP, alpha: float) -> str | None:
     """'sig' / 'ns' for what the printed p claims at ``alpha``; None when undecidable."""
     a, b = p_interval(printed)

@@ -12,7 +12,7 @@ from trialaudit.schemas.study import CountTable
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.stats import (ContingencyResult, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
-                              range_side)
+                                         range_side, zero_padded)
 
 from ._stat_helpers import SKIP_SECTIONS, fmt_p, sentence_quantities, table_tests
 
@@ -108,6 +108,9 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
         if not decision and c.stat is None and c.p.op == "=" and \
                 any(abs(p - c.p.value) <= _NEAR * c.p.value for p in all_p):
             return None  # a near miss: another implementation of the test (mid-p, exact variants) or a rounding slip
+        coarse = zero_padded(c.p) if not decision else None
+        if coarse is not None and any(p_matches(coarse, p) for p in all_p):
+            return None  # "0.90" may be 0.9 padded with a zero: the coarser reading reproduces it
     i0, r0 = results[0]
     partial = ""
     if c.p is not None and c.stat is not None:
@@ -180,7 +183,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         to a single count of a known n) are used; tests on other
         denominators, stratified tests (Cochran–Mantel–Haenszel) and exact
         tests larger than the enumeration limit are not recomputed. Fisher's
-        exact test is implemented for two arms only.
+        exact test is implemented for two arms only. Bare numbers in rows or
+        columns labelled as percentages ("Male, %", a "Medications, %"
+        heading) are not read as counts. A P with a trailing zero ("0.90")
+        that a test reproduces at one decimal fewer (0.9) is accepted,
+        because tables pad one-decimal P values; a real 0.90 that should be
+        0.94 is missed.
 
         Severity: warning at most, never error: the 2×2 counts, their denominators and the test used are inferred (subgroups, other units and unnamed tests are common). On 120 real trial reports
         this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
