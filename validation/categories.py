@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 
 from trialaudit.schemas.document import Table, TableRow
 
+from trialaudit.extractor.rounding import sum_within_rounding
+
 from .tablekit import cell_count, cell_quantity, norm_label, rate_measure, response_category
 
 STAT_COL = re.compile(r"p\s*-?\s*value|^p$|χ|chi|statistic|^t\b|t/|^z$|^f$|test", re.I)
@@ -197,6 +199,37 @@ def row_kind(table: Table, row: TableRow, dcols: list[int]) -> str:
     return "summary"
 
 
+def _run_percents(rows: list[TableRow], j: int) -> list[tuple[float, int]] | None:
+    """The printed percentages of column ``j`` in these rows, or None when a row has none."""
+    out = []
+    for r in rows:
+        q = cell_quantity(r.cells[j].text if j < len(r.cells) else "")
+        pct = q.percent if q is not None and q.kind in ("count_percent", "fraction", "percent") else None
+        pct = pct or (q.value if q is not None and q.kind == "percent" else None)
+        if pct is None:
+            return None
+        out.append((pct.value, pct.decimals))
+    return out
+
+
+def _split_complete_prefix(run: CategoryRun, dcols: list[int]) -> list[CategoryRun]:
+    """Split a run whose first categories already add up to 100% in every column ("single 45.7 | married 54.3"
+    then "children at home 43.2", "lower education 13.2"): the rows after them belong to other variables
+    (were they categories of the same one, the percentages would pass 100%)."""
+    rows = run.rows
+    if len(rows) < 3 or run.responses:
+        return [run]
+    for k in range(2, len(rows)):
+        cols = [j for j in dcols if _run_percents(rows[:k], j) is not None]
+        if not cols:
+            return [run]
+        if all(sum_within_rounding(_run_percents(rows[:k], j), 100, []).consistent for j in cols) and any(
+                (p := _run_percents(rows[k:k + 1], j)) is not None and p[0][0] > 0 for j in cols):
+            head = CategoryRun(run.table, rows[:k], run.heading, run.heading_row, run.context_row)
+            return [head] + _split_complete_prefix(CategoryRun(run.table, rows[k:]), dcols)
+    return [run]
+
+
 def category_runs(table: Table) -> list[CategoryRun]:
     """All runs of category rows of one variable in a table (categories as rows)."""
     dcols = data_columns(table)
@@ -248,6 +281,7 @@ def category_runs(table: Table) -> list[CategoryRun]:
             pass
         cur.append(row)
     close()
+    runs = [part for run in runs for part in _split_complete_prefix(run, dcols)]
     # response categories form their own runs, whatever the headings say
     out: list[CategoryRun] = []
     for run in runs:
