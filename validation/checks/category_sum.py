@@ -147,6 +147,8 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             counts = [cell_count(r.cells[j].text) if j < len(r.cells) else None for r in rows]
             if any(c is None for c in counts):
                 continue
+            if any(o is not None and o != den.n for o in (_own_denominator(r.cells[j].text) for r in rows)):
+                continue  # "39/394 | 33/394 | 131/381": separate proportions, each with its own denominator
             pcts = [cell_percent(r.cells[j].text) for r in rows]
             exhaustive = _looks_exhaustive(labels)
             if not exhaustive and all(p is not None for p in pcts):
@@ -193,6 +195,14 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
                 key=where + "|" + "|".join(labels),
                 details={"categories": labels, "counts": counts, "n": den.n})
+
+
+def _own_denominator(text: str) -> int | None:
+    """The N of a "k/N" cell: the row's own denominator."""
+    q = cell_quantity(text)
+    if q is None or q.kind != "fraction" or q.denominator is None:
+        return None
+    return int(q.denominator.value)
 
 
 def _severity(total: int, den, labels: list[str], group: str | None, table: Table) -> str:
