@@ -586,9 +586,15 @@ def _enclosing_parenthetical(text: str, start: int, end: int) -> tuple[int, int]
     return None
 
 
+_RE_MEASURE_BEFORE = re.compile(r"[A-Za-z0-9)][A-Za-z0-9)\s-]*?[\s-]$")
+
+
 def _build_test_stat(m: re.Match, ctx: _Ctx) -> Quantity | None:
     stat = next(s for g, s in (("chi", "chi2"), ("tt", "t"), ("ff", "F"), ("zz", "z"), ("uu", "U"), ("hh", "H"))
                 if m.group(g))
+    if stat == "z" and _RE_MEASURE_BEFORE.search(ctx.text, max(0, m.start() - 40), m.start()) and \
+            re.match(r"[zZ][- ]?score", ctx.text[m.start():m.end()]):
+        return None  # "BMI z-score = −0.11", "height-for-age z-score": a standardised measurement, not a test
     df = _to_float(m.group("df")) if m.group("df") else None
     df2 = _to_float(m.group("df2")) if m.group("df2") else None
     p = op = None
