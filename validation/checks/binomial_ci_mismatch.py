@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from trialaudit.extractor.study.arms import arm_mentions
@@ -224,6 +224,13 @@ def _decimals(num: Num | None) -> int:
     return num.decimals if num is not None else 0
 
 
+def _reproducing(cis: dict, r: Rate) -> list[str]:
+    """The binomial methods whose interval prints as the rate's bounds on its scale."""
+    return [name for name, (lo, hi) in cis.items()
+            if printed_matches(lo * r.scale, r.low.value, r.low.decimals)
+            and printed_matches(hi * r.scale, r.high.value, r.high.decimals)]
+
+
 @rule(code="TA207", name="binomial-ci-mismatch", severity="warning", family="statistics")
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """A confidence interval printed for a proportion is reproduced by no standard binomial method, or not by the stated one.
@@ -265,11 +272,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         cis = binomial_cis(r.k, r.n, r.level)
         if not cis:
             continue
-        ok = []
-        for name, (lo, hi) in cis.items():
-            if printed_matches(lo * r.scale, r.low.value, r.low.decimals) and \
-                    printed_matches(hi * r.scale, r.high.value, r.high.decimals):
-                ok.append(name)
+        ok = _reproducing(cis, r)
+        if not ok and r.scale == 100 and r.high.value <= 1:
+            # "2 of 18 (0.11, 95% CI 0.03–0.33)": bounds up to 1 may be proportions even without a point estimate
+            as_proportion = replace(r, scale=1.0)
+            if _reproducing(cis, as_proportion):
+                r, ok = as_proportion, _reproducing(cis, as_proportion)
         fams = sorted({method_family(x) for x in ok})
         unit = "%" if r.scale == 100 else ""
         printed = f"{r.k}/{r.n}, {r.level:g}% CI {r.low.text}–{r.high.text}{unit}"
