@@ -94,6 +94,9 @@ def _judge_core(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: s
         evidence=evidence, key=key + "|outside")
 
 
+_PERCENT_HEAD = re.compile(r"(?<![\d.])%")  # "n (%)", "%" — not "95% CI"
+
+
 def _interval_quantity(q: Quantity) -> bool:
     return q.kind in ("estimate_ci", "median_iqr", "median_range") and q.value is not None and \
         q.low is not None and q.high is not None
@@ -149,11 +152,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     q = qs[0]
                     if _SD_INSIDE.search(q.text):
                         continue  # "−1.65 (SD = 2.5; 95% CI ...)": the bracket's first number is not the estimate
+                    labelled = _labelled(q.interval or "", row.label, row.group or "", table.column_label(j),
+                                         table.caption)
+                    if not labelled and _PERCENT_HEAD.search(f"{table.column_label(j)} {row.label} {row.group or ''}"):
+                        continue  # "12 (9,0)" under "n (%)": a percentage with a decimal comma, not an interval
                     f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", where,
                                [ctx.cell_evidence(table, row, j, role="estimate and interval")],
-                               key=f"{table.label}|{row.label}|{table.column_label(j)}",
-                               labelled=_labelled(q.interval or "", row.label, row.group or "",
-                                                  table.column_label(j), table.caption))
+                               key=f"{table.label}|{row.label}|{table.column_label(j)}", labelled=labelled)
                     if f:
                         yield f
                     continue
