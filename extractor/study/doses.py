@@ -475,6 +475,11 @@ def _per_of(after: str, dose_per: str | None) -> tuple[str, int]:
     return "unspecified", 1
 
 
+_ABBREV_BEFORE = re.compile(r"\b([A-Z][A-Z0-9-]{1,7})\s*$")  # an abbreviation right before the dose ("CZP 400 mg")
+_ROUTE_WORDS = {"IV", "PO", "SC", "IM", "BID", "TID", "QD", "OD", "QID", "AND", "OR", "TO", "AT", "OF", "A", "IT",
+                "IP", "QW", "Q2W", "Q3W", "Q4W", "IVGTT"}
+
+
 def _attribute(hits: list[DrugHit], start: int, end: int, text: str) -> DrugHit | None:
     """The drug a dose belongs to: '<dose> of <drug>', else the nearest drug before it."""
     after = text[end:end + 40]
@@ -491,6 +496,9 @@ def _attribute(hits: list[DrugHit], start: int, end: int, text: str) -> DrugHit 
     nearest = [h for h in before if h.start == last_start]
     if len({h.generic for h in nearest}) != 1:
         return None  # a regimen acronym ("IE") names two drugs: ambiguous
+    m = _ABBREV_BEFORE.search(text, max(nearest[0].end, start - 20), start)
+    if m and m.start() >= nearest[0].end and m.group(1).upper() not in _ROUTE_WORDS:
+        return None  # "MTX, 390 to CZP 400 mg": the dose belongs to a drug the dictionary does not know
     # another dose between the drug and this dose belongs to that drug already ("ifosfamide 1.8 g/m2 ... 100 mg/m2")
     return nearest[0]
 
