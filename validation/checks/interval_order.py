@@ -95,6 +95,7 @@ def _judge_core(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: s
 
 
 _PERCENT_HEAD = re.compile(r"(?<![\d.])%")  # "n (%)", "%" — not "95% CI"
+_DECIMAL_COMMA = re.compile(r"^\s*\d+\s*\(\s*\d{1,3},\d{1,2}\s*\)\s*$")  # "557 (62,0)": no space after the comma
 
 
 def _interval_quantity(q: Quantity) -> bool:
@@ -154,8 +155,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                         continue  # "−1.65 (SD = 2.5; 95% CI ...)": the bracket's first number is not the estimate
                     labelled = _labelled(q.interval or "", row.label, row.group or "", table.column_label(j),
                                          table.caption)
-                    if not labelled and _PERCENT_HEAD.search(f"{table.column_label(j)} {row.label} {row.group or ''}"):
-                        continue  # "12 (9,0)" under "n (%)": a percentage with a decimal comma, not an interval
+                    if not labelled and (_PERCENT_HEAD.search(f"{table.column_label(j)} {row.label} {row.group or ''}")
+                                         or _DECIMAL_COMMA.search(q.text)):
+                        continue  # "12 (9,0)", "557 (62,0)": a percentage with a decimal comma, not an interval
                     f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", where,
                                [ctx.cell_evidence(table, row, j, role="estimate and interval")],
                                key=f"{table.label}|{row.label}|{table.column_label(j)}", labelled=labelled)
