@@ -55,7 +55,13 @@ def norm_label(s: str) -> str:
 def response_category(label: str) -> str | None:
     lab = norm_label(label)
     lab = re.sub(r"\s+(?:no|n)\.?$", "", lab)
-    return RESPONSE_CATEGORIES.get(lab)
+    found = RESPONSE_CATEGORIES.get(lab)
+    if found is None:
+        # a footnote letter glued on when the superscript was lost ("SDa", "Not evaluableb")
+        m = re.fullmatch(r"(?:([A-Z]{2,3})|([A-Za-z][a-z ]+[a-z]))[a-e]", re.sub(r"[\s:]+$", "", label or "").strip())
+        if m:
+            found = RESPONSE_CATEGORIES.get(norm_label(m.group(1) or m.group(2)))
+    return found
 
 
 _PERCENT_TAIL = re.compile(r"(?:^|(?<=[\s,;:(\[]))[(\[]?\s*%\s*[)\]]?\s*:?\s*$")

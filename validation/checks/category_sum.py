@@ -130,6 +130,9 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             resp_run = []
     if resp_run:
         extra_runs.append(resp_run)
+    # a run of response rows inside a longer group run is part of it ("CR | PR | SDᵃ | PD | Not evaluable"):
+    # checking it alone would call a partial list complete
+    extra_runs = [x for x in extra_runs if not any({r.index for r in x} < {r.index for r in g} for g in runs)]
     seen = set()
     for rows in runs + extra_runs:
         key = tuple(r.index for r in rows)
