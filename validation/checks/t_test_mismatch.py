@@ -47,6 +47,8 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
     ctx.coverage.count("tests")
     if len(c.ns) != 2 or min(c.ns) < 2:
         return None
+    if c.t is None and any(0 < m.value < sd.value for m, sd in c.means):
+        return None  # a P alone for a measure whose SD exceeds its mean: skewed data, likely a rank test
     assignments = [c.ns] + ([c.ns[::-1]] if c.swap_ok and c.ns[0] != c.ns[1] else [])
     rows = []
     for ns in assignments:
@@ -143,7 +145,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         Coarsely rounded means (integers) make the t-range wide and the check
         silent. A P printed without t is not checked when the article or the
         table names a rank test (Mann–Whitney, Wilcoxon, Kruskal–Wallis,
-        "non-parametric"), since it may come from that test. Text is checked only when two arms with known sizes are
+        "non-parametric"), since it may come from that test, nor when an
+        arm's SD exceeds its positive mean (skewed data, for which a rank test
+        is the usual choice). Text is checked only when two arms with known sizes are
         named in the sentence. Paired designs are not recognised.
 
         Severity: warning at most, never error: the group sizes behind a mean (SD) are inferred (subgroup rows are often analysed with fewer). On 120 real trial reports
