@@ -12,7 +12,7 @@ from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import possible_counts
 from trialaudit.validation.stats import binomial_cis, method_family, printed_matches
-from trialaudit.validation.tablekit import cell_count, rate_measure
+from trialaudit.validation.tablekit import cell_count, column_denominator, rate_measure
 
 from trialaudit.extractor.study.ratios import ci_cell
 
@@ -46,6 +46,7 @@ class Rate:
     evidence: list[Evidence]
     n_source: str
     key: str
+    other_ks: tuple[int, ...] = ()  # other counts the printed percentage allows out of n
 
 
 def _stated_methods(ctx: CheckContext) -> tuple[set[str], str | None]:
@@ -111,22 +112,31 @@ def _table_cell_rate(ctx: CheckContext, table, row, ci_row, j: int) -> Rate | No
     k, pct, low, high, level, ev = read
     if _SURVIVAL.search(label):
         return None
-    nn = column_n(ctx, table, j)
-    if nn is None:
-        return None
-    n, n_ev, n_src = nn
+    if column_denominator(ctx, table, j) is not None:
+        # the header gives an n: the row's own denominator decides ("No. of patients 716" above a rate row, a
+        # note, missing data); an uncertain one leaves the rate unchecked
+        den = column_denominator(ctx, table, j, row)
+        if den is None:
+            return None
+        n, n_ev, n_src = den.n, den.evidence, den.source
+    else:
+        nn = column_n(ctx, table, j)
+        if nn is None:
+            return None
+        n, n_ev, n_src = nn
+    others: list[int] = []
     if k is None:
         ks = possible_counts(n, pct, _decimals(qs[0].value)) if pct is not None else []
-        if len(ks) != 1:
+        if not 1 <= len(ks) <= 3:
             return None
-        k = ks[0]
+        k, others = ks[0], ks[1:]  # flagged only when no count the percentage allows reproduces the CI
     if k > n or low.value > high.value:
         return None
     if n_ev is not None:
         ev.append(n_ev)
     return Rate(k, n, low, high, level, _scale(pct, low, high),
                 f"{table.label}, row '{label}', column '{table.columns[j]}'", ev, n_src,
-                key=f"{table.label}|{label}|{table.columns[j]}")
+                key=f"{table.label}|{label}|{table.columns[j]}|{txt}", other_ks=tuple(others))
 
 
 def _cell_rate_and_ci(ctx: CheckContext, table, row, ci_row, j: int, txt: str, qs: list) -> tuple | None:
@@ -273,6 +283,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         if not cis:
             continue
         ok = _reproducing(cis, r)
+        for k in r.other_ks:
+            if not ok and _reproducing(binomial_cis(k, r.n, r.level), r):
+                r = replace(r, k=k)
+                cis = binomial_cis(k, r.n, r.level)
+                ok = _reproducing(cis, r)
         if not ok and r.scale == 100 and r.high.value <= 1:
             # "2 of 18 (0.11, 95% CI 0.03–0.33)": bounds up to 1 may be proportions even without a point estimate
             as_proportion = replace(r, scale=1.0)
@@ -294,7 +309,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             yield ctx.finding(
                 "TA207", severity="warning",
                 message=f"{r.where}: no standard binomial method gives the printed CI {r.low.text}–{r.high.text} for "
-                        f"{r.k}/{r.n} (Clopper–Pearson: {show('Clopper-Pearson').split(' ', 1)[1]}).",
+                        f"{r.k}/{r.n} (Clopper–Pearson: {show('Clopper-Pearson').split(' ', 1)[1]})."
+                        + (" A percentage cannot have a bound above 100% or below 0%." if r.scale == 100 and
+                           (r.high.value > 100 or r.low.value < 0) else ""),
                 observed=printed, expected=show(sorted(stated)[0] if stated and sorted(stated)[0] in cis
                                                 else "Clopper-Pearson"),
                 computation=comp, evidence=r.evidence, key=r.key,
