@@ -69,9 +69,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     Known limitations:
         Needs the category counts and the arm size; rates over a subset
         (evaluable patients) differ legitimately when the article uses
-        another denominator, and CBR defined with a duration condition
-        (SD ≥ 6 months) may be smaller than CR+PR+SD — such CBR mismatches
-        are reported as warnings.
+        another denominator. A rate whose label or sentence defines a durable
+        component ("CBR (CR + PR + SD ≥ 6 months)") is not rebuilt from the
+        plain SD row; CBR defined elsewhere with a duration condition may
+        still be compared with CR+PR+SD, as a warning.
     """
     ctx.coverage.count("percentages", 0)
     yield from _in_sentence(ctx)
@@ -191,6 +192,11 @@ def _collect_counts(ctx: CheckContext) -> dict[str, ArmCounts]:
     return out
 
 
+#: a rate defined with a durable component ("SD ≥ 6 months", "SD lasting at least 24 weeks")
+_DURABLE = re.compile(r"(?:≥|>=|>|at\s+least|lasting|persist\w*|durable|for)\s*(?:at\s+least\s*)?\d+\s*"
+                      r"(?:months?|mo\b|weeks?|wks?)", re.I)
+
+
 def _reported_in_tables(ctx: CheckContext) -> Iterator[tuple[str, Reported]]:
     for table in ctx.document.tables:
         if arms_are_rows(table, ctx.study):
@@ -201,7 +207,7 @@ def _reported_in_tables(ctx: CheckContext) -> Iterator[tuple[str, Reported]]:
                 arm = (den.arm if den else None) or resolve_arm(row.label, ctx.study.arms)
                 key = table.label + "::" + _arm_key(arm, row.label)
                 for j, m in rate_cols.items():
-                    if j >= len(row.cells) or not row.cells[j].text:
+                    if j >= len(row.cells) or not row.cells[j].text or _DURABLE.search(table.columns[j]):
                         continue
                     label = table.columns[j]
                     pct_col = "%" in label or cell_quantity(row.cells[j].text) is not None
@@ -213,8 +219,8 @@ def _reported_in_tables(ctx: CheckContext) -> Iterator[tuple[str, Reported]]:
         else:
             for row in table.rows:
                 m = rate_measure(row.label)
-                if not m:
-                    continue
+                if not m or _DURABLE.search(row.label):
+                    continue  # "Clinical benefit rate (CR + PR + SD ≥ 6 months)": not the plain SD row
                 for j in range(1, len(table.columns)):
                     if j >= len(row.cells) or not row.cells[j].text:
                         continue
@@ -250,7 +256,7 @@ def _reported_in_text(ctx: CheckContext) -> Iterator[tuple[str, Reported]]:
         for a, b in top_level_clauses(text):
             clause = text[a:b]
             measures = [_norm_measure(m.group(1)) for m in _MEASURE_RE.finditer(clause)]
-            measures = [m for m in measures if m in DERIVED_FROM]
+            measures = [m for m in measures if m in DERIVED_FROM] if not _DURABLE.search(clause) else []
             pcts = [q for q in find_quantities(clause) if q.kind == "percent" and (q.value or q.percent)]
             clause_arms = [m[0] for m in mentions if a <= m[1] < b]
             if not measures or not pcts:
