@@ -20,6 +20,9 @@ st = lazy_module("scipy.stats")  # imported on first use
 #: differences on the z scale beyond the rounding of the printed numbers
 _REL_TOL = 0.05
 _ABS_TOL = 0.02
+#: a log-ratio SE above this (about 8 or fewer events per arm) makes the approximation unreliable: Fisher's or
+#: another exact P printed beside a Wald CI differs from it by more than the allowance
+_SPARSE_SE = 0.5
 
 
 @rule(code="TA205", name="ratio-p-vs-ci", severity="error", family="statistics")
@@ -50,7 +53,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         A log-rank P next to a Cox CI can legitimately differ a little; near
         the boundary (a bound within 2% of 1 and P between 0.04 and 0.06)
         contradictions are reported as warnings. The approximation is
-        not used for P < 0.0001.
+        not used for P < 0.0001, nor when the CI is so wide (SE of the log
+        ratio above 0.5, about 8 or fewer events per arm) that an exact test's
+        P may legitimately differ from it.
     """
     ctx.coverage.count("ratios", 0)  # its findings are about ratios/intervals (counted by TA204)
     alpha = ctx.settings.alpha
@@ -90,8 +95,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             continue
         zmin, zmax, se_min, se_max = rng
         a, b = p_interval(p)
-        if b < 1e-4:
-            continue
+        if b < 1e-4 or se_min > _SPARSE_SE:
+            continue  # tiny P; or few events, where an exact P and a Wald CI legitimately part
         z_lo_ok = zmin * (1 - _REL_TOL) - _ABS_TOL
         z_hi_ok = zmax * (1 + _REL_TOL) + _ABS_TOL
         if p.op in ("<", "<="):
