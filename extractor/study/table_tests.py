@@ -273,10 +273,14 @@ def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[A
     if first_ok and (len(rows) == 1 or not exhaustive):
         k = [per_arm[a][0] for a in range(len(arms))]
         ev1 = [cell_evidence(doc, table, rows[0], a.index, role="count") for a in arms] + den_ev
+        pcts = [cell_percent(cell_text(rows[0], arms[a].index)) for a in range(len(arms))]
+        implied = [_implied_n(k[a], pcts[a], ns[a]) for a in range(len(arms))]
+        if any(p is not None and m is None and not _percent_fits(k[a], p, ns[a])
+               for a, (p, m) in enumerate(zip(pcts, implied))):
+            return out  # "1659 (14)" of 12,944 is 12.8%: the percentages are of an unknown smaller n
         out.append(_count_table([[k[a], ns[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
                           f"'{labels[0]}' against the rest of each arm ({', '.join(f'{k[a]}/{ns[a]}' for a in range(len(arms)))})",
                           ev1))
-        implied = [_implied_n(k[a], cell_percent(cell_text(rows[0], arms[a].index)), ns[a]) for a in range(len(arms))]
         if all(m is not None for m in implied) and implied != ns:
             out.append(_count_table([[k[a], implied[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
                               f"'{labels[0]}' against the n its printed percentages imply (missing data: "
@@ -299,6 +303,13 @@ def _category_tables(per_arm: list[list[int]], labels: list[str], ns: list[int |
                                 f"{len(per_arm)}×{len(labels) + 1} table of {', '.join(labels)} and the rest of each "
                                 f"arm ({'/'.join(map(str, rest))})", evidence + den_evidence))
     return out
+
+
+def _percent_fits(k: int, pct: Num, n: int | None) -> bool:
+    """k/n prints as the percentage (half-up, half-even or truncated), or there is no n to say otherwise."""
+    if n is None or n <= 0:
+        return True
+    return bool(possible_counts(n, pct.value, pct.decimals)) and k in possible_counts(n, pct.value, pct.decimals)
 
 
 def _implied_n(k: int, pct: Num | None, n: int | None) -> int | None:
