@@ -57,6 +57,8 @@ OTHER_UNIT = re.compile(
     r"admissions|prescriptions|nodules|polyps|vessels|segments|surfaces|pockets|colonies|isolates|strains|"
     r"outlets?|pharmacies|dispensers?|clinics|practices|schools|households?|villages?|clusters|wards|"
     r"hospitals|centres|centers|measurements|readings|sessions)\b", re.I)
+#: a label that says its count is of events, not of participants
+EVENT_UNIT = re.compile(r"\b(?:number|no\.?|n)\s+of\s+(?:events|episodes|occurrences)\b", re.I)
 MISSING_ROW = re.compile(r"^\s*(?:missing|unknown|not (?:known|reported|recorded|available|stated|assessed|done)|"
                          r"no data|n/?a|data (?:missing|not available)|undetermined|not determined)\b", re.I)
 N_ROW = re.compile(r"^\s*(?:n|no\.|number|number \(n\)|number of (?:patients|participants|subjects|women|men|"
@@ -86,6 +88,8 @@ def other_unit(*labels: str | None) -> str | None:
     for lab in labels:
         if not lab:
             continue
+        if EVENT_UNIT.search(lab):
+            return "events"  # "number of events (rate among participants with at least one event)"
         m = OTHER_UNIT.search(lab)
         if m and not re.search(r"\b(?:patients?|participants?|subjects?|women|men|children|persons?|people)\s+"
                                r"(?:with|who|having|reporting)\b", lab, re.I):
