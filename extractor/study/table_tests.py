@@ -548,9 +548,29 @@ def extract_table_tests(doc: Document, arms: list[Arm]) -> list[TableTest]:
                 found = _block_tests(doc, table, ac, stat_cols, p_cols)
         if found:
             named, where = table_test_names(doc, table)
-            model = model_based(table)
+            model = model_based(table) or _same_counts_other_p(found)
             out.extend(_fact(index, f, named, where, model) for f in found)
     return out
+
+
+def _same_counts_other_p(found: list[_Found]) -> bool:
+    """Two rows of one table with the same counts but different printed P, or identical arms ('7 (3.4) | 7 (3.4)')
+    with a P just below 1 ('0.9958'): the P values do not come from a test of the counts alone (a model, a stratified
+    or clustered analysis), whatever the table says."""
+    seen: dict[tuple, float] = {}
+    for f in found:
+        if f.p is None or f.p.operator != "=" or not f.interps:
+            continue
+        key = tuple(map(tuple, f.interps[0].counts))
+        p, d = f.p.value.value, f.p.value.decimals or 0
+        if len(set(key)) == 1 and len(key) >= 2 and 0.9 <= p and p + 0.5 * 10 ** -d < 1:
+            # identical arms give χ² = 0 and P = 1 for every test of counts: a P just below 1 (0.9958) is a
+            # model's; a P far from 1 is rather a misprint, and TA202 says so
+            return True
+        if key in seen and abs(seen[key] - f.p.value.value) > 10 ** -(f.p.value.decimals or 0):
+            return True
+        seen.setdefault(key, f.p.value.value)
+    return False
 
 
 #: words saying a table's P values come from a model, not from a test of its counts
