@@ -163,6 +163,9 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             ctx.coverage.count("category_sets")
             if total == den.n:
                 continue
+            if total < den.n and not _response_set(labels) and _MISSING_NOTE.search(
+                    " ".join([table.caption or "", *table.footnotes])):
+                continue  # "Values may not add up to 100% because of missing data": a shortfall is announced
             if total < den.n and _is_subgroup_size(table, j, rows, total):
                 continue  # e.g. responses to a previous therapy among the patients who had it
             group = rows[0].group or ""
@@ -198,6 +201,12 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
                 key=where + "|" + "|".join(labels),
                 details={"categories": labels, "counts": counts, "n": den.n})
+
+
+#: a caption or note announcing that categories may fall short of n
+_MISSING_NOTE = re.compile(r"missing\s+(?:data|values|information)|(?:may|might|do(?:es)?)\s+not\s+(?:add|sum|total)|"
+                           r"not\s+(?:all|every)\s+(?:patients|participants)\s+(?:had|with|answered)|"
+                           r"data\s+(?:were|was)\s+(?:not\s+available|unavailable|missing)", re.I)
 
 
 def _own_denominator(text: str) -> int | None:
