@@ -26,7 +26,8 @@ __all__ = ["Dose", "find_doses", "high_dose_context", "DoseRange", "dose_ranges"
 #: a dose written in the text, attributed to its drug (parsed by :mod:`extractor.study.doses`)
 Dose = StatedDose
 
-_HIGH_DOSE = re.compile(r"high[\s\-]dose|\bHD[\s\-]?(?:MTX|IFO|chemotherapy)|stem[\s\-]cell|transplant|autologous|"
+_HIGH_DOSE = re.compile(r"high[\s\-]dose|\bHD[\s\-]?(?:MTX|IFO|chemotherapy)|\bHD(?:CT|C|T)\b|\bASCT\b|stem[\s\-]cell|"
+                        r"transplant|autologous|"
                         r"myeloablative|conditioning|marrow\s+rescue", re.I)
 
 
