@@ -76,6 +76,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         read, because they legitimately name other trials of the same series
         (KEYNOTE-189 vs KEYNOTE-407). Names read only from the title or a
         "trial (NAME)" parenthesis; a name never given there is not checked.
+        A word contained in the name or containing it ("OPAT" and "CoPAT")
+        is a term the name is built from, not a misspelling.
     """
     acronym, aprov = find_acronym(ctx.document)
     if not acronym:
@@ -99,6 +101,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             if fuzz.ratio(got, want_norm) < 85 or _edits(got, want_norm) > 2:
                 continue
+            if got in want_norm or want_norm in got:
+                continue  # "OPAT" inside "CoPAT": a term the name is built from, not a misspelling of it
             if _SUFFIX.match(window) and _SUFFIX.match(acronym.strip()) and \
                     _norm(_SUFFIX.match(window).group("stem")) == _norm(_SUFFIX.match(acronym.strip()).group("stem")):
                 continue  # same stem, other number: reported below
