@@ -237,6 +237,23 @@ def event_count_row_above(table: Table, row_index: int) -> TableRow | None:
 
 
 @per_document
+def other_unit_row_above(table: Table, row_index: int) -> TableRow | None:
+    """The nearest row above ``row_index`` in the same block that counts another unit with bare numbers
+    ("Embryos transferred, (n) | 148 | 120"): a rate below it may be per that unit ("Implantation rate 59 (39.9)"
+    is 59/148 embryos)."""
+    for i in range(min(row_index, len(table.rows)) - 1, -1, -1):
+        r = table.rows[i]
+        if r.kind == "group":
+            return None
+        if not other_unit(r.label):
+            continue
+        data = [c.text.strip() for c in r.cells[1:] if c.text.strip()]
+        if data and all(_int_cell(t) is not None for t in data):
+            return r
+    return None
+
+
+@per_document
 def n_row_values(table: Table, row_index: int) -> tuple[TableRow | None, dict[int, int]]:
     """The nearest N row at or above ``row_index``: (row, {column: n}).
 
@@ -498,6 +515,10 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
         res.certainty = "uncertain"
     if pos >= 0 and res.source != "table N row" and (n_row_above := n_cells_row_above(table, pos)) is not None:
         reasons.append(f"the row '{n_row_above.label}' above states other n's for the rows below it")
+        res.certainty = "uncertain"
+    if pos >= 0 and (unit_row := other_unit_row_above(table, pos)) is not None and not unit:
+        reasons.append(f"the rows below '{unit_row.label}' may give rates per {other_unit(unit_row.label)}, "
+                       f"not per participant")
         res.certainty = "uncertain"
     if pos >= 0 and (ev_row := event_count_row_above(table, pos)) is not None:
         reasons.append(f"the rows below '{ev_row.label}' may give percentages of those events, not of participants")

@@ -11,7 +11,7 @@ from trialaudit.extractor.study.denominators import cell_kind, header_n, other_u
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.rounding import check_percent, describe_rules, double_rounded
+from trialaudit.extractor.rounding import sum_within_rounding, check_percent, describe_rules, double_rounded
 from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
 
 #: the sentence populations ("of the 47 evaluable patients") a bare "n (%)" may be out of
@@ -191,7 +191,8 @@ def _sentence_findings(ctx: CheckContext) -> Iterator[Finding]:
         stated = pops[0] if pops else None
         # other denominators the sentence states ("46 of 88 patients ... and 31 of 86"): with several,
         # a bare "n (%)" may belong to any of them ("... in 7 (8.0%) and 3 (3.5%) patients")
-        others = sorted({p.n for p in pops} | {int(m.group(1)) for m in _K_OF_N.finditer(sent.text)})
+        others = sorted({p.n for p in pops} | {int(m.group(1)) for m in _K_OF_N.finditer(sent.text)}
+                        | _partition_total(find_quantities(sent.text)))
         for q in find_quantities(sent.text):
             if q.percent is None or q.count is None or q.count.decimals:
                 continue
@@ -218,6 +219,18 @@ def _sentence_findings(ctx: CheckContext) -> Iterator[Finding]:
                 continue  # consistent with another denominator the same sentence states
             if f:
                 yield f
+
+
+def _partition_total(qs) -> set[int]:
+    """The total of a sentence that splits a population ("19 patients (59.4%) ... 13 patients (40.6%)"): the sum of
+    its counts, when their percentages add up to 100% within rounding."""
+    pairs = [q for q in qs if q.kind == "count_percent" and q.count is not None and q.percent is not None
+             and not q.count.decimals]
+    if len(pairs) < 2:
+        return set()
+    if not sum_within_rounding([(q.percent.value, q.percent.decimals) for q in pairs], 100).consistent:
+        return set()
+    return {int(sum(q.count.value for q in pairs))}
 
 
 def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, decimals: int, printed_text: str,
