@@ -407,6 +407,10 @@ def _records(doc: Document, s: Sentence, kind: str, arms: list[Arm], prev: list[
 
 _LABEL_MEASURES = [(name, Prefilter(re.compile(p, re.I))) for name, p in MEASURE_PATTERNS[1:]]
 _LABEL_FOLLOW_UP = re.compile(r"follow[\s\-‑]*up", re.I)
+#: a time point, not the length of follow-up: "1-month follow-up", "at follow-up", "follow-up visit"
+_FOLLOW_UP_TIME_POINT = re.compile(r"\d+[\s\-‑]*(?:months?|mo|weeks?|wks?|years?|yrs?|days?)[\s\-‑]*follow|"
+                                   r"\b(?:at|after|until|before|end\s+of)\s+(?:the\s+)?follow|follow[\s\-‑]*up\s+(?:visit|"
+                                   r"assessment|questionnaire|measurement)", re.I)
 
 
 @per_article  # each row label is asked about several times
@@ -415,7 +419,7 @@ def _label_measure(label: str) -> str | None:
     for name, pf in _LABEL_MEASURES:
         if pf.possible(label, low) and pf.rx.search(label):
             return name
-    if _LABEL_FOLLOW_UP.search(label):
+    if _LABEL_FOLLOW_UP.search(label) and not _FOLLOW_UP_TIME_POINT.search(label):
         return "follow-up"
     return None
 

@@ -1,6 +1,8 @@
 """Study.reported_values and Study.section_repairs: the facts the cross-place rules (TA307, TA308) read."""
 from __future__ import annotations
 
+import pytest
+
 from trialaudit.extractor.export import study_rows
 from trialaudit.extractor.study import extract_study
 from trialaudit.extractor.study.sections import section_repairs
@@ -62,3 +64,16 @@ def test_section_repairs_give_a_heading_read_as_a_sentence_its_followers():
     last = doc.sentences[-1]
     assert last.section_kind == "results" and rep == {last.id: "discussion"}
     assert extract_study(doc).section_repairs == rep
+
+
+@pytest.mark.parametrize("label,measure", [
+    ("Median follow-up, months", "follow-up"),
+    ("Follow-up (months)", "follow-up"),
+    ("1-month follow-up", None),
+    ("4 months follow-up", None),
+    ("At follow-up", None),
+    ("Follow-up visit", None),
+])
+def test_a_follow_up_time_point_is_not_the_length_of_follow_up(label, measure):
+    from trialaudit.extractor.study.reported import _label_measure
+    assert _label_measure(label) == measure
