@@ -6,7 +6,7 @@ from typing import Iterator
 from trialaudit.schemas.document import Sentence
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
-from trialaudit.validation.doses import Dose, find_doses, fmt_dose, range_for
+from trialaudit.validation.doses import Dose, find_doses, fmt_dose, high_dose_context, range_for
 from trialaudit.validation.registry import rule
 
 _SECTIONS = ("methods", "abstract", "other")
@@ -49,7 +49,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         and cyclophosphamide 500 mg/m² in FEC) are only flagged when that
         dose is implausible for one of them; ifosfamide and its mesna
         protection (supportive) are never compared; doses not attributed to a
-        named drug are ignored.
+        named drug are ignored. A single shared dose in a high-dose or
+        transplant regimen ("HDCT", "stem-cell rescue") is not flagged.
     """
     sents = [s for s in ctx.document.sentences if s.section_kind in _SECTIONS]
     per_sent: list[tuple[Sentence, list[Dose]]] = [(s, find_doses(s.text)) for s in sents]
@@ -68,7 +69,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 reason = None
                 if len(sa) >= 2 and sa == sb and len(set(sa)) >= 2:
                     reason = f"the same sequence of {len(sa)} doses"
-                elif len(sa) == 1 and sa == sb:
+                elif len(sa) == 1 and sa == sb and not any(high_dose_context(s.text) for s, _ in schemes[a] + schemes[b]):
+                    # (in a high-dose or transplant regimen a dose above the usual range is the intent)
                     pa, pb = _plausible(schemes[a][0][1]), _plausible(schemes[b][0][1])
                     if {pa, pb} == {True, False}:
                         odd = a if pb else b
