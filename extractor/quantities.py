@@ -783,6 +783,9 @@ def _scan(text: str, label: str | None = None, cell: bool = False, decimal_comma
 _NUM_FIELDS = ("value", "count", "denominator", "percent", "sd", "low", "high", "p", "stat_value")
 
 
+_RE_EXPONENT = re.compile(r"[−\-–+]?\d+(?:\.\d+)?")
+
+
 def _scan_uncached(text: str, label: str | None = None, cell: bool = False) -> list[Quantity]:
     out: list[Quantity] = []
     p_column = bool(cell and label and _RE_P_LABEL.search(label))
@@ -793,6 +796,11 @@ def _scan_uncached(text: str, label: str | None = None, cell: bool = False) -> l
         if cm is None:
             break
         pos = cm.start()
+        if pos and (text[pos - 1] == "^" or text[max(0, pos - 2):pos] == "^{"):
+            # an exponent ("kg m^−2", "10^{9}/L"): part of a unit, never a reported value
+            em = _RE_EXPONENT.match(text, pos)
+            pos = em.end() if em else pos + 1
+            continue
         ctx = _Ctx(text, None, cell, p_column, at=pos, floor=floor, label=label)
         best: Quantity | None = None
         for rx, build in _patterns_at(text[pos]):
