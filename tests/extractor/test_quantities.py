@@ -470,3 +470,9 @@ def test_an_article_uses_decimal_commas_only_consistently():
     assert not uses_decimal_comma("Age was 45.3 years (SD 12.1); 12.5% had fever, p = 0,04 and 0.03.")
     assert not uses_decimal_comma("1,234 patients in 12 centres [1,2]")
     assert not uses_decimal_comma("45,3 and 12,5 but 1.2, 3.4 and 5.6 and 7.8 elsewhere")
+
+
+def test_a_number_after_a_caret_is_an_exponent_not_a_value():
+    qs = find_quantities("BMI (−0.28 kg m^−2 (−0.50, −0.06), P=0.01)")
+    assert not any(q.kind == "estimate_ci" and q.value is not None and q.value.value == -2 for q in qs)
+    assert [q.text for q in qs if q.kind == "p_value"] == ["P=0.01"]
