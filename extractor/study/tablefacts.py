@@ -144,6 +144,34 @@ class Denominator:
     certainty: str = "stated"   # "stated" | "inferred" | "uncertain" (see extractor.study.denominators)
     reasons: tuple[str, ...] = ()
     category_total: int | None = None  # the sum of the cell's category set when below n
+    set_complete: bool = False  # the cell's category set adds up to exactly n, every other category's % of n
+
+
+_COUNT_SUB = re.compile(r"^(?P<head>.*?)(?:\s*/\s*|\s+|^)(?:n|N|No\.?|number)\s*$")
+_PERCENT_SUB = re.compile(r"^(?P<head>.*?)(?:\s*/\s*|\s+|^)\(?%\)?\s*$")
+
+
+def count_percent_columns(table: Table) -> list[tuple[int, int]]:
+    """(count column, percent column) pairs of a table that prints n and % in sub-columns of one group
+    ("Escitalopram (N=86) / N" then "Escitalopram (N=86) / %"): read together they are one "n (%)" cell."""
+    out = []
+    cols = table.columns
+    for j in range(1, len(cols) - 1):
+        a, b = _COUNT_SUB.match(cols[j] or ""), _PERCENT_SUB.match(cols[j + 1] or "")
+        if a and b and a.group("head").strip() == b.group("head").strip():
+            out.append((j, j + 1))
+    return out
+
+
+def split_count_percent(count_text: str, percent_text: str) -> tuple[int, Num] | None:
+    """The count and the percentage of a pair of sub-column cells ("40", "17.2" or "(17.2)"), else None."""
+    c = cell_quantity(count_text or "")
+    if c is None or c.kind != "count" or c.value is None or c.value.decimals:
+        return None
+    p = cell_quantity((percent_text or "").strip().strip("()%").strip())
+    if p is None or p.kind not in ("number", "count", "percent") or p.value is None or not 0 <= p.value.value <= 100:
+        return None
+    return int(c.value.value), p.value
 
 
 def arm_size_evidence(arm: Arm) -> Evidence | None:

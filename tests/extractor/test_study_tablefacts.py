@@ -30,3 +30,17 @@ def test_rows_inherit_a_percent_heading_unless_they_announce_counts():
     assert not percent_only_row(_row("Digoxin, n (%)", "Medications, %"))
     assert not percent_only_row(_row("Digoxin", "Medications, n (%)"))
     assert percent_only_row(_row("Male, %", None))
+
+
+def test_count_and_percent_sub_columns_pair_up():
+    from trialaudit.extractor.study.tablefacts import count_percent_columns, split_count_percent
+    from trialaudit.extractor.text import parse_text
+    doc = parse_text("Results\n\nTable 3. Rates\n\n| Outcome | A (N=69) N | A (N=69) % | B (N=86) / n | B (N=86) / (%) |"
+                     " Total n/N (%) |\n|---|---|---|---|---|---|\n| Response | 15 | 21.7 | 15 | (17.4) | 30/155 (19.4) |\n",
+                     doc_id="t", source="test")
+    t = doc.tables[0]
+    assert count_percent_columns(t) == [(1, 2), (3, 4)]
+    row = t.rows[0]
+    assert split_count_percent(row.cells[1].text, row.cells[2].text)[0] == 15
+    assert split_count_percent(row.cells[3].text, row.cells[4].text)[1].value == 17.4
+    assert split_count_percent("15.5", "21.7") is None

@@ -8,6 +8,7 @@ from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
 from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit
+from trialaudit.extractor.study.tablefacts import count_percent_columns, split_count_percent
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
@@ -75,6 +76,7 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
     failing: dict[int, list] = {}
     rows_are_arms = arms_are_rows(table, ctx.study)
     integer_pairs_not_percent = _integer_pairs_not_percent(table)
+    pairs = dict(count_percent_columns(table))
     for row in table.rows:
         if row.kind == "group":
             continue
@@ -82,30 +84,27 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
         for j, cell in enumerate(row.cells):
             if j == 0 or not cell.text:
                 continue
-            q = cell_quantity(cell.text)
-            if q is None or q.percent is None or q.count is None or q.count.decimals:
+            read = _pair_reading(ctx, table, row, j, pairs) if j in pairs else \
+                _cell_reading(ctx, table, row, j, integer_pairs_not_percent)
+            if read is None:
                 continue
-            if integer_pairs_not_percent and q.kind == "count_percent" and not q.percent.decimals \
-                    and "%" not in q.text:
-                continue  # this table's "k (j)" pairs are events (patients) or the like, not n (%)
-            if cell_kind(table, row, j, q) not in ("count_percent", "fraction"):
-                continue  # mean (SD), a row of percentages, a pair of percentages: not n (%)
+            count, pct, evidence, fraction_n = read
             den: Denominator | None = None
-            if q.kind == "fraction" and q.denominator is not None:
+            if fraction_n is not None:
                 if other_unit(row.label, row.group, table.column_label(j)):
                     continue
-                den = Denominator(int(q.denominator.value), ctx.cell_evidence(table, row, j, role="denominator"), "n/N")
+                den = Denominator(fraction_n, ctx.cell_evidence(table, row, j, role="denominator"), "n/N")
             else:
                 den = column_denominator(ctx, table, j, row) if not rows_are_arms else (column_denominator(ctx, table, j, row) or row_den)
             if den is None or den.n < settings.percent_min_denominator:
                 continue
-            if den.source != "n/N" and _nested(table, row, j, int(q.count.value), q.percent.value, q.percent.decimals):
+            if den.source != "n/N" and _nested(table, row, j, count, pct.value, pct.decimals):
                 continue  # a percentage of the row above ("of whom ...")
             if den.source != "n/N":
                 den.category_total = _category_total(table, row, j, den.n)
+                den.set_complete = _complete_set(table, row, j, den.n)
             ctx.coverage.count("percentages")
-            f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text,
-                       [ctx.cell_evidence(table, row, j, role="reported")],
+            f = _judge(ctx, count, den, pct.value, pct.decimals, pct.text, evidence,
                        where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
             if den.source == "n/N":
                 if f:
@@ -113,7 +112,7 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
                 continue
             checked[j] = checked.get(j, 0) + 1
             if f is not None and f.rounding != "truncation":
-                failing.setdefault(j, []).append((row, int(q.count.value), q.percent, den, f))
+                failing.setdefault(j, []).append((row, count, pct, den, f))
             elif f is not None:
                 yield f
     for j, cells in failing.items():
@@ -123,6 +122,31 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
         else:
             for *_, f in cells:
                 yield f
+
+
+def _cell_reading(ctx: CheckContext, table, row, j: int, integer_pairs_not_percent: bool):
+    """(count, percent, evidence, n of a k/N cell or None) of an "n (%)" or "k/N (%)" cell, else None."""
+    q = cell_quantity(row.cells[j].text)
+    if q is None or q.percent is None or q.count is None or q.count.decimals:
+        return None
+    if integer_pairs_not_percent and q.kind == "count_percent" and not q.percent.decimals and "%" not in q.text:
+        return None  # this table's "k (j)" pairs are events (patients) or the like, not n (%)
+    if cell_kind(table, row, j, q) not in ("count_percent", "fraction"):
+        return None  # mean (SD), a row of percentages, a pair of percentages: not n (%)
+    n = int(q.denominator.value) if q.kind == "fraction" and q.denominator is not None else None
+    return int(q.count.value), q.percent, [ctx.cell_evidence(table, row, j, role="reported")], n
+
+
+def _pair_reading(ctx: CheckContext, table, row, j: int, pairs: dict[int, int]):
+    """(count, percent, evidence, None) of a count sub-column cell and the percent cell beside it."""
+    k = pairs[j]
+    if k >= len(row.cells):
+        return None
+    got = split_count_percent(row.cells[j].text, row.cells[k].text)
+    if got is None:
+        return None
+    return got[0], got[1], [ctx.cell_evidence(table, row, j, role="count"),
+                            ctx.cell_evidence(table, row, k, role="reported")], None
 
 
 def _column_finding(ctx: CheckContext, table, j: int, cells: list, checked: int) -> Finding | None:
@@ -262,7 +286,7 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
             rounding="double rounding", changes_conclusion=False, key=where,
             details={"count": count, "denominator": n, "printed": printed, "exact": v.exact})
     smaller = None
-    if den.source != "n/N":
+    if den.source != "n/N" and not den.set_complete:
         total = den.category_total
         if total is not None and check_percent(count, total, printed, decimals).consistent:
             smaller = total  # the percentages of those who answered: the category set adds up to it
@@ -287,7 +311,10 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
         # assessed, a parent row) than a slip: ask, do not assert
         severity = "warning"
         extra = " The gap is large: the percentage may be of another population than the column's n."
-    if severity == "warning" and den.source != "n/N":
+    if den.set_complete:
+        extra += (f" The categories of this variable add up to exactly {n}, and the other categories' percentages "
+                  f"are of {n}: no smaller base explains this one.")
+    if severity == "warning" and den.source != "n/N" and not den.set_complete:
         fits = _subset_denominators(count, n, printed, decimals)
         if fits:
             # an unsure denominator, and a smaller base reproduces the percentage: most often those with data
@@ -356,6 +383,38 @@ def _category_total(table, row, j: int, n: int) -> int | None:
             return None
         total += int(q.count.value)
     return total if 0 < total < n else None
+
+
+def _complete_set(table, row, j: int, n: int) -> bool:
+    """The row's category set in column j adds up to exactly n and every other category's percentage is of n: the
+    set is one partition of n, so this row's percentage is of n too (no item-level missing data)."""
+    from trialaudit.extractor.study.denominators import set_rows
+
+    rows = set_rows(table, row)
+    if len(rows) < 3:
+        return False
+    total = 0
+    others_fit = True
+    for r in rows:
+        cp = _count_and_percent(table, r, j)
+        if cp is None:
+            return False
+        total += cp[0]
+        if r is not row and not check_percent(cp[0], n, cp[1].value, cp[1].decimals).consistent:
+            others_fit = False
+    return total == n and others_fit
+
+
+def _count_and_percent(table, row, j: int):
+    """(count, percent Num) of an "n (%)" cell or of a count / percent sub-column pair, else None."""
+    pairs = dict(count_percent_columns(table))
+    if j in pairs:
+        return split_count_percent(row.cells[j].text if j < len(row.cells) else "",
+                                   row.cells[pairs[j]].text if pairs[j] < len(row.cells) else "")
+    q = cell_quantity(row.cells[j].text) if j < len(row.cells) else None
+    if q is None or q.count is None or q.percent is None or q.count.decimals:
+        return None
+    return int(q.count.value), q.percent
 
 
 def _smaller_denominator(count: int, n: int, printed: float, decimals: int) -> int | None:
