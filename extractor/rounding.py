@@ -15,6 +15,7 @@ artefacts such as 0.285 being stored as 0.28499999.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from fractions import Fraction
@@ -29,7 +30,13 @@ def to_fraction(x: "float | int | Fraction | str") -> Fraction:
         return x
     if isinstance(x, float):
         return Fraction(repr(x))
+    if isinstance(x, str):
+        # printed numbers: a typographic minus, possibly spaced from its digits ('− 25.9')
+        x = _MINUS.sub("-", x.strip()).replace(" ", "").replace("\u2009", "").replace("\u00a0", "")
     return Fraction(x)
+
+
+_MINUS = re.compile("[\u2212\u2013\u2012\u2010\u2011\ufe63\uff0d]")
 
 
 def round_half_up(x: "Fraction | float", d: int) -> Fraction:

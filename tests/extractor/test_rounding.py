@@ -62,3 +62,11 @@ def test_possible_counts_agree_with_brute_force_on_small_denominators():
 def test_zero_denominator_has_no_percentage():
     v = check_percent(3, 0, 12.0, 0)
     assert v.consistent and not v.rules and possible_counts(0, 12.0, 0) == []
+
+
+def test_to_fraction_reads_typographic_and_spaced_minus():
+    from fractions import Fraction
+    from trialaudit.extractor.rounding import to_fraction
+    assert to_fraction("− 25.9") == Fraction("-25.9")
+    assert to_fraction("\u221225.9") == Fraction("-25.9")
+    assert to_fraction("-0.5") == Fraction(-1, 2)
