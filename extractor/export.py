@@ -23,7 +23,8 @@ from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.schemas.study import Arm, Study
 
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
-               "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests"]
+               "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
+               "text_tests"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -55,6 +56,8 @@ COLUMNS: dict[str, list[str]] = {
     "size_statements": ["article", "value", "scope", "arm", "place", "strength", "agreed"] + LOCATION_COLUMNS,
     "table_tests": ["article", "where", "label", "orientation", "arms", "arm_n", "statistic_kind", "stat_value",
                     "p_operator", "p", "count_tables", "first_count_table", "means", "named_tests"] + LOCATION_COLUMNS,
+    "text_tests": ["article", "kind", "where", "arms", "arm_n", "statistic_kind", "stat_value", "p_operator", "p",
+                   "counts", "means"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -188,6 +191,17 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
             "means": "; ".join(f"{m.text} ± {sd.text}" for m, sd in tt.means) if tt.means else None,
             "named_tests": "; ".join(tt.named_tests),
             **evidence_location(tt.p.evidence if tt.p else tt.statistic.evidence if tt.statistic else None)})
+    for xt in st.text_tests:
+        out["text_tests"].append({
+            "article": aid, "kind": xt.kind, "where": xt.where,
+            "arms": "; ".join(_arm_label(arms, i) or i for i in xt.arm_ids) or None,
+            "arm_n": "; ".join(str(n) for n in xt.ns) or None,
+            "statistic_kind": xt.statistic.kind if xt.statistic else None,
+            "stat_value": _v(xt.statistic.value) if xt.statistic else None,
+            "p_operator": xt.p.operator if xt.p else None, "p": _v(xt.p.value) if xt.p else None,
+            "counts": xt.count_tables[0].description if xt.count_tables else None,
+            "means": "; ".join(f"{m.text} ± {sd.text}" for m, sd in xt.means) if xt.means else None,
+            **evidence_location(xt.evidence[0] if xt.evidence else None)})
     return out
 
 

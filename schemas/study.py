@@ -392,6 +392,27 @@ class PrintedPValue(Model):
     evidence: Evidence
 
 
+class TextTest(Model):
+    """A two-group test printed in a sentence beside the numbers it may have been computed from.
+
+    ``kind="proportions"``: two ``k/N`` then one P (or a chi-squared with its P), read as one 2x2 count
+    table; ``kind="means"``: two ``mean ± SD`` then a t and/or P, with the two arms the sentence names
+    (in order of mention; ``ns`` their sizes, which a rule may also try swapped).
+    """
+
+    kind: Literal["proportions", "means"]
+    sentence: str              # Sentence.id
+    where: str
+    quote: str
+    count_tables: list[CountTable] = Field(default_factory=list)
+    means: list[tuple[Num, Num]] | None = None
+    arm_ids: list[str] = Field(default_factory=list)
+    ns: list[int] = Field(default_factory=list)
+    statistic: PrintedStatistic | None = None
+    p: PrintedPValue | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
 class TableTest(Model):
     """A test printed in a table (its statistic and/or P) and the numbers it may have been computed from.
 
@@ -487,5 +508,7 @@ class Study(Model):
     stated_populations: list[StatedPopulation] = Field(default_factory=list)
     # every test printed in a table with the count tables or means it may come from (see TableTest)
     table_tests: list[TableTest] = Field(default_factory=list)
+    # every two-group test printed in a sentence with its proportions or means (see TextTest)
+    text_tests: list[TextTest] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

@@ -1,11 +1,9 @@
 """TA202 contingency-test-mismatch."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from trialaudit.extractor.study.arms import arm_mentions
 from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
 from trialaudit.schemas.study import CountTable
@@ -14,7 +12,7 @@ from trialaudit.validation.registry import rule
 from trialaudit.validation.stats import (ContingencyResult, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
                                          range_side, zero_padded)
 
-from ._stat_helpers import SKIP_SECTIONS, fmt_p, sentence_quantities, table_tests
+from ._stat_helpers import fmt_p, table_tests
 
 _FAMILY = {"pearson": "chi2", "yates": "chi2", "lr": "chi2", "trend": "chi2", "fisher": "fisher"}
 _NAME = {"chi2": "a χ² test", "fisher": "Fisher's exact test"}
@@ -229,36 +227,15 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _text_comparisons(ctx: CheckContext, art_named: set[str]) -> Iterator[Comparison]:
-    """'ORR was 32.1% (17/53) vs 25.0% (7/28), P = 0.61'."""
-    for sent in ctx.document.sentences:
-        if sent.section_kind in SKIP_SECTIONS or sent.section_kind in ("introduction", "methods", "statistics"):
+    """'ORR was 32.1% (17/53) vs 25.0% (7/28), P = 0.61' (``Study.text_tests`` of kind proportions)."""
+    for tt in ctx.study.text_tests:
+        if tt.kind != "proportions" or not tt.count_tables:
             continue
-        qs = sentence_quantities(sent)
-        fr = [i for i, q in enumerate(qs) if q.kind == "fraction" and q.count is not None and q.denominator is not None
-              and q.count.decimals == 0 and 0 <= q.count.value <= q.denominator.value and q.denominator.value > 0]
-        if len(fr) != 2:
-            continue
-        after = [i for i in range(fr[1] + 1, len(qs)) if qs[i].kind in ("p_value", "test_stat")]
-        if len(after) != 1:
-            continue
-        pq = qs[after[0]]
-        if any(qs[i].kind in ("p_value", "test_stat", "ratio") for i in range(0, after[0]) if i not in fr):
-            continue
-        if pq.kind == "test_stat" and (pq.statistic != "chi2" or pq.p is None):
-            continue
-        a, b = qs[fr[0]], qs[fr[1]]
-        between = sent.text[a.end:b.start]
-        arms = [x for x in ctx.study.arms if not x.is_total]
-        if len({m[0].id for m in arm_mentions(sent.text, arms)}) < 2 and \
-                not re.search(r"\bvs\.?|\bversus\b|\bcompared\b|\bagainst\b", between, re.I):
-            continue  # two proportions of one group, not a between-group comparison
-        k1, n1 = int(a.count.value), int(a.denominator.value)
-        k2, n2 = int(b.count.value), int(b.denominator.value)
-        interp = CountTable(counts=[[k1, n1 - k1], [k2, n2 - k2]], categories=["yes", "no"],
-                            description=f"{k1}/{n1} vs {k2}/{n2}")
-        p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text) if pq.p is not None else None
-        stat = pq.stat_value if pq.kind == "test_stat" else None
-        ev = [ctx.sentence_evidence(sent, a.start, pq.end, role="comparison")]
-        yield Comparison(f"'{sent.text[a.start:pq.end]}'", [interp], stat, p, ev, set(art_named),
-                         "the statistical methods" if art_named else None, key=f"text|{sent.text[a.start:pq.end]}",
+        p = None
+        if tt.p is not None:
+            v = tt.p.value
+            p = PrintedP(v.value, v.decimals, tt.p.operator, v.text)
+        stat = tt.statistic.value if tt.statistic is not None else None
+        yield Comparison(tt.where, list(tt.count_tables), stat, p, list(tt.evidence), set(art_named),
+                         "the statistical methods" if art_named else None, key=f"text|{tt.quote}",
                          named_level="article")

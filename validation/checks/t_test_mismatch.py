@@ -7,14 +7,13 @@ from itertools import chain
 from typing import Iterator
 
 from trialaudit._lazy import lazy_module
-from trialaudit.extractor.study.arms import arm_mentions
 from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.stats import PrintedP, p_matches, p_side, range_side, t_p_range, t_range_from_summary
 
-from ._stat_helpers import SKIP_SECTIONS, fmt_range, p_after, sentence_quantities, table_tests
+from ._stat_helpers import fmt_range, table_tests
 
 st = lazy_module("scipy.stats")  # imported on first use
 
@@ -184,51 +183,18 @@ def _table_comparisons(ctx: CheckContext, rank: bool) -> Iterator[TComparison]:
 
 
 def _text_comparisons(ctx: CheckContext, rank: bool) -> Iterator[TComparison]:
-    """Sentences with two mean ± SD, the t or P after them, and two arms of known size named."""
-    arms = [a for a in ctx.study.arms if not a.is_total and a.n]
-    for sent in ctx.document.sentences:
-        if sent.section_kind in SKIP_SECTIONS:
+    """Sentences with two mean ± SD, the t or P after them, and two arms of known size named
+    (``Study.text_tests`` of kind means)."""
+    for tt in ctx.study.text_tests:
+        if tt.kind != "means" or not tt.means or len(tt.ns) != 2:
             continue
-        qs = sentence_quantities(sent)
-        ms = [i for i, q in enumerate(qs) if q.kind == "mean_sd" and q.interval == "sd" and q.value and q.sd]
-        if len(ms) != 2:
-            continue
-        t, p, end = _t_and_p_after(qs, ms[1], sent.text)
-        if t is None and p is None:
-            continue
-        if t is None and rank:
+        if tt.statistic is None and (tt.p is None or rank):
             continue  # a P alone, and the article names a rank test for group comparisons
-        mentioned = []
-        for a, _, _ in sorted(arm_mentions(sent.text, arms), key=lambda m: m[1]):
-            if a.n and a.id not in [x.id for x in mentioned]:
-                mentioned.append(a)
-        if len(mentioned) != 2:
-            continue
-        a, b = qs[ms[0]], qs[ms[1]]
-        yield TComparison(f"'{sent.text[a.start:end]}'", [(a.value, a.sd), (b.value, b.sd)],
-                          [mentioned[0].n, mentioned[1].n], t, p,
-                          [ctx.sentence_evidence(sent, a.start, end, role="comparison")],
-                          key=f"text|{sent.text[a.start:end]}", swap_ok=True)
+        p = None
+        if tt.p is not None:
+            v = tt.p.value
+            p = PrintedP(v.value, v.decimals, tt.p.operator, v.text)
+        t = tt.statistic.value if tt.statistic is not None else None
+        yield TComparison(tt.where, list(tt.means), list(tt.ns), t, p, list(tt.evidence),
+                          key=f"text|{tt.quote}", swap_ok=True)
 
-
-def _t_and_p_after(qs: list, j: int, text: str) -> tuple:
-    """(t, printed P, end of the comparison) for the test right after the quantity ``qs[j]``."""
-    t = p = None
-    end = qs[j].end
-    nxt = qs[j + 1] if j + 1 < len(qs) else None
-    if nxt is not None and nxt.kind == "test_stat" and nxt.statistic == "t" and nxt.stat_value is not None:
-        t = nxt.stat_value
-        end = nxt.end
-        if nxt.p is not None:
-            p = PrintedP(nxt.p.value, nxt.p.decimals, nxt.p_operator or "=", nxt.p.text)
-        else:
-            pq = p_after(qs, j + 1, text)
-            if pq is not None:
-                p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
-                end = pq.end
-    elif nxt is not None and nxt.kind == "p_value":
-        pq = p_after(qs, j, text, reach=80)
-        if pq is not None:
-            p = PrintedP(pq.p.value, pq.p.decimals, pq.p_operator or "=", pq.p.text)
-            end = pq.end
-    return t, p, end
