@@ -365,6 +365,8 @@ class TextParser:
                 while k < n and (self.lines[k].blank or self.lines[k].removed):
                     k += 1
                 if k < n and is_table_row(self.lines[k].text) and not _RE_CAPTION.match(self.lines[k].text):
+                    if rows and k + 1 < n and _RE_PIPE_SEP.match(self.lines[k + 1].text):
+                        break  # a header row with its own separator line: the next table begins
                     i = k
                     continue
                 break

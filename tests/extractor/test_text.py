@@ -198,3 +198,21 @@ def test_missing_and_directory(tmp_path):
         read_document(tmp_path / "nope.txt")
     with pytest.raises(IngestError, match="directory"):
         read_document(tmp_path)
+
+
+def test_two_pipe_tables_separated_by_one_blank_line_stay_two_tables():
+    """A blank line, then a header row with its own separator line, starts a new table (an unseen
+    article's outcome tables were read as one, the second header as a data row)."""
+    text = ("# Trial\n\n## Results\n\nTable 2. Outcomes\n\n| Outcome | A (n=40) | B (n=40) |\n|---|---|---|\n"
+            "| Death | 4 (10.0) | 6 (15.0) |\n\n| Secondary outcome | A (n=38) | B (n=39) |\n|---|---|---|\n"
+            "| Stroke | 2 (5.3) | 3 (7.7) |\n")
+    doc = parse_text(text, doc_id="t", source="t", fmt="markdown")
+    assert [[c.text for c in r.cells] for r in doc.tables[0].rows] == [["Death", "4 (10.0)", "6 (15.0)"]]
+    assert len(doc.tables) == 2 and doc.tables[1].column_label(1) == "A (n=38)"
+
+
+def test_a_pipe_table_interrupted_by_a_blank_line_continues():
+    text = ("# Trial\n\n## Results\n\nTable 2. Outcomes\n\n| Outcome | A (n=40) | B (n=40) |\n|---|---|---|\n"
+            "| Death | 4 (10.0) | 6 (15.0) |\n\n| Stroke | 2 (5.0) | 3 (7.5) |\n")
+    doc = parse_text(text, doc_id="t", source="t", fmt="markdown")
+    assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 2
