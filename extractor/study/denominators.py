@@ -641,13 +641,19 @@ def extract_denominators(doc: Document, arms: list[Arm]) -> list[CellDenominator
 
 
 #: a heading that says its rows hold percentages only: "Gender (%)", "Smoking, %" (not "Gender, n (%)")
-_PERCENT_ONLY = re.compile(r"\(\s*%\s*\)\s*[*†‡§¶#]*\s*$|,\s*%\s*$")
-_COUNT_FIRST = re.compile(r"\b(?:n|no\.?|number|count)\s*[\(,]\s*%|\bn\s*/\s*n\b", re.I)
+_PERCENT_TAIL = re.compile(r"(?:^|(?<=[\s,;:(\[]))[(\[]?\s*%\s*[)\]]?\s*:?\s*$")
+_COUNT_BEFORE = re.compile(r"(?:\bn|\bno\.?|\bnumber|\bcount|/\s*N|\bN)\s*[,;]?\s*$", re.I)
 
 
-def percent_heading(label: str | None) -> bool:
-    """A group heading whose rows' bare numbers are percentages ("Gender (%)" over "Male | 34")."""
-    return bool(label) and bool(_PERCENT_ONLY.search(label)) and not _COUNT_FIRST.search(label)
+def percent_only_label(label: str | None) -> bool:
+    """True when a row, group or column label says its bare numbers are percentages ("Male, %",
+    "Diabetes (%)", "Gender (%)*", "%"), not counts; "n (%)", "No. (%)" and "n/N (%)" announce counts,
+    and "≥50%" is a threshold."""
+    s = _bare_label(label or "")
+    m = _PERCENT_TAIL.search(s)
+    if not m:
+        return False
+    return not _COUNT_BEFORE.search(s[:m.start()].rstrip(" ,;:("))
 
 
 def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
@@ -655,8 +661,8 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     col_label = table.column_label(col)
     if PERCENT_ROW.search(_bare_label(row.label)) and not COUNT_CUE.search(row.label):
         return "percent"
-    if q.kind in ("count", "number") and percent_heading(row.group):
-        return "percent"
+    if q.kind in ("count", "number") and (percent_only_label(row.group) or percent_only_label(row.label)):
+        return "percent"   # "Gender (%)" over "Male | 34", or a row "2 (%) | 34 | 21"
     if q.kind == "count_percent":
         if re.search(r"\(\s*[nN]\s*=", q.text):
             return "percent_with_n"   # "47% (n = 71)": the n is the denominator, not the count

@@ -26,7 +26,7 @@ from trialaudit.schemas.study import Arm
 
 from . import denominators as _den
 from .arms import resolve_arm, strip_n
-from .denominators import header_n
+from .denominators import header_n, percent_only_label
 
 RESPONSE_CATEGORIES = {
     "cr": "CR", "complete response": "CR", "complete remission": "CR",
@@ -62,20 +62,6 @@ def response_category(label: str) -> str | None:
         if m:
             found = RESPONSE_CATEGORIES.get(norm_label(m.group(1) or m.group(2)))
     return found
-
-
-_PERCENT_TAIL = re.compile(r"(?:^|(?<=[\s,;:(\[]))[(\[]?\s*%\s*[)\]]?\s*:?\s*$")
-_COUNT_BEFORE = re.compile(r"(?:\bn|\bno\.?|\bnumber|/\s*N|\bN)\s*[,;]?\s*$", re.I)
-
-
-def percent_only_label(label: str) -> bool:
-    """True when a row or column label says its bare numbers are percentages ("Male, %", "Diabetes (%)",
-    "%"), not counts; "n (%)", "No. (%)" and "n/N (%)" announce counts, and "≥50%" is a threshold."""
-    s = (label or "").strip()
-    m = _PERCENT_TAIL.search(s)
-    if not m:
-        return False
-    return not _COUNT_BEFORE.search(s[:m.start()].rstrip(" ,;:("))
 
 
 def percent_only_row(row) -> bool:
