@@ -272,10 +272,24 @@ def n_row_values(table: Table, row_index: int) -> tuple[TableRow | None, dict[in
             if not any(c.text.strip() for c in r.cells[1:]):
                 in_block = False  # another variable's heading: its n's are not ours
         if N_ROW.match(_bare_label(r.label)):
+            if not in_block and _summary_row_follows(table, i):
+                continue  # "Age (years) / n | 232 / Mean (SD) | 57.6 (15.5)": that variable's n, not the table's
             vals = {j: v for j, c in enumerate(r.cells) if j and (v := _int_cell(c.text)) is not None}
             if vals:
                 return r, vals
     return None, {}
+
+
+#: the words of a continuous variable's summary row ("Mean (SD)", "Median [IQR]", "Min, Max", "Q1, Q3")
+_SUMMARY_WORDS = re.compile(r"\b(?:mean|median|s\.?d\.?|sem?|range|min(?:imum)?|max(?:imum)?|q1|q3|iqr|"
+                            r"interquartile|geometric|standard|deviation|error)\b|[\s(),;:±/\[\]–-]+", re.I)
+
+
+def _summary_row_follows(table: Table, i: int) -> bool:
+    """The row after row ``i`` summarises a continuous variable: an N row right above it counts that variable's
+    values (the layout of statistical software's baseline tables), not the table's population."""
+    return i + 1 < len(table.rows) and table.rows[i + 1].kind != "group" and \
+        bool((lab := (table.rows[i + 1].label or "").strip())) and not _SUMMARY_WORDS.sub("", lab)
 
 
 @per_article
