@@ -71,6 +71,10 @@ EVENT_COUNT_ROW = re.compile(
     r"(?:drug|treatment)[- ]related)\s+)?(?:AEs?|SAEs?|TEAEs?|adverse\s+(?:events?|reactions?)|ADRs?|events?|"
     r"episodes?)\s*(?:\([^()]*\))?\s*[:,]?\s*(?:\(?n\)?)?\s*$", re.I)
 PERCENT_ROW = re.compile(r"(?:^|\s|\()%\s*\)?\s*$|^\s*(?:percent(?:age)?|proportion)\b", re.I)
+#: a label that says its percentages are time-to-event estimates, not count/N ("No. (3-Year KM%)",
+#: "events (Kaplan-Meier estimate, %)", "cumulative incidence, %"): censoring makes them differ from count/N
+ESTIMATE_CUE = re.compile(r"\bKM\b|kaplan|actuarial|life[- ]table|cumulative\s+(?:incidence|probability|rate)|"
+                          r"\bestimated?\s*(?:,\s*)?%", re.I)
 
 
 @per_article  # every cell of a row or column asks about the same labels
@@ -678,6 +682,8 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     if q.kind in ("count", "number") and (percent_only_label(row.group) or percent_only_label(row.label)):
         return "percent"   # "Gender (%)" over "Male | 34", or a row "2 (%) | 34 | 21"
     if q.kind == "count_percent":
+        if any(ESTIMATE_CUE.search(t or "") for t in (col_label, row.label, row.group)):
+            return "count_estimate"   # "14 (12.9)" under "No. (3-Year KM%)": events and a censored estimate
         if re.search(r"\(\s*[nN]\s*=", q.text):
             return "percent_with_n"   # "47% (n = 71)": the n is the denominator, not the count
         if label_is_continuous(row.label, row.group):
