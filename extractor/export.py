@@ -24,7 +24,7 @@ from trialaudit.schemas.study import Arm, Study
 
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
-               "text_tests"]
+               "text_tests", "text_means"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -58,9 +58,10 @@ COLUMNS: dict[str, list[str]] = {
                     "p_operator", "p", "count_tables", "first_count_table", "means", "named_tests"] + LOCATION_COLUMNS,
     "text_tests": ["article", "kind", "where", "arms", "arm_n", "statistic_kind", "stat_value", "p_operator", "p",
                    "counts", "means"] + LOCATION_COLUMNS,
+    "text_means": ["article", "variable", "mean", "n", "source", "where"] + LOCATION_COLUMNS,
 }
 
-_NUMERIC = {"value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
+_NUMERIC = {"mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
@@ -202,6 +203,10 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
             "counts": xt.count_tables[0].description if xt.count_tables else None,
             "means": "; ".join(f"{m.text} ± {sd.text}" for m, sd in xt.means) if xt.means else None,
             **evidence_location(xt.evidence[0] if xt.evidence else None)})
+    for tm in st.text_means:
+        out["text_means"].append({
+            "article": aid, "variable": tm.variable, "mean": _v(tm.mean), "n": tm.n, "source": tm.source,
+            "where": tm.where, **evidence_location(tm.evidence)})
     return out
 
 

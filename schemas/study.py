@@ -413,6 +413,24 @@ class TextTest(Model):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
+class TextMean(Model):
+    """A mean printed in a sentence with the number of values it averages.
+
+    ``source="same sentence"``: "the mean age of the 25 patients was 45.37 years" (``variable`` is what the
+    sentence averages, "age" or "number of cycles"); ``source="study population"``: a single "mean age was 60.27
+    years" in a sentence that names no arm, no other group size and no second mean, so its n is the study's
+    total (``n`` is then ``Study.total_n`` when it is known, else None).
+    """
+
+    variable: str
+    mean: Num
+    n: int | None = None
+    source: Literal["same sentence", "study population"]
+    sentence: str              # Sentence.id
+    where: str                 # the phrase read, verbatim
+    evidence: Evidence         # the phrase, role "reported"
+
+
 class TableTest(Model):
     """A test printed in a table (its statistic and/or P) and the numbers it may have been computed from.
 
@@ -510,5 +528,7 @@ class Study(Model):
     table_tests: list[TableTest] = Field(default_factory=list)
     # every two-group test printed in a sentence with its proportions or means (see TextTest)
     text_tests: list[TextTest] = Field(default_factory=list)
+    # every mean a sentence prints with the number of values it averages (see TextMean)
+    text_means: list[TextMean] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

@@ -28,6 +28,7 @@ from .sections import section_repairs
 from .named_tests import extract_named_tests
 from .table_tests import extract_table_tests
 from .text_tests import extract_text_tests
+from .text_means import extract_text_means
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 from .dates import extract_dates
@@ -109,6 +110,7 @@ def _extract_study(doc: Document) -> Study:
     study.stated_populations = extract_stated_populations(doc)
     study.table_tests = extract_table_tests(doc, arms)
     study.text_tests = extract_text_tests(doc, arms)
+    study.text_means = extract_text_means(doc, arms, study.total_n)
     study.named_tests = extract_named_tests(doc)
     return study
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from trialaudit.extractor.study.arms import arm_mentions, strip_n
+from trialaudit.extractor.study.arms import strip_n
 from trialaudit.schemas.document import Table
 from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
@@ -30,17 +30,6 @@ _NOT_INTEGER = re.compile(r"\b(?:QLQ|transformed|global\s+health|BMI|body\s+mass
                           r"diameter|volume|burden|mm|cm|kg|mg)\b", re.I)
 _MEAN_LABEL = re.compile(r"\b(?:mean|average|avg)\b|±|\bSD\b", re.I)
 _MEDIAN_LABEL = re.compile(r"\bmedian\b", re.I)
-
-_TEXT_MEAN = re.compile(
-    r"\b(?:mean|average)\s+(?P<var>age|number\s+of\s+(?:\w+\s+){0,2}?\w+)\s+(?:of|in|among|for)\s+(?:the\s+|all\s+|these\s+)?"
-    r"(?P<n>\d{1,4})\s+(?:patients|participants|subjects|children|cases)\s+(?:was|were|is|of)\s+"
-    r"(?P<mean>\d+\.\d+)", re.I)
-
-_TEXT_MEAN_AGE = re.compile(r"\bmean(?:\s+age)?(?:\s+(?:was|of|at\s+\w+))?\s*[:=]?\s*(?P<mean>\d+\.\d+)\s*(?:years|yrs?)\b"
-                            r"|\bmean\s+age\s+\(?years\)?\s*[:=,]?\s*(?P<mean2>\d+\.\d+)", re.I)
-_OTHER_GROUP = re.compile(r"\b(?:of|in|among)\s+(?:the\s+)?\d+\s+(?:patients|participants|subjects|cases)|\bn\s*=\s*\d+|"
-                          r"\b(?:vs\.?|versus|respectively|group|arm|cohort|men|women|male|female)\b", re.I)
-
 
 def _variable_kind(label: str) -> tuple[str, int, str] | None:
     """('age'|'count'|'score', granularity, severity) for a whole-number variable, else None."""
@@ -168,35 +157,15 @@ def _judge(ctx: CheckContext, where: str, variable: str, var, mean: Num, den: De
 
 
 def _text(ctx: CheckContext) -> Iterator[Finding]:
-    for sent in ctx.document.sentences:
-        if sent.section_kind in ("references", "front", "declarations", "introduction"):
+    """Means printed in sentences with their n (``Study.text_means``)."""
+    for tm in ctx.study.text_means:
+        if not tm.n:
             continue
-        for m in _TEXT_MEAN.finditer(sent.text):
-            var = _variable_kind(m.group("var"))
-            if var is None:
-                continue
-            txt = m.group("mean")
-            mean = Num(value=float(txt), text=txt, decimals=len(txt.split(".")[1]))
-            ev = ctx.sentence_evidence(sent, m.start(), m.end(), role="reported")
-            den = Denominator(int(m.group("n")), ev.model_copy(update={"role": "denominator"}), "same sentence")
-            f = _judge(ctx, f"'{m.group(0)}'", m.group("var"), var, mean, den, [ev])
-            if f:
-                yield f
-        if _TEXT_MEAN.search(sent.text):
+        var = _variable_kind(tm.variable) if tm.source == "same sentence" else ("age", 1, "warning")
+        if var is None:
             continue
-        # "the mean age was 60.27 years", "(range 38–75; mean 60.27 years)": the whole study population when the
-        # sentence names no arm, no other group size and only one mean
-        ms = list(_TEXT_MEAN_AGE.finditer(sent.text))
-        n = ctx.study.total_n
-        if len(ms) != 1 or not n or not re.search(r"\bage[ds]?\b", sent.text, re.I) or \
-                arm_mentions(sent.text, ctx.study.arms) or _OTHER_GROUP.search(sent.text):
-            continue
-        m = ms[0]
-        txt = m.group("mean") or m.group("mean2")
-        mean = Num(value=float(txt), text=txt, decimals=len(txt.split(".")[1]))
-        ev = ctx.sentence_evidence(sent, m.start(), m.end(), role="reported")
-        den = Denominator(int(n), ev.model_copy(update={"role": "denominator"}), "study population")
-        f = _judge(ctx, f"'{m.group(0)}'", "age", ("age", 1, "warning"), mean, den, [ev])
+        src = "same sentence" if tm.source == "same sentence" else "study population"
+        den = Denominator(tm.n, tm.evidence.model_copy(update={"role": "denominator"}), src)
+        f = _judge(ctx, f"'{tm.where}'", tm.variable, var, tm.mean, den, [tm.evidence])
         if f:
             yield f
-
