@@ -24,7 +24,7 @@ from trialaudit.schemas.study import Arm, Study
 
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
-               "text_tests", "text_means"]
+               "text_tests", "text_means", "patient_fractions"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -59,14 +59,15 @@ COLUMNS: dict[str, list[str]] = {
     "text_tests": ["article", "kind", "where", "arms", "arm_n", "statistic_kind", "stat_value", "p_operator", "p",
                    "counts", "means"] + LOCATION_COLUMNS,
     "text_means": ["article", "variable", "mean", "n", "source", "where"] + LOCATION_COLUMNS,
+    "patient_fractions": ["article", "fraction", "count", "denominator", "place"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("sample_sizes", "value"), ("adverse_events", "count"), ("size_statements", "value"),
-               ("table_tests", "count_tables")}
+_INTEGER_IN = {("patient_fractions", "denominator"), ("sample_sizes", "value"), ("adverse_events", "count"),
+               ("size_statements", "value"), ("table_tests", "count_tables")}
 
 
 def _v(n: Num | None) -> float | None:
@@ -207,6 +208,10 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
         out["text_means"].append({
             "article": aid, "variable": tm.variable, "mean": _v(tm.mean), "n": tm.n, "source": tm.source,
             "where": tm.where, **evidence_location(tm.evidence)})
+    for pf in st.patient_fractions:
+        out["patient_fractions"].append({
+            "article": aid, "fraction": pf.text, "count": _v(pf.count), "denominator": pf.denominator,
+            "place": pf.place, **evidence_location(pf.evidence)})
     return out
 
 

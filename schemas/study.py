@@ -431,6 +431,23 @@ class TextMean(Model):
     evidence: Evidence         # the phrase, role "reported"
 
 
+class PatientFraction(Model):
+    """A fraction of patients printed in running text ("12/30 patients", "of the 45 patients, 12/45"):
+    a count over a whole-number denominator, with patients named right after it or just before it.
+
+    Sentences of the introduction, discussion, references, declarations and acknowledgements (after the
+    section repairs) and sentences that cite references are not read; running text that ingestion attached
+    to a table's notes is (``place="table note"``). Fractions followed by another unit ("3/12 cycles",
+    "2/5 lesions", "4/20 days") are not patients and are left out.
+    """
+
+    text: str                  # the fraction as printed
+    count: Num
+    denominator: int
+    place: Literal["sentence", "table note"]
+    evidence: Evidence         # role "fraction" (or "fraction (text after a table)")
+
+
 class TableTest(Model):
     """A test printed in a table (its statistic and/or P) and the numbers it may have been computed from.
 
@@ -530,5 +547,7 @@ class Study(Model):
     text_tests: list[TextTest] = Field(default_factory=list)
     # every mean a sentence prints with the number of values it averages (see TextMean)
     text_means: list[TextMean] = Field(default_factory=list)
+    # every fraction of patients printed in running text (see PatientFraction)
+    patient_fractions: list[PatientFraction] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

@@ -29,6 +29,7 @@ from .named_tests import extract_named_tests
 from .table_tests import extract_table_tests
 from .text_tests import extract_text_tests
 from .text_means import extract_text_means
+from .patient_fractions import extract_patient_fractions
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 from .dates import extract_dates
@@ -111,6 +112,7 @@ def _extract_study(doc: Document) -> Study:
     study.table_tests = extract_table_tests(doc, arms)
     study.text_tests = extract_text_tests(doc, arms)
     study.text_means = extract_text_means(doc, arms, study.total_n)
+    study.patient_fractions = extract_patient_fractions(doc, study.section_repairs)
     study.named_tests = extract_named_tests(doc)
     return study
 
