@@ -24,7 +24,8 @@ from trialaudit.schemas.study import Arm, Study
 
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
-               "text_tests", "text_means", "patient_fractions"]
+               "text_tests", "text_means", "patient_fractions",
+               "category_sets"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -60,6 +61,8 @@ COLUMNS: dict[str, list[str]] = {
                    "counts", "means"] + LOCATION_COLUMNS,
     "text_means": ["article", "variable", "mean", "n", "source", "where"] + LOCATION_COLUMNS,
     "patient_fractions": ["article", "fraction", "count", "denominator", "place"] + LOCATION_COLUMNS,
+    "category_sets": ["article", "table", "variable", "categories", "rows", "responses", "exclusive", "complete",
+                      "reason"],
 }
 
 _NUMERIC = {"mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -212,6 +215,11 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
         out["patient_fractions"].append({
             "article": aid, "fraction": pf.text, "count": _v(pf.count), "denominator": pf.denominator,
             "place": pf.place, **evidence_location(pf.evidence)})
+    for cs in st.category_sets:
+        out["category_sets"].append({
+            "article": aid, "table": cs.table, "variable": cs.variable, "categories": "; ".join(cs.labels),
+            "rows": "; ".join(map(str, cs.rows)), "responses": cs.responses, "exclusive": cs.exclusive,
+            "complete": cs.complete, "reason": cs.reason})
     return out
 
 

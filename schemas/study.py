@@ -431,6 +431,22 @@ class TextMean(Model):
     evidence: Evidence         # the phrase, role "reported"
 
 
+class CategorySetFact(Model):
+    """Consecutive rows of a table that are the categories of one variable ("Sex" over "Male" and "Female",
+    "Best overall response" over CR/PR/SD/PD), with the verdict on them: mutually ``exclusive`` (each patient
+    in at most one) and ``complete`` (each patient in at least one), and why (``reason``). Rules add up only
+    exclusive sets, and flag a shortfall only in complete ones."""
+
+    table: str                 # the table's label
+    variable: str              # the heading (group or heading row), or the summary row just above, or ""
+    rows: list[int]            # row indices in Table.rows
+    labels: list[str]
+    responses: bool = False    # a CR/PR/SD/PD/NE run
+    exclusive: bool
+    complete: bool
+    reason: str
+
+
 class PatientFraction(Model):
     """A fraction of patients printed in running text ("12/30 patients", "of the 45 patients, 12/45"):
     a count over a whole-number denominator, with patients named right after it or just before it.
@@ -549,5 +565,7 @@ class Study(Model):
     text_means: list[TextMean] = Field(default_factory=list)
     # every fraction of patients printed in running text (see PatientFraction)
     patient_fractions: list[PatientFraction] = Field(default_factory=list)
+    # every run of category rows of one variable in a table, with its exclusive/complete verdict
+    category_sets: list[CategorySetFact] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

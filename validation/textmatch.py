@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .categories import Interval
+from trialaudit.extractor.study.categories import Interval
 from .tablekit import RATE_MEASURES, rate_measure, response_category
 
 GENERIC = {

@@ -5,7 +5,6 @@ import pytest
 
 from trialaudit.schemas.document import Reference
 from trialaudit.schemas.provenance import Span
-from trialaudit.validation.categories import classify, parse_interval
 from trialaudit.validation.checks.off_topic_citation import reference_title
 from trialaudit.validation.doses import find_doses, range_for
 from trialaudit.extractor.rounding import grim_test, printed_values_agree, sum_within_rounding
@@ -47,25 +46,6 @@ def test_printed_values_agree():
     assert printed_values_agree(48.48, 2, 48.5, 1)
     assert printed_values_agree(10.0, 2, 10, 0)
     assert not printed_values_agree(25.3, 1, 12.1, 1)
-
-
-# ----------------------------------------------------------------------------------------- categories
-@pytest.mark.parametrize("label,lo,hi", [
-    ("<18", None, 18.0), ("≥18", 18.0, None), ("12–17 years", 12.0, 17.0), ("3+", 3.0, None), ("2", 2.0, 2.0),
-    ("Age ≥ 65", 65.0, None), ("under 18", None, 18.0),
-])
-def test_parse_interval(label, lo, hi):
-    iv = parse_interval(label)
-    assert iv is not None and (iv.lo, iv.hi) == (lo, hi)
-
-
-def test_classify_exclusive_and_complete():
-    assert classify(["Male", "Female"]).complete
-    assert classify(["Yes", "No"]).exclusive
-    assert classify(["0", "1", "≥2"]).complete
-    assert not classify(["Lung", "Bone", "Other sites"], "Sites of metastasis").exclusive
-    assert not classify(["0", "1", "Osteosarcoma subtypes, canonical"], "ECOG").exclusive
-    assert classify(["CR", "PR", "SD", "PD"]).complete
 
 
 # ----------------------------------------------------------------------------------------- text matching

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from trialaudit.schemas.document import Table
 from trialaudit.schemas.findings import Evidence, Finding
-from trialaudit.validation.categories import CategoryRun, category_runs, classify, data_columns
+from trialaudit.extractor.study.categories import CategoryRun, category_runs, classify, data_columns
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import sum_within_rounding

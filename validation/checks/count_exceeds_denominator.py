@@ -7,7 +7,7 @@ from typing import Iterator
 from trialaudit.extractor.quantities import find_quantities
 from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
-from trialaudit.validation.categories import category_runs, data_columns, single_column_denominator
+from trialaudit.extractor.study.categories import category_runs, data_columns, single_column_denominator
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.tablekit import (Denominator, arms_are_rows, cell_quantity, column_denominator, rate_measure,
@@ -138,7 +138,7 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 continue
             den = column_denominator(ctx, table, j, row) if not rows_are_arms else (row_den or column_denominator(ctx, table, j, row))
             if den is None and not rows_are_arms:
-                den = single_column_denominator(ctx, table, j)
+                den = single_column_denominator(ctx.document, table, j)
             if den is None or count <= den.n:
                 continue
             yield _count_finding(ctx, where, count, den, [ev])

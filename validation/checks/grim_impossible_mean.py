@@ -8,7 +8,7 @@ from trialaudit.extractor.study.arms import strip_n
 from trialaudit.schemas.document import Table
 from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
-from trialaudit.validation.categories import data_columns, single_column_denominator
+from trialaudit.extractor.study.categories import data_columns, single_column_denominator
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import describe_rules, grim_test
@@ -121,7 +121,7 @@ def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             elif rows_are_arms:
                 den = row_denominator(ctx, table, row)
             else:
-                den = column_denominator(ctx, table, j) or single_column_denominator(ctx, table, j)
+                den = column_denominator(ctx, table, j) or single_column_denominator(ctx.document, table, j)
             if den is None or den.n <= 0:
                 continue
             where = f"{table.label}, row '{row.label}', column '{col}'"

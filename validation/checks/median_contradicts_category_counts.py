@@ -6,7 +6,7 @@ from typing import Iterator
 
 from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
-from trialaudit.validation.categories import (_REMAINDER, CategoryRun, Interval, category_runs, data_columns, parse_interval,
+from trialaudit.extractor.study.categories import (_REMAINDER, CategoryRun, Interval, category_runs, data_columns, parse_interval,
                                    percent_column, row_kind)
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule

@@ -19,7 +19,7 @@ from trialaudit.schemas.provenance import Span
 from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.quantities import Num
 from trialaudit.schemas.study import Arm
-from trialaudit.validation.categories import (_REMAINDER, Interval, caption_n, category_runs, data_columns, parse_interval,
+from trialaudit.extractor.study.categories import (_REMAINDER, Interval, caption_n, category_runs, data_columns, parse_interval,
                                    percent_column)
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule

@@ -17,19 +17,22 @@ Layouts handled:
 * response categories (CR/PR/SD/PD/NE) in a contiguous run, whatever their
   labels' ``n (%)`` suffixes.
 
-It deliberately reuses the vocabulary of :mod:`validation.tablekit` and does not
-change :mod:`validation.checks.category_sum`.
+Part of the fact layer: the rules that add categories up (TA102's relatives TA104, TA105, TA107, TA108)
+read the runs found here, and :func:`category_set_facts` records every run with its verdict in the Study
+(``Study.category_sets``, exported by ``trialaudit extract``).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from trialaudit.schemas.document import Table, TableRow
-
+from trialaudit.extractor.evidence import section_title
 from trialaudit.extractor.rounding import sum_within_rounding
+from trialaudit.schemas.document import Document, Table, TableRow
+from trialaudit.schemas.findings import Evidence
+from trialaudit.schemas.study import CategorySetFact
 
-from .tablekit import cell_count, cell_quantity, norm_label, rate_measure, response_category
+from .tablefacts import Denominator, cell_count, cell_quantity, norm_label, rate_measure, response_category
 
 STAT_COL = re.compile(r"p\s*-?\s*value|^p$|χ|chi|statistic|^t\b|t/|^z$|^f$|test", re.I)
 
@@ -382,12 +385,8 @@ def caption_n(table: Table) -> int | None:
     return int(next(g for g in m.groups() if g))
 
 
-def single_column_denominator(ctx, table: Table, j: int):
+def single_column_denominator(doc: Document, table: Table, j: int) -> Denominator | None:
     """For a table with one value column and no n in its header: the n stated in the caption."""
-    from trialaudit.schemas.findings import Evidence
-
-    from .tablekit import Denominator
-
     dcols = data_columns(table)
     if dcols != [j]:
         return None
@@ -396,6 +395,19 @@ def single_column_denominator(ctx, table: Table, j: int):
         return None
     span = table.caption_span or table.span
     ev = Evidence(quote=table.caption, line=span.line, line_end=span.line_end, char_start=span.char_start,
-                  char_end=span.char_end, section=ctx.section_title(table.section), table=table.label,
+                  char_end=span.char_end, section=section_title(doc, table.section), table=table.label,
                   page=span.page, bbox=span.bbox, role="denominator")
     return Denominator(n, ev, "table caption")
+
+
+def category_set_facts(doc: Document) -> list[CategorySetFact]:
+    """Every category run of every table with its verdict (``Study.category_sets``)."""
+    out: list[CategorySetFact] = []
+    for table in doc.tables:
+        for run in category_runs(table):
+            cs = classify(run.labels, run.heading)
+            out.append(CategorySetFact(table=table.label or "", variable=run.variable,
+                                       rows=[r.index for r in run.rows], labels=run.labels,
+                                       responses=run.responses, exclusive=cs.exclusive, complete=cs.complete,
+                                       reason=cs.reason))
+    return out
