@@ -13,7 +13,18 @@ ask :func:`trialaudit.meta.answer` and classify the answer:
 Scored on the questions whose data are in the text or tables (not in a figure)
 and whose annotation is complete. Usage::
 
-    python bench/metaanalysis.py [--limit N] [--articles N] [--show-wrong N]
+    python bench/metaanalysis.py [--split TEST|DEV] [--limit N] [--articles N] [--show-wrong N]
+
+``--split TEST`` also scores every question of the annotations' TEST split (656: 171
+binary, 485 continuous, whatever their scope) the way Yun et al. (2024, "Automatically
+extracting numerical results from randomized controlled trials with large language
+models"; public repository hyesunyun/llm-meta-analysis) scored their models: a question
+is exact when every field (binary: events and group size per arm; continuous: mean, SD
+and group size per arm) equals the annotation, an unknown field ("x", here an empty
+annotation or a value trialaudit does not give) counting as equal to an unknown one.
+Their models' TEST-split numbers are printed beside trialaudit's (from the repository's
+``evaluation/metrics/*/…_test_output_20240403-*.json_metrics.json`` files,
+``exact_match_accuracy.total``).
 """
 from __future__ import annotations
 
@@ -32,6 +43,27 @@ from trialaudit.meta_words import _content
 from trialaudit.validation.textmatch import footnote_abbreviations
 
 ROOT = Path("/work/shared/realworld")
+
+# Yun et al. 2024, TEST split, exact-match accuracy of all fields (their evaluation/metrics files,
+# runs of 2024-04-03 on the Markdown inputs): (binary, continuous).
+YUN_TEST = {
+    "GPT-4": (0.6549707602339181, 0.4639175257731959),
+    "GPT-3.5": (0.2982456140350877, 0.26804123711340205),
+    "Mistral-7B": (0.15204678362573099, 0.09484536082474226),
+}
+
+YUN_FIELDS = {
+    "binary": [("intervention_events", "intervention", "events"),
+               ("intervention_group_size", "intervention", "group_size"),
+               ("comparator_events", "comparator", "events"),
+               ("comparator_group_size", "comparator", "group_size")],
+    "continuous": [("intervention_mean", "intervention", "mean"),
+                   ("intervention_standard_deviation", "intervention", "sd"),
+                   ("intervention_group_size", "intervention", "group_size"),
+                   ("comparator_mean", "comparator", "mean"),
+                   ("comparator_standard_deviation", "comparator", "sd"),
+                   ("comparator_group_size", "comparator", "group_size")],
+}
 
 FIELDS = {
     "binary": [("intervention_events", "intervention", "events"),
@@ -82,6 +114,16 @@ def classify(q: dict, ans) -> tuple[str, str]:
     if diffs:
         return "wrong", "; ".join(diffs)
     return verdict, ""
+
+
+def yun_exact(q: dict, ans) -> bool:
+    """Yun et al.'s exact match: every field equal, an unknown equal to an unknown."""
+    for key, side, attr in YUN_FIELDS[q["outcome_type"]]:
+        gold = _num(q.get(key))
+        got = getattr(getattr(ans, side), attr) if ans is not None and ans.reported else None
+        if (gold is None) != (got is None) or (gold is not None and got.value != gold):
+            return False
+    return True
 
 
 def _decimals(text: str) -> int:
@@ -171,14 +213,24 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=0, help="read at most N articles")
     ap.add_argument("--show-wrong", type=int, default=15)
     ap.add_argument("--annotations", default=str(ROOT / "annotations.json"))
+    ap.add_argument("--split", choices=("TEST", "DEV"), help="only the questions of this split of the "
+                    "annotations; TEST also prints the comparison with Yun et al.'s models")
     args = ap.parse_args()
 
-    qs = [q for q in json.loads(Path(args.annotations).read_text()) if in_scope(q)]
+    everything = [q for q in json.loads(Path(args.annotations).read_text())
+                  if q.get("outcome_type") in FIELDS and (not args.split or q.get("split") == args.split)]
+    qs = [q for q in everything if in_scope(q)]
     if args.articles:
         keep = list(dict.fromkeys(q["pmcid"] for q in qs))[: args.articles]
         qs = [q for q in qs if q["pmcid"] in set(keep)]
     if args.limit:
         qs = qs[: args.limit]
+    scoped = {id(q) for q in qs}
+    if args.split != "TEST":
+        everything = qs
+    else:
+        everything = [q for q in everything if not args.articles or q["pmcid"] in {x["pmcid"] for x in qs}]
+    yun: dict[str, Counter] = defaultdict(Counter)
 
     cache: dict = {}
     t0 = time.time()
@@ -189,7 +241,7 @@ def main() -> None:
     miss_where: Counter = Counter()
     sources: Counter = Counter()
     load_fail = 0
-    for q in qs:
+    for q in everything:
         pid = q["pmcid"]
         if pid not in cache:
             path = ROOT / "articles" / f"PMC{pid}.nxml"
@@ -200,11 +252,18 @@ def main() -> None:
                 cache[pid] = None
                 print(f"PMC{pid}: not read ({e})")
         if cache[pid] is None:
-            load_fail += 1
-            table[q["outcome_type"]]["missing"] += 1
+            yun[q["outcome_type"]]["n"] += 1
+            yun[q["outcome_type"]]["exact"] += yun_exact(q, None)
+            if id(q) in scoped:
+                load_fail += 1
+                table[q["outcome_type"]]["missing"] += 1
             continue
         ans = answer(cache[pid], q["outcome"], q["intervention"], q["comparator"],
                      outcome_type=q["outcome_type"])
+        yun[q["outcome_type"]]["n"] += 1
+        yun[q["outcome_type"]]["exact"] += yun_exact(q, ans)
+        if id(q) not in scoped:
+            continue
         verdict, detail = classify(q, ans)
         table[q["outcome_type"]][verdict] += 1
         if ans.reported:
@@ -233,16 +292,18 @@ def main() -> None:
               f"{100 * c['wrong'] / n:5.1f}")
     print("targets (issue 14): binary exact >= 80%, continuous exact >= 65%, wrong <= 5%")
 
-    print("\nComparison with large language models (Yun et al. 2024, 'Automatically extracting numerical")
-    print("results from randomized controlled trials with large language models'):")
-    print("  NOTE: the paper could not be reached from this machine (no network); its numbers are NOT")
-    print("  reproduced here. Fill the placeholder row from the paper before citing a comparison.")
-    print(f"  {'system':<34}{'binary exact%':>15}{'continuous exact%':>20}")
-    for ot_row in ("trialaudit (this run)",):
-        b, c = table["binary"], table["continuous"]
-        nb, nc = max(sum(b.values()), 1), max(sum(c.values()), 1)
-        print(f"  {ot_row:<34}{100 * b['exact'] / nb:>15.1f}{100 * c['exact'] / nc:>20.1f}")
-    print(f"  {'[PLACEHOLDER] best LLM, Yun et al.':<34}{'TBD':>15}{'TBD':>20}")
+    if args.split == "TEST":
+        b, c = yun["binary"], yun["continuous"]
+        print("\nComparison with large language models (Yun et al. 2024, 'Automatically extracting numerical")
+        print("results from randomized controlled trials with large language models'; their metric: every")
+        print("question of the TEST split, all fields equal incl. group sizes, unknown = unknown):")
+        print(f"  {'system':<24}{'binary exact':>20}{'continuous exact':>22}")
+        cells = [f"{x['exact']}/{x['n']} ({100 * x['exact'] / max(x['n'], 1):.1f}%)" for x in (b, c)]
+        print(f"  {'trialaudit (this run)':<24}{cells[0]:>20}{cells[1]:>22}")
+        for name, (pb, pc) in YUN_TEST.items():
+            print(f"  {name + ' (Yun et al.)':<24}{f'{100 * pb:.1f}%':>20}{f'{100 * pc:.1f}%':>22}")
+    else:
+        print("\n(python bench/metaanalysis.py --split TEST compares with Yun et al.'s LLM results)")
 
     if sources:
         print("\nAnswers by where they were read (verdict):")

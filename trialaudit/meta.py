@@ -35,7 +35,7 @@ from trialaudit.schemas.study import Study
 from trialaudit.validation.textmatch import footnote_abbreviations
 from trialaudit.meta_arms import (  # thresholds stay importable from here
     ARM_MARGIN, ARM_RIVAL, ARM_THRESHOLD, DOSE_PENALTY, JUDGED, LABEL_COVERAGE, LABEL_MARGIN, Col,
-    _BASELINE_ROW, _CONTROL, _TIME_PART, _arm_columns, _phrase_judge, distinct_alts, _query_alts, _study_arm,
+    _BASELINE_ROW, _CONTROL, _TIME_PART, _arm_columns, _phrase_judge, distinct_alts, other_arm_alts, _query_alts, _study_arm,
     _time_in_outcome)
 from trialaudit.meta_outcome import (
     HEADING_PENALTY, LOOSE_PENALTY, ROW_THRESHOLD, ROW_TIE, _loose_variants, _row_match, _row_score,
@@ -555,7 +555,10 @@ def _from_text(doc: Document, study: Study | None, outcome_variants: list[str], 
     outcome = outcome_variants[0]
     got = []
     judge = _phrase_judge(intervention, comparator, int_alts, cmp_alts, abbrev or {})
-    for p in text_pairs(doc, _relevant(outcome_variants), otype, int_alts, cmp_alts, judge):
+    others = other_arm_alts(intervention, comparator, study.arms, int_alts, cmp_alts, abbrev) \
+        if study is not None else []
+    short = {k.lower(): k for k in (abbrev or {}) if len(k) == 2 and k.isalpha() and k.isupper()}
+    for p in text_pairs(doc, _relevant(outcome_variants), otype, int_alts, cmp_alts, judge, others, short):
         ai = _text_arm(doc, study, p.sentence, p.intervention, otype, intervention, outcome)
         ac = _text_arm(doc, study, p.sentence, p.comparator, otype, comparator, outcome)
         if ai is None or ac is None:

@@ -209,6 +209,40 @@ def _query_alts(text: str, arms: list[Arm], defs: list[LabelDefinition] | None =
     return list(dict.fromkeys(alts))
 
 
+def _arm_by_abbreviation(alts: list[str], arms: list[Arm], abbrev: dict[str, str] | None) -> Arm | None:
+    """The one study arm whose label is the long form of an abbreviation the article defines
+    and the question uses ('colored and flavored water (WA)', 'WA' defined as 'water', arm
+    'Water')."""
+    lower = {_arm_norm(k): _arm_norm(v) for k, v in (abbrev or {}).items()}
+    longs = {lower[a] for a in alts if a in lower and lower[a]}
+    found = [a for a in arms if not a.is_total and _arm_norm(a.label) in longs]
+    return found[0] if len(found) == 1 else None
+
+
+def other_arm_alts(intervention: str, comparator: str, arms: list[Arm], int_alts: list[str],
+                   cmp_alts: list[str], abbrev: dict[str, str] | None = None) -> list[str]:
+    """Wordings of the study's groups other than the two asked ('Apple Juice' and its defined
+    abbreviation 'AJ' when the question asks white grape juice against water): they hold
+    places in a sentence's 'respectively' list. Only when both asked arms are study arms,
+    and never a wording that is (in words) part of the asked arms' wordings or holds one."""
+    ai = _study_arm(intervention, arms, int_alts) or _arm_by_abbreviation(int_alts, arms, abbrev)
+    ac = _study_arm(comparator, arms, cmp_alts) or _arm_by_abbreviation(cmp_alts, arms, abbrev)
+    if ai is None or ac is None or ai is ac:
+        return []
+    mine = [f" {m} " for m in [*int_alts, *cmp_alts] if not m.startswith("group:")]
+    out: list[str] = []
+    for a in arms:
+        if a.is_total or a is ai or a is ac:
+            continue
+        names = {_arm_norm(n) for n in [a.label, *a.aliases]} - {""}
+        names |= {_arm_norm(k) for k, v in (abbrev or {}).items() if _arm_norm(v) in names} - {""}
+        for w in sorted(names):
+            if any(f" {w} " in m or m in f" {w} " for m in mine):
+                continue
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
 def _distinct_run(mine: list[str], other: list[str]) -> str | None:
     """The one run of words of ``mine`` that ``other`` does not share, with a number's
     unit ('1 week' of '1-week quadruple therapy' against '2-week quadruple therapy')."""

@@ -7,7 +7,9 @@ only decides which quantity belongs to which arm, and does so only when the sent
 layout says it unambiguously:
 
 - with 'respectively', the i-th value belongs to the i-th group named, when the sentence
-  names as many groups as it gives values;
+  names as many groups as it gives values, or the list of groups after the last value
+  does (the study's other groups and the article's two-letter abbreviations of groups
+  hold their places in the list);
 - otherwise values and arm mentions must alternate, every value attached to its arm
   the same way ('value in arm' or 'arm value'); a sentence that reads both ways with
   different results, or where a value has no arm of its own, gives nothing.
@@ -50,14 +52,29 @@ class TextPair:
     how: str          # "respectively" / "value then arm" / "arm then value"
 
 
-def _alt_pattern(alt: str) -> re.Pattern | None:
+_MICRO_UNIT = re.compile(r"^mc(g|l|mol|m)$")
+
+
+def _token_pattern(tok: str) -> str:
+    m = _MICRO_UNIT.match(tok)
+    if m:   # normalised 'mcg' is printed 'µg', 'μg', 'mcg' or 'ug'
+        return r"(?:mc|µ|μ|u)" + m.group(1)
+    return re.escape(tok)
+
+
+def _alt_pattern(alt: str, short: dict[str, str] | None = None) -> re.Pattern | None:
+    """The pattern of one arm wording in a sentence; a wording shorter than three characters
+    only when it is an abbreviation the article defines (``short``: lower-case -> printed),
+    matched as printed ('WA', not 'wa')."""
     if alt.startswith("group:"):
         letter = alt.split(":", 1)[1]
         return re.compile(rf"\b(?:control\s+)?groups?\s+{re.escape(letter)}\b", re.I)
     toks = alt.split()
+    if short and alt in short and len(toks) == 1:
+        return re.compile(r"(?<![\w-])" + re.escape(short[alt]) + r"(?![\w-])")
     if not toks or len(toks) > _ALT_MAX_WORDS or len(alt) < _ALT_MIN_CHARS or alt.replace(" ", "").isdigit():
         return None
-    return re.compile(r"(?<![\w-])" + r"[\s\-]+(?:(?:the|of|and|with|in)\s+)?".join(map(re.escape, toks))
+    return re.compile(r"(?<![\w-])" + r"[\s\-]+(?:(?:the|of|and|with|in)\s+)?".join(map(_token_pattern, toks))
                       + r"(?![\w-])", re.I)
 
 
@@ -85,14 +102,24 @@ def _phrase_mentions(text: str, arm_of_phrase) -> list[Mention]:
     return out
 
 
-def _mentions(text: str, int_alts: Iterable[str], cmp_alts: Iterable[str], arm_of_phrase=None) -> list[Mention]:
+def _mentions(text: str, int_alts: Iterable[str], cmp_alts: Iterable[str], arm_of_phrase=None,
+              other_alts: Iterable[str] = (), short: dict[str, str] | None = None) -> list[Mention]:
+    """The places ``text`` names the intervention ("i"), the comparator ("c") or another of
+    the study's groups ("o": ``other_alts``, or a group label that is neither arm's); an
+    "o" place that overlaps an "i" or "c" one is not another group."""
     raw: list[Mention] = [] if arm_of_phrase is None else _phrase_mentions(text, arm_of_phrase)
     for arm, alts in (("i", int_alts), ("c", cmp_alts)):
         for alt in alts:
-            pat = _alt_pattern(alt)
+            pat = _alt_pattern(alt, short)
             if pat is None:
                 continue
             raw.extend(Mention(arm, m.start(), m.end()) for m in pat.finditer(text))
+    for alt in other_alts:
+        pat = _alt_pattern(alt, short)
+        if pat is None:
+            continue
+        raw.extend(Mention("o", m.start(), m.end()) for m in pat.finditer(text)
+                   if not any(r.arm != "o" and r.start < m.end() and m.start() < r.end for r in raw))
     # a mention inside a longer one of the other arm ('phone calls' in 'no phone calls') is not one
     kept = [m for m in raw if not any(o.arm != m.arm and o.start <= m.start and m.end <= o.end
                                       and (o.end - o.start) > (m.end - m.start) for o in raw)]
@@ -141,6 +168,10 @@ def _pair_respectively(vals: list[Quantity], ments: list[Mention], text: str) ->
         return None
     vals = [v for v in vals if v.end <= r]
     ments = [m for m in ments if m.end <= r]
+    if len(vals) >= 2 and len(vals) != len(ments):
+        # 'longer in those given WA ..., 49.4, 47.5 and 26.5 in AJ, WGJ and WA respectively':
+        # the list of groups after the last value, when it names as many groups
+        ments = [m for m in ments if m.start >= vals[-1].end]
     if len(vals) < 2 or len(vals) != len(ments):
         return None
     got = {}
@@ -178,12 +209,13 @@ def _pair_layout(vals: list[Quantity], ments: list[Mention]) -> tuple[Quantity, 
 
 
 def pairs_in_sentence(s: Sentence, otype: str, int_alts: list[str], cmp_alts: list[str],
-                      arm_of_phrase=None) -> TextPair | None:
+                      arm_of_phrase=None, other_alts: Iterable[str] = (),
+                      short: dict[str, str] | None = None) -> TextPair | None:
     text = s.text
     vals = _values(text, otype)
     if len(vals) < 2:
         return None
-    ments = _mentions(text, int_alts, cmp_alts, arm_of_phrase)
+    ments = _mentions(text, int_alts, cmp_alts, arm_of_phrase, other_alts, short)
     if not any(m.arm == "i" for m in ments) or not any(m.arm == "c" for m in ments):
         return None
     got = _pair_respectively(vals, ments, text)
@@ -202,19 +234,23 @@ def _lead_in(text: str, p: TextPair, otype: str) -> str:
     must be named there ('the incidence of RDS was 42/402 ... as was the severity of X (1.02)'
     gives the counts of RDS, not of X)."""
     first = min([p.intervention.start, p.comparator.start] + [v.start for v in _values(text, otype)])
-    prev = max((q.end for q in find_quantities(text) if q.end <= first and q.kind != "count"), default=0)
+    prev = max((q.end for q in find_quantities(text) if q.end <= first and q.kind not in ("count", "p_value")),
+               default=0)   # nor is a P value ('X was longer (p = 0.006), the mean ... was 49.4 ± 32.6')
     return text[prev:first]
 
 
 def text_pairs(doc: Document, relevant, otype: str, int_alts: list[str], cmp_alts: list[str],
-               arm_of_phrase=None) -> list[TextPair]:
+               arm_of_phrase=None, other_alts: Iterable[str] = (),
+               short: dict[str, str] | None = None) -> list[TextPair]:
     """Every sentence for which ``relevant(sentence_text)`` holds and whose values pair
-    with the two arms."""
+    with the two arms (``other_alts``: wordings of the study's other groups, which hold
+    places in a 'respectively' list; ``short``: the article's abbreviations of fewer
+    than three letters, lower-case -> printed)."""
     out = []
     for s in doc.sentences:
         if s.section_kind not in _SECTIONS or not relevant(s.text):
             continue
-        p = pairs_in_sentence(s, otype, int_alts, cmp_alts, arm_of_phrase)
+        p = pairs_in_sentence(s, otype, int_alts, cmp_alts, arm_of_phrase, other_alts, short)
         if p is not None and relevant(_lead_in(s.text, p, otype)):
             out.append(p)
     return out

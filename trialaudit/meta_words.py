@@ -18,6 +18,7 @@ _GREEK = {"α": " alpha ", "β": " beta ", "γ": " gamma ", "δ": " delta ", "κ
 
 def _norm(s: str) -> str:
     s = s.lower().replace("±", " ")
+    s = re.sub(r"[µμ](?=[a-z])", "mc", s)           # '30 µg' -> '30 mcg' (not dropped to '30 g')
     for g, name in _GREEK.items():
         s = s.replace(g, name)
     s = re.sub(r"(\d)([a-z])", r"\1 \2", s)          # '3h' -> '3 h'

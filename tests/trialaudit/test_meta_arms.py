@@ -151,3 +151,17 @@ def test_row_label_abbreviating_the_outcome(tmp_path):
     b = answer(art, "Tumor necrosis factor alpha", "Vitamin D supplementation", "Control", outcome_type="continuous")
     assert b.status == "answered", b.reason
     assert b.intervention.mean.value == 9.8
+
+
+def test_other_arms_wordings_with_their_defined_abbreviations():
+    from trialaudit.meta_arms import other_arm_alts
+    from trialaudit.schemas.study import Arm
+    arms = [Arm(id="a1", label="Apple Juice", n=30), Arm(id="a2", label="White Grape Juice", n=30),
+            Arm(id="a3", label="Water", n=30), Arm(id="t", label="Total", n=90, is_total=True)]
+    abbrev = {"AJ": "Apple Juice", "WGJ": "White Grape Juice", "WA": "water"}
+    ia, ca = ["white grape juice wgj", "white grape juice", "wgj"], ["colored flavored water wa", "colored flavored water", "wa"]
+    # the comparator is the 'Water' arm through the article's abbreviation 'WA'
+    assert other_arm_alts("White Grape Juice (WGJ)", "colored and flavored water (WA)", arms, ia, ca, abbrev) \
+        == ["aj", "apple juice"]
+    # an asked arm that is no study arm: no other groups
+    assert other_arm_alts("White Grape Juice (WGJ)", "sugar solution", arms, ia, ["sugar solution"], abbrev) == []

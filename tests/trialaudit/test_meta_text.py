@@ -93,3 +93,61 @@ def test_sd_from_se_and_ci():
     # small group: t quantile with n - 1 df (t(0.975, 19) = 2.093)
     sd, note = sd_from_ci(4.0, 6.0, 20)
     assert sd == pytest.approx(math.sqrt(20) * 2.0 / (2 * 2.093), abs=0.01) and "t(19 df)" in note
+
+
+THREE_ARMS = """# Apple juice, white grape juice or water for infants with diarrhoea: a randomised trial
+
+## Methods
+
+Infants were randomly assigned to apple juice (AJ), white grape juice (WGJ) or water (WA).
+
+## Results
+
+Table 1. Intake.
+
+| Outcome | Apple Juice (n = 30) | White Grape Juice (n = 30) | Water (n = 30) |
+|---|---|---|---|
+| Energy intake, mean ± SD | 95 ± 10 | 98 ± 11 | 81 ± 9 |
+
+The stool output was larger in the infants fed juice than in those given WA (p = 0.001); the mean ± SD stool output in g/kg/h was 3.94 ± 2.35, 3.59 ± 2.35, and 2.19 ± 1.63 in AJ, WGJ and WA respectively.
+"""
+
+
+def test_respectively_list_after_the_values_with_the_other_group_and_short_abbreviations(read_article):
+    art = read_article(THREE_ARMS)
+    a = answer(art, "The stool output", "White Grape Juice (WGJ)", "colored and flavored water (WA)",
+               outcome_type="continuous")
+    assert a.status == "answered", a.reason
+    assert (a.intervention.mean.value, a.comparator.mean.value) == (3.59, 2.19)
+    assert (a.intervention.sd.value, a.comparator.sd.value) == (2.35, 1.63)
+
+
+def test_other_group_and_two_letter_abbreviation_hold_their_places():
+    from trialaudit.meta_text import _mentions, _pair_respectively, _values
+    text = ("longer in those given WA (p = 0.006), the mean ± SD was 49.4 ± 32.6, 47.5 ± 38.9 and "
+            "26.5 ± 27.4 in AJ, WGJ and WA respectively.")
+    ia, ca = ["white grape juice", "wgj"], ["colored flavored water", "wa"]
+    # without the other group and the short abbreviation: WGJ alone, no pairing
+    assert [m.arm for m in _mentions(text, ia, ca)] == ["i"]
+    ments = _mentions(text, ia, ca, other_alts=["apple juice", "aj"], short={"wa": "WA", "aj": "AJ"})
+    assert [(m.arm, text[m.start:m.end]) for m in ments] == [("c", "WA"), ("o", "AJ"), ("i", "WGJ"), ("c", "WA")]
+    got = _pair_respectively(_values(text, "continuous"), ments, text)
+    assert got is not None and (got[0].value.value, got[1].value.value) == (47.5, 26.5)
+    # a two-letter abbreviation matches only as printed
+    assert [m.arm for m in _mentions("wa was given", ia, ca, short={"wa": "WA"})] == []
+
+
+def test_an_other_group_overlapping_an_asked_arm_is_not_another_group():
+    from trialaudit.meta_text import _mentions
+    text = "in the placebo and the YIC groups"
+    ments = _mentions(text, ["yic"], ["placebo"], other_alts=["yic groups"])
+    assert [m.arm for m in ments] == ["c", "i"]
+
+
+def test_micro_gram_doses_keep_their_unit():
+    from trialaudit.meta_text import _mentions
+    from trialaudit.meta_words import _norm
+    assert _norm("30 µg YIC") == _norm("30 μg YIC") == "30 mcg yic"
+    text = "3.6% (3/83) and 5.0% (4/80) in the 30 µg YIC and 60 µg YIC groups, respectively"
+    ments = _mentions(text, [_norm("30 µg YIC")], ["placebo"], other_alts=[_norm("60 µg YIC")])
+    assert [(m.arm, text[m.start:m.end]) for m in ments] == [("i", "30 µg YIC"), ("o", "60 µg YIC")]
