@@ -567,5 +567,7 @@ class Study(Model):
     patient_fractions: list[PatientFraction] = Field(default_factory=list)
     # every run of category rows of one variable in a table, with its exclusive/complete verdict
     category_sets: list[CategorySetFact] = Field(default_factory=list)
+    # places that declare ranges are printed maximum first ("Median Range (Maximum- Minimum)")
+    range_order_declarations: list[Evidence] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

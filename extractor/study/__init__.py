@@ -31,6 +31,7 @@ from .text_tests import extract_text_tests
 from .text_means import extract_text_means
 from .patient_fractions import extract_patient_fractions
 from .categories import category_set_facts
+from .conventions import range_order_declarations
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 from .dates import extract_dates
@@ -115,6 +116,7 @@ def _extract_study(doc: Document) -> Study:
     study.text_means = extract_text_means(doc, arms, study.total_n)
     study.patient_fractions = extract_patient_fractions(doc, study.section_repairs)
     study.category_sets = category_set_facts(doc)
+    study.range_order_declarations = range_order_declarations(doc)
     study.named_tests = extract_named_tests(doc)
     return study
 

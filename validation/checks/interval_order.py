@@ -50,6 +50,8 @@ def _judge(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, e
     if v.value > 0 and lo.value < 0 and hi.value < 0 and lo.value <= -v.value <= hi.value or \
             v.value < 0 and lo.value > 0 and hi.value > 0 and lo.value <= -v.value <= hi.value:
         return None  # "a loss of 0.89 kg (95% CI −1.53, −0.25)": the sign is in the wording
+    if kind in ("range", "unspecified") and lo.value > hi.value and ctx.study.range_order_declarations:
+        lo, hi = hi, lo  # "Median Range (Maximum- Minimum)": the article prints ranges largest first
     f = _judge_core(ctx, v, lo, hi, kind, where, evidence, key)
     if f is not None and not labelled:
         if _difference(v, lo, hi):
@@ -130,7 +132,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         number is the difference of the two in brackets. A bracket holding an
         SD before the CI is skipped. Bounds printed on another scale than the
         estimate (proportions vs percentages) are skipped. Intervals printed as "not reached" are
-        not checked.
+        not checked. When the article declares that ranges are printed maximum first ("Median Range
+        (Maximum- Minimum)", ``Study.range_order_declarations``), a range or unlabelled bracket is read in
+        either order, so only a median outside it is flagged.
     """
     ctx.coverage.count("ratios", 0)  # its findings are about ratios/intervals (counted by TA204)
     for table in ctx.document.tables:
