@@ -186,6 +186,22 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                     key=where + "|" + "|".join(labels),
                     details={"categories": labels, "counts": counts, "n": den.n, "percent_base": total})
                 continue
+            if total < den.n and severity != "error" and _percents_of(counts, pcts, den.n):
+                # every printed percentage is count/n: the table was computed on the whole group and simply
+                # lists no row for the rest (a category not shown, or missing data) — said, as info
+                yield ctx.finding(
+                    "TA102", severity="info",
+                    message=(f"{where}: {', '.join(labels)} add up to {total}, not n = {den.n}; every percentage "
+                             f"is of {den.n}, so the {den.n - total} other patient(s) are in a category or a "
+                             f"missing-data row the table does not show."),
+                    observed=f"{parts} = {total}", expected=f"{den.n}",
+                    computation=(f"sum of the category counts {parts} = {total}; each printed percentage equals "
+                                 f"count/{den.n} (n from the {den.source}), so the counts are as computed and "
+                                 f"{den.n - total} patient(s) are not listed."),
+                    evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
+                    key=where + "|" + "|".join(labels),
+                    details={"categories": labels, "counts": counts, "n": den.n, "percent_base": den.n})
+                continue
             if total > den.n and not (_exclusive_pair(labels) or _percents_complete(pcts) or _response_set(labels)):
                 # rows that may overlap (several answers, drugs or sites per patient; a "Total" row among its
                 # parts): more than n is not a contradiction. 0 of 6 such warnings on the development set were
