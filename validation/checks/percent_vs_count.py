@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
+from trialaudit.extractor.study.categories import category_runs
 from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit
 from trialaudit.extractor.study.tablefacts import count_percent_columns, split_count_percent
 from trialaudit.schemas.findings import Finding
@@ -120,8 +121,45 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
         if merged is not None:
             yield merged
         else:
-            for *_, f in cells:
-                yield f
+            yield from _block_findings(ctx, table, j, cells)
+
+
+def _block_findings(ctx: CheckContext, table, j: int, cells: list) -> Iterator[Finding]:
+    """The cells' own findings, except that the categories of one variable (a category run of the fact layer)
+    whose percentages are all exactly of one smaller base ("Married 41 (78.8)", "Single 3 (5.8)" ... all of 52
+    under n = 53) are one info finding: item-level missing data of one variable is one observation, not one per
+    category."""
+    run_of = {r.index: (i, run.variable) for i, run in enumerate(category_runs(table)) for r in run.rows}
+    blocks: dict = {}
+    for cell in cells:
+        row, f = cell[0], cell[4]
+        m = f.details.get("reproducing_denominator") if f.severity == "info" else None
+        if m is not None and row.index in run_of:
+            blocks.setdefault((*run_of[row.index], m), []).append(cell)
+    merged = {id(c) for b in blocks.values() if len(b) >= 2 for c in b}
+    for cell in cells:
+        if id(cell) not in merged:
+            yield cell[4]
+    for (_, group, m), b in blocks.items():
+        if len(b) < 2:
+            continue
+        n = b[0][3].n
+        col = table.column_label(j)
+        where = f"{table.label}, column '{col}'" + (f", '{group}'" if group else "")
+        listed = "; ".join(f"'{r.label}' {c} ({p.text}%)" for r, c, p, _, _ in b)
+        ev = [e for *_, f in b for e in f.evidence if e.role == "reported"] + \
+            ([b[0][3].evidence] if b[0][3].evidence is not None else [])
+        yield ctx.finding(
+            "TA101", severity="info",
+            message=(f"{where}: the percentages of {len(b)} rows ({', '.join(r.label or f'row {r.index}' for r, *_ in b[:6])}"
+                     f"{' ...' if len(b) > 6 else ''}) are not of n = {n} but exactly of {m} — {n - m} "
+                     f"participant(s) appear to have no data for them (item-level missing data the article does "
+                     f"not state)."),
+            observed=f"{len(b)} percentages of {m}", expected=f"percentages of n = {n}",
+            computation=(f"each count/{n} rounds to another value than printed; each count/{m} reproduces the "
+                         f"printed percentage: {listed}. n from the {b[0][3].source}."),
+            evidence=ev, key=f"{table.label}|{col}|{group}|base {m}",
+            details={"column_n": n, "reproducing_denominator": m, "categories": [r.label for r, *_ in b]})
 
 
 def _cell_reading(ctx: CheckContext, table, row, j: int, integer_pairs_not_percent: bool):
