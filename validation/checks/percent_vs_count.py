@@ -19,6 +19,8 @@ from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quan
 #: the sentence populations ("of the 47 evaluable patients") a bare "n (%)" may be out of
 _STATED = dict(prepositions=("of", "among"), qualifiers=("", "eligible", "evaluable", "enrolled", "included"),
                nouns=("patients", "participants", "subjects", "cases"))
+#: a group size stated in brackets: "placebo (n = 335) or memantine (n = 342), with 272 (81.2%) and 273 (79.8%)"
+_N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(\d{1,6})(?![\d.,]\d)")
 _K_OF_N = re.compile(r"\b\d{1,5}\s+of\s+(?:the\s+)?(\d{1,5})\b(?!\s*(?:months|weeks|days|years|mg|%))", re.I)
 
 
@@ -254,6 +256,7 @@ def _sentence_findings(ctx: CheckContext) -> Iterator[Finding]:
         # other denominators the sentence states ("46 of 88 patients ... and 31 of 86"): with several,
         # a bare "n (%)" may belong to any of them ("... in 7 (8.0%) and 3 (3.5%) patients")
         others = sorted({p.n for p in pops} | {int(m.group(1)) for m in _K_OF_N.finditer(sent.text)}
+                        | {int(m.group(1)) for m in _N_EQUALS.finditer(sent.text)}
                         | _partition_total(find_quantities(sent.text)))
         for q in find_quantities(sent.text):
             if q.percent is None or q.count is None or q.count.decimals:
