@@ -97,8 +97,12 @@ def strip_n(label: str) -> tuple[str, int | None]:
     # a statistic descriptor after the n ("Control* (N = 37) % (SD)", "Placebo (n = 40), n (%)") and
     # footnote markers are not part of the arm's name
     base = re.sub(r"</?(?:sup|sub|i|b|em|strong)>|[*†‡§¶#]+", "", base).strip(" ,;:()[]")
-    base = re.sub(r"(?:[\s,;]+\(?\s*(?:%|SD|SE|IQR|range|n)\s*\)?|(?<![\d.])\s*\(?%\)?)+\s*$", "", base, flags=re.I)
+    base = _DESCRIPTOR_TAIL.sub("", base)
     return re.sub(r"\s+", " ", base).strip(" ,"), int(re.sub(r"\D", "", m.group(1)))
+
+
+#: a statistic descriptor at the end of a group's header ("Placebo, n (%)", "Control % (SD)")
+_DESCRIPTOR_TAIL = re.compile(r"(?:[\s,;]+\(?\s*(?:%|SD|SE|IQR|range|n)\s*\)?|(?<![\d.])\s*\(?%\)?)+\s*$", re.I)
 
 
 _STOP = {"the", "group", "arm", "cohort", "of", "patients", "with", "a", "in", "treated"}
@@ -169,6 +173,7 @@ def _header_arms(t: Table) -> list[tuple[int, str, int, int]]:
     and an upper level is kept only where it tells apart columns of the same lower label.
     """
     found: list[tuple[int, list[str], str, int, int]] = []
+    upper: dict[int, tuple[str, ...]] = {}
     for j, col in enumerate(t.columns):
         if j == 0:
             continue
@@ -187,7 +192,18 @@ def _header_arms(t: Table) -> list[tuple[int, str, int, int]]:
                 continue
             others = [x for x in levels[:k] if x and not _TIME_LEVEL.match(x) and strip_n(x)[1] is None]
             found.append((j, others, base, n, k))
+            upper[j] = tuple(levels[:k])
             break
+    # the same groups with the same sizes repeated under each upper level ("after closure / Treatment arm (n = 22)",
+    # "immediately after extubation / Treatment arm (n = 22)"): the upper levels are time points or measures,
+    # not groups (strata such as "Children / Placebo" have other sizes)
+    under: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+    for j, others, base, n, k in found:
+        if j in upper and base:
+            under.setdefault(upper[j], []).append((base.lower(), n))
+    if len(under) >= 2 and len({tuple(sorted(v)) for v in under.values()}) == 1 and \
+            len(next(iter(under.values()))) >= 2:
+        found = [(j, [] if base else others, base, n, k) for j, others, base, n, k in found]
     out = []
     for j, others, base, n, k in found:
         if others and TOTAL_WORDS.match(base) and not any(TOTAL_WORDS.match(o) for o in others):
@@ -618,6 +634,8 @@ def resolve_arm(text: str, arms: list[Arm]) -> Arm | None:
 def _resolve_index(text: str, sig: tuple[tuple[str, tuple[str, ...], int | None, int], ...]) -> int | None:
     top = text.split(" / ")[0]
     base, n = strip_n(top)
+    if n is None:
+        base = _DESCRIPTOR_TAIL.sub("", base).strip(" ,") or base  # "Treatment arm, n (%)"
     best = None
     for i, (label, aliases, _, ident) in enumerate(sig):
         names = [label, *aliases]

@@ -397,6 +397,8 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
             continue
         head = b["heading"]
         label = head.label if head is not None and len(rows) > 1 else rows[0].label
+        if not label and head is not None and len(rows) > 1:
+            label = table.columns[0] if table.columns and table.columns[0] else ""  # unlabelled heading: the stub's name
         where = f"{table.label}, '{label}'"
         stat = None
         if b["stat"] is not None:

@@ -240,6 +240,25 @@ def test_two_level_header_time_point_above_group():
     assert _sizes(arms) == {"Control": 41, "Exercise": 43}
 
 
+def test_the_same_groups_repeated_under_each_upper_level_are_the_arms():
+    # unseen sample: "immediately after extubation" is no time word the pattern knows, but the same groups with
+    # the same sizes under each upper level make the upper levels time points, not groups
+    head = ('<tr><th rowspan="2"/><th colspan="2">after closure of the craniotomy</th>'
+            '<th colspan="2">immediately after extubation</th></tr>'
+            "<tr><th>Treatment arm (n = 22)</th><th>Control arm (n = 22)</th>"
+            "<th>Treatment arm (n = 22)</th><th>Control arm (n = 22)</th></tr>")
+    rows = "<tr><td>Glucose</td><td>6.1</td><td>6.3</td><td>6.0</td><td>6.2</td></tr>"
+    arms, _ = extract_arms(_jats_doc(_table("Table 2", head, rows)))
+    assert _sizes(arms) == {"Treatment arm": 22, "Control arm": 22}
+
+
+def test_a_statistic_descriptor_does_not_hide_the_arm():
+    arms, _ = extract_arms(_jats_doc(_table("Table 1", "<tr><th/><th>Treatment arm (n = 22)</th>"
+                                                        "<th>Control arm (n = 22)</th></tr>")))
+    assert resolve_arm("Treatment arm, n (%)", arms).label == "Treatment arm"
+    assert resolve_arm("Control arm (%)", arms).label == "Control arm"
+
+
 def test_two_level_header_group_qualified_by_upper_level():
     head = ('<tr><th rowspan="2"/><th colspan="2">Active task</th><th colspan="2">Sham task</th></tr>'
             "<tr><th>Pictures (n = 16)</th><th>Sounds (n = 17)</th><th>Pictures (n = 14)</th><th>Sounds (n = 15)</th></tr>")
