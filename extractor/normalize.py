@@ -85,11 +85,11 @@ _RE_LIG = re.compile("|".join(_LIGATURES))
 
 
 def _is_unit_power(t: Tracked, start: int, sup: str) -> bool:
-    """True when a superscript 2/3 is a unit power (m², cm³) or χ²."""
+    """True when a superscript 2/3 is a unit power (m², cm³) or χ² (also written X², "X<sup>2</sup>/t")."""
     if sup not in ("2", "3", "²", "³"):
         return False
     before = t.text[max(0, start - 3):start]
-    return bool(re.search(r"(?:m|χ|chi|cm|mm|R|I|s)$", before))
+    return bool(re.search(r"(?:m|χ|Χ|chi|cm|mm|R|I|s|(?<![A-Za-z])[Xx])$", before))
 
 
 #: a run of more digits than this is no printed number: it is shown as one "#" (mapped to

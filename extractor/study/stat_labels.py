@@ -21,6 +21,8 @@ def is_p_label(label: str) -> bool:
 def stat_kind_of_label(label: str) -> str | None:
     """'chi2', 't', 'F', 'z', 'mixed' (t/χ²), 'unknown' (Statistic) or None (not a statistic column)."""
     lab = (label or "").split(" / ")[-1].strip()
+    # inline markup a Markdown or HTML rendering keeps ("X<sup>2</sup>/t", "χ^2^"): "X2/t"
+    lab = re.sub(r"</?(?:sup|sub|i|b|em|strong)>|\^", "", lab).strip()
     if not lab or len(lab) > 40 or is_p_label(lab):
         return None
     chi = bool(_CHI_LABEL.search(lab))

@@ -70,3 +70,17 @@ def test_table_tests_are_a_tidy_table():
     sex = next(r for r in rows if r["label"] == "Sex")
     assert sex["statistic_kind"] == "chi2" and sex["p"] == 0.841 and sex["arm_n"] == "50; 50"
     assert sex["first_count_table"] and sex["quote"] == "0.841"
+
+
+def test_statistic_column_label_with_inline_markup():
+    from trialaudit.extractor.study.stat_labels import stat_kind_of_label
+    assert stat_kind_of_label("X<sup>2</sup>/t") == "mixed"
+    assert stat_kind_of_label("χ^2^") == "chi2"
+    assert stat_kind_of_label("T stage") is None
+
+
+def test_superscript_two_after_x_is_chi_squared_not_a_marker():
+    from trialaudit.extractor.normalize import normalize_inline
+    from trialaudit.extractor.tracked import Tracked
+    assert normalize_inline(Tracked.from_source("X<sup>2</sup>/t", 0), in_table=True).tracked.text == "X²/t"
+    assert normalize_inline(Tracked.from_source("BOX<sup>2</sup>", 0), in_table=True).tracked.text == "BOX"
