@@ -109,6 +109,8 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
             ctx.coverage.count("percentages")
             f = _judge(ctx, count, den, pct.value, pct.decimals, pct.text, evidence,
                        where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
+            if f is not None and f.severity != "info" and den.source != "n/N":
+                f = _complement(ctx, table, row, j, count, den, pct, f)
             if den.source == "n/N":
                 if f:
                     yield f
@@ -162,6 +164,29 @@ def _block_findings(ctx: CheckContext, table, j: int, cells: list) -> Iterator[F
                          f"printed percentage: {listed}. n from the {b[0][3].source}."),
             evidence=ev, key=f"{table.label}|{col}|{group}|base {m}",
             details={"column_n": n, "reproducing_denominator": m, "categories": [r.label for r, *_ in b]})
+
+
+def _complement(ctx: CheckContext, table, row, j: int, count: int, den: Denominator, pct, f: Finding) -> Finding:
+    """A two-category variable whose one percentage was printed as 100 minus the other ("8 (33.4)" beside
+    "16 (66.6)" of 24: 8/24 = 33.3%, but 33.4 + 66.6 = 100): a convention, said as info; else ``f``."""
+    runs = [run for run in category_runs(table) if any(r.index == row.index for r in run.rows)]
+    if len(runs) != 1 or len(runs[0].rows) != 2:
+        return f
+    other = next(r for r in runs[0].rows if r.index != row.index)
+    q = cell_quantity(other.cells[j].text) if j < len(other.cells) else None
+    if q is None or q.percent is None or q.count is None or q.percent.decimals != pct.decimals:
+        return f
+    unit = 10 ** (-pct.decimals)
+    exact = 100 * count / den.n
+    if abs(pct.value + q.percent.value - 100) > 1e-9 or abs(pct.value - exact) > unit + 1e-9 or \
+            int(q.count.value) + count != den.n:
+        return f
+    return f.model_copy(update={
+        "severity": "info", "rounding": "complement", "changes_conclusion": False,
+        "message": (f"{f.message.split(':')[0]}: {pct.text}% is not {count}/{den.n} = {exact:.2f}% rounded but 100 − "
+                    f"{q.percent.text}% (the other category's printed percentage), so that the two add up to 100%."),
+        "computation": (f.computation or "") + f" {pct.text} + {q.percent.text} = 100: printed as the complement of "
+                                               f"'{other.label}'."})
 
 
 def _cell_reading(ctx: CheckContext, table, row, j: int, integer_pairs_not_percent: bool):
