@@ -33,6 +33,10 @@ _ARTICLE_WORDS = re.compile(
     r"|abstract|treat(?:ed|ment)|outcomes?|efficacy|safety|placebo|baseline|endpoint|enrolled|dose|"
     r"hazard|odds|confidence|median|mean|statistical(?:ly)?|significant)\b", re.I)
 MIN_ARTICLE_WORDS = 2
+# the first lines of trialaudit's own text or Markdown report, so a report written into the folder being checked
+# is not read back as an article
+_OWN_REPORT = re.compile(r"\A(?:[^\n]*\n){0,3}?\S[^\n]*\s\d+ error\(s\), \d+ warning\(s\), \d+ info\b|"
+                         r"\A\s*#[^\n]*\(trialaudit \d", re.M)
 _SNIFF_BYTES = 256_000
 
 
@@ -66,6 +70,9 @@ def not_an_article(path: Path) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if _OWN_REPORT.search(text[:4000]):
+        return (f"{path.name}: a trialaudit report (its own output written into the input folder), not an "
+                f"article; not checked")
     words = {m.group(1).lower().rstrip("s") for m in _ARTICLE_WORDS.finditer(text)}
     if len(words) >= MIN_ARTICLE_WORDS:
         return None

@@ -172,6 +172,17 @@ def test_folder_skips_project_files_and_reports_unrecognised(tmp_path):
     assert res.exit_code == 0
 
 
+def test_own_report_in_the_input_folder_is_not_read_as_an_article(tmp_path):
+    (tmp_path / "article.txt").write_text(ARTICLE_TEXT)
+    first = runner.invoke(app, ["check", str(tmp_path)]).stdout
+    (tmp_path / "run.txt").write_text(first)          # "trialaudit check folder > folder/run.txt"
+    (tmp_path / "review.md").write_text("# Internal-consistency review (trialaudit 0.1.0)\n\nPatients, results ...\n")
+    res = runner.invoke(app, ["check", str(tmp_path), "--format", "json"])
+    arts = {a["id"]: a for a in json.loads(res.stdout)["articles"]}
+    assert arts["run"]["status"] == "skipped" and "trialaudit report" in arts["run"]["error"]
+    assert arts["review"]["status"] == "skipped" and arts["article"]["status"] == "ok"
+
+
 def test_nothing_understood_is_its_own_status(tmp_path):
     p = tmp_path / "vague.txt"
     p.write_text("Results\n\nThe patients in this study were treated and followed up.\n")
