@@ -39,7 +39,7 @@ from trialaudit.meta_arms import (  # thresholds stay importable from here
     _time_in_outcome)
 from trialaudit.meta_outcome import (
     HEADING_PENALTY, LOOSE_PENALTY, ROW_THRESHOLD, ROW_TIE, _loose_variants, _row_match, _row_score,
-    _table_reports_change, _tail_variants, _unchanged_variants, _variants)
+    _table_reports_change, _tail_variants, sub_labelled_rows, _unchanged_variants, _variants)
 from trialaudit.meta_words import _content, _norm, _ostem, synonym_variants
 
 __all__ = ["answer", "Answer", "ArmAnswer", "Value", "OutcomeType", "Status", "Col", "events_from_percent",
@@ -341,10 +341,12 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         t_loose = loose + (_unchanged_variants(outcome_variants + loose)
                            if asks_change and _table_reports_change(t) else [])
         t_loose = t_loose + _caption_variants(outcome_variants, t.caption or "")
-        for row in t.rows:
+        sub_rows = sub_labelled_rows(t)
+        for k, row in enumerate(t.rows):
             if row.kind != "body":
                 continue
-            s = _row_match(outcome_variants + _tail_variants(outcome, t, row), row, t_abbrev, t_loose)
+            named = sub_rows.get(k, row)   # matched by its full label, read from the row itself
+            s = _row_match(outcome_variants + _tail_variants(outcome, t, named), named, t_abbrev, t_loose)
             baseline_row = bool(row.group and _BASELINE_ROW.search(row.label))
             if asks_baseline and not (baseline_table or baseline_row):
                 continue  # asked at baseline: only a baseline table or row answers
@@ -354,7 +356,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                 s -= SUBGROUP_PENALTY  # the whole population's table answers before a subgroup's
             if s < ROW_THRESHOLD:
                 continue
-            if condition and not condition & set(_content(f"{t.caption or ''} {row.group or ''} {row.label}")):
+            if condition and not condition & set(_content(f"{t.caption or ''} {row.group or ''} {named.label}")):
                 continue   # 'SVR when the patients had BMI > 30': the whole population's row does not answer
             saw_row = True
             if not asks_change and any(_CHANGE.search(t.column_label(c[0])) for c in (ji, jc)):
@@ -363,7 +365,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
             ac = _read(study, t, row, jc, otype, comparator)
             if ai is None or ac is None:
                 continue
-            found.append((s, t, row, ai, ac))
+            found.append((s, t, named, ai, ac))
     if not found:
         text_ans = _from_text(doc, study, outcome_variants, otype, intervention, comparator, int_alts, cmp_alts,
                               abbrev)
