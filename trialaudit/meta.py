@@ -158,7 +158,27 @@ def _group_size(study: Study | None, t: Table, row: TableRow, j: int,
         if arm is not None and arm.n is not None:
             prov = arm.sizes[0].provenance if arm.sizes else (arm.definition or _header_prov(t, j))
             return Value(float(arm.n), str(arm.n), prov, "arm size")
+        arm = _header_label_arm(t.column_label(j), study)
+        if arm is not None and arm.n is not None and (q is None or _percent_fits(q, arm.n)):
+            prov = arm.sizes[0].provenance if arm.sizes else (arm.definition or _header_prov(t, j))
+            return Value(float(arm.n), str(arm.n), prov, "arm size (group label in the header)")
     return None
+
+
+def _header_label_arm(header: str, study: Study):
+    """'TPLU Group (Group I)': the study arm the header's parenthesised group label names,
+    when that is the only arm a parenthesis of the header names."""
+    found = {id(a): a for inner in re.findall(r"\(([^()]{1,40})\)", header)
+             if labels_in(inner) and (a := resolve_arm(inner, study.arms)) is not None}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _percent_fits(q: Quantity, n: float) -> bool:
+    """A cell's count and percentage agree with the group size ('5 (22.7%)' of 22); a cell
+    without a percentage has nothing to disagree."""
+    if q.count is None or q.percent is None or n <= 0:
+        return q.percent is None
+    return abs(100 * q.count.value / n - q.percent.value) <= 0.5 * 10 ** -q.percent.decimals + 0.05
 
 
 def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: OutcomeType,
