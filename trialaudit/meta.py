@@ -478,10 +478,14 @@ _TIME_EXPR = re.compile(r"\b(?:(?:day|week|month|year|visit)s?\s*\d+\b|(?:at|aft
                         r"(?:the\s+)?\d+\s*(?:days?|weeks?|months?|years?|hours?|h)\b|baseline)", re.I)
 
 
-def _relevant(outcome_variants: list[str]):
-    """A sentence is about the outcome when it holds (nearly) all the outcome's words."""
+def _relevant(outcome_variants: list[str], context: str = ""):
+    """A sentence is about the outcome when it holds (nearly) all the outcome's words, or at
+    least two of them and the others are words of the study's ``context`` (its title: 'withdrawal
+    response of rocuronium' in a trial of drugs on the withdrawal response of rocuronium is
+    'the incidence of withdrawal response')."""
     wanted = [set(_content(o)) for o in outcome_variants]
     wanted = [w for w in wanted if w]
+    known = set(_content(context))
 
     asks_change = any(_CHANGE.search(o) for o in outcome_variants)
 
@@ -492,7 +496,8 @@ def _relevant(outcome_variants: list[str]):
             if not any(_time_in_outcome(m.group(0), o) or m.group(0).lower() in o.lower() for o in outcome_variants):
                 return False   # a value at a time point the question does not name
         have = set(_content(text))
-        return any(len(w & have) >= max(1, 0.75 * len(w)) for w in wanted)
+        return any(len(w & have) >= max(1, 0.75 * len(w)) or (len(w & have) >= 2 and w - have <= known)
+                   for w in wanted)
     return rel
 
 
@@ -580,7 +585,7 @@ def _from_text(doc: Document, study: Study | None, outcome_variants: list[str], 
     others = other_arm_alts(intervention, comparator, study.arms, int_alts, cmp_alts, abbrev) \
         if study is not None else []
     short = {k.lower(): k for k in (abbrev or {}) if len(k) == 2 and k.isalpha() and k.isupper()}
-    for p in text_pairs(doc, _relevant(outcome_variants), otype, int_alts, cmp_alts, judge, others, short):
+    for p in text_pairs(doc, _relevant(outcome_variants, doc.title or ""), otype, int_alts, cmp_alts, judge, others, short):
         ai = _text_arm(doc, study, p.sentence, p.intervention, otype, intervention, outcome)
         ac = _text_arm(doc, study, p.sentence, p.comparator, otype, comparator, outcome)
         if ai is None or ac is None:

@@ -176,8 +176,8 @@ def _pair_respectively(vals: list[Quantity], ments: list[Mention], text: str) ->
         return None
     got = {}
     for v, m in zip(vals, ments):
-        if m.arm in got:
-            return None
+        if m.arm in got and m.arm != "o":
+            return None   # an asked arm named twice in the list (several other groups may be)
         got[m.arm] = v
     if "i" in got and "c" in got:
         return got["i"], got["c"]

@@ -99,3 +99,15 @@ def test_group_size_from_the_group_label_in_a_header(read_article):
     a = answer(art, "Fever", "Transperitoneal laparoscopic ureterolithotomy", "Flexible ureteroscopy",
                outcome_type="binary")
     assert a.status == "not reported"
+
+
+def test_outcome_words_of_the_title_may_be_left_unsaid():
+    from trialaudit.meta import _relevant
+    title = "Effects of lidocaine, ketamine, and remifentanil on withdrawal response of rocuronium"
+    sentence = "The incidence of withdrawal response was 87% (26/30) and 20% (6/30) in group N and group L."
+    assert not _relevant(["withdrawal response of rocuronium"])(sentence)
+    assert _relevant(["withdrawal response of rocuronium"], title)(sentence)
+    # at least two of the outcome's words must be said
+    assert not _relevant(["withdrawal response of rocuronium"], title)("The response was 87% (26/30).")
+    # a missing word that the title does not hold still counts
+    assert not _relevant(["withdrawal response of vecuronium"], title)(sentence)

@@ -184,3 +184,16 @@ def test_no_pairing_in_mention_order_without_a_plain_comparison():
     text = "Lower in the doxycycline group than in the placebo group (total: 2.18 ± 1.94 vs 3.26 ± 3.58; active: 0.48 ± 0.48 vs 0.95 ± 1.01)."
     assert _pair_in_mention_order(_values(text, "continuous"), _mentions(text, ["doxycycline"], ["placebo"]),
                                   text) is None
+
+
+def test_respectively_list_with_several_other_groups():
+    from trialaudit.meta_text import _mentions, _pair_respectively, _values
+    text = ("The incidence of withdrawal response was 87% (26/30), 20% (6/30), 30% (9/30), and 0% in group N, "
+            "group L, group K, and group R, respectively (Table 2).")
+    ments = _mentions(text, ["lidocaine", "group:l"], ["normal saline", "group:n"])
+    assert [m.arm for m in ments] == ["c", "i", "o", "o"]
+    got = _pair_respectively(_values(text, "binary"), ments, text)
+    assert got is not None and (got[0].count.value, got[1].count.value) == (6, 26)
+    # an asked arm named twice in the list is no list of distinct groups
+    text2 = text.replace("group K, and group R", "group L, and group R")
+    assert _pair_respectively(_values(text2, "binary"), _mentions(text2, ["group:l"], ["group:n"]), text2) is None
