@@ -25,6 +25,9 @@ annotation or a value trialaudit does not give) counting as equal to an unknown 
 Their models' TEST-split numbers are printed beside trialaudit's (from the repository's
 ``evaluation/metrics/*/…_test_output_20240403-*.json_metrics.json`` files,
 ``exact_match_accuracy.total``).
+
+Last measured (README, "meta-analysis"): binary 38/144 exact, continuous 88/258, 2 wrong; TEST
+split 44/171 binary, 90/485 continuous (GPT-4 65.5% / 46.4%).
 """
 from __future__ import annotations
 

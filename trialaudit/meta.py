@@ -39,7 +39,7 @@ from trialaudit.meta_arms import (  # thresholds stay importable from here
     _time_in_outcome)
 from trialaudit.meta_outcome import (
     HEADING_PENALTY, LOOSE_PENALTY, ROW_THRESHOLD, ROW_TIE, _loose_variants, _row_match, _row_score,
-    _table_reports_change, _tail_variants, _unchanged_variants, _variants)
+    _table_reports_change, _tail_variants, sub_labelled_rows, _unchanged_variants, _variants)
 from trialaudit.meta_words import _content, _norm, _ostem, synonym_variants
 
 __all__ = ["answer", "Answer", "ArmAnswer", "Value", "OutcomeType", "Status", "Col", "events_from_percent",
@@ -158,7 +158,27 @@ def _group_size(study: Study | None, t: Table, row: TableRow, j: int,
         if arm is not None and arm.n is not None:
             prov = arm.sizes[0].provenance if arm.sizes else (arm.definition or _header_prov(t, j))
             return Value(float(arm.n), str(arm.n), prov, "arm size")
+        arm = _header_label_arm(t.column_label(j), study)
+        if arm is not None and arm.n is not None and (q is None or _percent_fits(q, arm.n)):
+            prov = arm.sizes[0].provenance if arm.sizes else (arm.definition or _header_prov(t, j))
+            return Value(float(arm.n), str(arm.n), prov, "arm size (group label in the header)")
     return None
+
+
+def _header_label_arm(header: str, study: Study):
+    """'TPLU Group (Group I)': the study arm the header's parenthesised group label names,
+    when that is the only arm a parenthesis of the header names."""
+    found = {id(a): a for inner in re.findall(r"\(([^()]{1,40})\)", header)
+             if labels_in(inner) and (a := resolve_arm(inner, study.arms)) is not None}
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _percent_fits(q: Quantity, n: float) -> bool:
+    """A cell's count and percentage agree with the group size ('5 (22.7%)' of 22); a cell
+    without a percentage has nothing to disagree."""
+    if q.count is None or q.percent is None or n <= 0:
+        return q.percent is None
+    return abs(100 * q.count.value / n - q.percent.value) <= 0.5 * 10 ** -q.percent.decimals + 0.05
 
 
 def _read(study: Study | None, t: Table, row: TableRow, col: Col, otype: OutcomeType,
@@ -341,10 +361,12 @@ def answer(source, outcome: str, intervention: str, comparator: str,
         t_loose = loose + (_unchanged_variants(outcome_variants + loose)
                            if asks_change and _table_reports_change(t) else [])
         t_loose = t_loose + _caption_variants(outcome_variants, t.caption or "")
-        for row in t.rows:
+        sub_rows = sub_labelled_rows(t)
+        for k, row in enumerate(t.rows):
             if row.kind != "body":
                 continue
-            s = _row_match(outcome_variants + _tail_variants(outcome, t, row), row, t_abbrev, t_loose)
+            named = sub_rows.get(k, row)   # matched by its full label, read from the row itself
+            s = _row_match(outcome_variants + _tail_variants(outcome, t, named), named, t_abbrev, t_loose)
             baseline_row = bool(row.group and _BASELINE_ROW.search(row.label))
             if asks_baseline and not (baseline_table or baseline_row):
                 continue  # asked at baseline: only a baseline table or row answers
@@ -354,7 +376,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
                 s -= SUBGROUP_PENALTY  # the whole population's table answers before a subgroup's
             if s < ROW_THRESHOLD:
                 continue
-            if condition and not condition & set(_content(f"{t.caption or ''} {row.group or ''} {row.label}")):
+            if condition and not condition & set(_content(f"{t.caption or ''} {row.group or ''} {named.label}")):
                 continue   # 'SVR when the patients had BMI > 30': the whole population's row does not answer
             saw_row = True
             if not asks_change and any(_CHANGE.search(t.column_label(c[0])) for c in (ji, jc)):
@@ -363,7 +385,7 @@ def answer(source, outcome: str, intervention: str, comparator: str,
             ac = _read(study, t, row, jc, otype, comparator)
             if ai is None or ac is None:
                 continue
-            found.append((s, t, row, ai, ac))
+            found.append((s, t, named, ai, ac))
     if not found:
         text_ans = _from_text(doc, study, outcome_variants, otype, intervention, comparator, int_alts, cmp_alts,
                               abbrev)
@@ -456,10 +478,14 @@ _TIME_EXPR = re.compile(r"\b(?:(?:day|week|month|year|visit)s?\s*\d+\b|(?:at|aft
                         r"(?:the\s+)?\d+\s*(?:days?|weeks?|months?|years?|hours?|h)\b|baseline)", re.I)
 
 
-def _relevant(outcome_variants: list[str]):
-    """A sentence is about the outcome when it holds (nearly) all the outcome's words."""
+def _relevant(outcome_variants: list[str], context: str = ""):
+    """A sentence is about the outcome when it holds (nearly) all the outcome's words, or at
+    least two of them and the others are words of the study's ``context`` (its title: 'withdrawal
+    response of rocuronium' in a trial of drugs on the withdrawal response of rocuronium is
+    'the incidence of withdrawal response')."""
     wanted = [set(_content(o)) for o in outcome_variants]
     wanted = [w for w in wanted if w]
+    known = set(_content(context))
 
     asks_change = any(_CHANGE.search(o) for o in outcome_variants)
 
@@ -470,7 +496,8 @@ def _relevant(outcome_variants: list[str]):
             if not any(_time_in_outcome(m.group(0), o) or m.group(0).lower() in o.lower() for o in outcome_variants):
                 return False   # a value at a time point the question does not name
         have = set(_content(text))
-        return any(len(w & have) >= max(1, 0.75 * len(w)) for w in wanted)
+        return any(len(w & have) >= max(1, 0.75 * len(w)) or (len(w & have) >= 2 and w - have <= known)
+                   for w in wanted)
     return rel
 
 
@@ -558,7 +585,7 @@ def _from_text(doc: Document, study: Study | None, outcome_variants: list[str], 
     others = other_arm_alts(intervention, comparator, study.arms, int_alts, cmp_alts, abbrev) \
         if study is not None else []
     short = {k.lower(): k for k in (abbrev or {}) if len(k) == 2 and k.isalpha() and k.isupper()}
-    for p in text_pairs(doc, _relevant(outcome_variants), otype, int_alts, cmp_alts, judge, others, short):
+    for p in text_pairs(doc, _relevant(outcome_variants, doc.title or ""), otype, int_alts, cmp_alts, judge, others, short):
         ai = _text_arm(doc, study, p.sentence, p.intervention, otype, intervention, outcome)
         ac = _text_arm(doc, study, p.sentence, p.comparator, otype, comparator, outcome)
         if ai is None or ac is None:

@@ -221,6 +221,32 @@ def _relabelled(row: TableRow, label: str) -> TableRow:
     return row.model_copy(update={"cells": [first, *row.cells[1:]]})
 
 
+_SUB_LABEL_TEXT = re.compile(r"[^\W\d_]{3,}")
+
+
+def sub_labelled_rows(t: Table) -> dict[int, TableRow]:
+    """Rows of a table whose second column, headed by nothing, holds text that continues the
+    row label ('Hydronephrosis | left kidney | 52 (43.3 %)', then '| right kidney | 57 ...'
+    under it): index -> a copy of the row labelled 'Hydronephrosis left kidney' (a row whose
+    own label is empty carries the label above it). Empty when the table has no such column."""
+    body = [(i, r) for i, r in enumerate(t.rows) if r.kind == "body" and len(r.cells) > 2]
+    if t.column_label(1).strip() or len(body) < 2:
+        return {}
+    subs = [r.cells[1].text.strip() for _, r in body]
+    filled = [x for x in subs if x]
+    if len(filled) < 2 or not all(_SUB_LABEL_TEXT.search(x) and not re.search(r"\d", x) for x in filled):
+        return {}
+    out: dict[int, TableRow] = {}
+    carried = ""
+    for (i, r), sub in zip(body, subs):
+        own = r.label.strip()
+        if own:
+            carried = own
+        if sub and carried:
+            out[i] = _relabelled(r, f"{carried} {sub}")
+    return out
+
+
 def _row_match(outcome_variants: list[str], row: TableRow, abbrev: dict[str, str],
                loose: list[str] | None = None) -> float:
     best = max(_row_score(o, row) for o in outcome_variants)

@@ -176,8 +176,8 @@ def _pair_respectively(vals: list[Quantity], ments: list[Mention], text: str) ->
         return None
     got = {}
     for v, m in zip(vals, ments):
-        if m.arm in got:
-            return None
+        if m.arm in got and m.arm != "o":
+            return None   # an asked arm named twice in the list (several other groups may be)
         got[m.arm] = v
     if "i" in got and "c" in got:
         return got["i"], got["c"]
@@ -208,12 +208,50 @@ def _pair_layout(vals: list[Quantity], ments: list[Mention]) -> tuple[Quantity, 
     return None
 
 
+_VERSUS = re.compile(r"^\s*(?:vs\.?|versus|and|compared\s+(?:with|to))\s*$", re.I)
+_COMPARES = re.compile(r"\b(?:than|compared\s+(?:with|to)|versus|vs\.?|relative\s+to|and)\b", re.I)
+
+
+def _pair_in_mention_order(vals: list[Quantity], ments: list[Mention], text: str
+                           ) -> tuple[Quantity, Quantity] | None:
+    """'lower in the phone calls group than in the no phone calls group (4 vs. 30; p<0.01)':
+    both arms named once, compared, then two values joined by 'vs' / 'versus' / 'and' and
+    nothing else: the values follow the order the arms were named."""
+    if len(vals) != 2 or len(ments) != 2 or {m.arm for m in ments} != {"i", "c"}:
+        return None
+    first, second = sorted(ments, key=lambda m: m.start)
+    v1, v2 = sorted(vals, key=lambda v: v.start)
+    if not (second.end <= v1.start) or not _COMPARES.search(text[first.end:second.start]):
+        return None
+    if not _VERSUS.match(re.sub(r"[(),;:]", " ", text[v1.end:v2.start])):
+        return None
+    got = {first.arm: v1, second.arm: v2}
+    return got["i"], got["c"]
+
+
+_PERSONS_BEFORE = re.compile(r"\b(?:fewer|more|number\s+of|proportion\s+of)\s+(?:the\s+)?(patients|participants|subjects|"
+                             r"women|men|children|infants|people|persons|individuals|mothers|neonates|students|"
+                             r"respondents)\b", re.I)
+
+
+def _persons_counts(text: str, otype: str) -> list[Quantity]:
+    """Bare whole numbers of a sentence that counts persons before them ('fewer patients in
+    the X group discontinued ... (4 vs. 30)'): the two counts of a comparison in mention order."""
+    if otype != "binary":
+        return []
+    counts = [q for q in find_quantities(text) if q.kind == "count" and q.value is not None
+              and q.value.decimals == 0]
+    if len(counts) != 2 or not _PERSONS_BEFORE.search(text[:counts[0].start]):
+        return []
+    return counts
+
+
 def pairs_in_sentence(s: Sentence, otype: str, int_alts: list[str], cmp_alts: list[str],
                       arm_of_phrase=None, other_alts: Iterable[str] = (),
                       short: dict[str, str] | None = None) -> TextPair | None:
     text = s.text
     vals = _values(text, otype)
-    if len(vals) < 2:
+    if len(vals) < 2 and not _persons_counts(text, otype):
         return None
     ments = _mentions(text, int_alts, cmp_alts, arm_of_phrase, other_alts, short)
     if not any(m.arm == "i" for m in ments) or not any(m.arm == "c" for m in ments):
@@ -223,6 +261,9 @@ def pairs_in_sentence(s: Sentence, otype: str, int_alts: list[str], cmp_alts: li
     if got is None and "respectively" not in text.lower():
         got = _pair_layout(vals, ments)
         how = "layout"
+        if got is None:
+            got = _pair_in_mention_order(vals if len(vals) == 2 else _persons_counts(text, otype), ments, text)
+            how = "arms then 'vs'"
     if got is None or not all(_usable(q, otype) for q in got):
         return None
     return TextPair(s, got[0], got[1], how)

@@ -71,7 +71,9 @@ _SYNONYM = {"therapy": "treatment", "mortality": "death", "died": "death", "dead
 
 def _stem(t: str) -> str:
     t = _SYNONYM.get(t, t)
-    if len(t) > 4 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
+    if len(t) > 5 and t.endswith("ies") and t not in ("series", "species"):
+        t = t[:-3] + "y"     # 'activities' -> 'activity' (not 'activitie', which stems apart)
+    elif len(t) > 4 and t.endswith("s") and not t.endswith(("ss", "us", "is")):
         t = t[:-1]
     return _SYNONYM.get(t, t)
 

@@ -67,3 +67,47 @@ def test_control_column_found_by_role(article):
     a = answer(article, "pain score", "aspirin 500 mg", "usual care control", outcome_type="continuous")
     assert a.status == "answered"
     assert a.comparator.mean.value == 4.5
+
+
+HEADER_LABELS = """# Laparoscopic ureterolithotomy versus flexible ureteroscopy: a randomised trial
+
+## Methods
+
+Patients were randomised into two groups. Group I (n = 22) underwent transperitoneal laparoscopic
+ureterolithotomy and Group II (n = 20) underwent flexible ureteroscopy.
+
+## Results
+
+Table 2. Postoperative data.
+
+| | TPLU Group (Group I) | F-URS Group (Group II) | p value |
+|---|---|---|---|
+| Complications | 5 (22.7%) | 7 (35%) | 0.59 |
+| Fever | 5 (25%) | 7 (35%) | 0.59 |
+"""
+
+
+def test_group_size_from_the_group_label_in_a_header(read_article):
+    art = read_article(HEADER_LABELS)
+    a = answer(art, "Complication", "Transperitoneal laparoscopic ureterolithotomy", "Flexible ureteroscopy",
+               outcome_type="binary")
+    assert a.status == "answered", a.reason
+    assert (a.intervention.events.value, a.intervention.group_size.value) == (5, 22)
+    assert (a.comparator.events.value, a.comparator.group_size.value) == (7, 20)
+    assert a.intervention.group_size.source == "arm size (group label in the header)"
+    # a percentage that does not fit the labelled group's size (5 of 22 is not 25%): no size
+    a = answer(art, "Fever", "Transperitoneal laparoscopic ureterolithotomy", "Flexible ureteroscopy",
+               outcome_type="binary")
+    assert a.status == "not reported"
+
+
+def test_outcome_words_of_the_title_may_be_left_unsaid():
+    from trialaudit.meta import _relevant
+    title = "Effects of lidocaine, ketamine, and remifentanil on withdrawal response of rocuronium"
+    sentence = "The incidence of withdrawal response was 87% (26/30) and 20% (6/30) in group N and group L."
+    assert not _relevant(["withdrawal response of rocuronium"])(sentence)
+    assert _relevant(["withdrawal response of rocuronium"], title)(sentence)
+    # at least two of the outcome's words must be said
+    assert not _relevant(["withdrawal response of rocuronium"], title)("The response was 87% (26/30).")
+    # a missing word that the title does not hold still counts
+    assert not _relevant(["withdrawal response of vecuronium"], title)(sentence)

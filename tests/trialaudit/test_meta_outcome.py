@@ -115,3 +115,49 @@ def test_overall_stratum_answers_when_the_question_names_none(read_article):
     assert a.status == "answered"
     assert (a.intervention.events.value, a.intervention.group_size.value) == (53, 100)
     assert (a.comparator.events.value, a.comparator.group_size.value) == (40, 100)
+
+
+SUB_LABELS = """# Lidocaine versus morphine for renal colic: a randomised trial
+
+## Methods
+
+Patients were randomly assigned to intravenous lidocaine (n = 120) or intravenous morphine (n = 120).
+
+## Results
+
+Table 1. Demographic characteristics of both groups.
+
+| | | Lidocaine (n = 120) | Morphine (n = 120) | P |
+|---|---|---|---|---|
+| Age, years | | 35.2 ± 12.4 | 37.7 ± 11.1 | 0.10 |
+| Hydronephrosis | left kidney | 52 (43.3 %) | 52 (43.3 %) | 0.68 |
+| | right kidney | 57 (47.5 %) | 53 (44.2 %) | |
+| Stone side | right kidney | 60 (50 %) | 57 (47.5 %) | 0.70 |
+| | left kidney | 60 (50 %) | 63 (52.5 %) | |
+"""
+
+
+def test_second_label_column_continues_the_row_label(read_article):
+    from trialaudit.meta_outcome import sub_labelled_rows
+    doc, study = read_article(SUB_LABELS)
+    t = doc.tables[0]
+    assert [r.label for r in sub_labelled_rows(t).values()] == [
+        "Hydronephrosis left kidney", "Hydronephrosis right kidney", "Stone side right kidney",
+        "Stone side left kidney"]
+    a = answer((doc, study), "Baseline characteristics - hydronephrosis in right kidney", "Intravenous lidocaine",
+               "Intravenous morphine", outcome_type="binary")
+    assert a.status == "answered", a.reason
+    assert (a.intervention.events.value, a.comparator.events.value) == (57, 53)
+    assert (a.intervention.group_size.value, a.comparator.group_size.value) == (120, 120)
+    assert a.row == "Hydronephrosis right kidney"
+    a = answer((doc, study), "Baseline characteristics - left kidney stone", "Intravenous lidocaine",
+               "Intravenous morphine", outcome_type="binary")
+    assert (a.intervention.events.value, a.comparator.events.value) == (60, 63)
+
+
+def test_a_headed_or_numeric_second_column_is_no_label_column(read_article):
+    from trialaudit.meta_outcome import sub_labelled_rows
+    doc, _ = read_article(SUB_LABELS.replace("| | | Lidocaine", "| | Site | Lidocaine"))
+    assert sub_labelled_rows(doc.tables[0]) == {}
+    doc, _ = read_article(SUB_LABELS.replace("left kidney |", "12 |").replace("right kidney |", "14 |"))
+    assert sub_labelled_rows(doc.tables[0]) == {}

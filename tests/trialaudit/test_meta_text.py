@@ -151,3 +151,49 @@ def test_micro_gram_doses_keep_their_unit():
     text = "3.6% (3/83) and 5.0% (4/80) in the 30 µg YIC and 60 µg YIC groups, respectively"
     ments = _mentions(text, [_norm("30 µg YIC")], ["placebo"], other_alts=[_norm("60 µg YIC")])
     assert [(m.arm, text[m.start:m.end]) for m in ments] == [("i", "30 µg YIC"), ("o", "60 µg YIC")]
+
+
+def test_values_after_both_arms_follow_the_order_the_arms_were_named():
+    from trialaudit.meta_text import _mentions, _pair_in_mention_order, _persons_counts, _values
+    text = ("Significantly fewer patients in the phone calls group discontinued treatment compared to those "
+            "in the no phone calls group (4 vs. 30; p<0.0094).")
+    ia, ca = ["phone calls"], ["no phone calls"]
+    ments = _mentions(text, ia, ca)
+    counts = _persons_counts(text, "binary")
+    assert [c.value.value for c in counts] == [4, 30]
+    got = _pair_in_mention_order(counts, ments, text)
+    assert got is not None and (got[0].value.value, got[1].value.value) == (4, 30)
+    # the question's arms the other way round: the values follow the arms, not the question
+    got = _pair_in_mention_order(counts, _mentions(text, ca, ia), text)
+    assert (got[0].value.value, got[1].value.value) == (30, 4)
+    # means compared the same way
+    text = "The score was lower in the doxycycline group than in the placebo group (2.18 ± 1.94 vs 3.26 ± 3.58)."
+    got = _pair_in_mention_order(_values(text, "continuous"), _mentions(text, ["doxycycline"], ["placebo"]), text)
+    assert (got[0].value.value, got[1].value.value) == (2.18, 3.26)
+
+
+def test_no_pairing_in_mention_order_without_a_plain_comparison():
+    from trialaudit.meta_text import _mentions, _pair_in_mention_order, _persons_counts, _values
+    # counts that do not count persons
+    assert _persons_counts("Pain was reported in the A group and the B group (74 vs. 53).", "binary") == []
+    # something other than 'vs' between the values
+    text = "Scores in the doxycycline group and the placebo group were 2.18 ± 1.94 at week 4, 3.26 ± 3.58 at week 8."
+    assert _pair_in_mention_order(_values(text, "continuous"), _mentions(text, ["doxycycline"], ["placebo"]),
+                                  text) is None
+    # three values
+    text = "Lower in the doxycycline group than in the placebo group (total: 2.18 ± 1.94 vs 3.26 ± 3.58; active: 0.48 ± 0.48 vs 0.95 ± 1.01)."
+    assert _pair_in_mention_order(_values(text, "continuous"), _mentions(text, ["doxycycline"], ["placebo"]),
+                                  text) is None
+
+
+def test_respectively_list_with_several_other_groups():
+    from trialaudit.meta_text import _mentions, _pair_respectively, _values
+    text = ("The incidence of withdrawal response was 87% (26/30), 20% (6/30), 30% (9/30), and 0% in group N, "
+            "group L, group K, and group R, respectively (Table 2).")
+    ments = _mentions(text, ["lidocaine", "group:l"], ["normal saline", "group:n"])
+    assert [m.arm for m in ments] == ["c", "i", "o", "o"]
+    got = _pair_respectively(_values(text, "binary"), ments, text)
+    assert got is not None and (got[0].count.value, got[1].count.value) == (6, 26)
+    # an asked arm named twice in the list is no list of distinct groups
+    text2 = text.replace("group K, and group R", "group L, and group R")
+    assert _pair_respectively(_values(text2, "binary"), _mentions(text2, ["group:l"], ["group:n"]), text2) is None
