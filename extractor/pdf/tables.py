@@ -514,6 +514,7 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     first_data = max(1 if cap is not None else 0, min(first_data, 4))
     if n_hdr is not None:
         first_data = n_hdr
+    _mark_parent_header_lines(grid, first_data, cs)
     rows = _lines_to_rows(grid, first_data, cs.ncols)
     _spread_spanning_headers(rows, cs, X0, X1)
     rows = _merge_label_only_rows(rows, cs.ncols)
@@ -621,6 +622,25 @@ def _line_grid(body, cs: _Seps) -> list[dict]:
             sp = sp or (len(frs) >= 2 and cs.spans(f))
         grid.append({"cells": cells, "span": sp, "words": L, "frs": list(frs)})
     return grid
+
+
+def _mark_parent_header_lines(grid: list[dict], first_data: int, cs: _Seps) -> None:
+    """An upper header line over a line with at least twice as many cells, none of its cells set
+    flush (left edges or centres) with a cell under it, is the parent line of a two-level header:
+    each of its cells spans sub-columns. In a wide table (a landscape page) whose columns leave
+    far more room than their texts take, a parent cell centred over its sub-columns covers no
+    whole gap between the texts under it, so only this tells it spans."""
+    for k in range(min(first_data, len(grid)) - 1):
+        g, below = grid[k], grid[k + 1]
+        if g["span"]:
+            continue
+        top = [f for f in g["frs"] if cs.col(f) > 0]
+        under = [f for f in below["frs"] if cs.col(f) > 0]
+        if not top or len(under) < max(2, 2 * len(top)):
+            continue
+        if any(abs(f.x0 - u.x0) <= 2 or abs((f.x0 + f.x1) / 2 - (u.x0 + u.x1) / 2) <= 2 for f in top for u in under):
+            continue
+        g["span"] = True
 
 
 def _row_pitch_limit(grid: list[dict], first_data: int):

@@ -675,3 +675,55 @@ def test_landscape_table_pages_read_in_their_orientation(tmp_path_factory):
     assert rows[0] == ["Subgroup", "Arm A (n = 120)", "Arm B (n = 118)", "P value"]
     assert len(rows) == 61 and rows[-1][0] == "Patient subgroup 60"
     assert_in_order(text, ["PARA-BEFORE", "Table 4.", "Patient subgroup 60", "PARA-AFTER"])
+
+
+def _two_level_table() -> TableBlock:
+    """A table with a two-level header: each arm's cell spans its two grade columns."""
+    rows = [[f"Adverse event {k:02d}", f"{k + 20} ({k + 20.5:.1f})", f"{k} ({k + 0.5:.1f})",
+             f"{k + 10} ({k + 10.5:.1f})", f"{k + 1} ({k + 1.5:.1f})"] for k in range(1, 9)]
+    return TableBlock("Table 3. Treatment related adverse events",
+                      [["Events, n (%)", "Arm A (n = 53)", "", "Arm B (n = 28)", ""],
+                       ["", "Any grade", "Grade ≥3", "Any grade", "Grade ≥3"]], rows)
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_landscape_table_with_a_two_level_header(tmp_path_factory, ruled):
+    """A table set rotated (landscape) with a spanning header over sub-columns: a ruled one is read
+    as a grid in the reading frame of its text (rules turned with the characters), an unruled one
+    from its gaps; in both the spanning cell stands over the first of its sub-columns, and the
+    sub-column header is a row of its own."""
+    tb = _two_level_table()
+    blocks = [Heading("A landscape table", 0), Para(runs_of("PARA-BEFORE The results paragraph. " * 10)),
+              tb, Para(runs_of("PARA-AFTER The text after the table."))]
+    layout = Layout(columns=1, ruled=ruled, landscape_tables=True)
+    _, _, text, _, info = _layer(tmp_path_factory, f"landscape-two-level-{ruled}", blocks, layout)
+    assert any("set rotated" in w for w in info["warnings"]), info["warnings"]
+    rows = table_blocks(text)["Table 3"]
+    assert rows[0] == ["Events, n (%)", "Arm A (n = 53)", "", "Arm B (n = 28)", ""], rows[:2]
+    assert rows[1] == ["", "Any grade", "Grade ≥3", "Any grade", "Grade ≥3"], rows[:2]
+    assert [tuple(r) for r in rows[2:]] == [tuple(r) for r in tb.rows]
+
+
+def test_rotated_grid_finder_turns_the_rules(tmp_path):
+    """The grid of a page set rotated is found from its rules turned into the reading frame."""
+    import pdfplumber
+    from fpdf import FPDF
+
+    from trialaudit.extractor.pdf.reader import _rotated_grids
+
+    pdf = FPDF(unit="pt", format=(400, 600))
+    pdf.add_page()
+    with pdf.rotation(90, 300, 300):  # a 3 x 2 grid of 100 x 20 cells in the turned frame
+        for r in range(3):
+            for c in range(2):
+                pdf.rect(100 + 100 * c, 100 + 20 * r, 100, 20)
+    path = tmp_path / "rot.pdf"
+    pdf.output(str(path))
+    with pdfplumber.open(path) as doc:
+        page = doc.pages[0]
+        grids = _rotated_grids(page, 90, float(page.width), float(page.height))
+    assert len(grids) == 1
+    rows = grids[0].rows
+    assert len(rows) == 3 and all(len(r.cells) == 2 for r in rows)
+    x0, top, x1, bottom = grids[0].bbox
+    assert abs((x1 - x0) - 200) < 1 and abs((bottom - top) - 60) < 1
