@@ -216,6 +216,7 @@ def _read_page(page, k: int, S: LayoutSettings, stats: dict[str, list[int]]) -> 
     raw = extract_words(use, extra_attrs=["size", "fontname"], x_tolerance_ratio=tol)
     ruled = []
     hrules: list[tuple[float, float, float]] = []
+    bands: list[tuple[float, float, float, float]] = []  # filled boxes (x0, x1, top, bottom): shaded rows
     if raw and (page.lines or page.rects):
         grids = page.find_tables() if not rot else _rotated_grids(page, rot, width, height)
         for tb in grids:
@@ -225,6 +226,9 @@ def _read_page(page, k: int, S: LayoutSettings, stats: dict[str, list[int]]) -> 
                                              rot, width, height)
             if bottom - top <= S.rule_max_thickness and x1 - x0 >= S.rule_min_length:
                 hrules.append((x0, x1, (top + bottom) / 2))
+            elif o.get("fill") and S.read_bands and bottom - top <= 0.5 * height and x1 - x0 >= S.band_min_width \
+                    and not _white(o.get("non_stroking_color")):
+                bands.append((x0, x1, top, bottom))
     words = []
     for d in raw:
         font = str(d.get("fontname", ""))
@@ -238,7 +242,22 @@ def _read_page(page, k: int, S: LayoutSettings, stats: dict[str, list[int]]) -> 
     if rot:
         width, height = height, width
     words = _join_digit_groups(_merge_drop_caps(words))
-    return _PageCtx(k, width, height, words, ruled, hrules)
+    return _PageCtx(k, width, height, words, ruled, hrules, bands)
+
+
+def _white(color) -> bool:
+    """True for a white fill (gray 1, RGB 1/1/1, CMYK 0/0/0/0): paper, not shading."""
+    if color is None:
+        return False
+    if isinstance(color, (int, float)):
+        return color >= 0.99
+    try:
+        vals = [float(v) for v in color]
+    except (TypeError, ValueError):
+        return False
+    if len(vals) == 4:
+        return all(v <= 0.01 for v in vals)
+    return bool(vals) and all(v >= 0.99 for v in vals)
 
 
 def _rotated_grids(page, rot: int, width: float, height: float) -> list:

@@ -727,3 +727,90 @@ def test_rotated_grid_finder_turns_the_rules(tmp_path):
     assert len(rows) == 3 and all(len(r.cells) == 2 for r in rows)
     x0, top, x1, bottom = grids[0].bbox
     assert abs((x1 - x0) - 200) < 1 and abs((bottom - top) - 60) < 1
+
+
+def _shaded_table_pdf(path: Path, rows: list[tuple[tuple[str, ...], ...]], shade: bool) -> Path:
+    """A table without rules between its rows, every line at the same pitch (a row's wrapped lines
+    as far apart as two rows), every other row on a shaded band when ``shade``."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format=(595, 842))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    pdf.text(60, 80, "Table 2. Studies compared")
+    xs = [60, 170, 330]
+    y = 100
+    for x, h in zip(xs, ("Author", "Samples", "Observer")):
+        pdf.text(x, y, h)
+    pdf.set_line_width(0.6)
+    pdf.line(56, y + 4, 540, y + 4)
+    y += 16
+    for k, lines in enumerate(rows):
+        if shade and k % 2 == 0:
+            pdf.set_fill_color(222)
+            pdf.rect(56, y - 10, 484, 12 * len(lines) + 1, style="F")
+        for cells in lines:
+            for x, c in zip(xs, cells):
+                if c:
+                    pdf.text(x, y, c)
+            y += 12
+        y += 1
+    pdf.line(56, y - 8, 540, y - 8)
+    pdf.text(60, y + 20, "Abbreviations: FFPE, formalin fixed.")
+    pdf.output(str(path))
+    return path
+
+
+SHADED_ROWS = [
+    (("Hirsch", "39 FFPE NSCLC", "Three pathologists"), ("", "Tumor samples", "Trained on 28-8")),
+    (("Scheel", "Training set: 15", "Nine pathologists"), ("", "Resected FFPE", ""), ("", "NSCLC samples", "")),
+    (("Rimm", "90 archival", "Thirteen pathologists"), ("", "Surgically resected", "Observed twice")),
+    (("Adam", "41 NSCLC surgical", "Seven thoracic"), ("", "Specimens", "Pathologists")),
+]
+
+
+def test_shaded_bands_are_the_row_grid(tmp_path):
+    """Rows told apart only by shaded bands (every other row filled, no rules, the wrapped lines of
+    a cell as far apart as two rows): each band, and each unshaded stretch between two bands, is
+    one row, its wrapped lines joined in their cells."""
+    text, _, _ = pdf_to_text_layer(_shaded_table_pdf(tmp_path / "shaded.pdf", SHADED_ROWS, True))
+    rows = table_blocks(text)["Table 2"]
+    assert rows == [["Author", "Samples", "Observer"],
+                    ["Hirsch", "39 FFPE NSCLC Tumor samples", "Three pathologists Trained on 28-8"],
+                    ["Scheel", "Training set: 15 Resected FFPE NSCLC samples", "Nine pathologists"],
+                    ["Rimm", "90 archival Surgically resected", "Thirteen pathologists Observed twice"],
+                    ["Adam", "41 NSCLC surgical Specimens", "Seven thoracic Pathologists"]], rows
+
+
+def test_shaded_bands_can_be_switched_off(tmp_path):
+    """With ``read_bands`` off (or without bands) the same lines are read from their pitch and
+    cells: the capitalised continuation lines become rows of their own."""
+    from trialaudit.extractor.pdf import LayoutSettings
+
+    path = _shaded_table_pdf(tmp_path / "shaded.pdf", SHADED_ROWS, True)
+    text, _, _ = pdf_to_text_layer(path, PdfOptions(layout=LayoutSettings(read_bands=False)))
+    assert len(table_blocks(text)["Table 2"]) > 5
+    text, _, _ = pdf_to_text_layer(_shaded_table_pdf(tmp_path / "plain.pdf", SHADED_ROWS, False))
+    assert len(table_blocks(text)["Table 2"]) > 5
+
+
+def test_band_pieces_and_white_fills():
+    """Band pieces per cell are joined across the table; a piece spanning a sub-row boundary (a
+    stub cell over two value lines) keeps that boundary from splitting the row; white fills are
+    paper, not shading."""
+    from trialaudit.extractor.pdf.page import _PageCtx
+    from trialaudit.extractor.pdf.reader import _white
+    from trialaudit.extractor.pdf.tables import _Bands
+    from trialaudit.extractor.pdf.words import _W
+
+    assert _white(1.0) and _white((1, 1, 1)) and _white((0, 0, 0, 0)) and not _white((0, 0, 0, 0.1))
+    assert not _white(0.9) and not _white(None)
+    words = [[_W(t, x, x + 30, top, top + 8, 8.0, "F", 0.2) for t, x in (("a", 60), ("b", 200), ("c", 400))]
+             for top in (100, 112, 124, 136, 148)]
+    bands = [(56, 150, 98, 122), (150, 300, 98, 110), (150, 300, 110, 122), (300, 440, 98, 110),
+             (300, 440, 110, 122), (56, 440, 134, 146)]
+    pc = _PageCtx(1, 595, 842, [w for L in words for w in L], [], [], bands)
+    b = _Bands.of(pc, words)
+    assert b is not None and b.alternate
+    assert [round(y) for y in b.edges] == [98, 122, 134, 146]
+    assert b.same_band(104, 116) and not b.between(104, 116) and b.between(116, 128)
