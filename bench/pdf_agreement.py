@@ -73,6 +73,8 @@ HARD_LAYOUTS: dict[str, tuple[Layout, int]] = {
     # every table on pages of its own, set rotated (landscape), in one and two columns of text
     "landscape": (Layout(columns=1, ruled=False, landscape_tables=True, continued_caption=True), 0),
     "landscape-two": (Layout(columns=2, ruled=True, landscape_tables=True), 2),
+    # no rules between rows: every other row on a shaded band, tables in one column with wrapped cells
+    "col-shaded": (Layout(columns=2, ruled=False, shaded=True, tables_in_column=True, repeat_header=False), 2),
 }
 ALL_LAYOUTS = {**LAYOUTS, **HARD_LAYOUTS}
 

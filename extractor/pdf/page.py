@@ -75,13 +75,16 @@ class _PageCtx:
     """Everything known about one page while it is being laid out."""
 
     def __init__(self, pno: int, width: float, height: float, words: list[_W], ruled: list,
-                 hrules: list[tuple[float, float, float]] | None = None):
+                 hrules: list[tuple[float, float, float]] | None = None,
+                 bands: list[tuple[float, float, float, float]] | None = None):
         self.pno = pno
         self.width = width
         self.height = height
         self.words = words
         self.ruled = ruled
         self.hrules = hrules or []  # horizontal rules (x0, x1, y): the rules of tables without a grid
+        self.bands = bands or []  # shaded boxes (x0, x1, top, bottom): the row bands of tables without rules
+        self.shaded_rows = False  # the document's tables shade their rows in turn (set for all pages)
         self.tables: list[_Table] = []
         self._lines: list[list[_W]] | None = None
         self.gutters: list[tuple[float, float]] = []

@@ -216,15 +216,19 @@ def _read_page(page, k: int, S: LayoutSettings, stats: dict[str, list[int]]) -> 
     raw = extract_words(use, extra_attrs=["size", "fontname"], x_tolerance_ratio=tol)
     ruled = []
     hrules: list[tuple[float, float, float]] = []
+    bands: list[tuple[float, float, float, float]] = []  # filled boxes (x0, x1, top, bottom): shaded rows
     if raw and (page.lines or page.rects):
-        if not rot:
-            for tb in page.find_tables():
-                ruled.append((tuple(tb.bbox), [list(r.cells) for r in tb.rows]))
+        grids = page.find_tables() if not rot else _rotated_grids(page, rot, width, height)
+        for tb in grids:
+            ruled.append((tuple(tb.bbox), [list(r.cells) for r in tb.rows]))
         for o in list(page.lines) + list(page.rects):
             x0, top, x1, bottom = rotate_box(float(o["x0"]), float(o["top"]), float(o["x1"]), float(o["bottom"]),
                                              rot, width, height)
             if bottom - top <= S.rule_max_thickness and x1 - x0 >= S.rule_min_length:
                 hrules.append((x0, x1, (top + bottom) / 2))
+            elif o.get("fill") and S.read_bands and bottom - top <= 0.5 * height and x1 - x0 >= S.band_min_width \
+                    and not _white(o.get("non_stroking_color")):
+                bands.append((x0, x1, top, bottom))
     words = []
     for d in raw:
         font = str(d.get("fontname", ""))
@@ -238,7 +242,48 @@ def _read_page(page, k: int, S: LayoutSettings, stats: dict[str, list[int]]) -> 
     if rot:
         width, height = height, width
     words = _join_digit_groups(_merge_drop_caps(words))
-    return _PageCtx(k, width, height, words, ruled, hrules)
+    return _PageCtx(k, width, height, words, ruled, hrules, bands)
+
+
+def _white(color) -> bool:
+    """True for a white fill (gray 1, RGB 1/1/1, CMYK 0/0/0/0): paper, not shading."""
+    if color is None:
+        return False
+    if isinstance(color, (int, float)):
+        return color >= 0.99
+    try:
+        vals = [float(v) for v in color]
+    except (TypeError, ValueError):
+        return False
+    if len(vals) == 4:
+        return all(v <= 0.01 for v in vals)
+    return bool(vals) and all(v >= 0.99 for v in vals)
+
+
+def _rotated_grids(page, rot: int, width: float, height: float) -> list:
+    """The ruled grids of a page set rotated, found in the reading frame of its text: the page's
+    edges turned like its characters, then pdfplumber's own grid finder (as ``find_tables`` with
+    its default settings does on an upright page)."""
+    from pdfplumber.table import (Table, TableSettings, cells_to_tables, edges_to_intersections,
+                                  intersections_to_cells, merge_edges)
+
+    ts = TableSettings.resolve(None)
+    edges = []
+    for e in page.edges:
+        x0, top, x1, bottom = rotate_box(float(e["x0"]), float(e["top"]), float(e["x1"]), float(e["bottom"]),
+                                         rot, width, height)
+        orient = "h" if e["orientation"] == "v" else "v"
+        if (x1 - x0 if orient == "h" else bottom - top) < ts.edge_min_length_prefilter:
+            continue
+        edges.append({"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0,
+                      "height": bottom - top, "orientation": orient, "object_type": e.get("object_type", "line")})
+    if not edges:
+        return []
+    edges = merge_edges(edges, snap_x_tolerance=ts.snap_x_tolerance, snap_y_tolerance=ts.snap_y_tolerance,
+                        join_x_tolerance=ts.join_x_tolerance, join_y_tolerance=ts.join_y_tolerance)
+    edges = [e for e in edges if (e["width"] if e["orientation"] == "h" else e["height"]) >= ts.edge_min_length]
+    inter = edges_to_intersections(edges, ts.intersection_x_tolerance, ts.intersection_y_tolerance)
+    return [Table(None, group) for group in cells_to_tables(intersections_to_cells(inter))]
 
 
 def _merge_drop_caps(words: list[_W]) -> list[_W]:

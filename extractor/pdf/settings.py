@@ -81,6 +81,14 @@ class LayoutSettings:
     """... when it is at least this long (points)."""
     text_table_min_rows: int = 2
     """A table without a grid needs at least this many lines with two or more cells."""
+    read_bands: bool = True
+    """Read shaded (filled) row bands of a table without rules as its row grid: a row ends where a
+    band starts or ends across the table, so the wrapped lines of a cell stay in their row."""
+    band_min_width: float = 8.0
+    """A filled box at least this wide and thicker than a rule is a piece of a shaded band."""
+    band_min_coverage: float = 0.6
+    """A band edge separates rows when the pieces ending or starting there cover this share of the
+    table's width (and no piece runs across it)."""
     # ---- running headers and footers
     running_band: float = 0.12
     """Running headers/footers are looked for in this top/bottom share of the page height."""

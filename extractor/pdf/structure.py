@@ -16,7 +16,7 @@ from .words import LineGeom, _cluster_lines, _line_text, _wbox, _Box, _CAP_RE, _
 from .columns import _col_of, _gutters, _regions, _xy_order
 from .page import _PageCtx, _Table, _join_wrapped
 from .captions import _caption_candidates, _normalise_caption
-from .tables import _build_text_table, _collect_text_table, _column_bounds, _ruled_tables, _text_table
+from .tables import _aligned_band_rows, _build_text_table, _collect_text_table, _column_bounds, _ruled_tables, _text_table
 from .settings import current as _settings
 
 
@@ -102,6 +102,9 @@ def _layout(pages: list[_PageCtx], warnings: list[str]):
     Returns (text, geometry per line, info)."""
     removed = _remove_running(pages)
     body_size, body_font = _body_font(pages)
+    shaded = any(_aligned_band_rows(pc) for pc in pages if pc.bands)
+    for pc in pages:
+        pc.shaded_rows = shaded
     tables: list[_Table] = []
     flow: list[_Line] = []
     columns: list[int] = []

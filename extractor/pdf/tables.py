@@ -404,6 +404,91 @@ def _rule_between(pc: _PageCtx, y0: float, y1: float, x0: float, x1: float) -> b
                for a, b, y in pc.hrules)
 
 
+def _cover(spans: list[tuple[float, float]], lo: float, hi: float) -> float:
+    """Length of [lo, hi] covered by the union of some x ranges (pieces closer than 3 pt joined)."""
+    total, cur0, cur1 = 0.0, None, None
+    for a, b in sorted((max(a, lo), min(b, hi)) for a, b in spans):
+        if cur1 is None or a > cur1 + 3:
+            if cur1 is not None:
+                total += max(0.0, cur1 - cur0)
+            cur0, cur1 = a, b
+        else:
+            cur1 = max(cur1, b)
+    return total + (max(0.0, cur1 - cur0) if cur1 is not None else 0.0)
+
+
+def _aligned_band_rows(pc: _PageCtx) -> bool:
+    """True when two shaded bands of a page share their left and right edges: a table whose rows
+    are shaded in turn (the journal's style, which its other tables and table parts follow)."""
+    rows: dict[tuple[int, int], list] = {}
+    for b in pc.bands:
+        rows.setdefault((round(b[2]), round(b[3])), []).append(b)
+    ext = sorted((min(b[0] for b in ps), max(b[1] for b in ps), k) for k, ps in rows.items())
+    return any(abs(a[0] - b[0]) <= 2 and abs(a[1] - b[1]) <= 2 and a[1] - a[0] >= 3 * _settings().band_min_width
+               for a, b in zip(ext, ext[1:]))
+
+
+class _Bands:
+    """The shaded bands across the body lines of a table without rules: the row boundaries they
+    draw (``edges``: where band pieces start or end across most of the table's width and no piece
+    runs across, as a cell spanning sub-rows does), their vertical extents, and whether the table
+    is shaded in turn (``alternate``: two or more bands here, or one in a document whose tables
+    shade their rows in turn - a part of a table cut by a column or page break), so that every
+    unshaded stretch between bands holds one row too."""
+
+    def __init__(self, edges: list[float], extents: list[tuple[float, float]], alternate: bool):
+        self.edges = edges
+        self.extents = extents
+        self.alternate = alternate
+
+    @classmethod
+    def of(cls, pc: _PageCtx, lines: list[list[_W]]) -> "_Bands | None":
+        S = _settings()
+        if not S.read_bands or not pc.bands or not lines:
+            return None
+        ws = [w for L in lines for w in L]
+        tx0, tx1 = min(w.x0 for w in ws), max(w.x1 for w in ws)
+        top, bottom = min(w.top for w in ws), max(w.bottom for w in ws)
+        need = S.band_min_coverage * (tx1 - tx0)
+        pieces = [b for b in pc.bands if b[1] > tx0 and b[0] < tx1 and b[3] > top + 0.5 and b[2] < bottom - 0.5]
+        rows: dict[tuple[int, int], list] = {}
+        for b in pieces:
+            rows.setdefault((round(b[2]), round(b[3])), []).append(b)
+        nbands = sum(1 for ps in rows.values() if _cover([(b[0], b[1]) for b in ps], tx0, tx1) >= need)
+        if not nbands:
+            return None
+        edges: list[float] = []
+        for y in sorted({y for b in pieces for y in (b[2], b[3])}):
+            if edges and y - edges[-1] <= 1.0:
+                continue
+            at = [(b[0], b[1]) for b in pieces if abs(b[2] - y) <= 1.0 or abs(b[3] - y) <= 1.0]
+            if not any(b[2] < y - 1.0 and b[3] > y + 1.0 for b in pieces) and _cover(at, tx0, tx1) >= need:
+                edges.append(y)
+        # the shaded stretches: pieces that touch joined, then cut at the row boundaries
+        extents: list[list[float]] = []
+        for t, b in sorted((b[2], b[3]) for b in pieces):
+            if extents and t <= extents[-1][1] + 1.0:
+                extents[-1][1] = max(extents[-1][1], b)
+            else:
+                extents.append([t, b])
+        cut: list[tuple[float, float]] = []
+        for t, b in extents:
+            for y in edges:
+                if t + 1.0 < y < b - 1.0:
+                    cut.append((t, y))
+                    t = y
+            cut.append((t, b))
+        return cls(edges, cut, nbands >= 2 or pc.shaded_rows)
+
+    def between(self, y0: float, y1: float) -> bool:
+        """A row boundary lies between heights y0 < y1."""
+        return any(y0 < y < y1 for y in self.edges)
+
+    def same_band(self, y0: float, y1: float) -> bool:
+        """Both heights lie inside one band."""
+        return any(a <= y0 and y1 <= b for a, b in self.extents)
+
+
 def _last_header_index(rows: list[dict]) -> int:
     """Index of the last header row."""
     k = 0
@@ -514,7 +599,8 @@ def _build_text_table(pc: _PageCtx, cap: _Frag | None, m: re.Match | None, lines
     first_data = max(1 if cap is not None else 0, min(first_data, 4))
     if n_hdr is not None:
         first_data = n_hdr
-    rows = _lines_to_rows(grid, first_data, cs.ncols)
+    _mark_parent_header_lines(grid, first_data, cs)
+    rows = _lines_to_rows(grid, first_data, cs.ncols, _Bands.of(pc, [g["words"] for g in grid[first_data:]]))
     _spread_spanning_headers(rows, cs, X0, X1)
     rows = _merge_label_only_rows(rows, cs.ncols)
     t = _text_table_of(pc, cap_lines, rows, body, tail, m, cs.ncols, body_size)
@@ -623,6 +709,25 @@ def _line_grid(body, cs: _Seps) -> list[dict]:
     return grid
 
 
+def _mark_parent_header_lines(grid: list[dict], first_data: int, cs: _Seps) -> None:
+    """An upper header line over a line with at least twice as many cells, none of its cells set
+    flush (left edges or centres) with a cell under it, is the parent line of a two-level header:
+    each of its cells spans sub-columns. In a wide table (a landscape page) whose columns leave
+    far more room than their texts take, a parent cell centred over its sub-columns covers no
+    whole gap between the texts under it, so only this tells it spans."""
+    for k in range(min(first_data, len(grid)) - 1):
+        g, below = grid[k], grid[k + 1]
+        if g["span"]:
+            continue
+        top = [f for f in g["frs"] if cs.col(f) > 0]
+        under = [f for f in below["frs"] if cs.col(f) > 0]
+        if not top or len(under) < max(2, 2 * len(top)):
+            continue
+        if any(abs(f.x0 - u.x0) <= 2 or abs((f.x0 + f.x1) / 2 - (u.x0 + u.x1) / 2) <= 2 for f in top for u in under):
+            continue
+        g["span"] = True
+
+
 def _row_pitch_limit(grid: list[dict], first_data: int):
     """Line spacing: when some lines of the body sit closer than the usual row pitch, the table sets
     the wrapped lines of a cell tighter than its rows, and the pitch decides what is a new row.
@@ -637,12 +742,31 @@ def _row_pitch_limit(grid: list[dict], first_data: int):
     return gaps, lim, pitch_known
 
 
-def _lines_to_rows(grid: list[dict], first_data: int, ncols: int) -> list[dict]:
+def _lines_to_rows(grid: list[dict], first_data: int, ncols: int, bands: _Bands | None = None) -> list[dict]:
     """Group the lines into rows: header lines into header rows, continuation lines into their row.
-    Each row holds per column the word lists of its lines."""
+    Each row holds per column the word lists of its lines. With shaded ``bands`` a body line opens
+    a row when a band boundary lies between it and the line above, and continues the row when both
+    lie in one band (or in one unshaded stretch of a table shaded in turn); elsewhere the line
+    pitch and the cells decide."""
     gaps, lim, pitch_known = _row_pitch_limit(grid, first_data)
     rows: list[dict] = []
+    mids = [(min(w.top for w in g["words"]) + max(w.bottom for w in g["words"])) / 2 for g in grid]
     for k, g in enumerate(grid):
+        if bands is not None and k > first_data and rows and not rows[-1].get("header"):
+            join = None
+            if bands.between(mids[k - 1], mids[k]):
+                join = False
+            elif bands.alternate or bands.same_band(mids[k - 1], mids[k]):
+                join = True
+            if join is not None:
+                if join:
+                    for c in range(ncols):
+                        rows[-1]["cells"][c].append(g["cells"][c])
+                    rows[-1]["words"] += g["words"]
+                else:
+                    rows.append({"cells": [[c] for c in g["cells"]], "span": g["span"], "words": list(g["words"]),
+                                 "header": False})
+                continue
         tight = lim is not None and k > 0 and gaps[k] <= lim
         if k < first_data:
             if rows and (tight or (not pitch_known and not rows[-1]["span"] and not g["span"])):

@@ -94,6 +94,9 @@ class Layout:
     # every table on pages of its own, set rotated by 90 degrees (landscape, read bottom to top),
     # the running header, footer and page number staying upright
     landscape_tables: bool = False
+    # tables without rules between their rows: every other body row set on a shaded band (a filled
+    # box across the table, as journals shade alternate rows), the header between two rules
+    shaded: bool = False
 
 
 # --------------------------------------------------------------------------- parsing seed text
@@ -359,6 +362,11 @@ class _Renderer:
         self.page_no = 0
         self.table_pages: dict[str, list[int]] = {}
         self.new_page()
+
+    def shade(self, x: float, y: float, w: float, h: float):
+        """A shaded band behind a table row (a filled box, no outline)."""
+        self.pdf.set_fill_color(222)
+        self.pdf.rect(x, y, w, h, style="F")
 
     # -- text helpers
     def t(self, s: str) -> str:
@@ -675,6 +683,8 @@ class _Renderer:
                 pages = renderer.table_pages.setdefault(key, [])
                 if renderer.page_no not in pages:
                     pages.append(renderer.page_no)
+                if meta.get("shade"):
+                    renderer.shade(x, y, W, h)
                 for j, ls in enumerate(cells):
                     if L.ruled:
                         renderer.pdf.set_line_width(0.5)
@@ -692,7 +702,8 @@ class _Renderer:
             return ("line", h, draw, meta)
 
         hdr = [row_item(r, True, k == 0, k == len(header) - 1, {}) for k, r in enumerate(header)]
-        body = [row_item(r, False, False, k == len(rows) - 1, {"body": True, "header": hdr})
+        body = [row_item(r, False, False, k == len(rows) - 1, {"body": True, "header": hdr,
+                                                             "shade": L.shaded and k % 2 == 0})
                 for k, r in enumerate(rows)]
         cap = [self.line_item(parts, size + 1, True) for parts in self.wrap_runs(runs_of(tb.caption), W, size + 1, True)]
         items: list = []
@@ -833,8 +844,10 @@ class _Renderer:
                 self.y += (size + 1) * 1.3
             self.y += 4
 
-        def draw_row(cells, h, bold, top_rule=False, bottom_rule=False):
+        def draw_row(cells, h, bold, top_rule=False, bottom_rule=False, shade=False):
             y0 = self.y
+            if shade:
+                self.shade(xs[0], y0, xs[-1] - xs[0], h)
             for cell in cells:
                 if cell is None:
                     continue
@@ -875,7 +888,7 @@ class _Renderer:
                 if L.continued_caption and label:
                     draw_caption(self.wrap_runs([Run(f"{label.group(0)} (continued)")], W, size + 1, True))
                 draw_header()
-            draw_row(cells, h, False, bottom_rule=(k == len(body_layout) - 1))
+            draw_row(cells, h, False, bottom_rule=(k == len(body_layout) - 1), shade=L.shaded and k % 2 == 0)
         self.y += 3
         for f in tb.footnotes:
             for parts in self.wrap_runs(runs_of(f), W, L.foot_size):

@@ -675,3 +675,142 @@ def test_landscape_table_pages_read_in_their_orientation(tmp_path_factory):
     assert rows[0] == ["Subgroup", "Arm A (n = 120)", "Arm B (n = 118)", "P value"]
     assert len(rows) == 61 and rows[-1][0] == "Patient subgroup 60"
     assert_in_order(text, ["PARA-BEFORE", "Table 4.", "Patient subgroup 60", "PARA-AFTER"])
+
+
+def _two_level_table() -> TableBlock:
+    """A table with a two-level header: each arm's cell spans its two grade columns."""
+    rows = [[f"Adverse event {k:02d}", f"{k + 20} ({k + 20.5:.1f})", f"{k} ({k + 0.5:.1f})",
+             f"{k + 10} ({k + 10.5:.1f})", f"{k + 1} ({k + 1.5:.1f})"] for k in range(1, 9)]
+    return TableBlock("Table 3. Treatment related adverse events",
+                      [["Events, n (%)", "Arm A (n = 53)", "", "Arm B (n = 28)", ""],
+                       ["", "Any grade", "Grade ≥3", "Any grade", "Grade ≥3"]], rows)
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_landscape_table_with_a_two_level_header(tmp_path_factory, ruled):
+    """A table set rotated (landscape) with a spanning header over sub-columns: a ruled one is read
+    as a grid in the reading frame of its text (rules turned with the characters), an unruled one
+    from its gaps; in both the spanning cell stands over the first of its sub-columns, and the
+    sub-column header is a row of its own."""
+    tb = _two_level_table()
+    blocks = [Heading("A landscape table", 0), Para(runs_of("PARA-BEFORE The results paragraph. " * 10)),
+              tb, Para(runs_of("PARA-AFTER The text after the table."))]
+    layout = Layout(columns=1, ruled=ruled, landscape_tables=True)
+    _, _, text, _, info = _layer(tmp_path_factory, f"landscape-two-level-{ruled}", blocks, layout)
+    assert any("set rotated" in w for w in info["warnings"]), info["warnings"]
+    rows = table_blocks(text)["Table 3"]
+    assert rows[0] == ["Events, n (%)", "Arm A (n = 53)", "", "Arm B (n = 28)", ""], rows[:2]
+    assert rows[1] == ["", "Any grade", "Grade ≥3", "Any grade", "Grade ≥3"], rows[:2]
+    assert [tuple(r) for r in rows[2:]] == [tuple(r) for r in tb.rows]
+
+
+def test_rotated_grid_finder_turns_the_rules(tmp_path):
+    """The grid of a page set rotated is found from its rules turned into the reading frame."""
+    import pdfplumber
+    from fpdf import FPDF
+
+    from trialaudit.extractor.pdf.reader import _rotated_grids
+
+    pdf = FPDF(unit="pt", format=(400, 600))
+    pdf.add_page()
+    with pdf.rotation(90, 300, 300):  # a 3 x 2 grid of 100 x 20 cells in the turned frame
+        for r in range(3):
+            for c in range(2):
+                pdf.rect(100 + 100 * c, 100 + 20 * r, 100, 20)
+    path = tmp_path / "rot.pdf"
+    pdf.output(str(path))
+    with pdfplumber.open(path) as doc:
+        page = doc.pages[0]
+        grids = _rotated_grids(page, 90, float(page.width), float(page.height))
+    assert len(grids) == 1
+    rows = grids[0].rows
+    assert len(rows) == 3 and all(len(r.cells) == 2 for r in rows)
+    x0, top, x1, bottom = grids[0].bbox
+    assert abs((x1 - x0) - 200) < 1 and abs((bottom - top) - 60) < 1
+
+
+def _shaded_table_pdf(path: Path, rows: list[tuple[tuple[str, ...], ...]], shade: bool) -> Path:
+    """A table without rules between its rows, every line at the same pitch (a row's wrapped lines
+    as far apart as two rows), every other row on a shaded band when ``shade``."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format=(595, 842))
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 10)
+    pdf.text(60, 80, "Table 2. Studies compared")
+    xs = [60, 170, 330]
+    y = 100
+    for x, h in zip(xs, ("Author", "Samples", "Observer")):
+        pdf.text(x, y, h)
+    pdf.set_line_width(0.6)
+    pdf.line(56, y + 4, 540, y + 4)
+    y += 16
+    for k, lines in enumerate(rows):
+        if shade and k % 2 == 0:
+            pdf.set_fill_color(222)
+            pdf.rect(56, y - 10, 484, 12 * len(lines) + 1, style="F")
+        for cells in lines:
+            for x, c in zip(xs, cells):
+                if c:
+                    pdf.text(x, y, c)
+            y += 12
+        y += 1
+    pdf.line(56, y - 8, 540, y - 8)
+    pdf.text(60, y + 20, "Abbreviations: FFPE, formalin fixed.")
+    pdf.output(str(path))
+    return path
+
+
+SHADED_ROWS = [
+    (("Hirsch", "39 FFPE NSCLC", "Three pathologists"), ("", "Tumor samples", "Trained on 28-8")),
+    (("Scheel", "Training set: 15", "Nine pathologists"), ("", "Resected FFPE", ""), ("", "NSCLC samples", "")),
+    (("Rimm", "90 archival", "Thirteen pathologists"), ("", "Surgically resected", "Observed twice")),
+    (("Adam", "41 NSCLC surgical", "Seven thoracic"), ("", "Specimens", "Pathologists")),
+]
+
+
+def test_shaded_bands_are_the_row_grid(tmp_path):
+    """Rows told apart only by shaded bands (every other row filled, no rules, the wrapped lines of
+    a cell as far apart as two rows): each band, and each unshaded stretch between two bands, is
+    one row, its wrapped lines joined in their cells."""
+    text, _, _ = pdf_to_text_layer(_shaded_table_pdf(tmp_path / "shaded.pdf", SHADED_ROWS, True))
+    rows = table_blocks(text)["Table 2"]
+    assert rows == [["Author", "Samples", "Observer"],
+                    ["Hirsch", "39 FFPE NSCLC Tumor samples", "Three pathologists Trained on 28-8"],
+                    ["Scheel", "Training set: 15 Resected FFPE NSCLC samples", "Nine pathologists"],
+                    ["Rimm", "90 archival Surgically resected", "Thirteen pathologists Observed twice"],
+                    ["Adam", "41 NSCLC surgical Specimens", "Seven thoracic Pathologists"]], rows
+
+
+def test_shaded_bands_can_be_switched_off(tmp_path):
+    """With ``read_bands`` off (or without bands) the same lines are read from their pitch and
+    cells: the capitalised continuation lines become rows of their own."""
+    from trialaudit.extractor.pdf import LayoutSettings
+
+    path = _shaded_table_pdf(tmp_path / "shaded.pdf", SHADED_ROWS, True)
+    text, _, _ = pdf_to_text_layer(path, PdfOptions(layout=LayoutSettings(read_bands=False)))
+    assert len(table_blocks(text)["Table 2"]) > 5
+    text, _, _ = pdf_to_text_layer(_shaded_table_pdf(tmp_path / "plain.pdf", SHADED_ROWS, False))
+    assert len(table_blocks(text)["Table 2"]) > 5
+
+
+def test_band_pieces_and_white_fills():
+    """Band pieces per cell are joined across the table; a piece spanning a sub-row boundary (a
+    stub cell over two value lines) keeps that boundary from splitting the row; white fills are
+    paper, not shading."""
+    from trialaudit.extractor.pdf.page import _PageCtx
+    from trialaudit.extractor.pdf.reader import _white
+    from trialaudit.extractor.pdf.tables import _Bands
+    from trialaudit.extractor.pdf.words import _W
+
+    assert _white(1.0) and _white((1, 1, 1)) and _white((0, 0, 0, 0)) and not _white((0, 0, 0, 0.1))
+    assert not _white(0.9) and not _white(None)
+    words = [[_W(t, x, x + 30, top, top + 8, 8.0, "F", 0.2) for t, x in (("a", 60), ("b", 200), ("c", 400))]
+             for top in (100, 112, 124, 136, 148)]
+    bands = [(56, 150, 98, 122), (150, 300, 98, 110), (150, 300, 110, 122), (300, 440, 98, 110),
+             (300, 440, 110, 122), (56, 440, 134, 146)]
+    pc = _PageCtx(1, 595, 842, [w for L in words for w in L], [], [], bands)
+    b = _Bands.of(pc, words)
+    assert b is not None and b.alternate
+    assert [round(y) for y in b.edges] == [98, 122, 134, 146]
+    assert b.same_band(104, 116) and not b.between(104, 116) and b.between(116, 128)

@@ -168,12 +168,15 @@ HARD_MINIMUMS = {
     "col-ruled": {"cells": 99.5, "recall": 97.0, "precision": 97.0},      # 100 / 100 / 100
     "col-unruled": {"cells": 98.5, "recall": 93.0, "precision": 93.0},    # 99.4 / 96.1 / 96.1
     "col-foot-cap": {"cells": 99.5, "recall": 93.0, "precision": 93.0},   # 100 / 96.1 / 96.1
-    # every table on pages of its own set rotated (landscape): read in their own orientation; in
-    # two columns some findings quote text around the rotated pages differently (messages agree)
-    # Left to do there: a two-level header of a rotated table without rules is read as one header
-    # row (one article: an arm read twice), so the arms are checked for 3 of the 4 articles.
-    "landscape": {"cells": 97.0, "recall": 95.0, "precision": 95.0, "arms": 3},      # 98.4 / 100 / 100
-    "landscape-two": {"cells": 96.0, "recall": 80.0, "precision": 80.0, "arms": 3},  # 97.3 / 86.8 / 86.8
+    # every table on pages of its own set rotated (landscape): read in their own orientation (a
+    # ruled one as a grid in the reading frame of its text), a two-level header with its spanning
+    # cells over their sub-columns. Left to do: a stub label the text path reads as two rows
+    # ("... canonical" / "types, N (%)") is one wrapped cell in the PDF, and a narrow 3-column
+    # table with long wrapped cells loses a column on a landscape page (one article each).
+    "landscape": {"cells": 98.5, "recall": 97.0, "precision": 97.0},      # 99.1 / 100 / 100
+    "landscape-two": {"cells": 99.5, "recall": 97.0, "precision": 97.0},  # 100 / 100 / 100
+    # no rules between rows, every other row on a shaded band: the bands are the row grid
+    "col-shaded": {"cells": 99.5, "recall": 97.0, "precision": 97.0},     # 100 / 100 / 100
 }
 
 
