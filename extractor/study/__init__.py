@@ -81,8 +81,8 @@ def _extract_study(doc: Document) -> Study:
     header_sizes = [s for a in arms for s in a.sizes if s.provenance.method == "table-cell"]
     study = Study(id=doc.id, title=doc.title, arms=arms)
     study.sample_sizes = _dedupe_sizes(sizes + header_sizes)
-    study.total_n = total_n if total_n is not None else infer_total(arms, sizes)
     study.design = extract_design(doc)
+    study.total_n = total_n if total_n is not None else infer_total(arms, sizes, comparative=study.design.randomised)
     study.regimens = extract_regimen_mentions(doc, arms)
 
     study.outcomes, outcome_tests = extract_outcomes(doc, arms, study.total_n)

@@ -179,16 +179,18 @@ def extract_sample_sizes(doc: Document) -> list[SampleSize]:
     return out
 
 
-def infer_total(arms: list[Arm], sizes: list[SampleSize]) -> int | None:
+def infer_total(arms: list[Arm], sizes: list[SampleSize], comparative: bool | None = None) -> int | None:
     """The study's total: a Total arm, else a stated size equal to the sum of the arms,
-    else (single arm) the arm's size, else the first enrolled/randomised/stated size."""
+    else (single arm) the arm's size, else the first enrolled/randomised/stated size.
+
+    In a randomised comparison (``comparative``) one arm found is not the study: its size is no total."""
     tot = next((a for a in arms if a.is_total and a.n), None)
     if tot is not None:
         return tot.n
     real = [a for a in arms if not a.is_total]
     if real and all(a.n for a in real):
         s = sum(a.n for a in real)  # type: ignore[misc]
-        if len(real) == 1 or any(x.value == s for x in sizes):
+        if (len(real) == 1 and not comparative) or any(x.value == s for x in sizes):
             return s
     for kind in ("enrolled", "randomised", "analysed", "treated", "stated"):
         vals = [x.value for x in sizes if x.kind == kind]

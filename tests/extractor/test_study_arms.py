@@ -67,6 +67,13 @@ def test_sample_sizes_kinds_and_total():
         assert s.provenance.quote and s.provenance.span.line >= 1
 
 
+def test_one_arm_found_of_a_randomised_comparison_is_no_total():
+    from trialaudit.schemas.study import Arm
+    one = [Arm(id="arm1", label="Control group", n=27)]
+    assert infer_total(one, []) == 27                      # a single-arm study: its arm is the study
+    assert infer_total(one, [], comparative=True) is None  # unseen sample: the other arm was not found
+
+
 def test_subgroup_counts_are_not_sample_sizes():
     d = doc("# T\n\n## Results\n\nA total of 40 patients were enrolled. Among them, 14 patients (35.0%) had received "
             "immunotherapy, and recorded deaths occurred in a total of 6 patients, representing 15.0%. "
