@@ -172,35 +172,27 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             parts = " + ".join(str(c) for c in counts)
             where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{group}'" if group else "")
             severity = _severity(total, den, labels, rows[0].group, table)
-            if total < den.n and severity != "error" and _percents_of(counts, pcts, total):
-                # every printed percentage is count/total: they are of the patients with data, and the
-                # missing ones are not shown — a convention (info) that names the denominator used
+            base = total if _percents_of(counts, pcts, total) else den.n if _percents_of(counts, pcts, den.n) else None
+            if total < den.n and severity != "error" and base is not None:
+                # every printed percentage is count/total: the percentages are of the patients with data and the
+                # missing ones are not shown; or count/n: the table was computed on the whole group and lists no
+                # row for the rest (a category not shown, or missing data). Conventions, said as info
+                if base == total:
+                    what = f"every percentage is of {total} (the {den.n - total} patient(s) without data are not shown)"
+                    how = f"count/{total}, not count/{den.n} (n from the {den.source})"
+                else:
+                    what = (f"every percentage is of {den.n}, so the {den.n - total} other patient(s) are in a "
+                            f"category or a missing-data row the table does not show")
+                    how = (f"count/{den.n} (n from the {den.source}), so the counts are as computed and "
+                           f"{den.n - total} patient(s) are not listed")
                 yield ctx.finding(
                     "TA102", severity="info",
-                    message=(f"{where}: {', '.join(labels)} add up to {total}, not n = {den.n}; every percentage "
-                             f"is of {total} (the {den.n - total} patient(s) without data are not shown)."),
+                    message=f"{where}: {', '.join(labels)} add up to {total}, not n = {den.n}; {what}.",
                     observed=f"{parts} = {total}", expected=f"{den.n}",
-                    computation=(f"sum of the category counts {parts} = {total}; each printed percentage equals "
-                                 f"count/{total}, not count/{den.n} (n from the {den.source})."),
+                    computation=f"sum of the category counts {parts} = {total}; each printed percentage equals {how}.",
                     evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
                     key=where + "|" + "|".join(labels),
-                    details={"categories": labels, "counts": counts, "n": den.n, "percent_base": total})
-                continue
-            if total < den.n and severity != "error" and _percents_of(counts, pcts, den.n):
-                # every printed percentage is count/n: the table was computed on the whole group and simply
-                # lists no row for the rest (a category not shown, or missing data) — said, as info
-                yield ctx.finding(
-                    "TA102", severity="info",
-                    message=(f"{where}: {', '.join(labels)} add up to {total}, not n = {den.n}; every percentage "
-                             f"is of {den.n}, so the {den.n - total} other patient(s) are in a category or a "
-                             f"missing-data row the table does not show."),
-                    observed=f"{parts} = {total}", expected=f"{den.n}",
-                    computation=(f"sum of the category counts {parts} = {total}; each printed percentage equals "
-                                 f"count/{den.n} (n from the {den.source}), so the counts are as computed and "
-                                 f"{den.n - total} patient(s) are not listed."),
-                    evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
-                    key=where + "|" + "|".join(labels),
-                    details={"categories": labels, "counts": counts, "n": den.n, "percent_base": den.n})
+                    details={"categories": labels, "counts": counts, "n": den.n, "percent_base": base})
                 continue
             if total > den.n and not (_exclusive_pair(labels) or _percents_complete(pcts) or _response_set(labels)):
                 # rows that may overlap (several answers, drugs or sites per patient; a "Total" row among its
