@@ -510,12 +510,14 @@ class TableTest(Model):
 
 
 class NamedTests(Model):
-    """The tests the methods or statistics text names for categorical and for continuous data, with a quote."""
+    """The tests the methods or statistics text names for categorical and for continuous data, with a quote, and the
+    tests the tables name."""
 
     categorical: list[str] = Field(default_factory=list)    # chi2, fisher
     categorical_quote: str | None = None
     continuous: list[str] = Field(default_factory=list)     # student, welch, mann-whitney
     continuous_quote: str | None = None
+    in_tables: list[str] = Field(default_factory=list)      # named by any table's caption, headers or notes
 
 
 class Study(Model):

@@ -94,8 +94,12 @@ def article_test_names(doc: Document, kind: str) -> tuple[set[str], str | None]:
 
 
 def extract_named_tests(doc: Document) -> NamedTests:
-    """The tests the methods or statistics text names for categorical and for continuous data."""
+    """The tests the methods or statistics text names for categorical and for continuous data, and the tests
+    any table names (caption, headers, notes)."""
     cat, cat_quote = article_test_names(doc, "categorical")
     cont, cont_quote = article_test_names(doc, "continuous")
+    in_tables: set[str] = set()
+    for t in doc.tables:
+        in_tables |= table_test_names(doc, t)[0]
     return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
-                      continuous_quote=cont_quote)
+                      continuous_quote=cont_quote, in_tables=sorted(in_tables))

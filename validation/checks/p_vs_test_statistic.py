@@ -266,5 +266,14 @@ def _from_quantity(ctx: CheckContext, q, text: str, evidence: list[Evidence], wh
         cands = [DfCandidate(q.df, df2=q.df2)]
     else:
         cands = [DfCandidate()]
-    return _judge(ctx, kind, q.stat_value, p, cands, stated, evidence, where,
-                  key=f"{where}|{q.stat_value.text}|{p.text}")
+    f = _judge(ctx, kind, q.stat_value, p, cands, stated, evidence, where,
+               key=f"{where}|{q.stat_value.text}|{p.text}")
+    if f is not None and kind == "chi2" and p.op in ("=", ">", ">=") and \
+            p.value > f.details["p_recomputed"][1] and _fisher_named(ctx):
+        return None  # the article names Fisher's exact test: a printed P above the χ²'s may be Fisher's, beside the χ²
+    return f
+
+
+def _fisher_named(ctx: CheckContext) -> bool:
+    """The article names Fisher's exact test (methods text, or a table's caption, headers or notes)."""
+    return "fisher" in ctx.study.named_tests.categorical or "fisher" in ctx.study.named_tests.in_tables
