@@ -81,7 +81,14 @@ def _claim(clause: str) -> str | None:
     if _HEDGE.search(clause) or re.search(r"\btrend\b", clause, re.I):
         return None
     if _NEG.search(clause):
-        return "ns" if _NEG_STRICT.search(clause) else None
+        neg = _NEG_STRICT.search(clause)
+        if neg is None:
+            return None
+        if any(m.start() >= neg.end() for m in _POS_STRICT.finditer(clause)):
+            # "X was not significantly different, Y and Z were significantly reduced (P < 0.01)": a second claim,
+            # of the other sign, on another comparison in the same clause; its evidence is not the first's
+            return None
+        return "ns"
     if _POS.search(clause):
         if _NONE_OF.search(clause):
             return None  # "None of the scores changed significantly": a negation _NEG does not see
@@ -145,7 +152,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         cite, is not linked (the claim is skipped). Clauses are split at ';', 'whereas', 'while' and
         'but', after a sentence-opening "Although/While ... ," clause, and before footnote legends
         ("* P < 0.05 versus ...", which define markers); a clause mixing several comparisons with P
-        on both sides of α is skipped. Definitions ("P < 0.05 was considered significant") are
+        on both sides of α is skipped, and so is a clause that makes a second claim of the other
+        sign after a negative one ("X was not significantly different, Y was significantly reduced
+        (P < 0.01)"). Definitions ("P < 0.05 was considered significant") are
         ignored by section.
 
         Soft wording ("similar", "comparable", "did not differ") is reported only with
