@@ -16,7 +16,7 @@ from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_perc
 # category vocabularies whose members are mutually exclusive and, listed together, exhaustive
 _EXCLUSIVE_SETS = [
     {"male", "female"}, {"men", "women"}, {"yes", "no"}, {"high", "low"}, {"present", "absent"},
-    {"positive", "negative"}, {"left", "right"},
+    {"positive", "negative"}, {"left", "right"}, {"boys", "girls"},
 ]
 
 
@@ -329,8 +329,11 @@ def _slash_pairs(ctx: CheckContext, table: Table) -> Iterator[Finding]:
     """'Sex (Male/Female) | 31/24' must add up to the column n."""
     for row in table.rows:
         m = re.search(r"\(?\b([A-Za-z]+)\s*/\s*([A-Za-z]+)\b\)?", row.label)
-        if not m or {m.group(1).lower(), m.group(2).lower()} not in [s for s in _EXCLUSIVE_SETS]:
+        if not m:
             continue
+        pair = {m.group(1).lower(), m.group(2).lower()}
+        if pair not in _EXCLUSIVE_SETS and not (pair == {"m", "f"} and re.search(r"\b(?:sex|gender)\b", row.label, re.I)):
+            continue  # "Sex (M/F)": the letters stand for male and female
         for j in range(1, len(row.cells)):
             cm = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", row.cells[j].text)
             den = column_denominator(ctx, table, j)
