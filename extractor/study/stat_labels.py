@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-_P_LABEL = re.compile(r"(?:^|[^a-z])p(?:[\s\-–]*values?)?(?:$|[^a-z])|\bsig(?:\.|nificance)?\b", re.I)
+_P_LABEL = re.compile(r"(?:^|[^a-z])p(?:[\s\-–]*values?)?(?:$|[^a-z0-9])|\bsig(?:\.|nificance)?\b", re.I)
+#: a column header stating a group size ("Group P1.5 (n = 47)") names a group, never a P column
+_SIZE_IN_LABEL = re.compile(r"\b[nN]\s*=\s*\d")
 _CHI_LABEL = re.compile(r"χ|\\chi|\bchi\b|\bchi[\s-]*squ|\bx2\b|x²|\bpearson\b", re.I)
 _T_LABEL = re.compile(r"(?:^|[\s/(])t(?:[\s-]*(?:value|test|statistic))?(?:$|[\s/)])", re.I)
 _F_LABEL = re.compile(r"(?:^|[\s/(])F(?:[\s-]*(?:value|statistic))?(?:$|[\s/)])")
@@ -15,7 +17,7 @@ def is_p_label(label: str) -> bool:
     lab = (label or "").split(" / ")[-1]
     if _CHI_LABEL.search(lab) and not re.search(r"\bp\b|p[\s-]*value", lab, re.I):
         return False
-    return bool(_P_LABEL.search(lab)) and len(lab) <= 40
+    return bool(_P_LABEL.search(lab)) and len(lab) <= 40 and not _SIZE_IN_LABEL.search(lab)
 
 
 def stat_kind_of_label(label: str) -> str | None:

@@ -84,3 +84,10 @@ def test_superscript_two_after_x_is_chi_squared_not_a_marker():
     from trialaudit.extractor.tracked import Tracked
     assert normalize_inline(Tracked.from_source("X<sup>2</sup>/t", 0), in_table=True).tracked.text == "X²/t"
     assert normalize_inline(Tracked.from_source("BOX<sup>2</sup>", 0), in_table=True).tracked.text == "BOX"
+
+
+def test_a_group_named_with_p_and_a_number_is_not_a_p_column():
+    from trialaudit.extractor.study.stat_labels import is_p_label
+    # unseen sample: "Group P1.5 (n = 47)" (propofol 1.5) and "Group (P) (n = 30)" (placebo) are groups
+    assert not is_p_label("Group P1.5 (n = 47)") and not is_p_label("Group (P) (n = 30)") and not is_p_label("P1")
+    assert is_p_label("P value") and is_p_label("P*") and is_p_label("Intergroup P") and is_p_label("Sig.")
