@@ -740,6 +740,12 @@ def _row_pitch_limit(grid: list[dict], first_data: int):
     if len(body_gaps) >= 2:
         lim = 0.8 * body_gaps[min(len(body_gaps) - 1, int(0.75 * len(body_gaps)))]
     pitch_known = lim is not None and any(gp <= lim for gp in body_gaps)
+    if not pitch_known and len(body_gaps) >= 3 and body_gaps[0] > 0 and body_gaps[-1] >= 1.4 * body_gaps[0] \
+            and body_gaps[-1] - body_gaps[0] >= 3.0:
+        # most lines at one pitch, a few further apart: a part of a table cut by a column or page
+        # break whose few rows wrap onto many lines; the wider pitch is the rows'
+        lim = (body_gaps[0] + body_gaps[-1]) / 2
+        pitch_known = True
     return gaps, lim, pitch_known
 
 

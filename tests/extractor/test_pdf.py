@@ -834,3 +834,19 @@ def test_landscape_table_with_a_wide_text_column(tmp_path_factory):
                               Layout(columns=1, ruled=False, landscape_tables=True))
     got = table_blocks(text)["Table 11"]
     assert got == [["Metric", "Value/Conclusion", "Interpretation"]] + rows, got
+
+
+def test_row_pitch_of_a_part_with_few_wrapped_rows():
+    """A part of a table cut by a column or page break, two rows wrapping onto nine lines: most
+    lines sit at the line pitch, one gap is the row pitch; the wider pitch is the rows', so the
+    lines set closer continue their row."""
+    from trialaudit.extractor.pdf.tables import _row_pitch_limit
+    from trialaudit.extractor.pdf.words import _W
+
+    tops = [100, 110, 120, 130, 140, 157, 167, 177, 187, 197]
+    grid = [{"words": [_W("x", 60, 70, t, t + 8, 8.0, "F", 0.2)]} for t in tops]
+    gaps, lim, known = _row_pitch_limit(grid, 0)
+    assert known and 10 < lim < 17
+    # rows at one pitch only: nothing is tight
+    grid = [{"words": [_W("x", 60, 70, t, t + 8, 8.0, "F", 0.2)]} for t in range(100, 200, 17)]
+    assert not _row_pitch_limit(grid, 0)[2]
