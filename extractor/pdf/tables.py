@@ -191,8 +191,8 @@ def _text_table(pc: _PageCtx, cap: _Frag, m: re.Match, gut, body_size: float) ->
                     continue  # another table's caption: side-by-side tables stay two
                 if res is not None and _same_columns([L for L, _ in res[0][1:]], nlines):
                     continue  # the same table's rows flowing on in the next column
-                if not any(_is_prose(_split(L, 1.0), body_size, nx1 - nx0) for L in nlines) \
-                        and _cells_like(nlines):
+                if (not any(_is_prose(_split(L, 1.0), body_size, nx1 - nx0) for L in nlines)
+                        and _cells_like(nlines)) or (res is not None and _rows_aligned([L for L, _ in res[0][1:]], nlines)):
                     c0, c1 = min(c0, nc), max(c1, nc)
                     grew = True
                     break
@@ -289,7 +289,8 @@ def _local_bounds(pc: _PageCtx, cap: _Frag, X0: float, X1: float, y0: float, y1:
             if 0 <= nc < len(cols):
                 nx0, nx1 = cols[nc]
                 lines = _cluster_lines([w for w in ws if nx0 - 1 <= w.cx <= nx1 + 1])
-                if lines and _cells_like(lines):
+                inner = _cluster_lines([w for w in ws if cols[c0][0] - 1 <= w.cx <= cols[c1][1] + 1])
+                if lines and (_cells_like(lines) or _rows_aligned(inner, lines)):
                     c0, c1 = min(c0, nc), max(c1, nc)
                     changed = True
                     break
@@ -739,6 +740,12 @@ def _row_pitch_limit(grid: list[dict], first_data: int):
     if len(body_gaps) >= 2:
         lim = 0.8 * body_gaps[min(len(body_gaps) - 1, int(0.75 * len(body_gaps)))]
     pitch_known = lim is not None and any(gp <= lim for gp in body_gaps)
+    if not pitch_known and len(body_gaps) >= 3 and body_gaps[0] > 0 and body_gaps[-1] >= 1.4 * body_gaps[0] \
+            and body_gaps[-1] - body_gaps[0] >= 3.0:
+        # most lines at one pitch, a few further apart: a part of a table cut by a column or page
+        # break whose few rows wrap onto many lines; the wider pitch is the rows'
+        lim = (body_gaps[0] + body_gaps[-1]) / 2
+        pitch_known = True
     return gaps, lim, pitch_known
 
 
@@ -937,6 +944,20 @@ def _rows_continue_below(pc: _PageCtx, box: BBox, body_size: float) -> bool:
             multi += 1
         prev_b = max(w.bottom for w in L)
     return multi >= 2
+
+
+def _rows_aligned(table: list[list[_W]], lines: list[list[_W]]) -> bool:
+    """True when the lines of a neighbouring column are more cells of a table's rows: set in the
+    table's type size, and most of them on the baselines of its lines (a wide table on a landscape
+    page whose last column of long wrapped texts stands apart like a column of the page)."""
+    if len(table) < 2 or len(lines) < 2:
+        return False
+    size = sorted(w.size for L in table for w in L)[sum(len(L) for L in table) // 2]
+    if any(abs(max(w.size for w in L) - size) > 0.3 for L in lines):
+        return False
+    bases = [_baseline(L) for L in table]
+    on = sum(1 for L in lines if any(abs(_baseline(L) - b) <= 1.0 for b in bases))
+    return on >= 0.6 * len(lines)
 
 
 def _cells_like(lines: list[list[_W]]) -> bool:

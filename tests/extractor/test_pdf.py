@@ -814,3 +814,39 @@ def test_band_pieces_and_white_fills():
     assert b is not None and b.alternate
     assert [round(y) for y in b.edges] == [98, 122, 134, 146]
     assert b.same_band(104, 116) and not b.between(104, 116) and b.between(116, 128)
+
+
+def test_landscape_table_with_a_wide_text_column(tmp_path_factory):
+    """A narrow table of three columns on a landscape page, its last column of long texts standing
+    apart like a column of the page: the column is taken into the table (its lines in the table's
+    type size, on the baselines of its rows), not left behind as paragraphs."""
+    rows = [["External validation C-index", "0.79 (95% CI: 0.72-0.85)",
+             "Indicates good discriminative ability across cohorts"],
+            ["Calibration error (Calibration slope)", "0.92 (ideal value =1, 95% CI: 0.81-1.03)",
+             "Demonstrates minimal deviation between predicted and actual risks"],
+            ["Clinical net benefit", "Net benefit >0 across threshold probability range of 0.15-0.85",
+             "Supports the model's clinical utility in real-world applications"]]
+    tb = TableBlock("Table 11. External validation metrics", [["Metric", "Value/Conclusion", "Interpretation"]], rows,
+                    ["Note: 95% CI: 95% Confidence Interval."])
+    blocks = [Heading("A landscape table", 0), Para(runs_of("PARA-BEFORE The results paragraph. " * 10)),
+              tb, Para(runs_of("PARA-AFTER The text after the table."))]
+    _, _, text, _, _ = _layer(tmp_path_factory, "landscape-wide-text", blocks,
+                              Layout(columns=1, ruled=False, landscape_tables=True))
+    got = table_blocks(text)["Table 11"]
+    assert got == [["Metric", "Value/Conclusion", "Interpretation"]] + rows, got
+
+
+def test_row_pitch_of_a_part_with_few_wrapped_rows():
+    """A part of a table cut by a column or page break, two rows wrapping onto nine lines: most
+    lines sit at the line pitch, one gap is the row pitch; the wider pitch is the rows', so the
+    lines set closer continue their row."""
+    from trialaudit.extractor.pdf.tables import _row_pitch_limit
+    from trialaudit.extractor.pdf.words import _W
+
+    tops = [100, 110, 120, 130, 140, 157, 167, 177, 187, 197]
+    grid = [{"words": [_W("x", 60, 70, t, t + 8, 8.0, "F", 0.2)]} for t in tops]
+    gaps, lim, known = _row_pitch_limit(grid, 0)
+    assert known and 10 < lim < 17
+    # rows at one pitch only: nothing is tight
+    grid = [{"words": [_W("x", 60, 70, t, t + 8, 8.0, "F", 0.2)]} for t in range(100, 200, 17)]
+    assert not _row_pitch_limit(grid, 0)[2]
