@@ -25,7 +25,7 @@ from trialaudit.schemas.study import Arm, Study
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
-               "category_sets"]
+               "category_sets", "text_intervals"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -63,6 +63,7 @@ COLUMNS: dict[str, list[str]] = {
     "patient_fractions": ["article", "fraction", "count", "denominator", "place"] + LOCATION_COLUMNS,
     "category_sets": ["article", "table", "variable", "categories", "rows", "responses", "exclusive", "complete",
                       "reason"],
+    "text_intervals": ["article", "text", "estimate", "low", "high", "interval", "labelled"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -220,6 +221,10 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
             "article": aid, "table": cs.table, "variable": cs.variable, "categories": "; ".join(cs.labels),
             "rows": "; ".join(map(str, cs.rows)), "responses": cs.responses, "exclusive": cs.exclusive,
             "complete": cs.complete, "reason": cs.reason})
+    for ti in st.text_intervals:
+        out["text_intervals"].append({
+            "article": aid, "text": ti.text, "estimate": _v(ti.value), "low": _v(ti.low), "high": _v(ti.high),
+            "interval": ti.kind, "labelled": ti.labelled, **evidence_location(ti.evidence)})
     return out
 
 

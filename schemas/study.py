@@ -447,6 +447,22 @@ class CategorySetFact(Model):
     reason: str
 
 
+class TextInterval(Model):
+    """An estimate printed in a sentence with an interval ("median 12.1 months (IQR 5.4–18.8)", "a difference of
+    2.3 (95% CI 0.6 to 4.0)", "6.50 (19.83-13.33)"): the value, its bounds as printed (not reordered) and the interval's
+    kind ("ci", "iqr", "range" or "unspecified" when the bracket does not say). ``labelled``: the kind is printed
+    in the quantity itself. Brackets that hold an SD before the interval ("(SD = 2.5; 95% CI ...)") are left out."""
+
+    text: str
+    value: Num
+    low: Num
+    high: Num
+    kind: str
+    labelled: bool
+    sentence: str              # Sentence.id
+    evidence: Evidence         # role "estimate and interval"
+
+
 class PatientFraction(Model):
     """A fraction of patients printed in running text ("12/30 patients", "of the 45 patients, 12/45"):
     a count over a whole-number denominator, with patients named right after it or just before it.
@@ -567,6 +583,8 @@ class Study(Model):
     text_means: list[TextMean] = Field(default_factory=list)
     # every fraction of patients printed in running text (see PatientFraction)
     patient_fractions: list[PatientFraction] = Field(default_factory=list)
+    # every estimate with an interval printed in a sentence (see TextInterval)
+    text_intervals: list[TextInterval] = Field(default_factory=list)
     # every run of category rows of one variable in a table, with its exclusive/complete verdict
     category_sets: list[CategorySetFact] = Field(default_factory=list)
     # places that declare ranges are printed maximum first ("Median Range (Maximum- Minimum)")

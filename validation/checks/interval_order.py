@@ -5,15 +5,16 @@ import re
 from typing import Iterator
 
 from trialaudit.schemas.findings import Evidence, Finding
-from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.schemas.quantities import Num
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import rounding_interval
 
 from trialaudit.extractor.study.ratios import RATIO_HEAD, ci_cell
 from trialaudit.extractor.study.stat_labels import is_p_label
+from trialaudit.extractor.study.text_intervals import SD_INSIDE, interval_kind_printed, is_interval_quantity
 
-from ._stat_helpers import SKIP_SECTIONS, cell_text, parse, sentence_quantities
+from ._stat_helpers import cell_text, parse
 
 _CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence interval)\b", re.I)
 _KIND_WORDS = {"ci": "confidence interval", "iqr": "interquartile range", "range": "range",
@@ -28,14 +29,6 @@ def _scale_mismatch(v: Num, lo: Num, hi: Num) -> bool:
     return False
 
 
-_SD_INSIDE = re.compile(r"\bS\.?D\.?\b|\bSE\b|s\.d\.|±", re.I)
-
-
-def _labelled(kind: str, *labels: str) -> bool:
-    """The interval's kind is printed (95% CI, IQR, range) in the quantity or its row/column label."""
-    if kind in ("ci", "iqr", "range"):
-        return True
-    return any(re.search(r"\bCI\b|confidence|\bIQR\b|interquartile|\brange\b", lab or "", re.I) for lab in labels)
 
 
 def _difference(v: Num, lo: Num, hi: Num) -> bool:
@@ -100,11 +93,6 @@ _PERCENT_HEAD = re.compile(r"(?<![\d.])%")  # "n (%)", "%" — not "95% CI"
 _DECIMAL_COMMA = re.compile(r"^\s*\d+\s*\(\s*\d{1,3},\d{1,2}\s*\)\s*$")  # "557 (62,0)": no space after the comma
 
 
-def _interval_quantity(q: Quantity) -> bool:
-    return q.kind in ("estimate_ci", "median_iqr", "median_range") and q.value is not None and \
-        q.low is not None and q.high is not None
-
-
 @rule(code="TA208", name="interval-order", severity="error", family="statistics")
 def check(ctx: CheckContext) -> Iterator[Finding]:
     """An estimate lies outside its own interval, or an interval's bounds are reversed.
@@ -153,11 +141,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 label = f"{row.label} {table.column_label(j)}"
                 qs = parse(txt, label)
                 where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
-                if len(qs) == 1 and _interval_quantity(qs[0]):
+                if len(qs) == 1 and is_interval_quantity(qs[0]):
                     q = qs[0]
-                    if _SD_INSIDE.search(q.text):
+                    if SD_INSIDE.search(q.text):
                         continue  # "−1.65 (SD = 2.5; 95% CI ...)": the bracket's first number is not the estimate
-                    labelled = _labelled(q.interval or "", row.label, row.group or "", table.column_label(j),
+                    labelled = interval_kind_printed(q.interval or "", row.label, row.group or "", table.column_label(j),
                                          table.caption)
                     if not labelled and (_PERCENT_HEAD.search(f"{table.column_label(j)} {row.label} {row.group or ''}")
                                          or _DECIMAL_COMMA.search(q.text)):
@@ -181,15 +169,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                                key=f"{table.label}|{row.label}|{table.column_label(j)}|ci-row")
                     if f:
                         yield f
-    for sent in ctx.document.sentences:
-        if sent.section_kind in SKIP_SECTIONS:
-            continue
-        for q in sentence_quantities(sent):
-            if not _interval_quantity(q) or _SD_INSIDE.search(q.text) or \
-                    _SD_INSIDE.search(sent.text[max(0, q.start - 12):q.start]):
-                continue  # "(SD = 2.5; CI95%: ...)": the number before the interval is an SD
-            f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", f"'{q.text}'",
-                       [ctx.sentence_evidence(sent, q.start, q.end, role="estimate and interval")],
-                       key=f"text|{q.text}", labelled=_labelled(q.interval or "", q.text))
-            if f:
-                yield f
+    for ti in ctx.study.text_intervals:
+        f = _judge(ctx, ti.value, ti.low, ti.high, ti.kind, f"'{ti.text}'", [ti.evidence],
+                   key=f"text|{ti.text}", labelled=ti.labelled)
+        if f:
+            yield f

@@ -1,0 +1,53 @@
+"""Estimates printed with an interval in sentences (``Study.text_intervals``).
+
+"median 12.1 months (IQR 5.4–18.8)", "a difference of 2.3 (95% CI 0.6 to 4.0)", "6.50 (19.83-13.33)": every
+quantity of a sentence (outside the references, declarations, acknowledgements, front matter and keywords)
+that carries a value and two bounds (ratios with their CI are ``Study.ratio_estimates``), with the interval's kind and
+whether that kind is printed. A bracket whose first number is an SD ("−1.65 (SD = 2.5; 95% CI ...)") is left
+out: its value is not the estimate. TA208 reads them (estimate outside its interval, reversed bounds).
+"""
+from __future__ import annotations
+
+import re
+
+from trialaudit.extractor.evidence import sentence_evidence
+from trialaudit.extractor.quantities import find_quantities
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.quantities import Quantity
+from trialaudit.schemas.study import TextInterval
+
+from .ratios import NON_RESULT_SECTIONS
+
+__all__ = ["extract_text_intervals", "interval_kind_printed", "SD_INSIDE", "is_interval_quantity"]
+
+#: an SD (or SE) printed inside or right before the bracket: the number before the interval is not the estimate
+SD_INSIDE = re.compile(r"\bS\.?D\.?\b|\bSE\b|s\.d\.|±", re.I)
+_KIND_WORDS = re.compile(r"\bCI\b|confidence|\bIQR\b|interquartile|\brange\b", re.I)
+
+
+def interval_kind_printed(kind: str, *labels: str | None) -> bool:
+    """The interval's kind is printed (95% CI, IQR, range) in the quantity or in one of ``labels``."""
+    return kind in ("ci", "iqr", "range") or any(_KIND_WORDS.search(lab or "") for lab in labels)
+
+
+def is_interval_quantity(q: Quantity) -> bool:
+    return q.kind in ("estimate_ci", "median_iqr", "median_range") and q.value is not None and \
+        q.low is not None and q.high is not None
+
+
+def extract_text_intervals(doc: Document) -> list[TextInterval]:
+    """Every estimate with an interval in a sentence outside the non-result sections, in reading order."""
+    out: list[TextInterval] = []
+    for sent in doc.sentences:
+        if sent.section_kind in NON_RESULT_SECTIONS:
+            continue
+        for q in find_quantities(sent.text):
+            if not is_interval_quantity(q) or SD_INSIDE.search(q.text) or \
+                    SD_INSIDE.search(sent.text[max(0, q.start - 12):q.start]):
+                continue
+            kind = q.interval or "unspecified"
+            out.append(TextInterval(text=q.text, value=q.value, low=q.low, high=q.high, kind=kind,
+                                    labelled=interval_kind_printed(kind, q.text), sentence=sent.id,
+                                    evidence=sentence_evidence(doc, sent, q.start, q.end,
+                                                               role="estimate and interval")))
+    return out
