@@ -25,7 +25,7 @@ from trialaudit.schemas.study import Arm, Study
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
-               "category_sets", "text_intervals"]
+               "category_sets", "text_intervals", "text_statistics"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -64,9 +64,11 @@ COLUMNS: dict[str, list[str]] = {
     "category_sets": ["article", "table", "variable", "categories", "rows", "responses", "exclusive", "complete",
                       "reason"],
     "text_intervals": ["article", "text", "estimate", "low", "high", "interval", "labelled"] + LOCATION_COLUMNS,
+    "text_statistics": ["article", "statistic", "stat_value", "df", "df2", "df_words", "p_operator", "p",
+                        "text"] + LOCATION_COLUMNS,
 }
 
-_NUMERIC = {"mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
+_NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
@@ -225,6 +227,11 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
         out["text_intervals"].append({
             "article": aid, "text": ti.text, "estimate": _v(ti.value), "low": _v(ti.low), "high": _v(ti.high),
             "interval": ti.kind, "labelled": ti.labelled, **evidence_location(ti.evidence)})
+    for ts in st.text_statistics:
+        out["text_statistics"].append({
+            "article": aid, "statistic": ts.statistic, "stat_value": _v(ts.value), "df": ts.df, "df2": ts.df2,
+            "df_words": ts.df_words, "p_operator": ts.p_operator, "p": _v(ts.p), "text": ts.text,
+            **evidence_location(ts.evidence)})
     return out
 
 

@@ -463,6 +463,23 @@ class TextInterval(Model):
     evidence: Evidence         # role "estimate and interval"
 
 
+class TextStatistic(Model):
+    """A test statistic printed in a sentence with its P ("χ² = 8.23, df = 2, P = 0.016", "t(38) = 2.1, P = 0.04"):
+    the statistic's kind (chi2, t, F, z), its value, the degrees of freedom when printed (in the statistic or in
+    the words right after it: "df = 2", "degrees of freedom 8"), and the P printed in it or right after it."""
+
+    statistic: Literal["chi2", "t", "F", "z"]
+    value: Num
+    df: float | None = None            # printed with the statistic: "t(38)", "χ²(2)", "F(2, 57)"
+    df2: float | None = None
+    df_words: float | None = None      # printed in words right after it: "df = 2", "degrees of freedom 8"
+    p: Num
+    p_operator: str = "="
+    text: str                  # the statistic and its P as printed
+    sentence: str              # Sentence.id
+    evidence: Evidence         # role "test"
+
+
 class PatientFraction(Model):
     """A fraction of patients printed in running text ("12/30 patients", "of the 45 patients, 12/45"):
     a count over a whole-number denominator, with patients named right after it or just before it.
@@ -585,6 +602,8 @@ class Study(Model):
     patient_fractions: list[PatientFraction] = Field(default_factory=list)
     # every estimate with an interval printed in a sentence (see TextInterval)
     text_intervals: list[TextInterval] = Field(default_factory=list)
+    # every test statistic printed with its P in a sentence (see TextStatistic)
+    text_statistics: list[TextStatistic] = Field(default_factory=list)
     # every run of category rows of one variable in a table, with its exclusive/complete verdict
     category_sets: list[CategorySetFact] = Field(default_factory=list)
     # places that declare ranges are printed maximum first ("Median Range (Maximum- Minimum)")

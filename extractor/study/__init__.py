@@ -33,6 +33,7 @@ from .patient_fractions import extract_patient_fractions
 from .categories import category_set_facts
 from .conventions import range_order_declarations
 from .text_intervals import extract_text_intervals
+from .text_statistics import extract_text_statistics
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 from .dates import extract_dates
@@ -119,6 +120,7 @@ def _extract_study(doc: Document) -> Study:
     study.category_sets = category_set_facts(doc)
     study.range_order_declarations = range_order_declarations(doc)
     study.text_intervals = extract_text_intervals(doc)
+    study.text_statistics = extract_text_statistics(doc)
     study.named_tests = extract_named_tests(doc)
     return study
 

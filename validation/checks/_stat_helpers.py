@@ -9,12 +9,11 @@ find a test.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 from trialaudit.extractor.quantities import find_quantities
 from trialaudit.extractor.rounding import possible_counts, widened_interval
-from trialaudit.extractor.study.ratios import NON_RESULT_SECTIONS, cell_text, p_after  # noqa: F401 - TA2xx rules
+from trialaudit.extractor.study.ratios import NON_RESULT_SECTIONS, cell_text  # noqa: F401 - TA2xx rules
 from trialaudit.extractor.study.table_tests import parse  # noqa: F401 - TA2xx rules read cells through the memo
 from trialaudit.schemas.document import Sentence, Table
 from trialaudit.schemas.findings import Evidence
@@ -97,14 +96,6 @@ def table_tests(ctx: CheckContext) -> list[TableTestView]:
 # ----------------------------------------------------------------------------- sentences
 
 SKIP_SECTIONS = NON_RESULT_SECTIONS  # the sections whose numbers are not this study's results
-_DF_RX = re.compile(r"(?i)\b(?:df|d\.f\.|degrees\s+of\s+freedom)\s*[=:]?\s*(\d+(?:\.\d+)?)")
-
-
-def df_near(text: str) -> float | None:
-    m = _DF_RX.search(text or "")
-    return float(m.group(1)) if m else None
-
-
 def sentence_quantities(sent: Sentence) -> list[Quantity]:
     return find_quantities(sent.text)
 

@@ -12,8 +12,9 @@ from trialaudit.validation.registry import rule
 from trialaudit.validation.stats import (PrintedP, contingency_df, p_interval, p_matches, p_range_from_stat, p_side, range_side,
                               t_p_range, t_range_from_summary)
 
-from ._stat_helpers import (SKIP_SECTIONS, df_near, fmt_range, p_after, parse, sentence_quantities,
-                            table_tests)
+from trialaudit.extractor.study.text_statistics import df_near
+
+from ._stat_helpers import fmt_range, parse, table_tests
 
 _SYMBOL = {"chi2": "χ²", "t": "t", "F": "F", "z": "z"}
 _ANY_DF = tuple(range(1, 13))
@@ -214,25 +215,12 @@ def _table_cell_tests(ctx: CheckContext) -> Iterator[Finding]:
 
 
 def _text_tests(ctx: CheckContext) -> Iterator[Finding]:
-    """Tests in the running text, with the p printed in them or right after them."""
-    for sent in ctx.document.sentences:
-        if sent.section_kind in SKIP_SECTIONS:
-            continue
-        qs = sentence_quantities(sent)
-        for i, q in enumerate(qs):
-            if q.kind != "test_stat" or q.statistic not in _SYMBOL or q.stat_value is None:
-                continue
-            end = q.end
-            if q.p is None:
-                pq = p_after(qs, i, sent.text)
-                if pq is None:
-                    continue
-                q = q.model_copy(update={"p": pq.p, "p_operator": pq.p_operator})
-                end = pq.end
-            ev = [ctx.sentence_evidence(sent, q.start, end, role="test")]
-            f = _from_quantity(ctx, q, sent.text, ev, f"'{sent.text[q.start:end]}'")
-            if f:
-                yield f
+    """Tests in the running text, with the P printed in them or right after them (``Study.text_statistics``)."""
+    for ts in ctx.study.text_statistics:
+        f = _printed_test(ctx, ts.statistic, ts.value, ts.p, ts.p_operator, ts.df, ts.df2, ts.df_words,
+                          [ts.evidence], f"'{ts.text}'")
+        if f:
+            yield f
 
 
 def _p_text(p: PrintedP) -> str:
@@ -252,22 +240,28 @@ def _shape_note(tt, d: int) -> str:
 
 
 def _from_quantity(ctx: CheckContext, q, text: str, evidence: list[Evidence], where: str) -> Finding | None:
-    kind = q.statistic
-    p = PrintedP(q.p.value, q.p.decimals, q.p_operator or "=", q.p.text)
-    df = q.df if q.df is not None else df_near(text[q.start:q.end + 60])
+    """A test printed whole in a table cell ("χ² =8.23, P =0.32 (degrees of freedom =8)")."""
+    return _printed_test(ctx, q.statistic, q.stat_value, q.p, q.p_operator, q.df, q.df2,
+                         df_near(text[q.start:q.end + 60]), evidence, where)
+
+
+def _printed_test(ctx: CheckContext, kind: str, value: Num, p_num: Num, p_op: str | None, df: float | None,
+                  df2: float | None, df_words: float | None, evidence: list[Evidence], where: str) -> Finding | None:
+    p = PrintedP(p_num.value, p_num.decimals, p_op or "=", p_num.text)
+    own_df = df
+    df = df if df is not None else df_words
     stated = df is not None
     if kind == "chi2":
         cands = [DfCandidate(df)] if df else [DfCandidate(float(d)) for d in _ANY_DF]
     elif kind == "t":
         cands = [DfCandidate(df)] if df else [DfCandidate(1.0, 1e6, note="df not printed")]
     elif kind == "F":
-        if q.df is None or q.df2 is None:
+        if own_df is None or df2 is None:
             return None
-        cands = [DfCandidate(q.df, df2=q.df2)]
+        cands = [DfCandidate(own_df, df2=df2)]
     else:
         cands = [DfCandidate()]
-    f = _judge(ctx, kind, q.stat_value, p, cands, stated, evidence, where,
-               key=f"{where}|{q.stat_value.text}|{p.text}")
+    f = _judge(ctx, kind, value, p, cands, stated, evidence, where, key=f"{where}|{value.text}|{p.text}")
     if f is not None and kind == "chi2" and p.op in ("=", ">", ">=") and \
             p.value > f.details["p_recomputed"][1] and _fisher_named(ctx):
         return None  # the article names Fisher's exact test: a printed P above the χ²'s may be Fisher's, beside the χ²
