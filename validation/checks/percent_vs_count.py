@@ -157,8 +157,8 @@ def _block_findings(ctx: CheckContext, table, j: int, cells: list) -> Iterator[F
             "TA101", severity="info",
             message=(f"{where}: the percentages of {len(b)} rows ({', '.join(r.label or f'row {r.index}' for r, *_ in b[:6])}"
                      f"{' ...' if len(b) > 6 else ''}) are not of n = {n} but exactly of {m} — {n - m} "
-                     f"participant(s) appear to have no data for them (item-level missing data the article does "
-                     f"not state)."),
+                     f"participant(s) appear to have no data for them (item-level missing data not stated where the "
+                     f"percentages are printed)."),
             observed=f"{len(b)} percentages of {m}", expected=f"percentages of n = {n}",
             computation=(f"each count/{n} rounds to another value than printed; each count/{m} reproduces the "
                          f"printed percentage: {listed}. n from the {b[0][3].source}."),
@@ -362,8 +362,8 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
         return ctx.finding(
             "TA101", severity="info",
             message=(f"{where}: {printed_text}% is not {count}/{n} but is exactly {count}/{smaller} — the percentage "
-                     f"appears to use {smaller} participants with data (item-level missing data the article does not "
-                     f"state)."),
+                     f"appears to use {smaller} participants with data (item-level missing data not stated where the "
+                     f"percentage is printed)."),
             observed=f"{count} ({printed_text}%)", expected=f"{count}/{n} = {v.expected}%", computation=computation +
             f" {count}/{smaller} reproduces the printed value.", evidence=evidence, key=where,
             details={"count": count, "denominator": n, "reproducing_denominator": smaller, "printed": printed,
@@ -390,7 +390,7 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
                 "TA101", severity="info",
                 message=(f"{where}: {printed_text}% is not {count}/{n} but fits {count} out of {shown} — the "
                          f"percentage appears to be of a smaller base (participants with data or a subset) "
-                         f"that the article does not state."),
+                         f"not stated where the percentage is printed."),
                 observed=f"{count} ({printed_text}%)", expected=f"{count}/{n} = {v.expected}%",
                 computation=computation + f" {count}/m reproduces the printed value for m = {shown} (< {n}).",
                 evidence=evidence, key=where,
