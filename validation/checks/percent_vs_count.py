@@ -98,7 +98,12 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
                     continue
                 den = Denominator(fraction_n, ctx.cell_evidence(table, row, j, role="denominator"), "n/N")
             else:
-                den = column_denominator(ctx, table, j, row) if not rows_are_arms else (column_denominator(ctx, table, j, row) or row_den)
+                if not rows_are_arms:
+                    den = column_denominator(ctx, table, j, row)
+                elif row_den is not None and row_den.source == "row":
+                    den = row_den  # the row's own "n" cell ("Trial group | 124 | 30 (24.2)") is its denominator
+                else:
+                    den = column_denominator(ctx, table, j, row) or row_den
             if den is None or den.n < settings.percent_min_denominator:
                 continue
             if den.source != "n/N" and _nested(table, row, j, count, pct.value, pct.decimals):
