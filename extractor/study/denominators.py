@@ -682,6 +682,8 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     if q.kind in ("count", "number") and (percent_only_label(row.group) or percent_only_label(row.label)):
         return "percent"   # "Gender (%)" over "Male | 34", or a row "2 (%) | 34 | 21"
     if q.kind == "count_percent":
+        if row_percentages(row):
+            return "row_percent"   # "Diabetes | 16 (51.6) | 15 (48.4)": 16/31 and 15/31, the row's own split
         if any(ESTIMATE_CUE.search(t or "") for t in (col_label, row.label, row.group)):
             return "count_estimate"   # "14 (12.9)" under "No. (3-Year KM%)": events and a censored estimate
         if re.search(r"\(\s*[nN]\s*=", q.text):
@@ -701,6 +703,28 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
             return "percent_pair"
         return "fraction"
     return q.kind
+
+
+def row_percentages(row: TableRow) -> bool:
+    """The row's "n (%)" cells give the row's own split: at least two, their percentages add up to 100 within
+    rounding and each is its count over the row's total ("Diabetes | 16 (51.6) | 15 (48.4)": 16/31, 15/31), so
+    they are not percentages of the columns' n. A row whose counts are all zero is not."""
+    from trialaudit.extractor.quantities import parse_cell
+
+    cells = []
+    for c in row.cells[1:]:
+        qs = parse_cell(c.text) if c.text and "(" in c.text else ()
+        if len(qs) == 1 and qs[0].kind == "count_percent" and qs[0].count is not None and qs[0].percent is not None:
+            cells.append((qs[0].count.value, qs[0].percent))
+    if len(cells) < 2:
+        return False
+    total = sum(k for k, _ in cells)
+    if total <= 0 or any(k != int(k) for k, _ in cells):
+        return False
+    half = sum(0.5 * 10 ** (-p.decimals) for _, p in cells) + 1e-9
+    if abs(sum(p.value for _, p in cells) - 100.0) > half:
+        return False
+    return all(abs(100.0 * k / total - p.value) <= 0.5 * 10 ** (-p.decimals) + 1e-9 for k, p in cells)
 
 
 def _table_counts_cue(table: Table, row: TableRow) -> bool:

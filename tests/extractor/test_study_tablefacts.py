@@ -44,3 +44,17 @@ def test_count_and_percent_sub_columns_pair_up():
     assert split_count_percent(row.cells[1].text, row.cells[2].text)[0] == 15
     assert split_count_percent(row.cells[3].text, row.cells[4].text)[1].value == 17.4
     assert split_count_percent("15.5", "21.7") is None
+
+
+def test_row_percentages_are_the_rows_own_split():
+    from trialaudit.extractor.study.denominators import row_percentages
+    from trialaudit.schemas.document import Cell, TableRow
+    from trialaudit.schemas.provenance import Span
+
+    def row(*texts):
+        sp = Span(line=1, char_start=0, char_end=0)
+        return TableRow(index=1, span=sp, cells=[Cell(text=t, raw=t, span=sp) for t in texts])
+    assert row_percentages(row("Diabetes", "16 (51.6)", "15 (48.4)", "0.77"))
+    assert row_percentages(row("Hypertension", "25 (54)", "21 (46)"))
+    assert not row_percentages(row("Male", "16 (64)", "13 (52)"))          # column percentages of 25
+    assert not row_percentages(row("None", "0 (0)", "0 (0)"))
