@@ -358,9 +358,14 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
         if has_stat or has_p:
             joinable = cur is not None and not cur["rows"] and cur.get("heading") is not None and \
                 not (has_stat and cur["stat"] is not None) and not (has_p and cur["p"] is not None)
+            # a P on a later row of a heading's categories, none above it ("Malay | 23 | 18 |", "Chinese | 1 | 6 |
+            # 0.10", "Indian | 1 | 1 |"): a P centred on its block, or one row's own P — which, cannot be told
+            centred = cur is not None and cur.get("heading") is not None and bool(cur["rows"]) and \
+                cur["p"] is None and cur["stat"] is None and not _VARIABLE_LABEL.search(r.label or "") and \
+                not _block_complete(cur["rows"], arms)
             if not joinable:
                 close()
-                cur = {"heading": None, "rows": [], "stat": None, "p": None}
+                cur = {"heading": None, "rows": [], "stat": None, "p": None, "ambiguous": centred}
             if has_stat:
                 cur["stat"] = r
             if has_p:
@@ -390,7 +395,7 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
 
     out = []
     for b in blocks:
-        if b["stat"] is None and b["p"] is None:
+        if (b["stat"] is None and b["p"] is None) or b.get("ambiguous"):
             continue
         rows: list[TableRow] = b["rows"]
         if not rows:
