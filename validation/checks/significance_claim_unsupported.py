@@ -77,12 +77,20 @@ _POS_STRICT = re.compile(
 _NONE_OF = re.compile(r"\b(?:none|neither)\b", re.I)
 
 
+#: a negative claim limited in time ("not significant until week 8", "... before 12 months"): it turns positive later
+_UNTIL = re.compile(r"\b(?:until|till|before|prior\s+to|up\s+to)\b", re.I)
+
+
 def _claim(clause: str) -> str | None:
     if _HEDGE.search(clause) or re.search(r"\btrend\b", clause, re.I):
         return None
     if _NEG.search(clause):
         neg = _NEG_STRICT.search(clause)
         if neg is None:
+            return None
+        if _UNTIL.search(clause, neg.end()):
+            # "no significant difference ... until 8 weeks after treatment (P = 0.017)": not significant before a
+            # time point, significant from it on; the P printed is the later one's
             return None
         if any(m.start() >= neg.end() for m in _POS_STRICT.finditer(clause)):
             # "X was not significantly different, Y and Z were significantly reduced (P < 0.01)": a second claim,
@@ -154,7 +162,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         ("* P < 0.05 versus ...", which define markers); a clause mixing several comparisons with P
         on both sides of α is skipped, and so is a clause that makes a second claim of the other
         sign after a negative one ("X was not significantly different, Y was significantly reduced
-        (P < 0.01)"). Definitions ("P < 0.05 was considered significant") are
+        (P < 0.01)") or limits its negative claim in time ("not significant until week 8 (P = 0.017)"). Definitions ("P < 0.05 was considered significant") are
         ignored by section.
 
         Soft wording ("similar", "comparable", "did not differ") is reported only with
