@@ -406,7 +406,14 @@ def _is_group_size(text: str, m: re.Match, g: str) -> bool:
         return False
     if _ENROL_CONTEXT.search(text) or _ALLOC_CONTEXT.search(text) or _EVALUATED.search(text):
         return True
+    if _SUBSET_WORDS.search(text):
+        return False  # "IGF-1 was collected for 3 patients in the bootcamp group", "(1 control, 3 study) were tested"
     return bool(re.match(rf"\s+{_PEOPLE}\b", text[m.end(g):], re.I)) and not _EVENT_WORDS.search(text)
+
+
+#: measurements taken in some of a group's patients: the count is a subset, not the group's size
+_SUBSET_WORDS = re.compile(r"\b(?:tested|collected|measured|sampled|genotyped|obtained|available|drawn|"
+                           r"biopsied)\b", re.I)
 
 
 #: outcomes counted among a group's patients ("45 patients in the X group had died")

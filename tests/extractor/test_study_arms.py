@@ -74,6 +74,14 @@ def test_one_arm_found_of_a_randomised_comparison_is_no_total():
     assert infer_total(one, [], comparative=True) is None  # unseen sample: the other arm was not found
 
 
+def test_counts_of_patients_measured_or_tested_are_not_group_sizes():
+    # unseen sample: the arms were n = 5 each; "1 patient in the control group" was one of those tested
+    text = ("# A pilot trial\n\n## Results\n\nFour patients were tested and found negative, 1 patient in the control "
+            "group and 3 patients in the bootcamp group. IGF-1 was collected for 3 patients in the bootcamp group.\n")
+    arms, _ = extract_arms(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    assert all(a.n not in (1, 3) for a in arms)
+
+
 def test_subgroup_counts_are_not_sample_sizes():
     d = doc("# T\n\n## Results\n\nA total of 40 patients were enrolled. Among them, 14 patients (35.0%) had received "
             "immunotherapy, and recorded deaths occurred in a total of 6 patients, representing 15.0%. "
