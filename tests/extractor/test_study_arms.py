@@ -77,9 +77,15 @@ def test_one_arm_found_of_a_randomised_comparison_is_no_total():
 def test_counts_of_patients_measured_or_tested_are_not_group_sizes():
     # unseen sample: the arms were n = 5 each; "1 patient in the control group" was one of those tested
     text = ("# A pilot trial\n\n## Results\n\nFour patients were tested and found negative, 1 patient in the control "
-            "group and 3 patients in the bootcamp group. IGF-1 was collected for 3 patients in the bootcamp group.\n")
+            "group and 3 patients in the bootcamp group. IGF-1 was collected for 3 patients in the bootcamp group. "
+            "The control group had a mean age of 48 years.\n")
     arms, _ = extract_arms(parse_text(text, doc_id="t", source="t", fmt="markdown"))
-    assert all(a.n not in (1, 3) for a in arms)
+    assert not any(a.n in (1, 3) for a in arms)
+    from trialaudit.extractor.study.arms import _is_group_size, _GROUP_SIZE
+    sent = "IGF-1 was collected for 3 patients in the bootcamp group"
+    assert not _is_group_size(sent, _GROUP_SIZE.search(sent), "n")
+    sent = "30 patients in the bootcamp group were randomised"
+    assert _is_group_size(sent, _GROUP_SIZE.search(sent), "n")
 
 
 def test_subgroup_counts_are_not_sample_sizes():
