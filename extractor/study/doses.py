@@ -500,7 +500,19 @@ def _attribute(hits: list[DrugHit], start: int, end: int, text: str) -> DrugHit 
     if m and m.start() >= nearest[0].end and m.group(1).upper() not in _ROUTE_WORDS:
         return None  # "MTX, 390 to CZP 400 mg": the dose belongs to a drug the dictionary does not know
     # another dose between the drug and this dose belongs to that drug already ("ifosfamide 1.8 g/m2 ... 100 mg/m2")
+    m = _NAME_PAREN_BEFORE.search(text, max(nearest[0].end, start - 40), start)
+    if m and m.start() >= nearest[0].end and m.group(1).lower() not in _NOT_A_NAME:
+        return None  # "DE combined with rh-endostatin (7.5 mg/m²": the dose of a drug the dictionary does not know
     return nearest[0]
+
+
+#: a name right before the bracket that holds the dose: "rh-endostatin (7.5 mg/m²"
+_NAME_PAREN_BEFORE = re.compile(r"\b([A-Za-z][A-Za-z0-9\-]{3,})\s*\(\s*$")
+_NOT_A_NAME = {"dose", "doses", "dosage", "daily", "weekly", "day", "days", "cycle", "cycles", "group", "arm", "regimen",
+               "total", "infusion", "bolus", "orally", "intravenously", "subcutaneously", "both", "each", "respectively",
+               # salts and forms of the drug named before ("epirubicin hydrochloride (75 mg/m²")
+               "hydrochloride", "sodium", "sulfate", "sulphate", "citrate", "mesylate", "phosphate", "acetate",
+               "tartrate", "maleate", "calcium", "potassium", "tablets", "tablet", "capsules", "injection"}
 
 
 def find_doses(text: str) -> list[StatedDose]:

@@ -81,3 +81,12 @@ def test_auc_dose_and_cycles_shared():
 def test_not_doses():
     s = parse_schedule("Absolute neutrophil count <500/mm3 for ≥3 days; tumour evaluations every two cycles")
     assert s.dose is None and s.cycles is None and s.days is None
+
+
+def test_a_bracketed_dose_after_an_unknown_drug_is_not_the_previous_drugs():
+    from trialaudit.extractor.study.doses import find_doses
+    text = ("neoadjuvant DE (docetaxel: 75 mg/m², d1, epirubicin: 75 mg/m², d1), or neoadjuvant DE combined with "
+            "rh-endostatin (7.5 mg/m², d1-d14)")
+    got = {(d.drug, d.value) for d in find_doses(text)}
+    assert ("epirubicin", 75.0) in got and ("epirubicin", 7.5) not in got
+    assert ("epirubicin", 75.0) in {(d.drug, d.value) for d in find_doses("epirubicin hydrochloride (75 mg/m², d1)")}
