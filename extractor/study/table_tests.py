@@ -116,6 +116,11 @@ class ArmSlot:
     den: Denominator | None
 
 
+#: a lower header level that only names the statistic of the cells below ("Mean±SD", "n (%)", "Median (IQR)")
+_DESCRIPTOR_LEVEL = re.compile(r"\s*(?:mean\s*(?:±|\+/-|\()\s*(?:sd|se|s\.d\.)\)?|mean\s*\(sd\)|n\s*\(%\)|no\.?\s*\(%\)|"
+                               r"median\s*\((?:iqr|range)\)|%)\s*", re.I)
+
+
 def arm_columns(doc: Document, study_arms: list[Arm], table: Table) -> list[ArmSlot]:
     """Columns holding one arm each (not Total, not statistic or P columns)."""
     out: list[ArmSlot] = []
@@ -127,7 +132,9 @@ def arm_columns(doc: Document, study_arms: list[Arm], table: Table) -> list[ArmS
         if TOTAL_WORDS.match(top):
             continue
         if " / " in c:
-            return []  # several columns per arm (grades): not a simple two-group layout
+            if not _DESCRIPTOR_LEVEL.fullmatch(c.split(" / ")[-1]) or c.count(" / ") > 1:
+                return []  # several columns per arm (grades): not a simple two-group layout
+            c = top  # "Premarin group (n=28) / Mean±SD": the lower level only says what the cells hold
         den = column_denominator(doc, study_arms, table, j)
         arm = resolve_arm(c, study_arms)
         if den is None and arm is None:

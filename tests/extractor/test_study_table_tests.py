@@ -91,3 +91,13 @@ def test_a_group_named_with_p_and_a_number_is_not_a_p_column():
     # unseen sample: "Group P1.5 (n = 47)" (propofol 1.5) and "Group (P) (n = 30)" (placebo) are groups
     assert not is_p_label("Group P1.5 (n = 47)") and not is_p_label("Group (P) (n = 30)") and not is_p_label("P1")
     assert is_p_label("P value") and is_p_label("P*") and is_p_label("Intergroup P") and is_p_label("Sig.")
+
+
+def test_a_lower_header_level_naming_the_statistic_keeps_the_arm_columns():
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    text = ("# T\n\n## Results\n\nTable 1 Baseline\n\n| Variables | Drug group (n=28) | Placebo group (n=28) | P value |\n"
+            "|  | Mean±SD | Mean±SD |  |\n|---|---|---|---|\n| Age (year) | 56.4±5.47 | 51.92±4.31 | 0.44 |\n")
+    st = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    [tt] = [t for t in st.table_tests if "Age" in t.where]
+    assert tt.means and [a.n for a in tt.arms] == [28, 28]
