@@ -9,7 +9,7 @@ from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.study.denominators import cell_kind, other_unit
+from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                                  norm_label, response_category, row_denominator)
 
@@ -361,6 +361,12 @@ def _total_column(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 if j > 0 and j != t and resolve_arm(c, ctx.study.arms) is not None and " / " not in c]
     if len(arm_cols) < 2:
         return
+    own = resolve_arm(table.columns[t], ctx.study.arms)
+    if own is not None and not own.is_total:
+        return  # "Combined training (n = 45)": a study arm whose name starts with a total word
+    tn, ns = header_n(table, t), [header_n(table, j) for j in arm_cols]
+    if tn is not None and all(ns) and sum(ns) != tn:
+        return  # its n is not the sum of the arms' n: not a Total column
     from trialaudit.validation.tablekit import cell_quantity
     for row in table.rows:
         if row.kind == "group" or t >= len(row.cells) or _NOT_COUNT_ROW.search(row.label) \
