@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 from trialaudit.extractor.memo import per_article, per_document
+from trialaudit.extractor.quantities import parse_cell
 from trialaudit.schemas.document import Cell, Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance, Span
 from trialaudit.schemas.study import Arm, CellDenominator
@@ -709,8 +710,6 @@ def row_percentages(row: TableRow) -> bool:
     """The row's "n (%)" cells give the row's own split: at least two, their percentages add up to 100 within
     rounding and each is its count over the row's total ("Diabetes | 16 (51.6) | 15 (48.4)": 16/31, 15/31), so
     they are not percentages of the columns' n. A row whose counts are all zero is not."""
-    from trialaudit.extractor.quantities import parse_cell
-
     cells = []
     for c in row.cells[1:]:
         qs = parse_cell(c.text) if c.text and "(" in c.text else ()

@@ -7,7 +7,6 @@ from fractions import Fraction
 from typing import Iterator
 
 from trialaudit.extractor.quantities import find_quantities
-from trialaudit.extractor.study.categories import category_runs
 from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit
 from trialaudit.extractor.study.tablefacts import count_percent_columns, split_count_percent
 from trialaudit.schemas.findings import Finding
@@ -138,7 +137,7 @@ def _block_findings(ctx: CheckContext, table, j: int, cells: list) -> Iterator[F
     whose percentages are all exactly of one smaller base ("Married 41 (78.8)", "Single 3 (5.8)" ... all of 52
     under n = 53) are one info finding: item-level missing data of one variable is one observation, not one per
     category."""
-    run_of = {r.index: (i, run.variable) for i, run in enumerate(category_runs(table)) for r in run.rows}
+    run_of = {i: (k, cs.variable) for k, cs in enumerate(_category_sets(ctx, table)) for i in cs.rows}
     blocks: dict = {}
     for cell in cells:
         row, f = cell[0], cell[4]
@@ -171,13 +170,24 @@ def _block_findings(ctx: CheckContext, table, j: int, cells: list) -> Iterator[F
             details={"column_n": n, "reproducing_denominator": m, "categories": [r.label for r, *_ in b]})
 
 
+def _category_sets(ctx: CheckContext, table) -> list:
+    """The table's runs of category rows as the fact layer found them (``Study.category_sets``; a set is this
+    table's when its label and its rows' labels match, so two tables with one label are not mixed up)."""
+    rows = {r.index: r.label for r in table.rows}
+    return [cs for cs in ctx.study.category_sets if cs.table == (table.label or "")
+            and all(rows.get(i) == lab for i, lab in zip(cs.rows, cs.labels))]
+
+
 def _complement(ctx: CheckContext, table, row, j: int, count: int, den: Denominator, pct, f: Finding) -> Finding:
     """A two-category variable whose one percentage was printed as 100 minus the other ("8 (33.4)" beside
     "16 (66.6)" of 24: 8/24 = 33.3%, but 33.4 + 66.6 = 100): a convention, said as info; else ``f``."""
-    runs = [run for run in category_runs(table) if any(r.index == row.index for r in run.rows)]
-    if len(runs) != 1 or len(runs[0].rows) != 2:
+    sets = [cs for cs in _category_sets(ctx, table) if row.index in cs.rows]
+    if len(sets) != 1 or len(sets[0].rows) != 2:
         return f
-    other = next(r for r in runs[0].rows if r.index != row.index)
+    by_index = {r.index: r for r in table.rows}
+    other = by_index.get(next(i for i in sets[0].rows if i != row.index))
+    if other is None:
+        return f
     q = cell_quantity(other.cells[j].text) if j < len(other.cells) else None
     if q is None or q.percent is None or q.count is None or q.percent.decimals != pct.decimals:
         return f
