@@ -79,7 +79,7 @@ _NONE_OF = re.compile(r"\b(?:none|neither)\b", re.I)
 
 
 #: a negative claim limited in time ("not significant until week 8", "... before 12 months"): it turns positive later
-_UNTIL = re.compile(r"\b(?:until|till|before|prior\s+to|up\s+to)\b", re.I)
+_UNTIL = re.compile(r"\b(?:until|till|up\s+to)\b", re.I)  # not "before": "no difference before treatment (P = ...)"
 
 
 def _claim(clause: str) -> str | None:
