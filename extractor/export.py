@@ -25,7 +25,8 @@ from trialaudit.schemas.study import Arm, Study
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
-               "category_sets", "text_intervals", "text_statistics"]
+               "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
+               "stated_age_ranges"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -66,6 +67,9 @@ COLUMNS: dict[str, list[str]] = {
     "text_intervals": ["article", "text", "estimate", "low", "high", "interval", "labelled"] + LOCATION_COLUMNS,
     "text_statistics": ["article", "statistic", "stat_value", "df", "df2", "df_words", "p_operator", "p",
                         "text"] + LOCATION_COLUMNS,
+    "significance_claims": ["article", "claim", "wording", "clause", "p_values", "cited_tables"] + LOCATION_COLUMNS,
+    "eligibility": ["article", "variable", "low", "high", "text"] + LOCATION_COLUMNS,
+    "stated_age_ranges": ["article", "low", "high", "text"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -232,6 +236,17 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
             "article": aid, "statistic": ts.statistic, "stat_value": _v(ts.value), "df": ts.df, "df2": ts.df2,
             "df_words": ts.df_words, "p_operator": ts.p_operator, "p": _v(ts.p), "text": ts.text,
             **evidence_location(ts.evidence)})
+    for sc in st.significance_claims:
+        out["significance_claims"].append({
+            "article": aid, "claim": sc.claim, "wording": sc.wording, "clause": sc.clause.strip(),
+            "p_values": "; ".join(q.text for q in sc.quantities if q.p is not None),
+            "cited_tables": "; ".join(sc.cited_tables), **evidence_location(sc.evidence)})
+    for el in st.eligibility:
+        out["eligibility"].append({"article": aid, "variable": el.variable, "low": el.low, "high": el.high,
+                                   "text": el.text, **evidence_location(el.evidence)})
+    for ar in st.stated_age_ranges:
+        out["stated_age_ranges"].append({"article": aid, "low": float(ar.low), "high": float(ar.high),
+                                         "text": ar.text, **evidence_location(ar.evidence)})
     return out
 
 

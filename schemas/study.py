@@ -480,6 +480,55 @@ class TextStatistic(Model):
     evidence: Evidence         # role "test"
 
 
+class SignificanceClaim(Model):
+    """A clause that claims a difference is significant (``"sig"``: "significantly longer", "reached
+    significance"), not significant (``"ns"``: "no significant difference", "did not reach significance") or, in
+    softer words, absent (``"ns-soft"``: "did not differ", "comparable"), with the quantities printed in the same
+    clause (P values, test statistics, ratios with intervals, percentages; offsets in the sentence) and the tables
+    the sentence cites. ``wording`` is the claim's words (``wording_start``/``wording_end`` in the sentence);
+    ``negation`` the strict negative wording of an ``"ns"`` claim."""
+
+    claim: Literal["sig", "ns", "ns-soft"]
+    sentence: str              # Sentence.id
+    section: str               # the sentence's section kind
+    clause: str                # verbatim
+    start: int                 # the clause's span in the sentence text
+    end: int
+    wording: str
+    wording_start: int
+    wording_end: int
+    negation: str | None = None
+    negation_start: int | None = None
+    quantities: list[Quantity] = Field(default_factory=list)
+    cited_tables: list[str] = Field(default_factory=list)   # "2", "IV"
+    evidence: Evidence         # the claim's words, role "claim"
+
+
+class EligibilityLimit(Model):
+    """A limit the inclusion criteria set: ECOG performance status (``variable="ecog"``, categories ``low`` to
+    ``high``) or age in years (``variable="age"``; ``low`` or ``high`` None when only one side is stated). ``text``
+    is the criterion as printed; ``evidence`` the criterion's sentence, role "eligibility criterion"."""
+
+    variable: Literal["ecog", "age"]
+    low: float | None = None
+    high: float | None = None
+    text: str
+    sentence: str              # Sentence.id
+    evidence: Evidence
+
+
+class StatedAgeRange(Model):
+    """An age range printed in a results or abstract sentence ("age range of 12 to 51 years"): youngest and
+    oldest as printed."""
+
+    low: str
+    high: str
+    text: str
+    sentence: str              # Sentence.id
+    where: str                 # section title (or kind) and line
+    evidence: Evidence         # role "age range"
+
+
 class PatientFraction(Model):
     """A fraction of patients printed in running text ("12/30 patients", "of the 45 patients, 12/45"):
     a count over a whole-number denominator, with patients named right after it or just before it.
@@ -604,6 +653,11 @@ class Study(Model):
     text_intervals: list[TextInterval] = Field(default_factory=list)
     # every test statistic printed with its P in a sentence (see TextStatistic)
     text_statistics: list[TextStatistic] = Field(default_factory=list)
+    # every clause that claims a difference is (or is not) significant, with its own evidence (see SignificanceClaim)
+    significance_claims: list[SignificanceClaim] = Field(default_factory=list)
+    # the ECOG and age limits of the inclusion criteria, and the age ranges the results print
+    eligibility: list[EligibilityLimit] = Field(default_factory=list)
+    stated_age_ranges: list[StatedAgeRange] = Field(default_factory=list)
     # every run of category rows of one variable in a table, with its exclusive/complete verdict
     category_sets: list[CategorySetFact] = Field(default_factory=list)
     # places that declare ranges are printed maximum first ("Median Range (Maximum- Minimum)")

@@ -48,6 +48,7 @@ class CheckContext:
     # what the rules examined: ``ctx.coverage.count("percentages")`` for each item compared
     coverage: Coverage = field(default_factory=Coverage)
     _populations: dict[str, list[StatedPopulation]] | None = field(default=None, init=False, repr=False)
+    _sentences: dict[str, Sentence] | None = field(default=None, init=False, repr=False)
 
     # ------------------------------------------------------------------ evidence builders
     # (the extractor's own, :mod:`trialaudit.extractor.evidence`, so facts and findings quote alike)
@@ -67,6 +68,12 @@ class CheckContext:
 
     def provenance_evidence(self, prov: Provenance, role: str | None = None) -> Evidence:
         return _ev.provenance_evidence(prov, role)
+
+    def sentence(self, sid: str) -> Sentence:
+        """The document's sentence whose id a Study fact names (``fact.sentence``)."""
+        if self._sentences is None:
+            self._sentences = {s.id: s for s in self.document.sentences}
+        return self._sentences[sid]
 
     def section_kind(self, sent: Sentence) -> str:
         """The sentence's section kind after the extractor's repairs (``Study.section_repairs``)."""

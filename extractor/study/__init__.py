@@ -34,6 +34,8 @@ from .categories import category_set_facts
 from .conventions import range_order_declarations
 from .text_intervals import extract_text_intervals
 from .text_statistics import extract_text_statistics
+from .claims import extract_significance_claims
+from .eligibility import extract_eligibility, extract_stated_age_ranges
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 from .dates import extract_dates
@@ -121,6 +123,9 @@ def _extract_study(doc: Document) -> Study:
     study.range_order_declarations = range_order_declarations(doc)
     study.text_intervals = extract_text_intervals(doc)
     study.text_statistics = extract_text_statistics(doc)
+    study.significance_claims = extract_significance_claims(doc)
+    study.eligibility = extract_eligibility(doc, study.section_repairs)
+    study.stated_age_ranges = extract_stated_age_ranges(doc, study.section_repairs)
     study.named_tests = extract_named_tests(doc)
     return study
 

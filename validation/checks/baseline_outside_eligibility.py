@@ -2,101 +2,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
-from trialaudit.schemas.document import Sentence
+from trialaudit.extractor.study.eligibility import ECOG
 from trialaudit.schemas.findings import Evidence, Finding
+from trialaudit.schemas.study import EligibilityLimit as Limit
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.tablekit import cell_count
 
-_CRIT = re.compile(r"\b(?:inclusion|eligib\w*|included|enrol+\w*|required|needed|criteria|had\s+to\s+have|must\s+have)\b",
-                   re.I)
-_EXCL = re.compile(r"\bexclu\w*", re.I)
-_ECOG = re.compile(r"\b(?:ECOG|Eastern\s+Cooperative\s+Oncology\s+Group)(?:\s*\(ECOG\))?(?:\s+(?:PS|performance\s+status|"
-                   r"performance\s+score|score))*\b", re.I)
-_DASH = r"(?:[\-–—‑]|to|or|and)"
-
-
-@dataclass
-class Limit:
-    low: float | None
-    high: float | None
-    sentence: Sentence
-    text: str
-
-
-def _ecog_limit(text: str) -> tuple[int | None, int | None] | None:
-    m = re.match(r"\s*(?:status\s+|score\s+)?(?:of|was|:|=|score\s+of|\()?\s*(?:PS\s*)?"
-                 rf"(?:(?P<a>[0-4])\s*(?:,\s*[0-4]\s*)*{_DASH}\s*(?P<b>[0-4])(?!\d|\.\d)"
-                 r"|(?P<le>≤|<=|=<|less\s+than\s+or\s+equal\s+to|of\s+no\s+more\s+than|not\s+more\s+than|at\s+most)\s*(?P<c>[0-4])"
-                 r"|(?P<lt><|less\s+than|below)\s*(?P<d>[0-5])"
-                 r"|(?P<e>[0-4])(?![\d.\-–]))", text, re.I)
-    if not m:
-        return None
-    if m.group("a") is not None:
-        return int(m.group("a")), int(m.group("b"))
-    if m.group("c") is not None:
-        return 0, int(m.group("c"))
-    if m.group("d") is not None:
-        return 0, int(m.group("d")) - 1
-    if m.group("e") is not None and re.search(r"\bof\b|:", text[:m.start("e")]):
-        return int(m.group("e")), int(m.group("e"))
-    return None
-
-
-_AGE_RANGE = re.compile(r"\b(?:aged|ages?|age\s+range\s+of|between)\s+(?P<a>\d{1,2})\s*(?:[\-–—‑]|to|and)\s*(?P<b>\d{1,3})\s*"
-                        r"(?:years?|yrs?)"
-                        # "patients were 18-80 years old", "18 to 75 years of age"
-                        r"|(?<![\d.,:/])(?P<a2>\d{1,2})\s*(?:[\-–—‑]|to)\s*(?P<b2>\d{1,3})\s*(?:years?|yrs?)[\s\-]+"
-                        r"(?:old|of\s+age)\b", re.I)
-_AGE_MIN = re.compile(r"\b(?:aged\s+(?P<a>\d{1,2})\s+(?:years?\s+)?(?:or|and)\s+(?:older|above|over)"
-                      r"|(?P<b>\d{1,2})\s+years?\s+(?:of\s+age\s+)?(?:or|and)\s+(?:older|above|over)"
-                      r"|(?:aged|age[d]?|age\s+of)\s*(?:≥|>=|=>)\s*(?P<c>\d{1,2})"
-                      r"|(?:at\s+least|≥)\s*(?P<d>\d{1,2})\s+years?(?:\s+(?:of\s+age|old))?"
-                      r"|(?:older\s+than|over|above)\s+(?P<e>\d{1,2})\s+years)", re.I)
-_AGE_MAX = re.compile(r"\b(?:aged\s*(?:≤|<=)\s*(?P<a>\d{1,3})|(?:younger\s+than|under|below)\s+(?P<b>\d{1,3})\s+years"
-                      r"|(?P<c>\d{1,3})\s+years\s+(?:of\s+age\s+)?or\s+(?:younger|less|below))", re.I)
-
-
-def eligibility(ctx: CheckContext) -> tuple[Limit | None, Limit | None]:
-    """(ECOG limit, age limit) stated by the inclusion criteria, if any."""
-    kinds = ctx.section_kinds()
-    ecog = age = None
-    for s in ctx.document.sentences:
-        kind = kinds.get(s.id, s.section_kind)
-        if kind not in ("methods", "abstract"):
-            continue
-        text = s.text
-        if not _CRIT.search(text):
-            continue
-        ex = _EXCL.search(text)
-        seg = text[:ex.start()] if ex and ex.start() > 0 else (text if not ex else "")
-        if not seg:
-            continue
-        if ecog is None:
-            for m in _ECOG.finditer(seg):
-                lim = _ecog_limit(seg[m.end():m.end() + 40])
-                if lim:
-                    ecog = Limit(lim[0], lim[1], s, seg[m.start():m.end() + 30].strip())
-                    break
-        if age is None:
-            m = _AGE_RANGE.search(seg)
-            lo_hi = (m.group("a") or m.group("a2"), m.group("b") or m.group("b2")) if m else None
-            if lo_hi and int(lo_hi[0]) < int(lo_hi[1]):
-                age = Limit(float(lo_hi[0]), float(lo_hi[1]), s, m.group(0))
-            else:
-                lo = _AGE_MIN.search(seg)
-                hi = _AGE_MAX.search(seg)
-                if lo or hi:
-                    a = next((lo.group(g) for g in "abcde" if lo and lo.group(g)), None)
-                    if lo and lo.group("e"):
-                        a = str(int(lo.group("e")) + 1)
-                    b = next((hi.group(g) for g in "abc" if hi and hi.group(g)), None)
-                    age = Limit(float(a) if a else None, float(b) if b else None, s,
-                                (lo.group(0) if lo else "") + (" " + hi.group(0) if hi else ""))
-    return ecog, age
+_ECOG = ECOG
 
 
 #: a statistic named in the row label: "ECOG 2, n (%)", "Age <18 years, No. (%)"
@@ -183,9 +98,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         Criteria written as exclusions ("patients older than 75 were
         excluded") are not read. Ages given only as mean ± SD cannot be
         checked. Categories straddling the limit ("≥2" when ECOG ≤2 is
-        allowed) are not reported.
+        allowed) are not reported. The limits and the text's age ranges come from the Study
+        (``Study.eligibility``, ``Study.stated_age_ranges``: :mod:`trialaudit.extractor.study.eligibility`).
     """
-    ecog, age = eligibility(ctx)
+    limits = {x.variable: x for x in ctx.study.eligibility}
+    ecog, age = limits.get("ecog"), limits.get("age")
     if ecog is None and age is None:
         return
     ecog_rows: dict[str, tuple] = {}
@@ -268,7 +185,7 @@ def _age_range_cells(ctx: CheckContext, t, row, cols, age: Limit) -> Iterator[Fi
                       row.cells[j].text)
         if not m:
             continue
-        bad = _range_outside(age, m)
+        bad = _range_outside(age, m.group(1), m.group(2))
         if bad:
             yield _age_finding(ctx, age, [ctx.cell_evidence(t, row, j, role="age range")],
                                f"{t.label}, column '{t.column_label(j)}'", "; ".join(bad),
@@ -300,7 +217,7 @@ def _ecog_finding(ctx: CheckContext, t, rows: list[tuple], ecog: Limit) -> Findi
     n = sum(sum(pos.values()) for _, _, _, pos in rows)
     cats = ", ".join(lab for _, lab, _, _ in rows)
     ev = [ctx.cell_evidence(t, row, j, role=f"ECOG {lab}") for row, lab, _, pos in rows for j in pos][:4]
-    ev.append(ctx.sentence_evidence(ecog.sentence, role="eligibility criterion"))
+    ev.append(ecog.evidence)
     detail = "; ".join(f"ECOG {lab}: " + ", ".join(f"{t.column_label(j)} = {c}" for j, c in pos.items())
                        for _, lab, _, pos in rows)
     return ctx.finding(
@@ -314,36 +231,29 @@ def _ecog_finding(ctx: CheckContext, t, rows: list[tuple], ecog: Limit) -> Findi
 
 
 def _text_age_ranges(ctx: CheckContext, age: Limit) -> Iterator[Finding]:
-    """Age ranges in the results text ("age range of 12 to 51 years") reaching outside the eligible ages."""
-    kinds = ctx.section_kinds()
-    for s in ctx.document.sentences:
-        kind = kinds.get(s.id, s.section_kind)
-        if kind not in ("results", "abstract") or s is age.sentence:
+    """Age ranges in the results text ("age range of 12 to 51 years", ``Study.stated_age_ranges``) reaching outside
+    the eligible ages."""
+    for r in ctx.study.stated_age_ranges:
+        if r.sentence == age.sentence:
             continue
-        for m in re.finditer(r"\b(?:age\s+range\s+of|aged|ages?\s+(?:ranged|ranging)\s+from|range[,:]?)\s*"
-                             r"(\d{1,3})\s*(?:[\-–—‑]|to)\s*(\d{1,3})\s*(?:years)?", s.text, re.I):
-            if not re.search(r"\bage", s.text[max(0, m.start() - 60):m.end()], re.I):
-                continue
-            bad = _range_outside(age, m)
-            if bad:
-                yield _age_finding(ctx, age, [ctx.sentence_evidence(s, m.start(), m.end(), role="age range")],
-                                   f"{ctx.section_title(s.section) or kind}, line {s.span.line}", "; ".join(bad),
-                                   f"agetext|{m.group(0)}")
+        bad = _range_outside(age, r.low, r.high)
+        if bad:
+            yield _age_finding(ctx, age, [r.evidence], r.where, "; ".join(bad), f"agetext|{r.text}")
 
 
-def _range_outside(age: Limit, m: re.Match) -> list[str]:
-    """The ends of a printed age range (groups 1 and 2 of ``m``) outside the eligible ages."""
-    lo, hi = float(m.group(1)), float(m.group(2))
+def _range_outside(age: Limit, low: str, high: str) -> list[str]:
+    """The ends of a printed age range (youngest ``low``, oldest ``high``, as printed) outside the eligible ages."""
+    lo, hi = float(low), float(high)
     bad = []
     if age.low is not None and lo < age.low:
-        bad.append(f"youngest {m.group(1)} < {age.low:g}")
+        bad.append(f"youngest {low} < {age.low:g}")
     if age.high is not None and hi > age.high + 0.999:
-        bad.append(f"oldest {m.group(2)} > {age.high:g}")
+        bad.append(f"oldest {high} > {age.high:g}")
     return bad
 
 
 def _age_finding(ctx: CheckContext, age: Limit, ev: list[Evidence], where: str, what: str, key: str) -> Finding:
-    ev = ev + [ctx.sentence_evidence(age.sentence, role="eligibility criterion")]
+    ev = ev + [age.evidence]
     return ctx.finding(
         "TA310", severity="error",
         message=f"{where}: {what}, but the eligibility criteria require ages {_fmt(age.low, age.high, ' years')}.",

@@ -1,0 +1,35 @@
+"""Study.eligibility and Study.stated_age_ranges: the criteria's ECOG and age limits, the results' age ranges (TA310)."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from trialaudit.extractor.export import study_rows
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.text import parse_text
+
+
+def _study(methods: str, results: str = "Results follow."):
+    return extract_study(parse_text(f"# A trial\n\n## Methods\n\n{methods}\n\n## Results\n\n{results}\n",
+                                    doc_id="t", source="t", fmt="markdown"))
+
+
+def test_ecog_and_age_limits_of_the_inclusion_criteria():
+    st = _study("Eligible patients were aged 18-75 years and needed to have an ECOG PS of 0-1.")
+    got = {x.variable: (x.low, x.high) for x in st.eligibility}
+    assert got == {"age": (18.0, 75.0), "ecog": (0.0, 1.0)}
+    assert all(x.evidence.role == "eligibility criterion" for x in st.eligibility)
+
+
+def test_minimum_age_and_exclusions_are_not_read_as_inclusion():
+    st = _study("Patients aged 18 years or older were included. Patients older than 80 years were excluded.")
+    assert [(x.variable, x.low, x.high) for x in st.eligibility] == [("age", 18.0, None)]
+    st = _study("Patients were excluded if they were enrolled in another trial aged 18-75 years.")
+    assert st.eligibility == []
+
+
+def test_age_ranges_printed_in_the_results_and_exported():
+    st = _study("Inclusion criteria: age 18 to 65 years.", "The patients' age range of 17 to 66 years was wide.")
+    assert [(r.low, r.high) for r in st.stated_age_ranges] == [("17", "66")]
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))
+    assert rows["stated_age_ranges"][0]["low"] == 17.0
+    assert rows["eligibility"][0]["variable"] == "age" and rows["eligibility"][0]["high"] == 65.0
