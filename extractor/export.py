@@ -26,7 +26,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
-               "stated_age_ranges"]
+               "stated_age_ranges", "required_diagnosis"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -70,6 +70,7 @@ COLUMNS: dict[str, list[str]] = {
     "significance_claims": ["article", "claim", "wording", "clause", "p_values", "cited_tables"] + LOCATION_COLUMNS,
     "eligibility": ["article", "variable", "low", "high", "text"] + LOCATION_COLUMNS,
     "stated_age_ranges": ["article", "low", "high", "text"] + LOCATION_COLUMNS,
+    "required_diagnosis": ["article", "diagnoses", "mentioned"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -247,6 +248,10 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
     for ar in st.stated_age_ranges:
         out["stated_age_ranges"].append({"article": aid, "low": float(ar.low), "high": float(ar.high),
                                          "text": ar.text, **evidence_location(ar.evidence)})
+    if st.required_diagnosis is not None:
+        rd = st.required_diagnosis
+        out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),
+                                          "mentioned": "; ".join(rd.mentioned), **evidence_location(rd.evidence)})
     return out
 
 

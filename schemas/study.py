@@ -529,6 +529,17 @@ class StatedAgeRange(Model):
     evidence: Evidence         # role "age range"
 
 
+class RequiredDiagnosis(Model):
+    """The diagnosis the inclusion criteria require: ``diagnoses`` the most specific ones the criterion names (the
+    population), ``mentioned`` every one it names; ``evidence`` the criterion's sentence, role "inclusion
+    criterion"."""
+
+    diagnoses: list[str]
+    mentioned: list[str] = Field(default_factory=list)
+    sentence: str              # Sentence.id
+    evidence: Evidence
+
+
 class PatientFraction(Model):
     """A fraction of patients printed in running text ("12/30 patients", "of the 45 patients, 12/45"):
     a count over a whole-number denominator, with patients named right after it or just before it.
@@ -658,6 +669,8 @@ class Study(Model):
     # the ECOG and age limits of the inclusion criteria, and the age ranges the results print
     eligibility: list[EligibilityLimit] = Field(default_factory=list)
     stated_age_ranges: list[StatedAgeRange] = Field(default_factory=list)
+    # the diagnosis the inclusion criteria require (the population's disease), if they name one
+    required_diagnosis: RequiredDiagnosis | None = None
     # every run of category rows of one variable in a table, with its exclusive/complete verdict
     category_sets: list[CategorySetFact] = Field(default_factory=list)
     # places that declare ranges are printed maximum first ("Median Range (Maximum- Minimum)")

@@ -36,6 +36,7 @@ from .text_intervals import extract_text_intervals
 from .text_statistics import extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
+from .diagnoses import extract_required_diagnosis
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
 from .dates import extract_dates
@@ -126,6 +127,7 @@ def _extract_study(doc: Document) -> Study:
     study.significance_claims = extract_significance_claims(doc)
     study.eligibility = extract_eligibility(doc, study.section_repairs)
     study.stated_age_ranges = extract_stated_age_ranges(doc, study.section_repairs)
+    study.required_diagnosis = extract_required_diagnosis(doc, study.section_repairs)
     study.named_tests = extract_named_tests(doc)
     return study
 

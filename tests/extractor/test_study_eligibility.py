@@ -33,3 +33,14 @@ def test_age_ranges_printed_in_the_results_and_exported():
     rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))
     assert rows["stated_age_ranges"][0]["low"] == 17.0
     assert rows["eligibility"][0]["variable"] == "age" and rows["eligibility"][0]["high"] == 65.0
+
+
+def test_required_diagnosis_is_the_most_specific_one_the_criteria_name():
+    st = _study("Inclusion criteria: a pathological diagnosis of high-grade osteosarcoma, a bone sarcoma. "
+                "Patients with a history of other malignancies such as lymphoma were excluded.")
+    rd = st.required_diagnosis
+    assert rd is not None and rd.diagnoses == ["osteosarcoma"] and "bone sarcoma" in rd.mentioned
+    assert rd.evidence.role == "inclusion criterion"
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["required_diagnosis"]
+    assert rows[0]["diagnoses"] == "osteosarcoma"
+    assert _study("Patients were randomised.").required_diagnosis is None

@@ -4,85 +4,14 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from trialaudit.extractor.study.diagnoses import diagnoses_in, family_of as _fam_of
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.tablekit import cell_count
 
-# diagnosis -> the families it belongs to (most specific first)
-DIAGNOSES: list[tuple[str, str, tuple[str, ...]]] = [
-    ("osteosarcoma", r"osteo[\s\-]?sarcomas?|osteogenic\s+sarcomas?", ("osteosarcoma", "bone sarcoma", "sarcoma")),
-    ("Ewing sarcoma", r"ewing'?s?(?:\s+sarcomas?|\s+family\s+tumou?rs?)?", ("Ewing sarcoma", "bone sarcoma", "sarcoma")),
-    ("chondrosarcoma", r"chondrosarcomas?", ("chondrosarcoma", "bone sarcoma", "sarcoma")),
-    ("soft tissue sarcoma", r"soft[\s\-]+tissue\s+sarcomas?|\bSTS\b", ("soft tissue sarcoma", "sarcoma")),
-    ("rhabdomyosarcoma", r"rhabdomyosarcomas?", ("rhabdomyosarcoma", "soft tissue sarcoma", "sarcoma")),
-    ("leiomyosarcoma", r"leiomyosarcomas?", ("leiomyosarcoma", "soft tissue sarcoma", "sarcoma")),
-    ("liposarcoma", r"liposarcomas?", ("liposarcoma", "soft tissue sarcoma", "sarcoma")),
-    ("synovial sarcoma", r"synovial\s+sarcomas?", ("synovial sarcoma", "soft tissue sarcoma", "sarcoma")),
-    ("angiosarcoma", r"angiosarcomas?", ("angiosarcoma", "soft tissue sarcoma", "sarcoma")),
-    ("undifferentiated pleomorphic sarcoma", r"undifferentiated\s+pleomorphic\s+sarcomas?|\bUPS\b",
-     ("undifferentiated pleomorphic sarcoma", "soft tissue sarcoma", "sarcoma")),
-    ("giant cell tumour of bone", r"giant[\s\-]+cell\s+tumou?rs?", ("giant cell tumour of bone", "bone tumour")),
-    ("bone sarcoma", r"bone\s+sarcomas?", ("bone sarcoma", "sarcoma")),
-    ("sarcoma", r"(?<![\w\-])sarcomas?\b", ("sarcoma",)),
-    ("lymphoma", r"lymphomas?", ("lymphoma",)),
-    ("melanoma", r"melanomas?", ("melanoma",)),
-    ("non-small cell lung cancer", r"non[\s\-]+small[\s\-]+cell\s+lung\s+(?:cancer|carcinoma)s?|\bNSCLC\b",
-     ("non-small cell lung cancer", "lung cancer")),
-    ("small cell lung cancer", r"(?<!non-)(?<!non\s)small[\s\-]+cell\s+lung\s+(?:cancer|carcinoma)s?|\bSCLC\b",
-     ("small cell lung cancer", "lung cancer")),
-    ("breast cancer", r"breast\s+(?:cancer|carcinoma)s?", ("breast cancer",)),
-    ("hepatocellular carcinoma", r"hepatocellular\s+carcinomas?|\bHCC\b", ("hepatocellular carcinoma",)),
-    ("gastric cancer", r"gastric\s+(?:cancer|carcinoma|adenocarcinoma)s?", ("gastric cancer",)),
-    ("colorectal cancer", r"colorectal\s+(?:cancer|carcinoma)s?", ("colorectal cancer",)),
-]
-_DX_RX = [(name, re.compile(p, re.I), fam) for name, p, fam in DIAGNOSES]
-_INCLUSION = re.compile(r"\b(?:inclusion\s+criteria|included\s+if|eligib\w*|were\s+required|required\s+to\s+have|"
-                        r"diagnosis\s+of|(?:histolog|patholog|cytolog)\w*\s+(?:and\s+\w+\s+)?(?:confirmed|proven|diagnos)|"
-                        r"confirmed\s+(?:by\s+\w+\s+)?(?:diagnosis|histolog|patholog))", re.I)
-_EXCLUSION = re.compile(r"\bexclu\w*|\bhistory\s+of\s+other|other\s+(?:types\s+of\s+)?malignan", re.I)
 _DX_GROUP = re.compile(r"patholog|histolog|diagnos|tumou?r\s+type|subtype|histotype|disease\s+type|type\s+of\s+tumou?r|"
                        r"cancer\s+type|pathological\s+type", re.I)
-
-
-def diagnoses_in(text: str) -> list[tuple[str, tuple[str, ...], int, int]]:
-    out = []
-    taken: list[tuple[int, int]] = []
-    for name, rx, fam in _DX_RX:
-        for m in rx.finditer(text):
-            if any(not (m.end() <= a or m.start() >= b) for a, b in taken):
-                continue
-            taken.append(m.span())
-            out.append((name, fam, m.start(), m.end()))
-    return sorted(out, key=lambda x: x[2])
-
-
-def _population(ctx: CheckContext):
-    """(allowed family names, evidence sentence, from_criteria) of the study population."""
-    kinds = ctx.section_kinds()
-    cands = []
-    for s in ctx.document.sentences:
-        kind = kinds.get(s.id, s.section_kind)
-        if kind not in ("methods", "abstract"):
-            continue
-        m = _INCLUSION.search(s.text)
-        if not m:
-            continue
-        strong = bool(re.search(r"inclusion\s+criteria|included\s+if|eligib|required", s.text, re.I))
-        cands.append(((0 if strong else 1, 0 if kind == "methods" else 1), s, m))
-    for _, s, m in sorted(cands, key=lambda x: x[0]):
-        # the inclusion part only: stop at an exclusion clause
-        text = s.text
-        ex = _EXCLUSION.search(text, m.start())
-        seg = text[:ex.start()] if ex else text
-        dx = diagnoses_in(seg)
-        if not dx:
-            continue
-        names = {d[0] for d in dx}
-        # the most specific diagnoses define the population
-        specific = [d for d in dx if not any(d[0] in o[1][1:] for o in dx if o is not d)]
-        return {d[0] for d in specific}, s, True, names
-    return None
 
 
 @rule(code="TA309", name="population-category-outside-criteria", severity="error", family="consistency")
@@ -116,12 +45,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     Known limitations:
         Only diagnoses in the vocabulary are recognised; a population defined
         by other features (stage, biomarker) is not checked. Comparison
-        columns of other cohorts are skipped.
+        columns of other cohorts are skipped. The required diagnosis and the vocabulary come from the
+        Study (``Study.required_diagnosis``, :mod:`trialaudit.extractor.study.diagnoses`).
     """
-    pop = _population(ctx)
+    pop = ctx.study.required_diagnosis
     if pop is None:
         return
-    allowed, crit_sent, _, _ = pop
+    allowed = set(pop.diagnoses)
     for t, cols in zip(ctx.document.tables, ctx.study.population_sizes.study_columns):
         if not cols:
             continue
@@ -145,7 +75,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 continue
             total = sum(pos.values())
             ev = [ctx.cell_evidence(t, row, j, role=f"patients with {name}") for j in list(pos)[:3]]
-            ev.append(ctx.sentence_evidence(crit_sent, role="inclusion criterion"))
+            ev.append(pop.evidence)
             yield ctx.finding(
                 "TA309", severity="error",
                 message=(f"{t.label} reports {total} patient(s) with {label.strip()} ('{row.group or label}'), but the "
@@ -157,9 +87,3 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                              f"columns: {', '.join(f'{t.column_label(j)} = {c}' for j, c in pos.items())}."),
                 evidence=ev, key=f"{t.label}|{label}", details={"diagnosis": name, "allowed": sorted(allowed)})
 
-
-def _fam_of(name: str) -> tuple[str, ...]:
-    for n, _, fam in DIAGNOSES:
-        if n == name:
-            return fam
-    return (name,)
