@@ -4,7 +4,9 @@
 quantity of a sentence (outside the references, declarations, acknowledgements, front matter and keywords)
 that carries a value and two bounds (ratios with their CI are ``Study.ratio_estimates``), with the interval's kind and
 whether that kind is printed. A bracket whose first number is an SD ("−1.65 (SD = 2.5; 95% CI ...)") is left
-out: its value is not the estimate. TA208 reads them (estimate outside its interval, reversed bounds).
+out: its value is not the estimate. So is an interval printed after the second value of a pair that has none of
+its own ("reduced from 4.7% to 0.7% (95% CI 3.37 to 4.64)", "12% vs 8% (95% CI ...)"): it is usually the
+interval of the change or the difference, not of the second value. TA208 reads them (estimate outside its interval, reversed bounds).
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ __all__ = ["extract_text_intervals", "interval_kind_printed", "SD_INSIDE", "is_i
 
 #: an SD (or SE) printed inside or right before the bracket: the number before the interval is not the estimate
 SD_INSIDE = re.compile(r"\bS\.?D\.?\b|\bSE\b|s\.d\.|±", re.I)
+#: the second value of a pair ("from 4.7% to", "12% vs", "3.1 and") right before the quantity
+_PAIR_BEFORE = re.compile(r"\d\s*%?\s*(?:[A-Za-z]+\s+){0,2}?(?:to|vs\.?|versus|and|compared\s+(?:with|to))\s*$", re.I)
 _KIND_WORDS = re.compile(r"\bCI\b|confidence|\bIQR\b|interquartile|\brange\b", re.I)
 
 
@@ -43,7 +47,8 @@ def extract_text_intervals(doc: Document) -> list[TextInterval]:
             continue
         for q in find_quantities(sent.text):
             if not is_interval_quantity(q) or SD_INSIDE.search(q.text) or \
-                    SD_INSIDE.search(sent.text[max(0, q.start - 12):q.start]):
+                    SD_INSIDE.search(sent.text[max(0, q.start - 12):q.start]) or \
+                    _PAIR_BEFORE.search(sent.text[max(0, q.start - 40):q.start]):
                 continue
             kind = q.interval or "unspecified"
             out.append(TextInterval(text=q.text, value=q.value, low=q.low, high=q.high, kind=kind,
