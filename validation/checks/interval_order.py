@@ -40,9 +40,11 @@ def _difference(v: Num, lo: Num, hi: Num) -> bool:
 def _judge(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, evidence: list[Evidence],
            key: str, labelled: bool = True) -> Finding | None:
     """Error when the interval's kind is printed; an unlabelled bracket ("a (b-c)") is a warning at most."""
-    if v.value > 0 and lo.value < 0 and hi.value < 0 and lo.value <= -v.value <= hi.value or \
-            v.value < 0 and lo.value > 0 and hi.value > 0 and lo.value <= -v.value <= hi.value:
-        return None  # "a loss of 0.89 kg (95% CI −1.53, −0.25)": the sign is in the wording
+    a, b = min(lo.value, hi.value), max(lo.value, hi.value)
+    if v.value > 0 and b < 0 and a <= -v.value <= b or v.value < 0 and a > 0 and a <= -v.value <= b:
+        # "a loss of 0.89 kg (95% CI −1.53, −0.25)", "declined by 0.7% (95% CI −0.4 to −1.0)": the sign is in the
+        # wording, and the signed bounds may be listed by the size of the change (smallest decline first)
+        return None
     if kind in ("range", "unspecified") and lo.value > hi.value and ctx.study.range_order_declarations:
         lo, hi = hi, lo  # "Median Range (Maximum- Minimum)": the article prints ranges largest first
     f = _judge_core(ctx, v, lo, hi, kind, where, evidence, key)
