@@ -22,19 +22,19 @@ def _depths(text: str) -> list[int]:
     depth = 0
     mask = []
     for ch in text:
-        if ch in "([":
+        if ch in "([{":
             depth += 1
-        elif ch in ")]" and depth:
+        elif ch in ")]}" and depth:
             depth -= 1
         mask.append(depth)
     return mask
 
 
-_BRACKET = re.compile(r"[()\[\]]")
+_BRACKET = re.compile(r"[()\[\]{}]")
 
 
 def top_level_matches(text: str, pattern: str | re.Pattern[str]) -> list[re.Match[str]]:
-    """Matches of ``pattern`` in ``text`` that start outside any '(...)' / '[...]'.
+    """Matches of ``pattern`` in ``text`` that start outside any '(...)' / '[...]' / '{...}'.
 
     The depth (as :func:`_depths` counts it) is followed only at the brackets and the match
     starts, in order, not character by character.
@@ -49,7 +49,7 @@ def top_level_matches(text: str, pattern: str | re.Pattern[str]) -> list[re.Matc
     for m in matches:
         s = m.start()
         while k < len(brackets) and brackets[k][0] <= s:  # the depth after character s
-            if brackets[k][1] in "([":
+            if brackets[k][1] in "([{":
                 depth += 1
             elif depth:
                 depth -= 1
@@ -61,7 +61,7 @@ def top_level_matches(text: str, pattern: str | re.Pattern[str]) -> list[re.Matc
 
 def split_top_level(text: str, pattern: str | re.Pattern[str]) -> list[tuple[int, int]]:
     """Spans of the non-empty clauses of ``text`` between the separators ``pattern`` matches
-    outside parentheses and brackets (the separators themselves belong to no clause)."""
+    outside parentheses, brackets and braces (the separators themselves belong to no clause)."""
     cuts = [0]
     for m in top_level_matches(text, pattern):
         cuts += [m.start(), m.end()]

@@ -30,7 +30,7 @@ __all__ = ["extract_significance_claims", "clauses", "claim_kind"]
 _SECTIONS = ("abstract", "results", "discussion", "conclusion", "other", "figure", "table")
 _TABLE_CITE = re.compile(r"\bTables?\s+(\d+|[IVXL]+)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:whereas|while)\s+|,\s*and\s+(?=(?:the|a|an|no)\s)|"
-                           r"(?<=\))\s+but\s+")
+                           r"(?<=[)\]}])\s*but\s+")
 _NEG = re.compile(
     r"\b(?:no|not|non|without|neither|nor|never|lack(?:ed)?\s+of|absence\s+of|fail(?:ed|s)?\s+to|did\s+not|does\s+not|"
     r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not|n't)\b(?:(?!\band\b|\bbut\b|\bwhereas\b)[^.;,]){0,40}?"
