@@ -322,6 +322,9 @@ class StatedPopulation(Model):
     determiner: str = ""       # "" | the | all | these | those | all the | all of the (lower case)
     qualifier: str = ""        # words between the number and the noun, lower case, single-spaced
     noun: str                  # patients, participants, subjects, cases, women ... (lower case)
+    # a planned size, not a population studied: "a sample of 36 patients would be necessary", any phrase of a
+    # power or sample-size calculation
+    planned: bool = False
 
 
 class TableArmSizes(Model):

@@ -88,14 +88,16 @@ class CheckContext:
                            nouns: Iterable[str], determiners: Iterable[str] = ("", "the", "all", "these")
                            ) -> list[StatedPopulation]:
         """The "of the N patients" phrases of ``sent`` (``Study.stated_populations``) a rule trusts: those whose
-        preposition, determiner, qualifier ("" for none) and noun are among the given ones, in reading order."""
+        preposition, determiner, qualifier ("" for none) and noun are among the given ones, in reading order; planned
+        sizes (a power calculation's) never."""
         by_sentence = self._populations
         if by_sentence is None:
             by_sentence = self._populations = {}
             for p in self.study.stated_populations:
                 by_sentence.setdefault(p.sentence, []).append(p)
         preps, dets, quals, ns = set(prepositions), set(determiners), set(qualifiers), set(nouns)
-        return [p for p in by_sentence.get(sent.id, ()) if p.preposition in preps and p.determiner in dets
+        return [p for p in by_sentence.get(sent.id, ()) if not p.planned and p.preposition in preps
+                and p.determiner in dets
                 and p.qualifier in quals and p.noun in ns]
 
     # ------------------------------------------------------------------ finding builder

@@ -100,6 +100,13 @@ def extract_population_sizes(doc: Document, arms: list[Arm], study_total_n: int 
     return out
 
 
+#: "a sample of 36 patients", "sample size of 120 participants": the size of a sample to be drawn
+_SAMPLE_BEFORE = re.compile(r"\bsample(?:\s+size)?\s*$", re.I)
+#: a power or sample-size calculation: every size it states is planned
+_POWER_CALCULATION = re.compile(r"\bpower\b|\bsample\s+size\b|\b(?:alpha|beta|type\s+I{1,2})\s+error|"
+                                r"\bwould\s+be\s+(?:necessary|needed|required)\b", re.I)
+
+
 def extract_stated_populations(doc: Document) -> list[StatedPopulation]:
     """Every "of the N patients" phrase of every sentence (outside the references), in reading order."""
     out: list[StatedPopulation] = []
@@ -114,7 +121,9 @@ def extract_stated_populations(doc: Document) -> list[StatedPopulation]:
                 noun=m.group("noun").lower(),
                 preposition=" ".join(m.group("prep").lower().split()),
                 determiner=" ".join((m.group("det") or "").lower().split()),
-                qualifier=" ".join(m.group("qual").lower().split())))
+                qualifier=" ".join(m.group("qual").lower().split()),
+                planned=bool(_SAMPLE_BEFORE.search(s.text[max(0, m.start() - 20):m.start()]) or
+                             _POWER_CALCULATION.search(s.text))))
     return out
 
 
