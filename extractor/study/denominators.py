@@ -74,6 +74,11 @@ EVENT_COUNT_ROW = re.compile(
 PERCENT_ROW = re.compile(r"(?:^|\s|\()%\s*\)?\s*$|^\s*(?:percent(?:age)?|proportion)\b", re.I)
 #: a label that says its percentages are time-to-event estimates, not count/N ("No. (3-Year KM%)",
 #: "events (Kaplan-Meier estimate, %)", "cumulative incidence, %"): censoring makes them differ from count/N
+#: a caption that declares its cells a summary with its spread ("Median values (standard error (SE) of the median)",
+#: "mean (SD)", "mean ± standard deviation"): bracketed numbers are no percentages unless a count cue says so
+SPREAD_DECLARED = re.compile(r"\b(?:medians?|means?)\b[^.;]{0,30}?(?:\(\s*|±\s*)(?:SD|SE|SEM|IQR|standard\s+(?:error|deviation)|"
+                             r"interquartile|range|s\.?d\.?|s\.?e\.?m?\.?)\b|"
+                             r"\b(?:medians?|means?)\b[^.;]{0,40}?\bstandard\s+(?:error|deviation)", re.I)
 ESTIMATE_CUE = re.compile(r"\bKM\b|kaplan|actuarial|life[- ]table|cumulative\s+(?:incidence|probability|rate)|"
                           r"\bestimated?\s*(?:,\s*)?%", re.I)
 
@@ -695,8 +700,8 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
             return "mean_sd"
         if q.percent is not None and q.count is not None and "%" not in q.text and not _table_counts_cue(table, row):
             # "52 (12)" with no "n (%)" anywhere near: a count only if it reads as one
-            if q.percent.value > 100:
-                return "mean_sd"
+            if q.percent.value > 100 or SPREAD_DECLARED.search(table.caption or ""):
+                return "mean_sd"   # or the caption says what the brackets hold: "Median values (SE of the median)"
         return "count_percent"
     if q.kind == "fraction":
         if q.count is not None and q.denominator is not None and q.count.value > q.denominator.value and (
