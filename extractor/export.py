@@ -134,6 +134,16 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
                          "n_effects": len(st.effects), "n_adverse_events": len(st.adverse_events),
                          "n_baseline": len(st.baseline), "n_tests": len(st.tests), "n_references": len(st.references)})
     arms = {a.id: a for a in st.arms}
+    _design_rows(st, aid, arms, out)
+    _result_rows(st, aid, arms, out)
+    _reference_rows(st, aid, arms, out)
+    _test_rows(st, aid, arms, out)
+    _sentence_fact_rows(st, aid, arms, out)
+    return out
+
+
+def _design_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dict]]) -> None:
+    """Arms, sample sizes, regimens and endpoints."""
     for a in st.arms:
         sizes = "; ".join(f"{s.value} {s.kind}" for s in a.sizes)
         out["arms"].append({"article": aid, "arm_id": a.id, "label": a.label, "aliases": "; ".join(a.aliases), "n": a.n,
@@ -148,6 +158,10 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
     for e in st.endpoints:
         out["endpoints"].append({"article": aid, "name": e.name, "role": e.role, "definition": e.definition,
                                  "surface": e.surface, **location(e.provenance)})
+
+
+def _result_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dict]]) -> None:
+    """Outcomes, effects, adverse events, baseline rows and tests."""
     for o in st.outcomes:
         q = _q(o.quantity)
         out["outcomes"].append({"article": aid, "arm_id": o.arm, "arm": _arm_label(arms, o.arm), "group": o.group,
@@ -174,6 +188,10 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
         out["tests"].append({"article": aid, "test": t.test, "statistic": t.statistic, "stat_value": _v(t.stat_value),
                              "df": t.df, "p_operator": t.p_operator, "p": _v(t.p), "compares": t.compares,
                              **location(t.provenance)})
+
+
+def _reference_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dict]]) -> None:
+    """References, citations, reported values and size statements."""
     for r in st.references:
         out["references"].append({"article": aid, "number": r.number, "authors": "; ".join(r.authors), "title": r.title,
                                    "journal": r.journal, "year": r.year, **location(r.provenance)})
@@ -193,6 +211,10 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
                                        "arm": _arm_label(arms, ss.scope) if ss.scope in arms else None,
                                        "place": ss.place, "strength": ss.strength, "agreed": agreed == ss.value,
                                        **evidence_location(ss.evidence)})
+
+
+def _test_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dict]]) -> None:
+    """Tests printed in tables and sentences, and means printed in sentences."""
     for tt in st.table_tests:
         first = tt.count_tables[0] if tt.count_tables else None
         out["table_tests"].append({
@@ -219,6 +241,10 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
         out["text_means"].append({
             "article": aid, "variable": tm.variable, "mean": _v(tm.mean), "n": tm.n, "source": tm.source,
             "where": tm.where, **evidence_location(tm.evidence)})
+
+
+def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dict]]) -> None:
+    """Fractions, category sets, intervals, statistics, claims and eligibility facts."""
     for pf in st.patient_fractions:
         out["patient_fractions"].append({
             "article": aid, "fraction": pf.text, "count": _v(pf.count), "denominator": pf.denominator,
@@ -252,7 +278,6 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),
                                           "mentioned": "; ".join(rd.mentioned), **evidence_location(rd.evidence)})
-    return out
 
 
 def tables(articles: Iterable[Any]) -> dict[str, list[dict]]:
