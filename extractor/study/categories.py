@@ -64,6 +64,11 @@ _NUM_LABEL = re.compile(
     r"^(?:(?P<cmp>[<>≤≥]=?|=<|=>)\s*(?P<n1>\d+(?:\.\d+)?)|(?P<a>\d+(?:\.\d+)?)\s*(?:[-–—‑]|to)\s*(?P<b>\d+(?:\.\d+)?)|"
     r"(?P<n2>\d+(?:\.\d+)?)\s*(?P<plus>\+|or\s+more|or\s+above|or\s+older|and\s+above|and\s+over)?)"
     r"(?:\s*(?:years?|y|yrs?|months?|mo|sites?|lines?|cycles?|points?|cm|mm|kg/m2|kg/m²|u/l|iu/l))?\.?$", re.I)
+# race categories, and the ethnicity (Hispanic/Latino or not) that US reporting asks separately
+_RACE_LABEL = re.compile(r"\b(?:white|caucasian|black|african[- ]?american|asian|american\s+indian|alaska(?:n)?\s+native|"
+                         r"native\s+(?:american|hawaiian)|pacific\s+islander|multiracial|mixed\s+race|"
+                         r"more\s+than\s+one\s+race)\b", re.I)
+_ETHNICITY_LABEL = re.compile(r"\b(?:non[- ]?|not\s+(?:of\s+)?)?(?:hispanic|latin[oax]s?|latina)\b", re.I)
 _STAGE = re.compile(r"^(?:stage\s+)?(?:[tnm][0-4xo][a-c]?|i{1,3}v?[abc]?|iv[abc]?|[0-4][abc]?|g[1-4x])$", re.I)
 
 
@@ -359,6 +364,9 @@ def classify(labels: list[str], heading: str | None = None) -> CategorySet:
         return CategorySet(True, complete, "best overall response categories")
     remainder = [bool(_REMAINDER.match(k)) for k in keys]
     core = [k for k, r in zip(keys, remainder) if not r]
+    if _ethnicity_among_races(labels):
+        return CategorySet(False, False, "an ethnicity row (Hispanic/Latino) among race categories: a patient of any "
+                                         "race may also be counted in it")
     # closed vocabularies
     for s in _CLOSED_SETS:
         if set(core) <= s and len(core) >= 2:
@@ -400,6 +408,16 @@ def classify(labels: list[str], heading: str | None = None) -> CategorySet:
                                                                          heading, re.I):
         return CategorySet(True, any(remainder), f"categories of '{heading}'")
     return CategorySet(False, False, "not recognisably exclusive")
+
+
+def _ethnicity_among_races(labels: list[str]) -> bool:
+    """Race rows (White, Black, Asian ...) listed with an ethnicity row ("Hispanic/Latino", "Non-Hispanic") that
+    names no race: ethnicity is asked apart from race, so its patients are counted in a race row too. Race rows
+    that carry the ethnicity themselves ("White, non-Hispanic", "Black non-Hispanic") make a combined scheme whose
+    categories are exclusive."""
+    race = [x for x in labels if _RACE_LABEL.search(x)]
+    eth = [x for x in labels if _ETHNICITY_LABEL.search(x) and not _RACE_LABEL.search(x)]
+    return bool(race) and bool(eth) and not any(_ETHNICITY_LABEL.search(x) for x in race)
 
 
 _CAPTION_N = re.compile(r"\b(?:of|in|for|among)\s+(?:the\s+|all\s+)?(\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects|"
