@@ -675,6 +675,34 @@ def percent_only_label(label: str | None) -> bool:
     return not _COUNT_BEFORE.search(s[:m.start()].rstrip(" ,;:("))
 
 
+#: a percent unit anywhere in a label ("Gender (%) Male/female", "Male/female, %"), not a threshold ("≥50%")
+_PERCENT_UNIT = re.compile(r"(?:^|(?<=[\s,;:(\[]))[(\[]?\s*%\s*[)\]]?(?=[\s,;:)\]]|$)")
+
+
+def percent_unit_label(label: str | None) -> bool:
+    """True when a label declares its values percentages with a "%" unit anywhere in it, not only at its end
+    ("Gender (%) Male/female", "Sex, % male/female"); "n (%)", "No. (%)" and "n/N (%)" announce counts, and
+    "≥ 50 %" is a threshold."""
+    s = _bare_label(label or "")
+    for m in _PERCENT_UNIT.finditer(s):
+        before = s[:m.start()].rstrip(" ,;:([")
+        if _COUNT_BEFORE.search(before) or re.search(r"\d$", before):
+            continue
+        return True
+    return False
+
+
+def slash_pair_percent(table: Table, row: TableRow, col: int) -> bool:
+    """A slash cell of bare numbers ("83/17", "27/72/1") under a row, group or column label that declares
+    percentages ("Gender (%) Male/female", "Male/female, %"): the numbers are the categories' percentages (adding
+    up to 100), not counts to be added up to the column's n."""
+    text = row.cells[col].text if col < len(row.cells) else ""
+    if not re.fullmatch(r"\s*\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+\s*", text or ""):
+        return False
+    return percent_unit_label(row.label) or percent_unit_label(row.group) or \
+        percent_only_label(table.column_label(col).split(" / ")[-1])
+
+
 def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     """How to read a parsed cell in its table: 'count_percent', 'fraction', 'mean_sd', 'percent_pair', 'percent' ..."""
     col_label = table.column_label(col)
@@ -699,6 +727,8 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
                 return "mean_sd"
         return "count_percent"
     if q.kind == "fraction":
+        if slash_pair_percent(table, row, col):
+            return "percent_pair"   # "Gender (%) Male/female | 83/17": two percentages, not 83 of 17
         if q.count is not None and q.denominator is not None and q.count.value > q.denominator.value and (
                 re.search(r"percent|%|proportion", table.caption or "", re.I) or q.count.value <= 100):
             return "percent_pair"

@@ -9,7 +9,7 @@ from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit
+from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit, slash_pair_percent
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                                  norm_label, response_category, row_denominator)
 
@@ -85,7 +85,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         percentages that sum to 100). Both orientations: categories as rows
         under a group heading with arms as columns, and categories as columns
         with arms as rows. ``Male/Female`` written as ``31/24`` in one cell is
-        summed too. A Total column must equal the sum of the arm columns.
+        summed too (unless a "%" in the row, group or column label says the
+        pair is two percentages: ``Gender (%) Male/female | 83/17``). A Total column must equal the sum of the arm columns.
 
     Why it matters:
         Categories that do not add up to the group size mean patients were
@@ -339,6 +340,8 @@ def _slash_pairs(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             den = column_denominator(ctx, table, j)
             if not cm or den is None:
                 continue
+            if slash_pair_percent(table, row, j):
+                continue  # "Gender (%) Male/female | 83/17": two percentages, not counts of the column's n
             a, b = int(cm.group(1)), int(cm.group(2))
             ctx.coverage.count("category_sets")
             if a + b == den.n:
