@@ -412,6 +412,35 @@ def header_n(table: Table, col: int) -> int | None:
     return None
 
 
+#: an n stated for a time point at the start ("N = 280 (at baseline)", "n = 60 randomised")
+_START_POINT = re.compile(r"\b(?:at\s+)?(?:baseline|randomi[sz](?:ation|ed)|enrol(?:l)?(?:ment|ed)|study\s+entry|"
+                          r"inclusion|screening|pre[- ]?(?:test|intervention|treatment))\b", re.I)
+#: a column part naming a later time point ("Post intervention", "Follow-up", "Week 12", "6 months")
+_LATER_POINT = re.compile(r"\b(?:post|after|follow[- ]?up|end\s+of|final|discharge|"
+                          r"(?:week|wk|month|year|day|visit)\s*\d+|\d+\s*(?:weeks?|wks?|months?|mo|years?|yrs?|days?))\b",
+                          re.I)
+
+
+@per_document
+def header_n_for_other_time_point(table: Table, col: int) -> str | None:
+    """The column's header n is qualified as the n at the start ("N = 282 (at baseline)", spanning both time points)
+    while the column itself is a later time point ("Post intervention", "Week 12"): the n does not apply to it — fewer
+    patients are measured later. Returns the reason, else None."""
+    parts = table.column_label(col).split(" / ")
+    for i, part in enumerate(parts):
+        _, n = strip_n(part)
+        if n is None or not n:
+            continue
+        if not _START_POINT.search(part) or _LATER_POINT.search(part):
+            return None
+        later = next((p for k, p in enumerate(parts) if k != i and _LATER_POINT.search(p)
+                      and not _START_POINT.search(p)), None)
+        if later is None:
+            return None
+        return f"the header n '{part.strip()}' is the n at the start; this column is '{later.strip()}'"
+    return None
+
+
 def _header_cell(table: Table, col: int) -> tuple[int, Cell] | None:
     for i, hr in enumerate(table.header_rows):
         if col < len(hr.cells) and re.search(r"[nN]\s*[=:]", hr.cells[col].text):
@@ -528,6 +557,9 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
         res.certainty = "uncertain"
     elif label_n is None and _label_restricts(table, row, col, n):
         reasons.append("the row label or its heading states another n for this row (its own population)")
+        res.certainty = "uncertain"
+    if res.source in ("column header", "arm size") and (later := header_n_for_other_time_point(table, col)):
+        reasons.append(later)
         res.certainty = "uncertain"
     if _table_note_restricts(table):
         reasons.append("a table note says percentages are of those with data / respondents")

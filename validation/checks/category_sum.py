@@ -108,6 +108,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         more than n are silent unless the categories are certainly exclusive
         (a named pair such as Male/Female, best-response categories, or percentages that add up to 100):
         several answers, drugs or sites per patient are common.
+        A header n stated for the start ("N = 282 (at baseline)") is not the
+        n of a later time-point column under it ("Post intervention",
+        "Week 24"): fewer patients are measured later, so that column is
+        not checked against it.
     """
     for table in ctx.document.tables:
         yield from _rows_as_categories(ctx, table)
