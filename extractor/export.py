@@ -62,8 +62,8 @@ COLUMNS: dict[str, list[str]] = {
                    "counts", "means"] + LOCATION_COLUMNS,
     "text_means": ["article", "variable", "mean", "n", "source", "where"] + LOCATION_COLUMNS,
     "patient_fractions": ["article", "fraction", "count", "denominator", "place"] + LOCATION_COLUMNS,
-    "category_sets": ["article", "table", "variable", "categories", "rows", "responses", "exclusive", "complete",
-                      "reason"],
+    "category_sets": ["article", "table", "variable", "categories", "rows", "responses", "row_percentages",
+                      "exclusive", "complete", "reason"],
     "text_intervals": ["article", "text", "estimate", "low", "high", "interval", "labelled"] + LOCATION_COLUMNS,
     "text_statistics": ["article", "statistic", "stat_value", "df", "df2", "df_words", "p_operator", "p",
                         "text"] + LOCATION_COLUMNS,
@@ -252,7 +252,8 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
     for cs in st.category_sets:
         out["category_sets"].append({
             "article": aid, "table": cs.table, "variable": cs.variable, "categories": "; ".join(cs.labels),
-            "rows": "; ".join(map(str, cs.rows)), "responses": cs.responses, "exclusive": cs.exclusive,
+            "rows": "; ".join(map(str, cs.rows)), "responses": cs.responses,
+            "row_percentages": cs.row_percentages, "exclusive": cs.exclusive,
             "complete": cs.complete, "reason": cs.reason})
     for ti in st.text_intervals:
         out["text_intervals"].append({

@@ -445,6 +445,8 @@ class CategorySetFact(Model):
     rows: list[int]            # row indices in Table.rows
     labels: list[str]
     responses: bool = False    # a CR/PR/SD/PD/NE run
+    row_percentages: bool = False  # each row's percentages add up to 100 across the columns (a row's own split):
+                                   # the percentages are not to be summed down a column
     exclusive: bool
     complete: bool
     reason: str

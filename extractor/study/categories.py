@@ -64,6 +64,11 @@ _NUM_LABEL = re.compile(
     r"^(?:(?P<cmp>[<>≤≥]=?|=<|=>)\s*(?P<n1>\d+(?:\.\d+)?)|(?P<a>\d+(?:\.\d+)?)\s*(?:[-–—‑]|to)\s*(?P<b>\d+(?:\.\d+)?)|"
     r"(?P<n2>\d+(?:\.\d+)?)\s*(?P<plus>\+|or\s+more|or\s+above|or\s+older|and\s+above|and\s+over)?)"
     r"(?:\s*(?:years?|y|yrs?|months?|mo|sites?|lines?|cycles?|points?|cm|mm|kg/m2|kg/m²|u/l|iu/l))?\.?$", re.I)
+# race categories, and the ethnicity (Hispanic/Latino or not) that US reporting asks separately
+_RACE_LABEL = re.compile(r"\b(?:white|caucasian|black|african[- ]?american|asian|american\s+indian|alaska(?:n)?\s+native|"
+                         r"native\s+(?:american|hawaiian)|pacific\s+islander|multiracial|mixed\s+race|"
+                         r"more\s+than\s+one\s+race)\b", re.I)
+_ETHNICITY_LABEL = re.compile(r"\b(?:non[- ]?|not\s+(?:of\s+)?)?(?:hispanic|latin[oax]s?|latina)\b", re.I)
 _STAGE = re.compile(r"^(?:stage\s+)?(?:[tnm][0-4xo][a-c]?|i{1,3}v?[abc]?|iv[abc]?|[0-4][abc]?|g[1-4x])$", re.I)
 
 
@@ -123,6 +128,7 @@ class CategoryRun:
     heading_row: TableRow | None = None
     context_row: TableRow | None = None        # a summary row of the same variable just before (median/mean)
     responses: bool = False                    # CR/PR/SD/PD/NE run
+    row_percentages: bool = False              # each row's percentages add up to 100 across the columns
 
     @property
     def labels(self) -> list[str]:
@@ -215,6 +221,31 @@ def _run_percents(rows: list[TableRow], j: int) -> list[tuple[float, int]] | Non
     return out
 
 
+def _cell_percent(row: TableRow, j: int):
+    q = cell_quantity(row.cells[j].text if j < len(row.cells) else "")
+    if q is None or q.kind not in ("count_percent", "fraction", "percent"):
+        return None
+    return q.percent or (q.value if q.kind == "percent" else None)
+
+
+def row_percent_block(rows: list[TableRow], dcols: list[int]) -> bool:
+    """The rows print ROW percentages: in every row the percentages of the data columns add up to 100 within
+    rounding ("Female | 4 (30.8%) | 9 (69.2%)": the row's own split into the columns), and down the columns they
+    do not. Such a block's percentages are not to be summed down a column."""
+    if len(rows) < 2:
+        return False
+    cols = [j for j in dcols if any(_cell_percent(r, j) is not None for r in rows)]
+    if len(cols) < 2:
+        return False
+    grid = [[_cell_percent(r, j) for j in cols] for r in rows]
+    if any(p is None for line in grid for p in line):
+        return False
+    if not all(sum_within_rounding([(p.value, p.decimals) for p in line], 100, []).consistent for line in grid):
+        return False
+    down = [[(grid[i][k].value, grid[i][k].decimals) for i in range(len(rows))] for k in range(len(cols))]
+    return not all(sum_within_rounding(c, 100, []).consistent for c in down)
+
+
 def _split_complete_prefix(run: CategoryRun, dcols: list[int]) -> list[CategoryRun]:
     """Split a run whose first categories already add up to 100% in every column ("single 45.7 | married 54.3"
     then "children at home 43.2", "lower education 13.2"): the rows after them belong to other variables
@@ -292,16 +323,20 @@ def category_runs(table: Table) -> list[CategoryRun]:
         if resp and len(resp) == len(run.rows):
             run.responses = True
         out.append(run)
+    for run in out:
+        run.row_percentages = row_percent_block(run.rows, dcols)
     resp_run: list[TableRow] = []
     for r in table.rows:
         if r.kind != "group" and response_category(r.label) and row_kind(table, r, dcols) == "category":
             resp_run.append(r)
         else:
             if len(resp_run) >= 2 and not any([x.index for x in o.rows] == [x.index for x in resp_run] for o in out):
-                out.append(CategoryRun(table, resp_run, None, None, None, responses=True))
+                out.append(CategoryRun(table, resp_run, None, None, None, responses=True,
+                                       row_percentages=row_percent_block(resp_run, dcols)))
             resp_run = []
     if len(resp_run) >= 2 and not any([x.index for x in o.rows] == [x.index for x in resp_run] for o in out):
-        out.append(CategoryRun(table, resp_run, None, None, None, responses=True))
+        out.append(CategoryRun(table, resp_run, None, None, None, responses=True,
+                               row_percentages=row_percent_block(resp_run, dcols)))
     return out
 
 
@@ -329,6 +364,9 @@ def classify(labels: list[str], heading: str | None = None) -> CategorySet:
         return CategorySet(True, complete, "best overall response categories")
     remainder = [bool(_REMAINDER.match(k)) for k in keys]
     core = [k for k, r in zip(keys, remainder) if not r]
+    if _ethnicity_among_races(labels):
+        return CategorySet(False, False, "an ethnicity row (Hispanic/Latino) among race categories: a patient of any "
+                                         "race may also be counted in it")
     # closed vocabularies
     for s in _CLOSED_SETS:
         if set(core) <= s and len(core) >= 2:
@@ -372,6 +410,16 @@ def classify(labels: list[str], heading: str | None = None) -> CategorySet:
     return CategorySet(False, False, "not recognisably exclusive")
 
 
+def _ethnicity_among_races(labels: list[str]) -> bool:
+    """Race rows (White, Black, Asian ...) listed with an ethnicity row ("Hispanic/Latino", "Non-Hispanic") that
+    names no race: ethnicity is asked apart from race, so its patients are counted in a race row too. Race rows
+    that carry the ethnicity themselves ("White, non-Hispanic", "Black non-Hispanic") make a combined scheme whose
+    categories are exclusive."""
+    race = [x for x in labels if _RACE_LABEL.search(x)]
+    eth = [x for x in labels if _ETHNICITY_LABEL.search(x) and not _RACE_LABEL.search(x)]
+    return bool(race) and bool(eth) and not any(_ETHNICITY_LABEL.search(x) for x in race)
+
+
 _CAPTION_N = re.compile(r"\b(?:of|in|for|among)\s+(?:the\s+|all\s+)?(\d{1,5})\s+(?:\w+\s+){0,2}?(?:patients|participants|subjects|"
                         r"cases|children|adults)\b|\b(?:patients|participants)\s+(?:\(?n\s*=\s*)?(\d{1,5})\b|"
                         r"\(\s*n\s*=\s*(\d{1,5})\s*\)", re.I)
@@ -408,6 +456,6 @@ def category_set_facts(doc: Document) -> list[CategorySetFact]:
             cs = classify(run.labels, run.heading)
             out.append(CategorySetFact(table=table.label or "", variable=run.variable,
                                        rows=[r.index for r in run.rows], labels=run.labels,
-                                       responses=run.responses, exclusive=cs.exclusive, complete=cs.complete,
-                                       reason=cs.reason))
+                                       responses=run.responses, row_percentages=run.row_percentages,
+                                       exclusive=cs.exclusive, complete=cs.complete, reason=cs.reason))
     return out

@@ -417,6 +417,35 @@ def header_n(table: Table, col: int) -> int | None:
     return None
 
 
+#: an n stated for a time point at the start ("N = 280 (at baseline)", "n = 60 randomised")
+_START_POINT = re.compile(r"\b(?:at\s+)?(?:baseline|randomi[sz](?:ation|ed)|enrol(?:l)?(?:ment|ed)|study\s+entry|"
+                          r"inclusion|screening|pre[- ]?(?:test|intervention|treatment))\b", re.I)
+#: a column part naming a later time point ("Post intervention", "Follow-up", "Week 12", "6 months")
+_LATER_POINT = re.compile(r"\b(?:post|after|follow[- ]?up|end\s+of|final|discharge|"
+                          r"(?:week|wk|month|year|day|visit)\s*\d+|\d+\s*(?:weeks?|wks?|months?|mo|years?|yrs?|days?))\b",
+                          re.I)
+
+
+@per_document
+def header_n_for_other_time_point(table: Table, col: int) -> str | None:
+    """The column's header n is qualified as the n at the start ("N = 282 (at baseline)", spanning both time points)
+    while the column itself is a later time point ("Post intervention", "Week 12"): the n does not apply to it — fewer
+    patients are measured later. Returns the reason, else None."""
+    parts = table.column_label(col).split(" / ")
+    for i, part in enumerate(parts):
+        _, n = strip_n(part)
+        if n is None or not n:
+            continue
+        if not _START_POINT.search(part) or _LATER_POINT.search(part):
+            return None
+        later = next((p for k, p in enumerate(parts) if k != i and _LATER_POINT.search(p)
+                      and not _START_POINT.search(p)), None)
+        if later is None:
+            return None
+        return f"the header n '{part.strip()}' is the n at the start; this column is '{later.strip()}'"
+    return None
+
+
 def _header_cell(table: Table, col: int) -> tuple[int, Cell] | None:
     for i, hr in enumerate(table.header_rows):
         if col < len(hr.cells) and re.search(r"[nN]\s*[=:]", hr.cells[col].text):
@@ -533,6 +562,9 @@ def resolve(doc: Document | None, table: Table, row: TableRow, col: int, arms: l
         res.certainty = "uncertain"
     elif label_n is None and _label_restricts(table, row, col, n):
         reasons.append("the row label or its heading states another n for this row (its own population)")
+        res.certainty = "uncertain"
+    if res.source in ("column header", "arm size") and (later := header_n_for_other_time_point(table, col)):
+        reasons.append(later)
         res.certainty = "uncertain"
     if _table_note_restricts(table):
         reasons.append("a table note says percentages are of those with data / respondents")
@@ -680,6 +712,34 @@ def percent_only_label(label: str | None) -> bool:
     return not _COUNT_BEFORE.search(s[:m.start()].rstrip(" ,;:("))
 
 
+#: a percent unit anywhere in a label ("Gender (%) Male/female", "Male/female, %"), not a threshold ("≥50%")
+_PERCENT_UNIT = re.compile(r"(?:^|(?<=[\s,;:(\[]))[(\[]?\s*%\s*[)\]]?(?=[\s,;:)\]]|$)")
+
+
+def percent_unit_label(label: str | None) -> bool:
+    """True when a label declares its values percentages with a "%" unit anywhere in it, not only at its end
+    ("Gender (%) Male/female", "Sex, % male/female"); "n (%)", "No. (%)" and "n/N (%)" announce counts, and
+    "≥ 50 %" is a threshold."""
+    s = _bare_label(label or "")
+    for m in _PERCENT_UNIT.finditer(s):
+        before = s[:m.start()].rstrip(" ,;:([")
+        if _COUNT_BEFORE.search(before) or re.search(r"\d$", before):
+            continue
+        return True
+    return False
+
+
+def slash_pair_percent(table: Table, row: TableRow, col: int) -> bool:
+    """A slash cell of bare numbers ("83/17", "27/72/1") under a row, group or column label that declares
+    percentages ("Gender (%) Male/female", "Male/female, %"): the numbers are the categories' percentages (adding
+    up to 100), not counts to be added up to the column's n."""
+    text = row.cells[col].text if col < len(row.cells) else ""
+    if not re.fullmatch(r"\s*\d+(?:\.\d+)?(?:\s*/\s*\d+(?:\.\d+)?)+\s*", text or ""):
+        return False
+    return percent_unit_label(row.label) or percent_unit_label(row.group) or \
+        percent_only_label(table.column_label(col).split(" / ")[-1])
+
+
 def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     """How to read a parsed cell in its table: 'count_percent', 'fraction', 'mean_sd', 'percent_pair', 'percent' ..."""
     col_label = table.column_label(col)
@@ -704,6 +764,8 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
                 return "mean_sd"   # or the caption says what the brackets hold: "Median values (SE of the median)"
         return "count_percent"
     if q.kind == "fraction":
+        if slash_pair_percent(table, row, col):
+            return "percent_pair"   # "Gender (%) Male/female | 83/17": two percentages, not 83 of 17
         if q.count is not None and q.denominator is not None and q.count.value > q.denominator.value and (
                 re.search(r"percent|%|proportion", table.caption or "", re.I) or q.count.value <= 100):
             return "percent_pair"

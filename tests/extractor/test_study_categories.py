@@ -27,6 +27,10 @@ def test_classify_exclusive_and_complete():
     assert not classify(["Lung", "Bone", "Other sites"], "Sites of metastasis").exclusive
     assert not classify(["0", "1", "Osteosarcoma subtypes, canonical"], "ECOG").exclusive
     assert classify(["CR", "PR", "SD", "PD"]).complete
+    # an ethnicity row among race rows overlaps them; race rows that carry the ethnicity are a combined scheme
+    assert not classify(["White", "Black", "Hispanic/Latino", "Other"], "Race").exclusive
+    assert classify(["White, non-Hispanic", "Black, non-Hispanic", "Hispanic", "Other"], "Race/ethnicity").exclusive
+    assert classify(["Hispanic", "Non-Hispanic"], "Ethnicity").exclusive
 
 
 TABLE = """# T

@@ -58,3 +58,23 @@ def test_row_percentages_are_the_rows_own_split():
     assert row_percentages(row("Hypertension", "25 (54)", "21 (46)"))
     assert not row_percentages(row("Male", "16 (64)", "13 (52)"))          # column percentages of 25
     assert not row_percentages(row("None", "0 (0)", "0 (0)"))
+
+
+@pytest.mark.parametrize("label,expected", [("Sex (%) Male/female", True), ("Male/female, %", True),
+                                            ("Male/female, n (%)", False), ("Response ≥ 50 %", False),
+                                            ("Sex (M/F)", False)])
+def test_percent_unit_anywhere_in_a_label(label, expected):
+    from trialaudit.extractor.study.denominators import percent_unit_label
+    assert percent_unit_label(label) is expected
+
+
+def test_a_start_n_does_not_apply_to_a_later_time_point_column():
+    from trialaudit.extractor.study.denominators import header_n_for_other_time_point
+    from trialaudit.extractor.text import parse_text
+    doc = parse_text("Results\n\nTable 2. Exercise\n\n| Days | A / N = 50 (at baseline) / Baseline | "
+                     "A / N = 50 (at baseline) / 6 months | B (n = 48) / 6 months |\n|---|---|---|---|\n"
+                     "| <1 | 20 | 15 | 14 |\n| ≥1 | 30 | 25 | 30 |\n", doc_id="t", source="test")
+    t = doc.tables[0]
+    assert header_n_for_other_time_point(t, 1) is None
+    assert header_n_for_other_time_point(t, 2)
+    assert header_n_for_other_time_point(t, 3) is None

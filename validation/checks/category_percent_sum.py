@@ -51,7 +51,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         then pinpoint the wrong cell. Categories that may overlap (sites of
         metastasis, comorbidities, previous treatments) are never summed;
         variables with missing data reported without a "Missing" row are
-        skipped unless the sum exceeds 100%.
+        skipped unless the sum exceeds 100%. A block whose percentages add up
+        to 100 across each row (and not down the columns) prints row
+        percentages — each row's split into the columns — and is not summed
+        down a column.
 
         Severity: warning at most, never error: which rows form one complete set of categories is inferred from the layout. On 120 real trial reports
         this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
@@ -134,8 +137,8 @@ def _bare_pct(table: Table, j: int, run: CategoryRun | None) -> bool:
 
 
 def _run(ctx: CheckContext, table: Table, run: CategoryRun) -> Iterator[Finding]:
-    if len(run.rows) < 2:
-        return
+    if len(run.rows) < 2 or run.row_percentages:
+        return  # row percentages (each row split across the columns, adding up to 100 across): not summed down
     cs = classify(run.labels, run.heading)
     if not cs.exclusive:
         return

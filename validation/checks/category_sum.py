@@ -9,7 +9,7 @@ from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit
+from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit, slash_pair_percent
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                                  norm_label, response_category, row_denominator)
 
@@ -85,7 +85,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         percentages that sum to 100). Both orientations: categories as rows
         under a group heading with arms as columns, and categories as columns
         with arms as rows. ``Male/Female`` written as ``31/24`` in one cell is
-        summed too. A Total column must equal the sum of the arm columns.
+        summed too (unless a "%" in the row, group or column label says the
+        pair is two percentages: ``Gender (%) Male/female | 83/17``). A Total column must equal the sum of the arm columns.
 
     Why it matters:
         Categories that do not add up to the group size mean patients were
@@ -107,6 +108,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         more than n are silent unless the categories are certainly exclusive
         (a named pair such as Male/Female, best-response categories, or percentages that add up to 100):
         several answers, drugs or sites per patient are common.
+        A header n stated for the start ("N = 282 (at baseline)") is not the
+        n of a later time-point column under it ("Post intervention",
+        "Week 24"): fewer patients are measured later, so that column is
+        not checked against it.
     """
     for table in ctx.document.tables:
         yield from _rows_as_categories(ctx, table)
@@ -339,6 +344,8 @@ def _slash_pairs(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             den = column_denominator(ctx, table, j)
             if not cm or den is None:
                 continue
+            if slash_pair_percent(table, row, j):
+                continue  # "Gender (%) Male/female | 83/17": two percentages, not counts of the column's n
             a, b = int(cm.group(1)), int(cm.group(2))
             ctx.coverage.count("category_sets")
             if a + b == den.n:
