@@ -331,7 +331,7 @@ def fnum(n: Num | None) -> float | None:
 # --------------------------------------------------------------------------- tables
 
 P_LABEL = re.compile(r"(?i)(?:^|[^a-z])p(?:[\s-]*values?)?(?:$|[^a-z])|^sig\.?$|significance")
-STAT_LABEL = re.compile(r"(?i)χ\s*[2²]|chi|^\s*t\s*$|^t\s*/|/\s*t\b|^\s*[zFUH]\s*$|statistic|test value|^\s*t[- ]value")
+STAT_LABEL = re.compile(r"(?i)χ\s*[2²]|\bchi(?![a-z])|^\s*t\s*$|^t\s*/|/\s*t\b|^\s*[zFUH]\s*$|statistic|test value|^\s*t[- ]value")
 CI_LABEL = re.compile(r"(?i)\b(?:9[059]\s*%\s*)?(?:CI|confidence interval)s?\b")
 RATIO_LABEL = re.compile(r"(?i)^\s*(?:adjusted\s+|crude\s+)?(?:a?HR|a?OR|a?RR|hazard ratio|odds ratio|risk ratio|relative risk)\b")
 

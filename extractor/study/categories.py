@@ -34,7 +34,10 @@ from trialaudit.schemas.study import CategorySetFact
 
 from .tablefacts import Denominator, cell_count, cell_quantity, norm_label, rate_measure, response_category
 
-STAT_COL = re.compile(r"p\s*-?\s*value|^p$|χ|chi|statistic|^t\b|t/|^z$|^f$|test", re.I)
+#: a statistics column's header ("P value", "χ²", "Chi-square", "t/χ²", "Test statistic"); whole words only, so an
+#: arm named "Coaching", "Chinese medicine" or "Test group (n = 30)" is not one
+STAT_COL = re.compile(r"p\s*-?\s*value|^p$|χ|\bchi(?![a-z])|\bstatistics?\b|^t\b|\bt\s*/|^z$|^f$|\btests?\s*$|^tests?\s+(?:statistics?|values?)\b",
+                      re.I)
 
 # binary or small closed vocabularies: mutually exclusive and, listed together, complete
 _CLOSED_SETS = [

@@ -446,7 +446,7 @@ def study_columns(table: Table, arms: list[Arm], total_n: int | None) -> dict[in
     data = []
     for j in range(1, len(table.columns)):
         lab = table.column_label(j)
-        if re.search(r"\bp\s*[\-‑]?\s*values?\b|^\s*p\s*$|χ|chi|statistic|^\s*[tFzZ]\s*$|\bHR\b|\bOR\b|95\s*%", lab, re.I):
+        if re.search(r"\bp\s*[\-‑]?\s*values?\b|^\s*p\s*$|χ|\bchi(?![a-z])|\bstatistic|^\s*[tFzZ]\s*$|\bHR\b|\bOR\b|95\s*%", lab, re.I):
             continue
         data.append(j)
         top = lab.split(" / ")[0]

@@ -5,6 +5,7 @@ import re
 from typing import Iterator
 
 from trialaudit.extractor.study.arms import TOTAL_WORDS, resolve_arm
+from trialaudit.extractor.study.categories import STAT_COL
 from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
@@ -48,8 +49,7 @@ def _groups(table: Table) -> list[list[TableRow]]:
     """Runs of category rows: under one group heading, split where a new variable starts."""
     out: list[list[TableRow]] = []
     cur: list[TableRow] = []
-    stat_cols = [j for j, c in enumerate(table.columns)
-                 if re.search(r"p\s*value|^p$|χ|chi|statistic|^t\b|t/", c.strip(), re.I)]
+    stat_cols = [j for j, c in enumerate(table.columns) if STAT_COL.search(c.strip())]
     for r in table.rows:
         if r.kind == "group":
             if cur:
