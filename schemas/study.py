@@ -616,6 +616,10 @@ class NamedTests(Model):
     continuous: list[str] = Field(default_factory=list)     # student, welch, mann-whitney
     continuous_quote: str | None = None
     in_tables: list[str] = Field(default_factory=list)      # named by any table's caption, headers or notes
+    # adjusted or multi-factor models the methods name for continuous data: ancova, multi-way-anova,
+    # mixed-model, adjusted-regression (their P is not an unadjusted two-sample test's)
+    continuous_models: list[str] = Field(default_factory=list)
+    continuous_models_quote: str | None = None
 
 
 class Study(Model):

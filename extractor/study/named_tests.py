@@ -2,7 +2,9 @@
 
 ``Study.named_tests`` holds the tests the methods or statistics text names for categorical data (χ²,
 Fisher) and for continuous data (Student's t, Welch, Mann–Whitney), with a quote; ``TableTest.named_tests``
-the tests a table itself names. TA202 and TA203 compare a recomputed test with the one named.
+the tests a table itself names; ``NamedTests.continuous_models`` the adjusted or multi-factor models (ANCOVA,
+two-way ANOVA, mixed models, adjusted linear regression) named for continuous data. TA202 and TA203 compare a
+recomputed test with the one named.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from trialaudit.schemas.study import NamedTests
 from .stat_labels import stat_kind_of_label
 from .tablefacts import norm_label
 
-__all__ = ["tests_named_in", "table_notes", "table_test_names", "article_test_names", "extract_named_tests"]
+__all__ = ["tests_named_in", "table_notes", "table_test_names", "article_test_names", "continuous_models_named",
+           "extract_named_tests"]
 
 
 _NAMED = {
@@ -93,6 +96,41 @@ def article_test_names(doc: Document, kind: str) -> tuple[set[str], str | None]:
     return named, quote
 
 
+#: adjusted or multi-factor models for continuous data: their P is not that of an unadjusted two-sample test
+_CONTINUOUS_MODELS = {
+    "ancova": re.compile(r"\bANCOVA\b|\banalys[ie]s\s+of\s+covariance\b", re.I),
+    "multi-way-anova": re.compile(
+        r"\b(?:two|three|multi|2|3)[\s-]*(?:way|factor)\s+(?:\w+\s+){0,2}?(?:ANOVA|analys[ie]s\s+of\s+variance)\b|"
+        r"\bfactorial\s+(?:ANOVA|analys[ie]s\s+of\s+variance)\b|"
+        r"\b(?:ANOVA|analys[ie]s\s+of\s+variance)\b[^.;]{0,80}?\b(?:factors?|fixed[\s-]+effects?|covariates?)\b", re.I),
+    "mixed-model": re.compile(r"\b(?:linear\s+)?mixed[\s-]*(?:effects?\s+)?(?:linear\s+)?models?\b|\bMMRM\b", re.I),
+    "adjusted-regression": re.compile(
+        r"\blinear\s+regression\b[^.;]{0,120}?\b(?:adjust\w*|covariates?)\b|"
+        r"\b(?:adjust\w*|covariates?)\b[^.;]{0,120}?\blinear\s+regression\b", re.I),
+}
+#: a model for categorical or time-to-event data, not for the continuous measures compared by t-tests
+_OTHER_MODEL = re.compile(r"\blogistic\b|\bCox\b|\bPoisson\b|\bnegative\s+binomial\b|\bproportional\s+hazards?\b|"
+                          r"\bcategorical\b", re.I)
+
+
+def continuous_models_named(doc: Document) -> tuple[list[str], str | None]:
+    """The adjusted or multi-factor models (ANCOVA, two-way ANOVA, mixed models, adjusted linear regression) the
+    methods or statistics text names for continuous data, with the first sentence naming one."""
+    named: set[str] = set()
+    quote = None
+    for s in doc.sentences:
+        if s.section_kind not in ("statistics", "methods"):
+            continue
+        for clause in re.split(r";|\.\s", s.text):
+            if _OTHER_MODEL.search(clause):
+                continue
+            found = {k for k, rx in _CONTINUOUS_MODELS.items() if rx.search(clause)}
+            if found:
+                named |= found
+                quote = quote or s.text
+    return sorted(named), quote
+
+
 def extract_named_tests(doc: Document) -> NamedTests:
     """The tests the methods or statistics text names for categorical and for continuous data, and the tests
     any table names (caption, headers, notes)."""
@@ -101,5 +139,7 @@ def extract_named_tests(doc: Document) -> NamedTests:
     in_tables: set[str] = set()
     for t in doc.tables:
         in_tables |= table_test_names(doc, t)[0]
+    models, models_quote = continuous_models_named(doc)
     return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
-                      continuous_quote=cont_quote, in_tables=sorted(in_tables))
+                      continuous_quote=cont_quote, in_tables=sorted(in_tables), continuous_models=models,
+                      continuous_models_quote=models_quote)

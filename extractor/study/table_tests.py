@@ -202,13 +202,25 @@ def _is_summary(label: str) -> bool:
     return bool(_SUMMARY_LABEL.search(label))
 
 
-def _counts_of_row(row: TableRow, arms: list[ArmSlot]) -> list[int] | None:
+#: a dash standing for an empty category ("II | - | 1 (0.6%)")
+_DASH = re.compile(r"\s*[-–—−]\s*")
+
+
+def _counts_of_row(row: TableRow, arms: list[ArmSlot], dash_zero: bool = False) -> list[int] | None:
+    """The row's count in each arm; with ``dash_zero`` a '-' cell beside counts of the same row reads as 0 (a
+    category of a heading's list that no patient of that arm has)."""
     if _is_summary(row.label or ""):
         return None  # "Median | 17 | 21" holds values, not counts
     pct_row = percent_only_row(row)
+    texts = [cell_text(row, a.index) for a in arms]
+    dashes = [bool(_DASH.fullmatch(t or "")) for t in texts] if dash_zero else [False] * len(arms)
+    if all(dashes):
+        return None
     out = []
-    for a in arms:
-        text = cell_text(row, a.index)
+    for a, text, dash in zip(arms, texts, dashes):
+        if dash:
+            out.append(0)
+            continue
         c = cell_count(text)
         if c is None:
             return None
@@ -222,11 +234,11 @@ def _counts_of_row(row: TableRow, arms: list[ArmSlot]) -> list[int] | None:
 _VARIABLE_LABEL = re.compile(r"[,;]\s*(?:n|no\.?|N)\s*\(%\)\s*$")
 
 
-def _block_complete(rows: list[TableRow], arms: list[ArmSlot]) -> bool:
+def _block_complete(rows: list[TableRow], arms: list[ArmSlot], dash_zero: bool = False) -> bool:
     """True when the count rows already add up exactly to every arm's n (at least two categories)."""
     if len(rows) < 2 or any(a.n is None for a in arms):
         return False
-    counts = [_counts_of_row(r, arms) for r in rows]
+    counts = [_counts_of_row(r, arms, dash_zero) for r in rows]
     if any(c is None for c in counts):
         return False
     return all(sum(c[i] for c in counts) == a.n for i, a in enumerate(arms))  # type: ignore[index]
@@ -244,8 +256,12 @@ def _own_denominators(row: TableRow, arms: list[ArmSlot]) -> list[int | None]:
     return out
 
 
-def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[ArmSlot]) -> list[CountTable]:
-    """Candidate count tables for a block of category rows (arms as columns)."""
+def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[ArmSlot],
+                 own_row: int | None = None) -> list[CountTable]:
+    """Candidate count tables for a block of category rows (arms as columns).
+
+    ``own_row``: the block's P is printed on that row (not the first) of categories that add up to each arm's n:
+    it may test the whole block or that row against the rest of each arm — both are candidates."""
     out: list[CountTable] = []
     ns = [a.n for a in arms]
     # a "Male/Female | 31/24 | 23/17" row
@@ -262,7 +278,7 @@ def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[A
                 out.append(_count_table([[p[0], p[1] - p[0]] for p in pairs], ["yes", "no"],
                                   f"'{lab}' as n/N in each arm", ev))
             return out
-    counts = [_counts_of_row(r, arms) for r in rows]
+    counts = [_counts_of_row(r, arms, dash_zero=len(rows) >= 2) for r in rows]
     if any(c is None for c in counts) or not counts:
         return out
     per_arm = [[counts[i][a] for i in range(len(rows))] for a in range(len(arms))]
@@ -274,23 +290,24 @@ def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[A
     own = _own_denominators(rows[0], arms)
     if own != ns and len(rows) == 1:
         ns = own
-    first_ok = all(n is not None and per_arm[a][0] <= n for a, n in enumerate(ns))
+    x = own_row if own_row is not None and 0 < own_row < len(rows) else 0
+    first_ok = all(n is not None and per_arm[a][x] <= n for a, n in enumerate(ns))
     multi_valid = any(i.description.startswith(f"{len(arms)}×{len(rows)} ") for i in out)
     exhaustive = multi_valid and all(sum(per_arm[a]) == ns[a] for a in range(len(arms)) if ns[a] is not None)
-    if first_ok and (len(rows) == 1 or not exhaustive):
-        k = [per_arm[a][0] for a in range(len(arms))]
-        ev1 = [cell_evidence(doc, table, rows[0], a.index, role="count") for a in arms] + den_ev
-        pcts = [cell_percent(cell_text(rows[0], arms[a].index)) for a in range(len(arms))]
+    if first_ok and (len(rows) == 1 or not exhaustive or x > 0):
+        k = [per_arm[a][x] for a in range(len(arms))]
+        ev1 = [cell_evidence(doc, table, rows[x], a.index, role="count") for a in arms] + den_ev
+        pcts = [cell_percent(cell_text(rows[x], arms[a].index)) for a in range(len(arms))]
         implied = [_implied_n(k[a], pcts[a], ns[a]) for a in range(len(arms))]
         if any(p is not None and m is None and not _percent_fits(k[a], p, ns[a])
                for a, (p, m) in enumerate(zip(pcts, implied))):
             return out  # "1659 (14)" of 12,944 is 12.8%: the percentages are of an unknown smaller n
-        out.append(_count_table([[k[a], ns[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
-                          f"'{labels[0]}' against the rest of each arm ({', '.join(f'{k[a]}/{ns[a]}' for a in range(len(arms)))})",
+        out.append(_count_table([[k[a], ns[a] - k[a]] for a in range(len(arms))], [labels[x], "not " + labels[x]],
+                          f"'{labels[x]}' against the rest of each arm ({', '.join(f'{k[a]}/{ns[a]}' for a in range(len(arms)))})",
                           ev1))
         if all(m is not None for m in implied) and implied != ns:
-            out.append(_count_table([[k[a], implied[a] - k[a]] for a in range(len(arms))], [labels[0], "not " + labels[0]],
-                              f"'{labels[0]}' against the n its printed percentages imply (missing data: "
+            out.append(_count_table([[k[a], implied[a] - k[a]] for a in range(len(arms))], [labels[x], "not " + labels[x]],
+                              f"'{labels[x]}' against the n its printed percentages imply (missing data: "
                               f"{', '.join(f'{k[a]}/{implied[a]}' for a in range(len(arms)))})", ev1))
     return out
 
@@ -360,8 +377,21 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
             close()
             cur = {"heading": r, "rows": [], "stat": r if has_stat else None, "p": r if has_p else None}
             continue
-        is_countish = _counts_of_row(r, arms) is not None or all(_slash_pair(t) for t in arm_txt) or \
-            all(mean_sd_cell(t) for t in arm_txt)
+        # under a heading, a '-' beside counts is an empty category ("II | - | 1 (0.6%)")
+        is_countish = _counts_of_row(r, arms, dash_zero=bool(r.group)) is not None or \
+            all(_slash_pair(t) for t in arm_txt) or all(mean_sd_cell(t) for t in arm_txt)
+        if (has_stat or has_p) and is_countish and cur is not None and cur.get("heading") is not None and \
+                cur["rows"] and cur["p"] is None and cur["stat"] is None and \
+                not _block_complete(cur["rows"], arms, dash_zero=True) and \
+                _block_complete(cur["rows"] + [r], arms, dash_zero=True):
+            # a P on the last of a heading's categories that add up to every arm's n ("II | - | 1", "III | 25 |
+            # 80", "IV | 33 | 82 | 0.592"): bottom-aligned, it tests the whole block or that row — both are read
+            cur["rows"].append(r)
+            cur["stat"] = r if has_stat else None
+            cur["p"] = r if has_p else None
+            cur["own_row"] = len(cur["rows"]) - 1
+            close()
+            continue
         if has_stat or has_p:
             joinable = cur is not None and not cur["rows"] and cur.get("heading") is not None and \
                 not (has_stat and cur["stat"] is not None) and not (has_p and cur["p"] is not None)
@@ -394,7 +424,8 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
         # a block whose categories already add up to every arm's n is complete: a further count row
         # ("Prior nephrectomy, n (%)") is another variable, not a category of this one
         if cur["rows"] and (cur["stat"] is not None or cur["p"] is not None) and \
-                (_VARIABLE_LABEL.search(r.label or "") or _block_complete(cur["rows"], arms)):
+                ((_VARIABLE_LABEL.search(r.label or "") and not _same_heading(cur, r)) or
+                 _block_complete(cur["rows"], arms, dash_zero=True)):
             close()
             cur = {"heading": None, "rows": [], "stat": None, "p": None}
         cur["rows"].append(r)
@@ -429,9 +460,21 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
             tt.means = ms  # type: ignore[assignment]
             tt.mean_evidence = [cell_evidence(doc, table, rows[0], a.index, role="mean ± SD") for a in arms]
         else:
-            tt.interps = _row_interps(doc, table, rows, arms)
+            tt.interps = _row_interps(doc, table, rows, arms, own_row=b.get("own_row"))
         out.append(tt)
     return out
+
+
+def _same_heading(block: dict, row: TableRow) -> bool:
+    """The row is one more category of the block's heading ("Marital status" then "Single, no. (%)", "Married,
+    no. (%)"): it sits under that heading and the categories above it carry the same "…, no. (%)" suffix, so the
+    suffix does not make it a new variable."""
+    head = block.get("heading")
+    if head is None or not row.group or not block["rows"]:
+        return False
+    if " ".join(row.group.split()).lower() != " ".join((head.label or "").split()).lower():
+        return False
+    return all(_VARIABLE_LABEL.search(x.label or "") for x in block["rows"])
 
 
 def _percent_count(text: str, n: int | None, bare_is_percent: bool) -> tuple[int, bool] | None:

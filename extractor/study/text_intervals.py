@@ -20,13 +20,33 @@ from trialaudit.schemas.study import TextInterval
 
 from .ratios import NON_RESULT_SECTIONS
 
-__all__ = ["extract_text_intervals", "interval_kind_printed", "SD_INSIDE", "is_interval_quantity"]
+__all__ = ["extract_text_intervals", "interval_kind_printed", "SD_INSIDE", "is_interval_quantity",
+           "describes_non_proportion"]
 
 #: an SD (or SE) printed inside or right before the bracket: the number before the interval is not the estimate
 SD_INSIDE = re.compile(r"\bS\.?D\.?\b|\bSE\b|s\.d\.|±", re.I)
 #: the second value of a pair ("from 4.7% to", "12% vs", "3.1 and") right before the quantity
 _PAIR_BEFORE = re.compile(r"\d\s*%?\s*(?:[A-Za-z]+\s+){0,2}?(?:to|vs\.?|versus|and|compared\s+(?:with|to))\s*$", re.I)
 _KIND_WORDS = re.compile(r"\bCI\b|confidence|\bIQR\b|interquartile|\brange\b", re.I)
+
+
+#: words describing an estimate as a mean, a score, a difference or a change: it is never a proportion
+_NON_PROPORTION_WORDS = re.compile(r"\b(?:means?|average|scores?|differences?|changes?|points?)\b", re.I)
+#: a unit right after the estimate and its interval that no proportion has ("1.06 (95% CI 0.23–1.89) points")
+_NON_PROPORTION_UNIT = re.compile(r"^\s*(?:points?|units?|kg|g|mg|ml|mL|cm|mm|mmHg|days?|weeks?|months?|years?|hours?|"
+                                  r"minutes?|beats?|bpm)\b", re.I)
+
+
+def describes_non_proportion(text: str, start: int, end: int, reach: int = 120) -> bool:
+    """The estimate at ``text[start:end]`` (with its interval) is described as a mean, a score, a difference, a
+    change or in points or units in its own clause: it is not a proportion of patients. Brackets in the lead ("(mean
+    age 62)") describe something else and are left out."""
+    if _NON_PROPORTION_UNIT.match(text[end:end + 20]):
+        return True
+    lead = text[max(0, start - reach):start]
+    lead = re.split(r"[;:]|\.\s", lead)[-1]
+    lead = re.sub(r"\([^()]*\)", " ", lead)
+    return bool(_NON_PROPORTION_WORDS.search(lead))
 
 
 def interval_kind_printed(kind: str, *labels: str | None) -> bool:

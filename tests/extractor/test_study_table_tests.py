@@ -101,3 +101,51 @@ def test_a_lower_header_level_naming_the_statistic_keeps_the_arm_columns():
     st = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
     [tt] = [t for t in st.table_tests if "Age" in t.where]
     assert tt.means and [a.n for a in tt.arms] == [28, 28]
+
+
+BLOCKS = """# A randomised trial of drug A versus drug B
+
+## Methods
+
+Continuous outcomes were analysed with a two-way ANOVA with treatment and centre as fixed effects.
+
+## Results
+
+Table 1. Baseline characteristics
+
+| Characteristic | Drug A (N = 24) | Drug B (N = 22) | P |
+|---|---|---|---|
+| Employment | | | |
+| Employed, no. (%) | 5 (20.8) | 9 (40.9) | 0.334 |
+| Retired, no. (%) | 12 (50.0) | 8 (36.4) | |
+| Unemployed, no. (%) | 7 (29.2) | 5 (22.7) | |
+| Grade | | | |
+| 1 | - | 2 (9.1) | |
+| 2 | 10 (41.7) | 9 (40.9) | |
+| 3 | 14 (58.3) | 11 (50.0) | 0.41 |
+"""
+
+
+def _blocks():
+    return extract_study(parse_text(BLOCKS, doc_id="b", source="b", fmt="markdown"))
+
+
+def test_suffixed_categories_under_one_heading_are_one_block():
+    st = _blocks()
+    emp = next(t for t in st.table_tests if t.label == "Employment")
+    assert len(emp.rows) == 3 and emp.count_tables[0].counts == [[5, 12, 7], [9, 8, 5]]
+
+
+def test_a_bottom_p_of_complete_categories_reads_the_block_and_its_row():
+    grade = next(t for t in _blocks().table_tests if t.label == "Grade")
+    counts = [c.counts for c in grade.count_tables]
+    assert [[0, 10, 14], [2, 9, 11]] in counts          # '-' beside counts is 0
+    assert [[14, 10], [11, 11]] in counts                # the P's own row against the rest
+
+
+def test_adjusted_models_named_for_continuous_data():
+    named = _blocks().named_tests
+    assert named.continuous_models == ["multi-way-anova"] and named.continuous == []
+    assert named_tests.continuous_models_named(parse_text(
+        "# T\n\n## Methods\n\nOdds ratios came from a logistic regression adjusted for age.\n", doc_id="x", source="x",
+        fmt="markdown"))[0] == []

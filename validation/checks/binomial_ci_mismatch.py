@@ -15,6 +15,7 @@ from trialaudit.validation.stats import binomial_cis, method_family, printed_mat
 from trialaudit.validation.tablekit import cell_count, column_denominator, rate_measure
 
 from trialaudit.extractor.study.ratios import ci_cell
+from trialaudit.extractor.study.text_intervals import describes_non_proportion
 
 from ._stat_helpers import SKIP_SECTIONS, cell_text, column_n, parse, sentence_quantities
 
@@ -31,6 +32,8 @@ _CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence int
 #: the sentence populations ("among the 47 evaluable patients") a rate with its CI may be out of
 _POPULATION = dict(prepositions=("of", "among", "in"), qualifiers=("", "evaluable", "treated", "enrolled"),
                    nouns=("patients", "participants", "subjects"))
+#: the level of an interval ("95% CI", "90% confidence interval"): its % says nothing about the estimate
+_CI_LEVEL = re.compile(r"\d{2}(?:\.\d+)?\s*%\s*(?=CI\b|C\.I\.|confidence|credible)", re.I)
 _RATE_WORD = re.compile(r"\b(?:ORR|DCR|CBR|response|control|benefit)\b[^.;%]{0,25}$", re.I)
 
 
@@ -216,11 +219,13 @@ def _population_rates(ctx: CheckContext, sent, qs: list, arms: list, used: set[i
         if q.kind != "estimate_ci" or q.interval != "ci" or q.value is None or q.low is None or q.high is None or \
                 q.start in used:
             continue
-        if "%" not in sent.text[q.start:q.end] or not (0 <= q.value.value <= 100):
-            continue
+        if "%" not in _CI_LEVEL.sub(" ", sent.text[q.start:q.end]) or not (0 <= q.value.value <= 100):
+            continue  # a percentage printed as the estimate or its bounds, not only as the CI's level
         lead = sent.text[max(0, q.start - 40):q.start]
         if not _RATE_WORD.search(lead) or _SURVIVAL.search(lead):
             continue
+        if describes_non_proportion(sent.text, q.start, q.end):
+            continue  # a mean, a score, a difference or a change in points: not a proportion of patients
         ks = possible_counts(n, q.value.value, q.value.decimals)
         if len(ks) != 1:
             continue

@@ -146,7 +146,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         table names a rank test (Mann–Whitney, Wilcoxon, Kruskal–Wallis,
         "non-parametric"), since it may come from that test, nor when an
         arm's SD exceeds its positive mean (skewed data, for which a rank test
-        is the usual choice). Text is checked only when two arms with known sizes are
+        is the usual choice), nor when the methods name only adjusted or
+        multi-factor models for continuous data (ANCOVA, two-way ANOVA with
+        a study factor, mixed models, adjusted linear regression) and no
+        t-test. Text is checked only when two arms with known sizes are
         named in the sentence. Paired designs are not recognised.
 
         Severity: warning at most, never error: the group sizes behind a mean (SD) are inferred (subgroup rows are often analysed with fewer). On 120 real trial reports
@@ -154,19 +157,30 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         findings ask a reviewer to look rather than assert a contradiction.
     """
     rank = _rank_test_named(ctx)
-    for c in chain(_table_comparisons(ctx, rank), _text_comparisons(ctx, rank)):
+    model = _model_only(ctx)
+    for c in chain(_table_comparisons(ctx, rank, model), _text_comparisons(ctx, rank, model)):
         f = _judge(ctx, c)
         if f:
             yield f
 
 
-def _table_comparisons(ctx: CheckContext, rank: bool) -> Iterator[TComparison]:
+def _model_only(ctx: CheckContext) -> bool:
+    """The methods name only adjusted or multi-factor models for continuous data (ANCOVA, a two-way ANOVA with a
+    study or centre factor, a mixed model, an adjusted linear regression) and no t-test: a P printed beside two
+    means comes from that model, which an unadjusted t-test need not reproduce (``Study.named_tests``)."""
+    named = ctx.study.named_tests
+    return bool(named.continuous_models) and not ({"student", "welch"} & set(named.continuous))
+
+
+def _table_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[TComparison]:
     """Two arms' mean ± SD in a table with the t or P printed for them."""
     for tt in table_tests(ctx):
         if not tt.means or len(tt.arms) != 2 or (tt.stat is None and tt.p is None):
             continue
         if tt.stat is None and (rank or _RANK_TEST.search(" ".join([tt.table.caption or "", *tt.table.footnotes]))):
             continue  # a P alone, and a rank test is named: it may come from that test, not a t-test
+        if tt.stat is None and model and not ({"student", "welch"} & set(tt.fact.named_tests)):
+            continue  # a P alone, and the methods name only adjusted models for continuous data
         if tt.stat is not None and tt.stat_kind != "t":
             continue
         ns = [a.n for a in tt.arms]
@@ -182,14 +196,14 @@ def _table_comparisons(ctx: CheckContext, rank: bool) -> Iterator[TComparison]:
                           key=f"{tt.where}|{tt.label}")
 
 
-def _text_comparisons(ctx: CheckContext, rank: bool) -> Iterator[TComparison]:
+def _text_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[TComparison]:
     """Sentences with two mean ± SD, the t or P after them, and two arms of known size named
     (``Study.text_tests`` of kind means)."""
     for tt in ctx.study.text_tests:
         if tt.kind != "means" or not tt.means or len(tt.ns) != 2:
             continue
-        if tt.statistic is None and (tt.p is None or rank):
-            continue  # a P alone, and the article names a rank test for group comparisons
+        if tt.statistic is None and (tt.p is None or rank or model):
+            continue  # a P alone, and the article names a rank test or only adjusted models for group comparisons
         p = None
         if tt.p is not None:
             v = tt.p.value
