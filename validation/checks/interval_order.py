@@ -55,6 +55,10 @@ def _judge(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, e
     return f
 
 
+#: "−03" for −0.3: a whole number with a leading zero is a misprinted decimal
+_LEADING_ZERO = re.compile(r"[−\-–]?0\d+")
+
+
 def _judge_core(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, evidence: list[Evidence],
                 key: str) -> Finding | None:
     lo_lo, lo_hi = rounding_interval(lo.value, lo.decimals)
@@ -69,9 +73,21 @@ def _judge_core(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: s
         names = ("lower bound", "estimate", "upper bound")
     printed = f"{v.text} ({lo.text}, {hi.text})"
     if lo_lo > hi_hi:
+        inside = hi_lo <= v_hi and v_lo <= lo_hi   # the estimate lies between the two bounds, in either order
+        misprint = next((b.text for b in (lo, hi) if _LEADING_ZERO.fullmatch(b.text.strip())), None)
+        if misprint is not None:
+            severity, how = "error", f"and the bound {misprint} is misprinted (a leading zero, no decimal point)"
+        elif not inside:
+            severity, how = "error", (f"and {names[1]} {v.text} lies outside it in either order")
+        elif lo.value < 0 and hi.value < 0:
+            # "−0.87 (95% CI −0.42 to −1.32)": negative bounds listed by size, smallest change first
+            severity, how = "info", "but the estimate lies between them: negative bounds listed by their size"
+        else:
+            severity, how = "warning", "but the estimate lies between them: the bounds are printed high–low"
         return ctx.finding(
-            "TA208", severity="error",
-            message=f"{where}: the {what} of {printed} is reversed: {names[0]} {lo.text} > {names[2]} {hi.text}.",
+            "TA208", severity=severity,
+            message=f"{where}: the {what} of {printed} is reversed: {names[0]} {lo.text} > {names[2]} {hi.text}, "
+                    f"{how}.",
             observed=printed, expected=f"{names[0]} ≤ {names[2]}", computation=f"{lo.text} > {hi.text}.",
             evidence=evidence, key=key + "|reversed")
     below = v_hi < lo_lo
@@ -113,7 +129,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
     Example:
         ``Median PFS 5.5 (95% CI 5.9, 6.4) months``: 5.5 < 5.9 (error).
-        ``Time since diagnosis, median (IQR) 12.1 (18.8, 5.4)``: reversed.
+        ``Time since diagnosis, median (IQR) 12.1 (18.8, 5.4)``: reversed, the median between the
+        bounds (warning: printed high–low); ``−0.87 (95% CI −0.42 to −1.32)``: negative bounds listed by
+        size (info); ``−0.2 (−0.5, −3)``: reversed and outside in either order (error).
 
     Known limitations:
         An error needs the interval's kind printed (95% CI, IQR, range in the
