@@ -6,7 +6,8 @@ statistical significance") or, in softer words, absent ("did not differ", "compa
 quantities printed in the same clause (its P values, test statistics, ratios with their intervals,
 percentages) and the tables the sentence cites. TA210 compares each claim with that evidence.
 
-Clauses are split at ';', 'whereas', 'while' and 'but' (top level, outside brackets), after a
+Clauses are split at ';', 'whereas', 'while', 'although' and 'but' (not 'but also'; top level, outside brackets),
+before "and thereafter/then/later", after a
 sentence-opening "Although/While ..., " clause, and before footnote legends ("* P < 0.05 versus ...", which
 define markers). A clause is not read as a claim when its wording is hedged ("marginally", "trend towards",
 "borderline"), when it makes an exception ("except", "apart from"), when a negative claim is limited in time
@@ -29,8 +30,11 @@ __all__ = ["extract_significance_claims", "clauses", "claim_kind"]
 
 _SECTIONS = ("abstract", "results", "discussion", "conclusion", "other", "figure", "table")
 _TABLE_CITE = re.compile(r"\bTables?\s+(\d+|[IVXL]+)\b", re.I)
-_CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:whereas|while)\s+|,\s*and\s+(?=(?:the|a|an|no)\s)|"
-                           r"(?<=[)\]}])\s*but\s+")
+_CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:whereas|while|although|though)\s+|"
+                           r",\s*and\s+(?=(?:the|a|an|no)\s)|"
+                           # "... after insertion, and thereafter it was insignificant": a later time, a new claim
+                           r",?\s*and\s+(?=(?:thereafter|then|afterwards|subsequently|later)\b)|"
+                           r"(?<=[)\]}])\s*but\s+|\s+but\s+(?!also\b)")
 _NEG = re.compile(
     r"\b(?:no|not|non|without|neither|nor|never|lack(?:ed)?\s+of|absence\s+of|fail(?:ed|s)?\s+to|did\s+not|does\s+not|"
     r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not|n't)\b(?:(?!\band\b|\bbut\b|\bwhereas\b)[^.;,]){0,40}?"
