@@ -151,13 +151,20 @@ class _Tables:
                 body_rows.extend(_children(part, "tr"))
             elif n == "tr":
                 body_rows.append(part)
-        trs = head_rows + body_rows
+        # a body row whose cells stack several lines with <break/> ("Sex<break/>Male<break/>Female" beside
+        # "<break/>7 (53.8)<break/>6 (46.2)") is several rows: one per line
+        virtual: list[tuple[object, list[str] | None]] = [(tr, None) for tr in head_rows]
+        for tr in body_rows:
+            lines = self._stacked_lines(tr)
+            virtual.extend([(tr, None)] if lines is None else [(tr, [x[i] for x in lines])
+                                                               for i in range(len(lines[0]))])
+        trs = [tr for tr, _ in virtual]
         grid: list[list[tuple[str, object, tuple[int, int]] | None]] = []
         occupied: dict[tuple[int, int], tuple[str, object, tuple[int, int]]] = {}
         width = 0
-        for r, tr in enumerate(trs):
+        for r, (tr, split) in enumerate(virtual):
             c = 0
-            for cell in _children(tr, "td", "th"):
+            for ci, cell in enumerate(_children(tr, "td", "th")):
                 while (r, c) in occupied:
                     c += 1
                 try:
@@ -167,7 +174,7 @@ class _Tables:
                     cs, rs = 1, 1
                 rs = min(rs, len(trs) - r) if not (r < len(head_rows) and r + rs > len(head_rows)) else \
                     min(rs, len(head_rows) - r)
-                entry = (self.inline(cell), cell, (r, c))
+                entry = (split[ci] if split is not None else self.inline(cell), cell, (r, c))
                 if len(occupied) + rs * cs > MAX_TABLE_CELLS:
                     raise _TableTooLarge(f"more than {MAX_TABLE_CELLS} cells")
                 for dr in range(rs):
@@ -195,5 +202,39 @@ class _Tables:
             grid = [[(x[0], x[1], (keep.index(x[2][0]), x[2][1])) if x is not None and x[2][0] in keep else None
                      for x in grid[r]] for r in keep]
         return _collapse_label_columns(_Grid(rows=grid, header=header, width=width))
+
+    def _stacked_lines(self, tr) -> list[list[str]] | None:
+        """The lines of each cell of a body row whose cells stack k >= 2 lines with top-level <break/>s: the
+        label cell has k lines, every other cell k lines or none, one of them a number, no cell spans; else None."""
+        cells = _children(tr, "td", "th")
+        if len(cells) < 2 or any((x.get("rowspan") or "1").strip() != "1" or (x.get("colspan") or "1").strip() != "1"
+                                 for x in cells):
+            return None
+        if not any(_ln(ch) == "break" for ch in cells[0]):
+            return None
+        lines = [self._break_lines(x) for x in cells]
+        k = len(lines[0])
+        out = []
+        stacked = False
+        for ls in lines[1:]:
+            if len(ls) == k:
+                stacked = stacked or any(re.search(r"\d", t) for t in ls)
+                out.append(ls)
+            elif len(ls) == 1 and not ls[0]:
+                out.append([""] * k)
+            else:
+                return None
+        return [lines[0]] + out if stacked and k <= 50 else None
+
+    def _break_lines(self, cell) -> list[str]:
+        """The cell's text split at its top-level <break/> elements, each line as a reader sees it."""
+        parts: list[list[str]] = [[cell.text or ""]]
+        for ch in cell:
+            if _ln(ch) == "break":
+                parts.append([ch.tail or ""])
+                continue
+            parts[-1].append(self.inline_el(ch, "".join(parts[-1])))
+            parts[-1].append(ch.tail or "")
+        return [_ws("".join(p)) for p in parts]
 
     # ------------------------------------------------------------------ back matter

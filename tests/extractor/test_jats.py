@@ -363,3 +363,19 @@ def test_parenthesised_citations_become_brackets_and_statistics_keep_their_paren
     assert "Adiponectin is protective [1, 2]." in d.text
     assert [1, 2] in [c.numbers for c in d.citations]
     assert any("F(1, 36) = 0.16, p = 0.704" in s.text for s in d.sentences)
+
+
+def test_cells_stacking_lines_with_breaks_are_one_row_per_line():
+    body = """<sec><title>Results</title><table-wrap id="T1"><label>Table 1</label><caption><p>Baseline</p></caption>
+<table><thead><tr><th>Characteristic</th><th>Drug (n = 13)</th><th>Control (n = 10)</th></tr></thead><tbody>
+<tr><td>Sex<break/>Male<break/>Female</td><td><break/>7 (53.8)<break/>6 (46.2)</td><td><break/>6 (60)<break/>4 (40)</td></tr>
+<tr><td>Notes<break/>see text</td><td>a<break/>b<break/>c</td><td>1</td></tr></tbody></table></table-wrap></sec>"""
+    d = parse_jats(jats(body), doc_id="x", source="x.xml")
+    t = d.tables[0]
+    assert [(r.label, [c.text for c in r.cells[1:]]) for r in t.rows[:3]] == [
+        ("Sex", ["", ""]), ("Male", ["7 (53.8)", "6 (60)"]), ("Female", ["6 (46.2)", "4 (40)"])]
+    assert t.rows[1].group == "Sex"
+    # line counts that disagree: the row stays one row, its lines joined as before
+    assert t.rows[3].label == "Notes see text" and t.rows[3].cells[1].text == "a b c"
+    lines = d.text.splitlines()
+    assert any(ln.startswith("| Male | 7 (53.8) |") for ln in lines)
