@@ -64,7 +64,8 @@ COLUMNS: dict[str, list[str]] = {
     "patient_fractions": ["article", "fraction", "count", "denominator", "place"] + LOCATION_COLUMNS,
     "category_sets": ["article", "table", "variable", "categories", "rows", "responses", "row_percentages",
                       "exclusive", "complete", "reason"],
-    "text_intervals": ["article", "text", "estimate", "low", "high", "interval", "labelled"] + LOCATION_COLUMNS,
+    "text_intervals": ["article", "text", "estimate", "low", "high", "interval", "labelled",
+                       "direction_stated"] + LOCATION_COLUMNS,
     "text_statistics": ["article", "statistic", "stat_value", "df", "df2", "df_words", "p_operator", "p",
                         "text"] + LOCATION_COLUMNS,
     "significance_claims": ["article", "claim", "wording", "clause", "p_values", "cited_tables"] + LOCATION_COLUMNS,
@@ -258,7 +259,8 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
     for ti in st.text_intervals:
         out["text_intervals"].append({
             "article": aid, "text": ti.text, "estimate": _v(ti.value), "low": _v(ti.low), "high": _v(ti.high),
-            "interval": ti.kind, "labelled": ti.labelled, **evidence_location(ti.evidence)})
+            "interval": ti.kind, "labelled": ti.labelled, "direction_stated": ti.direction_stated,
+            **evidence_location(ti.evidence)})
     for ts in st.text_statistics:
         out["text_statistics"].append({
             "article": aid, "statistic": ts.statistic, "stat_value": _v(ts.value), "df": ts.df, "df2": ts.df2,

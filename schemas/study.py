@@ -466,6 +466,8 @@ class TextInterval(Model):
     labelled: bool
     sentence: str              # Sentence.id
     evidence: Evidence         # role "estimate and interval"
+    # the words before it state a direction ("a loss of", "declined by"): the value may be printed as a magnitude
+    direction_stated: bool = False
 
 
 class TextStatistic(Model):

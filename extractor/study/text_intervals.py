@@ -20,13 +20,39 @@ from trialaudit.schemas.study import TextInterval
 
 from .ratios import NON_RESULT_SECTIONS
 
-__all__ = ["extract_text_intervals", "interval_kind_printed", "SD_INSIDE", "is_interval_quantity",
+__all__ = ["extract_text_intervals", "states_direction", "interval_kind_printed", "SD_INSIDE", "is_interval_quantity",
            "describes_non_proportion"]
 
 #: an SD (or SE) printed inside or right before the bracket: the number before the interval is not the estimate
 SD_INSIDE = re.compile(r"\bS\.?D\.?\b|\bSE\b|s\.d\.|±", re.I)
 #: the second value of a pair ("from 4.7% to", "12% vs", "3.1 and") right before the quantity
 _PAIR_BEFORE = re.compile(r"\d\s*%?\s*(?:[A-Za-z]+\s+){0,2}?(?:to|vs\.?|versus|and|compared\s+(?:with|to))\s*$", re.I)
+#: words that state the direction of a change or comparison ("a loss of 0.89 kg", "declined by 0.7%", "reduction"):
+#: the number after them may be printed as a magnitude while its interval keeps the sign ("−1.53, −0.25");
+#: "difference" and "change" state no direction
+_DIRECTION = re.compile(r"\b(?:los[st]|losing|declin\w*|decreas\w*|reduc\w*|lower\w*|fell|fall\w*|drop\w*|less|fewer|"
+                        r"shorter|smaller|improv\w*|gain\w*|increas\w*|rise|rose|risen|higher|greater|longer|more|"
+                        r"benefit\w*|worse|better|deteriorat\w*)\b", re.I)
+
+
+#: where the words that may give a value its direction stop: a new clause of its own
+_CLAUSE_START = re.compile(r";|\b(?:although|though|whereas|while|but)\b", re.I)
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The text of the sentence before ``start``, from the last clause boundary on ("HbA1c declined by 0.7% (...)
+    in one group, compared with 0.4% (...)": the second value still declines; "..., although when adjusted the
+    difference was 2.9 kg": 'loss' before 'although' gives it no direction)."""
+    before = text[:start]
+    cuts = [m.end() for m in _CLAUSE_START.finditer(before)]
+    return before[cuts[-1]:] if cuts else before
+
+
+def states_direction(*texts: str | None) -> bool:
+    """One of the texts (the words before a value, its row or column label) states a direction of change."""
+    return any(_DIRECTION.search(t or "") for t in texts)
+
+
 _KIND_WORDS = re.compile(r"\bCI\b|confidence|\bIQR\b|interquartile|\brange\b", re.I)
 
 
@@ -73,6 +99,7 @@ def extract_text_intervals(doc: Document) -> list[TextInterval]:
             kind = q.interval or "unspecified"
             out.append(TextInterval(text=q.text, value=q.value, low=q.low, high=q.high, kind=kind,
                                     labelled=interval_kind_printed(kind, q.text), sentence=sent.id,
+                                    direction_stated=states_direction(_clause_before(sent.text, q.start)),
                                     evidence=sentence_evidence(doc, sent, q.start, q.end,
                                                                role="estimate and interval")))
     return out

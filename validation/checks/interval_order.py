@@ -12,7 +12,8 @@ from trialaudit.extractor.rounding import rounding_interval
 
 from trialaudit.extractor.study.ratios import RATIO_HEAD, ci_cell
 from trialaudit.extractor.study.stat_labels import is_p_label
-from trialaudit.extractor.study.text_intervals import SD_INSIDE, interval_kind_printed, is_interval_quantity
+from trialaudit.extractor.study.text_intervals import SD_INSIDE, interval_kind_printed, is_interval_quantity, \
+    states_direction
 
 from ._stat_helpers import cell_text, parse
 
@@ -38,10 +39,11 @@ def _difference(v: Num, lo: Num, hi: Num) -> bool:
 
 
 def _judge(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, evidence: list[Evidence],
-           key: str, labelled: bool = True) -> Finding | None:
-    """Error when the interval's kind is printed; an unlabelled bracket ("a (b-c)") is a warning at most."""
+           key: str, labelled: bool = True, direction: bool = False) -> Finding | None:
+    """Error when the interval's kind is printed; an unlabelled bracket ("a (b-c)") is a warning at most.
+    ``direction``: the wording or the labels state a direction, so the value may be printed as a magnitude."""
     a, b = min(lo.value, hi.value), max(lo.value, hi.value)
-    if v.value > 0 and b < 0 and a <= -v.value <= b or v.value < 0 and a > 0 and a <= -v.value <= b:
+    if direction and (v.value > 0 and b < 0 and a <= -v.value <= b or v.value < 0 and a > 0 and a <= -v.value <= b):
         # "a loss of 0.89 kg (95% CI −1.53, −0.25)", "declined by 0.7% (95% CI −0.4 to −1.0)": the sign is in the
         # wording, and the signed bounds may be listed by the size of the change (smallest decline first)
         return None
@@ -172,7 +174,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                         continue  # "12 (9,0)", "557 (62,0)": a percentage with a decimal comma, not an interval
                     f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", where,
                                [ctx.cell_evidence(table, row, j, role="estimate and interval")],
-                               key=f"{table.label}|{row.label}|{table.column_label(j)}", labelled=labelled)
+                               key=f"{table.label}|{row.label}|{table.column_label(j)}", labelled=labelled,
+                               direction=states_direction(row.label, row.group, table.column_label(j), table.caption))
                     if f:
                         yield f
                     continue
@@ -186,11 +189,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     f = _judge(ctx, est, ci[0], ci[1], "ci", where,
                                [ctx.cell_evidence(table, row, j, role="estimate"),
                                 ctx.cell_evidence(table, nxt, j, role="CI")],
-                               key=f"{table.label}|{row.label}|{table.column_label(j)}|ci-row")
+                               key=f"{table.label}|{row.label}|{table.column_label(j)}|ci-row",
+                               direction=states_direction(row.label, row.group, table.column_label(j), table.caption))
                     if f:
                         yield f
     for ti in ctx.study.text_intervals:
         f = _judge(ctx, ti.value, ti.low, ti.high, ti.kind, f"'{ti.text}'", [ti.evidence],
-                   key=f"text|{ti.text}", labelled=ti.labelled)
+                   key=f"text|{ti.text}", labelled=ti.labelled, direction=ti.direction_stated)
         if f:
             yield f
