@@ -476,3 +476,11 @@ def test_a_number_after_a_caret_is_an_exponent_not_a_value():
     qs = find_quantities("BMI (−0.28 kg m^−2 (−0.50, −0.06), P=0.01)")
     assert not any(q.kind == "estimate_ci" and q.value is not None and q.value.value == -2 for q in qs)
     assert [q.text for q in qs if q.kind == "p_value"] == ["P=0.01"]
+
+
+def test_k_of_the_n_with_a_percentage_is_a_fraction():
+    from trialaudit.extractor.quantities import find_quantities
+    q = find_quantities("23 of the 48 patients (47.9%) responded")
+    assert [(x.kind, x.count.value, x.denominator.value, x.percent.value) for x in q] == [("fraction", 23, 48, 47.9)]
+    # without a percentage the determiner stays out: "3 of the 12 months" is no fraction
+    assert [x.kind for x in find_quantities("in 3 of the 12 months")] == ["count", "count"]
