@@ -55,10 +55,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         contradictions are reported as warnings. The approximation is
         not used for P < 0.0001, nor when the CI is so wide (SE of the log
         ratio above 0.5, about 8 or fewer events per arm) that an exact test's
-        P may legitimately differ from it.
+        P may legitimately differ from it, nor for risk and odds ratios when the methods or tables name
+        Fisher's exact test (``Study.named_tests``): the P printed beside a Wald CI is then often Fisher's.
     """
     ctx.coverage.count("ratios", 0)  # its findings are about ratios/intervals (counted by TA204)
     alpha = ctx.settings.alpha
+    named = ctx.study.named_tests
+    exact_counts = "fisher" in named.categorical or "fisher" in named.in_tables
     for it in ratio_items(ctx):
         if it.p is None:
             continue
@@ -97,6 +100,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         a, b = p_interval(p)
         if b < 1e-4 or se_min > _SPARSE_SE:
             continue  # tiny P; or few events, where an exact P and a Wald CI legitimately part
+        if exact_counts and it.ratio_type in ("RR", "OR"):
+            continue  # the methods name Fisher's exact test for counts: its P need not match a Wald CI's
         z_lo_ok = zmin * (1 - _REL_TOL) - _ABS_TOL
         z_hi_ok = zmax * (1 + _REL_TOL) + _ABS_TOL
         if p.op in ("<", "<="):
