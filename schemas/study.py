@@ -280,6 +280,11 @@ class ReportedValue(Model):
     evidence: Evidence | None = None
     source_id: str = ""        # sentence id or table/row id (to skip comparisons within one place)
     text: str = ""
+    # which analysis of the cohort the value belongs to: None = the report's own, "original" = the
+    # original/parent/initial trial or the primary analysis that the report extends, "extended" = an
+    # extended/long-term/updated follow-up or analysis named as such; values of different periods
+    # are different quantities (a median follow-up of 4.3 years in the original trial, 9.1 after extension)
+    period: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str | None]:

@@ -13,6 +13,11 @@ arm's drugs ("randomized to apatinib (…) plus IE (…) or IE alone (…)"), an
 sentences that continue, in the same paragraph, a passage attributed to one arm
 ("The Control group was treated with cisplatin and doxorubicin. Cisplatin 60
 mg/m² was administered intravenously on Day 1 …").
+
+In both, only what follows "randomised/assigned/allocated to" defines an arm
+named after it: drugs written before it were given before randomisation
+("patients receiving four cycles of AC were randomised to weekly or 3-weekly
+docetaxel") and belong to every arm alike (:func:`allocation_cut`).
 """
 from __future__ import annotations
 
@@ -31,6 +36,23 @@ _CLAUSE_SEP = re.compile(r";|\s+and\s+(?=\d+\s)|,\s*(?:and|whereas|while|but)\s+
 _TREAT_VERB = re.compile(r"\b(?:receiv\w*|treated|given|administ\w+|regimen|protocol|consist\w*|combination|plus|"
                          r"chemotherapy|therapy|treatment|group\s*:|arm\s*:|\+)", re.I)
 _COMPARATIVE = re.compile(r"\b(?:than|compared|versus|vs\.?|relative to|same as|similar to|as in)\b", re.I)
+
+
+#: "were randomised (1:1) to (receive)", "randomly assigned to", "allocated into": what follows names the arms
+_ALLOCATION = re.compile(r"\b(?:re-?)?(?:randomi[sz]ed|randomly\s+(?:assigned|allocated)|assigned|allocated)\b"
+                         r"[^;.]{0,30}?\b(?:to|into)\b(?:\s+receive\b)?", re.I)
+
+
+def allocation_cut(text: str, before: int | None = None) -> int:
+    """Where the arms' own treatment starts in ``text``: the end of the last allocation phrase ("were randomised
+    to (receive)") that ends at or before ``before`` (the whole text when None), else 0. Drugs written before it
+    were given before randomisation to everyone and do not define an arm named after it."""
+    cut = 0
+    for m in _ALLOCATION.finditer(text):
+        if before is not None and m.end() > before:
+            break
+        cut = m.end()
+    return cut
 
 
 def top_level_clauses(text: str) -> list[tuple[int, int]]:
@@ -58,6 +80,9 @@ def extract_regimen_mentions(doc: Document, arms: list[Arm], prefix_map: dict[st
             if _COMPARATIVE.search(clause) or not _TREAT_VERB.search(clause):
                 continue
             hits = find_drugs(clause, extra_prefixes=prefix_map)
+            # drugs before "were randomised to" were given before randomisation, not in this arm
+            cut = allocation_cut(clause, min(m[1] for m in mentions_all if a <= m[1] < b) - a)
+            hits = [h for h in hits if h.start >= cut]
             # drugs inside an arm's name ("the IE group") are part of the name, not a statement
             label_spans = [(m[1] - a, m[2] - a) for m in mentions_all
                            if a <= m[1] < b and re.search(r"(?:group|arm|cohort)$", text[m[1]:m[2]], re.I)]
@@ -118,10 +143,11 @@ def _label_spans(text: str, mentions: list) -> list[tuple[int, int]]:
     return [(m[1], m[2]) for m in mentions if re.search(r"(?:group|arm|cohort)$", text[m[1]:m[2]], re.I)]
 
 
-def _hits(text: str, a: int, b: int, labels: list[tuple[int, int]], prefix_map) -> list[DrugHit]:
+def _hits(text: str, a: int, b: int, labels: list[tuple[int, int]], prefix_map, cut: int = 0) -> list[DrugHit]:
+    """Drugs in ``text[a:b]`` outside arm labels and not before ``cut`` (an offset in ``text``)."""
     hits = find_drugs(text[a:b], extra_prefixes=prefix_map)
     rel = [(x - a, y - a) for x, y in labels]
-    return [h for h in hits if all(h.end <= x or h.start >= y for x, y in rel)]
+    return [h for h in hits if all(h.end <= x or h.start >= y for x, y in rel) and h.start + a >= cut]
 
 
 def _mention(doc: Document, s, arm_id: str, a: int, b: int, hits: list[DrugHit], role: str) -> RegimenMention:
@@ -176,7 +202,7 @@ def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, 
         found: list[RegimenMention] = []
         arms_here = {m[0].id for m in ments}
         if len(arms_here) == 1 and not _COMPARATIVE.search(text):
-            hits = _hits(text, 0, len(text), labels, prefix_map)
+            hits = _hits(text, 0, len(text), labels, prefix_map, allocation_cut(text, min(m[1] for m in ments)))
             if hits:
                 found.append(_mention(doc, s, ments[0][0].id, 0, len(text), hits, "protocol"))
         elif len(arms_here) >= 2:
@@ -191,7 +217,8 @@ def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, 
                 here = {m[0].id for m in ments if a <= m[1] < b}
                 if len(here) != 1 or _COMPARATIVE.search(text[a:b]):
                     continue
-                hits = _hits(text, a, b, labels, prefix_map)
+                hits = _hits(text, a, b, labels, prefix_map,
+                             allocation_cut(text, min(m[1] for m in ments if a <= m[1] < b)))
                 if hits:
                     found.append(_mention(doc, s, next(iter(here)), a, b, hits, "protocol"))
             _share_trailing_cycle(text, found)
@@ -199,8 +226,9 @@ def extract_dose_passages(doc: Document, arms: list[Arm], prefix_map: dict[str, 
             parts = split_top_level(text, _ALTERNATIVE)
             if len(parts) >= 2:
                 alts = []
+                cut = allocation_cut(text, parts[0][1])
                 for a, b in parts:
-                    hits = _hits(text, a, b, labels, prefix_map)
+                    hits = _hits(text, a, b, labels, prefix_map, cut)
                     key = frozenset(h.generic for h in hits if not is_supportive(h.generic))
                     cands = by_drugs.get(key, [])
                     if key and len(cands) == 1:

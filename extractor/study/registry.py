@@ -11,7 +11,10 @@
   or reference-list line), its span narrowed to the id in text;
 * ``acronym`` — the trial's name from the title's parenthesis
   ("… (OAIE/PKUPH-sarcoma 11): a randomized phase II study") or, failing that,
-  from "trial (NAME)" in the abstract or methods.
+  from "trial (NAME)" in the abstract or methods, every dash variant in it
+  (hyphen U+2010, non-breaking hyphen, figure/en/em dash, minus) written "-" as
+  sentence text writes non-breaking hyphens, so the name compares with its
+  other mentions whatever dash the source printed (:func:`fold_dashes`).
 
 :func:`registry_mentions` gives the richer view checks need: each mention with
 its registry, normalised id, section kind, and whether the passage states it
@@ -194,6 +197,18 @@ def registry_mentions(doc: Document) -> list[RegistryMention]:
     return out
 
 
+#: every dash a name may be printed with: ASCII hyphen, soft hyphen, U+2010 hyphen, U+2011
+#: non-breaking hyphen, U+2012 figure dash, U+2013 en dash, U+2014 em dash, U+2015 horizontal bar,
+#: U+2212 minus, small and full-width hyphen-minus
+DASHES = "\\-\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d"
+_DASH_RX = re.compile(f"[{DASHES}]")
+
+
+def fold_dashes(s: str) -> str:
+    """``s`` with every dash variant (:data:`DASHES`) written as the ASCII hyphen "-"."""
+    return _DASH_RX.sub("-", s)
+
+
 _ACR_PAREN = re.compile(r"[\(\[]([^()\[\]]{3,60})[\)\]]")
 _NOT_ACRONYM = re.compile(r"^(?:n\s*=|NCT|ChiCTR|ISRCTN|phase|randomi[sz]ed|retrospective|prospective|a\s|an\s|the\s|"
                           r"\d+(?:\.\d+)?\s*%?$|[ivx]+\)?$)", re.I)
@@ -222,12 +237,12 @@ def find_acronym(doc: Document) -> tuple[str | None, Provenance | None]:
     if doc.title:
         for m in _ACR_PAREN.finditer(doc.title):
             if _is_acronym(m.group(1)):
-                cands.append(m.group(1).strip())
+                cands.append(fold_dashes(m.group(1).strip()))
                 break
     if cands:
         prov = None
         for s in title_sents or doc.sentences[:5]:
-            if cands[0] in s.text:
+            if cands[0] in fold_dashes(s.text):
                 sec = doc.section_by_id(s.section)
                 prov = Provenance(span=s.span, quote=s.quote, section=sec.title if sec else None, method="heading")
                 break
@@ -238,7 +253,7 @@ def find_acronym(doc: Document) -> tuple[str | None, Provenance | None]:
         for m in re.finditer(r"\b(?:trial|study)\s*[\(\[]([^()\[\]]{3,60})[\)\]]", s.text):
             if _is_acronym(m.group(1)):
                 sec = doc.section_by_id(s.section)
-                return m.group(1).strip(), Provenance(span=s.span, quote=s.quote, section=sec.title if sec else None)
+                return fold_dashes(m.group(1).strip()), Provenance(span=s.span, quote=s.quote, section=sec.title if sec else None)
     return None, None
 
 

@@ -15,7 +15,11 @@ the same order ("the combination cohort … compared to the monotherapy cohort
 the other arm when its partner value in the same comparison is attributed. A
 single value with no arm is the whole cohort. Sentences about other studies
 (citations, "previous", "reported", "et al") and planning statements are not
-read.
+read. A value's ``period`` is the analysis its sentence names last before it
+(or first after it): "original" for the original/parent/initial trial or the
+primary analysis ("The original trial enrolled … (median follow-up of 4.3
+years)"), "extended" for an extended/long-term/updated follow-up or analysis,
+None otherwise (the report's own).
 
 Tables: a row label names the measure ("Progression-free survival, median (95%
 CI)", "KM, median (95% CI)" under an "ITT event-free survival" group row,
@@ -68,6 +72,25 @@ _OTHER_STUDY = re.compile(r"\b(?:previous(?:ly)?|prior\s+(?:stud|trial)|historic
                           r"literature|other\s+(?:stud|trial)|in\s+the\s+[A-Z][A-Za-z\-]*\d|assum\w*|anticipat\w*|"
                           r"expected|hypothes\w*|would|planned)\b")
 _READ = {"abstract", "results", "conclusion", "methods", "other", "front"}
+_STUDY_NOUN = r"(?:trials?|stud(?:y|ies)|analys[ie]s|reports?|publications?|cohorts?|phases?)"
+#: the original trial or an earlier analysis of the same cohort, which this report extends
+_PERIOD_ORIGINAL = re.compile(rf"\b(?:original|parent|initial|core|preceding|earlier)\s+(?:[\w\-‑]+\s+){{0,3}}?"
+                              rf"{_STUDY_NOUN}\b|\bprimary\s+(?:analys[ie]s|reports?|publications?)\b", re.I)
+#: an extended, long-term or updated follow-up or analysis of the cohort
+_PERIOD_EXTENDED = re.compile(rf"\b(?:extended|extension|long[\s\-‑]*term|updated?|post[\s\-‑]*trial)\s+"
+                              rf"(?:[\w\-‑]+\s+){{0,2}}?(?:follow[\s\-‑]*up|{_STUDY_NOUN}|observation)\b|"
+                              rf"\bextension\s+{_STUDY_NOUN}\b", re.I)
+
+
+def value_period(text: str, at: int) -> str | None:
+    """The analysis a value at ``at`` in ``text`` belongs to (see the module docstring): the period named
+    last before it in the sentence, else the one named first after it, else None."""
+    marks = sorted([(m.start(), "original") for m in _PERIOD_ORIGINAL.finditer(text)] +
+                   [(m.start(), "extended") for m in _PERIOD_EXTENDED.finditer(text)])
+    if not marks:
+        return None
+    before = [p for x, p in marks if x < at]
+    return before[-1] if before else marks[0][1]
 
 
 Reported = ReportedValue  # the Study's model; the rules' name for it
@@ -399,7 +422,7 @@ def _records(doc: Document, s: Sentence, kind: str, arms: list[Arm], prev: list[
                             low_ne=lne, high_ne=hne, place=place, section_kind=kind,
                             where=f"{title}, line {s.span.line}",
                             evidence=sentence_evidence(doc, s, span[0], span[1], role=f"{measure} {stat}"),
-                            source_id=s.id, text=q.text))
+                            source_id=s.id, text=q.text, period=value_period(text, q.start)))
     return out
 
 

@@ -24,6 +24,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         ETOP/VP16 = etoposide, DDP = cisplatin, ADM = doxorubicin, MTX =
         methotrexate, IE = ifosfamide + etoposide ...) with rapidfuzz for
         misspellings; supportive drugs (mesna, leucovorin, G-CSF) are ignored.
+        Only what follows "randomised/assigned/allocated to" defines an arm
+        named after it: drugs written before it ("patients receiving four
+        cycles of AC were randomised to weekly or 3-weekly docetaxel") were
+        given to everyone before randomisation.
 
     Why it matters:
         A trial whose arms are described with different drugs in different

@@ -50,7 +50,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         counterpart agrees with, or an interval (95% CI, IQR, range) whose
         bounds differ from a counterpart with the same point value, is
         reported. Values agree when they are equal at the coarser printed
-        precision (10 and 10.0).
+        precision (10 and 10.0). Values of different analyses of the cohort
+        are different quantities and are not compared: the original (parent,
+        initial) trial or its primary analysis, an extended, long-term or
+        updated follow-up, and the report's own unqualified statements.
 
     Why it matters:
         Readers and meta-analysts take the abstract's numbers first; a median
@@ -84,9 +87,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     arms = {a.id: a for a in ctx.study.arms}
     groups: dict[tuple, list[Reported]] = {}
     for r in ctx.study.reported_values:
-        groups.setdefault(r.key, []).append(r)
+        groups.setdefault((r.key, r.period), []).append(r)
     seen: set = set()
-    for key, items in groups.items():
+    for (key, _period), items in groups.items():  # other periods (original trial, extended follow-up) apart
         measure, stat, arm = key
         for a, cands, origin in _comparison_pairs(key, items):
             if not cands:

@@ -6,17 +6,28 @@ from typing import Iterator
 
 from rapidfuzz import fuzz
 
-from trialaudit.extractor.study.registry import find_acronym
+from trialaudit.extractor.study.registry import DASHES, find_acronym, fold_dashes
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-_SUFFIX = re.compile(r"^(?P<stem>.*?[A-Za-z][^\s]*?)(?P<sep>[\s\-–]*)(?P<suf>\d+|[IVXL]+)$")
+_SUFFIX = re.compile(rf"^(?P<stem>.*?[A-Za-z][^\s]*?)(?P<sep>[\s{DASHES}]*)(?P<suf>\d+|[IVXL]+)$")
 
 
 def _norm(s: str) -> str:
-    return re.sub(r"[\s\-–_/]+", "", s).lower()
+    """The name without spaces, dashes of any kind, underscores and slashes, lower case."""
+    return re.sub(rf"[\s{DASHES}_/]+", "", s).lower()
+
+
+def _stem_pattern(stem: str) -> str:
+    """A pattern for ``stem`` in which any run of spaces matches any and any dash matches any dash."""
+    out = []
+    for part in re.split(rf"(\s+|[{DASHES}])", fold_dashes(stem)):
+        if not part:
+            continue
+        out.append(r"\s+" if part.isspace() else f"[{DASHES}]" if part == "-" else re.escape(part))
+    return "".join(out)
 
 
 def _edits(a: str, b: str) -> int:
@@ -58,8 +69,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         abstract, methods, results, front matter and acknowledgements is
         compared: a different number ("sarcoma II" = 2 against "sarcoma 11")
         is reported. Roman and Arabic forms of the same number ("II" and "2")
-        agree. Near copies of the whole name that differ by one or two
-        letters ("OAEI/PKUPH-sarcoma 11") are reported too.
+        agree, and so do dashes of any kind ("AWARD‐5" with the Unicode
+        hyphen U+2010 and "AWARD-5"). Near copies of the whole name that
+        differ by one or two letters ("OAEI/PKUPH-sarcoma 11") are reported
+        too.
 
     Why it matters:
         Trial names are how readers, registries and meta-analyses link
@@ -118,7 +131,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         return
     stem, suffix = m.group("stem"), m.group("suf")
     want = _value(suffix)
-    stem_rx = re.compile(re.escape(stem).replace(r"\ ", r"\s+") + r"(?P<sep>[\s\-–]*)(?P<suf>[A-Za-z0-9]+)\b", re.I)
+    stem_rx = re.compile(_stem_pattern(stem) + rf"(?P<sep>[\s{DASHES}]*)(?P<suf>[A-Za-z0-9]+)\b", re.I)
     for s in sentences:
         for mm in stem_rx.finditer(s.text):
             tok = mm.group("suf")
