@@ -172,6 +172,10 @@ def _model_only(ctx: CheckContext) -> bool:
     return bool(named.continuous_models) and not ({"student", "welch"} & set(named.continuous))
 
 
+#: a table that says its comparisons are adjusted ("Adjusted effect ± SE", "adjusted for age, gender and baseline")
+_ADJUSTED = re.compile(r"\badjust(?:ed|ing|ment)\b|\bANCOVA\b|\bcovariates?\b", re.I)
+
+
 def _table_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[TComparison]:
     """Two arms' mean ± SD in a table with the t or P printed for them."""
     for tt in table_tests(ctx):
@@ -179,8 +183,10 @@ def _table_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[T
             continue
         if tt.stat is None and (rank or _RANK_TEST.search(" ".join([tt.table.caption or "", *tt.table.footnotes]))):
             continue  # a P alone, and a rank test is named: it may come from that test, not a t-test
-        if tt.stat is None and model and not ({"student", "welch"} & set(tt.fact.named_tests)):
-            continue  # a P alone, and the methods name only adjusted models for continuous data
+        if tt.stat is None and (model or _ADJUSTED.search(" ".join([tt.table.caption or "", *tt.table.footnotes,
+                                                                    *tt.table.columns]))) \
+                and not ({"student", "welch"} & set(tt.fact.named_tests)):
+            continue  # a P alone, and the methods name only adjusted models, or the table says its P are adjusted
         if tt.stat is not None and tt.stat_kind != "t":
             continue
         ns = [a.n for a in tt.arms]
