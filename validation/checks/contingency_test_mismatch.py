@@ -14,8 +14,8 @@ from trialaudit.validation.stats import (ContingencyResult, PrintedP, contingenc
 
 from ._stat_helpers import fmt_p, table_tests
 
-_FAMILY = {"pearson": "chi2", "yates": "chi2", "lr": "chi2", "trend": "chi2", "fisher": "fisher"}
-_NAME = {"chi2": "a χ² test", "fisher": "Fisher's exact test"}
+_FAMILY = {"pearson": "chi2", "yates": "chi2", "lr": "chi2", "trend": "chi2", "wald": "z", "fisher": "fisher"}
+_NAME = {"chi2": "a χ² test", "fisher": "Fisher's exact test", "z": "a z-test"}
 #: a printed P within this share of a standard test's P is not called irreproducible
 _NEAR = 0.03
 
@@ -41,6 +41,13 @@ def _describe(res: ContingencyResult) -> str:
         else:
             parts.append(f"{t.name}: P = {fmt_p(t.p)}")
     return "; ".join(parts)
+
+
+def _observed_by(r: ContingencyResult, keys: set[str]) -> list[str]:
+    """The reproducing tests named in a finding's ``observed`` (part of its fingerprint): the Wald z-test only when
+    no χ² or Fisher test reproduces the printed value too, so that adding it kept earlier fingerprints."""
+    std = sorted({t.name for t in r.tests if t.key in keys and t.key != "wald"})
+    return std or sorted({t.name for t in r.tests if t.key in keys})
 
 
 def _stat_ok(t, stat: Num | None) -> bool:
@@ -92,7 +99,7 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
             "TA202", severity=severity,
             message=f"{c.where}: {printed} comes from {' / '.join(by)}, but {c.named_where} says {named_txt} was used"
                     + (" — and that test gives the other conclusion at α = %g." % alpha if decision else "."),
-            observed=f"{printed} ({' / '.join(by)})", expected=f"{named_txt}: " + "; ".join(
+            observed=f"{printed} ({' / '.join(_observed_by(r, keys))})", expected=f"{named_txt}: " + "; ".join(
                 f"{t.name} P = {fmt_p(t.p)}" for t in named_tests[:3]),
             computation=comp, evidence=c.evidence, key=c.key + "|named", changes_conclusion=decision,
             details={"counts": i.counts, "reproduced_by": sorted(keys), "named": sorted(c.named)})
@@ -127,7 +134,7 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
     best = r0.get("pearson") or r0.tests[0]
     expected = "; ".join(
         (f"{t.name} χ² = {t.stat:.3f}, P = {fmt_p(t.p)}" if t.stat is not None else f"{t.name} P = {fmt_p(t.p)}")
-        for t in r0.tests if t.key in ("pearson", "yates", "fisher"))
+        for t in r0.tests if t.key in ("pearson", "yates", "wald", "fisher"))
     what = (f"the recomputed P is on the other side of α = {alpha:g} for every standard test" if decision
             else "no standard test reproduces it")
     return ctx.finding(
@@ -153,8 +160,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         ``n (%)`` rows per arm with a P in the same row, rate columns given
         as percentages of a known n, and sentences with two ``k/N`` and a P.
         The counts are tested with Pearson χ² (with and without Yates'
-        continuity correction), the likelihood-ratio χ², linear-by-linear
-        association and Fisher's exact test (2×2 and 2×k, Freeman–Halton).
+        continuity correction), the likelihood-ratio χ², the unpooled (Wald)
+        z-test of two proportions (2×2), linear-by-linear association and
+        Fisher's exact test (2×2 and 2×k, Freeman–Halton).
         It flags when no test, on any reasonable reading of the table,
         reproduces the printed statistic and P at their printed precision,
         and when the test that does reproduce them is not the one the table
