@@ -165,7 +165,8 @@ _RE_CI_ALONE = re.compile(
 _RE_MEAN_SD = re.compile(rf"(?P<m>{NUM})\s*(?:±|\+/[-\u2212]|\+-|\+/−)\s*(?P<s>{_UNUM})")
 
 _RE_FRACTION = re.compile(
-    rf"(?P<fn>{_FINT})(?:[ \t]*/[ \t]*|\s+(?:of|out\s+of)\s+)(?P<fd>{_DINT})(?![\w/]|\s*/\s*\d)"
+    # "57/58 %" is two percentages (a % right after the pair), not a count over a total
+    rf"(?P<fn>{_FINT})(?:[ \t]*/[ \t]*|\s+(?:of|out\s+of)\s+)(?P<fd>{_DINT})(?![\w/]|\s*/\s*\d|\s*%)"
     r"(?:"
     rf"(?:\s+[A-Za-z][\w-]*){{1,3}}?\s*{_OPEN}\s*(?P<fpw>{_UNUM})\s*%\s*{_CLOSE}"
     rf"|\s*{_OPEN}\s*(?P<fp>{_UNUM})\s*%?\s*{_CLOSE}"

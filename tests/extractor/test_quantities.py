@@ -476,3 +476,9 @@ def test_a_number_after_a_caret_is_an_exponent_not_a_value():
     qs = find_quantities("BMI (−0.28 kg m^−2 (−0.50, −0.06), P=0.01)")
     assert not any(q.kind == "estimate_ci" and q.value is not None and q.value.value == -2 for q in qs)
     assert [q.text for q in qs if q.kind == "p_value"] == ["P=0.01"]
+
+
+def test_slash_pair_of_percentages_is_no_fraction():
+    # "57/58 %": the percentages of two subgroups, not 57 of 58
+    assert not [q for q in find_quantities("(78 % vs. 57/58\u00a0%, NS)") if q.kind == "fraction"]
+    assert [q.kind for q in find_quantities("17/53 (32%)")] == ["fraction"]
