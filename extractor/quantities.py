@@ -165,10 +165,11 @@ _RE_CI_ALONE = re.compile(
 _RE_MEAN_SD = re.compile(rf"(?P<m>{NUM})\s*(?:±|\+/[-\u2212]|\+-|\+/−)\s*(?P<s>{_UNUM})")
 
 _RE_FRACTION = re.compile(
+    # "23 of the 48 patients (47.9%)": a determiner only when the percentage follows; "57/58 %" is two
+    # percentages (a % right after the pair), not a count over a total
     rf"(?P<fn>{_FINT})(?:[ \t]*/[ \t]*|\s+(?:of|out\s+of)\s+"
-    # "23 of the 48 patients (47.9%)": a determiner only when the percentage follows
     r"(?:(?:the|all(?:\s+the)?|these|those)\s+(?=\d{1,6}(?:\s+[A-Za-z][\w-]*){0,3}\s*[(\[]\s*\d+(?:\.\d+)?\s*%))?)"
-    rf"(?P<fd>{_DINT})(?![\w/]|\s*/\s*\d)"
+    rf"(?P<fd>{_DINT})(?![\w/]|\s*/\s*\d|\s*%)"
     r"(?:"
     rf"(?:\s+[A-Za-z][\w-]*){{1,3}}?\s*{_OPEN}\s*(?P<fpw>{_UNUM})\s*%\s*{_CLOSE}"
     rf"|\s*{_OPEN}\s*(?P<fp>{_UNUM})\s*%?\s*{_CLOSE}"

@@ -627,6 +627,14 @@ class NamedTests(Model):
     # mixed-model, adjusted-regression (their P is not an unadjusted two-sample test's)
     continuous_models: list[str] = Field(default_factory=list)
     continuous_models_quote: str | None = None
+    # exact or resampling tests the methods name besides Fisher's (exact linear-by-linear, permutation, Monte Carlo):
+    # their P is not the asymptotic tail of the printed statistic
+    exact_tests: list[str] = Field(default_factory=list)   # exact, permutation, monte-carlo
+    exact_tests_quote: str | None = None
+    # the article declares its confidence intervals bootstrap intervals (percentile, BCa): they need not be
+    # symmetric around the estimate on any scale
+    bootstrap_intervals: bool = False
+    bootstrap_intervals_quote: str | None = None
 
 
 class Study(Model):

@@ -91,6 +91,36 @@ def merge_repeats(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+#: (general rule, specific rule): a finding of the general rule whose evidence is all in a finding of the specific
+#: rule on the same printed values is the same problem. TA201 checks a printed t against its P; TA203 checks the same
+#: t and P against the means and SDs beside them and says which number is the odd one out.
+_SUBSUMED_BY = {("TA201", "TA203")}
+
+
+def merge_subsumed(findings: list[Finding]) -> list[Finding]:
+    """One problem, one finding across rules: a TA201 finding (printed t vs its P) whose evidence cells all appear in
+    a TA203 finding about the same printed t and P (recomputed from the means) joins that finding: its fingerprint is
+    listed as merged and the more severe of the two severities is kept."""
+    drop: set[int] = set()
+    for general, specific in _SUBSUMED_BY:
+        for i, f in enumerate(findings):
+            if f.code != general or i in drop:
+                continue
+            cells = {(e.line, e.char_start, e.quote) for e in f.evidence}
+            for g in findings:
+                if g.code != specific or g.observed != f.observed or not cells:
+                    continue
+                if cells <= {(e.line, e.char_start, e.quote) for e in g.evidence}:
+                    merged = list((g.details or {}).get("merged_fingerprints", [])) + [f.fingerprint]
+                    g.details = {**(g.details or {}), "merged_fingerprints": merged}
+                    if SEVERITY_ORDER[f.severity] < SEVERITY_ORDER[g.severity]:
+                        g.severity = f.severity
+                        g.changes_conclusion = g.changes_conclusion or f.changes_conclusion
+                    drop.add(i)
+                    break
+    return [f for i, f in enumerate(findings) if i not in drop]
+
+
 def run_checks(document: Document, study: Study, settings: Settings | None = None,
                coverage: Coverage | None = None) -> tuple[list[Finding], int]:
     """Run every selected rule; a crashing rule becomes an internal finding.
@@ -154,7 +184,7 @@ def _run_checks(document: Document, study: Study, settings: Settings,
             continue
         seen.add(f.fingerprint)
         unique.append(f)
-    unique = merge_repeats(unique)
+    unique = merge_subsumed(merge_repeats(unique))
     floor = SEVERITY_ORDER[settings.min_severity]
     unique = [f for f in unique if SEVERITY_ORDER[f.severity] <= floor]
     if document.xml_paths:

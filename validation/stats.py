@@ -8,7 +8,8 @@ it, *at the printed precision*:
 * p-value comparison with the printed operator (``=``, ``<``, ``>``) and
   rounding of the printed p;
 * contingency tables 2×k: Pearson χ² with and without Yates' continuity
-  correction, likelihood-ratio G², linear-by-linear association and Fisher's
+  correction, likelihood-ratio G², the unpooled (Wald) two-proportion z-test
+  (2×2), linear-by-linear association and Fisher's
   exact test (2×2 via :func:`scipy.stats.fisher_exact`, 2×k by full
   enumeration of the tables with the observed margins — Freeman–Halton);
 * Student and Welch t from mean ± SD and n, with the range of t that the
@@ -45,7 +46,7 @@ __all__ = [
     "p_from_stat", "p_range_from_stat", "t_p_range", "PrintedP", "p_interval", "p_matches", "p_side", "range_side",
     "p_to_z", "printed_matches",
     "ContingencyResult", "TestValue", "contingency_tests", "contingency_df", "pearson_chi2", "likelihood_ratio_g2",
-    "fisher_exact_2xk", "linear_by_linear",
+    "fisher_exact_2xk", "linear_by_linear", "wald_two_proportions",
     "TTestResult", "t_tests", "t_range_from_summary",
     "ratio_p_from_ci", "ratio_z_range", "z_of_level",
     "binomial_cis", "BINOMIAL_METHODS", "method_family",
@@ -270,6 +271,24 @@ def linear_by_linear(counts) -> tuple[float, float, int] | None:
     return m2, float(_st.chi2.sf(m2, 1)), 1
 
 
+def wald_two_proportions(counts) -> tuple[float, float] | None:
+    """Unpooled (Wald) z-test of two proportions on a 2×2 table whose rows are the groups:
+    z = (p̂₁ − p̂₂) / √(p̂₁q̂₁/n₁ + p̂₂q̂₂/n₂), two-sided normal P; (z, p). None when the standard error is zero
+    (both proportions 0 or 1) or the table is not 2×2."""
+    t = _as_table(counts)
+    if t.shape != (2, 2):
+        return None
+    n1, n2 = t[0].sum(), t[1].sum()
+    if n1 <= 0 or n2 <= 0:
+        return None
+    p1, p2 = t[0, 0] / n1, t[1, 0] / n2
+    se = math.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    if se <= 0:
+        return None
+    z = float((p1 - p2) / se)
+    return z, float(2 * _st.norm.sf(abs(z)))
+
+
 _FISHER_MAX_STATES = 3_000_000
 #: tables with more patients than this get no exact test (None): a printed exact p for
 #: them is implausible, and the hypergeometric support would take minutes to walk
@@ -340,11 +359,11 @@ def fisher_exact_2xk(counts, max_states: int = _FISHER_MAX_STATES) -> float | No
 @dataclass
 class TestValue:
     name: str                   # "Pearson χ²", "Yates-corrected χ²", ...
-    key: str                    # "pearson", "yates", "lr", "trend", "fisher"
+    key: str                    # "pearson", "yates", "lr", "wald", "trend", "fisher"
     p: float
-    stat: float | None = None   # None for Fisher
+    stat: float | None = None   # the χ²; None for Fisher and the Wald z-test
     df: int | None = None
-    family: str = "chi2"        # "chi2" or "fisher"
+    family: str = "chi2"        # "chi2", "z" (Wald) or "fisher"
 
 
 @dataclass
@@ -357,7 +376,8 @@ class ContingencyResult:
 
 
 def contingency_tests(counts: Sequence[Sequence[int]]) -> ContingencyResult:
-    """Every standard test of a 2×k table: Pearson χ², Yates (2×2), G², linear-by-linear (k ≥ 3), Fisher."""
+    """Every standard test of a 2×k table: Pearson χ², Yates (2×2), G², unpooled Wald z (2×2), linear-by-linear
+    (k ≥ 3), Fisher."""
     try:
         t = _as_table(counts)
     except ValueError:
@@ -374,6 +394,11 @@ def contingency_tests(counts: Sequence[Sequence[int]]) -> ContingencyResult:
     lr = likelihood_ratio_g2(t)
     if lr:
         res.tests.append(TestValue("likelihood-ratio χ²", "lr", lr[1], lr[0], lr[2]))
+    if shape == (2, 2):
+        wz = wald_two_proportions(_drop_empty(t))
+        if wz:
+            res.tests.append(TestValue(f"unpooled (Wald) z-test of two proportions (z = {wz[0]:.3f})", "wald", wz[1],
+                                       None, None, family="z"))
     if min(shape) >= 2 and max(shape) >= 3:
         ll = linear_by_linear(t)
         if ll:

@@ -3,8 +3,10 @@
 ``Study.named_tests`` holds the tests the methods or statistics text names for categorical data (χ²,
 Fisher) and for continuous data (Student's t, Welch, Mann–Whitney), with a quote; ``TableTest.named_tests``
 the tests a table itself names; ``NamedTests.continuous_models`` the adjusted or multi-factor models (ANCOVA,
-two-way ANOVA, mixed models, adjusted linear regression) named for continuous data. TA202 and TA203 compare a
-recomputed test with the one named.
+two-way ANOVA, mixed models, adjusted linear regression) named for continuous data; ``NamedTests.exact_tests`` the
+exact or resampling tests (other than Fisher's) the methods name, whose P is not the asymptotic tail of a printed
+statistic; ``NamedTests.bootstrap_intervals`` whether the article declares its confidence intervals bootstrap
+intervals. TA202 and TA203 compare a recomputed test with the one named; TA201 and TA204 use the last two.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from .stat_labels import stat_kind_of_label
 from .tablefacts import norm_label
 
 __all__ = ["tests_named_in", "table_notes", "table_test_names", "article_test_names", "continuous_models_named",
-           "extract_named_tests"]
+           "exact_tests_named", "bootstrap_intervals_declared", "extract_named_tests"]
 
 
 _NAMED = {
@@ -131,6 +133,58 @@ def continuous_models_named(doc: Document) -> tuple[list[str], str | None]:
     return sorted(named), quote
 
 
+#: exact or resampling tests other than Fisher's (Freeman–Halton): "exact linear-by-linear test", "Exact
+#: Probability-linear by linear test", "exact Cochran–Armitage trend test", "permutation test", "Monte Carlo"
+_EXACT_TESTS = {
+    "exact": re.compile(
+        r"(?<!fisher's )(?<!fisher’s )(?<!fischer's )(?<!fischer’s )(?<!fisher )(?<!freeman-halton )"
+        r"\bexact\b(?![\s-]+(?:confidence|binomial\s+confidence|CI|interval|date|same|number|time|dose))"
+        r"[^.;]{0,40}?\b(?:tests?|probabilit\w*|p[\s-]*values?|linear[\s-]*by[\s-]*linear|trend|"
+        r"Cochran|Mantel|Wilcoxon|Mann|Kruskal|chi|χ)", re.I),
+    "permutation": re.compile(r"\b(?:permutation|re-?randomi[sz]ation)[\s-]+tests?\b", re.I),
+    "monte-carlo": re.compile(r"\bmonte[\s-]*carlo\b[^.;]{0,60}?\b(?:tests?|p[\s-]*values?|significance|exact)\b|"
+                              r"\b(?:tests?|χ2|χ²|chi[\s-]*squared?|U)\b[^.;]{0,40}?\(?monte[\s-]*carlo", re.I),
+}
+_FISHER_EXACT = re.compile(r"\b(?:fisher|fischer|freeman[\s–-]*halton)\W{0,4}(?:s\s+)?exact\b", re.I)
+
+
+def exact_tests_named(doc: Document) -> tuple[list[str], str | None]:
+    """The exact or resampling tests other than Fisher's that the methods or statistics text names ("exact
+    linear-by-linear test", "permutation test", "Monte Carlo"), with the first sentence naming one."""
+    named: set[str] = set()
+    quote = None
+    for s in doc.sentences:
+        if s.section_kind not in ("statistics", "methods"):
+            continue
+        text = _FISHER_EXACT.sub(" ", s.text)
+        found = {k for k, rx in _EXACT_TESTS.items() if rx.search(text)}
+        if found:
+            named |= found
+            quote = quote or s.text
+    return sorted(named), quote
+
+
+#: "percentile bootstrap confidence intervals", "bias-corrected and accelerated (BCa) bootstrap CIs", "All
+#: presented CI's are bootstrap CI's", "95% CIs were obtained by bootstrapping"
+_BOOTSTRAP_CI = re.compile(
+    r"\bbootstrap\w*\b(?:[\s-]+(?:\w+|\(\w+\))){0,4}?[\s-]+(?:\d+\s*%\s*)?(?:confidence[\s-]+intervals?|CIs?|CI['’]s)\b|"
+    r"\b(?:confidence[\s-]+intervals?|CIs?|CI['’]s)\b[^.;]{0,80}?\b(?:bootstrap\w*|BCa)\b|"
+    r"\bBCa\b[^.;]{0,40}?\b(?:confidence[\s-]+intervals?|CIs?|intervals?)\b", re.I)
+
+
+def bootstrap_intervals_declared(doc: Document) -> tuple[bool, str | None]:
+    """Whether the article says its confidence intervals are bootstrap (percentile, BCa) intervals — in the text,
+    a table caption or a table footnote; with the quote."""
+    texts = [s.text for s in doc.sentences]
+    for t in doc.tables:
+        texts += [t.caption or "", *t.footnotes]
+    for text in texts:
+        m = _BOOTSTRAP_CI.search(text or "")
+        if m:
+            return True, text
+    return False, None
+
+
 def extract_named_tests(doc: Document) -> NamedTests:
     """The tests the methods or statistics text names for categorical and for continuous data, and the tests
     any table names (caption, headers, notes)."""
@@ -140,6 +194,9 @@ def extract_named_tests(doc: Document) -> NamedTests:
     for t in doc.tables:
         in_tables |= table_test_names(doc, t)[0]
     models, models_quote = continuous_models_named(doc)
+    exact, exact_quote = exact_tests_named(doc)
+    boot, boot_quote = bootstrap_intervals_declared(doc)
     return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
                       continuous_quote=cont_quote, in_tables=sorted(in_tables), continuous_models=models,
-                      continuous_models_quote=models_quote)
+                      continuous_models_quote=models_quote, exact_tests=exact, exact_tests_quote=exact_quote,
+                      bootstrap_intervals=boot, bootstrap_intervals_quote=boot_quote)

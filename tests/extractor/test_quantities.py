@@ -484,3 +484,9 @@ def test_k_of_the_n_with_a_percentage_is_a_fraction():
     assert [(x.kind, x.count.value, x.denominator.value, x.percent.value) for x in q] == [("fraction", 23, 48, 47.9)]
     # without a percentage the determiner stays out: "3 of the 12 months" is no fraction
     assert [x.kind for x in find_quantities("in 3 of the 12 months")] == ["count", "count"]
+
+
+def test_slash_pair_of_percentages_is_no_fraction():
+    # "57/58 %": the percentages of two subgroups, not 57 of 58
+    assert not [q for q in find_quantities("(78 % vs. 57/58\u00a0%, NS)") if q.kind == "fraction"]
+    assert [q.kind for q in find_quantities("17/53 (32%)")] == ["fraction"]

@@ -149,3 +149,28 @@ def test_adjusted_models_named_for_continuous_data():
     assert named_tests.continuous_models_named(parse_text(
         "# T\n\n## Methods\n\nOdds ratios came from a logistic regression adjusted for age.\n", doc_id="x", source="x",
         fmt="markdown"))[0] == []
+
+
+def _md(text: str):
+    return parse_text("# T\n\n" + text, doc_id="x", source="x", fmt="markdown")
+
+
+def test_exact_tests_other_than_fishers_are_named():
+    doc = _md("## Statistical analysis\n\nGrades were compared with the exact linear-by-linear association test.\n")
+    assert named_tests.exact_tests_named(doc)[0] == ["exact"]
+    assert extract_study(doc).named_tests.exact_tests == ["exact"]
+    doc = _md("## Statistical analysis\n\nRates were compared with a permutation test.\n")
+    assert named_tests.exact_tests_named(doc)[0] == ["permutation"]
+    doc = _md("## Statistical analysis\n\nProportions were compared with Fisher's exact test and exact 95% "
+              "confidence intervals were computed.\n")
+    assert named_tests.exact_tests_named(doc)[0] == []
+
+
+def test_bootstrap_intervals_declared():
+    doc = _md("## Statistical analysis\n\nWe report percentile bootstrap confidence intervals with 1000 "
+              "replications.\n")
+    assert extract_study(doc).named_tests.bootstrap_intervals
+    doc = _md("## Statistical analysis\n\n95% CIs were obtained by bootstrapping the patients.\n")
+    assert named_tests.bootstrap_intervals_declared(doc)[0]
+    doc = _md("## Statistical analysis\n\nThe bootstrap SE of the indirect effect is given.\n")
+    assert not named_tests.bootstrap_intervals_declared(doc)[0]

@@ -135,3 +135,27 @@ def test_preview_rule_is_silent_by_default_and_heard_with_preview():
     on, _ = run_checks(doc, st, Settings(preview=True))
     assert not any(f.code == "TA104" for f in off)
     assert any(f.code == "TA104" for f in on)
+
+
+_WRONG_T = """Results
+
+Table 2 | Anxiety scores
+
+| Time | Exercise group (n = 20) | Control group (n = 19) | t-test Value | P Value |
+|---|---|---|---|---|
+| Baseline | 21.37 ± 4.12 | 21.42 ± 4.60 | -0.41 | 0.97 |
+
+Participants were randomly divided into the exercise group (n = 20) and the control group (n = 19).
+"""
+
+
+def test_a_wrong_t_checked_by_two_rules_is_one_finding():
+    # TA201 (t vs its P) and TA203 (t and P vs the means) flag the same printed t: one finding, TA203's, which
+    # lists TA201's fingerprint as merged
+    doc = parse_text(_WRONG_T, doc_id="t", source="t")
+    study = extract_study(doc)
+    alone, _ = run_checks(doc, study, Settings(select=["TA201"]))
+    assert [f.code for f in alone] == ["TA201"]
+    both, _ = run_checks(doc, study, Settings(select=["TA201", "TA203"]))
+    assert [f.code for f in both] == ["TA203"]
+    assert alone[0].fingerprint in both[0].details["merged_fingerprints"]

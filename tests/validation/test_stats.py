@@ -8,7 +8,7 @@ import pytest
 from scipy import stats as st
 
 from trialaudit.validation.stats import (PrintedP, binomial_cis, contingency_df, contingency_tests, fisher_exact_2xk,
-                              likelihood_ratio_g2, linear_by_linear, p_from_stat, p_interval, p_matches,
+                              likelihood_ratio_g2, wald_two_proportions, linear_by_linear, p_from_stat, p_interval, p_matches,
                               p_range_from_stat, p_side, p_to_z, pearson_chi2, printed_matches, range_side,
                               ratio_p_from_ci, ratio_z_range, t_p_range, t_range_from_summary, t_tests, z_of_level)
 
@@ -152,9 +152,17 @@ def test_linear_by_linear_textbook():
     assert m2 == pytest.approx((t.sum() - 1) * r * r) and df == 1
 
 
+def test_wald_two_proportions_unpooled():
+    # 0/35 vs 1/32: z = −(1/32) / √((1/32)(31/32)/32), P = 0.3096
+    z, p = wald_two_proportions([[0, 35], [1, 31]])
+    assert z == pytest.approx(-(1 / 32) / math.sqrt((1 / 32) * (31 / 32) / 32))
+    assert p == pytest.approx(0.3096, abs=1e-4)
+    assert wald_two_proportions([[0, 10], [0, 12]]) is None   # no variance in either group
+
+
 def test_contingency_tests_lists_every_test():
     keys = [t.key for t in contingency_tests([[3, 52], [5, 35]]).tests]
-    assert keys == ["pearson", "yates", "lr", "fisher"]
+    assert keys == ["pearson", "yates", "lr", "wald", "fisher"]
     keys = [t.key for t in contingency_tests([[1, 12, 14, 26], [0, 4, 8, 28]]).tests]
     assert keys == ["pearson", "lr", "trend", "fisher"]
 

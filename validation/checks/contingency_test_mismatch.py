@@ -14,8 +14,8 @@ from trialaudit.validation.stats import (ContingencyResult, PrintedP, contingenc
 
 from ._stat_helpers import fmt_p, table_tests
 
-_FAMILY = {"pearson": "chi2", "yates": "chi2", "lr": "chi2", "trend": "chi2", "fisher": "fisher"}
-_NAME = {"chi2": "a χ² test", "fisher": "Fisher's exact test"}
+_FAMILY = {"pearson": "chi2", "yates": "chi2", "lr": "chi2", "trend": "chi2", "wald": "z", "fisher": "fisher"}
+_NAME = {"chi2": "a χ² test", "fisher": "Fisher's exact test", "z": "a z-test"}
 #: a printed P within this share of a standard test's P is not called irreproducible
 _NEAR = 0.03
 
@@ -31,6 +31,7 @@ class Comparison:
     named_where: str | None
     key: str
     named_level: str = "table"          # where the test is named: "table" or "article"
+    table: str | None = None            # the table the comparison sits in (None for a sentence)
 
 
 def _describe(res: ContingencyResult) -> str:
@@ -41,6 +42,13 @@ def _describe(res: ContingencyResult) -> str:
         else:
             parts.append(f"{t.name}: P = {fmt_p(t.p)}")
     return "; ".join(parts)
+
+
+def _observed_by(r: ContingencyResult, keys: set[str]) -> list[str]:
+    """The reproducing tests named in a finding's ``observed`` (part of its fingerprint): the Wald z-test only when
+    no χ² or Fisher test reproduces the printed value too, so that adding it kept earlier fingerprints."""
+    std = sorted({t.name for t in r.tests if t.key in keys and t.key != "wald"})
+    return std or sorted({t.name for t in r.tests if t.key in keys})
 
 
 def _stat_ok(t, stat: Num | None) -> bool:
@@ -92,7 +100,7 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
             "TA202", severity=severity,
             message=f"{c.where}: {printed} comes from {' / '.join(by)}, but {c.named_where} says {named_txt} was used"
                     + (" — and that test gives the other conclusion at α = %g." % alpha if decision else "."),
-            observed=f"{printed} ({' / '.join(by)})", expected=f"{named_txt}: " + "; ".join(
+            observed=f"{printed} ({' / '.join(_observed_by(r, keys))})", expected=f"{named_txt}: " + "; ".join(
                 f"{t.name} P = {fmt_p(t.p)}" for t in named_tests[:3]),
             computation=comp, evidence=c.evidence, key=c.key + "|named", changes_conclusion=decision,
             details={"counts": i.counts, "reproduced_by": sorted(keys), "named": sorted(c.named)})
@@ -127,7 +135,7 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
     best = r0.get("pearson") or r0.tests[0]
     expected = "; ".join(
         (f"{t.name} χ² = {t.stat:.3f}, P = {fmt_p(t.p)}" if t.stat is not None else f"{t.name} P = {fmt_p(t.p)}")
-        for t in r0.tests if t.key in ("pearson", "yates", "fisher"))
+        for t in r0.tests if t.key in ("pearson", "yates", "wald", "fisher"))
     what = (f"the recomputed P is on the other side of α = {alpha:g} for every standard test" if decision
             else "no standard test reproduces it")
     return ctx.finding(
@@ -153,8 +161,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         ``n (%)`` rows per arm with a P in the same row, rate columns given
         as percentages of a known n, and sentences with two ``k/N`` and a P.
         The counts are tested with Pearson χ² (with and without Yates'
-        continuity correction), the likelihood-ratio χ², linear-by-linear
-        association and Fisher's exact test (2×2 and 2×k, Freeman–Halton).
+        continuity correction), the likelihood-ratio χ², the unpooled (Wald)
+        z-test of two proportions (2×2), linear-by-linear association and
+        Fisher's exact test (2×2 and 2×k, Freeman–Halton).
         It flags when no test, on any reasonable reading of the table,
         reproduces the printed statistic and P at their printed precision,
         and when the test that does reproduce them is not the one the table
@@ -194,6 +203,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """
     named_in_text = ctx.study.named_tests
     art_named = set(named_in_text.categorical)
+    found: list[Finding] = []
+    seen_tables: dict[tuple, tuple[Finding, tuple, list[int]]] = {}
     for tt in table_tests(ctx):
         if not tt.interps or (tt.p is None and tt.stat is None) or tt.fact.model_based:
             continue  # a table of model estimates (adjusted, regression, GEE ...) prints the model's P
@@ -216,14 +227,46 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 ev.append(e)
                 seen.add((e.line, e.column, e.row))
         c = Comparison(tt.where, tt.interps, stat, tt.p.p if tt.p else None, ev, named, where_named,
-                       key=f"{tt.where}|{tt.label}", named_level=level)
+                       key=f"{tt.where}|{tt.label}", named_level=level, table=tt.table.label)
         f = _judge(ctx, c)
         if f:
-            yield f
+            sig = _same_table_signature(c, f)
+            prev = seen_tables.get(sig[0]) if sig else None
+            if prev is not None and prev[1] != sig[1] and tt.fact.rows and prev[2] and \
+                    min(tt.fact.rows) == max(prev[2]) + 1:
+                _merge_into(prev[0], f, c.where)   # the complementary (next) row of a two-level variable
+                continue
+            if sig:
+                seen_tables[sig[0]] = (f, sig[1], list(tt.fact.rows))
+            found.append(f)
+    yield from found
     for c in _text_comparisons(ctx, art_named):
         f = _judge(ctx, c)
         if f:
             yield f
+
+
+def _same_table_signature(c: Comparison, f: Finding) -> tuple[tuple, tuple] | None:
+    """The rows of a two-level variable ('Ischemic' / 'Hemorrhagic'), each tested against the rest of its arm,
+    are one 2×2 table with its columns swapped: with the same printed P they are one problem. The signature is the
+    table, the 2×2 table up to the order of its columns and what was printed; with the counts as they are."""
+    counts = (f.details or {}).get("counts")
+    if c.table is None or not counts or len(counts) != 2 or any(len(r) != 2 for r in counts):
+        return None
+    as_is = tuple(tuple(r) for r in counts)
+    swapped = tuple(tuple(r[::-1]) for r in counts)
+    return (c.table, min(as_is, swapped), f.severity, f.observed), as_is
+
+
+def _merge_into(first: Finding, f: Finding, where: str) -> None:
+    """One problem, one finding: the complementary row's evidence joins the first row's finding, which keeps its
+    fingerprint (the other's is listed as merged)."""
+    have = {(e.quote, e.line, e.char_start, e.row) for e in first.evidence}
+    first.evidence.extend(e for e in f.evidence if (e.quote, e.line, e.char_start, e.row) not in have)
+    merged = list((first.details or {}).get("merged_fingerprints", [])) + [f.fingerprint]
+    first.details = {**(first.details or {}), "merged_fingerprints": merged}
+    first.message += (f" {where} is the complementary row of the same two-level variable: the same 2×2 table "
+                      f"with the same printed value.")
 
 
 def _text_comparisons(ctx: CheckContext, art_named: set[str]) -> Iterator[Comparison]:

@@ -38,6 +38,11 @@ def _p_range(kind: str, v: Num, c: DfCandidate) -> tuple[float, float] | None:
     return p_range_from_stat(kind, v.value, v.decimals, c.df, c.df2)
 
 
+def _clip(text: str | None, n: int = 160) -> str:
+    text = text or ""
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 def _df_text(kind: str, cands: list[DfCandidate]) -> str:
     if kind == "z":
         return "the normal distribution"
@@ -95,13 +100,20 @@ def _judge(ctx: CheckContext, kind: str, v: Num, p: PrintedP, cands: list[DfCand
     if not df_stated and kind in ("chi2", "t"):
         comp += " Degrees of freedom were not printed; they were derived as stated."
     severity = "warning"
+    exact = ctx.study.named_tests.exact_tests
+    if exact:
+        # an exact / permutation / Monte Carlo P is not the asymptotic tail of the statistic printed beside it
+        severity = "info"
+        comp += (f" The methods name an exact or resampling test ({', '.join(exact)}: "
+                 f"'{_clip(ctx.study.named_tests.exact_tests_quote)}'), whose P need not equal the asymptotic tail.")
     what = "a decision error: the recomputed p is on the other side of α = %g" % alpha if decision else \
         "an inconsistency"
     shown = fmt_range(lo, hi) if len(ranges) == 1 else " or ".join(fmt_range(*r) for _, r in ranges[:4])
     msg = (f"{where}: {sym} = {v.text} gives p = {shown}"
            + (f" ({_df_text(kind, [c for c, _ in ranges])})" if kind != "z" else "")
            + f", but the article prints {p.label} — {what}."
-           + (" A one-sided test would explain it." if one_sided else ""))
+           + (" A one-sided test would explain it." if one_sided else "")
+           + (" The methods name an exact or resampling test, which may explain it." if exact else ""))
     return ctx.finding(
         "TA201", severity=severity, message=msg, observed=f"{sym} = {v.text}, {p.label}",
         expected=f"P = {shown}", computation=comp, evidence=evidence, key=key,
@@ -139,10 +151,14 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
     Known limitations:
         One-sided tests are recognised only as an explanation in the message.
+        When the methods name an exact or resampling test other than
+        Fisher's (an exact linear-by-linear or trend test, a permutation
+        test, Monte Carlo P values), the printed P need not be the
+        asymptotic tail of the statistic: findings are then info.
         F needs both degrees of freedom printed. Exact, permutation or
         corrected tests whose p does not come from the printed statistic's
-        distribution are flagged; the message shows the computation so a
-        reviewer can judge.
+        distribution are flagged when the methods do not name them; the
+        message shows the computation so a reviewer can judge.
 
         Severity: warning at most, never error: which number is the test statistic and its degrees of freedom is inferred from the wording. On 120 real trial reports
         this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its

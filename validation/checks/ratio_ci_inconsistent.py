@@ -41,8 +41,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
     Known limitations:
         Intervals from methods that are strongly asymmetric on the log scale
-        (small-sample exact intervals, bootstrap) can be flagged; the
-        message gives the centre so a reviewer can judge.
+        (small-sample exact intervals) can be flagged; the message gives the
+        centre so a reviewer can judge. When the article declares its
+        intervals bootstrap (percentile, BCa) intervals
+        (``Study.named_tests.bootstrap_intervals``) the centre is not
+        checked, only that the estimate lies inside its interval.
     """
     for it in ratio_items(ctx):
         ctx.coverage.count("ratios")
@@ -68,8 +71,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                             f"allowing for rounding of the printed values.",
                 evidence=it.evidence, key=it.key + "|outside")
             continue
-        if min(e_lo, l_lo, h_lo) <= 0:
-            continue
+        if min(e_lo, l_lo, h_lo) <= 0 or ctx.study.named_tests.bootstrap_intervals:
+            continue  # bootstrap (percentile, BCa) intervals need not be centred on the estimate on any scale
         mid_lo = (math.log(l_lo) + math.log(h_lo)) / 2
         mid_hi = (math.log(l_hi) + math.log(h_hi)) / 2
         le_lo, le_hi = math.log(e_lo), math.log(e_hi)
