@@ -635,6 +635,9 @@ class NamedTests(Model):
     # symmetric around the estimate on any scale
     bootstrap_intervals: bool = False
     bootstrap_intervals_quote: str | None = None
+    # the article says its tests or P values are one-sided ("Chi-square test (one-sided)", "P (one sided)")
+    one_sided: bool = False
+    one_sided_quote: str | None = None
 
 
 class Study(Model):

@@ -46,7 +46,7 @@ __all__ = [
     "p_from_stat", "p_range_from_stat", "t_p_range", "PrintedP", "p_interval", "p_matches", "p_side", "range_side",
     "p_to_z", "printed_matches",
     "ContingencyResult", "TestValue", "contingency_tests", "contingency_df", "pearson_chi2", "likelihood_ratio_g2",
-    "fisher_exact_2xk", "linear_by_linear", "wald_two_proportions",
+    "fisher_exact_2xk", "linear_by_linear", "wald_two_proportions", "one_sided_tests",
     "TTestResult", "t_tests", "t_range_from_summary",
     "ratio_p_from_ci", "ratio_z_range", "z_of_level",
     "binomial_cis", "BINOMIAL_METHODS", "method_family",
@@ -407,6 +407,27 @@ def contingency_tests(counts: Sequence[Sequence[int]]) -> ContingencyResult:
     if fp is not None:
         res.tests.append(TestValue("Fisher's exact test", "fisher", fp, None, None, family="fisher"))
     return res
+
+
+def one_sided_tests(counts: Sequence[Sequence[int]]) -> list[TestValue]:
+    """One-sided P values of a 2×2 table: half of the two-sided Pearson and Wald P (the direction the data
+    point to), and Fisher's exact test in the direction of the data (the smaller of its two one-sided P). Empty for
+    larger tables."""
+    try:
+        t = _drop_empty(_as_table(counts))
+    except ValueError:
+        return []
+    if t.shape != (2, 2):
+        return []
+    res = contingency_tests(t)
+    out = [TestValue(f"one-sided {x.name}", f"{x.key}-one-sided", x.p / 2, x.stat, x.df, x.family)
+           for x in res.tests if x.key in ("pearson", "wald")]
+    ti = t.astype(int)
+    less = float(_st.fisher_exact(ti, alternative="less")[1])
+    greater = float(_st.fisher_exact(ti, alternative="greater")[1])
+    out.append(TestValue("one-sided Fisher's exact test", "fisher-one-sided", min(less, greater), None, None,
+                         family="fisher"))
+    return out
 
 
 # ----------------------------------------------------------------------------- t-tests

@@ -19,7 +19,8 @@ from .stat_labels import stat_kind_of_label
 from .tablefacts import norm_label
 
 __all__ = ["tests_named_in", "table_notes", "table_test_names", "article_test_names", "continuous_models_named",
-           "exact_tests_named", "bootstrap_intervals_declared", "extract_named_tests"]
+           "exact_tests_named", "bootstrap_intervals_declared", "one_sided_declared",
+           "extract_named_tests"]
 
 
 _NAMED = {
@@ -185,6 +186,22 @@ def bootstrap_intervals_declared(doc: Document) -> tuple[bool, str | None]:
     return False, None
 
 
+#: "one-sided", "one-tailed", "1-sided" tests or P values
+_ONE_SIDED = re.compile(r"\b(?:one|1)[\s-]*(?:sided|tailed)\b", re.I)
+
+
+def one_sided_declared(doc: Document) -> tuple[bool, str | None]:
+    """Whether the article says (text, table caption, header or footnote) that tests or P values are one-sided; with
+    the quote."""
+    texts = [s.text for s in doc.sentences]
+    for t in doc.tables:
+        texts += [t.caption or "", *t.footnotes, *t.columns]
+    for text in texts:
+        if _ONE_SIDED.search(text or ""):
+            return True, text
+    return False, None
+
+
 def extract_named_tests(doc: Document) -> NamedTests:
     """The tests the methods or statistics text names for categorical and for continuous data, and the tests
     any table names (caption, headers, notes)."""
@@ -196,7 +213,9 @@ def extract_named_tests(doc: Document) -> NamedTests:
     models, models_quote = continuous_models_named(doc)
     exact, exact_quote = exact_tests_named(doc)
     boot, boot_quote = bootstrap_intervals_declared(doc)
+    one, one_quote = one_sided_declared(doc)
     return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
                       continuous_quote=cont_quote, in_tables=sorted(in_tables), continuous_models=models,
                       continuous_models_quote=models_quote, exact_tests=exact, exact_tests_quote=exact_quote,
-                      bootstrap_intervals=boot, bootstrap_intervals_quote=boot_quote)
+                      bootstrap_intervals=boot, bootstrap_intervals_quote=boot_quote, one_sided=one,
+                      one_sided_quote=one_quote)

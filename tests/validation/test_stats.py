@@ -247,3 +247,13 @@ def test_degenerate_tables_do_not_raise():
     only = contingency_tests([[0, 0], [2, 3]]).tests
     assert [t.key for t in only] == ["fisher"] and only[0].p == 1.0
     assert pearson_chi2([[0, 5], [0, 7]]) is None
+
+
+def test_one_sided_tests_of_a_2x2_table():
+    from trialaudit.validation.stats import contingency_tests, one_sided_tests
+    t = [[27, 24], [23, 25]]
+    two = {x.key: x.p for x in contingency_tests(t).tests}
+    one = {x.key: x.p for x in one_sided_tests(t)}
+    assert abs(one["pearson-one-sided"] - two["pearson"] / 2) < 1e-12
+    assert 0 < one["fisher-one-sided"] < two["fisher"]
+    assert one_sided_tests([[1, 2, 3], [4, 5, 6]]) == []   # 2×2 only

@@ -9,7 +9,7 @@ from trialaudit.schemas.quantities import Num
 from trialaudit.schemas.study import CountTable
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.stats import (ContingencyResult, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
+from trialaudit.validation.stats import (ContingencyResult, one_sided_tests, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
                                          range_side, zero_padded)
 
 from ._stat_helpers import fmt_p, table_tests
@@ -105,6 +105,10 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
             computation=comp, evidence=c.evidence, key=c.key + "|named", changes_conclusion=decision,
             details={"counts": i.counts, "reproduced_by": sorted(keys), "named": sorted(c.named)})
     # nothing reproduces the printed test
+    if c.p is not None and c.stat is None and c.p.op == "=":
+        one = _one_sided(ctx, c, results)   # an exact value only: halving makes most "P < α" claims fit
+        if one is not False:
+            return one
     all_p = [t.p for _, r in results for t in r.tests]
     decision = False
     if c.p is not None:
@@ -147,6 +151,27 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
         changes_conclusion=decision,
         details={"counts": i0.counts, "interpretations": [i.description for i, _ in results],
                  "tests": {t.key: [t.stat, t.p] for t in r0.tests}})
+
+
+def _one_sided(ctx: CheckContext, c: Comparison, results) -> Finding | None | bool:
+    """A printed P that a one-sided test of a 2×2 reading reproduces: silent when the article says its tests are
+    one-sided (``Study.named_tests.one_sided``), else information (a one-sided P not declared); False when none."""
+    for i, _ in results:
+        for t in one_sided_tests(i.counts):
+            if not p_matches(c.p, t.p):
+                continue
+            named = ctx.study.named_tests
+            if named.one_sided:
+                return None
+            return ctx.finding(
+                "TA202", severity="info",
+                message=f"{c.where}: the printed {c.p.label} is a one-sided P ({t.name}, P = {fmt_p(t.p)}); the "
+                        f"article does not say its tests are one-sided.",
+                observed=c.p.label, expected="two-sided P, or one-sided declared",
+                computation=f"Counts {i.counts} ({i.description}). No two-sided standard test reproduces the printed "
+                            f"{c.p.label}; the {t.name} gives P = {fmt_p(t.p)}.",
+                evidence=c.evidence, key=c.key + "|one-sided", details={"counts": i.counts, "test": t.key})
+    return False
 
 
 @rule(code="TA202", name="contingency-test-mismatch", severity="warning", family="statistics")
