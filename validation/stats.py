@@ -128,9 +128,11 @@ class PrintedP:
 def p_interval(p: PrintedP) -> tuple[float, float]:
     """Interval of true p-values the printed one admits (truncation allowed).
 
-    ``P = 0.000`` means p < 0.0005; ``P < 0.05`` means [0, 0.05);
+    ``P = 0.000`` and ``P < .000`` (statistics software's zero) mean p < 0.0005; ``P < 0.05`` means [0, 0.05);
     ``P > 0.05`` means (0.05, 1].
     """
+    if p.op in ("<", "<=") and p.value == 0:
+        return (0.0, 0.5 * 10 ** (-p.decimals) if p.decimals else 0.5)
     if p.op in ("<", "<="):
         return (0.0, p.value)
     if p.op in (">", ">="):
