@@ -98,6 +98,19 @@ def extract_ratio_estimates(doc: Document, arms: list[Arm]) -> list[RatioEstimat
     return out
 
 
+#: a header that also names differences or coefficients ("Odds Ratio or Mean Difference", "OR/MD", "RR or β")
+_DIFFERENCE_HEAD = re.compile(r"\bdifferences?\b|(?<![A-Za-z])MD(?![A-Za-z])|\bcoefficients?\b|β|\bbeta\b", re.I)
+
+
+def _ratio_like(est: Num, low: Num, high: Num) -> bool:
+    """A ratio's interval in a mixed column: all three positive and not symmetric on the plain scale (a difference's
+    interval is estimate ± a margin: ".29 (.11–.47)")."""
+    if min(est.value, low.value, high.value) <= 0:
+        return False
+    tol = sum(0.5 * 10 ** (-x.decimals) for x in (est, low, high)) + 1e-9
+    return abs((est.value - low.value) - (high.value - est.value)) > tol
+
+
 def _table_ratios(doc: Document, table: Table, arms: list[Arm]) -> list[RatioEstimate]:
     out: list[RatioEstimate] = []
     cols = table.columns
@@ -115,6 +128,7 @@ def _table_ratios(doc: Document, table: Table, arms: list[Arm]) -> list[RatioEst
         if m:
             level = float(m.group(1))
         group = cols[rc].split(" / ")[0] if " / " in cols[rc] else ""
+        mixed = bool(_DIFFERENCE_HEAD.search(cols[rc]))   # "Odds Ratio or Mean Difference": some rows are differences
         for row in table.rows:
             if row.kind == "group":
                 continue
@@ -129,6 +143,8 @@ def _table_ratios(doc: Document, table: Table, arms: list[Arm]) -> list[RatioEst
                     est, (low, high) = qs[0].value, ci
             if est is None or low is None or high is None:
                 continue
+            if mixed and not _ratio_like(est, low, high):
+                continue  # a difference in a column of ratios and differences: no ratio's interval shape
             p = op = None
             ev = [cell_evidence(doc, table, row, rc, role="estimate")]
             if ci_c is not None and low is not None and cell_text(row, ci_c):
