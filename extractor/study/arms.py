@@ -413,7 +413,8 @@ def _is_group_size(text: str, m: re.Match, g: str) -> bool:
 
 #: measurements taken in some of a group's patients: the count is a subset, not the group's size
 _SUBSET_WORDS = re.compile(r"\b(?:tested|collected|measured|sampled|genotyped|obtained|available|drawn|"
-                           r"biopsied)\b", re.I)
+                           r"biopsied|cultured)\b|\b(?:tests?|samples?|specimens?|cultures?)\b[^.;]{0,40}?\b(?:taken|"
+                           r"performed|done)\b", re.I)
 
 
 #: outcomes counted among a group's patients ("45 patients in the X group had died")

@@ -192,10 +192,21 @@ def _figure_caption_statements(doc: Document, s: Sentence, arms: list[Arm]) -> l
     return out
 
 
+#: a measurement taken in some patients, right before their number ("tests were taken from", "samples were
+#: obtained in", "was measured in"): those patients are a subset, not a population
+_MEASURED_IN = re.compile(r"\b(?:tests?|samples?|specimens?|cultures?|measurements?|biops\w+|levels?)\b[^.;]{0,40}?"
+                          r"\b(?:taken|obtained|collected|drawn|performed|done|measured|available)\s+(?:from|in|on|for)"
+                          r"(?:\s+(?:the|all|only))?\s*$", re.I)
+
+
 def _not_a_population(text: str, m: re.Match, rx: re.Pattern, arms: list[Arm]) -> bool:
     """The match counts a subset, a screening step or a share, not the study's (or an arm's) population."""
     if _SUBSET_VERB.match(text[m.end():]):
         return True
+    if _MEASURED_IN.search(text[max(0, m.start() - 80):m.start("n")]):
+        return True  # "urine tests were taken from 36 patients in the intervention group": those measured
+    if re.match(r"\s*(?:in|per|for)\s+(?:each|every)\s+(?:\w+\s+)?(?:group|arm)\b", text[m.end():], re.I):
+        return True  # "data of 47 patients in each group": one arm's size, not the study's
     if re.search(r"\b(?:screened|assessed|approached|evaluated\s+for)\b|\d\s+(?:were|was)\b",
                  text[m.end("n"):m.end()], re.I):
         return True  # "134 patients screened, 120 were randomised": the verb belongs to another number

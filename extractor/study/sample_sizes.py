@@ -109,6 +109,8 @@ def _sizes_in_sentence(doc: Document, s: Sentence) -> list[SampleSize]:
             return
         if any(abs(a - x) < 2 for x in found):
             return
+        if re.match(r"\s*(?:\w+\s+)?(?:in|per|for)\s+(?:each|every)\s+(?:\w+\s+)?(?:group|arm)\b", after, re.I):
+            return  # "data of 47 patients in each group": one arm's size, not the study's
         if kind is None:
             verb = m.groupdict().get("verb") or ""
             kind = kind_of(verb) if verb and kind_of(verb) != "stated" else kind_of(window if window is not None else text)

@@ -44,3 +44,12 @@ def test_required_diagnosis_is_the_most_specific_one_the_criteria_name():
     rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["required_diagnosis"]
     assert rows[0]["diagnoses"] == "osteosarcoma"
     assert _study("Patients were randomised.").required_diagnosis is None
+
+
+def test_patients_a_measurement_was_taken_from_are_no_arm_size():
+    st = _study("Patients were randomised to an intervention group or a control group.",
+                "During the study, urine tests were taken from 36 patients in the intervention group and from 32 "
+                "patients in the control group. Data of 47 patients in each group were studied.")
+    assert all(a.n not in (36, 32) for a in st.arms)
+    assert 47 != st.population_sizes.total
+    assert not [s for s in st.population_sizes.statements if s.value in (36, 32)]
