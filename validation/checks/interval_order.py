@@ -100,13 +100,39 @@ def _judge_core(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: s
         return None
     rel = f"{names[1]} {v.text} {'<' if below else '>'} {names[0] if below else names[2]} " \
           f"{lo.text if below else hi.text}"
+    flipped = v.value != 0 and lo_lo <= -v.value <= hi_hi   # −v lies inside: the estimate's sign is the odd one
     return ctx.finding(
         "TA208", severity="error",
         message=f"{where}: {printed} — the {names[1]} lies outside its own {what} ({rel}).",
         observed=printed, expected=f"{names[0]} ≤ {names[1]} ≤ {names[2]}",
         computation=f"{rel}, even allowing for the rounding of the printed values; an estimate always lies within "
                     f"its {what}.",
-        evidence=evidence, key=key + "|outside")
+        evidence=evidence, key=key + "|outside", details={"sign_flipped": flipped})
+
+
+def _merge_sign_flips(ctx: CheckContext, table, found: list[tuple[int, Finding]]) -> list[Finding]:
+    """One problem, one finding: two or more estimates of one column whose sign is opposite to their intervals
+    (the column mixes two sign conventions) become one finding naming every row; other findings stay as they are."""
+    by_col: dict[int, list[Finding]] = {}
+    for j, f in found:
+        if (f.details or {}).get("sign_flipped"):
+            by_col.setdefault(j, []).append(f)
+    merged = {j: fs for j, fs in by_col.items() if len(fs) >= 2}
+    out = [f for j, f in found if j not in merged or not (f.details or {}).get("sign_flipped")]
+    for j, fs in merged.items():
+        col = table.column_label(j)
+        listed = "; ".join(f.observed or "" for f in fs)
+        out.append(ctx.finding(
+            "TA208", severity="error",
+            message=f"{table.label}, column '{col}': {len(fs)} estimates lie outside their own intervals with the "
+                    f"opposite sign ({listed}) — the estimates and their intervals follow two sign conventions.",
+            observed=listed, expected="each estimate inside its interval, one sign convention",
+            computation=(f"In each row the estimate lies outside its interval even allowing for the rounding of the printed "
+                         f"values, while the estimate with its sign changed lies inside: {listed}. An estimate always "
+                         f"lies within its own interval."),
+            evidence=[e for f in fs for e in f.evidence], key=f"{table.label}|{col}|sign-flipped",
+            details={"rows": len(fs), "sign_flipped": True}))
+    return out
 
 
 _PERCENT_HEAD = re.compile(r"(?<![\d.])%")  # "n (%)", "%" — not "95% CI"
@@ -152,6 +178,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         ratio_cols = {j for j, c in enumerate(table.columns) if RATIO_HEAD.search(c)}  # left to TA204
         # a P column's brackets hold more P values ("P overall (P 1, P 2)": 0.042 (0.017, 0.038)), not an interval
         p_cols = {j for j, c in enumerate(table.columns) if j and is_p_label(c)}
+        found: list[tuple[int, Finding]] = []
         for ri, row in enumerate(rows):
             if row.kind == "group":
                 continue
@@ -177,7 +204,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                                key=f"{table.label}|{row.label}|{table.column_label(j)}", labelled=labelled,
                                direction=states_direction(row.label, row.group, table.column_label(j), table.caption))
                     if f:
-                        yield f
+                        found.append((j, f))
                     continue
                 if nxt is not None and _CI_ROW.match(nxt.label or "") and len(qs) == 1:
                     q = qs[0]
@@ -192,7 +219,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                                key=f"{table.label}|{row.label}|{table.column_label(j)}|ci-row",
                                direction=states_direction(row.label, row.group, table.column_label(j), table.caption))
                     if f:
-                        yield f
+                        found.append((j, f))
+        yield from _merge_sign_flips(ctx, table, found)
     for ti in ctx.study.text_intervals:
         f = _judge(ctx, ti.value, ti.low, ti.high, ti.kind, f"'{ti.text}'", [ti.evidence],
                    key=f"text|{ti.text}", labelled=ti.labelled, direction=ti.direction_stated)
