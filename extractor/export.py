@@ -26,7 +26,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
-               "stated_age_ranges", "required_diagnosis"]
+               "stated_age_ranges", "required_diagnosis", "survival_landmarks"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -72,10 +72,12 @@ COLUMNS: dict[str, list[str]] = {
     "eligibility": ["article", "variable", "low", "high", "text"] + LOCATION_COLUMNS,
     "stated_age_ranges": ["article", "low", "high", "text"] + LOCATION_COLUMNS,
     "required_diagnosis": ["article", "diagnoses", "mentioned"] + LOCATION_COLUMNS,
+    "survival_landmarks": ["article", "source", "endpoint", "landmark", "months", "rate", "low", "high", "median",
+                           "q1", "q3", "median_unit", "median_quote", "where"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
-            "stat_value", "df"}
+            "stat_value", "df", "months", "median", "q1", "q3"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
 _INTEGER_IN = {("patient_fractions", "denominator"), ("sample_sizes", "value"), ("adverse_events", "count"),
@@ -277,6 +279,13 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
     for ar in st.stated_age_ranges:
         out["stated_age_ranges"].append({"article": aid, "low": float(ar.low), "high": float(ar.high),
                                          "text": ar.text, **evidence_location(ar.evidence)})
+    for lr in st.survival_landmarks:
+        m = lr.median
+        out["survival_landmarks"].append({
+            "article": aid, "source": lr.source, "endpoint": lr.endpoint, "landmark": f"{lr.time} {lr.time_unit}",
+            "months": lr.months, "rate": lr.rate, "low": lr.low, "high": lr.high, "median": _v(m.value),
+            "q1": _v(m.q1), "q3": _v(m.q3), "median_unit": m.unit, "median_quote": m.evidence.quote,
+            "where": lr.where, **evidence_location(lr.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

@@ -640,6 +640,40 @@ class NamedTests(Model):
     one_sided_quote: str | None = None
 
 
+class KaplanMeierMedian(Model):
+    """A Kaplan–Meier median survival time as printed (a table cell or words of a sentence), with the first and
+    third quartiles when the row prints them as the curve's Q1 and Q3, and its unit of time (months, years,
+    weeks, days)."""
+
+    value: Num
+    q1: Num | None = None
+    q3: Num | None = None
+    unit: str
+    label: str                 # the median row's label, or "median PFS" in text
+    evidence: Evidence         # role "median"
+
+
+class LandmarkRate(Model):
+    """A landmark survival rate paired with the Kaplan–Meier median of the same curve (see
+    :mod:`trialaudit.extractor.study.survival`): ``source`` says how they were paired (``"table"``: the same
+    column of one block of rows; ``"text"``: one clause; ``"paired"``: per-arm lists of one paragraph in the same
+    order). ``low``/``high`` are the rate's rounding interval in percent (the bound of "<10%"); ``months`` the
+    landmark time converted to months."""
+
+    source: Literal["table", "text", "paired"]
+    endpoint: str              # the landmark row label's first part, or the endpoint's name (PFS, OS ...)
+    time: str                  # the landmark time as printed ("12")
+    time_unit: str             # as printed ("months", "yr")
+    months: float
+    rate: str                  # as printed, with "%"
+    low: float
+    high: float
+    median: KaplanMeierMedian
+    where: str                 # "Table 2, column 'Arm A'", the clause, or "" for per-arm lists
+    evidence: Evidence         # role "landmark rate"
+    key: str                   # stable identity of the pair (table, column, row label / clause)
+
+
 class Study(Model):
     """All facts extracted from one article."""
 
@@ -702,5 +736,7 @@ class Study(Model):
     category_sets: list[CategorySetFact] = Field(default_factory=list)
     # places that declare ranges are printed maximum first ("Median Range (Maximum- Minimum)")
     range_order_declarations: list[Evidence] = Field(default_factory=list)
+    # landmark survival rates with the Kaplan–Meier median of the same curve (see LandmarkRate)
+    survival_landmarks: list[LandmarkRate] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

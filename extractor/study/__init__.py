@@ -33,6 +33,7 @@ from .patient_fractions import extract_patient_fractions
 from .categories import category_set_facts
 from .conventions import range_order_declarations
 from .text_intervals import extract_text_intervals
+from .survival import extract_survival_landmarks
 from .text_statistics import extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
@@ -129,6 +130,7 @@ def _extract_study(doc: Document) -> Study:
     study.stated_age_ranges = extract_stated_age_ranges(doc, study.section_repairs)
     study.required_diagnosis = extract_required_diagnosis(doc, study.section_repairs)
     study.named_tests = extract_named_tests(doc)
+    study.survival_landmarks = extract_survival_landmarks(doc)
     return study
 
 
