@@ -26,7 +26,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
-               "stated_age_ranges", "required_diagnosis", "survival_landmarks"]
+               "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -74,12 +74,13 @@ COLUMNS: dict[str, list[str]] = {
     "required_diagnosis": ["article", "diagnoses", "mentioned"] + LOCATION_COLUMNS,
     "survival_landmarks": ["article", "source", "endpoint", "landmark", "months", "rate", "low", "high", "median",
                            "q1", "q3", "median_unit", "median_quote", "where"] + LOCATION_COLUMNS,
+    "trial_name_mentions": ["article", "acronym", "kind", "text", "edits", "similarity", "number"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
-            "stat_value", "df", "months", "median", "q1", "q3"}
+            "stat_value", "df", "months", "median", "q1", "q3", "similarity"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
-            "year", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
+            "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
 _INTEGER_IN = {("patient_fractions", "denominator"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
 
@@ -286,6 +287,10 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
             "months": lr.months, "rate": lr.rate, "low": lr.low, "high": lr.high, "median": _v(m.value),
             "q1": _v(m.q1), "q3": _v(m.q3), "median_unit": m.unit, "median_quote": m.evidence.quote,
             "where": lr.where, **evidence_location(lr.evidence)})
+    for tn in st.trial_name_mentions:
+        out["trial_name_mentions"].append({
+            "article": aid, "acronym": st.acronym, "kind": tn.kind, "text": tn.text, "edits": tn.edits,
+            "similarity": tn.similarity, "number": tn.number, **evidence_location(tn.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

@@ -674,6 +674,21 @@ class LandmarkRate(Model):
     key: str                   # stable identity of the pair (table, column, row label / clause)
 
 
+class TrialNameMention(Model):
+    """A place where the article writes something close to the trial's name (``Study.acronym``; see
+    :mod:`trialaudit.extractor.study.trial_name`): ``"near"`` — as many words as the name whose letters are within
+    ``edits`` edits of the name's (``similarity``: rapidfuzz ratio of the folded letters); ``"stem"`` — the name's
+    stem followed by another number (``number`` as printed)."""
+
+    kind: Literal["near", "stem"]
+    text: str                  # verbatim
+    edits: int | None = None
+    similarity: float | None = None
+    number: str | None = None
+    sentence: str              # Sentence.id
+    evidence: Evidence         # role "written '...'"
+
+
 class Study(Model):
     """All facts extracted from one article."""
 
@@ -683,6 +698,9 @@ class Study(Model):
     registry_ids: list[str] = Field(default_factory=list)
     registry_mentions: list[Provenance] = Field(default_factory=list)
     acronym: str | None = None
+    acronym_provenance: Provenance | None = None
+    # every near copy of the trial's name outside the introduction, discussion and citing sentences
+    trial_name_mentions: list[TrialNameMention] = Field(default_factory=list)
     enrolment_start: str | None = None
     enrolment_end: str | None = None
     data_cutoff: str | None = None

@@ -42,7 +42,8 @@ from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tes
 
 from .dates import extract_dates
 from .endpoints import extract_endpoints
-from .registry import extract_registry
+from .registry import extract_registry, find_acronym
+from .trial_name import extract_trial_name_mentions
 
 
 def _dedupe_sizes(sizes: list[SampleSize]) -> list[SampleSize]:
@@ -111,6 +112,8 @@ def _extract_study(doc: Document) -> Study:
     study.endpoints = extract_endpoints(doc)
     ids, mentions, acronym = extract_registry(doc)
     study.registry_ids, study.registry_mentions, study.acronym = list(ids), list(mentions), acronym
+    study.acronym_provenance = find_acronym(doc)[1] if acronym else None
+    study.trial_name_mentions = extract_trial_name_mentions(doc, acronym)
     d = study.dates = extract_dates(doc)
     study.enrolment_start, study.enrolment_end, study.data_cutoff = d.enrolment_start, d.enrolment_end, d.data_cutoff
     study.median_follow_up, study.planned_sample_size = d.median_follow_up, d.planned_sample_size

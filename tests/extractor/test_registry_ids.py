@@ -74,3 +74,22 @@ def test_fast_patterns_match_like_the_documented_ones():
             want = [(m.start(), m.end()) for m in re.finditer(pattern, text)]
             assert [(m.start(), m.end()) for m in fast.finditer(text)] == want, (name, text)
             assert not want or lit is None or lit in text
+
+
+def test_near_copies_of_the_trial_name_are_study_facts_with_their_places():
+    from types import SimpleNamespace
+
+    from trialaudit.extractor.export import study_rows
+    from trialaudit.extractor.study import extract_study
+
+    doc = parse_text("Drug A versus drug B (ALPHA-BETA 3): a randomized trial\n\nMethods\n\n"
+                     "This randomized trial (ALPHA-BETA II) enrolled 40 patients. In APLHA-BETA 3, 40 patients were "
+                     "randomised.\n\nDiscussion\n\nUnlike ALPHA-BETA 2, we found no effect.\n", doc_id="t", source="t")
+    st = extract_study(doc)
+    assert st.acronym == "ALPHA-BETA 3" and st.acronym_provenance is not None
+    got = [(m.kind, m.text, m.edits, m.number) for m in st.trial_name_mentions]
+    # the rule reads the first as the same stem with another number, not as a misspelling
+    assert got == [("near", "ALPHA-BETA II", 2, None), ("near", "APLHA-BETA 3", 1, None),
+                   ("stem", "ALPHA-BETA II", None, "II")]
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["trial_name_mentions"]
+    assert [r["kind"] for r in rows] == ["near", "near", "stem"] and rows[0]["quote"]
