@@ -1,7 +1,8 @@
 """Rule-based spaCy pipeline: ``spacy.blank("en")`` + sentencizer, no model download.
 
 A small component before the sentencizer prevents splits after abbreviations
-common in clinical articles ("Fig.", "et al.", "vs.", "e.g.", "No.").
+common in clinical articles ("Fig.", "et al.", "vs.", "e.g.", "No.") and ends a sentence after a group's
+letter ("... in Group-A. For Group-B ..."), which spaCy's tokenizer keeps as one token like an initial.
 """
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ ABBREVIATIONS = {
     "suppl", "vol", "ca", "cf", "etc", "resp", "min", "max", "mo", "yr", "yrs", "wk", "wks", "inc", "ltd",
     "st", "jr", "mr", "mrs", "ms", "prof", "dept", "univ", "incl", "excl", "n.s", "ns",
 }
+
+#: words a capital letter labels ("group A", "Group-B", "arm C"); after such a letter a full
+#: stop ends the sentence when a capitalised word follows (it is no initial of a name)
+_LABEL_WORDS = {"group", "groups", "arm", "arms", "-", "cohort", "cohorts", "phase", "period",
+                "stage", "type", "grade", "class", "part", "regimen", "schedule", "sequence"}
 
 
 def abbrev_guard(doc):
@@ -29,6 +35,11 @@ def abbrev_guard(doc):
             doc[i + 1].is_sent_start = False
         elif text == "." and doc[i + 1].text[:1].islower():
             doc[i + 1].is_sent_start = False
+        elif (len(text) == 2 and text[0].isupper() and i > 0 and doc[i - 1].text.lower() in _LABEL_WORDS
+              and doc[i + 1].text[:1].isupper() and doc[i + 1].text[1:2].islower()):
+            # "... in Group-A. For Group-B ...", "in group B. The": spaCy keeps "A." as one token (an initial),
+            # so the sentencizer never sees the full stop; after a group's or arm's letter it ends the sentence
+            doc[i + 1].is_sent_start = True
     return doc
 
 

@@ -69,7 +69,7 @@ _RESULTS_SUBHEADING = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:patients|subjects
                                  r"outcomes?|end ?points?)\s*[.:]?$", re.I)
 _RE_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _RE_CAPTION = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(Table|TABLE)\s+([0-9]{1,2}[A-H]?|[IVXL]{1,6})\b\s*(?:\*\*|__)?\s*"
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__)?\s*(Table|TABLE)(?:\s+|-)([0-9]{1,2}[A-H]?|[IVXL]{1,6})\b\s*(?:\*\*|__)?\s*"
     r"(\(continued\)\.?|\(cont(?:\.|inued)?\)\.?)?\s*(?:\*\*|__)?\s*[.:|]?\s*(?:\*\*|__)?\s*(.*)$")
 _RE_FIG_CAPTION = re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?\s*(Fig(?:ure)?\.?|FIGURE)\s*([0-9]{1,2}[A-Za-z]?)\b")
 _RE_CONTINUED = re.compile(r"^\s*\(?continued\)?\.?\s*$", re.I)
@@ -697,7 +697,9 @@ class TextParser:
                                      span=self.span(c0.span.char_start, r.cells[0].span.char_end), markers=c0.markers)
                 continue
             if merged_rows and not r.cells[0].text and vals and all(not _is_numeric_text(v) for v in vals) \
-                    and any(c.text for c in merged_rows[-1].cells[1:]):
+                    and any(c.text for c in merged_rows[-1].cells[1:]) \
+                    and not all(_DESCRIPTOR_CELL.match(v) for v in vals):   # "| | n (%) | n (%) |": a sub-header
+
                 prev = merged_rows[-1]
                 for j, c in enumerate(r.cells[1:], start=1):
                     if c.text and j < len(prev.cells):
@@ -939,6 +941,13 @@ def strip_cell_markers(text: str) -> tuple[str, list[str]]:
         markers.append(m.group(1))
         text = text[:m.start()].rstrip()
     return text, markers
+
+
+#: a cell that names what the cells below it hold ("n (%)", "Mean±SD", "Median (IQR)"): a sub-header row, not
+#: the wrapped end of the row above
+_DESCRIPTOR_CELL = re.compile(r"^\s*(?:n\s*[(\[]\s*%\s*[)\]]|no\.?\s*\(\s*%\s*\)|n|%|"
+                              r"mean\s*(?:±|\+/-|\()\s*(?:s\.?d\.?|sem?)\s*\)?|"
+                              r"median\s*[(\[]\s*(?:iqr|range)\s*[)\]])\s*$", re.I)
 
 
 def _is_numeric_text(t: str) -> bool:

@@ -419,6 +419,8 @@ class TextTest(Model):
     statistic: PrintedStatistic | None = None
     p: PrintedPValue | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    #: what the ``±`` of ``means`` stands for (the sentence's own words, else the methods'): "sd", "se", "unclear"
+    spread: Literal["sd", "se", "unclear"] = "sd"
 
 
 class TextMean(Model):
@@ -598,6 +600,10 @@ class TableTest(Model):
     #: the table prints model estimates (an OR/RR/HR or a difference with its CI) or says its P values come
     #: from an adjusted or regression model: its P need not be a test of the printed counts
     model_based: bool = False
+    #: what the ``±`` of ``means`` stands for, as the table (headers, row labels, caption, footnotes) or else the
+    #: methods declare it: "sd" (also when nothing is said), "se" (standard error), or "unclear" (both declared)
+    spread: Literal["sd", "se", "unclear"] = "sd"
+    spread_quote: str | None = None
 
     @property
     def stat_kind(self) -> str | None:
@@ -638,6 +644,9 @@ class NamedTests(Model):
     # the article says its tests or P values are one-sided ("Chi-square test (one-sided)", "P (one sided)")
     one_sided: bool = False
     one_sided_quote: str | None = None
+    # what the methods or statistics text declares the "±" of its means to be ("sd", "se", or both), figures aside
+    mean_spread: list[str] = Field(default_factory=list)
+    mean_spread_quote: str | None = None
 
 
 class KaplanMeierMedian(Model):

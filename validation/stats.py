@@ -472,21 +472,25 @@ def t_tests(m1: float, s1: float, n1: int, m2: float, s2: float, n2: int) -> lis
 
 
 def t_range_from_summary(variant: str, m1: float, dm1: int, s1: float, ds1: int, n1: int,
-                         m2: float, dm2: int, s2: float, ds2: int, n2: int) -> tuple[float, float, float, float]:
+                         m2: float, dm2: int, s2: float, ds2: int, n2: int,
+                         spread: str = "sd") -> tuple[float, float, float, float]:
     """Range of |t| (and of df) that the rounded means and SDs allow: (|t|min, |t|max, dfmin, dfmax).
 
     Means and SDs printed with ``dm``/``ds`` decimals stand for their rounding
     intervals; |t| = |m1 − m2| / SE is smallest with the closest means and the
-    largest SDs, and largest with the farthest means and smallest SDs.
+    largest SDs, and largest with the farthest means and smallest SDs. With
+    ``spread="se"`` the printed spreads are standard errors of the means: each
+    bound of the interval becomes an SD as SE·√n.
     """
     h = lambda d: 0.5 * 10 ** (-d)  # noqa: E731
     d = abs(m1 - m2)
     dmin = max(0.0, d - h(dm1) - h(dm2))
     dmax = d + h(dm1) + h(dm2)
     f = _student if variant == "Student" else _welch
+    k1, k2 = (math.sqrt(n1), math.sqrt(n2)) if spread == "se" else (1.0, 1.0)
     ses, dfs = [], []
     for a, b in product((max(s1 - h(ds1), 1e-12), s1 + h(ds1)), (max(s2 - h(ds2), 1e-12), s2 + h(ds2))):
-        se, df = f(m1, a, n1, m2, b, n2)
+        se, df = f(m1, a * k1, n1, m2, b * k2, n2)
         ses.append(se)
         dfs.append(df)
     return dmin / max(ses), dmax / min(ses), min(dfs), max(dfs)

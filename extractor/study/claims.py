@@ -11,8 +11,9 @@ before "and thereafter/then/later", after a
 sentence-opening "Although/While ..., " clause, and before footnote legends ("* P < 0.05 versus ...", which
 define markers). A clause is not read as a claim when its wording is hedged ("marginally", "trend towards",
 "borderline"), when it makes an exception ("except", "apart from"), when a negative claim is limited in time
-("not significant until week 8"), when a second claim of the other sign follows a negative one, or when a
-"none of ..." negation only the looser patterns see would be misread. Sentences outside the abstract,
+("not significant until week 8"), when a second claim of the other sign follows a negative one, when a
+"none of ..." negation only the looser patterns see would be misread, or when "any significant" stands without
+a negation ("There were any significant difference", a word lost). Contractions ("didn't", "wasn’t") negate. Sentences outside the abstract,
 results, discussion, conclusion, figure and table text, and sentences that define the significance level
 ("P < 0.05 was considered significant"), are not read.
 """
@@ -37,7 +38,10 @@ _CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:where
                            r"(?<=[)\]}])\s*but\s+|\s+but\s+(?!also\b)")
 _NEG = re.compile(
     r"\b(?:no|not|non|without|neither|nor|never|lack(?:ed)?\s+of|absence\s+of|fail(?:ed|s)?\s+to|did\s+not|does\s+not|"
-    r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not|n't)\b(?:(?!\band\b|\bbut\b|\bwhereas\b)[^.;,]){0,40}?"
+    r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not)\b(?:(?!\band\b|\bbut\b|\bwhereas\b)[^.;,]){0,40}?"
+    r"\b(?:statistical(?:ly)?\s+)?significan|"
+    # contractions: "didn't show any significant changes", "wasn’t significant" (no word boundary before "n't")
+    r"n['’]t\b(?:(?!\band\b|\bbut\b|\bwhereas\b)[^.;,]){0,40}?"
     r"\b(?:statistical(?:ly)?\s+)?significan|"
     r"\bnon-?significant(?:ly)?\b|\binsignificant(?:ly)?\b|\bnot\s+(?:statistically\s+)?significant|"
     r"\b(?:no|nor|not|without|little)\b[^.;]{0,20}\bevidence\b[^.;]{0,160}?\bsignifican",
@@ -61,14 +65,15 @@ _EXCEPT = re.compile(r"\bexcept\b|\bapart from\b|\bother than\b|\bwith the excep
 #: "None of ... changed significantly") is skipped rather than guessed
 _NEG_STRICT = re.compile(
     r"\b(?:no|not|nor|without)\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bnon-?significant(?:ly)?\b|"
-    r"\binsignificant(?:ly)?\b|\b(?:did|do|does|was|were|is|are)\s+not\s+(?:\w+\s+)?(?:statistically\s+)?"
-    r"significant(?:ly)?\b|\bfail(?:ed|s)?\s+to\s+reach\s+(?:statistical\s+)?significance", re.I)
+    r"\binsignificant(?:ly)?\b|\b(?:did|do|does|was|were|is|are)(?:\s+not|n['’]t)\s+(?:\w+\s+)?(?:any\s+)?"
+    r"(?:statistically\s+)?significant(?:ly)?\b|\bfail(?:ed|s)?\s+to\s+reach\s+(?:statistical\s+)?significance", re.I)
 _POS_STRICT = re.compile(
     r"\b(?:statistically\s+)?significantly\b|\b(?:statistically\s+)?significant\s+(?:\w+\s+){0,2}?"
     r"(?:differences?|effects?|associations?|improvements?|reductions?|increases?|decreases?|changes?|"
     r"correlations?|benefits?|interactions?|declines?|gains?)\b|\breached\s+(?:statistical\s+)?significance|"
     r"\b(?:was|were|is|are|be|been|remained)\s+(?:statistically\s+)?significant\b", re.I)
 _NONE_OF = re.compile(r"\b(?:none|neither)\b", re.I)
+_ANY = re.compile(r"\bany\s+(?:\w+\s+)?(?:statistically\s+)?significan", re.I)
 #: a negative claim limited in time ("not significant until week 8", "... up to 12 months"): it turns positive later
 _UNTIL = re.compile(r"\b(?:until|till|up\s+to)\b", re.I)  # not "before": "no difference before treatment (P = ...)"
 _TOPIC = re.compile(r"significan|differ|comparable|similar|balanced", re.I)
@@ -113,6 +118,10 @@ def claim_kind(clause: str) -> str | None:
     if _POS.search(clause):
         if _NONE_OF.search(clause):
             return None  # "None of the scores changed significantly": a negation _NEG does not see
+        if _ANY.search(clause):
+            # "There were any significant difference (P = 0.310)": "any" belongs to a negation or a question
+            # ("whether any ..."); without one the sentence lost a word, and its sign cannot be read
+            return None
         return "sig" if _POS_STRICT.search(clause) else None
     if _NEG_SOFT.search(clause):
         return "ns-soft"

@@ -207,7 +207,7 @@ def _heading_n_values(r: TableRow) -> dict[int, int]:
     must announce counts ("n (%)"), so a measurement block's "n = 30" over mean (SD) cells never counts."""
     if not COUNT_CUE.search(r.label or ""):
         return {}
-    cells = [(j, c.text.strip()) for j, c in enumerate(r.cells) if j and c.text.strip()]
+    cells = [(j, c.text.strip()) for j, c in enumerate(r.cells) if j and not _placeholder(c.text)]
     vals = {j: int(m.group(1)) for j, t in cells if (m := _N_CELL.match(t))}
     return vals if cells and len(vals) == len(cells) else {}
 
@@ -216,9 +216,17 @@ def _heading_n_values(r: TableRow) -> dict[int, int]:
 def _n_cells_row(r: TableRow) -> dict[int, int]:
     """A row whose every data cell states an n ("Baseline assessment | n = 224 | n = 217"): the population of the
     rows below it changes there."""
-    cells = [(j, c.text.strip()) for j, c in enumerate(r.cells) if j and c.text.strip()]
+    cells = [(j, c.text.strip()) for j, c in enumerate(r.cells) if j and not _placeholder(c.text)]
     vals = {j: int(m.group(1)) for j, t in cells if (m := _N_CELL.match(t)) and "=" in t}
     return vals if len(cells) >= 2 and len(vals) == len(cells) else {}
+
+
+#: an empty cell or a placeholder for "nothing here" ("-", "–", "NA"): a P column's dash beside "(n = 5) | (n = 6)"
+_PLACEHOLDER = re.compile(r"^\s*(?:[-–—‒]+|n/?a|NA|\.{1,3})?\s*$", re.I)
+
+
+def _placeholder(text: str) -> bool:
+    return bool(_PLACEHOLDER.match(text or ""))
 
 
 @per_document  # the walks up the table are shared by every cell of a row
@@ -756,8 +764,9 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
             return "percent_with_n"   # "47% (n = 71)": the n is the denominator, not the count
         if label_is_continuous(row.label, row.group):
             return "mean_sd"
-        if label_is_continuous(col_label) and not COUNT_CUE.search(table.caption or ""):
-            return "mean_sd"
+        if label_is_continuous(col_label) and not COUNT_CUE.search(table.caption or "") and \
+                descriptor_above(table, row, col) != "count":
+            return "mean_sd"   # unless a sub-header row above says this block holds "n (%)"
         if q.percent is not None and q.count is not None and "%" not in q.text and not _table_counts_cue(table, row):
             # "52 (12)" with no "n (%)" anywhere near: a count only if it reads as one
             if q.percent.value > 100 or SPREAD_DECLARED.search(table.caption or ""):
@@ -771,6 +780,44 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
             return "percent_pair"
         return "fraction"
     return q.kind
+
+
+#: a cell that only names what the cells below it hold: "n (%)", "Mean±SD", "Median (IQR)"
+_DESCRIPTOR_CELL = re.compile(r"^\s*(?:n|no\.?|number|mean|median|%|sd|iqr|range|[\s(),±/%\[\]]|sd\b|s\.d\.|"
+                              r"iqr|range|min|max|q1|q3)+\s*$", re.I)
+
+
+@per_document  # keyed by the table's identity
+def _descriptor_rows(table: Table) -> dict[int, dict[int, str]]:
+    """{row index: {column: "count" | "continuous"}} for the sub-header rows of a table: rows with no label (or a
+    label alone) whose data cells only name what the cells below hold ("| | n (%) | n (%) |", "| | Mean±SD |")."""
+    out: dict[int, dict[int, str]] = {}
+    for i, r in enumerate(table.rows):
+        cells = {j: c.text.strip() for j, c in enumerate(r.cells) if j and c.text.strip()}
+        if not cells or not all(_DESCRIPTOR_CELL.match(t) and re.search(r"[A-Za-z%±]", t) for t in cells.values()):
+            continue
+        kinds = {}
+        for j, t in cells.items():
+            if COUNT_CUE.search(t) or re.fullmatch(r"\s*(?:n|%)\s*", t, re.I):
+                kinds[j] = "count"
+            elif CONTINUOUS_CUE.search(t):
+                kinds[j] = "continuous"
+        if kinds:
+            out[i] = kinds
+    return out
+
+
+def descriptor_above(table: Table, row: TableRow, col: int) -> str | None:
+    """What the nearest sub-header row above ``row`` says column ``col`` holds ("count" for "n (%)",
+    "continuous" for "Mean±SD"), or None: a table whose header says "Mean±SD" may switch to "n (%)" part-way."""
+    rows = _descriptor_rows(table)
+    if not rows:
+        return None
+    pos = next((i for i, r in enumerate(table.rows) if r is row), -1)
+    for i in sorted(rows, reverse=True):
+        if i < pos and col in rows[i]:
+            return rows[i][col]
+    return None
 
 
 def row_percentages(row: TableRow) -> bool:

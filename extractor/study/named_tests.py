@@ -6,7 +6,8 @@ the tests a table itself names; ``NamedTests.continuous_models`` the adjusted or
 two-way ANOVA, mixed models, adjusted linear regression) named for continuous data; ``NamedTests.exact_tests`` the
 exact or resampling tests (other than Fisher's) the methods name, whose P is not the asymptotic tail of a printed
 statistic; ``NamedTests.bootstrap_intervals`` whether the article declares its confidence intervals bootstrap
-intervals. TA202 and TA203 compare a recomputed test with the one named; TA201 and TA204 use the last two.
+intervals; ``NamedTests.mean_spread`` whether the methods call their "±" an SD or an SE (:mod:`.spread`).
+TA202 and TA203 compare a recomputed test with the one named; TA201 and TA204 use the last two.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import re
 from trialaudit.schemas.document import Document, Sentence, Table
 from trialaudit.schemas.study import NamedTests
 
+from .spread import article_spread
 from .stat_labels import stat_kind_of_label
 from .tablefacts import norm_label
 
@@ -214,8 +216,9 @@ def extract_named_tests(doc: Document) -> NamedTests:
     exact, exact_quote = exact_tests_named(doc)
     boot, boot_quote = bootstrap_intervals_declared(doc)
     one, one_quote = one_sided_declared(doc)
+    spread, spread_quote = article_spread(doc)
     return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
                       continuous_quote=cont_quote, in_tables=sorted(in_tables), continuous_models=models,
                       continuous_models_quote=models_quote, exact_tests=exact, exact_tests_quote=exact_quote,
                       bootstrap_intervals=boot, bootstrap_intervals_quote=boot_quote, one_sided=one,
-                      one_sided_quote=one_quote)
+                      one_sided_quote=one_quote, mean_spread=spread, mean_spread_quote=spread_quote)

@@ -37,7 +37,8 @@ from trialaudit.schemas.study import Arm, CountTable, PrintedPValue, PrintedStat
 from .arms import TOTAL_WORDS, resolve_arm
 from .ratios import cell_text, p_cell
 from .stat_labels import is_p_label, stat_kind_of_label
-from .named_tests import table_test_names
+from .named_tests import table_notes, table_test_names
+from .spread import article_spread, table_spread
 from .tablefacts import (Denominator, arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                          percent_only_label, percent_only_row, rate_measure, response_category, row_denominator)
 
@@ -590,6 +591,7 @@ def _arm_row_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: 
 def extract_table_tests(doc: Document, arms: list[Arm]) -> list[TableTest]:
     """Every printed test (statistic and/or P) in the tables, with the numbers it may come from."""
     out: list[TableTest] = []
+    article: tuple[list[str], str | None] | None = None   # what the methods call the "±" of their means
     for index, table in enumerate(doc.tables):
         stat_cols = [j for j, c in enumerate(table.columns) if j > 0 and stat_kind_of_label(c)]
         p_cols = [j for j, c in enumerate(table.columns) if j > 0 and is_p_label(c)]
@@ -606,7 +608,10 @@ def extract_table_tests(doc: Document, arms: list[Arm]) -> list[TableTest]:
         if found:
             named, where = table_test_names(doc, table)
             model = model_based(table) or _same_counts_other_p(found)
-            out.extend(_fact(index, f, named, where, model) for f in found)
+            if article is None:
+                article = article_spread(doc)
+            spread = table_spread(table, *article, notes=[x.text for x in table_notes(doc, table)])
+            out.extend(_fact(index, f, named, where, model, spread) for f in found)
     return out
 
 
@@ -647,7 +652,8 @@ def model_based(table: Table) -> bool:
     return any(_MODEL_WORDS.search(t or "") for t in [table.caption, *table.footnotes, *table.columns])
 
 
-def _fact(index: int, f: _Found, named: set[str], named_where: str, model: bool) -> TableTest:
+def _fact(index: int, f: _Found, named: set[str], named_where: str, model: bool,
+          spread: tuple[str, str | None]) -> TableTest:
     pos = {id(r): i for i, r in enumerate(f.table.rows)}
     return TableTest(table=index, table_label=f.table.label, where=f.where, label=f.label,
                      orientation=f.orientation, rows=[pos[id(r)] for r in f.rows],
@@ -655,4 +661,4 @@ def _fact(index: int, f: _Found, named: set[str], named_where: str, model: bool)
                                    n_evidence=a.den.evidence if a.den else None) for a in f.arms],
                      statistic=f.stat, p=f.p, count_tables=f.interps, means=f.means,
                      mean_evidence=f.mean_evidence, named_tests=sorted(named), named_where=named_where,
-                     model_based=model)
+                     model_based=model, spread=spread[0], spread_quote=spread[1])

@@ -26,6 +26,7 @@ from trialaudit.schemas.study import Arm, CountTable, PrintedPValue, PrintedStat
 
 from .arms import arm_mentions
 from .ratios import NON_RESULT_SECTIONS, p_after
+from .spread import article_spread, sentence_spread
 
 __all__ = ["extract_text_tests"]
 
@@ -38,6 +39,7 @@ def extract_text_tests(doc: Document, arms: list[Arm]) -> list[TextTest]:
     groups = [a for a in arms if not a.is_total]
     sized = [a for a in groups if a.n]
     out: list[TextTest] = []
+    article: list[str] | None = None   # what the methods call the "±" of their means
     for sent in doc.sentences:
         if sent.section_kind in NON_RESULT_SECTIONS:
             continue
@@ -48,6 +50,9 @@ def extract_text_tests(doc: Document, arms: list[Arm]) -> list[TextTest]:
                 out.append(t)
         t = _means(doc, sent, qs, sized)
         if t is not None:
+            if article is None:
+                article = article_spread(doc)[0]
+            t.spread = sentence_spread(sent.text, article)
             out.append(t)
     return out
 

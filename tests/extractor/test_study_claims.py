@@ -46,3 +46,10 @@ def test_definitions_are_not_read_and_rows_are_exported():
     assert [c.claim for c in st.significance_claims] == ["sig"]
     rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["significance_claims"]
     assert rows[0]["claim"] == "sig" and rows[0]["p_values"] and rows[0]["wording"] == "significantly"
+
+
+def test_contractions_negate_and_a_bare_any_significant_is_not_read():
+    assert claim_kind("the scores didn't show any significant changes (P = 0.41)") == "ns"
+    assert claim_kind("the difference wasn’t significant (P = 0.2)") == "ns"
+    assert claim_kind("There were any significant difference in labour (P = 0.310)") is None
+    assert claim_kind("the score was significantly higher (P = 0.01)") == "sig"

@@ -216,3 +216,13 @@ def test_a_pipe_table_interrupted_by_a_blank_line_continues():
             "| Death | 4 (10.0) | 6 (15.0) |\n\n| Stroke | 2 (5.0) | 3 (7.5) |\n")
     doc = parse_text(text, doc_id="t", source="t", fmt="markdown")
     assert len(doc.tables) == 1 and len(doc.tables[0].rows) == 2
+
+
+def test_hyphenated_caption_and_a_sub_header_row_of_descriptors():
+    text = ("# A trial\n\n## Results\n\nTable-II. Outcomes (n=50).\n\n"
+            "| Outcome | Group-A (n=25) | Group-B (n=25) | P |\n|  | Mean±SD | Mean±SD |  |\n| --- | --- | --- | --- |\n"
+            "| Weight (kg) | 3.14±0.32 | 3.44±0.46 | 0.01 |\n|  | n (%) | n (%) |  |\n| Alive | 25(100%) | 23(92%) |  |\n")
+    t = parse_text(text, doc_id="t", source="t", fmt="markdown").tables[0]
+    assert t.label == "Table II"
+    # the "n (%)" row stays a row of its own (a sub-header), not the wrapped end of the weight row
+    assert [r.cells[1].text for r in t.rows] == ["3.14±0.32", "n (%)", "25(100%)"]

@@ -55,6 +55,23 @@ def _stat_ok(t, stat: Num | None) -> bool:
     return stat is not None and t.stat is not None and bool(printed_matches(t.stat, stat.value, stat.decimals))
 
 
+def _exact_rxc_untried(c: Comparison, results: list) -> bool:
+    """A table larger than 2×k whose exact (Fisher–Freeman–Halton) P was not computed, while the article or the
+    table names Fisher's test or the table is sparse (an expected count below 5, where authors turn to the exact
+    test): the printed P may be that test's, so no test tried proves it wrong."""
+    i, r = results[0]
+    if any(t.key == "fisher" for t in r.tests):
+        return False
+    counts = [[int(x) for x in row] for row in i.counts]
+    rows = [sum(row) for row in counts]
+    cols = [sum(col) for col in zip(*counts)]
+    n = sum(rows)
+    if n <= 0 or min(len(rows), len(cols)) < 2:
+        return False
+    sparse = any(rs * cs / n < 5 for rs in rows for cs in cols if rs and cs)
+    return "fisher" in c.named or sparse
+
+
 def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
     ctx.coverage.count("tests")
     results = [(i, contingency_tests(i.counts)) for i in c.interps]
@@ -105,6 +122,8 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
             computation=comp, evidence=c.evidence, key=c.key + "|named", changes_conclusion=decision,
             details={"counts": i.counts, "reproduced_by": sorted(keys), "named": sorted(c.named)})
     # nothing reproduces the printed test
+    if c.stat is None and _exact_rxc_untried(c, results):
+        return None
     if c.p is not None and c.stat is None and c.p.op == "=":
         one = _one_sided(ctx, c, results)   # an exact value only: halving makes most "P < α" claims fit
         if one is not False:
@@ -215,7 +234,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         to a single count of a known n) are used; tests on other
         denominators, stratified tests (Cochran–Mantel–Haenszel) and exact
         tests larger than the enumeration limit are not recomputed. Fisher's
-        exact test is implemented for two arms only. Bare numbers in rows or
+        exact test is implemented for two arms only; a larger table (three
+        arms) with only a P is not judged when Fisher's test is named or an
+        expected count is below 5, since its Fisher–Freeman–Halton P may be
+        the one printed. Bare numbers in rows or
         columns labelled as percentages ("Male, %", a "Medications, %"
         heading) are not read as counts. A P with a trailing zero ("0.90")
         that a test reproduces at one decimal fewer (0.9) is accepted,

@@ -28,6 +28,8 @@ class TComparison:
     evidence: list[Evidence]
     key: str
     swap_ok: bool = False               # n's assigned by order of mention: try both assignments
+    spread: str = "sd"                  # the "±" is an SD, or a standard error ("se") as the article declares
+    spread_quote: str | None = None
 
 
 def _variants(c: TComparison, ns: list[int]):
@@ -35,7 +37,8 @@ def _variants(c: TComparison, ns: list[int]):
     out = []
     for variant in ("Student", "Welch"):
         tmin, tmax, dfmin, dfmax = t_range_from_summary(variant, m1.value, m1.decimals, s1.value, s1.decimals, ns[0],
-                                                       m2.value, m2.decimals, s2.value, s2.decimals, ns[1])
+                                                       m2.value, m2.decimals, s2.value, s2.decimals, ns[1],
+                                                       spread=c.spread)
         if variant == "Student":
             dfmin = dfmax = float(ns[0] + ns[1] - 2)
         out.append((variant, tmin, tmax, dfmin, dfmax))
@@ -90,23 +93,34 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
         elif any(p_matches(c.p, r[6], r[7]) for r in rows):
             part = " The P fits the means and SDs; the printed t is the odd one out."
     student = next(r for r in rows if r[1] == "Student")
-    comp = (f"Means {m1.text} ± {s1.text} and {m2.text} ± {s2.text} over their rounding intervals. "
+    se = ""
+    if c.spread == "se":
+        said = f" (“{_short(c.spread_quote)}”)" if c.spread_quote else ""
+        se = (f" The ± is a standard error, as the article says{said}: each SD is SE × √n "
+              f"({s1.text} × √{c.ns[0]}, {s2.text} × √{c.ns[1]}).")
+    comp = (f"Means {m1.text} ± {s1.text} and {m2.text} ± {s2.text} over their rounding intervals.{se} "
             + "; ".join(lines) + f". Neither variant reproduces the printed {printed}.{part}")
     what = (f"the recomputed P is on the other side of α = {alpha:g}" if decision else "neither Student's nor Welch's t "
             "reproduces it")
     return ctx.finding(
         "TA203", severity="warning",
-        message=f"{c.where}: {m1.text} ± {s1.text} vs {m2.text} ± {s2.text} (n = {c.ns[0]}, {c.ns[1]}) gives "
+        message=f"{c.where}: {m1.text} ± {s1.text} vs {m2.text} ± {s2.text}{' (± SE)' if c.spread == 'se' else ''} "
+                f"(n = {c.ns[0]}, {c.ns[1]}) gives "
                 f"|t| = {student[2]:.2f}–{student[3]:.2f}, P = {fmt_range(student[6], student[7])} (Student), not the printed "
                 f"{printed} — {what}.{part}",
         observed=printed, expected=f"|t| = {student[2]:.2f}–{student[3]:.2f}, P = {fmt_range(student[6], student[7])}",
         computation=comp, evidence=c.evidence, key=c.key, changes_conclusion=decision,
-        details={"means": [m1.value, m2.value], "sds": [s1.value, s2.value], "ns": c.ns,
+        details={"means": [m1.value, m2.value], "sds": [s1.value, s2.value], "ns": c.ns, "spread": c.spread,
                  "variants": [{"variant": r[1], "t": [r[2], r[3]], "df": [r[4], r[5]], "p": [r[6], r[7]]} for r in rows]})
 
 
 #: a rank (non-parametric) test named for group comparisons
 _RANK_TEST = re.compile(r"mann[\s–-]*whitney|wilcoxon|kruskal|non-?parametric|\bu[\s-]*tests?\b|rank[\s-]*sum", re.I)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _rank_test_named(ctx: CheckContext) -> bool:
@@ -125,7 +139,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         P, e.g. ``Age | 30±6.44 | 28±8.03 | t 0.772 | P 0.441`` with the arm
         sizes from the column headers or the arms. t is recomputed with the
         pooled-variance (Student) and unequal-variance (Welch) formulas over
-        the rounding intervals of the printed means and SDs, and the P from
+        the rounding intervals of the printed means and SDs (a "±" the table,
+        its notes or the methods declare a standard error becomes an SD as
+        SE·√n; a table or article that declares both is not checked), and the P from
         the printed t (two-sided, df n1 + n2 − 2 or Welch–Satterthwaite).
         It reports which variant reproduces the printed values and flags
         when neither does.
@@ -190,8 +206,8 @@ def _table_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[T
         if tt.stat is not None and tt.stat_kind != "t":
             continue
         ns = [a.n for a in tt.arms]
-        if any(n is None for n in ns):
-            continue
+        if any(n is None for n in ns) or tt.fact.spread == "unclear":
+            continue  # an arm's size is unknown, or the article calls its "±" both an SD and an SE
         ev = list(tt.mean_evidence)
         if tt.stat is not None:
             ev.append(tt.stat.evidence)
@@ -199,14 +215,14 @@ def _table_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[T
             ev.append(tt.p.evidence)
         ev += [a.n_evidence for a in tt.arms if a.n_evidence is not None]
         yield TComparison(tt.where, tt.means, ns, tt.stat.num if tt.stat else None, tt.p.p if tt.p else None, ev,
-                          key=f"{tt.where}|{tt.label}")
+                          key=f"{tt.where}|{tt.label}", spread=tt.fact.spread, spread_quote=tt.fact.spread_quote)
 
 
 def _text_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[TComparison]:
     """Sentences with two mean ± SD, the t or P after them, and two arms of known size named
     (``Study.text_tests`` of kind means)."""
     for tt in ctx.study.text_tests:
-        if tt.kind != "means" or not tt.means or len(tt.ns) != 2:
+        if tt.kind != "means" or not tt.means or len(tt.ns) != 2 or tt.spread == "unclear":
             continue
         if tt.statistic is None and (tt.p is None or rank or model):
             continue  # a P alone, and the article names a rank test or only adjusted models for group comparisons
@@ -216,5 +232,6 @@ def _text_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[TC
             p = PrintedP(v.value, v.decimals, tt.p.operator, v.text)
         t = tt.statistic.value if tt.statistic is not None else None
         yield TComparison(tt.where, list(tt.means), list(tt.ns), t, p, list(tt.evidence),
-                          key=f"text|{tt.quote}", swap_ok=True)
+                          key=f"text|{tt.quote}", swap_ok=True, spread=tt.spread,
+                          spread_quote=ctx.study.named_tests.mean_spread_quote if tt.spread == "se" else None)
 
