@@ -588,6 +588,95 @@ def _arm_row_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: 
     return out
 
 
+#: a row label naming a group, when the group's name is not one of the study's arms ("Treatment group")
+_GROUP_WORD = re.compile(r"\b(?:group|arm|cohort)s?\b", re.I)
+
+
+def _test_row_tests(doc: Document, table: Table, study_arms: list[Arm]) -> list[_Found]:
+    """Arms as rows with the tests as rows below them, one per column::
+
+        Group           | Case | NBNA      | Score
+        Control group   | 24   | 35.8±2.5  | 68.9±14.5
+        Treatment group | 24   | 37.2±2.3  | 85.6±12.3
+        t/χ²            |      | 5.214     | 5.629
+        P               |      | 0.017     | 0.008
+
+    The two data rows right above a statistic row and/or a P row are the arms when each names an arm of the study
+    or a group ("... group") and its size is known (the row's own n column, its label's n, or the arm's size);
+    each column with a statistic or P below is one test of its means (mean ± SD) or counts."""
+    out: list[_Found] = []
+    cand: list[TableRow] = []
+    i = 0
+    rows = table.rows
+    while i < len(rows):
+        r = rows[i]
+        lab = (r.label or "").strip()
+        stat_row = p_row = None
+        if lab and stat_kind_of_label(lab) and not is_p_label(lab):
+            stat_row = r
+            if i + 1 < len(rows) and is_p_label((rows[i + 1].label or "").strip()):
+                p_row = rows[i + 1]
+                i += 1
+        elif lab and is_p_label(lab):
+            p_row = r
+        if stat_row is None and p_row is None:
+            if r.kind == "group" or not any(c.text.strip() for c in r.cells[1:]):
+                cand = []
+            else:
+                cand.append(r)
+            i += 1
+            continue
+        i += 1
+        block, cand = cand[-2:], []
+        if len(block) != 2:
+            continue
+        slots = []
+        for br in block:
+            arm = resolve_arm(br.label, study_arms)
+            if arm is None and not _GROUP_WORD.search(br.label or ""):
+                break
+            if arm is not None and (arm.is_total or TOTAL_WORDS.match((br.label or "").strip())):
+                break
+            den = row_denominator(doc, study_arms, table, br)
+            if den is None or not den.n:
+                break
+            slots.append(ArmSlot(br.index, br.label, den.n, den))
+        if len(slots) != 2:
+            continue
+        n_cols = {j for j in range(1, len(table.columns))
+                  if all(cell_count(cell_text(br, j)) == sl.n for br, sl in zip(block, slots))}
+        for j in range(1, len(table.columns)):
+            if j in n_cols:
+                continue
+            stat = p = None
+            if stat_row is not None and (num := stat_cell(cell_text(stat_row, j))) is not None:
+                stat = _statistic(num, stat_kind_of_label(stat_row.label) or "unknown",
+                                  cell_evidence(doc, table, stat_row, j, role="statistic"))
+            if p_row is not None and (pp := printed_p_cell(cell_text(p_row, j))) is not None:
+                p = _p_value(pp, cell_evidence(doc, table, p_row, j, role="p-value"))
+            if stat is None and p is None:
+                continue
+            col = table.columns[j]
+            tt = _Found(table, f"{table.label}, '{col}'", block, slots, stat, p, orientation="rows", label=col)
+            ms = [mean_sd_cell(cell_text(br, j), col) for br in block]
+            if all(ms):
+                tt.means = ms  # type: ignore[assignment]
+                tt.mean_evidence = [cell_evidence(doc, table, br, j, role="mean ± SD") for br in block]
+            else:
+                vals = [_percent_count(cell_text(br, j), sl.n, False) for br, sl in zip(block, slots)]
+                if any(v is None for v in vals) or any(v[0] > sl.n for v, sl in zip(vals, slots)):
+                    continue
+                ks = [v[0] for v in vals]
+                ev = [cell_evidence(doc, table, br, j, role="count") for br in block] + \
+                     [sl.den.evidence for sl in slots if sl.den]
+                tt.interps = [_count_table([[k, sl.n - k] for k, sl in zip(ks, slots)], [col, "not " + col],
+                                           f"'{col}' against the rest of each group "
+                                           f"({', '.join(f'{k}/{sl.n}' for k, sl in zip(ks, slots))})",
+                                           ev, from_percent=any(v[1] for v in vals))]
+            out.append(tt)
+    return out
+
+
 def extract_table_tests(doc: Document, arms: list[Arm]) -> list[TableTest]:
     """Every printed test (statistic and/or P) in the tables, with the numbers it may come from."""
     out: list[TableTest] = []
@@ -595,11 +684,15 @@ def extract_table_tests(doc: Document, arms: list[Arm]) -> list[TableTest]:
     for index, table in enumerate(doc.tables):
         stat_cols = [j for j, c in enumerate(table.columns) if j > 0 and stat_kind_of_label(c)]
         p_cols = [j for j, c in enumerate(table.columns) if j > 0 and is_p_label(c)]
-        if not stat_cols and not p_cols:
-            continue
         found: list[_Found] = []
-        ar = arm_rows(doc, arms, table)
-        if len(ar) >= 2:
+        if not stat_cols and not p_cols:
+            found = _test_row_tests(doc, table, arms)   # the tests as rows below the arms, one per column
+            if not found:
+                continue
+        ar = arm_rows(doc, arms, table) if not found else []
+        if found:
+            pass
+        elif len(ar) >= 2:
             found = _arm_row_tests(doc, table, ar, stat_cols, p_cols)
         else:
             ac = arm_columns(doc, arms, table)

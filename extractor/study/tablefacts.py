@@ -225,7 +225,7 @@ def row_denominator(doc: Document, arms: list[Arm], table: Table, row: TableRow)
         if j == 0:
             continue
         lab = norm_label(col)
-        if re.fullmatch(r"(?:no\.? of patients|number of patients|patients|n|total n|no\. of cases|cases)", lab) or \
+        if re.fullmatch(r"(?:no\.? of patients|number of patients|patients|n|total n|no\. of cases|cases?)", lab) or \
                 re.fullmatch(r"\s*(?:n|N|no\.)\s*", col.split(" / ")[-1]):  # a bare "n" column (norm_label empties it)
             c = cell_count(row.cells[j].text) if j < len(row.cells) else None
             if c:

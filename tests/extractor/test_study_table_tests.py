@@ -174,3 +174,17 @@ def test_bootstrap_intervals_declared():
     assert named_tests.bootstrap_intervals_declared(doc)[0]
     doc = _md("## Statistical analysis\n\nThe bootstrap SE of the indirect effect is given.\n")
     assert not named_tests.bootstrap_intervals_declared(doc)[0]
+
+
+def test_groups_as_rows_with_the_tests_as_rows_below_one_test_per_column():
+    text = ("# A trial\n\n## Results\n\nTable 2. Outcomes\n\n"
+            "| Group | Case | Score | Abnormal (cases (%)) |\n| --- | --- | --- | --- |\n"
+            "| Control group | 24 | 35.8±2.5 | 9 (37.5) |\n| Treatment group | 24 | 37.2±2.3 | 3 (12.5) |\n"
+            "| t/χ² |  | 2.018 | 4.000 |\n| P |  | 0.049 | 0.046 |\n")
+    tests = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown")).table_tests
+    score = next(t for t in tests if t.label == "Score")
+    assert score.orientation == "rows" and [a.n for a in score.arms] == [24, 24]
+    assert [(m.value, s.value) for m, s in score.means] == [(35.8, 2.5), (37.2, 2.3)]
+    assert score.statistic.value.value == 2.018 and score.stat_kind == "t" and score.p.value.value == 0.049
+    abnormal = next(t for t in tests if t.label.startswith("Abnormal"))
+    assert abnormal.count_tables[0].counts == [[9, 15], [3, 21]] and abnormal.stat_kind == "chi2"
