@@ -26,7 +26,8 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
-               "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions"]
+               "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
+               "binomial_rates"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -75,13 +76,15 @@ COLUMNS: dict[str, list[str]] = {
     "survival_landmarks": ["article", "source", "endpoint", "landmark", "months", "rate", "low", "high", "median",
                            "q1", "q3", "median_unit", "median_quote", "where"] + LOCATION_COLUMNS,
     "trial_name_mentions": ["article", "acronym", "kind", "text", "edits", "similarity", "number"] + LOCATION_COLUMNS,
+    "binomial_rates": ["article", "where", "count", "n", "low", "high", "ci_level", "scale", "n_source",
+                       "ci_methods"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df", "months", "median", "q1", "q3", "similarity"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("patient_fractions", "denominator"), ("sample_sizes", "value"), ("adverse_events", "count"),
+_INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
 
 
@@ -291,6 +294,11 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
         out["trial_name_mentions"].append({
             "article": aid, "acronym": st.acronym, "kind": tn.kind, "text": tn.text, "edits": tn.edits,
             "similarity": tn.similarity, "number": tn.number, **evidence_location(tn.evidence)})
+    for br in st.binomial_rates:
+        out["binomial_rates"].append({
+            "article": aid, "where": br.where, "count": br.k, "n": br.n, "low": br.low.value, "high": br.high.value,
+            "ci_level": br.level, "scale": br.scale, "n_source": br.n_source, "ci_methods": "; ".join(st.ci_methods),
+            **evidence_location(br.evidence[0] if br.evidence else None)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

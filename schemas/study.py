@@ -683,6 +683,27 @@ class LandmarkRate(Model):
     key: str                   # stable identity of the pair (table, column, row label / clause)
 
 
+class BinomialRate(Model):
+    """A proportion printed with its confidence interval and the count and denominator it is made of (see
+    :mod:`trialaudit.extractor.study.binomial_rates`): a table count with a "95% CI" row below it, a rate cell
+    "81.8% (68.7%, 95.0%)" in a CI row (the count from the percentage and the column's n), "17/53 (95% CI
+    19.9–46.3)" in a sentence, or a rate with its CI and the sentence's stated population. ``scale`` is 100 when
+    the bounds are percentages, 1 for proportions; ``other_ks`` are the other counts the printed percentage allows
+    out of ``n``."""
+
+    k: int
+    n: int
+    low: Num
+    high: Num
+    level: float
+    scale: float
+    where: str
+    evidence: list[Evidence] = Field(default_factory=list)
+    n_source: str
+    key: str
+    other_ks: list[int] = Field(default_factory=list)
+
+
 class TrialNameMention(Model):
     """A place where the article writes something close to the trial's name (``Study.acronym``; see
     :mod:`trialaudit.extractor.study.trial_name`): ``"near"`` — as many words as the name whose letters are within
@@ -765,5 +786,10 @@ class Study(Model):
     range_order_declarations: list[Evidence] = Field(default_factory=list)
     # landmark survival rates with the Kaplan–Meier median of the same curve (see LandmarkRate)
     survival_landmarks: list[LandmarkRate] = Field(default_factory=list)
+    # proportions printed with their confidence interval, count and denominator (see BinomialRate), and the
+    # binomial interval methods the methods text names ("Clopper-Pearson", "Wilson" ...), with a quote
+    binomial_rates: list[BinomialRate] = Field(default_factory=list)
+    ci_methods: list[str] = Field(default_factory=list)
+    ci_methods_quote: str | None = None
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

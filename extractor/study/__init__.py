@@ -34,6 +34,7 @@ from .categories import category_set_facts
 from .conventions import range_order_declarations
 from .text_intervals import extract_text_intervals
 from .survival import extract_survival_landmarks
+from .binomial_rates import declared_ci_methods, extract_binomial_rates
 from .text_statistics import extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
@@ -134,6 +135,8 @@ def _extract_study(doc: Document) -> Study:
     study.required_diagnosis = extract_required_diagnosis(doc, study.section_repairs)
     study.named_tests = extract_named_tests(doc)
     study.survival_landmarks = extract_survival_landmarks(doc)
+    study.binomial_rates = extract_binomial_rates(doc, study.arms, study.total_n, study.stated_populations)
+    study.ci_methods, study.ci_methods_quote = declared_ci_methods(doc)
     return study
 
 

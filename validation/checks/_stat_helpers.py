@@ -8,11 +8,9 @@ find a test.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from trialaudit.extractor.quantities import find_quantities
-from trialaudit.extractor.rounding import possible_counts, widened_interval
 from trialaudit.extractor.study.ratios import NON_RESULT_SECTIONS, cell_text  # noqa: F401 - TA2xx rules
 from trialaudit.extractor.study.table_tests import parse  # noqa: F401 - TA2xx rules read cells through the memo
 from trialaudit.schemas.document import Sentence, Table
@@ -21,10 +19,6 @@ from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.schemas.study import CountTable, TableTest, TestArm
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.stats import PrintedP
-from trialaudit.validation.tablekit import column_denominator
-
-#: a column n inferred from n (%) cells is tried over at most this many candidates per cell
-_MAX_N_CANDIDATES = 20_000
 
 
 # ----------------------------------------------------------------------------- table tests (Study facts)
@@ -152,36 +146,3 @@ def study_total_n(ctx: CheckContext) -> int | None:
     s = sum(a.n for a in arms if not a.is_total and a.n)
     n = max(tot, s)
     return n or None
-
-
-def column_n(ctx: CheckContext, table: Table, j: int) -> tuple[int, Evidence | None, str] | None:
-    """The denominator of a column: its header/arm n, else the one n all its ``k (p%)`` cells agree on."""
-    den = column_denominator(ctx, table, j)
-    if den is not None:
-        return den.n, den.evidence, den.source
-    cands: set[int] | None = None
-    used = 0
-    for r in table.rows:
-        qs = parse(cell_text(r, j))
-        if len(qs) != 1 or qs[0].kind != "count_percent" or qs[0].count is None or qs[0].percent is None:
-            continue
-        k, pct = int(qs[0].count.value), qs[0].percent
-        if k <= 0 or pct.value <= 0 or pct.value >= 100 or qs[0].count.decimals:
-            continue
-        approx = 100 * k / pct.value
-        ns = set()
-        # only n whose k/n can print as pct: bounded by the widened rounding interval (never the
-        # whole 0.8-1.25 x approx range of a huge count); too many candidates say nothing
-        w_lo, w_hi = widened_interval(pct.value, pct.decimals)
-        n_lo = max(k, int(approx * 0.8), math.floor(100 * k / w_hi) - 1)
-        n_hi = int(approx * 1.25) + 2 if w_lo <= 0 else min(int(approx * 1.25) + 2, math.ceil(100 * k / w_lo) + 2)
-        if n_hi - n_lo > _MAX_N_CANDIDATES:
-            continue
-        for n in range(n_lo, n_hi):
-            if n > 0 and k in possible_counts(n, pct.value, pct.decimals):
-                ns.add(n)
-        cands = ns if cands is None else cands & ns
-        used += 1
-    if cands is not None and len(cands) == 1 and used >= 2:
-        return next(iter(cands)), None, f"the other n (%) cells of the column ({used} agree)"
-    return None
