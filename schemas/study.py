@@ -604,6 +604,10 @@ class TableTest(Model):
     #: methods declare it: "sd" (also when nothing is said), "se" (standard error), or "unclear" (both declared)
     spread: Literal["sd", "se", "unclear"] = "sd"
     spread_quote: str | None = None
+    #: the table's caption or notes name a rank test (Mann–Whitney, Wilcoxon, Kruskal–Wallis, "non-parametric")
+    rank_test_named: bool = False
+    #: the table's caption, notes or headers say its comparisons are adjusted ("adjusted for", ANCOVA, covariates)
+    adjusted: bool = False
 
     @property
     def stat_kind(self) -> str | None:
@@ -647,6 +651,10 @@ class NamedTests(Model):
     # what the methods or statistics text declares the "±" of its means to be ("sd", "se", or both), figures aside
     mean_spread: list[str] = Field(default_factory=list)
     mean_spread_quote: str | None = None
+    # a rank (non-parametric) test named in the methods, statistics, table or figure text, with a quote: a P printed
+    # beside two means may come from it
+    rank_tests: bool = False
+    rank_tests_quote: str | None = None
 
 
 class KaplanMeierMedian(Model):

@@ -20,7 +20,7 @@ from .spread import article_spread
 from .stat_labels import stat_kind_of_label
 from .tablefacts import norm_label
 
-__all__ = ["tests_named_in", "table_notes", "table_test_names", "article_test_names", "continuous_models_named",
+__all__ = ["RANK_TEST", "tests_named_in", "table_notes", "table_test_names", "article_test_names", "continuous_models_named",
            "exact_tests_named", "bootstrap_intervals_declared", "one_sided_declared",
            "extract_named_tests"]
 
@@ -36,6 +36,10 @@ _NAMED = {
 _CATEGORICAL_CONTEXT = re.compile(r"categor|proportion|frequenc|rates?\b|counts?\b|n \(%\)|percentage|ORR|DCR|"
                                   r"response|incidence|dichotom", re.I)
 _CONTINUOUS_CONTEXT = re.compile(r"continuous|mean|normally distributed|\bSD\b|standard deviation|measurement", re.I)
+
+
+#: a rank (non-parametric) test named for group comparisons
+RANK_TEST = re.compile(r"mann[\s–-]*whitney|wilcoxon|kruskal|non-?parametric|\bu[\s-]*tests?\b|rank[\s-]*sum", re.I)
 
 
 def tests_named_in(text: str) -> set[str]:
@@ -217,8 +221,11 @@ def extract_named_tests(doc: Document) -> NamedTests:
     boot, boot_quote = bootstrap_intervals_declared(doc)
     one, one_quote = one_sided_declared(doc)
     spread, spread_quote = article_spread(doc)
+    rank_quote = next((x.text for x in doc.sentences if x.section_kind in ("methods", "statistics", "table", "figure")
+                       and RANK_TEST.search(x.text)), None)
     return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
                       continuous_quote=cont_quote, in_tables=sorted(in_tables), continuous_models=models,
                       continuous_models_quote=models_quote, exact_tests=exact, exact_tests_quote=exact_quote,
                       bootstrap_intervals=boot, bootstrap_intervals_quote=boot_quote, one_sided=one,
-                      one_sided_quote=one_quote, mean_spread=spread, mean_spread_quote=spread_quote)
+                      one_sided_quote=one_quote, mean_spread=spread, mean_spread_quote=spread_quote,
+                      rank_tests=rank_quote is not None, rank_tests_quote=rank_quote)

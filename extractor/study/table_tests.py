@@ -37,7 +37,7 @@ from trialaudit.schemas.study import Arm, CountTable, PrintedPValue, PrintedStat
 from .arms import TOTAL_WORDS, resolve_arm
 from .ratios import cell_text, p_cell
 from .stat_labels import is_p_label, stat_kind_of_label
-from .named_tests import table_notes, table_test_names
+from .named_tests import RANK_TEST, table_notes, table_test_names
 from .spread import article_spread, table_spread
 from .tablefacts import (Denominator, arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                          percent_only_label, percent_only_row, rate_measure, response_category, row_denominator)
@@ -745,6 +745,10 @@ def model_based(table: Table) -> bool:
     return any(_MODEL_WORDS.search(t or "") for t in [table.caption, *table.footnotes, *table.columns])
 
 
+#: a table that says its comparisons are adjusted ("Adjusted effect ± SE", "adjusted for age, gender and baseline")
+_ADJUSTED = re.compile(r"\badjust(?:ed|ing|ment)\b|\bANCOVA\b|\bcovariates?\b", re.I)
+
+
 def _fact(index: int, f: _Found, named: set[str], named_where: str, model: bool,
           spread: tuple[str, str | None]) -> TableTest:
     pos = {id(r): i for i, r in enumerate(f.table.rows)}
@@ -754,4 +758,7 @@ def _fact(index: int, f: _Found, named: set[str], named_where: str, model: bool,
                                    n_evidence=a.den.evidence if a.den else None) for a in f.arms],
                      statistic=f.stat, p=f.p, count_tables=f.interps, means=f.means,
                      mean_evidence=f.mean_evidence, named_tests=sorted(named), named_where=named_where,
-                     model_based=model, spread=spread[0], spread_quote=spread[1])
+                     model_based=model, spread=spread[0], spread_quote=spread[1],
+                     rank_test_named=bool(RANK_TEST.search(" ".join([f.table.caption or "", *f.table.footnotes]))),
+                     adjusted=bool(_ADJUSTED.search(" ".join([f.table.caption or "", *f.table.footnotes,
+                                                              *f.table.columns]))))

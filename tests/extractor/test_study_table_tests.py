@@ -188,3 +188,14 @@ def test_groups_as_rows_with_the_tests_as_rows_below_one_test_per_column():
     assert score.statistic.value.value == 2.018 and score.stat_kind == "t" and score.p.value.value == 0.049
     abnormal = next(t for t in tests if t.label.startswith("Abnormal"))
     assert abnormal.count_tables[0].counts == [[9, 15], [3, 21]] and abnormal.stat_kind == "chi2"
+
+
+def test_rank_tests_and_adjusted_comparisons_are_facts():
+    text = ("# A trial\n\n## Methods\n\nSkewed variables were compared with the Mann-Whitney U test.\n\n## Results\n\n"
+            "Table 2. Outcomes adjusted for age and sex\n\n| Outcome | Drug A (n = 30) | Drug B (n = 30) | P |\n"
+            "|---|---|---|---|\n| Score | 12.1 ± 3.0 | 10.2 ± 3.1 | 0.02 |\n")
+    st = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    assert st.named_tests.rank_tests and "Mann-Whitney" in st.named_tests.rank_tests_quote
+    score = next(t for t in st.table_tests if t.label == "Score")
+    assert score.adjusted and not score.rank_test_named
+    assert not _study().named_tests.rank_tests

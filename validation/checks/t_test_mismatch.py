@@ -1,7 +1,6 @@
 """TA203 t-test-mismatch."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import chain
 from typing import Iterator
@@ -114,20 +113,9 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
                  "variants": [{"variant": r[1], "t": [r[2], r[3]], "df": [r[4], r[5]], "p": [r[6], r[7]]} for r in rows]})
 
 
-#: a rank (non-parametric) test named for group comparisons
-_RANK_TEST = re.compile(r"mann[\s–-]*whitney|wilcoxon|kruskal|non-?parametric|\bu[\s-]*tests?\b|rank[\s-]*sum", re.I)
-
-
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
-def _rank_test_named(ctx: CheckContext) -> bool:
-    """The methods, statistics section or a table note names a rank test: then a P printed without t beside two
-    means may come from it, and recomputing a t-test from mean ± SD proves nothing."""
-    return any(_RANK_TEST.search(s.text) for s in ctx.document.sentences
-               if s.section_kind in ("methods", "statistics", "table", "figure"))
 
 
 @rule(code="TA203", name="t-test-mismatch", severity="warning", family="statistics")
@@ -172,7 +160,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
         findings ask a reviewer to look rather than assert a contradiction.
     """
-    rank = _rank_test_named(ctx)
+    rank = ctx.study.named_tests.rank_tests
     model = _model_only(ctx)
     for c in chain(_table_comparisons(ctx, rank, model), _text_comparisons(ctx, rank, model)):
         f = _judge(ctx, c)
@@ -188,19 +176,14 @@ def _model_only(ctx: CheckContext) -> bool:
     return bool(named.continuous_models) and not ({"student", "welch"} & set(named.continuous))
 
 
-#: a table that says its comparisons are adjusted ("Adjusted effect ± SE", "adjusted for age, gender and baseline")
-_ADJUSTED = re.compile(r"\badjust(?:ed|ing|ment)\b|\bANCOVA\b|\bcovariates?\b", re.I)
-
-
 def _table_comparisons(ctx: CheckContext, rank: bool, model: bool) -> Iterator[TComparison]:
     """Two arms' mean ± SD in a table with the t or P printed for them."""
     for tt in table_tests(ctx):
         if not tt.means or len(tt.arms) != 2 or (tt.stat is None and tt.p is None):
             continue
-        if tt.stat is None and (rank or _RANK_TEST.search(" ".join([tt.table.caption or "", *tt.table.footnotes]))):
+        if tt.stat is None and (rank or tt.fact.rank_test_named):
             continue  # a P alone, and a rank test is named: it may come from that test, not a t-test
-        if tt.stat is None and (model or _ADJUSTED.search(" ".join([tt.table.caption or "", *tt.table.footnotes,
-                                                                    *tt.table.columns]))) \
+        if tt.stat is None and (model or tt.fact.adjusted) \
                 and not ({"student", "welch"} & set(tt.fact.named_tests)):
             continue  # a P alone, and the methods name only adjusted models, or the table says its P are adjusted
         if tt.stat is not None and tt.stat_kind != "t":
