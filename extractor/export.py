@@ -27,7 +27,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
-               "binomial_rates"]
+               "binomial_rates", "response_rates"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -78,13 +78,14 @@ COLUMNS: dict[str, list[str]] = {
     "trial_name_mentions": ["article", "acronym", "kind", "text", "edits", "similarity", "number"] + LOCATION_COLUMNS,
     "binomial_rates": ["article", "where", "count", "n", "low", "high", "ci_level", "scale", "n_source",
                        "ci_methods"] + LOCATION_COLUMNS,
+    "response_rates": ["article", "kind", "group", "measure", "count", "n", "percent", "n_source"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df", "months", "median", "q1", "q3", "similarity"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
+_INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
 
 
@@ -299,6 +300,20 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
             "article": aid, "where": br.where, "count": br.k, "n": br.n, "low": br.low.value, "high": br.high.value,
             "ci_level": br.level, "scale": br.scale, "n_source": br.n_source, "ci_methods": "; ".join(st.ci_methods),
             **evidence_location(br.evidence[0] if br.evidence else None)})
+    for rc in st.response_counts:   # one row per category count of an arm's column or row
+        for cat, k in rc.counts.items():
+            out["response_rates"].append({
+                "article": aid, "kind": "category", "group": rc.key, "measure": cat, "count": k, "n": rc.n,
+                "percent": None, "n_source": rc.n_source, **evidence_location(rc.evidence.get(cat))})
+    for rr in st.reported_rates:
+        out["response_rates"].append({
+            "article": aid, "kind": "rate", "group": rr.key, "measure": rr.measure, "count": rr.count, "n": None,
+            "percent": _v(rr.percent), "n_source": "", **evidence_location(rr.evidence)})
+    for sr in st.sentence_responses:
+        out["response_rates"].append({
+            "article": aid, "kind": "sentence", "group": sr.key, "measure": sr.measure,
+            "count": int(sr.count.value) if sr.count is not None else None, "n": sr.n, "percent": _v(sr.percent),
+            "n_source": sr.n_source, **evidence_location(sr.evidence[0] if sr.evidence else None)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

@@ -712,6 +712,49 @@ class BinomialRate(Model):
     other_ks: list[int] = Field(default_factory=list)
 
 
+class ResponseCounts(Model):
+    """The response categories (CR, PR, SD ...) one arm's column or row of one table counts, with its n (see
+    :mod:`trialaudit.extractor.study.response_rates`). ``key`` is "<table label>::<arm id>" (or "::label:<column>"
+    when the column names no arm of the study)."""
+
+    key: str
+    n: int
+    n_source: str
+    n_evidence: Evidence | None = None
+    counts: dict[str, int] = Field(default_factory=dict)
+    evidence: dict[str, Evidence] = Field(default_factory=dict)
+
+
+class ReportedRate(Model):
+    """A response rate (ORR, DCR, CBR) printed for one arm, as a count and/or a percentage: a rate row or column of
+    a table (``key`` as in :class:`ResponseCounts`) or a sentence ("text::<arm id>")."""
+
+    key: str
+    measure: str
+    count: int | None = None
+    percent: Num | None = None
+    evidence: Evidence
+    where: str
+
+
+class SentenceResponse(Model):
+    """One sentence that gives response categories and a rate derived from them for one population ("Among the 47
+    patients, 3 (6.4%) achieved a complete response and 14 (29.8%) a partial response, for an ORR of 36.2%").
+    ``n`` is the population the sentence states, else the study's when it has no sized arms; ``n_source`` says
+    which."""
+
+    sentence: str
+    measure: str
+    text: str                     # from the measure to the end of its rate
+    counts: dict[str, int] = Field(default_factory=dict)
+    count: Num | None = None      # the rate's own count, when printed ("17 (36.2%)")
+    percent: Num | None = None
+    n: int | None = None
+    n_source: str = ""
+    evidence: list[Evidence] = Field(default_factory=list)   # the rate first, then each category
+    key: str
+
+
 class TrialNameMention(Model):
     """A place where the article writes something close to the trial's name (``Study.acronym``; see
     :mod:`trialaudit.extractor.study.trial_name`): ``"near"`` — as many words as the name whose letters are within
@@ -799,5 +842,10 @@ class Study(Model):
     binomial_rates: list[BinomialRate] = Field(default_factory=list)
     ci_methods: list[str] = Field(default_factory=list)
     ci_methods_quote: str | None = None
+    # response categories per arm and table, the response rates printed for arms, and sentences that give both
+    # (see ResponseCounts, ReportedRate, SentenceResponse)
+    response_counts: list[ResponseCounts] = Field(default_factory=list)
+    reported_rates: list[ReportedRate] = Field(default_factory=list)
+    sentence_responses: list[SentenceResponse] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

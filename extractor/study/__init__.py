@@ -35,6 +35,7 @@ from .conventions import range_order_declarations
 from .text_intervals import extract_text_intervals
 from .survival import extract_survival_landmarks
 from .binomial_rates import declared_ci_methods, extract_binomial_rates
+from .response_rates import extract_response_rates
 from .text_statistics import extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
@@ -137,6 +138,8 @@ def _extract_study(doc: Document) -> Study:
     study.survival_landmarks = extract_survival_landmarks(doc)
     study.binomial_rates = extract_binomial_rates(doc, study.arms, study.total_n, study.stated_populations)
     study.ci_methods, study.ci_methods_quote = declared_ci_methods(doc)
+    study.response_counts, study.reported_rates, study.sentence_responses = extract_response_rates(
+        doc, study.arms, study.total_n, study.stated_populations)
     return study
 
 
