@@ -27,7 +27,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
-               "binomial_rates", "response_rates"]
+               "binomial_rates", "response_rates", "text_percentages"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -79,13 +79,14 @@ COLUMNS: dict[str, list[str]] = {
     "binomial_rates": ["article", "where", "count", "n", "low", "high", "ci_level", "scale", "n_source",
                        "ci_methods"] + LOCATION_COLUMNS,
     "response_rates": ["article", "kind", "group", "measure", "count", "n", "percent", "n_source"] + LOCATION_COLUMNS,
+    "text_percentages": ["article", "text", "count", "n", "percent", "n_source", "other_ns"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df", "months", "median", "q1", "q3", "similarity"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
+_INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
 
 
@@ -314,6 +315,10 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
             "article": aid, "kind": "sentence", "group": sr.key, "measure": sr.measure,
             "count": int(sr.count.value) if sr.count is not None else None, "n": sr.n, "percent": _v(sr.percent),
             "n_source": sr.n_source, **evidence_location(sr.evidence[0] if sr.evidence else None)})
+    for tp in st.text_percentages:
+        out["text_percentages"].append({
+            "article": aid, "text": tp.where, "count": tp.count, "n": tp.n, "percent": tp.percent.value,
+            "n_source": tp.source, "other_ns": "; ".join(map(str, tp.other_ns)), **evidence_location(tp.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

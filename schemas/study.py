@@ -755,6 +755,23 @@ class SentenceResponse(Model):
     key: str
 
 
+class TextPercentage(Model):
+    """A count with its percentage printed in a sentence, with the denominator it is out of (see
+    :mod:`trialaudit.extractor.study.text_percentages`): ``source="n/N"`` for "12/40 (30%)", ``"sentence"`` for a
+    bare "12 (30%)" in a sentence that states its population ("of the 40 evaluable patients"). ``other_ns`` are the
+    other denominators the same sentence states or implies (more "k of N", "(n = 335)", the total of counts whose
+    percentages add up to 100%): a bare count may be out of any of them."""
+
+    sentence: str
+    where: str                # the quantity as printed
+    count: int
+    percent: Num
+    n: int
+    source: Literal["n/N", "sentence"]
+    other_ns: list[int] = Field(default_factory=list)
+    evidence: Evidence        # role "reported"
+
+
 class TrialNameMention(Model):
     """A place where the article writes something close to the trial's name (``Study.acronym``; see
     :mod:`trialaudit.extractor.study.trial_name`): ``"near"`` — as many words as the name whose letters are within
@@ -847,5 +864,7 @@ class Study(Model):
     response_counts: list[ResponseCounts] = Field(default_factory=list)
     reported_rates: list[ReportedRate] = Field(default_factory=list)
     sentence_responses: list[SentenceResponse] = Field(default_factory=list)
+    # counts with percentages in sentences, with their denominators (see TextPercentage)
+    text_percentages: list[TextPercentage] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

@@ -6,22 +6,13 @@ import re
 from fractions import Fraction
 from typing import Iterator
 
-from trialaudit.extractor.quantities import find_quantities
 from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit
 from trialaudit.extractor.study.tablefacts import count_percent_columns, split_count_percent
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.rounding import sum_within_rounding, check_percent, describe_rules, double_rounded
+from trialaudit.extractor.rounding import check_percent, describe_rules, double_rounded
 from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
-
-#: the sentence populations ("of the 47 evaluable patients") a bare "n (%)" may be out of
-_STATED = dict(prepositions=("of", "among"), qualifiers=("", "eligible", "evaluable", "enrolled", "included"),
-               nouns=("patients", "participants", "subjects", "cases"))
-#: a group size stated in brackets: "placebo (n = 335) or memantine (n = 342), with 272 (81.2%) and 273 (79.8%)"
-_N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(\d{1,6})(?![\d.,]\d)")
-_K_OF_N = re.compile(r"\b\d{1,5}\s+of\s+(?:the\s+)?(\d{1,5})\b(?!\s*(?:months|weeks|days|years|mg|%))", re.I)
-
 
 @rule(code="TA101", name="percent-vs-count", severity="error", family="arithmetic")
 def check(ctx: CheckContext) -> Iterator[Finding]:
@@ -288,54 +279,21 @@ def _column_finding(ctx: CheckContext, table, j: int, cells: list, checked: int)
 
 
 def _sentence_findings(ctx: CheckContext) -> Iterator[Finding]:
-    for sent in ctx.document.sentences:
-        if sent.section_kind in ("references",):
-            continue
-        pops = ctx.stated_populations(sent, **_STATED)
-        stated = pops[0] if pops else None
-        # other denominators the sentence states ("46 of 88 patients ... and 31 of 86"): with several,
-        # a bare "n (%)" may belong to any of them ("... in 7 (8.0%) and 3 (3.5%) patients")
-        others = sorted({p.n for p in pops} | {int(m.group(1)) for m in _K_OF_N.finditer(sent.text)}
-                        | {int(m.group(1)) for m in _N_EQUALS.finditer(sent.text)}
-                        | _partition_total(find_quantities(sent.text)))
-        for q in find_quantities(sent.text):
-            if q.percent is None or q.count is None or q.count.decimals:
-                continue
-            if q.kind == "fraction" and q.denominator is not None:
-                n = int(q.denominator.value)
-                source = "n/N"
-            elif stated and q.kind == "count_percent" and not (q.start <= stated.n_start < q.end):
-                n = stated.n
-                source = "sentence"
-                if int(q.count.value) >= n:
-                    continue
-            else:
-                continue
-            ev = ctx.sentence_evidence(sent, q.start, q.end, role="reported")
-            den = Denominator(n, ev.model_copy(update={"role": "denominator"}), source)
-            ctx.coverage.count("percentages")
-            f = _judge(ctx, int(q.count.value), den, q.percent.value, q.percent.decimals, q.percent.text, [ev],
-                       where=f"'{q.text}'")
-            if f and source == "sentence" and any(
-                    m != n and int(q.count.value) < m and _judge(
-                        ctx, int(q.count.value), Denominator(m, den.evidence, source), q.percent.value,
-                        q.percent.decimals, q.percent.text, [ev], where=f"'{q.text}'") is None
-                    for m in others):
-                continue  # consistent with another denominator the same sentence states
-            if f:
-                yield f
-
-
-def _partition_total(qs) -> set[int]:
-    """The total of a sentence that splits a population ("19 patients (59.4%) ... 13 patients (40.6%)"): the sum of
-    its counts, when their percentages add up to 100% within rounding."""
-    pairs = [q for q in qs if q.kind == "count_percent" and q.count is not None and q.percent is not None
-             and not q.count.decimals]
-    if len(pairs) < 2:
-        return set()
-    if not sum_within_rounding([(q.percent.value, q.percent.decimals) for q in pairs], 100).consistent:
-        return set()
-    return {int(sum(q.count.value for q in pairs))}
+    """Counts with percentages in sentences, out of their printed or stated denominator (``Study.text_percentages``)."""
+    for tp in ctx.study.text_percentages:
+        ev = tp.evidence
+        den = Denominator(tp.n, ev.model_copy(update={"role": "denominator"}), tp.source)
+        ctx.coverage.count("percentages")
+        where = f"'{tp.where}'"
+        f = _judge(ctx, tp.count, den, tp.percent.value, tp.percent.decimals, tp.percent.text, [ev], where=where)
+        if f and tp.source == "sentence" and any(
+                m != tp.n and tp.count < m and _judge(
+                    ctx, tp.count, Denominator(m, den.evidence, tp.source), tp.percent.value,
+                    tp.percent.decimals, tp.percent.text, [ev], where=where) is None
+                for m in tp.other_ns):
+            continue  # consistent with another denominator the same sentence states
+        if f:
+            yield f
 
 
 def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, decimals: int, printed_text: str,
