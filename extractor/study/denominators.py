@@ -292,10 +292,21 @@ def n_row_values(table: Table, row_index: int) -> tuple[TableRow | None, dict[in
         if N_ROW.match(_bare_label(r.label)):
             if not in_block and _summary_row_follows(table, i):
                 continue  # "Age (years) / n | 232 / Mean (SD) | 57.6 (15.5)": that variable's n, not the table's
+            if _has_measurement_cell(r):
+                continue  # "Cessation attempts / Number | 37 | | 3.3 | 3.4": a variable's count, mean and SD
             vals = {j: v for j, c in enumerate(r.cells) if j and (v := _int_cell(c.text)) is not None}
             if vals:
                 return r, vals
     return None, {}
+
+
+_DECIMAL_CELL = re.compile(r"^\s*[−-]?\d+\.\d+\s*$")
+
+
+def _has_measurement_cell(r: TableRow) -> bool:
+    """A row with a bare decimal number among its data cells ("3.3", a mean or an SD) measures something: it is a
+    variable's row, never a table's N row (an N row holds whole numbers only)."""
+    return any(_DECIMAL_CELL.match(c.text or "") for c in r.cells[1:])
 
 
 #: the words of a continuous variable's summary row ("Mean (SD)", "Median [IQR]", "Min, Max", "Q1, Q3")

@@ -37,6 +37,10 @@ def test_fixture_case(code, case):
     assert mine, f"{code} found nothing in case {case['id']}"
     if "severity" in case:
         assert any(f.severity == case["severity"] for f in mine), [f"{f.severity}: {f.message}" for f in mine]
+    if "max_severity" in case:   # only conventions or observations: "no error, no warning" in a failing case
+        rank = {"info": 0, "warning": 1, "error": 2}
+        assert all(rank[f.severity] <= rank[case["max_severity"]] for f in mine), \
+            [f"{f.severity}: {f.message}" for f in mine]
     if "count" in case:
         assert len(mine) == case["count"], [f.message for f in mine]
     if "contains" in case:

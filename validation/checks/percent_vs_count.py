@@ -11,7 +11,7 @@ from trialaudit.extractor.study.tablefacts import count_percent_columns, split_c
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.rounding import check_percent, describe_rules, double_rounded
+from trialaudit.extractor.rounding import check_percent, describe_rules, double_rounded, round_half_up
 from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
 
 @rule(code="TA101", name="percent-vs-count", severity="error", family="arithmetic")
@@ -37,7 +37,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     Example:
         ``Hypertension | ... | 3 (33.3)`` under ``Combination Group (n=12)``:
         3/12 = 25.0%, not 33.3% (error). ``8 (66.6)`` with n = 12: 66.67%
-        printed as 66.6 is truncation, not rounding (info).
+        printed as 66.6 is truncation, not rounding (info); a percentage one
+        unit off in a category set whose printed percentages total exactly
+        100% while the correctly rounded ones do not was adjusted to make the
+        total (info).
 
     Known limitations:
         The denominator comes from the fact layer's resolver
@@ -104,6 +107,8 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
             ctx.coverage.count("percentages")
             f = _judge(ctx, count, den, pct.value, pct.decimals, pct.text, evidence,
                        where=f"{table.label}, row '{row.label}', column '{table.column_label(j)}'")
+            if f is not None and f.severity != "info" and f.rounding is None:
+                f = _forced_total(ctx, table, row, j, count, den.n, pct, pairs, integer_pairs_not_percent, f)
             if f is not None and f.severity != "info" and den.source != "n/N":
                 f = _complement(ctx, table, row, j, count, den, pct, f)
             if den.source == "n/N":
@@ -121,6 +126,50 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
             yield merged
         else:
             yield from _block_findings(ctx, table, j, cells)
+
+
+def _forced_total(ctx: CheckContext, table, row, j: int, count: int, n: int, pct, pairs: dict[int, int],
+                  integer_pairs_not_percent: bool, f: Finding) -> Finding:
+    """A percentage one unit (in its last printed decimal) off count/n, in a category set whose printed
+    percentages add up to exactly 100 while the correctly rounded ones do not ("11 % (4/35)", "37 % (13/35)",
+    "52 % (18/35)": 11.4, 37.1 and 51.4 round to 99): the authors adjusted one category so the set totals 100%
+    (largest-remainder rounding), a convention (info), not a contradiction."""
+    unit = Fraction(1, 10 ** pct.decimals)
+    exact = Fraction(100 * count, n)
+    if abs(Fraction(repr(pct.value)) - round_half_up(exact, pct.decimals)) != unit:
+        return f
+    # the set need not be recognisably exclusive by its labels ("No return / Below level / Normal level"): printed
+    # percentages of one denominator that add up to exactly 100 are the parts of a whole
+    run = next((cs for cs in _category_sets(ctx, table) if row.index in cs.rows and not cs.row_percentages), None)
+    if run is None or len(run.rows) < 2:
+        return f
+    by_index = {r.index: r for r in table.rows}
+    printed_sum = Fraction(0)
+    rounded_sum = Fraction(0)
+    for i in run.rows:
+        r = by_index.get(i)
+        if r is None or j >= len(r.cells) or not r.cells[j].text:
+            return f
+        read = _pair_reading(ctx, table, r, j, pairs) if j in pairs else \
+            _cell_reading(ctx, table, r, j, integer_pairs_not_percent)
+        if read is None or read[1].decimals != pct.decimals:
+            return f
+        k, p, _, own_n = read
+        if (own_n or n) != n:
+            return f   # the categories are of different denominators: no whole to total
+        printed_sum += Fraction(repr(p.value))
+        rounded_sum += round_half_up(Fraction(100 * k, own_n or n), pct.decimals)
+    if printed_sum != 100 or rounded_sum == 100:
+        return f
+    where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
+    return f.model_copy(update={
+        "severity": "info", "rounding": "adjusted to total 100%", "changes_conclusion": False,
+        "message": (f"{where}: {pct.text}% is {count}/{n} = {float(exact):.4f}% moved by one unit so that the "
+                    f"category percentages total exactly 100% (correctly rounded they total {float(rounded_sum):g}%)."),
+        "computation": (f.computation or "") + (
+            f" The printed percentages of the {len(run.rows)} categories ({', '.join(run.labels)}) add up to 100; "
+            f"rounded half-up they add up to {float(rounded_sum):g}: one was adjusted to make the total 100%."),
+        "details": {**(f.details or {}), "printed_sum": 100, "rounded_sum": float(rounded_sum)}})
 
 
 def _block_findings(ctx: CheckContext, table, j: int, cells: list) -> Iterator[Finding]:
