@@ -13,7 +13,8 @@ define markers). A clause is not read as a claim when its wording is hedged ("ma
 "borderline"), when it makes an exception ("except", "apart from"), when a negative claim is limited in time
 ("not significant until week 8"), when a second claim of the other sign follows a negative one, when a
 "none of ..." negation only the looser patterns see would be misread, or when "any significant" stands without
-a negation ("There were any significant difference", a word lost). Contractions ("didn't", "wasn’t") negate. Sentences outside the abstract,
+a negation ("There were any significant difference", a word lost). Contractions ("didn't", "wasn’t") and "were unable
+to", "could not", "cannot" negate. Sentences outside the abstract,
 results, discussion, conclusion, figure and table text, and sentences that define the significance level
 ("P < 0.05 was considered significant"), are not read.
 """
@@ -38,6 +39,7 @@ _CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:where
                            r"(?<=[)\]}])\s*but\s+|\s+but\s+(?!also\b)")
 _NEG = re.compile(
     r"\b(?:no|not|non|without|neither|nor|never|lack(?:ed)?\s+of|absence\s+of|fail(?:ed|s)?\s+to|did\s+not|does\s+not|"
+    r"(?:were|was|are|is)\s+unable\s+to|could\s+not|cannot|"
     r"do\s+not|was\s+not|were\s+not|is\s+not|are\s+not)\b(?:(?!\band\b|\bbut\b|\bwhereas\b)[^.;,]){0,40}?"
     r"\b(?:statistical(?:ly)?\s+)?significan|"
     # contractions: "didn't show any significant changes", "wasn’t significant" (no word boundary before "n't")
@@ -66,7 +68,11 @@ _EXCEPT = re.compile(r"\bexcept\b|\bapart from\b|\bother than\b|\bwith the excep
 _NEG_STRICT = re.compile(
     r"\b(?:no|not|nor|without)\s+(?:a\s+)?(?:statistically\s+)?significant(?:ly)?\b|\bnon-?significant(?:ly)?\b|"
     r"\binsignificant(?:ly)?\b|\b(?:did|do|does|was|were|is|are)(?:\s+not|n['’]t)\s+(?:\w+\s+)?(?:any\s+)?"
-    r"(?:statistically\s+)?significant(?:ly)?\b|\bfail(?:ed|s)?\s+to\s+reach\s+(?:statistical\s+)?significance", re.I)
+    r"(?:statistically\s+)?significant(?:ly)?\b|\bfail(?:ed|s)?\s+to\s+reach\s+(?:statistical\s+)?significance|"
+    # "we were unable to find statistically significant differences", "could not detect any significant change"
+    r"\b(?:(?:were|was|are|is)\s+unable\s+to|could\s+not|cannot|fail(?:ed|s)?\s+to|did\s+not)\s+"
+    r"(?:find|detect|show|demonstrate|observe|identify|establish)\s+(?:any\s+|a\s+)?(?:statistically\s+)?"
+    r"significant(?:ly)?\b", re.I)
 _POS_STRICT = re.compile(
     r"\b(?:statistically\s+)?significantly\b|\b(?:statistically\s+)?significant\s+(?:\w+\s+){0,2}?"
     r"(?:differences?|effects?|associations?|improvements?|reductions?|increases?|decreases?|changes?|"

@@ -10,7 +10,7 @@ from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit, slash_pair_percent
+from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit, percent_only_label, slash_pair_percent
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                                  norm_label, response_category, row_denominator)
 
@@ -380,8 +380,10 @@ def _total_column(ctx: CheckContext, table: Table) -> Iterator[Finding]:
                 or _NOT_COUNT_ROW.search(row.group or ""):
             continue
         kinds = {getattr(cell_quantity(row.cells[j].text), "kind", None) for j in [t] + arm_cols if j < len(row.cells)}
-        if not kinds & {"count_percent", "fraction"} and not re.search(r"n\s*\(%\)|\bno\.|number", row.label + " " + (row.group or ""), re.I):
+        if not kinds & {"count_percent", "fraction"} and not re.search(r"\bn\s*\(%\)|\bno\.|number", row.label + " " + (row.group or ""), re.I):
             continue
+        if percent_only_label(row.label) or percent_only_label(row.group):
+            continue  # "Race, Caucasian (%) | 100 | 100 | 100": percentages, which a Total column does not sum
         total = cell_count(row.cells[t].text)
         parts = [cell_count(row.cells[j].text) if j < len(row.cells) else None for j in arm_cols]
         if total is None or any(p is None for p in parts):
