@@ -427,7 +427,16 @@ _LEAD_STOP = {"the", "a", "an", "both", "each", "two", "and", "or", "of", "in", 
               "with", "between", "versus", "vs", "than", "received", "included", "enrolled", "treated"}
 
 
+#: the allocation clause before a group's name: "They were randomly placed into treatment (n = 24)", "randomly divided
+#: into the control group (n = 30)": the name is what follows its last "into/to"
+_ALLOCATION_LEAD = re.compile(r"^.*\b(?:randomi[sz]ed|randomly|allocated|assigned|divided|placed|split|distributed)\b"
+                              r"[^,;()]*?\b(?:into|to)\s+(?:the\s+|a\s+|an\s+|either\s+)?", re.I)
+
+
 def _clean_label(label: str) -> str:
+    m = _ALLOCATION_LEAD.match(label.strip())
+    if m and label.strip()[m.end():].strip():
+        label = label.strip()[m.end():]
     words = label.strip().split()
     while len(words) > 1 and (words[0].lower() in _LEAD_STOP or re.fullmatch(r"[a-z]+ed", words[0])):
         words.pop(0)

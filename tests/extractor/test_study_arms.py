@@ -421,3 +421,12 @@ def test_memoised_arm_lookups_answer_with_the_callers_arms():
         b.n = 31                                                 # sizes change during extraction
         assert resolve_arm("Group X (n = 28)", [a, b]) is None
         assert resolve_arm("Apatinib group", [a, a]) is a        # one arm listed twice is still one arm
+
+
+def test_an_allocation_clause_before_a_group_is_not_its_name():
+    text = ("# A trial\n\n## Methods\n\nThey were randomly placed into treatment (n = 24) and control (n = 24) groups. "
+            "Children were randomly divided into the music group (n = 30) and the quiet group (n = 31).\n")
+    arms, _ = extract_arms(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    labels = {a.label.lower() for a in arms}
+    assert {"treatment", "control"} <= labels
+    assert not any("randomly" in lab or "placed" in lab or "divided" in lab for lab in labels)
