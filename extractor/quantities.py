@@ -839,7 +839,22 @@ def parse_cell(text: str, *, label: str | None = None) -> list[Quantity]:
     ``<0.001`` into ``p_value``. Trailing footnote markers (``#``, ``*``,
     ``a``, ``†``) are ignored. Offsets refer to ``text``.
     """
+    if label and "to" in text and _RE_CI_LABEL.search(label):
+        m = _RE_BARE_CI_CELL.match(text)
+        if m:
+            nums = [_num_from_text(m.group(g), m.start(g)) for g in ("v", "lo", "hi")]
+            if all(nums):
+                # "4.6 −16.3 to 7.1" under "Mean and 95% CI": the estimate and its interval without brackets
+                return [Quantity(kind="estimate_ci", text=text[m.start("v"):m.end("hi")], start=m.start("v"),
+                                 end=m.end("hi"), value=nums[0], low=nums[1], high=nums[2], interval="ci")]
     return _scan_memo(text, label, True)
+
+
+#: a label that says its cells hold confidence intervals
+_RE_CI_LABEL = re.compile(r"\bCIs?\b|confidence\s+interval", re.I)
+_SIGNED = r"[−\-–]?\d+(?:\.\d+)?"
+#: a cell holding an estimate and its interval with no brackets: "3.7 2.8 to 4.6", "0.0 −1.1 to 1.0"
+_RE_BARE_CI_CELL = re.compile(rf"^\s*(?P<v>{_SIGNED})\s+(?P<lo>{_SIGNED})\s+to\s+(?P<hi>{_SIGNED})\s*$")
 
 
 def find_quantities(text: str) -> list[Quantity]:

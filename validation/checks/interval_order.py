@@ -23,13 +23,43 @@ _KIND_WORDS = {"ci": "confidence interval", "iqr": "interquartile range", "range
 
 
 def _scale_mismatch(v: Num, lo: Num, hi: Num) -> bool:
-    """A percentage with bounds printed as proportions (or the reverse)."""
+    """A percentage with bounds printed as proportions (or the reverse); never an interval with a negative bound, which
+    no proportion has ("4.6 (−16.3 to 7.1)": 0.046 lies inside, but nothing is on another scale)."""
+    if min(v.value, lo.value, hi.value) < 0:
+        return False
     for f in (100.0, 0.01):
         if lo.value <= v.value / f <= hi.value:
             return True
     return False
 
 
+
+
+def _sign_dropped(ctx: CheckContext, v: Num, lo: Num, hi: Num, where: str, evidence: list[Evidence],
+                  key: str) -> Finding | None:
+    """'4.6 (95% CI −16.3 to 7.1)': the estimate lies inside its interval, but the interval is centred on −4.6, not on
+    4.6 — the estimate lost its minus sign (a difference's confidence interval is the estimate ± a margin). Only when
+    the negated estimate is the centre within rounding and the printed one is not; ratios (positive bounds) and
+    asymmetric intervals that are centred on neither are left alone."""
+    if v.value == 0 or lo.value >= hi.value or re.search(r"\bmedians?\b", where, re.I):
+        return None  # a difference of medians may have an asymmetric interval (Hodges–Lehmann, bootstrap)
+    h = lambda n: 0.5 * 10 ** (-n.decimals)  # noqa: E731
+    tol = h(lo) / 2 + h(hi) / 2 + h(v) + 1e-9
+    mid = (lo.value + hi.value) / 2
+    if tol > 0.2 * (hi.value - lo.value) / 2:
+        return None  # bounds printed too coarsely ("(–2.3, 2)") to place the centre
+    if abs(mid + v.value) > tol or abs(mid - v.value) <= max(tol, 0.1 * (hi.value - lo.value) / 2):
+        return None
+    printed = f"{v.text} ({lo.text}, {hi.text})"
+    return ctx.finding(
+        "TA208", severity="warning",
+        message=f"{where}: {printed} — the confidence interval is centred on {-v.value:g}, not on the estimate "
+                f"{v.text}: the estimate's minus sign appears to be missing (or added).",
+        observed=printed, expected=f"an estimate of {-v.value:g}, the centre of its interval",
+        computation=f"centre of the interval ({lo.text} + {hi.text}) / 2 = {mid:g}; the negated estimate {-v.value:g} "
+                    f"is the centre within the rounding of the printed values (±{tol:.3g}), the printed estimate is "
+                    f"{abs(mid - v.value):g} away from it.",
+        evidence=evidence, key=key + "|sign", details={"sign_dropped": True, "centre": mid})
 
 
 def _difference(v: Num, lo: Num, hi: Num) -> bool:
@@ -50,6 +80,8 @@ def _judge(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: str, e
     if kind in ("range", "unspecified") and lo.value > hi.value and ctx.study.range_order_declarations:
         lo, hi = hi, lo  # "Median Range (Maximum- Minimum)": the article prints ranges largest first
     f = _judge_core(ctx, v, lo, hi, kind, where, evidence, key)
+    if f is None and kind == "ci" and labelled:
+        f = _sign_dropped(ctx, v, lo, hi, where, evidence, key)
     if f is not None and not labelled:
         if _difference(v, lo, hi):
             return None
