@@ -27,7 +27,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
-               "binomial_rates", "response_rates", "text_percentages"]
+               "binomial_rates", "response_rates", "text_percentages", "table_means"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -80,6 +80,7 @@ COLUMNS: dict[str, list[str]] = {
                        "ci_methods"] + LOCATION_COLUMNS,
     "response_rates": ["article", "kind", "group", "measure", "count", "n", "percent", "n_source"] + LOCATION_COLUMNS,
     "text_percentages": ["article", "text", "count", "n", "percent", "n_source", "other_ns"] + LOCATION_COLUMNS,
+    "table_means": ["article", "variable", "kind", "mean", "n", "n_source"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -319,6 +320,10 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
         out["text_percentages"].append({
             "article": aid, "text": tp.where, "count": tp.count, "n": tp.n, "percent": tp.percent.value,
             "n_source": tp.source, "other_ns": "; ".join(map(str, tp.other_ns)), **evidence_location(tp.evidence)})
+    for tm in st.table_means:
+        out["table_means"].append({
+            "article": aid, "variable": tm.variable, "kind": tm.kind, "mean": tm.mean.value, "n": tm.n,
+            "n_source": tm.n_source, **evidence_location(tm.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

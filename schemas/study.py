@@ -441,6 +441,25 @@ class TextMean(Model):
     evidence: Evidence         # the phrase, role "reported"
 
 
+class TableMean(Model):
+    """A mean printed in a table cell for a variable that takes whole values, with the n it averages (see
+    :mod:`trialaudit.extractor.study.table_means`): ``kind`` is "age" (in years), "count" (cycles, lesions, lines
+    of therapy ...), "score" (single-item scores: ECOG, VAS, Apgar ...) or "kps" (Karnofsky/Lansky, steps of 10).
+    ``n_source`` says where the n was read (the row label, the row's own n, the column header ...)."""
+
+    table: str                 # the table's label
+    row: str
+    column: str
+    variable: str              # the label the kind was read from
+    kind: Literal["age", "count", "score", "kps"]
+    mean: Num
+    n: int
+    n_source: str
+    n_evidence: Evidence | None = None
+    evidence: Evidence         # the cell, role "reported"
+    where: str
+
+
 class CategorySetFact(Model):
     """Consecutive rows of a table that are the categories of one variable ("Sex" over "Male" and "Female",
     "Best overall response" over CR/PR/SD/PD), with the verdict on them: mutually ``exclusive`` (each patient
@@ -866,5 +885,7 @@ class Study(Model):
     sentence_responses: list[SentenceResponse] = Field(default_factory=list)
     # counts with percentages in sentences, with their denominators (see TextPercentage)
     text_percentages: list[TextPercentage] = Field(default_factory=list)
+    # table means of whole-number variables with the n they average (see TableMean)
+    table_means: list[TableMean] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

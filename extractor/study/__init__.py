@@ -37,6 +37,7 @@ from .survival import extract_survival_landmarks
 from .binomial_rates import declared_ci_methods, extract_binomial_rates
 from .response_rates import extract_response_rates
 from .text_percentages import extract_text_percentages
+from .table_means import extract_table_means
 from .text_statistics import extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
@@ -142,6 +143,7 @@ def _extract_study(doc: Document) -> Study:
     study.response_counts, study.reported_rates, study.sentence_responses = extract_response_rates(
         doc, study.arms, study.total_n, study.stated_populations)
     study.text_percentages = extract_text_percentages(doc, study.stated_populations)
+    study.table_means = extract_table_means(doc, study.arms)
     return study
 
 

@@ -1,49 +1,26 @@
 """TA106 grim-impossible-mean."""
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from trialaudit.extractor.study.arms import strip_n
-from trialaudit.schemas.document import Table
 from trialaudit.schemas.findings import Evidence, Finding
 from trialaudit.schemas.quantities import Num
-from trialaudit.extractor.study.categories import data_columns, single_column_denominator
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import describe_rules, grim_test
-from trialaudit.validation.tablekit import Denominator, arms_are_rows, cell_quantity, column_denominator, row_denominator
+from trialaudit.extractor.study.table_means import whole_number_kind
+from trialaudit.validation.tablekit import Denominator
 
-# whole-number variables: (pattern, kind, severity)
-_COUNT_VAR = re.compile(
-    r"\b(?:number|no\.?|count)\s+of\s+(?:\w+\s+){0,2}?(?:cycles|courses|lesions|metastases|metastatic\s+sites|sites|"
-    r"lines|tumou?rs|nodules|(?:lymph\s+)?nodes|children|pregnancies|admissions|hospitali[sz]ations|fractions|doses|"
-    r"infusions|regimens|surgeries|operations|relapses|recurrences|episodes|teeth|organs|drugs|agents|comorbidities)\b"
-    r"|\b(?:cycles|courses)\s+(?:received|administered|delivered|given)\b|\bprior\s+(?:lines|regimens)\b"
-    r"|\blines\s+of\s+(?:prior\s+|previous\s+)?(?:systemic\s+)?(?:therapy|therapies|treatment|chemotherapy)\b", re.I)
-_AGE_VAR = re.compile(r"\bage\b(?!\s*(?:group|band|categor|<|>|≥|≤|\d))", re.I)
-_SCORE_VAR = re.compile(r"\b(?:ECOG|Zubrod|VAS|NRS|numeric\s+rating|Likert|MMSE|GCS|Glasgow|NIHSS|Apgar)\b", re.I)
-_KPS_VAR = re.compile(r"\b(?:Karnofsky|KPS|Lansky)\b", re.I)
-# variables that are not whole numbers even if they look like the above
-_NOT_INTEGER = re.compile(r"\b(?:QLQ|transformed|global\s+health|BMI|body\s+mass|weight|height|BSA|surface|duration|"
-                          r"time|interval|months?|weeks?|days?|hours?|dose|concentration|level|ratio|index|size|"
-                          r"diameter|volume|burden|mm|cm|kg|mg)\b", re.I)
-_MEAN_LABEL = re.compile(r"\b(?:mean|average|avg)\b|±|\bSD\b", re.I)
-_MEDIAN_LABEL = re.compile(r"\bmedian\b", re.I)
+#: a whole-number variable's kind -> (kind shown, granularity, severity): counts are counted, ages and scores may be
+#: recorded otherwise (ages from birth dates), so their findings are warnings
+_KINDS = {"count": ("count", 1, "error"), "age": ("age", 1, "warning"), "score": ("score", 1, "warning"),
+          "kps": ("score", 10, "warning")}
+
 
 def _variable_kind(label: str) -> tuple[str, int, str] | None:
     """('age'|'count'|'score', granularity, severity) for a whole-number variable, else None."""
-    if _KPS_VAR.search(label):
-        return "score", 10, "warning"
-    if _COUNT_VAR.search(label):
-        return "count", 1, "error"
-    if _NOT_INTEGER.search(re.sub(r"\b(?:years?|yrs?|y)\b", "", label)):
-        return None
-    if _AGE_VAR.search(label):
-        return "age", 1, "warning"
-    if _SCORE_VAR.search(label):
-        return "score", 1, "warning"
-    return None
+    kind = whole_number_kind(label)
+    return _KINDS[kind] if kind else None
 
 
 @rule(code="TA106", name="grim-impossible-mean", severity="error", family="arithmetic")
@@ -80,54 +57,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         impossible; a variable whose wording does not reveal that it is a
         whole number is skipped.
     """
-    for table in ctx.document.tables:
-        yield from _table(ctx, table)
+    for tm in ctx.study.table_means:
+        den = Denominator(tm.n, tm.n_evidence, tm.n_source)
+        f = _judge(ctx, tm.where, tm.variable, _KINDS[tm.kind], tm.mean, den, [tm.evidence])
+        if f:
+            yield f
     yield from _text(ctx)
-
-
-def _mean_of(text: str, label: str) -> Num | None:
-    q = cell_quantity(text)
-    if q is None:
-        return None
-    if q.kind == "mean_sd" and q.value is not None:
-        if q.interval == "unspecified" and not _MEAN_LABEL.search(label):
-            return None
-        return q.value
-    if _MEAN_LABEL.search(label) and not _MEDIAN_LABEL.search(label) and q.kind in ("number", "count") and q.value:
-        return q.value
-    return None
-
-
-def _table(ctx: CheckContext, table: Table) -> Iterator[Finding]:
-    rows_are_arms = arms_are_rows(table, ctx.study)
-    for row in table.rows:
-        if row.kind == "group":
-            continue
-        for j in data_columns(table):
-            if j >= len(row.cells) or not row.cells[j].text.strip():
-                continue
-            col = table.column_label(j)
-            label = f"{row.group or ''} {row.label}" if not rows_are_arms else col
-            context_label = f"{row.group or ''} {row.label} {col}"
-            var = _variable_kind(label)
-            if var is None:
-                continue
-            mean = _mean_of(row.cells[j].text, context_label)
-            if mean is None or mean.decimals == 0:
-                continue
-            _, own_n = strip_n(row.label)
-            if own_n is not None and not rows_are_arms:
-                den = Denominator(own_n, ctx.cell_evidence(table, row, 0, role="denominator"), "row label")
-            elif rows_are_arms:
-                den = row_denominator(ctx, table, row)
-            else:
-                den = column_denominator(ctx, table, j) or single_column_denominator(ctx.document, table, j)
-            if den is None or den.n <= 0:
-                continue
-            where = f"{table.label}, row '{row.label}', column '{col}'"
-            f = _judge(ctx, where, label.strip(), var, mean, den, [ctx.cell_evidence(table, row, j, role="reported")])
-            if f:
-                yield f
 
 
 def _judge(ctx: CheckContext, where: str, variable: str, var, mean: Num, den: Denominator,
