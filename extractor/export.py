@@ -27,7 +27,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
-               "binomial_rates", "response_rates", "text_percentages", "table_means"]
+               "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -81,10 +81,11 @@ COLUMNS: dict[str, list[str]] = {
     "response_rates": ["article", "kind", "group", "measure", "count", "n", "percent", "n_source"] + LOCATION_COLUMNS,
     "text_percentages": ["article", "text", "count", "n", "percent", "n_source", "other_ns"] + LOCATION_COLUMNS,
     "table_means": ["article", "variable", "kind", "mean", "n", "n_source"] + LOCATION_COLUMNS,
+    "response_definitions": ["article", "kind", "name", "threshold", "modified", "text"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
-            "stat_value", "df", "months", "median", "q1", "q3", "similarity"}
+            "stat_value", "df", "months", "median", "q1", "q3", "similarity", "threshold"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
 _INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
@@ -324,6 +325,14 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
         out["table_means"].append({
             "article": aid, "variable": tm.variable, "kind": tm.kind, "mean": tm.mean.value, "n": tm.n,
             "n_source": tm.n_source, **evidence_location(tm.evidence)})
+    for cc in st.criteria_citations:
+        out["response_definitions"].append({
+            "article": aid, "kind": "criteria cited", "name": cc.name, "threshold": None, "modified": cc.modified,
+            "text": cc.evidence.quote, **evidence_location(cc.evidence)})
+    for rd_ in st.response_definitions:
+        out["response_definitions"].append({
+            "article": aid, "kind": "definition", "name": rd_.category, "threshold": rd_.threshold, "modified": None,
+            "text": rd_.text, **evidence_location(rd_.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

@@ -460,6 +460,27 @@ class TableMean(Model):
     where: str
 
 
+class CriteriaCitation(Model):
+    """Response criteria the article cites (RECIST, WHO, Cheson ...; see
+    :mod:`trialaudit.extractor.study.response_criteria`), the first place it names them, and whether that place calls
+    them modified or adapted."""
+
+    name: str
+    modified: bool = False
+    evidence: Evidence         # role "criteria cited"
+
+
+class ResponseDefinition(Model):
+    """The article's own definition of partial response ("PR") or progressive disease ("PD") by a percentage
+    change in tumour size ("PR was defined as a ≥30% decrease ..."), outside the introduction and discussion."""
+
+    category: Literal["PR", "PD"]
+    threshold: float           # percent
+    text: str                  # the definition as printed
+    sentence: str              # Sentence.id
+    evidence: Evidence         # role "definition"
+
+
 class CategorySetFact(Model):
     """Consecutive rows of a table that are the categories of one variable ("Sex" over "Male" and "Female",
     "Best overall response" over CR/PR/SD/PD), with the verdict on them: mutually ``exclusive`` (each patient
@@ -887,5 +908,8 @@ class Study(Model):
     text_percentages: list[TextPercentage] = Field(default_factory=list)
     # table means of whole-number variables with the n they average (see TableMean)
     table_means: list[TableMean] = Field(default_factory=list)
+    # the response criteria the article cites and its own PR/PD threshold definitions
+    criteria_citations: list[CriteriaCitation] = Field(default_factory=list)
+    response_definitions: list[ResponseDefinition] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

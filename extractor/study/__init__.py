@@ -38,6 +38,7 @@ from .binomial_rates import declared_ci_methods, extract_binomial_rates
 from .response_rates import extract_response_rates
 from .text_percentages import extract_text_percentages
 from .table_means import extract_table_means
+from .response_criteria import extract_criteria_citations, extract_response_definitions
 from .text_statistics import extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
@@ -144,6 +145,8 @@ def _extract_study(doc: Document) -> Study:
         doc, study.arms, study.total_n, study.stated_populations)
     study.text_percentages = extract_text_percentages(doc, study.stated_populations)
     study.table_means = extract_table_means(doc, study.arms)
+    study.criteria_citations = extract_criteria_citations(doc)
+    study.response_definitions = extract_response_definitions(doc)
     return study
 
 
