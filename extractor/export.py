@@ -27,7 +27,8 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
-               "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions"]
+               "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions",
+               "baseline_limit_rows"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -82,13 +83,14 @@ COLUMNS: dict[str, list[str]] = {
     "text_percentages": ["article", "text", "count", "n", "percent", "n_source", "other_ns"] + LOCATION_COLUMNS,
     "table_means": ["article", "variable", "kind", "mean", "n", "n_source"] + LOCATION_COLUMNS,
     "response_definitions": ["article", "kind", "name", "threshold", "modified", "text"] + LOCATION_COLUMNS,
+    "baseline_limit_rows": ["article", "kind", "row", "categories", "low", "high", "column", "count"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df", "months", "median", "q1", "q3", "similarity", "threshold"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
+_INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("baseline_limit_rows", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
 
 
@@ -333,6 +335,13 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
         out["response_definitions"].append({
             "article": aid, "kind": "definition", "name": rd_.category, "threshold": rd_.threshold, "modified": None,
             "text": rd_.text, **evidence_location(rd_.evidence)})
+    for bl in st.baseline_limit_rows:   # one row per study column of the baseline row
+        for c in bl.cells:
+            out["baseline_limit_rows"].append({
+                "article": aid, "kind": bl.kind, "row": bl.row.strip(), "categories": "; ".join(map(str, bl.categories)),
+                "low": bl.low if bl.low_text is None else float(bl.low_text),
+                "high": bl.high if bl.high_text is None else float(bl.high_text),
+                "column": c.column, "count": c.count, **evidence_location(c.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

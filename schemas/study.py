@@ -481,6 +481,38 @@ class ResponseDefinition(Model):
     evidence: Evidence         # role "definition"
 
 
+class BaselineCell(Model):
+    """A study column's cell of a baseline category row: its index, label, count (None for an age range) and
+    place."""
+
+    col: int
+    column: str
+    count: int | None = None
+    evidence: Evidence
+
+
+class BaselineLimitRow(Model):
+    """A baseline-table row that an eligibility limit can contradict (see
+    :mod:`trialaudit.extractor.study.baseline_limits`), in this study's columns only: an ECOG category row
+    ("ECOG 2", "≥2") with the categories it covers and the columns holding patients; an age category row ("<18") with
+    its bounds in years and the columns holding patients; or an age row's range cells ("15.5 (12–46)") with each
+    cell's youngest and oldest age as printed. ``notes_name_ecog``: the table's notes mention ECOG or performance
+    status; ``notes_name_category``: they also name one of the row's categories (an exception explained)."""
+
+    kind: Literal["ecog", "age category", "age range"]
+    table: str                 # the table's label
+    table_id: str
+    row: str
+    categories: list[int] = Field(default_factory=list)
+    low: float | None = None   # an age category's bounds (years)
+    high: float | None = None
+    low_text: str | None = None    # one age range cell's youngest and oldest age, as printed
+    high_text: str | None = None
+    cells: list[BaselineCell] = Field(default_factory=list)
+    notes_name_ecog: bool = False
+    notes_name_category: bool = False
+
+
 class CategorySetFact(Model):
     """Consecutive rows of a table that are the categories of one variable ("Sex" over "Male" and "Female",
     "Best overall response" over CR/PR/SD/PD), with the verdict on them: mutually ``exclusive`` (each patient
@@ -911,5 +943,7 @@ class Study(Model):
     # the response criteria the article cites and its own PR/PD threshold definitions
     criteria_citations: list[CriteriaCitation] = Field(default_factory=list)
     response_definitions: list[ResponseDefinition] = Field(default_factory=list)
+    # baseline rows an eligibility limit can contradict: ECOG and age categories, age ranges (see BaselineLimitRow)
+    baseline_limit_rows: list[BaselineLimitRow] = Field(default_factory=list)
     # the tests the methods text names for categorical and for continuous data
     named_tests: NamedTests = Field(default_factory=NamedTests)

@@ -39,6 +39,7 @@ from .response_rates import extract_response_rates
 from .text_percentages import extract_text_percentages
 from .table_means import extract_table_means
 from .response_criteria import extract_criteria_citations, extract_response_definitions
+from .baseline_limits import extract_baseline_limit_rows
 from .text_statistics import extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
@@ -147,6 +148,7 @@ def _extract_study(doc: Document) -> Study:
     study.table_means = extract_table_means(doc, study.arms)
     study.criteria_citations = extract_criteria_citations(doc)
     study.response_definitions = extract_response_definitions(doc)
+    study.baseline_limit_rows = extract_baseline_limit_rows(doc, study.population_sizes.study_columns)
     return study
 
 
