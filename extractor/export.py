@@ -83,7 +83,7 @@ COLUMNS: dict[str, list[str]] = {
     "text_percentages": ["article", "text", "count", "n", "percent", "n_source", "other_ns"] + LOCATION_COLUMNS,
     "table_means": ["article", "variable", "kind", "mean", "n", "n_source"] + LOCATION_COLUMNS,
     "response_definitions": ["article", "kind", "name", "threshold", "modified", "text"] + LOCATION_COLUMNS,
-    "baseline_limit_rows": ["article", "kind", "row", "categories", "low", "high", "column", "count"] + LOCATION_COLUMNS,
+    "baseline_limit_rows": ["article", "kind", "label", "categories", "low", "high", "count"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -338,10 +338,10 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
     for bl in st.baseline_limit_rows:   # one row per study column of the baseline row
         for c in bl.cells:
             out["baseline_limit_rows"].append({
-                "article": aid, "kind": bl.kind, "row": bl.row.strip(), "categories": "; ".join(map(str, bl.categories)),
+                "article": aid, "kind": bl.kind, "label": bl.row.strip(), "categories": "; ".join(map(str, bl.categories)),
                 "low": bl.low if bl.low_text is None else float(bl.low_text),
                 "high": bl.high if bl.high_text is None else float(bl.high_text),
-                "column": c.column, "count": c.count, **evidence_location(c.evidence)})
+                "count": c.count, **evidence_location(c.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),
