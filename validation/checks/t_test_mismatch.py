@@ -73,6 +73,27 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
     good = [r for r in rows if r[8] is not False and r[9] is not False]
     if good:
         return None
+    if c.p is not None and c.p.op == "=" and all(r[8] is not False for r in rows):
+        # only a precise recomputation (rounding moves the two-sided P by less than a fifth) can tell a halved P
+        # from a misprint that happens to lie near half of it
+        halves = [r for r in rows if r[6] > 0 and r[7] <= 1.2 * r[6] and p_matches(c.p, r[6] / 2, r[7] / 2)]
+        if halves:
+            # the printed P is half the two-sided P: a one-sided test — silent when the article says its tests are
+            # one-sided, else information (a one-sided P not declared), never a contradiction
+            if ctx.study.named_tests.one_sided:
+                return None
+            r = halves[0]
+            (m1, s1), (m2, s2) = c.means
+            return ctx.finding(
+                "TA203", severity="info",
+                message=f"{c.where}: the printed {c.p.label} is a one-sided P ({r[1]}'s t, two-sided "
+                        f"P = {fmt_range(r[6], r[7])}, halved); the article does not say its tests are one-sided.",
+                observed=c.p.label, expected="two-sided P, or one-sided declared",
+                computation=f"Means {m1.text} ± {s1.text} and {m2.text} ± {s2.text}, n = {r[0][0]}, {r[0][1]}: "
+                            f"{r[1]}'s t gives two-sided P = {fmt_range(r[6], r[7])}; half of it, "
+                            f"{fmt_range(r[6] / 2, r[7] / 2)}, reproduces the printed {c.p.label}.",
+                evidence=c.evidence, key=c.key + "|one-sided", rounding="one-sided",
+                details={"means": [m1.value, m2.value], "sds": [s1.value, s2.value], "ns": r[0]})
     (m1, s1), (m2, s2) = c.means
     alpha = ctx.settings.alpha
     decision = False
@@ -153,7 +174,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         is the usual choice), nor when the methods name only adjusted or
         multi-factor models for continuous data (ANCOVA, two-way ANOVA with
         a study factor, mixed models, adjusted linear regression) and no
-        t-test. Text is checked only when two arms with known sizes are
+        t-test. A P that half the two-sided P reproduces is a one-sided test:
+        silent when the article declares one-sided tests, else information.
+        Text is checked only when two arms with known sizes are
         named in the sentence. Paired designs are not recognised.
 
         Severity: warning at most, never error: the group sizes behind a mean (SD) are inferred (subgroup rows are often analysed with fewer). On 120 real trial reports
