@@ -727,6 +727,10 @@ class NamedTests(Model):
     # beside two means may come from it
     rank_tests: bool = False
     rank_tests_quote: str | None = None
+    # the significance levels the article declares ("P < 0.01 was considered significant", "significance level
+    # P<0.01", "α = 0.05"), with the first quote
+    alpha_levels: list[float] = Field(default_factory=list)
+    alpha_quote: str | None = None
 
 
 class KaplanMeierMedian(Model):

@@ -780,7 +780,11 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
             return "mean_sd"   # unless a sub-header row above says this block holds "n (%)"
         if q.percent is not None and q.count is not None and "%" not in q.text and not _table_counts_cue(table, row):
             # "52 (12)" with no "n (%)" anywhere near: a count only if it reads as one
-            if q.percent.value > 100 or SPREAD_DECLARED.search(table.caption or ""):
+            notes = _general_notes(table)
+            if q.percent.value > 100 or SPREAD_DECLARED.search(table.caption or "") or \
+                    (SPREAD_DECLARED.search(notes) and not COUNT_CUE.search(notes) and not _NOTE_COUNTS.search(notes)):
+                # the caption, or notes that declare no counts ("Data are shown as median (interquartile range)"),
+                # say what the brackets hold
                 return "mean_sd"   # or the caption says what the brackets hold: "Median values (SE of the median)"
         return "count_percent"
     if q.kind == "fraction":
@@ -829,6 +833,18 @@ def descriptor_above(table: Table, row: TableRow, col: int) -> str | None:
         if i < pos and col in rows[i]:
             return rows[i][col]
     return None
+
+
+#: a note that declares counts: "Values are number (percentage)", "n (%)", "numbers and percentages"
+_NOTE_COUNTS = re.compile(r"\b(?:n|no\.?|numbers?|counts?|frequenc\w+)\s*[\(\[,]?\s*(?:and\s+)?(?:%|percent\w*|proportions?)",
+                          re.I)
+#: a note that belongs to the rows carrying its marker ("a Raw values are median (range)", "* Values are means")
+_MARKED_NOTE = re.compile(r"^\s*(?:[a-z]|[*†‡§¶#]+)\s+[A-Z]")
+
+
+def _general_notes(table: Table) -> str:
+    """The table's notes that speak for the whole table (not those keyed to a marker)."""
+    return " ".join(n for n in table.footnotes if not _MARKED_NOTE.match(n))
 
 
 def row_percentages(row: TableRow) -> bool:

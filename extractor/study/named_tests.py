@@ -20,7 +20,7 @@ from .spread import article_spread
 from .stat_labels import stat_kind_of_label
 from .tablefacts import norm_label
 
-__all__ = ["RANK_TEST", "tests_named_in", "table_notes", "table_test_names", "article_test_names", "continuous_models_named",
+__all__ = ["RANK_TEST", "declared_alpha_levels", "tests_named_in", "table_notes", "table_test_names", "article_test_names", "continuous_models_named",
            "exact_tests_named", "bootstrap_intervals_declared", "one_sided_declared",
            "extract_named_tests"]
 
@@ -40,6 +40,35 @@ _CONTINUOUS_CONTEXT = re.compile(r"continuous|mean|normally distributed|\bSD\b|s
 
 #: a rank (non-parametric) test named for group comparisons
 RANK_TEST = re.compile(r"mann[\s–-]*whitney|wilcoxon|kruskal|non-?parametric|\bu[\s-]*tests?\b|rank[\s-]*sum", re.I)
+
+
+_LEVEL = r"(0?\.\d{1,4})"
+#: a declared significance level: "P < 0.01 was considered significant", "significant at P<0.01", "significance
+#: level (P<0.01)", "level of significance was set at 0.05", "α = 0.05", "alpha level of 0.01"
+_ALPHA = re.compile(
+    rf"\bp\s*(?:-?\s*values?\s*)?(?:<|≤|<=|of\s+less\s+than|less\s+than|below)\s*{_LEVEL}\s*(?:\([^)]*\)\s*)?"
+    rf"(?:was|were|is|are)?\s*(?:considered|regarded|taken|accepted|defined|deemed|set)\b[^.;]{{0,30}}?\bsignifican|"
+    rf"\bsignifican\w*\s+(?:was\s+)?(?:at|when|if)\s+(?:a\s+|the\s+)?(?:p\s*(?:<|≤|<=)\s*)?{_LEVEL}|"
+    rf"\b(?:significance|alpha|α)\s*(?:level|threshold)?\s*(?:was|of|at|:|=|\()?\s*(?:set\s+at\s+|set\s+to\s+)?"
+    rf"(?:p\s*(?:<|≤|<=|=)\s*)?{_LEVEL}|"
+    rf"\blevel\s+of\s+(?:statistical\s+)?significance\s+(?:was\s+)?(?:set\s+at\s+|of\s+|at\s+)?"
+    rf"(?:p\s*(?:<|≤|<=|=)\s*)?{_LEVEL}",
+    re.I)
+
+
+def declared_alpha_levels(doc: Document) -> tuple[list[float], str | None]:
+    """The significance levels the methods or statistics text declares (at most 0.1), with the first quote."""
+    found: set[float] = set()
+    quote = None
+    for s in doc.sentences:
+        if s.section_kind not in ("methods", "statistics", "abstract", "other"):
+            continue
+        for m in _ALPHA.finditer(s.text):
+            v = next((float(g) for g in m.groups() if g), None)
+            if v is not None and 0 < v <= 0.1:
+                found.add(v)
+                quote = quote or s.text
+    return sorted(found), quote
 
 
 def tests_named_in(text: str) -> set[str]:
@@ -223,9 +252,11 @@ def extract_named_tests(doc: Document) -> NamedTests:
     spread, spread_quote = article_spread(doc)
     rank_quote = next((x.text for x in doc.sentences if x.section_kind in ("methods", "statistics", "table", "figure")
                        and RANK_TEST.search(x.text)), None)
+    alphas, alpha_quote = declared_alpha_levels(doc)
     return NamedTests(categorical=sorted(cat), categorical_quote=cat_quote, continuous=sorted(cont),
                       continuous_quote=cont_quote, in_tables=sorted(in_tables), continuous_models=models,
                       continuous_models_quote=models_quote, exact_tests=exact, exact_tests_quote=exact_quote,
                       bootstrap_intervals=boot, bootstrap_intervals_quote=boot_quote, one_sided=one,
                       one_sided_quote=one_quote, mean_spread=spread, mean_spread_quote=spread_quote,
-                      rank_tests=rank_quote is not None, rank_tests_quote=rank_quote)
+                      rank_tests=rank_quote is not None, rank_tests_quote=rank_quote, alpha_levels=alphas,
+                      alpha_quote=alpha_quote)

@@ -199,3 +199,11 @@ def test_rank_tests_and_adjusted_comparisons_are_facts():
     score = next(t for t in st.table_tests if t.label == "Score")
     assert score.adjusted and not score.rank_test_named
     assert not _study().named_tests.rank_tests
+
+
+def test_declared_significance_levels():
+    text = ("# A trial\n\n## Methods\n\nData were analysed with the t-test (significance level P<0.01).\n\n"
+            "## Results\n\nNo result.\n")
+    st = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    assert st.named_tests.alpha_levels == [0.01] and "P<0.01" in st.named_tests.alpha_quote
+    assert _study().named_tests.alpha_levels == []

@@ -37,7 +37,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     Why it matters:
         Percentages of exclusive categories that do not add up mean a
         category was mistyped, a patient counted twice or left out, or the
-        percentages were computed over different denominators; tables
+        percentages were computed over different denominators (cells that
+        print "k/N" with different N are rates within each category and are
+        not summed); tables
         without group sizes can be checked only this way.
 
     Example:
@@ -131,6 +133,16 @@ def _judge(ctx: CheckContext, where: str, labels: list[str], vals, evidence: lis
         details={"categories": labels, "sum": total, "tolerance": slack})
 
 
+def _own_denominators(texts: list[str]) -> bool:
+    """The cells print their percentages as k/N of different N: rates within each category, which need not add up."""
+    dens = set()
+    for t in texts:
+        q = cell_quantity((t or "").strip())
+        if q is not None and q.kind == "fraction" and q.denominator is not None:
+            dens.add(q.denominator.value)
+    return len(dens) >= 2
+
+
 def _bare_pct(table: Table, j: int, run: CategoryRun | None) -> bool:
     texts = [table.column_label(j)] + ([run.heading or ""] if run else [])
     return any(_PCT_ONLY.search(t) and not re.search(r"\bn\s*\(?\s*%|\bno\.\s*\(?\s*%", t, re.I) for t in texts if t)
@@ -147,6 +159,8 @@ def _run(ctx: CheckContext, table: Table, run: CategoryRun) -> Iterator[Finding]
         vals = [_pct_of(r.cells[j].text if j < len(r.cells) else "", bare) for r in run.rows]
         if any(v is None for v in vals) or not any(v[0] for v in vals):
             continue
+        if _own_denominators([r.cells[j].text if j < len(r.cells) else "" for r in run.rows]):
+            continue  # "90.4% (331/366)", "61.9% (26/42)": each category's own rate, not its share of the column
         if all(v[3] for v in vals) and column_denominator(ctx, table, j) is not None:
             continue  # counts and n known: percent-vs-count and category-sum pinpoint the cell
         where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{run.variable}'" if run.variable else "")

@@ -81,17 +81,23 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """
     ctx.coverage.count("tests", 0)  # claims are counted below; linked-table findings count as examined
     alpha = ctx.settings.alpha
+    # the article's own significance levels ("P < 0.01 was considered significant"): a claim is contradicted only when
+    # it is at every level the article or the settings use
+    others = [a for a in ctx.study.named_tests.alpha_levels if a != alpha]
     for claim in ctx.study.significance_claims:
         f = _clause_finding(ctx, claim, alpha)
+        if f is not None and others:
+            if any(_clause_finding(ctx, claim, a, count=False) is None for a in others):
+                continue  # consistent at the article's declared level
         if f is not None:
             yield f
 
 
-def _clause_finding(ctx: CheckContext, claim: SignificanceClaim, alpha: float) -> Finding | None:
+def _clause_finding(ctx: CheckContext, claim: SignificanceClaim, alpha: float, count: bool = True) -> Finding | None:
     """The finding for a claim (``Study.significance_claims``) that contradicts its own evidence or a cited table."""
     inside = claim.quantities
     evid = [e for e in (_evidence_of(q, alpha) for q in inside) if e is not None]
-    if evid:
+    if evid and count:
         ctx.coverage.count("tests")  # a significance claim compared with its own P or CI
     if claim.claim != "ns-soft":
         linked = _cited_table_evidence(ctx, claim, alpha)
