@@ -9,6 +9,7 @@ from trialaudit.schemas.quantities import Num
 from trialaudit.schemas.study import CountTable
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
+from trialaudit.extractor.rounding import double_rounded
 from trialaudit.validation.stats import (ContingencyResult, one_sided_tests, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
                                          range_side, zero_padded)
 
@@ -52,7 +53,9 @@ def _observed_by(r: ContingencyResult, keys: set[str]) -> list[str]:
 
 
 def _stat_ok(t, stat: Num | None) -> bool:
-    return stat is not None and t.stat is not None and bool(printed_matches(t.stat, stat.value, stat.decimals))
+    """The printed statistic is the test's, rounded once or twice (1.1846 printed by software as 1.185, then 1.19)."""
+    return stat is not None and t.stat is not None and (
+        bool(printed_matches(t.stat, stat.value, stat.decimals)) or double_rounded(t.stat, stat.value, stat.decimals))
 
 
 def _exact_rxc_untried(c: Comparison, results: list) -> bool:
@@ -101,6 +104,10 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
         fams = {_FAMILY[k] for k in reproducing}
         if fams & c.named:
             return None
+        coarse = zero_padded(c.p) if c.p is not None and c.stat is None else None
+        if coarse is not None and any(p_matches(coarse, t.p) for _, r in results for t in r.tests
+                                      if _FAMILY[t.key] in c.named):
+            return None  # "0.5480": 0.548 padded with a zero, which the named test gives
         i, r, keys = ok[0]
         by = sorted({t.name for t in r.tests if t.key in keys})
         named_txt = " or ".join(_NAME[n] for n in sorted(c.named))
