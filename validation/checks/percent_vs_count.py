@@ -102,7 +102,8 @@ def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
             if den.source != "n/N" and _nested(table, row, j, count, pct.value, pct.decimals):
                 continue  # a percentage of the row above ("of whom ...")
             if den.source != "n/N":
-                den.category_total = _category_total(table, row, j, den.n)
+                den.category_total = _category_total(table, row, j, den.n) or \
+                    _run_total(ctx, table, row, j, den.n)
                 den.set_complete = _complete_set(table, row, j, den.n)
             ctx.coverage.count("percentages")
             f = _judge(ctx, count, den, pct.value, pct.decimals, pct.text, evidence,
@@ -467,6 +468,24 @@ def _category_total(table, row, j: int, n: int) -> int | None:
     total = 0
     for r in rows:
         q = cell_quantity(r.cells[j].text) if j < len(r.cells) else None
+        if q is None or q.count is None or q.count.decimals:
+            return None
+        total += int(q.count.value)
+    return total if 0 < total < n else None
+
+
+def _run_total(ctx: CheckContext, table, row, j: int, n: int) -> int | None:
+    """The sum of the counts of the exclusive category run the row belongs to (``Study.category_sets``: "Female" and
+    "Male" with no heading) when it is below n: 5 (23.8) and 16 (76.2) are of 21, the column's Total row."""
+    run = next((cs for cs in _category_sets(ctx, table) if row.index in cs.rows and cs.exclusive
+                and not cs.row_percentages), None)
+    if run is None or len(run.rows) < 2:
+        return None
+    by_index = {r.index: r for r in table.rows}
+    total = 0
+    for i in run.rows:
+        r = by_index.get(i)
+        q = cell_quantity(r.cells[j].text) if r is not None and j < len(r.cells) else None
         if q is None or q.count is None or q.count.decimals:
             return None
         total += int(q.count.value)
