@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trialaudit.extractor.quantities import find_quantities
-from trialaudit.extractor.study.ratios import NON_RESULT_SECTIONS, cell_text  # noqa: F401 - TA2xx rules
+from trialaudit.extractor.study.ratios import cell_text  # noqa: F401 - TA2xx rules
 from trialaudit.extractor.study.table_tests import parse  # noqa: F401 - TA2xx rules read cells through the memo
-from trialaudit.schemas.document import Sentence, Table
+from trialaudit.schemas.document import Table
 from trialaudit.schemas.findings import Evidence
-from trialaudit.schemas.quantities import Num, Quantity
+from trialaudit.schemas.quantities import Num
 from trialaudit.schemas.study import CountTable, TableTest, TestArm
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.stats import PrintedP
@@ -85,15 +84,6 @@ def table_tests(ctx: CheckContext) -> list[TableTestView]:
             p = PRef(PrintedP(v.value, v.decimals, t.p.operator, v.text), t.p.evidence)
         out.append(TableTestView(t, ctx.document.tables[t.table], st, p))
     return out
-
-
-# ----------------------------------------------------------------------------- sentences
-
-SKIP_SECTIONS = NON_RESULT_SECTIONS  # the sections whose numbers are not this study's results
-def sentence_quantities(sent: Sentence) -> list[Quantity]:
-    return find_quantities(sent.text)
-
-
 
 
 def fmt_p(p: float) -> str:
