@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from trialaudit.extractor import evidence as _ev
+from trialaudit.extractor.study.population import populations_by_sentence
 from trialaudit.schemas.document import Document, Sentence, Table, TableRow
 from trialaudit.schemas.findings import Coverage, Evidence, Finding, Severity
 from trialaudit.schemas.provenance import Provenance
@@ -95,10 +96,8 @@ class CheckContext:
             by_sentence = self._populations = {}
             for p in self.study.stated_populations:
                 by_sentence.setdefault(p.sentence, []).append(p)
-        preps, dets, quals, ns = set(prepositions), set(determiners), set(qualifiers), set(nouns)
-        return [p for p in by_sentence.get(sent.id, ()) if not p.planned and p.preposition in preps
-                and p.determiner in dets
-                and p.qualifier in quals and p.noun in ns]
+        return populations_by_sentence(by_sentence.get(sent.id, ()), prepositions=prepositions,
+                                       qualifiers=qualifiers, nouns=nouns, determiners=determiners).get(sent.id, [])
 
     # ------------------------------------------------------------------ finding builder
     def finding(self, rule_code: str, *, severity: Severity, message: str, evidence: list[Evidence],

@@ -28,6 +28,7 @@ from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.schemas.study import Arm, BinomialRate, StatedPopulation
 
 from .arms import arm_mentions
+from .population import populations_by_sentence
 from .ratios import NON_RESULT_SECTIONS, cell_text, ci_cell
 from .table_tests import parse
 from .tablefacts import cell_count, column_denominator, rate_measure
@@ -51,7 +52,6 @@ _RATE_WORD = re.compile(r"\b(?:ORR|DCR|CBR|response|control|benefit)\b[^.;%]{0,2
 _PREPOSITIONS = {"of", "among", "in"}
 _QUALIFIERS = {"", "evaluable", "treated", "enrolled"}
 _NOUNS = {"patients", "participants", "subjects"}
-_DETERMINERS = {"", "the", "all", "these"}
 #: a column whose "k (p%)" cells admit this many denominators says nothing about its n
 _MAX_N_CANDIDATES = 20_000
 
@@ -87,11 +87,8 @@ def extract_binomial_rates(doc: Document, arms: list[Arm], total_n: int | None,
     """Every proportion printed with its CI, count and denominator: tables first, then sentences."""
     out = list(_table_rates(doc, arms))
     sized = [a for a in arms if a.n]
-    by_sentence: dict[str, list[StatedPopulation]] = {}
-    for p in populations:
-        if not p.planned and p.preposition in _PREPOSITIONS and p.determiner in _DETERMINERS and \
-                p.qualifier in _QUALIFIERS and p.noun in _NOUNS:
-            by_sentence.setdefault(p.sentence, []).append(p)
+    by_sentence = populations_by_sentence(populations, prepositions=_PREPOSITIONS, qualifiers=_QUALIFIERS,
+                                          nouns=_NOUNS)
     for sent in doc.sentences:
         if sent.section_kind in NON_RESULT_SECTIONS or sent.section_kind in ("introduction", "discussion"):
             continue

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from trialaudit.extractor.evidence import header_cell_evidence, section_title, sentence_evidence
 from trialaudit.schemas.document import Document, Sentence, Table
@@ -27,7 +28,8 @@ from .arms import TOTAL_WORDS, arm_mentions, resolve_arm, strip_n
 from .drugs import drug_set
 from .sections import cited_sentences, effective_kinds, real_arms
 
-__all__ = ["PATIENTS", "extract_population_sizes", "extract_stated_populations", "study_columns"]
+__all__ = ["PATIENTS", "extract_population_sizes", "extract_stated_populations", "populations_by_sentence",
+           "study_columns"]
 
 #: the nouns a group of participants is counted in ("95 patients", "of 40 women")
 PATIENTS = (r"(?:patients?|participants?|subjects?|cases|individuals|children|adolescents|adults|women|men|"
@@ -128,6 +130,21 @@ def extract_stated_populations(doc: Document) -> list[StatedPopulation]:
 
 
 # ---------------------------------------------------------------------------------------------- statements
+
+def populations_by_sentence(populations: Iterable[StatedPopulation], *, prepositions: Iterable[str],
+                            qualifiers: Iterable[str], nouns: Iterable[str],
+                            determiners: Iterable[str] = ("", "the", "all", "these")
+                            ) -> dict[str, list[StatedPopulation]]:
+    """The stated populations ("of the 47 evaluable patients") a reader trusts, by sentence id, in reading order:
+    those whose preposition, determiner, qualifier ("" for none) and noun are among the given ones; planned sizes
+    (a power calculation's) never."""
+    preps, dets, quals, ns = set(prepositions), set(determiners), set(qualifiers), set(nouns)
+    out: dict[str, list[StatedPopulation]] = {}
+    for p in populations:
+        if not p.planned and p.preposition in preps and p.determiner in dets and p.qualifier in quals and p.noun in ns:
+            out.setdefault(p.sentence, []).append(p)
+    return out
+
 
 def _arm_for_clause(text: str, start: int, arms: list[Arm]) -> tuple[str | None, bool]:
     """(arm id, ambiguous) for the patients a size statement at ``start`` describes."""

@@ -22,6 +22,7 @@ from trialaudit.schemas.document import Document
 from trialaudit.schemas.study import Arm, ReportedRate, ResponseCounts, SentenceResponse, StatedPopulation
 
 from .arms import arm_mentions, resolve_arm
+from .population import populations_by_sentence
 from .regimens import top_level_clauses
 from .tablefacts import (DERIVED_FROM, arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                          rate_measure, response_category, row_denominator)
@@ -39,7 +40,6 @@ _CAT_TEXT = re.compile(r"\b(complete|partial)\s+(?:response|remission)s?\b|\bsta
 _PREPOSITIONS = {"of", "among", "in"}
 _QUALIFIERS = {"", "evaluable", "treated", "enrolled"}
 _NOUNS = {"patients", "participants", "subjects"}
-_DETERMINERS = {"", "the", "all", "these"}
 
 
 def extract_response_rates(doc: Document, arms: list[Arm], total_n: int | None,
@@ -197,11 +197,8 @@ def _in_sentence(doc: Document, arms: list[Arm], total_n: int | None,
                  populations: list[StatedPopulation]) -> Iterator[SentenceResponse]:
     """'Among the 47 patients, 3 (6.4%) achieved a complete response and 14 (29.8%) a partial response, for an ORR
     of 36.2%': categories and the rate in one sentence about one population."""
-    by_sentence: dict[str, list[StatedPopulation]] = {}
-    for p in populations:
-        if not p.planned and p.preposition in _PREPOSITIONS and p.determiner in _DETERMINERS and \
-                p.qualifier in _QUALIFIERS and p.noun in _NOUNS:
-            by_sentence.setdefault(p.sentence, []).append(p)
+    by_sentence = populations_by_sentence(populations, prepositions=_PREPOSITIONS, qualifiers=_QUALIFIERS,
+                                          nouns=_NOUNS)
     for sent in doc.sentences:
         if sent.section_kind in ("references", "introduction", "methods", "statistics", "discussion"):
             continue

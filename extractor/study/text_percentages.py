@@ -18,13 +18,14 @@ from trialaudit.schemas.document import Document
 from trialaudit.schemas.quantities import Quantity
 from trialaudit.schemas.study import StatedPopulation, TextPercentage
 
+from .population import populations_by_sentence
+
 __all__ = ["extract_text_percentages"]
 
 #: the sentence populations ("of the 47 evaluable patients") a bare "n (%)" may be out of
 _PREPOSITIONS = {"of", "among"}
 _QUALIFIERS = {"", "eligible", "evaluable", "enrolled", "included"}
 _NOUNS = {"patients", "participants", "subjects", "cases"}
-_DETERMINERS = {"", "the", "all", "these"}
 #: a group size stated in brackets: "placebo (n = 335) or memantine (n = 342), with 272 (81.2%) and 273 (79.8%)"
 _N_EQUALS = re.compile(r"[(\[,;]\s*[nN]\s*=\s*(\d{1,6})(?![\d.,]\d)")
 _K_OF_N = re.compile(r"\b\d{1,5}\s+of\s+(?:the\s+)?(\d{1,5})\b(?!\s*(?:months|weeks|days|years|mg|%))", re.I)
@@ -32,11 +33,8 @@ _K_OF_N = re.compile(r"\b\d{1,5}\s+of\s+(?:the\s+)?(\d{1,5})\b(?!\s*(?:months|we
 
 def extract_text_percentages(doc: Document, populations: list[StatedPopulation]) -> list[TextPercentage]:
     """Every "k (p%)" of a sentence whose denominator is printed ("k/N (p%)") or stated by the sentence."""
-    by_sentence: dict[str, list[StatedPopulation]] = {}
-    for p in populations:
-        if not p.planned and p.preposition in _PREPOSITIONS and p.determiner in _DETERMINERS and \
-                p.qualifier in _QUALIFIERS and p.noun in _NOUNS:
-            by_sentence.setdefault(p.sentence, []).append(p)
+    by_sentence = populations_by_sentence(populations, prepositions=_PREPOSITIONS, qualifiers=_QUALIFIERS,
+                                          nouns=_NOUNS)
     out: list[TextPercentage] = []
     for sent in doc.sentences:
         if sent.section_kind in ("references",):

@@ -86,6 +86,12 @@ def table_tests(ctx: CheckContext) -> list[TableTestView]:
     return out
 
 
+def clip(text: str | None, n: int = 160) -> str:
+    """``text`` cut to ``n`` characters with an ellipsis (quotes inside a finding's message)."""
+    text = text or ""
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
 def fmt_p(p: float) -> str:
     if p < 0.0001:
         return f"{p:.2e}"

@@ -14,7 +14,7 @@ from trialaudit.validation.stats import (PrintedP, contingency_df, p_interval, p
 
 from trialaudit.extractor.study.text_statistics import df_near
 
-from ._stat_helpers import fmt_range, parse, table_tests
+from ._stat_helpers import clip, fmt_range, parse, table_tests
 
 _SYMBOL = {"chi2": "χ²", "t": "t", "F": "F", "z": "z"}
 _ANY_DF = tuple(range(1, 13))
@@ -36,11 +36,6 @@ def _p_range(kind: str, v: Num, c: DfCandidate) -> tuple[float, float] | None:
     if kind == "z":
         return p_range_from_stat("z", v.value, v.decimals)
     return p_range_from_stat(kind, v.value, v.decimals, c.df, c.df2)
-
-
-def _clip(text: str | None, n: int = 160) -> str:
-    text = text or ""
-    return text if len(text) <= n else text[:n - 1] + "…"
 
 
 def _df_text(kind: str, cands: list[DfCandidate]) -> str:
@@ -105,7 +100,7 @@ def _judge(ctx: CheckContext, kind: str, v: Num, p: PrintedP, cands: list[DfCand
         # an exact / permutation / Monte Carlo P is not the asymptotic tail of the statistic printed beside it
         severity = "info"
         comp += (f" The methods name an exact or resampling test ({', '.join(exact)}: "
-                 f"'{_clip(ctx.study.named_tests.exact_tests_quote)}'), whose P need not equal the asymptotic tail.")
+                 f"'{clip(ctx.study.named_tests.exact_tests_quote)}'), whose P need not equal the asymptotic tail.")
     what = "a decision error: the recomputed p is on the other side of α = %g" % alpha if decision else \
         "an inconsistency"
     shown = fmt_range(lo, hi) if len(ranges) == 1 else " or ".join(fmt_range(*r) for _, r in ranges[:4])

@@ -12,7 +12,7 @@ from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.validation.stats import PrintedP, p_matches, p_side, range_side, t_p_range, t_range_from_summary
 
-from ._stat_helpers import fmt_range, table_tests
+from ._stat_helpers import clip, fmt_range, table_tests
 
 st = lazy_module("scipy.stats")  # imported on first use
 
@@ -115,7 +115,7 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
     student = next(r for r in rows if r[1] == "Student")
     se = ""
     if c.spread == "se":
-        said = f" (“{_short(c.spread_quote)}”)" if c.spread_quote else ""
+        said = f" (“{clip(' '.join(c.spread_quote.split()), 90)}”)" if c.spread_quote else ""
         se = (f" The ± is a standard error, as the article says{said}: each SD is SE × √n "
               f"({s1.text} × √{c.ns[0]}, {s2.text} × √{c.ns[1]}).")
     comp = (f"Means {m1.text} ± {s1.text} and {m2.text} ± {s2.text} over their rounding intervals.{se} "
@@ -132,11 +132,6 @@ def _judge(ctx: CheckContext, c: TComparison) -> Finding | None:
         computation=comp, evidence=c.evidence, key=c.key, changes_conclusion=decision,
         details={"means": [m1.value, m2.value], "sds": [s1.value, s2.value], "ns": c.ns, "spread": c.spread,
                  "variants": [{"variant": r[1], "t": [r[2], r[3]], "df": [r[4], r[5]], "p": [r[6], r[7]]} for r in rows]})
-
-
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 @rule(code="TA203", name="t-test-mismatch", severity="warning", family="statistics")
