@@ -49,7 +49,7 @@ __all__ = [
     "fisher_exact_2xk", "linear_by_linear", "wald_two_proportions", "one_sided_tests",
     "TTestResult", "t_tests", "t_range_from_summary",
     "ratio_p_from_ci", "ratio_z_range", "z_of_level",
-    "binomial_cis", "BINOMIAL_METHODS", "method_family",
+    "binomial_cis", "BINOMIAL_METHODS", "method_family", "wald_from_rounded_parts",
 ]
 
 
@@ -584,9 +584,26 @@ def binomial_cis(k: int, n: int, level: float = 95.0) -> dict[str, tuple[float, 
     return out
 
 
+def wald_from_rounded_parts(k: int, n: int, level: float, decimals: int,
+                            scale: float = 100.0) -> tuple[float, float] | None:
+    """The Wald interval as authors often print it: the estimate and the half-width
+    z·√(p(1−p)/n) each rounded (half up) to the bounds' decimals, then added and
+    subtracted (220/258 = 85.3%, half-width 4.33 → 4.3: "81.0% to 89.6%", where the exact
+    Wald lower bound 80.947 prints as 80.9). Returns the bounds on ``scale`` (already
+    rounded), or None when k/n is not a proportion."""
+    if n <= 0 or k < 0 or k > n:
+        return None
+    p = k / n
+    q = 10 ** decimals
+    half = z_of_level(level) * math.sqrt(p * (1 - p) / n) * scale
+    centre = math.floor(p * scale * q + 0.5 + 1e-9) / q
+    width = math.floor(half * q + 0.5 + 1e-9) / q
+    return round(centre - width, decimals), round(centre + width, decimals)
+
+
 def method_family(name: str) -> str:
-    """'Wald (unclipped)' -> 'Wald'."""
-    return name.split(" (unclipped)")[0]
+    """'Wald (unclipped)', 'Wald (rounded parts)' -> 'Wald'."""
+    return name.split(" (unclipped)")[0].split(" (rounded parts)")[0]
 
 
 

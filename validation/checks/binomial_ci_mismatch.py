@@ -7,7 +7,7 @@ from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.study import BinomialRate
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.stats import binomial_cis, method_family, printed_matches
+from trialaudit.validation.stats import binomial_cis, method_family, printed_matches, wald_from_rounded_parts
 
 
 def _reproducing(cis: dict, r: BinomialRate) -> list[str]:
@@ -30,7 +30,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         The CI is recomputed by Clopper–Pearson (exact), Wilson (with and
         without continuity correction), Wald, Agresti–Coull and Jeffreys at
         the printed precision; the finding names the methods that reproduce
-        it. It flags when none does, and when the statistical methods name a
+        it. A Wald interval printed as the rounded estimate ± the rounded
+        half-width (85.3% ± 4.3 → "81.0% to 89.6%") counts as Wald. It flags when none does, and when the statistical methods name a
         method (e.g. "estimated using the Clopper-Pearson method") that does
         not reproduce it while another does.
 
@@ -69,6 +70,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             as_proportion = r.model_copy(update={"scale": 1.0})
             if _reproducing(cis, as_proportion):
                 r, ok = as_proportion, _reproducing(cis, as_proportion)
+        if not ok and r.low.decimals == r.high.decimals:
+            parts = wald_from_rounded_parts(r.k, r.n, r.level, r.low.decimals, r.scale)
+            if parts and abs(parts[0] - r.low.value) < 1e-9 and abs(parts[1] - r.high.value) < 1e-9:
+                ok = ["Wald (rounded parts)"]
+                cis = {**cis, "Wald (rounded parts)": (parts[0] / r.scale, parts[1] / r.scale)}
         fams = sorted({method_family(x) for x in ok})
         unit = "%" if r.scale == 100 else ""
         printed = f"{r.k}/{r.n}, {r.level:g}% CI {r.low.text}–{r.high.text}{unit}"
