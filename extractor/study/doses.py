@@ -475,6 +475,10 @@ def _per_of(after: str, dose_per: str | None) -> tuple[str, int]:
     return "unspecified", 1
 
 
+#: between a drug and its dose written right after it: "cisplatin 75 mg/m²", "cisplatin: 75", "cisplatin at 75"
+_ADJACENT_BEFORE = re.compile(r"\s*(?:[:=]\s*|at\s+(?:a\s+dose\s+of\s+)?)?", re.I)
+#: between a dose and the drug it is "of": "500 mg of apatinib", "400 mg imatinib" (no "+", comma or bracket between)
+_OF_AFTER = re.compile(r"\s*(?:(?:of|of\s+oral|of\s+intravenous|iv|orally)\s+)?", re.I)
 _ABBREV_BEFORE = re.compile(r"\b([A-Z][A-Z0-9-]{1,7})\s*$")  # an abbreviation right before the dose ("CZP 400 mg")
 _ROUTE_WORDS = {"IV", "PO", "SC", "IM", "BID", "TID", "QD", "OD", "QID", "AND", "OR", "TO", "AT", "OF", "A", "IT",
                 "IP", "QW", "Q2W", "Q3W", "Q4W", "IVGTT"}
@@ -482,13 +486,13 @@ _ROUTE_WORDS = {"IV", "PO", "SC", "IM", "BID", "TID", "QD", "OD", "QID", "AND", 
 
 def _attribute(hits: list[DrugHit], start: int, end: int, text: str) -> DrugHit | None:
     """The drug a dose belongs to: '<dose> of <drug>', else the nearest drug before it."""
-    after = text[end:end + 40]
-    m = re.match(r"\s*(?:(?:of|of\s+oral|of\s+intravenous|iv|orally)\s+)?", after, re.I)
-    if m:
-        cand = [h for h in hits if end + m.end() - 1 <= h.start <= end + m.end() + 2]
-        gens = {h.generic for h in cand}
-        if len(gens) == 1:
-            return cand[0]
+    # a drug written right before the dose owns it ("fluorouracil 500 mg/m² + epirubicin 100 mg/m²")
+    adjacent = [h for h in hits if h.end <= start and _ADJACENT_BEFORE.fullmatch(text, h.end, start)]
+    if len({h.generic for h in adjacent}) == 1:
+        return adjacent[0]
+    cand = [h for h in hits if h.start >= end and _OF_AFTER.fullmatch(text, end, h.start)]
+    if len({h.generic for h in cand}) == 1:
+        return cand[0]
     before = [h for h in hits if h.end <= start and start - h.end <= 250]
     if not before:
         return None

@@ -90,3 +90,16 @@ def test_a_bracketed_dose_after_an_unknown_drug_is_not_the_previous_drugs():
     got = {(d.drug, d.value) for d in find_doses(text)}
     assert ("epirubicin", 75.0) in got and ("epirubicin", 7.5) not in got
     assert ("epirubicin", 75.0) in {(d.drug, d.value) for d in find_doses("epirubicin hydrochloride (75 mg/m², d1)")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a drug written right before a dose owns it, not the drug after the "+"
+    ("consisting of A-drugs (cyclophosphamide 600 mg/m² + epirubicin 90 mg/m² + fluorouracil 600 mg/m²)",
+     [("cyclophosphamide", "600 mg/m²"), ("epirubicin", "90 mg/m²"), ("fluorouracil", "600 mg/m²")]),
+    ("patients took 500 mg of apatinib orally once daily", [("apatinib", "500 mg")]),
+    ("400 mg imatinib daily", [("imatinib", "400 mg")]),
+    ("cisplatin: 75 mg/m2 and docetaxel at 60 mg/m2", [("cisplatin", "75 mg/m2"), ("docetaxel", "60 mg/m2")]),
+])
+def test_stated_dose_binds_to_the_drug_written_next_to_it(text, expected):
+    from trialaudit.extractor.study.doses import find_doses
+    assert [(d.drug, d.text) for d in find_doses(text)] == expected
