@@ -56,7 +56,7 @@ COLUMNS: dict[str, list[str]] = {
     "references": ["article", "number", "authors", "title", "journal", "year"] + LOCATION_COLUMNS,
     "citations": ["article", "sentence", "numbers"] + LOCATION_COLUMNS,
     "reported_values": ["article", "measure", "stat", "arm_id", "arm", "value_text", "value", "low", "high",
-                        "interval", "low_ne", "high_ne", "place", "where"] + LOCATION_COLUMNS,
+                        "interval", "low_ne", "high_ne", "period", "adjusted", "place", "where"] + LOCATION_COLUMNS,
     "size_statements": ["article", "value", "scope", "arm", "place", "strength", "agreed"] + LOCATION_COLUMNS,
     "table_tests": ["article", "where", "label", "orientation", "arms", "arm_n", "statistic_kind", "stat_value",
                     "p_operator", "p", "count_tables", "first_count_table", "means", "named_tests"] + LOCATION_COLUMNS,
@@ -216,7 +216,7 @@ def _reference_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dict]])
                                        "arm": _arm_label(arms, rv.arm), "value_text": rv.value.text if rv.value else None,
                                        "value": _v(rv.value), "low": _v(rv.low), "high": _v(rv.high),
                                        "interval": rv.interval, "low_ne": rv.low_ne, "high_ne": rv.high_ne,
-                                       "place": rv.place, "where": rv.where, **evidence_location(rv.evidence)})
+                                       "period": rv.period, "adjusted": rv.adjusted, "place": rv.place, "where": rv.where, **evidence_location(rv.evidence)})
     sz = st.population_sizes
     for ss in sz.statements:
         agreed = sz.total if ss.scope == "total" else sz.arms.get(ss.scope)

@@ -285,6 +285,10 @@ class ReportedValue(Model):
     # extended/long-term/updated follow-up or analysis named as such; values of different periods
     # are different quantities (a median follow-up of 4.3 years in the original trial, 9.1 after extension)
     period: str | None = None
+    # the analysis model, when the sentence says: True = adjusted ("after allowing for stratification
+    # factors", "adjusted HR"), False = unadjusted ("unadjusted", "crude", "univariate"), None = not said;
+    # an adjusted and an unadjusted estimate of one result are different quantities
+    adjusted: bool | None = None
 
     @property
     def key(self) -> tuple[str, str, str | None]:

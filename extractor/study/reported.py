@@ -306,12 +306,50 @@ def _measured_values(text: str, measures: list[tuple[str, int, int]], qs: list[Q
             else:
                 continue
         stat = _stat_of(measure, q, landmark, text[q.end:q.end + 12])
+        if stat == "median" and _second_estimate_of_ratio(text, run, q):
+            stat = "hr"
         if stat is None:
             continue
         items.append((q, measure, stat, last[1]))
-        if q.kind == "ratio" and q.p is not None and q.p_operator in (None, "="):
+        if (q.kind == "ratio" or stat == "hr") and q.p is not None and q.p_operator in (None, "="):
             items.append((q, measure, "p", last[1]))
     return items
+
+
+#: between a hazard ratio and a second estimate of it: "HR was 0.94 (95% CI ...), and 0.95 (95% CI ...) after ..."
+_SECOND_ESTIMATE_GAP = re.compile(r"\s*[,;]?\s*(?:and|or|but|while|whereas|vs\.?|versus)?\s*(?:(?:it\s+)?was\s+)?", re.I)
+
+
+def _second_estimate_of_ratio(text: str, run: list[Quantity], q: Quantity) -> bool:
+    """An unlabelled estimate with its CI written right after a hazard ratio is a second estimate of that
+    ratio (another model), not a median: "The unadjusted OS HR was 0.94 (95% CI 0.58 to 1.54), and 0.95
+    (95% CI 0.58 to 1.55) after allowing for stratification factors"."""
+    if q.kind != "estimate_ci" or q.interval != "ci":
+        return False
+    before = [x for x in run if x.end <= q.start]
+    if not before or before[-1].kind != "ratio" or before[-1].ratio_type not in (None, "HR"):
+        return False
+    return bool(_SECOND_ESTIMATE_GAP.fullmatch(text, before[-1].end, q.start))
+
+
+_ADJUSTED_BEFORE = re.compile(r"\b(?P<un>unadjusted|crude|univariate|univariable)\b|\b(?:adjusted|multivariate|"
+                              r"multivariable|stratified)\b", re.I)
+_ADJUSTED_AFTER = re.compile(r"^[^.;]{0,25}?\b(?:after\s+(?:adjust\w*|allowing|controlling|accounting|"
+                             r"stratif\w*)|adjusted\s+for|when\s+adjust\w*)", re.I)
+
+
+def value_adjustment(text: str, start: int, end: int, clause_start: int, clause_end: int) -> bool | None:
+    """Whether the estimate at ``start:end`` is adjusted (True), unadjusted (False) or not said (None), from
+    its own clause (``clause_start`` to ``clause_end``: between the values before and after it): a label
+    before it ("the unadjusted HR was", "adjusted HR") or a phrase after it ("... after allowing for
+    stratification factors", "adjusted for age")."""
+    after = _ADJUSTED_AFTER.match(text[end:clause_end])
+    if after:
+        return True
+    labels = list(_ADJUSTED_BEFORE.finditer(text, clause_start, start))
+    if labels:
+        return labels[-1].group("un") is None
+    return None
 
 
 def _arms_after_values(text: str, items: list[_Item], ments: list) -> tuple[dict[int, str | None], set[int]]:
@@ -422,8 +460,20 @@ def _records(doc: Document, s: Sentence, kind: str, arms: list[Arm], prev: list[
                             low_ne=lne, high_ne=hne, place=place, section_kind=kind,
                             where=f"{title}, line {s.span.line}",
                             evidence=sentence_evidence(doc, s, span[0], span[1], role=f"{measure} {stat}"),
-                            source_id=s.id, text=q.text, period=value_period(text, q.start)))
+                            source_id=s.id, text=q.text, period=value_period(text, q.start),
+                            adjusted=_adjustment_of(text, items, n) if stat in ("hr", "p") else None))
     return out
+
+
+def _adjustment_of(text: str, items: list[_Item], n: int) -> bool | None:
+    """The adjustment of item ``n``'s estimate, read in its clause: from the end of the previous estimate
+    (or the sentence start) to the start of the next one."""
+    q = items[n][0]
+    starts = sorted({x[0].start for x in items})
+    ends = sorted({x[0].end for x in items})
+    clause_start = max([e for e in ends if e <= q.start] + [0])
+    clause_end = min([b for b in starts if b >= q.end] + [len(text)])
+    return value_adjustment(text, q.start, q.end, clause_start, clause_end)
 
 
 # ------------------------------------------------------------------------------------------- tables

@@ -77,3 +77,15 @@ def test_section_repairs_give_a_heading_read_as_a_sentence_its_followers():
 def test_a_follow_up_time_point_is_not_the_length_of_follow_up(label, measure):
     from trialaudit.extractor.study.reported import _label_measure
     assert _label_measure(label) == measure
+
+
+def test_a_second_estimate_of_a_hazard_ratio_and_its_adjustment():
+    text = ("# T\n\n## Results\n\nThe unadjusted OS HR was 0.94 (95% CI = 0.58 to 1.54; P = .81), and 0.95 "
+            "(95% CI = 0.58 to 1.55; P = .83) after allowing for stratification factors.\n")
+    st = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    got = sorted((r.stat, r.value.text, r.adjusted) for r in st.reported_values if r.measure == "OS")
+    # the second estimate is the hazard ratio of another model, not a median
+    assert got == [("hr", "0.94", False), ("hr", "0.95", True), ("p", ".81", False), ("p", ".83", True)]
+    rows = study_rows(type("Art", (), {"id": "t", "source": "t", "status": "ok", "error": None,
+                                       "study": st})())["reported_values"]
+    assert {r["adjusted"] for r in rows} == {True, False}

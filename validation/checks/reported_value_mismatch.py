@@ -92,6 +92,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for (key, _period), items in groups.items():  # other periods (original trial, extended follow-up) apart
         measure, stat, arm = key
         for a, cands, origin in _comparison_pairs(key, items):
+            # an adjusted and an unadjusted estimate of one result are different quantities
+            cands = [c for c in cands if a.adjusted is None or c.adjusted is None or c.adjusted == a.adjusted]
             if not cands:
                 continue
             ctx.coverage.count("cross_section", len(cands))
