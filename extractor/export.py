@@ -81,7 +81,7 @@ COLUMNS: dict[str, list[str]] = {
                        "ci_methods"] + LOCATION_COLUMNS,
     "response_rates": ["article", "kind", "group", "measure", "count", "n", "percent", "n_source"] + LOCATION_COLUMNS,
     "text_percentages": ["article", "text", "count", "n", "percent", "n_source", "other_ns"] + LOCATION_COLUMNS,
-    "table_means": ["article", "variable", "kind", "mean", "n", "n_source"] + LOCATION_COLUMNS,
+    "table_means": ["article", "variable", "kind", "mean", "n", "n_source", "fewer_ns"] + LOCATION_COLUMNS,
     "response_definitions": ["article", "kind", "name", "threshold", "modified", "text"] + LOCATION_COLUMNS,
     "baseline_limit_rows": ["article", "kind", "label", "categories", "low", "high", "count"] + LOCATION_COLUMNS,
 }
@@ -326,7 +326,7 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
     for tm in st.table_means:
         out["table_means"].append({
             "article": aid, "variable": tm.variable, "kind": tm.kind, "mean": tm.mean.value, "n": tm.n,
-            "n_source": tm.n_source, **evidence_location(tm.evidence)})
+            "n_source": tm.n_source, "fewer_ns": ", ".join(map(str, tm.fewer_ns)), **evidence_location(tm.evidence)})
     for cc in st.criteria_citations:
         out["response_definitions"].append({
             "article": aid, "kind": "criteria cited", "name": cc.name, "threshold": None, "modified": cc.modified,

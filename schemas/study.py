@@ -462,6 +462,8 @@ class TableMean(Model):
     n_evidence: Evidence | None = None
     evidence: Evidence         # the cell, role "reported"
     where: str
+    # the column's n less units a row of the same column reports lost (deaths, missing ...): the mean may be of these
+    fewer_ns: list[int] = Field(default_factory=list)
 
 
 class CriteriaCitation(Model):

@@ -5,7 +5,9 @@ metastatic sites, lines of therapy ..., a single-item score (ECOG, VAS, NRS, MMS
 Lansky (steps of 10). Labels that name a measurement (BMI, weight, duration, dose, a QLQ or transformed score ...)
 are not. A cell holds a mean when it is "mean ± SD" (an unlabelled bracket only under a "mean" label) or a bare
 number in a "mean" row or column. Its n is the row label's own "(n = 25)", the row's n when the arms are rows,
-else the column's n (header, arm size, or the caption of a one-column table).
+else the column's n (header, arm size, or the caption of a one-column table). When a row of the same column counts
+units lost before the measurement (deaths, stillbirths, losses to follow-up, missing data), ``fewer_ns`` lists the
+column's n less them: the mean may average only the rest.
 """
 from __future__ import annotations
 
@@ -67,6 +69,31 @@ def _mean_of(text: str, label: str) -> Num | None:
     return None
 
 
+#: a row counting units of the column that a later measurement cannot include: deaths, losses, missing data
+_LOSS_ROW = re.compile(r"\b(?:deaths?|died|dead|mortality|still[\s\-]?births?|still[\s\-]?born|(?:fetal|foetal|"
+                       r"neonatal|intra[\s\-]?uterine)\s+(?:death|loss|demise)|lost\s+to\s+follow|withdr[ae]w\w*|"
+                       r"drop[\s\-]?outs?|dropped\s+out|missing|excluded|not\s+(?:evaluable|assessed|available)|"
+                       r"discontinu\w+)\b", re.I)
+
+
+def _column_less_losses(table: Table, j: int, n: int) -> list[int]:
+    """The column's n less the units a row of the same column reports lost ("Intrauterine death | 2 (8%)",
+    "Lost to follow-up | 3"): a mean of a later measurement (an Apgar score of live births) may average only
+    the rest. Each loss alone and all of them together, smallest last."""
+    losses = []
+    for row in table.rows:
+        if j >= len(row.cells) or not _LOSS_ROW.search(f"{row.group or ''} {row.label}"):
+            continue
+        q = cell_quantity(row.cells[j].text)
+        k = None if q is None else q.count if q.kind == "count_percent" else q.value if q.kind == "count" else None
+        if k is not None and float(k.value).is_integer() and 0 < k.value < n:
+            losses.append(int(k.value))
+    out = [n - k for k in losses]
+    if len(losses) > 1 and sum(losses) < n:
+        out.append(n - sum(losses))
+    return sorted(set(out), reverse=True)
+
+
 def extract_table_means(doc: Document, arms: list[Arm]) -> list[TableMean]:
     """Every table mean of a whole-number variable with a known n, in reading order."""
     out: list[TableMean] = []
@@ -103,8 +130,9 @@ def _table(doc: Document, arms: list[Arm], table: Table) -> list[TableMean]:
                 n, src, n_ev = den.n, den.source, den.evidence
             if n <= 0:
                 continue
+            fewer = [] if src == "row label" or rows_are_arms else _column_less_losses(table, j, n)
             out.append(TableMean(table=table.label, row=row.label, column=col, variable=label.strip(), kind=kind,
-                                 mean=mean, n=n, n_source=src, n_evidence=n_ev,
+                                 mean=mean, n=n, n_source=src, n_evidence=n_ev, fewer_ns=fewer,
                                  evidence=cell_evidence(doc, table, row, j, role="reported"),
                                  where=f"{table.label}, row '{row.label}', column '{col}'"))
     return out

@@ -40,3 +40,13 @@ def test_means_with_their_n_and_the_tidy_table():
     assert not any(m.row.startswith("Body") for m in st.table_means)
     rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["table_means"]
     assert len(rows) == len(st.table_means) and all(r["line"] for r in rows)
+
+
+def test_a_column_that_reports_deaths_gives_the_n_of_the_rest():
+    text = ("# T\n\n## Results\n\nTable 2. Outcomes\n\n| Outcome | Group A (n = 30) | Group B (n = 30) |\n|---|---|---|\n"
+            "| Intrauterine death | 0 | 3 (10%) |\n| Lost to follow-up | 1 | 2 |\n| Apgar score | 8.60 ± 0.56 | 8.15 ± 2.43 |\n")
+    st = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    got = {m.column: (m.n, m.fewer_ns) for m in st.table_means}
+    assert got == {"Group A (n = 30)": (30, [29]), "Group B (n = 30)": (30, [28, 27, 25])}
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["table_means"]
+    assert {r["fewer_ns"] for r in rows} == {"29", "28, 27, 25"}

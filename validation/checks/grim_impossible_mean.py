@@ -54,10 +54,14 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         Ages computed from birth dates are not whole numbers; those findings
         are warnings and name the assumption. Missing values for the variable
         (n smaller than the column's n) make a consistent mean look
-        impossible; a variable whose wording does not reveal that it is a
+        impossible; when a row of the same column counts deaths, losses to
+        follow-up or missing data, a mean possible for the n less them is not
+        flagged; a variable whose wording does not reveal that it is a
         whole number is skipped.
     """
     for tm in ctx.study.table_means:
+        if any(grim_test(tm.mean.text, tm.mean.decimals, m, _KINDS[tm.kind][1]).consistent for m in tm.fewer_ns):
+            continue  # possible for the column's n less the deaths or losses a row of the column reports
         den = Denominator(tm.n, tm.n_evidence, tm.n_source)
         f = _judge(ctx, tm.where, tm.variable, _KINDS[tm.kind], tm.mean, den, [tm.evidence])
         if f:
