@@ -28,7 +28,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
                "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions",
-               "baseline_limit_rows"]
+               "baseline_limit_rows", "stated_doses"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -84,6 +84,8 @@ COLUMNS: dict[str, list[str]] = {
     "table_means": ["article", "variable", "kind", "mean", "n", "n_source", "fewer_ns"] + LOCATION_COLUMNS,
     "response_definitions": ["article", "kind", "name", "threshold", "modified", "text"] + LOCATION_COLUMNS,
     "baseline_limit_rows": ["article", "kind", "label", "categories", "low", "high", "count"] + LOCATION_COLUMNS,
+    "stated_doses": ["article", "drug", "written", "dose", "value", "value_high", "unit", "per", "daily_multiplier",
+                     "high_dose"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
@@ -342,6 +344,11 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
                 "low": bl.low if bl.low_text is None else float(bl.low_text),
                 "high": bl.high if bl.high_text is None else float(bl.high_text),
                 "count": c.count, **evidence_location(c.evidence)})
+    for sd in st.stated_doses:
+        out["stated_doses"].append({
+            "article": aid, "drug": sd.drug, "written": sd.surface, "dose": sd.text, "value": sd.value,
+            "value_high": sd.value_high, "unit": sd.unit, "per": sd.per, "daily_multiplier": sd.daily_multiplier,
+            "high_dose": sd.high_dose, **evidence_location(sd.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

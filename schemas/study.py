@@ -466,6 +466,31 @@ class TableMean(Model):
     fewer_ns: list[int] = Field(default_factory=list)
 
 
+class StatedDose(Model):
+    """A dose written in a sentence next to the drug it belongs to (see :mod:`trialaudit.extractor.study.doses`):
+    "ifosfamide 1.8 g/m²/day", "500 mg of apatinib orally once daily", "carboplatin AUC 5". ``value`` is in
+    ``unit`` (mg, mg/m2, mg/kg or auc); ``per`` is "day" (a daily or per-administration dose), "cycle" (a total
+    per course), "cumulative" or "unspecified"; ``daily_multiplier`` is 2 for "twice daily". ``high_dose`` says
+    the sentence describes a high-dose, transplant or conditioning regimen."""
+
+    drug: str                  # generic name
+    surface: str               # as written
+    text: str                  # the dose as printed
+    value: float
+    value_high: float | None = None
+    unit: str
+    per: str
+    daily_multiplier: int = 1
+    sentence_id: str
+    sentence_index: int        # the sentence's place in the document's reading order
+    section_kind: str = ""
+    start: int                 # offsets in the sentence: the dose, and where its drug is written
+    end: int
+    drug_start: int
+    high_dose: bool = False
+    evidence: Evidence         # the drug and its dose, role "dose"
+
+
 class CriteriaCitation(Model):
     """Response criteria the article cites (RECIST, WHO, Cheson ...; see
     :mod:`trialaudit.extractor.study.response_criteria`), the first place it names them, and whether that place calls
@@ -950,6 +975,8 @@ class Study(Model):
     text_percentages: list[TextPercentage] = Field(default_factory=list)
     # table means of whole-number variables with the n they average (see TableMean)
     table_means: list[TableMean] = Field(default_factory=list)
+    # doses written next to their drugs in sentences (see StatedDose)
+    stated_doses: list[StatedDose] = Field(default_factory=list)
     # the response criteria the article cites and its own PR/PD threshold definitions
     criteria_citations: list[CriteriaCitation] = Field(default_factory=list)
     response_definitions: list[ResponseDefinition] = Field(default_factory=list)

@@ -1,12 +1,8 @@
-"""Doses stated in running text, attributed to the drug they belong to, and usual ranges.
+"""Usual dose ranges: the judgement the dose checks make of ``Study.stated_doses``.
 
-``find_doses(text)`` returns every dose such as "ifosfamide 1.8 g/m²/day",
-"500 mg of apatinib orally once daily", "Cisplatin 60 mg/m² ... on Day 1",
-"carboplatin AUC 5" with the drug it belongs to (the nearest drug named
-before it with no other drug in between, or "<dose> of <drug>"), its unit
-normalised to mg, mg/m2, mg/kg or AUC, and whether it is a daily /
-per-administration dose or a total per course. The parsing lives in
-:func:`extractor.study.doses.find_doses`; this module keeps the judgement.
+The doses themselves (the drug each belongs to, the unit normalised to mg,
+mg/m2, mg/kg or AUC, daily or per course, a high-dose context) are Study facts
+read by :func:`trialaudit.extractor.study.doses.extract_stated_doses`.
 
 ``dose_ranges()`` reads ``validation/data/dose_ranges.csv``: generous usual
 ranges per drug, unit and basis, each with a public source.
@@ -19,20 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from trialaudit.extractor.study.doses import StatedDose, find_doses
-
-__all__ = ["Dose", "find_doses", "high_dose_context", "DoseRange", "dose_ranges", "range_for", "fmt_dose"]
-
-#: a dose written in the text, attributed to its drug (parsed by :mod:`extractor.study.doses`)
-Dose = StatedDose
-
-_HIGH_DOSE = re.compile(r"high[\s\-]dose|\bHD[\s\-]?(?:MTX|IFO|chemotherapy)|\bHD(?:CT|C|T)\b|\bASCT\b|stem[\s\-]cell|"
-                        r"transplant|autologous|"
-                        r"myeloablative|conditioning|marrow\s+rescue", re.I)
-
-
-def high_dose_context(text: str) -> bool:
-    return bool(_HIGH_DOSE.search(text))
+__all__ = ["DoseRange", "dose_ranges", "range_for", "fmt_dose"]
 
 
 @dataclass(frozen=True)

@@ -20,22 +20,27 @@ or cycle lengths.
 Regimen acronyms (IE, MAP) stand for their drugs; when the acronym is followed
 by a parenthesis that spells out its drugs, the spelled-out mentions are used.
 
-``find_doses(text)`` is the per-dose view the dose checks use: every dose
-written (not only the first one per drug), with its offsets, the drug it is
-attributed to, its unit normalised to mg, mg/m2, mg/kg or AUC, and its basis
-(per day, per course, cumulative or unspecified).
+``find_doses(text)`` is the per-dose view: every dose written (not only the
+first one per drug), with its offsets, the drug it is attributed to, its unit
+normalised to mg, mg/m2, mg/kg or AUC, and its basis (per day, per course,
+cumulative or unspecified). ``extract_stated_doses(doc)`` makes them Study facts
+(``Study.stated_doses``) with their sentence, evidence and whether the sentence
+describes a high-dose or transplant regimen; the dose checks read those.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from trialaudit.extractor.evidence import sentence_evidence
 from trialaudit.extractor.textutil import word_number
-from trialaudit.schemas.study import Dose, DrugMention
+from trialaudit.schemas.document import Document
+from trialaudit.schemas.study import Dose, DrugMention, StatedDose
 
 from .drugs import DrugHit, find_drugs, is_supportive
 
-__all__ = ["parse_drug_mentions", "parse_schedule", "normalise_days", "Schedule", "find_doses", "StatedDose"]
+__all__ = ["parse_drug_mentions", "parse_schedule", "normalise_days", "Schedule", "find_doses", "DoseInText",
+           "high_dose_context", "extract_stated_doses"]
 
 _SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉₋", "0123456789-")
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
@@ -435,7 +440,7 @@ _CUMULATIVE = re.compile(r"\b(?:cumulative|lifetime|accumulated|maximum\s+total|
 
 
 @dataclass
-class StatedDose:
+class DoseInText:
     """One dose written in a passage, attributed to its drug, in a normalised unit."""
 
     drug: str
@@ -519,13 +524,13 @@ _NOT_A_NAME = {"dose", "doses", "dosage", "daily", "weekly", "day", "days", "cyc
                "tartrate", "maleate", "calcium", "potassium", "tablets", "tablet", "capsules", "injection"}
 
 
-def find_doses(text: str) -> list[StatedDose]:
+def find_doses(text: str) -> list[DoseInText]:
     """Every dose written in ``text`` ("ifosfamide 1.8 g/m²/day", "500 mg of apatinib orally
     once daily", "carboplatin AUC 5") with the drug it belongs to (the nearest drug named
     before it with no other drug in between, or "<dose> of <drug>"), its unit normalised to
     mg, mg/m2, mg/kg or AUC, and whether it is a daily / per-administration dose, a total
     per course or a cumulative dose. Doses of supportive drugs (mesna ...) are left out."""
-    out: list[StatedDose] = []
+    out: list[DoseInText] = []
     if not _DIGIT.search(text):  # both patterns read a number: no need to look for drugs
         return out
     hits = find_drugs(text)  # supportive drugs stay: "mesna 1.8 g/m2" must not go to ifosfamide
@@ -549,7 +554,7 @@ def find_doses(text: str) -> list[StatedDose]:
         per, mult = _per_of(text[m.end():m.end() + 60], m.group("per"))
         if _CUMULATIVE.search(text[max(0, m.start() - 50):m.start()] + " " + text[m.end():m.end() + 25]):
             per = "cumulative"
-        out.append(StatedDose(h.generic, h.surface, m.group(0).strip(), v1, v2, unit, per, m.start(), m.end(),
+        out.append(DoseInText(h.generic, h.surface, m.group(0).strip(), v1, v2, unit, per, m.start(), m.end(),
                               h.start, mult))
     for m in _STATED_AUC.finditer(text):
         h = _attribute(hits, m.start(), m.end(), text)
@@ -557,7 +562,41 @@ def find_doses(text: str) -> list[StatedDose]:
             continue
         v1 = _num(m.group("v1"))
         v2 = _num(m.group("v2")) if m.group("v2") else None
-        out.append(StatedDose(h.generic, h.surface, m.group(0).strip(), v1, v2, "auc", "day", m.start(), m.end(),
+        out.append(DoseInText(h.generic, h.surface, m.group(0).strip(), v1, v2, "auc", "day", m.start(), m.end(),
                               h.start))
     out.sort(key=lambda d: d.start)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- Study facts
+
+_HIGH_DOSE = re.compile(r"high[\s\-]dose|\bHD[\s\-]?(?:MTX|IFO|chemotherapy)|\bHD(?:CT|C|T)\b|\bASCT\b|stem[\s\-]cell|"
+                        r"transplant|autologous|myeloablative|conditioning|marrow\s+rescue", re.I)
+#: sections whose doses are not the trial's regimen
+_NOT_REGIMEN_SECTIONS = ("references", "declarations", "acknowledgements")
+
+
+def high_dose_context(text: str) -> bool:
+    """Does the passage describe a high-dose, transplant or conditioning regimen (where a dose above the usual
+    range is the intent)?"""
+    return bool(_HIGH_DOSE.search(text))
+
+
+def extract_stated_doses(doc: Document) -> list[StatedDose]:
+    """Every dose written next to its drug in the article's sentences (``Study.stated_doses``), in reading
+    order, outside references, declarations and acknowledgements."""
+    out: list[StatedDose] = []
+    for i, sent in enumerate(doc.sentences):
+        if sent.section_kind in _NOT_REGIMEN_SECTIONS:
+            continue
+        found = find_doses(sent.text)
+        if not found:
+            continue
+        hd = high_dose_context(sent.text)
+        for d in found:
+            out.append(StatedDose(
+                drug=d.drug, surface=d.surface, text=d.text, value=d.value, value_high=d.value_high, unit=d.unit,
+                per=d.per, daily_multiplier=d.daily_multiplier, sentence_id=sent.id, sentence_index=i,
+                section_kind=sent.section_kind, start=d.start, end=d.end, drug_start=d.drug_start, high_dose=hd,
+                evidence=sentence_evidence(doc, sent, d.drug_start, d.end, role="dose")))
     return out

@@ -103,3 +103,38 @@ def test_a_bracketed_dose_after_an_unknown_drug_is_not_the_previous_drugs():
 def test_stated_dose_binds_to_the_drug_written_next_to_it(text, expected):
     from trialaudit.extractor.study.doses import find_doses
     assert [(d.drug, d.text) for d in find_doses(text)] == expected
+
+
+def test_stated_doses_are_study_facts_with_evidence_and_a_tidy_table():
+    from types import SimpleNamespace
+
+    from trialaudit.extractor.export import study_rows
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    text = ("# T\n\n## Methods\n\nPatients received cisplatin 75 mg/m² on day 1 and capecitabine 1000 mg/m² twice "
+            "daily on days 1-14 every 3 weeks. High-dose carboplatin 500 mg/m² was followed by autologous stem-cell "
+            "rescue.\n\n## References\n\n1. Smith J. Cisplatin 100 mg/m² in older patients. J Clin Oncol. 2001.\n")
+    st = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    got = [(d.drug, d.text, d.unit, d.per, d.daily_multiplier, d.high_dose) for d in st.stated_doses]
+    assert got == [("cisplatin", "75 mg/m²", "mg/m2", "day", 1, False),
+                   ("capecitabine", "1000 mg/m²", "mg/m2", "day", 2, False),
+                   ("carboplatin", "500 mg/m²", "mg/m2", "unspecified", 1, True)]
+    assert all(d.evidence.role == "dose" and d.drug in d.evidence.quote.lower() for d in st.stated_doses)
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["stated_doses"]
+    assert [r["dose"] for r in rows] == ["75 mg/m²", "1000 mg/m²", "500 mg/m²"] and all(r["line"] for r in rows)
+
+
+def test_find_doses_attribution_and_basis():
+    from trialaudit.extractor.study.doses import find_doses
+    ds = find_doses("Participants received 500 mg of apatinib orally once daily, combined with ifosfamide "
+                    "(1.8 g/m²/day d1-3) and etoposide (100 mg/m²/day d1-3), every three weeks.")
+    got = [(d.drug, d.value, d.unit, d.per) for d in ds]
+    assert ("apatinib", 500.0, "mg", "day") in got
+    assert ("ifosfamide", 1800.0, "mg/m2", "day") in got
+    assert ("etoposide", 100.0, "mg/m2", "day") in got
+
+
+def test_supportive_drug_takes_its_own_dose():
+    from trialaudit.extractor.study.doses import find_doses
+    ds = find_doses("ifosfamide 3 g/m2/d d1-5 with mesna 3 g/m2/d")
+    assert [(d.drug, d.value) for d in ds] == [("ifosfamide", 3000.0)]

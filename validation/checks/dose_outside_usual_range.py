@@ -5,10 +5,9 @@ from typing import Iterator
 
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
-from trialaudit.validation.doses import find_doses, fmt_dose, high_dose_context, range_for
+from trialaudit.schemas.study import StatedDose
+from trialaudit.validation.doses import fmt_dose, range_for
 from trialaudit.validation.registry import rule
-
-_SKIP = ("references", "declarations", "acknowledgements")
 
 
 @rule(code="TA401", name="dose-outside-usual-range", severity="warning", family="plausibility")
@@ -27,7 +26,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         daily", "twice daily", "d1–5", "every 3 weeks" for a single
         administration, "per cycle", "in divided doses"); when it is not
         stated the dose must fit either basis. Doses in a high-dose or
-        transplant context are not judged against the upper limit.
+        transplant context are not judged against the upper limit. The doses
+        are ``Study.stated_doses`` (outside references, declarations and
+        acknowledgements).
 
     Why it matters:
         A dose far outside clinical use — usually a unit slip (g for mg), a
@@ -48,13 +49,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         that stands for several drugs ("IE 1.8 g/m²"), is not attributed and
         stays unchecked.
     """
-    for sent in ctx.document.sentences:
-        if sent.section_kind in _SKIP:
-            continue
-        doses = find_doses(sent.text)
-        if not doses:
-            continue
-        hd = high_dose_context(sent.text)
+    by_sentence: dict[str, list[StatedDose]] = {}
+    for d in ctx.study.stated_doses:
+        by_sentence.setdefault(d.sentence_id, []).append(d)
+    for sid, doses in by_sentence.items():
         by_drug: dict[str, list] = {}
         for d in doses:
             rng = range_for(d.drug, d.unit, d.per)
@@ -64,7 +62,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
             value = d.value * d.daily_multiplier
             top = (d.value_high or d.value) * d.daily_multiplier
             below = top < low
-            above = value > high and not hd
+            above = value > high and not d.high_dose
             if below or above:
                 by_drug.setdefault(d.drug, []).append((d, low, high, rows, value, "above" if above else "below"))
         for drug, items in by_drug.items():
@@ -78,8 +76,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     f"{' (twice daily: daily total)' if d0.daily_multiplier > 1 else ''}; usual range "
                     f"{fmt_dose(low, d0.unit)} to {fmt_dose(high, d0.unit)} ({sources}); the dose is "
                     f"{factor:.1f}× {'above the upper' if side == 'above' else 'below the lower'} limit.")
-            ev = [ctx.sentence_evidence(sent, min(d.drug_start for d, *_ in items), max(d.end for d, *_ in items),
-                                        role="dose")]
+            ev = [ctx.sentence_evidence(ctx.sentence(sid), min(d.drug_start for d, *_ in items),
+                                        max(d.end for d, *_ in items), role="dose")]
             shown = " and ".join(fmt_dose(d.value, d.unit) for d, *_ in items)
             yield ctx.finding(
                 "TA401", severity="warning",

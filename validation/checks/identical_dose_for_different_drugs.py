@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from trialaudit.schemas.document import Sentence
 from trialaudit.schemas.findings import Finding
+from trialaudit.schemas.study import StatedDose
 from trialaudit.validation.context import CheckContext
-from trialaudit.validation.doses import Dose, find_doses, fmt_dose, high_dose_context, range_for
+from trialaudit.validation.doses import fmt_dose, range_for
 from trialaudit.validation.registry import rule
 
 _SECTIONS = ("methods", "abstract", "other")
 _WINDOW = 6  # sentences: one regimen description
 
 
-def _plausible(d: Dose) -> bool | None:
+def _plausible(d: StatedDose) -> bool | None:
     rng = range_for(d.drug, d.unit, d.per)
     if rng is None:
         return None
@@ -52,26 +52,26 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         named drug are ignored. A single shared dose in a high-dose or
         transplant regimen ("HDCT", "stem-cell rescue") is not flagged.
     """
-    sents = [s for s in ctx.document.sentences if s.section_kind in _SECTIONS]
-    per_sent: list[tuple[Sentence, list[Dose]]] = [(s, find_doses(s.text)) for s in sents]
+    doses = [d for d in ctx.study.stated_doses if d.section_kind in _SECTIONS]
     seen: set[tuple] = set()
-    for i in range(len(per_sent)):
-        window = per_sent[i:i + _WINDOW]
-        schemes: dict[str, list[tuple[Sentence, Dose]]] = {}
-        for s, doses in window:
-            for d in doses:
-                schemes.setdefault(d.drug, []).append((s, d))
+    starts = sorted({d.sentence_index - k for d in doses for k in range(_WINDOW)})
+    for i in starts:
+        # one regimen description: the dose sentences among _WINDOW sentences of the reading order
+        schemes: dict[str, list[StatedDose]] = {}
+        for d in doses:
+            if i <= d.sentence_index < i + _WINDOW:
+                schemes.setdefault(d.drug, []).append(d)
         drugs = sorted(schemes)
         for a_i, a in enumerate(drugs):
             for b in drugs[a_i + 1:]:
-                sa = [(d.value, d.unit, d.per) for _, d in schemes[a]]
-                sb = [(d.value, d.unit, d.per) for _, d in schemes[b]]
+                sa = [(d.value, d.unit, d.per) for d in schemes[a]]
+                sb = [(d.value, d.unit, d.per) for d in schemes[b]]
                 reason = None
                 if len(sa) >= 2 and sa == sb and len(set(sa)) >= 2:
                     reason = f"the same sequence of {len(sa)} doses"
-                elif len(sa) == 1 and sa == sb and not any(high_dose_context(s.text) for s, _ in schemes[a] + schemes[b]):
+                elif len(sa) == 1 and sa == sb and not any(d.high_dose for d in schemes[a] + schemes[b]):
                     # (in a high-dose or transplant regimen a dose above the usual range is the intent)
-                    pa, pb = _plausible(schemes[a][0][1]), _plausible(schemes[b][0][1])
+                    pa, pb = _plausible(schemes[a][0]), _plausible(schemes[b][0])
                     if {pa, pb} == {True, False}:
                         odd = a if pb else b
                         reason = f"the same single dose, usual for one drug but outside the usual range of {odd}"
@@ -84,8 +84,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                 shown = ", ".join(fmt_dose(v, u) for v, u, _ in sa)
                 ev = []
                 for drug in (a, b):
-                    for s, d in schemes[drug]:
-                        e = ctx.sentence_evidence(s, d.drug_start, d.end, role=drug)
+                    for d in schemes[drug]:
+                        e = d.evidence.model_copy(update={"role": drug})
                         if all(e.quote != x.quote or e.role != x.role for x in ev):
                             ev.append(e)
                 yield ctx.finding(
@@ -93,7 +93,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
                     message=f"{a} and {b} are given identical doses ({shown}) in the same regimen description — "
                             f"{reason}; likely a dose copied from one drug to the other.",
                     observed=f"{a}: {shown}; {b}: {shown}", expected="drug-specific doses",
-                    computation=f"doses stated for {a}: {[d.text for _, d in schemes[a]]}; for {b}: "
-                                f"{[d.text for _, d in schemes[b]]}; {reason}.",
+                    computation=f"doses stated for {a}: {[d.text for d in schemes[a]]}; for {b}: "
+                                f"{[d.text for d in schemes[b]]}; {reason}.",
                     evidence=ev, key=f"{a}|{b}|{shown}",
                     details={"drugs": [a, b], "doses": shown})
