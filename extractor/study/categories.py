@@ -32,6 +32,7 @@ from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.study import CategorySetFact
 
+from .denominators import descriptor_above
 from .tablefacts import Denominator, cell_count, cell_quantity, norm_label, rate_measure, response_category
 
 #: a statistics column's header ("P value", "χ²", "Chi-square", "t/χ²", "Test statistic"); whole words only, so an
@@ -206,6 +207,8 @@ def row_kind(table: Table, row: TableRow, dcols: list[int]) -> str:
     if _SUMMARY_LABEL.search(row.label) and not response_category(row.label):
         return "summary"
     filled = [(v, p) for v, p in vals if v]
+    if any(v and descriptor_above(table, row, j) == "continuous" for (v, _), j in zip(vals, dcols)):
+        return "summary"  # values under a sub-header row "| Study Outcome | Mean | s.d. |": not category counts
     if all(_is_countish(v, p) for v, p in filled):
         return "category"
     return "summary"

@@ -10,7 +10,8 @@ from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.study.denominators import cell_kind, header_n, other_unit, percent_only_label, slash_pair_percent
+from trialaudit.extractor.study.denominators import (cell_kind, descriptor_above, header_n, other_unit, percent_only_label,
+                                                     slash_pair_percent)
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                                  norm_label, response_category, row_denominator)
 
@@ -148,6 +149,8 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
         if _percent_heading(table, rows):
             continue  # "Gender (%) | Male 34 | Female 66": the cells are percentages, not counts
         for j in range(1, len(table.columns)):
+            if descriptor_above(table, rows[0], j) == "continuous":
+                continue  # under a sub-header row "| Outcome | Mean | s.d. |": time points of a measurement, not categories
             dens = [column_denominator(ctx, table, j, r) for r in rows]
             den = dens[0]
             if den is None or any(d is None or d.n != den.n for d in dens):
