@@ -10,7 +10,12 @@ Age ranges are read from results and abstract sentences ("age range of 12 to 51 
 to 77"), with the word "age" at most 60 characters before. Section kinds are the repaired ones
 (``Study.section_repairs``). TA310 compares both with the baseline tables and the text.
 
-Known limitations: criteria written as exclusions ("patients older than 75 were excluded") are not read.
+A sentence that says a criterion was originally planned, changed, relaxed or the protocol amended ("We originally
+planned to include only adults older than 70 years, but we had to change this criterion") states no criterion
+in force, and a minimum above the maximum is no range.
+
+Known limitations: criteria written as exclusions ("patients older than 75 were excluded") are not read; the
+criterion that replaced an abandoned one is read only where a later sentence states it.
 """
 from __future__ import annotations
 
@@ -25,6 +30,13 @@ __all__ = ["extract_eligibility", "extract_stated_age_ranges", "ECOG"]
 _CRIT = re.compile(r"\b(?:inclusion|eligib\w*|included|enrol+\w*|required|needed|criteria|had\s+to\s+have|must\s+have)\b",
                    re.I)
 _EXCL = re.compile(r"\bexclu\w*", re.I)
+#: a criterion the text says was planned but given up or changed ("We originally planned to include only adults
+#: older than 70 years, but we had to change this criterion ... and amend the protocol"): not the criterion applied
+_ABANDONED = re.compile(r"\b(?:originally|initially|first)\s+(?:planned|intended|meant)\b"
+                        r"|\b(?:change[ds]?|changing|amend(?:ed|ing)?|modif(?:y|ied|ying)|relax(?:ed|ing)?|drop(?:ped)?|"
+                        r"abandon(?:ed)?|remov(?:e|ed|ing)|widen(?:ed)?|extend(?:ed)?)\s+(?:this|that|the|these|those)\s+"
+                        r"(?:\w+\s+)?(?:criteri(?:on|a)|age\s+limit|inclusion)"
+                        r"|\bprotocol\s+(?:was\s+)?amend|\bamend(?:ed|ing)?\s+the\s+protocol", re.I)
 #: the name of the ECOG performance status, as criteria and table labels print it
 ECOG = re.compile(r"\b(?:ECOG|Eastern\s+Cooperative\s+Oncology\s+Group)(?:\s*\(ECOG\))?(?:\s+(?:PS|performance\s+status|"
                   r"performance\s+score|score))*\b", re.I)
@@ -79,6 +91,8 @@ def _age_limit(seg: str) -> tuple[float | None, float | None, str] | None:
     if lo and lo.group("e"):
         a = str(int(lo.group("e")) + 1)
     b = next((hi.group(g) for g in "abc" if hi and hi.group(g)), None)
+    if a and b and float(a) > float(b):
+        return None  # "older than 70 ... younger than 70": two statements, not one range
     return float(a) if a else None, float(b) if b else None, (lo.group(0) if lo else "") + (" " + hi.group(0) if hi else "")
 
 
@@ -89,7 +103,7 @@ def extract_eligibility(doc: Document, repairs: dict[str, str]) -> list[Eligibil
         if repairs.get(s.id, s.section_kind) not in ("methods", "abstract"):
             continue
         text = s.text
-        if not _CRIT.search(text):
+        if not _CRIT.search(text) or _ABANDONED.search(text):
             continue
         ex = _EXCL.search(text)
         seg = text[:ex.start()] if ex and ex.start() > 0 else (text if not ex else "")

@@ -53,3 +53,15 @@ def test_patients_a_measurement_was_taken_from_are_no_arm_size():
     assert all(a.n not in (36, 32) for a in st.arms)
     assert 47 != st.population_sizes.total
     assert not [s for s in st.population_sizes.statements if s.value in (36, 32)]
+
+
+def test_a_criterion_the_text_says_was_abandoned_is_not_read():
+    st = _study("We originally planned to include only adults older than 70 years, but we had to change this "
+                "criterion in the inclusion stage and amend the protocol as some residents were younger than 70 years.")
+    assert st.eligibility == []
+    st = _study("The age limit of the inclusion criteria was relaxed after the first year. "
+                "Eligible patients were aged 18-75 years.")
+    assert [(x.low, x.high) for x in st.eligibility] == [(18.0, 75.0)]
+    # two statements, a minimum above a maximum, are no range
+    st = _study("Inclusion required age over 70 years; residents under 65 years were also enrolled.")
+    assert st.eligibility == []
