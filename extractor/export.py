@@ -28,7 +28,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcom
                "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
                "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions",
-               "baseline_limit_rows", "stated_doses"]
+               "baseline_limit_rows", "stated_doses", "impossible_p_values"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -86,13 +86,15 @@ COLUMNS: dict[str, list[str]] = {
     "baseline_limit_rows": ["article", "kind", "label", "categories", "low", "high", "count"] + LOCATION_COLUMNS,
     "stated_doses": ["article", "drug", "written", "dose", "value", "value_high", "unit", "per", "daily_multiplier",
                      "high_dose"] + LOCATION_COLUMNS,
+    "impossible_p_values": ["article", "context", "printed", "value", "operator", "where",
+                            "valid_in_column"] + LOCATION_COLUMNS,
 }
 
 _NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df", "months", "median", "q1", "q3", "similarity", "threshold"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("baseline_limit_rows", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
+_INTEGER_IN = {("impossible_p_values", "valid_in_column"), ("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("baseline_limit_rows", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
 
 
@@ -349,6 +351,10 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
             "article": aid, "drug": sd.drug, "written": sd.surface, "dose": sd.text, "value": sd.value,
             "value_high": sd.value_high, "unit": sd.unit, "per": sd.per, "daily_multiplier": sd.daily_multiplier,
             "high_dose": sd.high_dose, **evidence_location(sd.evidence)})
+    for ip in st.impossible_p_values:
+        out["impossible_p_values"].append({
+            "article": aid, "context": ip.context, "printed": ip.printed, "value": ip.value, "operator": ip.operator,
+            "where": ip.where, "valid_in_column": ip.valid_in_column, **evidence_location(ip.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

@@ -491,6 +491,23 @@ class StatedDose(Model):
     evidence: Evidence         # the drug and its dose, role "dose"
 
 
+class ImpossiblePValue(Model):
+    """A P value printed above 1 (see :mod:`trialaudit.extractor.study.p_range`): "P = 3.84" in a sentence, or a
+    decimal above 1 in a table's P column whose other cells are P values (``valid_in_column`` of them)."""
+
+    text: str                  # the number as printed
+    value: float
+    operator: str = "="
+    context: Literal["text", "table"]
+    printed: str               # "P = 3.84", or the cell
+    where: str
+    table: str = ""            # for a table cell: the table's label, the row's label and the column's header
+    row: str = ""
+    column: str = ""
+    valid_in_column: int = 0
+    evidence: Evidence         # the sentence span or the cell, role "P value"
+
+
 class CriteriaCitation(Model):
     """Response criteria the article cites (RECIST, WHO, Cheson ...; see
     :mod:`trialaudit.extractor.study.response_criteria`), the first place it names them, and whether that place calls
@@ -977,6 +994,8 @@ class Study(Model):
     table_means: list[TableMean] = Field(default_factory=list)
     # doses written next to their drugs in sentences (see StatedDose)
     stated_doses: list[StatedDose] = Field(default_factory=list)
+    # P values printed above 1, in sentences or in table P columns (see ImpossiblePValue)
+    impossible_p_values: list[ImpossiblePValue] = Field(default_factory=list)
     # the response criteria the article cites and its own PR/PD threshold definitions
     criteria_citations: list[CriteriaCitation] = Field(default_factory=list)
     response_definitions: list[ResponseDefinition] = Field(default_factory=list)

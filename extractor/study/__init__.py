@@ -39,6 +39,7 @@ from .response_rates import extract_response_rates
 from .text_percentages import extract_text_percentages
 from .table_means import extract_table_means
 from .doses import extract_stated_doses
+from .p_range import extract_impossible_p_values
 from .response_criteria import extract_criteria_citations, extract_response_definitions
 from .baseline_limits import extract_baseline_limit_rows
 from .text_statistics import extract_text_statistics
@@ -148,6 +149,7 @@ def _extract_study(doc: Document) -> Study:
     study.text_percentages = extract_text_percentages(doc, study.stated_populations)
     study.table_means = extract_table_means(doc, study.arms)
     study.stated_doses = extract_stated_doses(doc)
+    study.impossible_p_values = extract_impossible_p_values(doc, study.section_repairs)
     study.criteria_citations = extract_criteria_citations(doc)
     study.response_definitions = extract_response_definitions(doc)
     study.baseline_limit_rows = extract_baseline_limit_rows(doc, study.population_sizes.study_columns)
