@@ -25,7 +25,7 @@ from trialaudit.schemas.study import Arm, Study
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
-               "category_sets", "text_intervals", "text_statistics", "significance_claims", "eligibility",
+               "category_sets", "text_intervals", "text_statistics", "cell_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
                "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions",
                "baseline_limit_rows", "stated_doses", "impossible_p_values"]
@@ -69,6 +69,8 @@ COLUMNS: dict[str, list[str]] = {
     "text_intervals": ["article", "text", "estimate", "low", "high", "interval", "labelled",
                        "direction_stated"] + LOCATION_COLUMNS,
     "text_statistics": ["article", "statistic", "stat_value", "df", "df2", "df_words", "p_operator", "p",
+                        "eta_kind", "eta_operator", "eta_squared", "text"] + LOCATION_COLUMNS,
+    "cell_statistics": ["article", "where", "statistic", "stat_value", "df", "df2", "df_words", "p_operator", "p",
                         "text"] + LOCATION_COLUMNS,
     "significance_claims": ["article", "claim", "wording", "clause", "p_values", "cited_tables"] + LOCATION_COLUMNS,
     "eligibility": ["article", "variable", "low", "high", "text"] + LOCATION_COLUMNS,
@@ -90,7 +92,7 @@ COLUMNS: dict[str, list[str]] = {
                             "valid_in_column"] + LOCATION_COLUMNS,
 }
 
-_NUMERIC = {"df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
+_NUMERIC = {"eta_squared", "df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df", "months", "median", "q1", "q3", "similarity", "threshold"}
 _INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
@@ -280,8 +282,14 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
     for ts in st.text_statistics:
         out["text_statistics"].append({
             "article": aid, "statistic": ts.statistic, "stat_value": _v(ts.value), "df": ts.df, "df2": ts.df2,
-            "df_words": ts.df_words, "p_operator": ts.p_operator, "p": _v(ts.p), "text": ts.text,
+            "df_words": ts.df_words, "p_operator": ts.p_operator, "p": _v(ts.p), "eta_kind": ts.eta_kind,
+            "eta_operator": ts.eta_operator, "eta_squared": _v(ts.eta_squared), "text": ts.text,
             **evidence_location(ts.evidence)})
+    for cs in st.cell_statistics:
+        out["cell_statistics"].append({
+            "article": aid, "where": cs.where, "statistic": cs.statistic, "stat_value": _v(cs.value), "df": cs.df,
+            "df2": cs.df2, "df_words": cs.df_words, "p_operator": cs.p_operator, "p": _v(cs.p), "text": cs.text,
+            **evidence_location(cs.evidence)})
     for sc in st.significance_claims:
         out["significance_claims"].append({
             "article": aid, "claim": sc.claim, "wording": sc.wording, "clause": sc.clause.strip(),

@@ -75,9 +75,13 @@ _RE_MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 _RE_MD_ITALIC = re.compile(r"(?<![\w*])\*([^*\s][^*]{0,40}?)\*(?![\w*])")
 _RE_ESC_STAR = re.compile(r"\\([*_\[\]#])")
 _RE_URL_ANGLE = re.compile(r"<(https?://[^>\s]+)>")
-_RE_UNICODE_SUP = re.compile(r"(?<=[A-Za-z\)\]\.,;:%])([⁰¹²³⁴⁵⁶⁷⁸⁹](?:[⁰¹²³⁴⁵⁶⁷⁸⁹]|[⁻,–\-](?=[⁰¹²³⁴⁵⁶⁷⁸⁹]))*)")
-_RE_BRACKET_CIT = re.compile(r"\s?\[(\d{1,3}(?:\s*[-–‑,]\s*\d{1,3})*)\]")
-_RE_PAREN_CIT = re.compile(r"(?<=[A-Za-z\)\]])\s?\((\d{1,3}(?:\s*[-–‑,]\s*\d{1,3})*)\)")
+# (a superscript followed by "=" or a comparison is a power: "ηp² = .04", never a citation)
+_RE_UNICODE_SUP = re.compile(r"(?<=[A-Za-z\)\]\.,;:%])([⁰¹²³⁴⁵⁶⁷⁸⁹](?:[⁰¹²³⁴⁵⁶⁷⁸⁹]|[⁻,–\-](?=[⁰¹²³⁴⁵⁶⁷⁸⁹]))*)"
+                             r"(?!\s*[=<>≤≥])")
+# a list followed by "=" or a comparison is a statistic's degrees of freedom ("F [1,9] = 9.60", "t(38) = 2.1"),
+# never a citation
+_RE_BRACKET_CIT = re.compile(r"\s?\[(\d{1,3}(?:\s*[-–‑,]\s*\d{1,3})*)\](?!\s*[=<>≤≥])")
+_RE_PAREN_CIT = re.compile(r"(?<=[A-Za-z\)\]])\s?\((\d{1,3}(?:\s*[-–‑,]\s*\d{1,3})*)\)(?!\s*[=<>≤≥])")
 _RE_SPACES = re.compile(r"[ \t\u00a0\u2009\u2002\u2003\u202f\u2007]{2,}")
 _RE_ODD_SPACE = re.compile(r"[\u00a0\u2009\u2002\u2003\u202f\u2007\t]")
 _RE_NB_HYPHEN = re.compile(r"[\u2011\u2010\u00ad]")

@@ -206,7 +206,8 @@ _STAT_TOKEN = (
 _DF_ITEM = rf"(?i:df|d\.f\.|degrees\s+of\s+freedom)\s*[=:]?\s*(?P<tdf>{_UNUM})"
 _RE_TEST_STAT = re.compile(
     rf"{_STAT_TOKEN}"
-    rf"\s*(?:\(\s*(?:(?i:df)\s*=\s*)?(?P<df>{_UNUM})(?:\s*,\s*(?:[Nn]\s*=\s*{_UNUM}|(?P<df2>{_UNUM})))?\s*\))?"
+    # degrees of freedom in round or square brackets: "F(2, 57)", "F [9,63]"
+    rf"\s*(?:[(\[]\s*(?:(?i:df)\s*=\s*)?(?P<df>{_UNUM})(?:\s*,\s*(?:[Nn]\s*=\s*{_UNUM}|(?P<df2>{_UNUM})))?\s*[)\]])?"
     rf"\s*\$?\s*=\s*\$?\s*(?P<sv>{NUM})"
     rf"(?P<tail>(?:\s*[,;]\s*(?:(?i:df|d\.f\.|degrees\s+of\s+freedom)\s*[=:]?\s*{_UNUM}|{_P_TOKEN}\s*\$?\s*(?:{_OPS})\s*\$?\s*{NUM_SCI})){{0,3}})"
 )

@@ -612,6 +612,31 @@ class TextStatistic(Model):
     text: str                  # the statistic and its P as printed
     sentence: str              # Sentence.id
     evidence: Evidence         # role "test"
+    # an eta squared printed after it ("ηp² = .07", "η² = 0.58"; offsets in the sentence) and its kind
+    eta_squared: Num | None = None
+    eta_operator: str | None = None
+    eta_kind: Literal["partial", "generalized", "unspecified"] | None = None
+    eta_text: str | None = None
+    eta_evidence: Evidence | None = None   # from the statistic to the eta squared, role "test and effect size"
+
+
+class CellStatistic(Model):
+    """A test printed whole in one table cell ("χ² =8.23, P =0.32 (degrees of freedom =8)", "t = 2.1, P = 0.04"):
+    the statistic's kind, value, degrees of freedom (in the statistic, or in words within 60 characters after it)
+    and its P, with the table, row and cell."""
+
+    statistic: Literal["chi2", "t", "F", "z"]
+    value: Num
+    df: float | None = None
+    df2: float | None = None
+    df_words: float | None = None
+    p: Num
+    p_operator: str = "="
+    text: str                  # the cell as printed
+    table: str                 # the table's label and the row's label
+    row: str
+    where: str                 # "Table 2, row 'Age'"
+    evidence: Evidence         # the cell, role "test"
 
 
 class SignificanceClaim(Model):
@@ -965,6 +990,8 @@ class Study(Model):
     text_intervals: list[TextInterval] = Field(default_factory=list)
     # every test statistic printed with its P in a sentence (see TextStatistic)
     text_statistics: list[TextStatistic] = Field(default_factory=list)
+    # tests printed whole in one table cell (see CellStatistic)
+    cell_statistics: list[CellStatistic] = Field(default_factory=list)
     # every clause that claims a difference is (or is not) significant, with its own evidence (see SignificanceClaim)
     significance_claims: list[SignificanceClaim] = Field(default_factory=list)
     # the ECOG and age limits of the inclusion criteria, and the age ranges the results print

@@ -26,3 +26,31 @@ def test_a_statistic_without_a_p_is_left_out_and_rows_are_exported():
     assert [x.statistic for x in st.text_statistics] == ["t"]
     rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["text_statistics"]
     assert rows[0]["stat_value"] == 2.5 and rows[0]["p"] == 0.02
+
+
+def test_eta_squared_after_the_statistic_with_its_kind_and_exported():
+    st = _study("Time mattered (F(1, 58) = 4.21, p = .045, ηp² = .07). Dose mattered, F(2, 116) = 3.1, p = .049, "
+                "η² = .02. Sex did not, t(38) = 0.4, p = .69, partial eta squared = 0.004; age did, t(38) = 2.3, "
+                "p = .03, ηG² = .01.")
+    got = [(x.statistic, x.eta_kind, x.eta_text) for x in st.text_statistics]
+    assert got == [("F", "partial", "ηp² = .07"), ("F", "unspecified", "η² = .02"),
+                   ("t", "partial", "partial eta squared = 0.004"), ("t", "generalized", "ηG² = .01")]
+    assert st.text_statistics[0].text == "F(1, 58) = 4.21, p = .045"     # the test's own text is unchanged
+    assert st.text_statistics[0].eta_evidence.role == "test and effect size"
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["text_statistics"]
+    assert rows[0]["eta_squared"] == 0.07 and rows[0]["eta_kind"] == "partial"
+
+
+def test_degrees_of_freedom_in_square_brackets_are_not_citations():
+    st = _study("Time mattered (F [1,9] = 9.60, p = 0.013, η² = 0.52).")
+    assert [(x.df, x.df2, x.eta_text) for x in st.text_statistics] == [(1.0, 9.0, "η² = 0.52")]
+
+
+def test_tests_printed_whole_in_a_table_cell_and_exported():
+    st = _study("Table 2 | Tests\n\n| Variable | A (n = 20) | B (n = 20) | Test |\n|---|---|---|---|\n"
+                "| Pain | 12 | 5 | χ² = 4.9, P = 0.03 (degrees of freedom = 1) |\n| Age | 40 | 41 | 0.52 |\n")
+    got = [(x.statistic, x.value.text, x.df_words, x.p.text, x.where) for x in st.cell_statistics]
+    assert got == [("chi2", "4.9", 1.0, "0.03", "Table 2, row 'Pain'")]
+    assert st.cell_statistics[0].evidence.role == "test"
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["cell_statistics"]
+    assert rows[0]["stat_value"] == 4.9 and rows[0]["p"] == 0.03

@@ -226,3 +226,11 @@ def test_hyphenated_caption_and_a_sub_header_row_of_descriptors():
     assert t.label == "Table II"
     # the "n (%)" row stays a row of its own (a sub-header), not the wrapped end of the weight row
     assert [r.cells[1].text for r in t.rows] == ["3.14±0.32", "n (%)", "25(100%)"]
+
+
+def test_brackets_and_superscripts_before_an_equals_sign_are_not_citations():
+    from trialaudit.extractor.normalize import normalize_plain
+    assert normalize_plain("F [1,9] = 9.60 and t(38) = 2.1 and ηp² = .04")[1] == []
+    assert normalize_plain("F [1,9] = 9.60 and t(38) = 2.1 and ηp² = .04")[0] == "F [1,9] = 9.60 and t(38) = 2.1 and ηp² = .04"
+    text, markers = normalize_plain("as shown before [1,9]. Smith et al.³ agreed")
+    assert [m.numbers for m in markers] == [[3]]     # no max_ref here: bracketed lists are kept, superscripts cut

@@ -1,7 +1,6 @@
 """TA201 p-vs-test-statistic."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -12,9 +11,7 @@ from trialaudit.validation.registry import rule
 from trialaudit.validation.stats import (PrintedP, contingency_df, p_interval, p_matches, p_range_from_stat, p_side, range_side,
                               t_p_range, t_range_from_summary)
 
-from trialaudit.extractor.study.text_statistics import df_near
-
-from ._stat_helpers import clip, fmt_range, parse, table_tests
+from ._stat_helpers import clip, fmt_range, table_tests
 
 _SYMBOL = {"chi2": "χ²", "t": "t", "F": "F", "z": "z"}
 _ANY_DF = tuple(range(1, 13))
@@ -210,19 +207,12 @@ def _table_df_candidates(tt, kind: str) -> list[DfCandidate] | None:
 
 
 def _table_cell_tests(ctx: CheckContext) -> Iterator[Finding]:
-    """Table cells that print a whole test ("χ² =8.23, P =0.32 (degrees of freedom =8)")."""
-    for table in ctx.document.tables:
-        for row in table.rows:
-            for j, cell in enumerate(row.cells):
-                if j == 0 or not re.search(r"[=:]", cell.text):
-                    continue
-                for q in parse(cell.text):
-                    if q.kind != "test_stat" or q.statistic not in _SYMBOL or q.stat_value is None or q.p is None:
-                        continue
-                    f = _from_quantity(ctx, q, cell.text, [ctx.cell_evidence(table, row, j, role="test")],
-                                       f"{table.label}, row '{row.label}'")
-                    if f:
-                        yield f
+    """Table cells that print a whole test ("χ² =8.23, P =0.32 (degrees of freedom =8)", ``Study.cell_statistics``)."""
+    for cs in ctx.study.cell_statistics:
+        f = _printed_test(ctx, cs.statistic, cs.value, cs.p, cs.p_operator, cs.df, cs.df2, cs.df_words,
+                          [cs.evidence], cs.where)
+        if f:
+            yield f
 
 
 def _text_tests(ctx: CheckContext) -> Iterator[Finding]:
@@ -248,12 +238,6 @@ def _shape_note(tt, d: int) -> str:
         if contingency_df(i.counts) == d:
             return f"{len(i.counts)}×{len(i.counts[0])} table"
     return ""
-
-
-def _from_quantity(ctx: CheckContext, q, text: str, evidence: list[Evidence], where: str) -> Finding | None:
-    """A test printed whole in a table cell ("χ² =8.23, P =0.32 (degrees of freedom =8)")."""
-    return _printed_test(ctx, q.statistic, q.stat_value, q.p, q.p_operator, q.df, q.df2,
-                         df_near(text[q.start:q.end + 60]), evidence, where)
 
 
 def _printed_test(ctx: CheckContext, kind: str, value: Num, p_num: Num, p_op: str | None, df: float | None,
