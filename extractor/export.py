@@ -22,7 +22,7 @@ from trialaudit.schemas.provenance import Provenance
 from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.schemas.study import Arm, Study
 
-TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "endpoints", "outcomes", "effects", "adverse_events",
+TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "dose_passages", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "text_statistics", "cell_statistics", "significance_claims", "eligibility",
@@ -42,6 +42,8 @@ COLUMNS: dict[str, list[str]] = {
     "arms": ["article", "arm_id", "label", "aliases", "n", "is_total", "drugs", "sizes"] + LOCATION_COLUMNS,
     "sample_sizes": ["article", "value", "kind"] + LOCATION_COLUMNS,
     "regimens": ["article", "arm_id", "arm", "drugs", "surfaces", "role"] + LOCATION_COLUMNS,
+    "dose_passages": ["article", "arm_id", "arm", "drug", "written", "dose", "route", "days", "frequency",
+                      "cycle_days", "cycles"] + LOCATION_COLUMNS,
     "endpoints": ["article", "name", "role", "definition", "surface"] + LOCATION_COLUMNS,
     "outcomes": ["article", "arm_id", "arm", "group", "measure", "kind", "timepoint", "value_text", "value", "count",
                  "denominator", "percent", "low", "high", "interval", "ci_level", "not_estimable", "p_operator", "p",
@@ -94,7 +96,7 @@ COLUMNS: dict[str, list[str]] = {
 
 _NUMERIC = {"eta_squared", "df2", "df_words", "mean", "value", "count", "denominator", "percent", "low", "high", "ci_level", "p", "estimate", "sd",
             "stat_value", "df", "months", "median", "q1", "q3", "similarity", "threshold"}
-_INTEGER = {"n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
+_INTEGER = {"cycle_days", "cycles", "n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
 _INTEGER_IN = {("impossible_p_values", "valid_in_column"), ("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("baseline_limit_rows", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
@@ -174,6 +176,12 @@ def _design_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dict]]) ->
         out["regimens"].append({"article": aid, "arm_id": r.arm, "arm": _arm_label(arms, r.arm), "drugs": "; ".join(r.drugs),
                                 "surfaces": "; ".join(m.surface for m in r.mentions), "role": r.role,
                                 **location(r.provenance)})
+    for r in st.dose_passages:   # one row per drug of each passage TA306 compares
+        for m in r.mentions:
+            out["dose_passages"].append({
+                "article": aid, "arm_id": r.arm, "arm": _arm_label(arms, r.arm), "drug": m.drug, "written": m.surface,
+                "dose": m.dose.text if m.dose else None, "route": m.route, "days": m.days, "frequency": m.frequency,
+                "cycle_days": m.cycle_days, "cycles": m.cycles, **location(r.provenance)})
     for e in st.endpoints:
         out["endpoints"].append({"article": aid, "name": e.name, "role": e.role, "definition": e.definition,
                                  "surface": e.surface, **location(e.provenance)})

@@ -992,6 +992,11 @@ class Study(Model):
     text_statistics: list[TextStatistic] = Field(default_factory=list)
     # tests printed whole in one table cell (see CellStatistic)
     cell_statistics: list[CellStatistic] = Field(default_factory=list)
+    # the arms whose regimens are compared (ids; None: the design is unclear), the dose passages attributed to them
+    # outside the discussion, introduction and references, and whether the article speaks of dose finding
+    regimen_arms: list[str] | None = None
+    dose_passages: list[RegimenMention] = Field(default_factory=list)
+    dose_finding_wording: bool = False
     # every clause that claims a difference is (or is not) significant, with its own evidence (see SignificanceClaim)
     significance_claims: list[SignificanceClaim] = Field(default_factory=list)
     # the ECOG and age limits of the inclusion criteria, and the age ranges the results print

@@ -21,7 +21,7 @@ from .outcomes import extract_outcomes
 from .population import extract_population_sizes, extract_stated_populations
 from .references import extract_citations, extract_references
 from .ratios import extract_ratio_estimates
-from .regimens import extract_regimen_mentions
+from .regimens import dose_finding_wording, extract_regimen_mentions, regimen_arms, trial_dose_passages
 from .reported import extract_reported_values
 from .sample_sizes import extract_sample_sizes, infer_total
 from .sections import section_repairs
@@ -154,6 +154,10 @@ def _extract_study(doc: Document) -> Study:
     study.criteria_citations = extract_criteria_citations(doc)
     study.response_definitions = extract_response_definitions(doc)
     study.baseline_limit_rows = extract_baseline_limit_rows(doc, study.population_sizes.study_columns)
+    reg_arms = regimen_arms(doc, study.arms, study.population_sizes)
+    study.regimen_arms = None if reg_arms is None else [a.id for a in reg_arms]
+    study.dose_passages = [] if reg_arms is None else trial_dose_passages(doc, reg_arms, study.section_repairs)
+    study.dose_finding_wording = dose_finding_wording(doc)
     return study
 
 

@@ -26,7 +26,7 @@ import re
 from trialaudit.extractor.textutil import split_top_level
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.provenance import Provenance
-from trialaudit.schemas.study import Arm, DrugMention, RegimenMention
+from trialaudit.schemas.study import Arm, DrugMention, PopulationSizes, RegimenMention
 
 from .arms import arm_mentions
 from .doses import parse_drug_mentions, parse_schedule
@@ -303,3 +303,50 @@ def _single_arm_passages(doc: Document, arm: Arm | None, prefix_map: dict[str, s
         if any(dm.dose or dm.days or dm.cycle_days or dm.route for dm in m.mentions):
             out.append(m)
     return out
+
+
+#: wording of a design with two or more arms: a single-arm reading of the regimen would be wrong
+_MULTI_ARM = re.compile(r"\brandomi[sz]\w*|\b(?:two|three|both|each)\s+(?:treatment\s+)?(?:groups|arms|cohorts)\b|"
+                        r"\bcontrol\s+(?:group|arm)\b|\b(?:other|another)\s+(?:group|arm)\b|"
+                        r"\b(?:group|arm|cohort)\s+(?:\w+\s+)?(?:received|was\s+treated|were\s+treated|was\s+given)\b",
+                        re.I)
+#: wording of dose finding: dose levels, escalation, a phase I design
+_DOSE_FINDING = re.compile(r"dose[\s\-]+(?:level|escalation|finding)|\bphase\s+(?:I|1)(?![I\d/])", re.I)
+_NOT_TRIAL = ("discussion", "introduction", "references")
+
+
+def regimen_arms(doc: Document, arms: list[Arm], sizes: PopulationSizes) -> list[Arm] | None:
+    """The arms whose regimens are compared (``Study.regimen_arms``); None when the design is unclear (fewer than
+    two arms read while the abstract or methods speak of randomisation, a control group or other arms). One arm
+    that is the whole study, beside cohorts that are not arms, is read as a single-arm study."""
+    study_arms = [a for a in arms if not a.is_total]
+    whole = [a for a in study_arms if sizes.total and sizes.total_source == "statements" and a.n == sizes.total]
+    if whole and len(sizes.arms) < 2:
+        study_arms = whole[:1]          # one "arm" is the whole study; the others are comparison cohorts
+    if len(study_arms) < 2:
+        hint = any(_MULTI_ARM.search(s.text) for s in doc.sentences
+                   if s.section_kind in ("abstract", "methods", "front", "title"))
+        if hint or (len(study_arms) == 1 and not whole):
+            return None
+    return study_arms
+
+
+def trial_dose_passages(doc: Document, arms: list[Arm], repairs: dict[str, str]) -> list[RegimenMention]:
+    """The dose passages of :func:`extract_dose_passages` for ``arms``, without those in the discussion, the
+    introduction or the references (section kinds as repaired: a discussion after an inline heading)."""
+    import bisect
+
+    passages = extract_dose_passages(doc, arms)
+    start_kind = {s.span.char_start: repairs.get(s.id, s.section_kind) for s in doc.sentences}
+    starts = sorted(start_kind)
+
+    def kind_at(offset: int) -> str:
+        i = bisect.bisect_right(starts, offset) - 1
+        return start_kind[starts[i]] if i >= 0 else "other"
+
+    return [p for p in passages if kind_at(p.provenance.span.char_start) not in _NOT_TRIAL]
+
+
+def dose_finding_wording(doc: Document) -> bool:
+    """The article's first 200 sentences speak of dose levels, escalation, dose finding or a phase I design."""
+    return bool(_DOSE_FINDING.search(" ".join(s.text for s in doc.sentences[:200])))

@@ -5,16 +5,11 @@ from typing import Iterator
 
 import re
 
-from trialaudit.extractor.study.regimens import extract_dose_passages
 from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.study import DrugMention, RegimenMention
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 
-_MULTI_ARM = re.compile(r"\brandomi[sz]\w*|\b(?:two|three|both|each)\s+(?:treatment\s+)?(?:groups|arms|cohorts)\b|"
-                        r"\bcontrol\s+(?:group|arm)\b|\b(?:other|another)\s+(?:group|arm)\b|"
-                        r"\b(?:group|arm|cohort)\s+(?:\w+\s+)?(?:received|was\s+treated|were\s+treated|was\s+given)\b",
-                        re.I)
 _FIELDS = ("dose", "route", "days", "cycle_days", "frequency", "cycles")
 _MG = {"mg": 1.0, "g": 1000.0, "µg": 0.001}
 _DAILY = {"QD", "BID", "TID"}
@@ -131,47 +126,13 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         of cycles is a warning: "up to 10 cycles" and "six cycles" may both be
         right.
     """
-    study_arms = _regimen_arms(ctx)
-    if study_arms is None:
+    if ctx.study.regimen_arms is None:
         return
-    single = len(study_arms) < 2
-    passages = _trial_passages(ctx, study_arms)
-    per_key, raw = _fields_per_arm_drug(passages, single)
+    single = len(ctx.study.regimen_arms) < 2
+    per_key, raw = _fields_per_arm_drug(ctx.study.dose_passages, single)
     if single:
         _drop_dose_finding(ctx, per_key, raw)
     yield from _conflicts(ctx, per_key)
-
-
-def _regimen_arms(ctx: CheckContext) -> list | None:
-    """The arms whose regimens are compared; None when the study is not read (unclear single-arm design)."""
-    study_arms = [a for a in ctx.study.arms if not a.is_total]
-    sz = ctx.study.population_sizes
-    whole = [a for a in study_arms if sz.total and sz.total_source == "statements" and a.n == sz.total]
-    if whole and len(sz.arms) < 2:
-        study_arms = whole[:1]          # one "arm" is the whole study; the others are comparison cohorts
-    if len(study_arms) < 2:
-        # single-arm reading only for a study that is clearly single-arm
-        hint = any(_MULTI_ARM.search(s.text) for s in ctx.document.sentences
-                   if s.section_kind in ("abstract", "methods", "front", "title"))
-        if hint or (len(study_arms) == 1 and not whole):
-            return None
-    return study_arms
-
-
-def _trial_passages(ctx: CheckContext, study_arms: list) -> list[RegimenMention]:
-    """The dose passages, without those the ingestion left in the wrong section (a discussion after an inline heading)."""
-    passages: list[RegimenMention] = extract_dose_passages(ctx.document, study_arms)
-    kinds = ctx.section_kinds()
-    start_kind = {s.span.char_start: kinds.get(s.id, s.section_kind) for s in ctx.document.sentences}
-    sent_of = sorted(start_kind)
-
-    def kind_at(offset: int) -> str:
-        import bisect
-        i = bisect.bisect_right(sent_of, offset) - 1
-        return start_kind[sent_of[i]] if i >= 0 else "other"
-
-    return [p for p in passages if kind_at(p.provenance.span.char_start) not in ("discussion", "introduction",
-                                                                                   "references")]
 
 
 def _fields_per_arm_drug(passages: list[RegimenMention], single: bool) -> tuple[dict, dict]:
@@ -197,8 +158,7 @@ def _drop_dose_finding(ctx: CheckContext, per_key: dict, raw: dict) -> None:
     """A single cohort given several dose levels or schedules (dose finding, dosing groups) is not checked."""
     for key in list(per_key):
         combos = raw.get(key, set()) - {None}
-        if len(combos) >= 3 or re.search(r"dose[\s\-]+(?:level|escalation|finding)|\bphase\s+(?:I|1)(?![I\d/])",
-                                         " ".join(s.text for s in ctx.document.sentences[:200]), re.I):
+        if len(combos) >= 3 or ctx.study.dose_finding_wording:
             del per_key[key]
 
 
