@@ -840,7 +840,7 @@ def parse_cell(text: str, *, label: str | None = None) -> list[Quantity]:
     ``<0.001`` into ``p_value``. Trailing footnote markers (``#``, ``*``,
     ``a``, ``†``) are ignored. Offsets refer to ``text``.
     """
-    if label and "to" in text and _RE_CI_LABEL.search(label):
+    if label and "to" in text and CI_LABEL.search(label):
         m = _RE_BARE_CI_CELL.match(text)
         if m:
             nums = [_num_from_text(m.group(g), m.start(g)) for g in ("v", "lo", "hi")]
@@ -852,7 +852,9 @@ def parse_cell(text: str, *, label: str | None = None) -> list[Quantity]:
 
 
 #: a label that says its cells hold confidence intervals
-_RE_CI_LABEL = re.compile(r"\bCIs?\b|confidence\s+interval", re.I)
+#: a label naming a confidence interval ("95% CI", "CIs", "confidence interval", "confidence limits"); table
+#: facts read CI columns with it too
+CI_LABEL = re.compile(r"\bCIs?\b|confidence\s+(?:intervals?|limits?)", re.I)
 _SIGNED = r"[−\-–]?\d+(?:\.\d+)?"
 #: a cell holding an estimate and its interval with no brackets: "3.7 2.8 to 4.6", "0.0 −1.1 to 1.0"
 _RE_BARE_CI_CELL = re.compile(rf"^\s*(?P<v>{_SIGNED})\s+(?P<lo>{_SIGNED})\s+to\s+(?P<hi>{_SIGNED})\s*$")

@@ -33,6 +33,7 @@ from trialaudit.schemas.provenance import Span
 from .normalize import Marker, normalize_inline
 from .nlp import sentence_spans
 from .tracked import Tracked
+from .textutil import DESCRIPTOR_CELL
 
 LineGeometry = Sequence["tuple[int, tuple[float, float, float, float]] | None"]
 
@@ -698,7 +699,7 @@ class TextParser:
                 continue
             if merged_rows and not r.cells[0].text and vals and all(not _is_numeric_text(v) for v in vals) \
                     and any(c.text for c in merged_rows[-1].cells[1:]) \
-                    and not all(_DESCRIPTOR_CELL.match(v) for v in vals):   # "| | n (%) | n (%) |": a sub-header
+                    and not all(DESCRIPTOR_CELL.match(v) for v in vals):   # "| | n (%) | n (%) |": a sub-header
 
                 prev = merged_rows[-1]
                 for j, c in enumerate(r.cells[1:], start=1):
@@ -941,13 +942,6 @@ def strip_cell_markers(text: str) -> tuple[str, list[str]]:
         markers.append(m.group(1))
         text = text[:m.start()].rstrip()
     return text, markers
-
-
-#: a cell that names what the cells below it hold ("n (%)", "Mean±SD", "Median (IQR)"): a sub-header row, not
-#: the wrapped end of the row above
-_DESCRIPTOR_CELL = re.compile(r"^\s*(?:n\s*[(\[]\s*%\s*[)\]]|no\.?\s*\(\s*%\s*\)|n|%|"
-                              r"mean\s*(?:±|\+/-|\()\s*(?:s\.?d\.?|sem?)\s*\)?|"
-                              r"median\s*[(\[]\s*(?:iqr|range)\s*[)\]])\s*$", re.I)
 
 
 def _is_numeric_text(t: str) -> bool:

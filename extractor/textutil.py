@@ -13,7 +13,17 @@ import re
 
 from trialaudit.schemas.quantities import Num
 
-__all__ = ["top_level_matches", "split_top_level", "WORD_NUMBER", "word_number", "mknum"]
+__all__ = ["top_level_matches", "split_top_level", "WORD_NUMBER", "word_number", "mknum", "DESCRIPTOR_CELL",
+           "DESCRIPTOR_TOKENS"]
+
+#: a cell (or a lower header level) that names the statistic of the cells below it ("n (%)", "Mean±SD",
+#: "Median (IQR)", "%"): a sub-header, not data and not the wrapped end of the row above
+DESCRIPTOR_CELL = re.compile(r"^\s*(?:n\s*[(\[]\s*%\s*[)\]]|no\.?\s*\(\s*%\s*\)|n|%|"
+                             r"mean\s*(?:±|\+/-|\()\s*(?:s\.?d\.?|sem?)\s*\)?|"
+                             r"median\s*[(\[]\s*(?:iqr|range)\s*[)\]])\s*$", re.I)
+#: a cell made only of such words and signs, in any combination ("Mean (SD) / Median", "n/N (%)", "Min–Max")
+DESCRIPTOR_TOKENS = re.compile(r"^\s*(?:n|no\.?|number|mean|median|%|sd|iqr|range|[\s(),±/%\[\]]|sd\b|s\.d\.|"
+                               r"iqr|range|min|max|q1|q3)+\s*$", re.I)
 
 
 def _depths(text: str) -> list[int]:

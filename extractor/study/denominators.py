@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from trialaudit.extractor.memo import per_article, per_document
 from trialaudit.extractor.quantities import parse_cell
+from trialaudit.extractor.textutil import DESCRIPTOR_TOKENS
 from trialaudit.schemas.document import Cell, Document, Table, TableRow
 from trialaudit.schemas.provenance import Provenance, Span
 from trialaudit.schemas.study import Arm, CellDenominator
@@ -797,9 +798,7 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     return q.kind
 
 
-#: a cell that only names what the cells below it hold: "n (%)", "Mean±SD", "Median (IQR)"
-_DESCRIPTOR_CELL = re.compile(r"^\s*(?:n|no\.?|number|mean|median|%|sd|iqr|range|[\s(),±/%\[\]]|sd\b|s\.d\.|"
-                              r"iqr|range|min|max|q1|q3)+\s*$", re.I)
+
 
 
 @per_document  # keyed by the table's identity
@@ -809,7 +808,7 @@ def _descriptor_rows(table: Table) -> dict[int, dict[int, str]]:
     out: dict[int, dict[int, str]] = {}
     for i, r in enumerate(table.rows):
         cells = {j: c.text.strip() for j, c in enumerate(r.cells) if j and c.text.strip()}
-        if not cells or not all(_DESCRIPTOR_CELL.match(t) and re.search(r"[A-Za-z%±]", t) for t in cells.values()):
+        if not cells or not all(DESCRIPTOR_TOKENS.match(t) and re.search(r"[A-Za-z%±]", t) for t in cells.values()):
             continue
         kinds = {}
         for j, t in cells.items():

@@ -21,6 +21,7 @@ from trialaudit.extractor.evidence import cell_evidence, section_title, sentence
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.study import ImpossiblePValue
 
+from ._util import parse_number_cell, parse_p_cell
 from .stat_labels import is_p_label
 
 __all__ = ["extract_impossible_p_values"]
@@ -33,9 +34,7 @@ _AFTER_OK = re.compile(r"\s*(?:$|[),;:\]}.]|\s(?:and|or|for|in|vs\.?|versus|resp
                        r"after|with|but|which|was|were|on|of)\b)", re.I)
 # powers of ten and percentages: "1.5 × 10⁻⁴", "2.1e-5", "1.2·10-3", "5%"
 _POWER = re.compile(r"\s*(?:[×x·*]\s*10|[eE][\-−+]?\d|[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]|%|-\d)")
-_P_CELL = re.compile(r"^(?:[Pp]\s*)?(?:<=|>=|=|<|>|≤|≥)?\s*(?P<v>\d*\.?\d+)\s*[*a-d†‡#§¶]*$")
 _FILLER = re.compile(r"^(?:[-–—−]+|n\.?s\.?|NS|NA|N/A|n/a|NE|—|\.\.\.|…)?[*a-d†‡#§¶]*$", re.I)
-_DECIMAL_ABOVE_1 = re.compile(r"^(?P<v>\d+\.\d+)\s*[*a-d†‡#§¶]*$")
 
 
 def _text_values(doc: Document, repairs: dict[str, str]) -> list[ImpossiblePValue]:
@@ -71,12 +70,11 @@ def _table_values(doc: Document) -> list[ImpossiblePValue]:
                      if r.kind != "header" and j < len(r.cells) and r.cells[j].text.strip()]
             valid, bad, other = 0, [], False
             for r, txt in cells:
-                big = _DECIMAL_ABOVE_1.match(txt)
-                if big and float(big.group("v")) > 1:
-                    bad.append((r, big.group("v")))
+                num = parse_number_cell(txt)
+                if num is not None and num.value > 1 and num.decimals > 0:
+                    bad.append((r, num.text))
                     continue
-                m = _P_CELL.match(txt)
-                if m and float(m.group("v")) <= 1:
+                if parse_p_cell(txt) is not None:    # a P between 0 and 1, with or without its operator
                     valid += 1
                 elif not _FILLER.match(txt):
                     other = True

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from trialaudit.extractor.evidence import cell_evidence, sentence_evidence
-from trialaudit.extractor.quantities import find_quantities, parse_cell
+from trialaudit.extractor.quantities import CI_LABEL, find_quantities, parse_cell
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.quantities import Num, Quantity
 from trialaudit.schemas.study import Arm, RatioEstimate
@@ -23,7 +23,6 @@ NON_RESULT_SECTIONS = ("references", "declarations", "acknowledgements", "front"
 
 RATIO_HEAD = re.compile(r"(?<![A-Za-z])(?:a?HR|a?OR|a?RR|IRR|hazard ratios?|odds ratios?|risk ratios?|relative risks?|"
                          r"rate ratios?)(?![A-Za-z])", re.I)
-_CI_HEAD = re.compile(r"\bCI\b|confidence", re.I)
 _BINARY_LABEL = re.compile(r"\bvs\.?(?![a-z])|\bversus\b|\byes\b|\bno\b|\bref(?:erence)?\b|\bcompared\b|\bpresence\b|"
                            r"\bpresent\b|\babsent\b|\bmale\b|\bfemale\b", re.I)
 _CONTINUOUS_LABEL = re.compile(r"\bper\b|\beach\b|\bincrease|\bincrement|\bcontinuous|\bunit\b|\bscore\b|\bnumber of\b|"
@@ -121,7 +120,7 @@ def _table_ratios(doc: Document, table: Table, arms: list[Arm]) -> list[RatioEst
         return out
     for idx, rc in enumerate(ratio_cols):
         stop = ratio_cols[idx + 1] if idx + 1 < len(ratio_cols) else len(cols)
-        ci_c = next((j for j in range(rc + 1, stop) if _CI_HEAD.search(cols[j]) and not RATIO_HEAD.search(cols[j])), None)
+        ci_c = next((j for j in range(rc + 1, stop) if CI_LABEL.search(cols[j]) and not RATIO_HEAD.search(cols[j])), None)
         p_c = next((j for j in range(rc + 1, stop) if is_p_label(cols[j])), None)
         level = 95.0
         m = re.search(r"(\d{2}(?:\.\d+)?)\s*%", cols[ci_c] if ci_c is not None else cols[rc])

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from trialaudit.extractor.evidence import cell_evidence, row_evidence
 from trialaudit.extractor.quantities import parse_cell
 from trialaudit.extractor.rounding import possible_counts
+from trialaudit.extractor.textutil import DESCRIPTOR_CELL
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.findings import Evidence
 from trialaudit.schemas.quantities import Num, Quantity
@@ -117,9 +118,7 @@ class ArmSlot:
     den: Denominator | None
 
 
-#: a lower header level that only names the statistic of the cells below ("Mean±SD", "n (%)", "Median (IQR)")
-_DESCRIPTOR_LEVEL = re.compile(r"\s*(?:mean\s*(?:±|\+/-|\()\s*(?:sd|se|s\.d\.)\)?|mean\s*\(sd\)|n\s*\(%\)|no\.?\s*\(%\)|"
-                               r"median\s*\((?:iqr|range)\)|%)\s*", re.I)
+
 
 
 def arm_columns(doc: Document, study_arms: list[Arm], table: Table) -> list[ArmSlot]:
@@ -133,7 +132,7 @@ def arm_columns(doc: Document, study_arms: list[Arm], table: Table) -> list[ArmS
         if TOTAL_WORDS.match(top):
             continue
         if " / " in c:
-            if not _DESCRIPTOR_LEVEL.fullmatch(c.split(" / ")[-1]) or c.count(" / ") > 1:
+            if not DESCRIPTOR_CELL.match(c.split(" / ")[-1]) or c.count(" / ") > 1:
                 return []  # several columns per arm (grades): not a simple two-group layout
             c = top  # "Premarin group (n=28) / Mean±SD": the lower level only says what the cells hold
         den = column_denominator(doc, study_arms, table, j)
