@@ -25,7 +25,7 @@ from trialaudit.schemas.study import Arm, Study
 TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "dose_passages", "endpoints", "outcomes", "effects", "adverse_events",
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
-               "category_sets", "text_intervals", "text_statistics", "cell_statistics", "significance_claims", "eligibility",
+               "category_sets", "text_intervals", "table_intervals", "text_statistics", "cell_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
                "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions",
                "baseline_limit_rows", "stated_doses", "impossible_p_values"]
@@ -70,6 +70,8 @@ COLUMNS: dict[str, list[str]] = {
                       "exclusive", "complete", "reason"],
     "text_intervals": ["article", "text", "estimate", "low", "high", "interval", "labelled",
                        "direction_stated"] + LOCATION_COLUMNS,
+    "table_intervals": ["article", "where", "estimate", "low", "high", "interval", "labelled", "direction_stated",
+                        "ci_row"] + LOCATION_COLUMNS,
     "text_statistics": ["article", "statistic", "stat_value", "df", "df2", "df_words", "p_operator", "p",
                         "eta_kind", "eta_operator", "eta_squared", "text"] + LOCATION_COLUMNS,
     "cell_statistics": ["article", "where", "statistic", "stat_value", "df", "df2", "df_words", "p_operator", "p",
@@ -287,6 +289,11 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
             "article": aid, "text": ti.text, "estimate": _v(ti.value), "low": _v(ti.low), "high": _v(ti.high),
             "interval": ti.kind, "labelled": ti.labelled, "direction_stated": ti.direction_stated,
             **evidence_location(ti.evidence)})
+    for tb in st.table_intervals:
+        out["table_intervals"].append({
+            "article": aid, "where": tb.where, "estimate": _v(tb.value), "low": _v(tb.low), "high": _v(tb.high),
+            "interval": tb.kind, "labelled": tb.labelled, "direction_stated": tb.direction_stated, "ci_row": tb.ci_row,
+            **evidence_location(tb.evidence[0])})
     for ts in st.text_statistics:
         out["text_statistics"].append({
             "article": aid, "statistic": ts.statistic, "stat_value": _v(ts.value), "df": ts.df, "df2": ts.df2,

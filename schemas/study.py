@@ -597,6 +597,31 @@ class TextInterval(Model):
     direction_stated: bool = False
 
 
+class TableInterval(Model):
+    """An estimate printed with an interval in a table cell ("5.5 (5.9–6.4)", "12.1 (18.8, 5.4)"), or a rate or
+    mean whose interval is printed in the "95% CI" row right below it (``ci_row``): the value, its bounds as printed
+    (not reordered), the interval's kind ("ci", "iqr", "range" or "unspecified"), whether the kind is printed (in
+    the quantity, the row, the group, the column or the caption: ``labelled``) and whether the labels state a
+    direction ("reduction", "change from baseline": the value may be printed as a magnitude). Ratio columns (left
+    to the ratio facts), P columns (their brackets hold more P values), brackets that hold an SD before the
+    interval and unlabelled brackets under a percentage heading or with a decimal comma ("557 (62,0)") are left out."""
+
+    table: int                 # index into Document.tables
+    table_label: str
+    row: str                   # the row's label
+    column: int                # the column's index and label
+    column_label: str
+    value: Num
+    low: Num
+    high: Num
+    kind: str
+    labelled: bool = True
+    direction_stated: bool = False
+    ci_row: bool = False
+    where: str                 # "Table 2, row 'PFS', column 'Arm A'"
+    evidence: list[Evidence]   # the cell (role "estimate and interval"), or the estimate's and the CI row's cells
+
+
 class TextStatistic(Model):
     """A test statistic printed in a sentence with its P ("χ² = 8.23, df = 2, P = 0.016", "t(38) = 2.1, P = 0.04"):
     the statistic's kind (chi2, t, F, z), its value, the degrees of freedom when printed (in the statistic or in
@@ -988,6 +1013,8 @@ class Study(Model):
     patient_fractions: list[PatientFraction] = Field(default_factory=list)
     # every estimate with an interval printed in a sentence (see TextInterval)
     text_intervals: list[TextInterval] = Field(default_factory=list)
+    # every estimate with an interval printed in a table (see TableInterval)
+    table_intervals: list[TableInterval] = Field(default_factory=list)
     # every test statistic printed with its P in a sentence (see TextStatistic)
     text_statistics: list[TextStatistic] = Field(default_factory=list)
     # tests printed whole in one table cell (see CellStatistic)

@@ -32,6 +32,7 @@ from .text_means import extract_text_means
 from .patient_fractions import extract_patient_fractions
 from .categories import category_set_facts
 from .conventions import range_order_declarations
+from .table_intervals import extract_table_intervals
 from .text_intervals import extract_text_intervals
 from .survival import extract_survival_landmarks
 from .binomial_rates import declared_ci_methods, extract_binomial_rates
@@ -135,6 +136,7 @@ def _extract_study(doc: Document) -> Study:
     study.category_sets = category_set_facts(doc)
     study.range_order_declarations = range_order_declarations(doc)
     study.text_intervals = extract_text_intervals(doc)
+    study.table_intervals = extract_table_intervals(doc)
     study.text_statistics = extract_text_statistics(doc)
     study.cell_statistics = extract_cell_statistics(doc)
     study.significance_claims = extract_significance_claims(doc)

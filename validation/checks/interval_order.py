@@ -10,14 +10,8 @@ from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import rounding_interval
 
-from trialaudit.extractor.study.ratios import RATIO_HEAD, ci_cell
-from trialaudit.extractor.study.stat_labels import is_p_label
-from trialaudit.extractor.study.text_intervals import SD_INSIDE, interval_kind_printed, is_interval_quantity, \
-    states_direction
+from trialaudit.schemas.study import TableInterval
 
-from ._stat_helpers import cell_text, parse
-
-_CI_ROW = re.compile(r"^\s*(?:\d{2}(?:\.\d)?\s*%\s*)?(?:CI|C\.I\.|confidence interval)\b", re.I)
 _KIND_WORDS = {"ci": "confidence interval", "iqr": "interquartile range", "range": "range",
                "unspecified": "interval"}
 
@@ -142,33 +136,33 @@ def _judge_core(ctx: CheckContext, v: Num, lo: Num, hi: Num, kind: str, where: s
         evidence=evidence, key=key + "|outside", details={"sign_flipped": flipped})
 
 
-def _merge_sign_flips(ctx: CheckContext, table, found: list[tuple[int, Finding]]) -> list[Finding]:
+def _merge_sign_flips(ctx: CheckContext, found: list[tuple[TableInterval, Finding]]) -> list[Finding]:
     """One problem, one finding: two or more estimates of one column whose sign is opposite to their intervals
     (the column mixes two sign conventions) become one finding naming every row; other findings stay as they are."""
     by_col: dict[int, list[Finding]] = {}
-    for j, f in found:
+    for ti, f in found:
         if (f.details or {}).get("sign_flipped"):
-            by_col.setdefault(j, []).append(f)
+            by_col.setdefault(ti.column, []).append(f)
     merged = {j: fs for j, fs in by_col.items() if len(fs) >= 2}
-    out = [f for j, f in found if j not in merged or not (f.details or {}).get("sign_flipped")]
+    out = [f for ti, f in found if ti.column not in merged or not (f.details or {}).get("sign_flipped")]
+    first = found[0][0] if found else None
     for j, fs in merged.items():
-        col = table.column_label(j)
+        col = next(ti.column_label for ti, _ in found if ti.column == j)
+        table_label = first.table_label if first else ""
         listed = "; ".join(f.observed or "" for f in fs)
         out.append(ctx.finding(
             "TA208", severity="error",
-            message=f"{table.label}, column '{col}': {len(fs)} estimates lie outside their own intervals with the "
+            message=f"{table_label}, column '{col}': {len(fs)} estimates lie outside their own intervals with the "
                     f"opposite sign ({listed}) — the estimates and their intervals follow two sign conventions.",
             observed=listed, expected="each estimate inside its interval, one sign convention",
             computation=(f"In each row the estimate lies outside its interval even allowing for the rounding of the printed "
                          f"values, while the estimate with its sign changed lies inside: {listed}. An estimate always "
                          f"lies within its own interval."),
-            evidence=[e for f in fs for e in f.evidence], key=f"{table.label}|{col}|sign-flipped",
+            evidence=[e for f in fs for e in f.evidence], key=f"{table_label}|{col}|sign-flipped",
             details={"rows": len(fs), "sign_flipped": True}))
     return out
 
 
-_PERCENT_HEAD = re.compile(r"(?<![\d.])%")  # "n (%)", "%" — not "95% CI"
-_DECIMAL_COMMA = re.compile(r"^\s*\d+\s*\(\s*\d{1,3},\d{1,2}\s*\)\s*$")  # "557 (62,0)": no space after the comma
 
 
 @rule(code="TA208", name="interval-order", severity="error", family="statistics")
@@ -205,54 +199,16 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         either order, so only a median outside it is flagged.
     """
     ctx.coverage.count("ratios", 0)  # its findings are about ratios/intervals (counted by TA204)
-    for table in ctx.document.tables:
-        rows = table.rows
-        ratio_cols = {j for j, c in enumerate(table.columns) if RATIO_HEAD.search(c)}  # left to TA204
-        # a P column's brackets hold more P values ("P overall (P 1, P 2)": 0.042 (0.017, 0.038)), not an interval
-        p_cols = {j for j, c in enumerate(table.columns) if j and is_p_label(c)}
-        found: list[tuple[int, Finding]] = []
-        for ri, row in enumerate(rows):
-            if row.kind == "group":
-                continue
-            nxt = rows[ri + 1] if ri + 1 < len(rows) else None
-            for j in range(1, len(row.cells)):
-                txt = cell_text(row, j)
-                if not txt or j in ratio_cols or j in p_cols:
-                    continue
-                label = f"{row.label} {table.column_label(j)}"
-                qs = parse(txt, label)
-                where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
-                if len(qs) == 1 and is_interval_quantity(qs[0]):
-                    q = qs[0]
-                    if SD_INSIDE.search(q.text):
-                        continue  # "−1.65 (SD = 2.5; 95% CI ...)": the bracket's first number is not the estimate
-                    labelled = interval_kind_printed(q.interval or "", row.label, row.group or "", table.column_label(j),
-                                         table.caption)
-                    if not labelled and (_PERCENT_HEAD.search(f"{table.column_label(j)} {row.label} {row.group or ''}")
-                                         or _DECIMAL_COMMA.search(q.text)):
-                        continue  # "12 (9,0)", "557 (62,0)": a percentage with a decimal comma, not an interval
-                    f = _judge(ctx, q.value, q.low, q.high, q.interval or "unspecified", where,
-                               [ctx.cell_evidence(table, row, j, role="estimate and interval")],
-                               key=f"{table.label}|{row.label}|{table.column_label(j)}", labelled=labelled,
-                               direction=states_direction(row.label, row.group, table.column_label(j), table.caption))
-                    if f:
-                        found.append((j, f))
-                    continue
-                if nxt is not None and _CI_ROW.match(nxt.label or "") and len(qs) == 1:
-                    q = qs[0]
-                    est = q.percent if q.kind == "count_percent" and q.percent is not None else \
-                        (q.value if q.kind in ("number", "percent") else None)
-                    ci = ci_cell(cell_text(nxt, j))
-                    if est is None or ci is None:
-                        continue
-                    f = _judge(ctx, est, ci[0], ci[1], "ci", where,
-                               [ctx.cell_evidence(table, row, j, role="estimate"),
-                                ctx.cell_evidence(table, nxt, j, role="CI")],
-                               key=f"{table.label}|{row.label}|{table.column_label(j)}|ci-row",
-                               direction=states_direction(row.label, row.group, table.column_label(j), table.caption))
-                    if f:
-                        found.append((j, f))
-        yield from _merge_sign_flips(ctx, table, found)
+    by_table: dict[int, list[tuple[TableInterval, Finding]]] = {}
+    for ti in ctx.study.table_intervals:
+        found = by_table.setdefault(ti.table, [])
+        key = f"{ti.table_label}|{ti.row}|{ti.column_label}" + ("|ci-row" if ti.ci_row else "")
+        f = _judge(ctx, ti.value, ti.low, ti.high, ti.kind, ti.where, ti.evidence, key=key,
+                   labelled=ti.labelled, direction=ti.direction_stated)
+        if f:
+            found.append((ti, f))
+    for found in by_table.values():
+        yield from _merge_sign_flips(ctx, found)
     for ti in ctx.study.text_intervals:
         f = _judge(ctx, ti.value, ti.low, ti.high, ti.kind, f"'{ti.text}'", [ti.evidence],
                    key=f"text|{ti.text}", labelled=ti.labelled, direction=ti.direction_stated)
