@@ -21,8 +21,20 @@ def is_p_label(label: str) -> bool:
 
 
 def stat_kind_of_label(label: str) -> str | None:
-    """'chi2', 't', 'F', 'z', 'mixed' (t/χ²), 'unknown' (Statistic) or None (not a statistic column)."""
-    lab = (label or "").split(" / ")[-1].strip()
+    """'chi2', 't', 'F', 'z', 'mixed' (t/χ²), 'unknown' (Statistic) or None (not a statistic column).
+
+    A column label joins its header levels with " / ", so a header cell that itself names two tests ("Chi / T-test",
+    "t / χ²") reads as two levels: when the last two parts name χ² and t, the column is mixed (counts rows carry a
+    χ², means rows a t), not the lower part's test alone."""
+    parts = (label or "").split(" / ")
+    kind = _stat_kind(parts[-1])
+    if kind in ("chi2", "t") and len(parts) >= 2 and {kind, _stat_kind(parts[-2])} == {"chi2", "t"}:
+        return "mixed"
+    return kind
+
+
+def _stat_kind(label: str) -> str | None:
+    lab = label.strip()
     # inline markup a Markdown or HTML rendering keeps ("X<sup>2</sup>/t", "χ^2^"): "X2/t"
     lab = re.sub(r"</?(?:sup|sub|i|b|em|strong)>|\^", "", lab).strip()
     if not lab or len(lab) > 40 or is_p_label(lab):

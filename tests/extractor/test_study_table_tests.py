@@ -207,3 +207,11 @@ def test_declared_significance_levels():
     st = extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
     assert st.named_tests.alpha_levels == [0.01] and "P<0.01" in st.named_tests.alpha_quote
     assert _study().named_tests.alpha_levels == []
+
+
+def test_a_header_cell_naming_both_chi_and_t_is_a_mixed_statistic_column():
+    from trialaudit.extractor.study.stat_labels import stat_kind_of_label
+    assert stat_kind_of_label("Chi / T-test") == "mixed"
+    assert stat_kind_of_label("t / χ²") == "mixed"
+    assert stat_kind_of_label("Test statistic / t") == "t"     # an upper level naming no test keeps the lower one's
+    assert stat_kind_of_label("Week 12 / χ²") == "chi2"
