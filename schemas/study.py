@@ -508,6 +508,22 @@ class ImpossiblePValue(Model):
     evidence: Evidence         # the sentence span or the cell, role "P value"
 
 
+class RegistryIdMention(Model):
+    """A registry id printed in the article (see :mod:`trialaudit.extractor.study.registry`): the registry
+    ("ClinicalTrials.gov", "ISRCTN", ... or "other"), the id normalised and as printed, where, and whether the
+    passage presents it as this study's own registration (``own``) or cites it (reference list, a comparison
+    table, a sentence with citations: ``cited``)."""
+
+    registry: str
+    id: str
+    surface: str
+    section_kind: str
+    own: bool
+    cited: bool
+    in_table: bool = False
+    provenance: Provenance
+
+
 class CriteriaCitation(Model):
     """Response criteria the article cites (RECIST, WHO, Cheson ...; see
     :mod:`trialaudit.extractor.study.response_criteria`), the first place it names them, and whether that place calls
@@ -969,6 +985,11 @@ class Study(Model):
     design: Design = Field(default_factory=Design)
     registry_ids: list[str] = Field(default_factory=list)
     registry_mentions: list[Provenance] = Field(default_factory=list)
+    # every registry id printed, with whether it is this study's own (see RegistryIdMention)
+    registry_id_mentions: list[RegistryIdMention] = Field(default_factory=list)
+    # the article reports several trials ("Results from Two Randomized Trials", "Study 1 ... Study 2"): each may
+    # have its own registration; the words that say so
+    several_trials: str | None = None
     acronym: str | None = None
     acronym_provenance: Provenance | None = None
     # every near copy of the trial's name outside the introduction, discussion and citing sentences

@@ -51,7 +51,7 @@ from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tes
 
 from .dates import extract_dates
 from .endpoints import extract_endpoints
-from .registry import extract_registry, find_acronym
+from .registry import extract_registry, find_acronym, registry_id_mentions, several_trials
 from .trial_name import extract_trial_name_mentions
 
 
@@ -121,6 +121,8 @@ def _extract_study(doc: Document) -> Study:
     study.endpoints = extract_endpoints(doc)
     ids, mentions, acronym = extract_registry(doc)
     study.registry_ids, study.registry_mentions, study.acronym = list(ids), list(mentions), acronym
+    study.registry_id_mentions = registry_id_mentions(doc)
+    study.several_trials = several_trials(doc)
     study.acronym_provenance = find_acronym(doc)[1] if acronym else None
     study.trial_name_mentions = extract_trial_name_mentions(doc, acronym)
     d = study.dates = extract_dates(doc)

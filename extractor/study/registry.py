@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from trialaudit.extractor.memo import per_document
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.provenance import Provenance, Span
+from trialaudit.schemas.study import RegistryIdMention
 
 from .drugs import find_drugs
 
@@ -266,3 +267,41 @@ def extract_registry(doc: Document) -> tuple[list[str], list[Provenance], str | 
             ids.append(m.id)
     acronym, _ = find_acronym(doc)
     return ids, [m.provenance for m in ms], acronym
+
+
+#: the title says the article reports two or more trials ("Results from Two Randomized Trials",
+#: "two phase III studies", "a pooled analysis of three trials")
+_SEVERAL = re.compile(r"\b(?:two|three|four|five|2|3|4|5|several|multiple)\s+(?:[\w\-]+\s+){0,3}?"
+                      r"(?:trials|studies)\b", re.I)
+#: the methods label the trials "Study 1"/"Study 2", "Trial A"/"Trial B"
+_LABELLED = re.compile(r"\b(?:[Ss]tudy|[Tt]rial)\s+(?P<k>1|2|3|I{1,3}|A|B|C|one|two|three)\b")
+
+
+def several_trials(doc: Document) -> str | None:
+    """The words saying the article reports two or more trials, each of which may be registered: "two ...
+    trials/studies" in the title (an abstract's "four placebo-controlled studies" is as often the literature), or trials labelled "Study 1" and "Study 2" ("Trial A" and "Trial B")
+    in the abstract or methods; None otherwise."""
+    for s in doc.sentences:
+        if s.section_kind == "title":
+            m = _SEVERAL.search(s.text)
+            if m:
+                return m.group(0)
+    if _SEVERAL.search(doc.title or ""):
+        return _SEVERAL.search(doc.title or "").group(0)
+    labels: dict[str, str] = {}
+    for s in doc.sentences:
+        if s.section_kind in ("abstract", "methods"):
+            for m in _LABELLED.finditer(s.text):
+                labels.setdefault(m.group("k").lower(), m.group(0))
+    pairs = [("1", "2"), ("i", "ii"), ("a", "b"), ("one", "two")]
+    for a, b in pairs:
+        if a in labels and b in labels:
+            return f"{labels[a]} ... {labels[b]}"
+    return None
+
+
+def registry_id_mentions(doc: Document) -> list[RegistryIdMention]:
+    """:func:`registry_mentions` as Study facts."""
+    return [RegistryIdMention(registry=m.registry, id=m.id, surface=m.surface, section_kind=m.section_kind, own=m.own,
+                              cited=m.cited, in_table=m.in_table, provenance=m.provenance)
+            for m in registry_mentions(doc)]

@@ -93,3 +93,20 @@ def test_near_copies_of_the_trial_name_are_study_facts_with_their_places():
                    ("stem", "ALPHA-BETA II", None, "II")]
     rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["trial_name_mentions"]
     assert [r["kind"] for r in rows] == ["near", "near", "stem"] and rows[0]["quote"]
+
+
+def test_several_trials_from_the_title_or_study_labels_and_own_mentions_are_facts():
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+
+    def st(text):
+        return extract_study(parse_text(text, doc_id="t", source="t", fmt="markdown"))
+    a = st("# Drug X in asthma: results from two randomized trials\n\n## Methods\n\nThe trial is registered at "
+           "ClinicalTrials.gov (NCT01234567).\n")
+    assert a.several_trials == "two randomized trials"
+    assert [(m.id, m.own) for m in a.registry_id_mentions] == [("NCT01234567", True)]
+    b = st("# Drug X in asthma\n\n## Methods\n\nStudy 1 enrolled adults. Study 2 enrolled children.\n")
+    assert b.several_trials == "Study 1 ... Study 2"
+    c = st("# Drug X in asthma\n\n## Abstract\n\nFour placebo-controlled studies have shown benefit. We randomised "
+           "adults.\n")
+    assert c.several_trials is None

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from trialaudit.extractor.study.registry import RegistryMention, registry_mentions
+from trialaudit.schemas.study import RegistryIdMention as RegistryMention
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
@@ -54,13 +54,16 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
 
     Known limitations:
         A study legitimately registered twice in the same registry (rare)
-        is flagged. Ids of other trials are never compared with each other,
+        is flagged. An article that reports several trials (the title says
+        "two randomized trials", or the abstract or methods label "Study 1"
+        and "Study 2", ``Study.several_trials``) may give each its own id:
+        different ids are then silent, and near copies a warning. Ids of other trials are never compared with each other,
         so a comparison table listing other studies' registrations is silent
         unless one of them is a near copy of this study's id. Local ethics or
         hospital registration numbers ("registration no. 2020PHB388-02") are
         only compared for near copies.
     """
-    ms = registry_mentions(ctx.document)
+    ms = ctx.study.registry_id_mentions
     own = [m for m in ms if m.own]
     by_reg: dict[str, dict[str, list[RegistryMention]]] = {}
     for m in own:
@@ -73,8 +76,10 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         for other_id, other_ms in items[1:]:
             a, b = first_ms[0], other_ms[0]
             near = _near(first_id, other_id)
+            if ctx.study.several_trials and not near:
+                continue   # "Study 1 ... (NCT00549120)", "Study 2 ... (NCT00687700)": one registration per trial
             yield ctx.finding(
-                "TA311", severity="error",
+                "TA311", severity="warning" if ctx.study.several_trials else "error",
                 message=(f"The trial's {reg} registration is {first_id} in one place ({_where(a)}) but {other_id} in "
                          f"another ({_where(b)})" + (" — a one- or two-character difference, probably a typo." if near
                                                       else ".")),
