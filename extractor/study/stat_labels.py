@@ -10,7 +10,9 @@ _CHI_LABEL = re.compile(r"χ|\\chi|\bchi\b|\bchi[\s-]*squ|\bx2\b|x²|\bpearson\b
 _T_LABEL = re.compile(r"(?:^|[\s/(])t(?:[\s-]*(?:value|test|statistic))?(?:$|[\s/)])", re.I)
 _F_LABEL = re.compile(r"(?:^|[\s/(])F(?:[\s-]*(?:value|statistic))?(?:$|[\s/)])")
 _Z_LABEL = re.compile(r"(?:^|[\s/(])[zZ](?:[\s-]*(?:value|score|statistic))?(?:$|[\s/)])")
-_GENERIC_STAT = re.compile(r"\b(?:statistic|test value|test statistic)\b", re.I)
+#: a column of test statistics named generically: "Statistic", "Test value", "Test statistic(s)", or a column
+#: headed "Statistics" alone (not "Descriptive statistics")
+_GENERIC_STAT = re.compile(r"\b(?:statistic|test value|test statistics?)\b|^\s*statistics\s*$", re.I)
 
 
 def is_p_label(label: str) -> bool:

@@ -215,3 +215,9 @@ def test_a_header_cell_naming_both_chi_and_t_is_a_mixed_statistic_column():
     assert stat_kind_of_label("t / χ²") == "mixed"
     assert stat_kind_of_label("Test statistic / t") == "t"     # an upper level naming no test keeps the lower one's
     assert stat_kind_of_label("Week 12 / χ²") == "chi2"
+
+
+def test_a_column_headed_statistics_alone_is_a_statistic_column():
+    from trialaudit.extractor.study.stat_labels import stat_kind_of_label
+    assert stat_kind_of_label("statistics") == "unknown" and stat_kind_of_label("Test statistics") == "unknown"
+    assert stat_kind_of_label("Descriptive statistics") is None
