@@ -26,7 +26,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "dose_passages", "en
                "baseline", "tests", "references", "citations", "reported_values", "size_statements", "table_tests",
                "text_tests", "text_means", "patient_fractions",
                "category_sets", "text_intervals", "table_intervals", "text_statistics", "cell_statistics", "significance_claims", "eligibility",
-               "stated_age_ranges", "required_diagnosis", "survival_landmarks", "trial_name_mentions",
+               "stated_age_ranges", "required_diagnosis", "diagnosis_rows", "survival_landmarks", "trial_name_mentions",
                "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions",
                "baseline_limit_rows", "stated_doses", "impossible_p_values"]
 
@@ -90,6 +90,7 @@ COLUMNS: dict[str, list[str]] = {
     "table_means": ["article", "variable", "kind", "mean", "n", "n_source", "fewer_ns"] + LOCATION_COLUMNS,
     "response_definitions": ["article", "kind", "name", "threshold", "modified", "text"] + LOCATION_COLUMNS,
     "baseline_limit_rows": ["article", "kind", "label", "categories", "low", "high", "count"] + LOCATION_COLUMNS,
+    "diagnosis_rows": ["article", "table", "row", "group", "diagnosis", "family", "column", "count"] + LOCATION_COLUMNS,
     "stated_doses": ["article", "drug", "written", "dose", "value", "value_high", "unit", "per", "daily_multiplier",
                      "high_dose"] + LOCATION_COLUMNS,
     "impossible_p_values": ["article", "context", "printed", "value", "operator", "where",
@@ -100,7 +101,7 @@ _NUMERIC = {"eta_squared", "df2", "df_words", "mean", "value", "count", "denomin
             "stat_value", "df", "months", "median", "q1", "q3", "similarity", "threshold"}
 _INTEGER = {"cycle_days", "cycles", "n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("impossible_p_values", "valid_in_column"), ("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("baseline_limit_rows", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
+_INTEGER_IN = {("diagnosis_rows", "count"), ("impossible_p_values", "valid_in_column"), ("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("baseline_limit_rows", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
 
 
@@ -378,6 +379,11 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
         out["impossible_p_values"].append({
             "article": aid, "context": ip.context, "printed": ip.printed, "value": ip.value, "operator": ip.operator,
             "where": ip.where, "valid_in_column": ip.valid_in_column, **evidence_location(ip.evidence)})
+    for dr in st.diagnosis_rows:   # one row per study column of the diagnosis row
+        for c in dr.counts:
+            out["diagnosis_rows"].append({
+                "article": aid, "table": dr.table, "row": dr.row.strip(), "group": dr.group, "diagnosis": dr.diagnosis,
+                "family": " ⊂ ".join(dr.family), "column": c.column, "count": c.count, **evidence_location(c.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

@@ -740,6 +740,28 @@ class RequiredDiagnosis(Model):
     evidence: Evidence
 
 
+class DiagnosisCount(Model):
+    """One study column's count on a diagnosis row (see DiagnosisRow)."""
+
+    column: str                # the column's label
+    count: int | None = None   # None when the cell states no whole count
+    evidence: Evidence         # the cell
+
+
+class DiagnosisRow(Model):
+    """A table row that names one diagnosis of the vocabulary (:mod:`trialaudit.extractor.study.diagnoses`), under
+    a pathological type / histology / diagnosis heading or as a plain row label ("Soft tissue sarcoma | 18 | 12"),
+    with its family (osteosarcoma ⊂ bone sarcoma ⊂ sarcoma) and its counts in this study's columns. Rows that
+    compare ("X vs Y") are left out."""
+
+    table: str                 # the table's label
+    row: str                   # the row's label, as printed
+    group: str | None = None   # the heading it sits under
+    diagnosis: str
+    family: list[str]
+    counts: list[DiagnosisCount]
+
+
 class PatientFraction(Model):
     """A fraction of patients printed in running text ("12/30 patients", "of the 45 patients, 12/45"):
     a count over a whole-number denominator, with patients named right after it or just before it.
@@ -1052,6 +1074,8 @@ class Study(Model):
     stated_age_ranges: list[StatedAgeRange] = Field(default_factory=list)
     # the diagnosis the inclusion criteria require (the population's disease), if they name one
     required_diagnosis: RequiredDiagnosis | None = None
+    # table rows that name one diagnosis, with their counts in this study's columns (see DiagnosisRow)
+    diagnosis_rows: list[DiagnosisRow] = Field(default_factory=list)
     # every run of category rows of one variable in a table, with its exclusive/complete verdict
     category_sets: list[CategorySetFact] = Field(default_factory=list)
     # places that declare ranges are printed maximum first ("Median Range (Maximum- Minimum)")

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import re
 
-from trialaudit.extractor.evidence import sentence_evidence
+from trialaudit.extractor.evidence import cell_evidence, sentence_evidence
 from trialaudit.schemas.document import Document
-from trialaudit.schemas.study import RequiredDiagnosis
+from trialaudit.schemas.study import DiagnosisCount, DiagnosisRow, RequiredDiagnosis
 
-__all__ = ["DIAGNOSES", "diagnoses_in", "family_of", "extract_required_diagnosis"]
+from .tablefacts import cell_count
+
+__all__ = ["DIAGNOSES", "diagnoses_in", "family_of", "extract_required_diagnosis", "extract_diagnosis_rows"]
 
 # diagnosis -> the families it belongs to (most specific first)
 DIAGNOSES: list[tuple[str, str, tuple[str, ...]]] = [
@@ -100,3 +102,35 @@ def extract_required_diagnosis(doc: Document, repairs: dict[str, str]) -> Requir
         return RequiredDiagnosis(diagnoses=sorted({d[0] for d in specific}), mentioned=sorted({d[0] for d in dx}),
                                  sentence=s.id, evidence=sentence_evidence(doc, s, role="inclusion criterion"))
     return None
+
+
+#: a heading over the rows of diagnoses: "Pathological type", "Histology", "Diagnosis", "Tumour type" ...
+_DX_GROUP = re.compile(r"patholog|histolog|diagnos|tumou?r\s+type|subtype|histotype|disease\s+type|type\s+of\s+tumou?r|"
+                       r"cancer\s+type|pathological\s+type", re.I)
+
+
+def extract_diagnosis_rows(doc: Document, study_columns: list[list[int]]) -> list[DiagnosisRow]:
+    """Rows naming one diagnosis, with their counts in this study's columns (``study_columns``: per table, the
+    columns of this study's own patients; a table without them is skipped)."""
+    out: list[DiagnosisRow] = []
+    for t, cols in zip(doc.tables, study_columns):
+        if not cols:
+            continue
+        for row in t.rows:
+            if row.kind == "group":
+                continue
+            label = row.label
+            if re.search(r"\bvs\.?\b|versus|\bcompared\b", label, re.I):
+                continue
+            dx = diagnoses_in(label)
+            if len(dx) != 1:
+                continue
+            if not (row.group and _DX_GROUP.search(row.group)) and not re.fullmatch(r"[\w\s\-']+", label.strip()):
+                continue
+            name, fam, _, _ = dx[0]
+            counts = [DiagnosisCount(column=t.column_label(j), count=cell_count(row.cells[j].text),
+                                     evidence=cell_evidence(doc, t, row, j, role=f"patients with {name}"))
+                      for j in cols if j < len(row.cells)]
+            out.append(DiagnosisRow(table=t.label, row=label, group=row.group, diagnosis=name, family=list(fam),
+                                    counts=counts))
+    return out

@@ -65,3 +65,17 @@ def test_a_criterion_the_text_says_was_abandoned_is_not_read():
     # two statements, a minimum above a maximum, are no range
     st = _study("Inclusion required age over 70 years; residents under 65 years were also enrolled.")
     assert st.eligibility == []
+
+
+def test_diagnosis_rows_with_their_counts_in_the_study_columns_are_facts_and_exported():
+    st = _study("Patients were randomised to the A group (n = 55) or the B group (n = 40).",
+                "Table 1 | Baseline characteristics\n\n| Variables | A group (n = 55) | B group (n = 40) |\n|---|---|---|\n"
+                "| Pathological type | | |\n| Osteosarcoma | 37 (67.3) | 28 (70.0) |\n"
+                "| Soft tissue sarcoma | 18 (32.7) | 12 (30.0) |\n| Ewing sarcoma vs other | 1 | 2 |\n")
+    got = [(d.row, d.diagnosis, [c.count for c in d.counts]) for d in st.diagnosis_rows]
+    assert ("Soft tissue sarcoma", "soft tissue sarcoma", [18, 12]) in got
+    assert not [g for g in got if "vs" in g[0]]
+    soft = next(d for d in st.diagnosis_rows if d.row == "Soft tissue sarcoma")
+    assert "sarcoma" in soft.family and soft.group and "Pathological" in soft.group
+    rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["diagnosis_rows"]
+    assert any(r["row"] == "Soft tissue sarcoma" and r["count"] == 18 for r in rows)
