@@ -762,6 +762,44 @@ class DiagnosisRow(Model):
     counts: list[DiagnosisCount]
 
 
+class CategoryBand(Model):
+    """A category row read as the band of values it holds ("<18" → below 18, "12–17", "≥40"), or a remainder row
+    ("Unknown", "Other") that holds no band."""
+
+    label: str
+    low: float | None = None
+    low_inclusive: bool = True
+    high: float | None = None
+    high_inclusive: bool = True
+    remainder: bool = False
+
+
+class MedianCategoryColumn(Model):
+    """One column of a MedianCategories: the median printed (with its range or IQR bounds when printed), the
+    column's n when known, and each band's count and percentage in that column (None where the cell has none)."""
+
+    column: str                # the column's label
+    median: Num
+    range_low: float | None = None
+    range_high: float | None = None
+    n: int | None = None
+    n_evidence: Evidence | None = None
+    counts: list[int | None]
+    percents: list[Num | None]
+    median_evidence: Evidence
+    band_evidence: list[Evidence]
+
+
+class MedianCategories(Model):
+    """A median row of a table ("Age, years, median (range) | 15.5 (12–46)") followed by threshold categories of
+    the same variable ("<18 | 29 (54.7)", "≥18 | ..."), with the bands and, per column, the median and the counts."""
+
+    table: str                 # the table's label
+    median_row: str            # its label
+    bands: list[CategoryBand]
+    columns: list[MedianCategoryColumn]
+
+
 class PatientFraction(Model):
     """A fraction of patients printed in running text ("12/30 patients", "of the 45 patients, 12/45"):
     a count over a whole-number denominator, with patients named right after it or just before it.
@@ -1074,6 +1112,8 @@ class Study(Model):
     stated_age_ranges: list[StatedAgeRange] = Field(default_factory=list)
     # the diagnosis the inclusion criteria require (the population's disease), if they name one
     required_diagnosis: RequiredDiagnosis | None = None
+    # median rows followed by threshold categories of the same variable (see MedianCategories)
+    median_categories: list[MedianCategories] = Field(default_factory=list)
     # table rows that name one diagnosis, with their counts in this study's columns (see DiagnosisRow)
     diagnosis_rows: list[DiagnosisRow] = Field(default_factory=list)
     # every run of category rows of one variable in a table, with its exclusive/complete verdict

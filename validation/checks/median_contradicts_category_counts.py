@@ -1,24 +1,14 @@
 """TA108 median-contradicts-category-counts."""
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from trialaudit.schemas.document import Table, TableRow
+from trialaudit.extractor.study.categories import Interval
 from trialaudit.schemas.findings import Finding
-from trialaudit.extractor.study.categories import (_REMAINDER, CategoryRun, Interval, category_runs, data_columns, parse_interval,
-                                   percent_column, row_kind)
+from trialaudit.schemas.study import MedianCategories, MedianCategoryColumn
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.validation.tablekit import arms_are_rows, cell_count, cell_quantity, column_denominator, fmt_num, norm_label
-
-_MEDIAN = re.compile(r"\bmedian\b", re.I)
-_STOP = {"median", "range", "iqr", "mean", "years", "year", "n", "no", "of", "the", "at", "and", "min", "max",
-         "minimum", "maximum", "interquartile", "sd", "group", "groups", "category", "categories", "patients"}
-
-
-def _words(s: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z]{2,}", (s or "").lower()) if w not in _STOP}
+from trialaudit.validation.tablekit import fmt_num
 
 
 @rule(code="TA108", name="median-contradicts-category-counts", severity="error", family="arithmetic")
@@ -55,56 +45,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         fewer patients than the column's n (missing values) is judged with the
         column's n, which keeps the rule conservative.
     """
-    for table in ctx.document.tables:
-        if arms_are_rows(table, ctx.study):
-            continue
-        runs = category_runs(table)
-        dcols = data_columns(table)
-        for i, row in enumerate(table.rows):
-            if row.kind == "group" or not _is_median_row(table, row, dcols):
-                continue
-            run = _following_run(table, i, row, runs, dcols)
-            if run is None:
-                continue
-            yield from _judge_run(ctx, table, row, run, dcols)
-
-
-def _is_median_row(table: Table, row: TableRow, dcols: list[int]) -> bool:
-    if _MEDIAN.search(row.label) or (row.group and _MEDIAN.search(row.group) and not re.search(r"n\s*\(%\)", row.group)):
-        return row_kind(table, row, dcols) == "summary"
-    return False
-
-
-def _variable_words(table: Table, i: int, row: TableRow) -> set[str]:
-    words = _words(row.label)
-    if row.group:
-        words |= _words(row.group)
-    if row.label.strip().lower().startswith("median") and i > 0:
-        # "Age (years)" heading then "Median": the heading names the variable
-        prev = table.rows[i - 1]
-        words |= _words(prev.label)
-    return words
-
-
-def _following_run(table: Table, i: int, row: TableRow, runs: list[CategoryRun], dcols: list[int]) -> CategoryRun | None:
-    """The category run of the same variable right after the median row (summary rows may sit between)."""
-    j = i + 1
-    while j < len(table.rows) and row_kind(table, table.rows[j], dcols) == "summary" and j - i <= 3:
-        if _MEDIAN.search(table.rows[j].label):
-            return None
-        j += 1
-    if j >= len(table.rows):
-        return None
-    nxt = table.rows[j]
-    var = _variable_words(table, i, row)
-    for run in runs:
-        if not run.rows:
-            continue
-        if run.rows[0].index == nxt.index and run.heading_row is None:
-            return run
-        if run.heading_row is not None and run.heading_row.index == nxt.index and var & _words(run.heading or ""):
-            return run
-    return None
+    for mc in ctx.study.median_categories:
+        yield from _judge_run(ctx, mc)
 
 
 def _bounds(iv: Interval) -> tuple[float | None, float | None]:
@@ -116,50 +58,25 @@ def _bounds(iv: Interval) -> tuple[float | None, float | None]:
     return lo, hi
 
 
-def _judge_run(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun, dcols: list[int]) -> Iterator[Finding]:
-    ivs = []
-    for r in run.rows:
-        if _REMAINDER.match(norm_label(r.label)):
-            ivs.append(None)
-            continue
-        iv = parse_interval(r.label)
-        if iv is None:
-            return
-        ivs.append(iv)
-    known = [(r, iv) for r, iv in zip(run.rows, ivs) if iv is not None]
+def _judge_run(ctx: CheckContext, mc: MedianCategories) -> Iterator[Finding]:
+    ivs = [None if b.remainder else Interval(b.low, b.low_inclusive, b.high, b.high_inclusive) for b in mc.bands]
+    known = [iv for iv in ivs if iv is not None]
     if len(known) < 2:
         return
-    for j in dcols:
-        if j >= len(mrow.cells):
-            continue
-        q = cell_quantity(mrow.cells[j].text)
-        if q is None or q.value is None:
-            continue
-        med = q.value
+    for col in mc.columns:
+        med = col.median
         h = 0.5 * 10 ** (-med.decimals)
-        lo_r = q.low.value if q.low is not None else None
-        hi_r = q.high.value if q.high is not None else None
-        if not _plausible_scale(ivs, lo_r, hi_r):
+        if not _plausible_scale(ivs, col.range_low, col.range_high):
             continue
-        den = column_denominator(ctx, table, j)
-        counts = [cell_count(r.cells[j].text) if j < len(r.cells) else None for r in run.rows]
+        counts = col.counts
         use_counts = all(c is not None for c in counts)
         if use_counts:
-            n = max(den.n if den else 0, sum(counts))
+            n = max(col.n or 0, sum(counts))
             shares = [(c, f"{c}") for c in counts]
             half = n / 2
         else:
-            pcts = []
-            for r in run.rows:
-                pq = cell_quantity(r.cells[j].text) if j < len(r.cells) else None
-                p = pq.percent if pq is not None and pq.percent is not None else None
-                if p is None and pq is not None and pq.kind in ("number", "count", "percent") and \
-                        (pq.kind == "percent" or percent_column(table, j)):
-                    p = pq.value or pq.percent
-                if p is None:
-                    break
-                pcts.append(p)
-            if len(pcts) != len(run.rows):
+            pcts = col.percents
+            if any(p is None for p in pcts):
                 continue
             shares = [(p.value - 0.5 * 10 ** (-p.decimals), f"{p.text}%") for p in pcts]
             n, half = None, 50.0
@@ -175,7 +92,7 @@ def _judge_run(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun
                 break
             if acc > half:
                 if med.value - h > upper:
-                    yield _finding(ctx, table, mrow, run, j, med, n, used, shares, acc, "below", upper)
+                    yield _finding(ctx, mc, col, n, used, shares, acc, "below", upper)
                 break
         acc, used = 0.0, []
         for k in reversed(order):
@@ -186,7 +103,7 @@ def _judge_run(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun
                 break
             if acc > half:
                 if med.value + h < lower:
-                    yield _finding(ctx, table, mrow, run, j, med, n, used, shares, acc, "above", lower)
+                    yield _finding(ctx, mc, col, n, used, shares, acc, "above", lower)
                 break
 
 
@@ -201,10 +118,10 @@ def _plausible_scale(ivs, lo_r, hi_r) -> bool:
     return any(iv is not None and (iv.lo is None or iv.hi is None or iv.lo != iv.hi) for iv in ivs)
 
 
-def _finding(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun, j: int, med, n, used, shares, acc,
-             side: str, bound: float) -> Finding:
-    labels = [run.rows[k].label for k in sorted(used)]
-    col = table.column_label(j)
+def _finding(ctx: CheckContext, mc: MedianCategories, col: MedianCategoryColumn, n, used, shares, acc, side: str,
+             bound: float) -> Finding:
+    med = col.median
+    labels = [mc.bands[k].label for k in sorted(used)]
     parts = " + ".join(shares[k][1] for k in sorted(used))
     cats = " and ".join(f"'{x}'" for x in labels)
     b = fmt_num(bound, 2)
@@ -219,19 +136,17 @@ def _finding(ctx: CheckContext, table: Table, mrow: TableRow, run: CategoryRun, 
     else:
         expected = f"at least {b}"
         rule_s = f"more than half of the patients are in {cats}, i.e. at least {b}, so the median is at least {b}"
-    where = f"{table.label}, column '{col}'"
-    ev = [ctx.cell_evidence(table, mrow, j, role="median")] + \
-         [ctx.cell_evidence(table, run.rows[k], j, role="category") for k in sorted(used)]
-    den = column_denominator(ctx, table, j)
-    if den is not None and den.evidence.quote not in [e.quote for e in ev]:
-        ev.append(den.evidence)
+    where = f"{mc.table}, column '{col.column}'"
+    ev = [col.median_evidence] + [col.band_evidence[k] for k in sorted(used)]
+    if col.n_evidence is not None and col.n_evidence.quote not in [e.quote for e in ev]:
+        ev.append(col.n_evidence)
     return ctx.finding(
         "TA108", severity="error",
-        message=f"{where}: the median '{mrow.label}' = {med.text} is impossible — {share} lie "
+        message=f"{where}: the median '{mc.median_row}' = {med.text} is impossible — {share} lie "
                 f"{'below' if side == 'below' else 'above'} {b}.",
         observed=med.text, expected=expected,
         computation=f"{share}; {rule_s} (band limits read generously, the printed median ± "
                     f"{fmt_num(0.5 * 10 ** (-med.decimals), med.decimals + 1)} for rounding), but it is printed as "
                     f"{med.text}.",
-        evidence=ev, key=f"{where}|{mrow.label}|{side}",
+        evidence=ev, key=f"{where}|{mc.median_row}|{side}",
         details={"median": med.value, "bound": bound, "side": side, "categories": labels, "n": n})
