@@ -90,7 +90,7 @@ COLUMNS: dict[str, list[str]] = {
     "table_means": ["article", "variable", "kind", "mean", "n", "n_source", "fewer_ns"] + LOCATION_COLUMNS,
     "response_definitions": ["article", "kind", "name", "threshold", "modified", "text"] + LOCATION_COLUMNS,
     "baseline_limit_rows": ["article", "kind", "label", "categories", "low", "high", "count"] + LOCATION_COLUMNS,
-    "diagnosis_rows": ["article", "table", "row", "group", "diagnosis", "family", "column", "count"] + LOCATION_COLUMNS,
+    "diagnosis_rows": ["article", "group", "diagnosis", "family", "count"] + LOCATION_COLUMNS,
     "stated_doses": ["article", "drug", "written", "dose", "value", "value_high", "unit", "per", "daily_multiplier",
                      "high_dose"] + LOCATION_COLUMNS,
     "impossible_p_values": ["article", "context", "printed", "value", "operator", "where",
@@ -382,8 +382,8 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
     for dr in st.diagnosis_rows:   # one row per study column of the diagnosis row
         for c in dr.counts:
             out["diagnosis_rows"].append({
-                "article": aid, "table": dr.table, "row": dr.row.strip(), "group": dr.group, "diagnosis": dr.diagnosis,
-                "family": " ⊂ ".join(dr.family), "column": c.column, "count": c.count, **evidence_location(c.evidence)})
+                "article": aid, "group": dr.group, "diagnosis": dr.diagnosis, "family": " ⊂ ".join(dr.family),
+                "count": c.count, **evidence_location(c.evidence)})
     if st.required_diagnosis is not None:
         rd = st.required_diagnosis
         out["required_diagnosis"].append({"article": aid, "diagnoses": "; ".join(rd.diagnoses),

@@ -216,3 +216,10 @@ def test_interrupted_batch_keeps_finished_articles(tmp_path: Path, monkeypatch):
     assert res.exit_code == 130
     assert (out / "a.json").is_file() and not (out / "b.json").exists() and not (out / "c.json").exists()
     assert (out / "outcomes.csv").is_file()        # the tables of what finished
+
+
+def test_every_tidy_table_has_distinct_column_names():
+    from trialaudit.extractor.export import COLUMNS, TABLE_NAMES
+    for name in TABLE_NAMES:
+        cols = COLUMNS[name]
+        assert len(cols) == len(set(cols)), (name, [c for c in cols if cols.count(c) > 1])
