@@ -47,7 +47,8 @@ DERIVED_FROM = {"ORR": ("CR", "PR"), "DCR": ("CR", "PR", "SD"), "CBR": ("CR", "P
 
 def norm_label(s: str) -> str:
     s = re.sub(r"\(.*?\)", "", s or "")
-    s = re.sub(r",?\s*(?:n\s*\(%\)|n,?\s*%|no\.|n)\s*$", "", s.strip(), flags=re.I)
+    # a trailing count marker (", n", " n (%)", " no."), a word of its own: "Unknown", "Women" keep their "n"
+    s = re.sub(r"(?:^|,\s*|\s+)(?:n\s*\(%\)|n,?\s*%|no\.|n)\s*$", "", s.strip(), flags=re.I)
     s = re.sub(r"\b(?:no|n)\.?$", "", s.strip(), flags=re.I)
     return re.sub(r"\s+", " ", s).strip(" :,.*").lower()
 

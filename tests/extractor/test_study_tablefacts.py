@@ -78,3 +78,9 @@ def test_a_start_n_does_not_apply_to_a_later_time_point_column():
     assert header_n_for_other_time_point(t, 1) is None
     assert header_n_for_other_time_point(t, 2)
     assert header_n_for_other_time_point(t, 3) is None
+
+
+def test_norm_label_strips_a_count_marker_word_not_a_final_n():
+    from trialaudit.extractor.study.tablefacts import norm_label
+    assert [norm_label(x) for x in ("Unknown", "Women", "Men", "Asian")] == ["unknown", "women", "men", "asian"]
+    assert [norm_label(x) for x in ("Male, n (%)", "Sex, n", "Age n", "Deaths, no.")] == ["male", "sex", "age", "deaths"]
