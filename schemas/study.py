@@ -762,6 +762,38 @@ class DiagnosisRow(Model):
     counts: list[DiagnosisCount]
 
 
+class PrintedPercent(Model):
+    """A category cell's percentage as printed ("12 (23.6)" → 23.6 with a count, "45%", a bare "0"): its value,
+    decimals and text, whether it is an exact zero (0 patients), and whether a count is printed beside it."""
+
+    value: float
+    decimals: int
+    text: str
+    exact_zero: bool = False
+    with_count: bool = False
+
+
+class CategoryPercentages(Model):
+    """The percentages printed for one set of category rows in one column (or, with arms as rows, for the response
+    categories of one arm's row): what should add up to 100%. ``exclusive`` / ``complete`` / ``reason`` are the
+    verdict on the categories (see CategorySetFact); ``own_denominators`` says the cells print "k/N" of different N
+    (each category's own rate); ``n_known`` that every cell prints a count and the column's (row's) n is known,
+    so the counts themselves can be checked."""
+
+    table: str                 # the table's label
+    orientation: Literal["rows", "columns"] = "rows"   # categories as rows (one column) or as columns (one row)
+    column: str = ""           # the column's label (categories as rows) or the row's label (categories as columns)
+    variable: str = ""
+    labels: list[str]
+    percents: list[PrintedPercent]
+    exclusive: bool
+    complete: bool
+    reason: str
+    own_denominators: bool = False
+    n_known: bool = False
+    evidence: list[Evidence]
+
+
 class CategoryBand(Model):
     """A category row read as the band of values it holds ("<18" → below 18, "12–17", "≥40"), or a remainder row
     ("Unknown", "Other") that holds no band."""
@@ -1112,6 +1144,8 @@ class Study(Model):
     stated_age_ranges: list[StatedAgeRange] = Field(default_factory=list)
     # the diagnosis the inclusion criteria require (the population's disease), if they name one
     required_diagnosis: RequiredDiagnosis | None = None
+    # the percentages printed for each set of categories, per column (see CategoryPercentages)
+    category_percentages: list[CategoryPercentages] = Field(default_factory=list)
     # median rows followed by threshold categories of the same variable (see MedianCategories)
     median_categories: list[MedianCategories] = Field(default_factory=list)
     # table rows that name one diagnosis, with their counts in this study's columns (see DiagnosisRow)

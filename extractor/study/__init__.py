@@ -47,6 +47,7 @@ from .text_statistics import extract_cell_statistics, extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
 from .median_categories import extract_median_categories
+from .category_percentages import extract_category_percentages
 from .diagnoses import extract_diagnosis_rows, extract_required_diagnosis
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
@@ -161,6 +162,7 @@ def _extract_study(doc: Document) -> Study:
     study.baseline_limit_rows = extract_baseline_limit_rows(doc, study.population_sizes.study_columns)
     study.diagnosis_rows = extract_diagnosis_rows(doc, study.population_sizes.study_columns)
     study.median_categories = extract_median_categories(doc, study.arms)
+    study.category_percentages = extract_category_percentages(doc, study.arms)
     reg_arms = regimen_arms(doc, study.arms, study.population_sizes)
     study.regimen_arms = None if reg_arms is None else [a.id for a in reg_arms]
     study.dose_passages = [] if reg_arms is None else trial_dose_passages(doc, reg_arms, study.section_repairs)

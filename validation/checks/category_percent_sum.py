@@ -1,19 +1,14 @@
 """TA105 category-percent-sum."""
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
-from trialaudit.schemas.document import Table
+from trialaudit.extractor.rounding import sum_within_rounding
 from trialaudit.schemas.findings import Evidence, Finding
-from trialaudit.extractor.study.categories import CategoryRun, category_runs, classify, data_columns
+from trialaudit.schemas.study import PrintedPercent
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.rounding import sum_within_rounding
-from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_quantity, column_denominator, fmt_num,
-                                 response_category, row_denominator)
-
-_PCT_ONLY = re.compile(r"(?<!n)(?<!n )(?<!no\.)(?<!no\. )\(\s*%\s*\)|,\s*%|%\s*$|\bpercent(?:age)?\b", re.I)
+from trialaudit.validation.tablekit import fmt_num
 
 
 @rule(code="TA105", name="category-percent-sum", severity="warning", family="arithmetic")
@@ -62,48 +57,38 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         this rule's errors were mostly false alarms (tests/realworld/judgements.yaml), so its
         findings ask a reviewer to look rather than assert a contradiction.
     """
-    for table in ctx.document.tables:
-        if arms_are_rows(table, ctx.study):
-            yield from _arms_as_rows(ctx, table)
+    for cp in ctx.study.category_percentages:
+        if not cp.exclusive:
+            continue
+        if cp.orientation == "rows":
+            if cp.own_denominators:
+                continue  # "90.4% (331/366)", "61.9% (26/42)": each category's own rate, not its share of the column
+            if cp.n_known:
+                continue  # counts and n known: percent-vs-count and category-sum pinpoint the cell
+            where = f"{cp.table}, column '{cp.column}'" + (f", '{cp.variable}'" if cp.variable else "")
+            key = f"{cp.table}|{cp.column}|{'|'.join(cp.labels)}"
         else:
-            for run in category_runs(table):
-                yield from _run(ctx, table, run)
+            if cp.n_known:
+                continue
+            where = f"{cp.table}, row '{cp.column}'"
+            key = f"{cp.table}|{cp.column}"
+        f = _judge(ctx, where, cp.labels, cp.percents, cp.evidence, cp.complete, cp.reason, key=key)
+        if f:
+            yield f
 
 
-def _pct_of(text: str, bare_is_percent: bool):
-    """(value, decimals, exact, has_count, text) of a cell, or None when it holds no percentage."""
-    t = (text or "").strip()
-    if not t:
-        return None
-    q = cell_quantity(t)
-    if q is None:
-        return None
-    if q.kind in ("count_percent", "fraction") and q.percent is not None:
-        exact = q.percent.value == 0 and q.count is not None and q.count.value == 0
-        return q.percent.value, q.percent.decimals, exact, True, q.percent.text
-    if q.kind == "percent":
-        num = q.value or q.percent
-        return (num.value, num.decimals, False, False, num.text) if num else None
-    c = cell_count(t)
-    if c == 0:
-        return 0.0, 0, True, True, "0"
-    if bare_is_percent and q.kind in ("number", "count") and q.value is not None:
-        return q.value.value, q.value.decimals, q.value.value == 0, False, q.value.text
-    return None
-
-
-def _judge(ctx: CheckContext, where: str, labels: list[str], vals, evidence: list[Evidence], complete: bool,
+def _judge(ctx: CheckContext, where: str, labels: list[str], vals: list[PrintedPercent], evidence: list[Evidence], complete: bool,
            reason: str, key: str) -> Finding | None:
-    printed = [(v[0], v[1]) for v in vals]
-    exact = [v[2] for v in vals]
+    printed = [(v.value, v.decimals) for v in vals]
+    exact = [v.exact_zero for v in vals]
     verdict = sum_within_rounding(printed, 100, exact)
     ctx.coverage.count("category_sets")
     if verdict.consistent:
         return None
     total = float(verdict.total)
-    parts = " + ".join(v[4] for v in vals)
+    parts = " + ".join(v.text for v in vals)
     slack = float(verdict.half_units)
-    d = max(v[1] for v in vals)
+    d = max(v.decimals for v in vals)
     tot_s = f"{total:.{d}f}"
     comp = (f"{parts} = {tot_s}%; each percentage printed with d decimals stands for a value within ±0.5·10^-d, "
             f"so exclusive categories must sum to 100 ± {fmt_num(slack, d + 2)} (Σ half-units); the categories are "
@@ -132,64 +117,4 @@ def _judge(ctx: CheckContext, where: str, labels: list[str], vals, evidence: lis
         observed=f"{tot_s}%", expected=f"100% (±{fmt_num(slack, d + 2)})", computation=comp, evidence=evidence, key=key,
         details={"categories": labels, "sum": total, "tolerance": slack})
 
-
-def _own_denominators(texts: list[str]) -> bool:
-    """The cells print their percentages as k/N of different N: rates within each category, which need not add up."""
-    dens = set()
-    for t in texts:
-        q = cell_quantity((t or "").strip())
-        if q is not None and q.kind == "fraction" and q.denominator is not None:
-            dens.add(q.denominator.value)
-    return len(dens) >= 2
-
-
-def _bare_pct(table: Table, j: int, run: CategoryRun | None) -> bool:
-    texts = [table.column_label(j)] + ([run.heading or ""] if run else [])
-    return any(_PCT_ONLY.search(t) and not re.search(r"\bn\s*\(?\s*%|\bno\.\s*\(?\s*%", t, re.I) for t in texts if t)
-
-
-def _run(ctx: CheckContext, table: Table, run: CategoryRun) -> Iterator[Finding]:
-    if len(run.rows) < 2 or run.row_percentages:
-        return  # row percentages (each row split across the columns, adding up to 100 across): not summed down
-    cs = classify(run.labels, run.heading)
-    if not cs.exclusive:
-        return
-    for j in data_columns(table):
-        bare = _bare_pct(table, j, run)
-        vals = [_pct_of(r.cells[j].text if j < len(r.cells) else "", bare) for r in run.rows]
-        if any(v is None for v in vals) or not any(v[0] for v in vals):
-            continue
-        if _own_denominators([r.cells[j].text if j < len(r.cells) else "" for r in run.rows]):
-            continue  # "90.4% (331/366)", "61.9% (26/42)": each category's own rate, not its share of the column
-        if all(v[3] for v in vals) and column_denominator(ctx, table, j) is not None:
-            continue  # counts and n known: percent-vs-count and category-sum pinpoint the cell
-        where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{run.variable}'" if run.variable else "")
-        ev = [ctx.cell_evidence(table, r, j, role="category") for r in run.rows]
-        f = _judge(ctx, where, run.labels, vals, ev, cs.complete, cs.reason,
-                   key=f"{table.label}|{table.column_label(j)}|{'|'.join(run.labels)}")
-        if f:
-            yield f
-
-
-def _arms_as_rows(ctx: CheckContext, table: Table) -> Iterator[Finding]:
-    cat_cols = [j for j in data_columns(table) if response_category(table.column_label(j).split(" / ")[-1])]
-    if len(cat_cols) < 2:
-        return
-    labels = [table.column_label(j) for j in cat_cols]
-    cs = classify(labels)
-    if not cs.exclusive:
-        return
-    for row in table.rows:
-        if row.kind == "group":
-            continue
-        vals = [_pct_of(row.cells[j].text if j < len(row.cells) else "", "%" in table.column_label(j)) for j in cat_cols]
-        if any(v is None for v in vals) or not any(v[0] for v in vals):
-            continue
-        if all(v[3] for v in vals) and row_denominator(ctx, table, row) is not None:
-            continue
-        where = f"{table.label}, row '{row.label}'"
-        ev = [ctx.cell_evidence(table, row, j, role="category") for j in cat_cols]
-        f = _judge(ctx, where, labels, vals, ev, cs.complete, cs.reason, key=f"{table.label}|{row.label}")
-        if f:
-            yield f
 
