@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from trialaudit.extractor.study.endpoints import extract_endpoints
 from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.study import Endpoint
 from trialaudit.validation.context import CheckContext
@@ -47,7 +46,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         secondary" is not reported. Endpoints outside the fixed vocabulary
         are not read.
     """
-    endpoints: list[Endpoint] = ctx.study.endpoints or extract_endpoints(ctx.document)
+    endpoints: list[Endpoint] = ctx.study.endpoints
     by_name: dict[str, dict[str, list[Endpoint]]] = {}
     for e in endpoints:
         if e.role == "unspecified":

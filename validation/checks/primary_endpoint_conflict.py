@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from trialaudit.extractor.study.endpoints import extract_endpoints
 from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.study import Endpoint
 from trialaudit.validation.context import CheckContext
@@ -62,7 +61,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         are not compared.
     """
     ctx.coverage.count("cross_section", 0)  # its findings are text-vs-table / section-vs-section disagreements
-    endpoints = ctx.study.endpoints or extract_endpoints(ctx.document)
+    endpoints = ctx.study.endpoints
     places = declarations(endpoints, "primary")
     if len(places) < 2:
         return
