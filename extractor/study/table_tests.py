@@ -52,8 +52,20 @@ def _count_table(counts: list[list[int]], categories: list[str], description: st
                       from_percent=from_percent)
 
 
-def _statistic(value: Num, kind: str, evidence: Evidence) -> PrintedStatistic:
+def _statistic(value: Num, kind: str, evidence: Evidence, cell: str = "") -> PrintedStatistic:
+    """The statistic with its kind from its column (or row) label; a label naming no single test ("Statistics",
+    "Chi / T-test") gives way to the cell's own ("Z=1.64", "χ²=0.96")."""
+    if kind in ("unknown", "mixed") and cell:
+        kind = _cell_stat_kind(cell) or kind
     return PrintedStatistic(value=value, kind=kind, evidence=evidence)
+
+
+def _cell_stat_kind(text: str) -> str | None:
+    """The test a statistic cell names itself: 'χ²=0.03' -> chi2, 't=0.92' -> t, 'Z=1.64' -> z, 'F=2.1' -> F."""
+    qs = parse(text)
+    if len(qs) == 1 and qs[0].kind == "test_stat" and qs[0].statistic in ("chi2", "t", "F", "z"):
+        return qs[0].statistic
+    return None
 
 
 def _p_value(p: tuple[Num, str], evidence: Evidence) -> PrintedPValue:
@@ -448,7 +460,7 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
             num = stat_cell(cell_text(b["stat"], sc))
             if num is not None:
                 stat = _statistic(num, stat_kind_of_label(table.columns[sc]) or "unknown",
-                               cell_evidence(doc, table, b["stat"], sc, role="statistic"))
+                               cell_evidence(doc, table, b["stat"], sc, role="statistic"), cell_text(b["stat"], sc))
         p = None
         if b["p"] is not None:
             pp = printed_p_cell(cell_text(b["p"], pc))
@@ -553,7 +565,7 @@ def _arm_row_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: 
             r, num = first_value(sc, stat_cell)
             if num is not None:
                 stat = _statistic(num, stat_kind_of_label(table.columns[sc]) or "unknown",
-                               cell_evidence(doc, table, r, sc, role="statistic"))
+                               cell_evidence(doc, table, r, sc, role="statistic"), cell_text(r, sc))
         if pc is not None:
             r, pp = first_value(pc, printed_p_cell)
             if pp is not None:
@@ -650,7 +662,7 @@ def _test_row_tests(doc: Document, table: Table, study_arms: list[Arm]) -> list[
             stat = p = None
             if stat_row is not None and (num := stat_cell(cell_text(stat_row, j))) is not None:
                 stat = _statistic(num, stat_kind_of_label(stat_row.label) or "unknown",
-                                  cell_evidence(doc, table, stat_row, j, role="statistic"))
+                                  cell_evidence(doc, table, stat_row, j, role="statistic"), cell_text(stat_row, j))
             if p_row is not None and (pp := printed_p_cell(cell_text(p_row, j))) is not None:
                 p = _p_value(pp, cell_evidence(doc, table, p_row, j, role="p-value"))
             if stat is None and p is None:

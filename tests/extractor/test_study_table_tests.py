@@ -221,3 +221,15 @@ def test_a_column_headed_statistics_alone_is_a_statistic_column():
     from trialaudit.extractor.study.stat_labels import stat_kind_of_label
     assert stat_kind_of_label("statistics") == "unknown" and stat_kind_of_label("Test statistics") == "unknown"
     assert stat_kind_of_label("Descriptive statistics") is None
+
+
+def test_a_statistic_cell_names_its_own_test_under_a_generic_column():
+    from trialaudit.extractor.study.table_tests import _statistic
+    from trialaudit.schemas.findings import Evidence
+    from trialaudit.schemas.quantities import Num
+    ev = Evidence(quote="Z=1.64")
+    num = Num(value=1.64, text="1.64", decimals=2)
+    assert _statistic(num, "unknown", ev, "Z=1.64").kind == "z"
+    assert _statistic(num, "mixed", ev, "χ²=1.64").kind == "chi2"
+    assert _statistic(num, "t", ev, "χ²=1.64").kind == "t"          # a column naming one test keeps it
+    assert _statistic(num, "unknown", ev, "1.64").kind == "unknown"
