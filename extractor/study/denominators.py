@@ -649,6 +649,12 @@ def _spanned_label_row(table: Table, row: TableRow) -> TableRow | None:
     return None
 
 
+#: a row label that names its own variable and summary statistic: "Age of onset, mean (sd)", "Duration, median
+#: (IQR)", "BMI, mean ± SD"
+_OWN_VARIABLE = re.compile(r",\s*(?:mean|median)\s*(?:\(|±|\+/-)|\b(?:mean|median)\s*\(\s*(?:s\.?d\.?|se|sem|iqr|range)\s*\)",
+                           re.I)
+
+
 def set_rows(table: Table, row: TableRow) -> list[TableRow]:
     """The rows of the category set a row belongs to: the contiguous rows under one group heading, or
     under one label cell that spans them (a labelled first row followed by label-less rows)."""
@@ -656,11 +662,15 @@ def set_rows(table: Table, row: TableRow) -> list[TableRow]:
     if idx < 0:
         return [row]
     if row.group:
+        def same_set(r: TableRow) -> bool:
+            # a row that names its own variable and statistic ("Age of onset, mean (sd)") after a heading's
+            # categories is a new variable, though the table left it under the heading
+            return r.group == row.group and r.kind != "group" and not _OWN_VARIABLE.search(r.label)
         lo = idx
-        while lo > 0 and table.rows[lo - 1].group == row.group and table.rows[lo - 1].kind != "group":
+        while lo > 0 and same_set(table.rows[lo - 1]):
             lo -= 1
         hi = idx
-        while hi + 1 < len(table.rows) and table.rows[hi + 1].group == row.group and table.rows[hi + 1].kind != "group":
+        while hi + 1 < len(table.rows) and same_set(table.rows[hi + 1]):
             hi += 1
         return table.rows[lo:hi + 1]
     head = row if row.label.strip() else _spanned_label_row(table, row)

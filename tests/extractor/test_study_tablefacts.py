@@ -84,3 +84,15 @@ def test_norm_label_strips_a_count_marker_word_not_a_final_n():
     from trialaudit.extractor.study.tablefacts import norm_label
     assert [norm_label(x) for x in ("Unknown", "Women", "Men", "Asian")] == ["unknown", "women", "men", "asian"]
     assert [norm_label(x) for x in ("Male, n (%)", "Sex, n", "Age n", "Deaths, no.")] == ["male", "sex", "age", "deaths"]
+
+
+def test_a_category_set_ends_at_a_row_naming_its_own_variable_and_statistic():
+    from trialaudit.extractor.study.denominators import set_rows
+    from trialaudit.extractor.text import parse_text
+    doc = parse_text("# T\n\n## Results\n\nTable 1 | Characteristics\n\n| Characteristic | A (n=10) | B (n=10) |\n"
+                     "|---|---|---|\n| Marital status, n (%) | | |\n| married | 6 (60.0) | 5 (50.0) |\n"
+                     "| single | 4 (40.0) | 5 (50.0) |\n| Age of onset, mean (sd) | 22 (5.4) | 23 (6.1) |\n",
+                     doc_id="t", source="t", fmt="markdown")
+    t = doc.tables[0]
+    single = next(r for r in t.rows if r.label == "single")
+    assert [r.label for r in set_rows(t, single)] == ["married", "single"]
