@@ -163,6 +163,7 @@ def study_rows(article: Any) -> dict[str, list[dict]]:
     _reference_rows(st, aid, arms, out)
     _test_rows(st, aid, arms, out)
     _sentence_fact_rows(st, aid, arms, out)
+    _rate_and_table_fact_rows(st, aid, arms, out)
     return out
 
 
@@ -328,6 +329,10 @@ def _sentence_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dic
         out["trial_name_mentions"].append({
             "article": aid, "acronym": st.acronym, "kind": tn.kind, "text": tn.text, "edits": tn.edits,
             "similarity": tn.similarity, "number": tn.number, **evidence_location(tn.evidence)})
+
+
+def _rate_and_table_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, list[dict]]) -> None:
+    """Rates, percentages, means, response definitions, doses and the table facts of the eligibility rules."""
     for br in st.binomial_rates:
         out["binomial_rates"].append({
             "article": aid, "where": br.where, "count": br.k, "n": br.n, "low": br.low.value, "high": br.high.value,
