@@ -445,8 +445,14 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
 
     out = []
     for b in blocks:
-        if (b["stat"] is None and b["p"] is None) or b.get("ambiguous"):
+        if b["stat"] is None and b["p"] is None:
             continue
+        if b.get("ambiguous"):
+            # a statistic and its P centred on a heading's categories, or one row's own: which rows they test cannot
+            # be told, so no counts are read for them, but the statistic and its P are still one test
+            if b["stat"] is None or b["p"] is None:
+                continue
+            b = {**b, "rows": [b["stat"]], "heading": None, "counts_unknown": True}
         rows: list[TableRow] = b["rows"]
         if not rows:
             continue
@@ -471,7 +477,7 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
         if len(rows) == 1 and all(ms):
             tt.means = ms  # type: ignore[assignment]
             tt.mean_evidence = [cell_evidence(doc, table, rows[0], a.index, role="mean ± SD") for a in arms]
-        else:
+        elif not b.get("counts_unknown"):
             tt.interps = _row_interps(doc, table, rows, arms, own_row=b.get("own_row"))
         out.append(tt)
     return out

@@ -233,3 +233,15 @@ def test_a_statistic_cell_names_its_own_test_under_a_generic_column():
     assert _statistic(num, "mixed", ev, "χ²=1.64").kind == "chi2"
     assert _statistic(num, "t", ev, "χ²=1.64").kind == "t"          # a column naming one test keeps it
     assert _statistic(num, "unknown", ev, "1.64").kind == "unknown"
+
+
+def test_a_statistic_centred_on_a_headings_categories_is_a_test_without_counts():
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    doc = parse_text("# T\n\n## Results\n\nTable 1 | Characteristics\n\n| Characteristic | A (n=103) | B (n=98) | statistics | p |\n"
+                     "|---|---|---|---|---|\n| Marital status, n (%) | | | | |\n| married | 55 (53.4%) | 50 (51.0%) | | |\n"
+                     "| single | 41 (39.8%) | 43 (43.9%) | χ²=0.96 | 0.591 |\n| other | 7 (6.8%) | 5 (5.1%) | | |\n",
+                     doc_id="t", source="t", fmt="markdown")
+    tt = [t for t in extract_study(doc).table_tests if t.statistic is not None]
+    assert [(t.statistic.kind, t.statistic.value.text, t.p.value.text, t.count_tables) for t in tt] == [
+        ("chi2", "0.96", "0.591", [])]
