@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from trialaudit.extractor.evidence import section_title
+from trialaudit.extractor.memo import per_document
 from trialaudit.extractor.rounding import sum_within_rounding
 from trialaudit.schemas.document import Document, Table, TableRow
 from trialaudit.schemas.findings import Evidence
@@ -270,6 +271,8 @@ def _split_complete_prefix(run: CategoryRun, dcols: list[int]) -> list[CategoryR
     return [run]
 
 
+@per_document  # keyed by the table's identity: the category sets, the median and percentage facts and two
+#              rules ask for the same table's runs; the runs are shared, read-only
 def category_runs(table: Table) -> list[CategoryRun]:
     """All runs of category rows of one variable in a table (categories as rows)."""
     dcols = data_columns(table)
