@@ -103,6 +103,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--hostile", action="store_true", help="also time the huge inputs of issue 15")
     args = ap.parse_args()
+    if len(set(args.factors)) < 2:
+        ap.error("--factors needs at least two different sizes to fit a growth exponent")
     src = args.article or default_article()
     text = src.read_text(encoding="utf-8")
     settings = Settings(article_time_budget_s=3600, max_article_chars=50_000_000)
