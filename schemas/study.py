@@ -794,6 +794,45 @@ class CategoryPercentages(Model):
     evidence: list[Evidence]
 
 
+class ColumnN(Model):
+    """The n of a table column (or row) as the denominators resolved it: the number, where it was read
+    ("column header", "arm size", "table N row" ...), how certain ("stated" or "inferred") and its evidence."""
+
+    n: int
+    source: str
+    certainty: str = "stated"
+    evidence: Evidence
+
+
+class TotalColumnRow(Model):
+    """A count row of a table that has one Total column beside two or more arm columns (arms named as the
+    study's arms, the Total column's header n the sum of theirs when printed): the Total cell and the arms' cells.
+    Rows of means, medians, ranges, scores or durations, and rows of bare percentages, are left out."""
+
+    table: str                 # the table's label
+    row: str                   # the row's label
+    total_column: str
+    arm_columns: list[str]
+    total: int
+    parts: list[int]
+    evidence: list[Evidence]   # the Total cell (role "total"), then each arm's cell (role "arm")
+
+
+class SlashPair(Model):
+    """A cell printing the counts of a named pair of categories as "31/24" in a row labelled with the pair
+    ("Sex (Male/Female)", "Gender, M/F", "Yes/No"), with the column's n. ``percentages``: a "%" in the row, group
+    or column label says the pair is two percentages ("Gender (%) Male/female | 83/17")."""
+
+    table: str
+    row: str
+    column: str
+    labels: list[str]          # the pair's names as printed
+    counts: list[int]
+    n: ColumnN
+    percentages: bool = False
+    evidence: Evidence         # the cell, role "categories"
+
+
 class CategoryBand(Model):
     """A category row read as the band of values it holds ("<18" → below 18, "12–17", "≥40"), or a remainder row
     ("Unknown", "Other") that holds no band."""
@@ -1144,6 +1183,10 @@ class Study(Model):
     stated_age_ranges: list[StatedAgeRange] = Field(default_factory=list)
     # the diagnosis the inclusion criteria require (the population's disease), if they name one
     required_diagnosis: RequiredDiagnosis | None = None
+    # rows of a table with a Total column beside its arm columns, and "Male/Female | 31/24" pairs (see TotalColumnRow,
+    # SlashPair)
+    total_column_rows: list[TotalColumnRow] = Field(default_factory=list)
+    slash_pairs: list[SlashPair] = Field(default_factory=list)
     # the percentages printed for each set of categories, per column (see CategoryPercentages)
     category_percentages: list[CategoryPercentages] = Field(default_factory=list)
     # median rows followed by threshold categories of the same variable (see MedianCategories)

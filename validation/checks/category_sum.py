@@ -4,22 +4,15 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from trialaudit.extractor.study.arms import TOTAL_WORDS, resolve_arm
 from trialaudit.extractor.study.categories import STAT_COL
 from trialaudit.schemas.document import Table, TableRow
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.study.denominators import (cell_kind, descriptor_above, header_n, other_unit, percent_only_label,
-                                                     slash_pair_percent)
+from trialaudit.extractor.study.category_counts import EXCLUSIVE_PAIRS as _EXCLUSIVE_SETS
+from trialaudit.extractor.study.denominators import cell_kind, descriptor_above, other_unit
 from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
                                  norm_label, response_category, row_denominator)
-
-# category vocabularies whose members are mutually exclusive and, listed together, exhaustive
-_EXCLUSIVE_SETS = [
-    {"male", "female"}, {"men", "women"}, {"yes", "no"}, {"high", "low"}, {"present", "absent"},
-    {"positive", "negative"}, {"left", "right"}, {"boys", "girls"},
-]
 
 
 def _category_key(label: str) -> str:
@@ -117,8 +110,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     for table in ctx.document.tables:
         yield from _rows_as_categories(ctx, table)
         yield from _columns_as_categories(ctx, table)
-        yield from _slash_pairs(ctx, table)
-        yield from _total_column(ctx, table)
+    yield from _slash_pairs(ctx)
+    yield from _total_column(ctx)
 
 
 def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
@@ -179,7 +172,7 @@ def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
             group = rows[0].group or ""
             parts = " + ".join(str(c) for c in counts)
             where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{group}'" if group else "")
-            severity = _severity(total, den, labels, rows[0].group, table)
+            severity = _severity(total, den, labels, rows[0].group)
             base = total if _percents_of(counts, pcts, total) else den.n if _percents_of(counts, pcts, den.n) else None
             if total < den.n and severity != "error" and base is not None:
                 # every printed percentage is count/total: the percentages are of the patients with data and the
@@ -233,7 +226,7 @@ def _own_denominator(text: str) -> int | None:
     return int(q.denominator.value)
 
 
-def _severity(total: int, den, labels: list[str], group: str | None, table: Table) -> str:
+def _severity(total: int, den, labels: list[str], group: str | None) -> str:
     """Error only for a contradiction read with certainty.
 
     Too many patients against a stated n is an error unless the group label carries
@@ -300,7 +293,6 @@ def _is_subgroup_size(table: Table, j: int, rows: list[TableRow], total: int) ->
     return False
 
 
-_NOT_COUNT_ROW = re.compile(r"\b(?:median|mean|average|range|sd|iqr|min|max|score|years?|months?|days?)\b", re.I)
 
 
 def _columns_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
@@ -324,7 +316,7 @@ def _columns_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]
         parts = " + ".join(str(c) for c in counts)
         where = f"{table.label}, row '{row.label}'"
         yield ctx.finding(
-            "TA102", severity=_severity(total, den, labels, None, table),
+            "TA102", severity=_severity(total, den, labels, None),
             message=f"{where}: {'/'.join(labels)} = {parts} = {total}, but the group has n = {den.n}"
                     f" ({abs(den.n - total)} patient(s) {'unaccounted for' if total < den.n else 'too many'}).",
             observed=f"{parts} = {total}", expected=f"{den.n}",
@@ -333,73 +325,35 @@ def _columns_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]
             key=where, details={"categories": labels, "counts": counts, "n": den.n})
 
 
-def _slash_pairs(ctx: CheckContext, table: Table) -> Iterator[Finding]:
-    """'Sex (Male/Female) | 31/24' must add up to the column n."""
-    for row in table.rows:
-        m = re.search(r"\(?\b([A-Za-z]+)\s*/\s*([A-Za-z]+)\b\)?", row.label)
-        if not m:
-            continue
-        pair = {m.group(1).lower(), m.group(2).lower()}
-        if pair not in _EXCLUSIVE_SETS and not (pair == {"m", "f"} and re.search(r"\b(?:sex|gender)\b", row.label, re.I)):
-            continue  # "Sex (M/F)": the letters stand for male and female
-        for j in range(1, len(row.cells)):
-            cm = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", row.cells[j].text)
-            den = column_denominator(ctx, table, j)
-            if not cm or den is None:
-                continue
-            if slash_pair_percent(table, row, j):
-                continue  # "Gender (%) Male/female | 83/17": two percentages, not counts of the column's n
-            a, b = int(cm.group(1)), int(cm.group(2))
-            ctx.coverage.count("category_sets")
-            if a + b == den.n:
-                continue
-            where = f"{table.label}, row '{row.label}', column '{table.column_label(j)}'"
-            yield ctx.finding(
-                "TA102", severity=_severity(a + b, den, [m.group(1), m.group(2)], None, table),
-                message=f"{where}: {m.group(1)}/{m.group(2)} = {a}/{b} adds up to {a + b}, not n = {den.n}.",
-                observed=f"{a} + {b} = {a + b}", expected=str(den.n),
-                computation=f"{a} + {b} = {a + b}; n = {den.n} from the {den.source}.",
-                evidence=[ctx.cell_evidence(table, row, j, role="categories"), den.evidence], key=where)
-
-
-def _total_column(ctx: CheckContext, table: Table) -> Iterator[Finding]:
-    tot = [j for j, c in enumerate(table.columns) if j > 0 and TOTAL_WORDS.match(c.split(" / ")[0].strip())]
-    if len(tot) != 1 or " / " in table.columns[tot[0]]:
-        return
-    t = tot[0]
-    arm_cols = [j for j, c in enumerate(table.columns)
-                if j > 0 and j != t and resolve_arm(c, ctx.study.arms) is not None and " / " not in c]
-    if len(arm_cols) < 2:
-        return
-    own = resolve_arm(table.columns[t], ctx.study.arms)
-    if own is not None and not own.is_total:
-        return  # "Combined training (n = 45)": a study arm whose name starts with a total word
-    tn, ns = header_n(table, t), [header_n(table, j) for j in arm_cols]
-    if tn is not None and all(ns) and sum(ns) != tn:
-        return  # its n is not the sum of the arms' n: not a Total column
-    from trialaudit.validation.tablekit import cell_quantity
-    for row in table.rows:
-        if row.kind == "group" or t >= len(row.cells) or _NOT_COUNT_ROW.search(row.label) \
-                or _NOT_COUNT_ROW.search(row.group or ""):
-            continue
-        kinds = {getattr(cell_quantity(row.cells[j].text), "kind", None) for j in [t] + arm_cols if j < len(row.cells)}
-        if not kinds & {"count_percent", "fraction"} and not re.search(r"\bn\s*\(%\)|\bno\.|number", row.label + " " + (row.group or ""), re.I):
-            continue
-        if percent_only_label(row.label) or percent_only_label(row.group):
-            continue  # "Race, Caucasian (%) | 100 | 100 | 100": percentages, which a Total column does not sum
-        total = cell_count(row.cells[t].text)
-        parts = [cell_count(row.cells[j].text) if j < len(row.cells) else None for j in arm_cols]
-        if total is None or any(p is None for p in parts):
-            continue
+def _slash_pairs(ctx: CheckContext) -> Iterator[Finding]:
+    """'Sex (Male/Female) | 31/24' must add up to the column n (``Study.slash_pairs``)."""
+    for sp in ctx.study.slash_pairs:
+        if sp.percentages:
+            continue  # "Gender (%) Male/female | 83/17": two percentages, not counts of the column's n
+        a, b = sp.counts
         ctx.coverage.count("category_sets")
-        if sum(parts) == total:
+        if a + b == sp.n.n:
             continue
-        where = f"{table.label}, row '{row.label}'"
-        expr = " + ".join(map(str, parts))
+        where = f"{sp.table}, row '{sp.row}', column '{sp.column}'"
+        yield ctx.finding(
+            "TA102", severity=_severity(a + b, sp.n, sp.labels, None),
+            message=f"{where}: {sp.labels[0]}/{sp.labels[1]} = {a}/{b} adds up to {a + b}, not n = {sp.n.n}.",
+            observed=f"{a} + {b} = {a + b}", expected=str(sp.n.n),
+            computation=f"{a} + {b} = {a + b}; n = {sp.n.n} from the {sp.n.source}.",
+            evidence=[sp.evidence, sp.n.evidence], key=where)
+
+
+def _total_column(ctx: CheckContext) -> Iterator[Finding]:
+    """A Total column must equal the sum of the arm columns (``Study.total_column_rows``)."""
+    for tr in ctx.study.total_column_rows:
+        ctx.coverage.count("category_sets")
+        if sum(tr.parts) == tr.total:
+            continue
+        where = f"{tr.table}, row '{tr.row}'"
+        expr = " + ".join(map(str, tr.parts))
         yield ctx.finding(
             "TA102", severity="error",
-            message=f"{where}: the Total column says {total} but the arms add up to {expr} = {sum(parts)}.",
-            observed=str(total), expected=f"{expr} = {sum(parts)}",
-            computation=f"sum over arm columns {', '.join(repr(table.columns[j]) for j in arm_cols)}: {expr} = {sum(parts)}.",
-            evidence=[ctx.cell_evidence(table, row, t, role="total")] + [ctx.cell_evidence(table, row, j, role="arm") for j in arm_cols],
-            key=where + "|total")
+            message=f"{where}: the Total column says {tr.total} but the arms add up to {expr} = {sum(tr.parts)}.",
+            observed=str(tr.total), expected=f"{expr} = {sum(tr.parts)}",
+            computation=f"sum over arm columns {', '.join(repr(c) for c in tr.arm_columns)}: {expr} = {sum(tr.parts)}.",
+            evidence=tr.evidence, key=where + "|total")

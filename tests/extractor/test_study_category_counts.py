@@ -1,0 +1,19 @@
+"""Study.total_column_rows and Study.slash_pairs: counts that must add up (read by TA102)."""
+from __future__ import annotations
+
+from trialaudit.extractor.study import extract_study
+from trialaudit.extractor.text import parse_text
+
+_ARTICLE = ("# A trial\n\n## Methods\n\nPatients were randomised to the A group (n = 30) or the B group (n = 30).\n\n"
+            "## Results\n\nTable 1 | Baseline\n\n| Variable | A group (n = 30) | B group (n = 30) | Total (n = 60) |\n"
+            "|---|---|---|---|\n| Sex (Male/Female) | 16/14 | 15/15 | 31/29 |\n| Smokers, n (%) | 10 (33.3) | 8 (26.7) | 19 (31.7) |\n"
+            "| Age, mean (SD) | 50 (10) | 51 (9) | 50 (10) |\n")
+
+
+def test_total_column_rows_and_slash_pairs_with_their_n():
+    st = extract_study(parse_text(_ARTICLE, doc_id="t", source="t", fmt="markdown"))
+    rows = [(r.row, r.total, r.parts) for r in st.total_column_rows]
+    assert ("Smokers, n (%)", 19, [10, 8]) in rows and not [r for r in rows if r[0].startswith("Age")]
+    pairs = {(p.column, tuple(p.counts), p.n.n) for p in st.slash_pairs}
+    assert ("A group (n = 30)", (16, 14), 30) in pairs
+    assert all(p.labels == ["Male", "Female"] and not p.percentages for p in st.slash_pairs)
