@@ -818,6 +818,18 @@ class TotalColumnRow(Model):
     evidence: list[Evidence]   # the Total cell (role "total"), then each arm's cell (role "arm")
 
 
+class CategoryColumnsRow(Model):
+    """A row of a table whose response categories are columns (arms as rows: "| Observation group | 1 | 12 | 14 |
+    26 |" under "CR | PR | SD | PD"): the category columns' labels, the row's counts and its n."""
+
+    table: str
+    row: str
+    labels: list[str]
+    counts: list[int]
+    n: ColumnN
+    evidence: Evidence         # the row, role "categories"
+
+
 class SlashPair(Model):
     """A cell printing the counts of a named pair of categories as "31/24" in a row labelled with the pair
     ("Sex (Male/Female)", "Gender, M/F", "Yes/No"), with the column's n. ``percentages``: a "%" in the row, group
@@ -1186,6 +1198,7 @@ class Study(Model):
     # rows of a table with a Total column beside its arm columns, and "Male/Female | 31/24" pairs (see TotalColumnRow,
     # SlashPair)
     total_column_rows: list[TotalColumnRow] = Field(default_factory=list)
+    category_columns_rows: list[CategoryColumnsRow] = Field(default_factory=list)
     slash_pairs: list[SlashPair] = Field(default_factory=list)
     # the percentages printed for each set of categories, per column (see CategoryPercentages)
     category_percentages: list[CategoryPercentages] = Field(default_factory=list)

@@ -3,24 +3,27 @@
 * A table with one Total column beside two or more arm columns (the study's arms by name; when the headers
   print n's, the Total's is the sum of the arms'): each count row's Total cell and arm cells. Rows of means,
   medians, ranges, scores or durations, and rows whose label says they print percentages, are left out.
+* A table whose response categories are columns (CR | PR | SD | PD, three or more): each row's counts with the
+  row's n (its "No. of patients" cell or its arm's size).
 * A row labelled with a named pair of exclusive categories ("Sex (Male/Female)", "Yes/No", "Sex (M/F)") whose
   cells print "31/24": the two counts with the column's n.
 
-TA102 adds them up.
+TA102 adds them up (its categories-as-rows part still reads the tables).
 """
 from __future__ import annotations
 
 import re
 
-from trialaudit.extractor.evidence import cell_evidence
+from trialaudit.extractor.evidence import cell_evidence, row_evidence
 from trialaudit.schemas.document import Document, Table
-from trialaudit.schemas.study import Arm, ColumnN, SlashPair, TotalColumnRow
+from trialaudit.schemas.study import Arm, CategoryColumnsRow, ColumnN, SlashPair, TotalColumnRow
 
 from .arms import TOTAL_WORDS, resolve_arm
 from .denominators import header_n, percent_only_label, slash_pair_percent
-from .tablefacts import Denominator, cell_count, cell_quantity, column_denominator
+from .tablefacts import Denominator, cell_count, cell_quantity, column_denominator, response_category, row_denominator
 
-__all__ = ["extract_total_column_rows", "extract_slash_pairs", "column_n", "EXCLUSIVE_PAIRS"]
+__all__ = ["extract_total_column_rows", "extract_slash_pairs", "extract_category_columns_rows", "column_n",
+           "EXCLUSIVE_PAIRS"]
 
 #: category vocabularies whose members are mutually exclusive and, listed together, exhaustive
 EXCLUSIVE_PAIRS = [
@@ -101,4 +104,26 @@ def extract_slash_pairs(doc: Document, arms: list[Arm]) -> list[SlashPair]:
                     labels=[m.group(1), m.group(2)], counts=[int(cm.group(1)), int(cm.group(2))], n=column_n(den),
                     percentages=slash_pair_percent(table, row, j),
                     evidence=cell_evidence(doc, table, row, j, role="categories")))
+    return out
+
+
+def extract_category_columns_rows(doc: Document, arms: list[Arm]) -> list[CategoryColumnsRow]:
+    """Rows of tables whose response categories are columns, with their counts and n."""
+    out: list[CategoryColumnsRow] = []
+    for table in doc.tables:
+        cat_cols = [j for j, c in enumerate(table.columns) if j > 0 and response_category(c.split(" / ")[-1])]
+        if len(cat_cols) < 3:
+            continue
+        labels = [table.columns[j] for j in cat_cols]
+        for row in table.rows:
+            if row.kind == "group":
+                continue
+            den = row_denominator(doc, arms, table, row)
+            if den is None:
+                continue
+            counts = [cell_count(row.cells[j].text) if j < len(row.cells) else None for j in cat_cols]
+            if any(c is None for c in counts):
+                continue
+            out.append(CategoryColumnsRow(table=table.label, row=row.label, labels=labels, counts=counts,
+                                          n=column_n(den), evidence=row_evidence(doc, table, row, role="categories")))
     return out

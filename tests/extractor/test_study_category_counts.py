@@ -17,3 +17,13 @@ def test_total_column_rows_and_slash_pairs_with_their_n():
     pairs = {(p.column, tuple(p.counts), p.n.n) for p in st.slash_pairs}
     assert ("A group (n = 30)", (16, 14), 30) in pairs
     assert all(p.labels == ["Male", "Female"] and not p.percentages for p in st.slash_pairs)
+
+
+def test_rows_of_a_table_whose_response_categories_are_columns():
+    art = ("# A trial\n\n## Methods\n\nPatients were randomised to the A group (n = 55) or the B group (n = 40).\n\n"
+           "## Results\n\nTable 2 | Best response\n\n| Group | CR | PR | SD | PD |\n|---|---|---|---|---|\n"
+           "| A group | 1 | 12 | 14 | 26 |\n| B group | 0 | 4 | 10 | 26 |\n")
+    st = extract_study(parse_text(art, doc_id="t", source="t", fmt="markdown"))
+    got = [(r.row, r.counts, r.n.n) for r in st.category_columns_rows]
+    assert ("B group", [0, 4, 10, 26], 40) in got
+    assert st.category_columns_rows[0].labels == ["CR", "PR", "SD", "PD"]

@@ -109,7 +109,7 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     """
     for table in ctx.document.tables:
         yield from _rows_as_categories(ctx, table)
-        yield from _columns_as_categories(ctx, table)
+    yield from _columns_as_categories(ctx)
     yield from _slash_pairs(ctx)
     yield from _total_column(ctx)
 
@@ -295,34 +295,24 @@ def _is_subgroup_size(table: Table, j: int, rows: list[TableRow], total: int) ->
 
 
 
-def _columns_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
-    cat_cols = [j for j, c in enumerate(table.columns) if j > 0 and response_category(c.split(" / ")[-1])]
-    if len(cat_cols) < 3:
-        return
-    labels = [table.columns[j] for j in cat_cols]
-    for row in table.rows:
-        if row.kind == "group":
-            continue
-        den = row_denominator(ctx, table, row)
-        if den is None:
-            continue
-        counts = [cell_count(row.cells[j].text) if j < len(row.cells) else None for j in cat_cols]
-        if any(c is None for c in counts):
-            continue
-        total = sum(counts)
+def _columns_as_categories(ctx: CheckContext) -> Iterator[Finding]:
+    """Response categories as columns, arms as rows (``Study.category_columns_rows``)."""
+    for cr in ctx.study.category_columns_rows:
+        total = sum(cr.counts)
         ctx.coverage.count("category_sets")
-        if total == den.n:
+        if total == cr.n.n:
             continue
-        parts = " + ".join(str(c) for c in counts)
-        where = f"{table.label}, row '{row.label}'"
+        parts = " + ".join(str(c) for c in cr.counts)
+        where = f"{cr.table}, row '{cr.row}'"
         yield ctx.finding(
-            "TA102", severity=_severity(total, den, labels, None),
-            message=f"{where}: {'/'.join(labels)} = {parts} = {total}, but the group has n = {den.n}"
-                    f" ({abs(den.n - total)} patient(s) {'unaccounted for' if total < den.n else 'too many'}).",
-            observed=f"{parts} = {total}", expected=f"{den.n}",
-            computation=f"{' + '.join(f'{l} {c}' for l, c in zip(labels, counts))} = {total}; n = {den.n} from the {den.source}.",
-            evidence=[ctx.row_evidence(table, row, role="categories")] + [den.evidence],
-            key=where, details={"categories": labels, "counts": counts, "n": den.n})
+            "TA102", severity=_severity(total, cr.n, cr.labels, None),
+            message=f"{where}: {'/'.join(cr.labels)} = {parts} = {total}, but the group has n = {cr.n.n}"
+                    f" ({abs(cr.n.n - total)} patient(s) {'unaccounted for' if total < cr.n.n else 'too many'}).",
+            observed=f"{parts} = {total}", expected=f"{cr.n.n}",
+            computation=f"{' + '.join(f'{lab} {c}' for lab, c in zip(cr.labels, cr.counts))} = {total}; n = {cr.n.n} "
+                        f"from the {cr.n.source}.",
+            evidence=[cr.evidence, cr.n.evidence], key=where, details={"categories": cr.labels, "counts": cr.counts,
+                                                                      "n": cr.n.n})
 
 
 def _slash_pairs(ctx: CheckContext) -> Iterator[Finding]:
