@@ -818,6 +818,28 @@ class TotalColumnRow(Model):
     evidence: list[Evidence]   # the Total cell (role "total"), then each arm's cell (role "arm")
 
 
+class CategoryRowsColumn(Model):
+    """One column of a run of category rows (under one group heading, split where a new variable starts, or a run
+    of response rows): the categories' labels, their counts, the percentage printed beside each (None where
+    none), the n every row of the run shares in this column, each cell's own "k/N" denominator (None where the
+    cell prints none), whether the caption or notes announce missing data, and the counts printed in the
+    column's other rows (one of them may be the size of a subgroup the categories describe). Runs whose cells are
+    typed as percentages, columns under a "| Mean | s.d. |" sub-header, columns whose rows have different n and
+    cells without a whole count are left out."""
+
+    table: str
+    column: str
+    group: str | None = None   # the heading the run sits under
+    labels: list[str]
+    counts: list[int]
+    percents: list[Num | None]
+    own_denominators: list[int | None]
+    n: ColumnN
+    missing_note: bool = False
+    other_counts: list[int] = Field(default_factory=list)
+    evidence: list[Evidence]   # each category's cell, role "category"
+
+
 class CategoryColumnsRow(Model):
     """A row of a table whose response categories are columns (arms as rows: "| Observation group | 1 | 12 | 14 |
     26 |" under "CR | PR | SD | PD"): the category columns' labels, the row's counts and its n."""
@@ -1198,6 +1220,7 @@ class Study(Model):
     # rows of a table with a Total column beside its arm columns, and "Male/Female | 31/24" pairs (see TotalColumnRow,
     # SlashPair)
     total_column_rows: list[TotalColumnRow] = Field(default_factory=list)
+    category_rows_columns: list[CategoryRowsColumn] = Field(default_factory=list)
     category_columns_rows: list[CategoryColumnsRow] = Field(default_factory=list)
     slash_pairs: list[SlashPair] = Field(default_factory=list)
     # the percentages printed for each set of categories, per column (see CategoryPercentages)

@@ -48,7 +48,8 @@ from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
 from .median_categories import extract_median_categories
 from .category_percentages import extract_category_percentages
-from .category_counts import extract_category_columns_rows, extract_slash_pairs, extract_total_column_rows
+from .category_counts import (extract_category_columns_rows, extract_category_rows_columns, extract_slash_pairs,
+                              extract_total_column_rows)
 from .diagnoses import extract_diagnosis_rows, extract_required_diagnosis
 from .stat_tests import merge_tests, tests_from_cells, tests_from_sentences, tests_named_in_methods
 
@@ -166,6 +167,7 @@ def _extract_study(doc: Document) -> Study:
     study.category_percentages = extract_category_percentages(doc, study.arms)
     study.total_column_rows = extract_total_column_rows(doc, study.arms)
     study.slash_pairs = extract_slash_pairs(doc, study.arms)
+    study.category_rows_columns = extract_category_rows_columns(doc, study.arms)
     study.category_columns_rows = extract_category_columns_rows(doc, study.arms)
     reg_arms = regimen_arms(doc, study.arms, study.population_sizes)
     study.regimen_arms = None if reg_arms is None else [a.id for a in reg_arms]

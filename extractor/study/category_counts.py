@@ -8,22 +8,29 @@
 * A row labelled with a named pair of exclusive categories ("Sex (Male/Female)", "Yes/No", "Sex (M/F)") whose
   cells print "31/24": the two counts with the column's n.
 
-TA102 adds them up (its categories-as-rows part still reads the tables).
+* Runs of category rows (under one group heading, split where a new variable starts; or a run of response rows
+  that no group run contains): per column, the categories' counts and printed percentages with the n the rows
+  share.
+
+TA102 adds them up.
 """
 from __future__ import annotations
 
 import re
 
 from trialaudit.extractor.evidence import cell_evidence, row_evidence
-from trialaudit.schemas.document import Document, Table
-from trialaudit.schemas.study import Arm, CategoryColumnsRow, ColumnN, SlashPair, TotalColumnRow
+from trialaudit.schemas.document import Document, Table, TableRow
+from trialaudit.schemas.study import (Arm, CategoryColumnsRow, CategoryRowsColumn, ColumnN, SlashPair,
+                                     TotalColumnRow)
 
 from .arms import TOTAL_WORDS, resolve_arm
-from .denominators import header_n, percent_only_label, slash_pair_percent
-from .tablefacts import Denominator, cell_count, cell_quantity, column_denominator, response_category, row_denominator
+from .categories import STAT_COL
+from .denominators import cell_kind, descriptor_above, header_n, percent_only_label, slash_pair_percent
+from .tablefacts import (Denominator, arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
+                         response_category, row_denominator)
 
-__all__ = ["extract_total_column_rows", "extract_slash_pairs", "extract_category_columns_rows", "column_n",
-           "EXCLUSIVE_PAIRS"]
+__all__ = ["extract_total_column_rows", "extract_slash_pairs", "extract_category_columns_rows",
+           "extract_category_rows_columns", "column_n", "EXCLUSIVE_PAIRS"]
 
 #: category vocabularies whose members are mutually exclusive and, listed together, exhaustive
 EXCLUSIVE_PAIRS = [
@@ -126,4 +133,112 @@ def extract_category_columns_rows(doc: Document, arms: list[Arm]) -> list[Catego
                 continue
             out.append(CategoryColumnsRow(table=table.label, row=row.label, labels=labels, counts=counts,
                                           n=column_n(den), evidence=row_evidence(doc, table, row, role="categories")))
+    return out
+
+
+#: a caption or note announcing that categories may fall short of n
+_MISSING_NOTE = re.compile(r"missing\s+(?:data|values|information)|(?:may|might|do(?:es)?)\s+not\s+(?:add|sum|total)|"
+                           r"not\s+(?:all|every)\s+(?:patients|participants)\s+(?:had|with|answered)|"
+                           r"data\s+(?:were|was)\s+(?:not\s+available|unavailable|missing)", re.I)
+
+
+def _groups(table: Table) -> list[list[TableRow]]:
+    """Runs of category rows: under one group heading, split where a new variable starts."""
+    out: list[list[TableRow]] = []
+    cur: list[TableRow] = []
+    stat_cols = [j for j, c in enumerate(table.columns) if STAT_COL.search(c.strip())]
+    for r in table.rows:
+        if r.kind == "group":
+            if cur:
+                out.append(cur)
+            cur = []
+            continue
+        if cur and r.group is None:
+            out.append(cur)
+            cur = []
+        # a second row carrying its own test statistic starts a new variable
+        if cur and stat_cols and any(j < len(r.cells) and r.cells[j].text for j in stat_cols) and \
+                any(j < len(x.cells) and x.cells[j].text for x in cur for j in stat_cols):
+            out.append(cur)
+            cur = []
+        if r.group is None:
+            out.append([r])
+            continue
+        cur.append(r)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def _runs(table: Table) -> list[list[TableRow]]:
+    """The group runs, then the runs of response rows that no group run contains ("CR | PR | SD | PD" without a
+    heading; one inside a longer group run is part of it, and alone would look complete)."""
+    runs = _groups(table)
+    resp_run: list[TableRow] = []
+    extra_runs = []
+    for r in table.rows:
+        if r.kind != "group" and response_category(r.label):
+            resp_run.append(r)
+        elif resp_run:
+            extra_runs.append(resp_run)
+            resp_run = []
+    if resp_run:
+        extra_runs.append(resp_run)
+    extra_runs = [x for x in extra_runs if not any({r.index for r in x} < {r.index for r in g} for g in runs)]
+    out, seen = [], set()
+    for rows in runs + extra_runs:
+        key = tuple(r.index for r in rows)
+        if key in seen or len(rows) < 2:
+            continue
+        seen.add(key)
+        out.append(rows)
+    return out
+
+
+def _percent_heading(table: Table, rows: list[TableRow]) -> bool:
+    """Every filled cell of the set is typed as a percentage ("Gender (%)" over bare numbers): the set holds
+    percentages, not counts."""
+    kinds = [cell_kind(table, r, j, q) for r in rows for j in range(1, len(r.cells))
+             if (q := cell_quantity(r.cells[j].text)) is not None]
+    return bool(kinds) and all(k == "percent" for k in kinds)
+
+
+def _own_denominator(text: str) -> int | None:
+    """The N of a "k/N" cell: the row's own denominator."""
+    q = cell_quantity(text)
+    if q is None or q.kind != "fraction" or q.denominator is None:
+        return None
+    return int(q.denominator.value)
+
+
+def extract_category_rows_columns(doc: Document, arms: list[Arm]) -> list[CategoryRowsColumn]:
+    """Every column of every run of category rows whose counts and n can be read (tables with arms as rows are
+    read by :func:`extract_category_columns_rows`)."""
+    out: list[CategoryRowsColumn] = []
+    for table in doc.tables:
+        if arms_are_rows(table, arms):
+            continue
+        note = bool(_MISSING_NOTE.search(" ".join([table.caption or "", *table.footnotes])))
+        for rows in _runs(table):
+            if _percent_heading(table, rows):
+                continue  # "Gender (%) | Male 34 | Female 66": the cells are percentages, not counts
+            idx = {r.index for r in rows}
+            for j in range(1, len(table.columns)):
+                if descriptor_above(table, rows[0], j) == "continuous":
+                    continue  # under a sub-header row "| Outcome | Mean | s.d. |": time points, not categories
+                dens = [column_denominator(doc, arms, table, j, r) for r in rows]
+                den = dens[0]
+                if den is None or any(d is None or d.n != den.n for d in dens):
+                    continue  # a table note gives some of these rows another denominator
+                counts = [cell_count(r.cells[j].text) if j < len(r.cells) else None for r in rows]
+                if any(c is None for c in counts):
+                    continue
+                others = [c for r in table.rows if r.index not in idx and r.kind != "group" and j < len(r.cells)
+                          and (c := cell_count(r.cells[j].text)) is not None]
+                out.append(CategoryRowsColumn(
+                    table=table.label, column=table.column_label(j), group=rows[0].group, labels=[r.label for r in rows],
+                    counts=counts, percents=[cell_percent(r.cells[j].text) for r in rows],
+                    own_denominators=[_own_denominator(r.cells[j].text) for r in rows], n=column_n(den),
+                    missing_note=note, other_counts=others,
+                    evidence=[cell_evidence(doc, table, r, j, role="category") for r in rows]))
     return out

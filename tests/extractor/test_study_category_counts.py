@@ -27,3 +27,14 @@ def test_rows_of_a_table_whose_response_categories_are_columns():
     got = [(r.row, r.counts, r.n.n) for r in st.category_columns_rows]
     assert ("B group", [0, 4, 10, 26], 40) in got
     assert st.category_columns_rows[0].labels == ["CR", "PR", "SD", "PD"]
+
+
+def test_runs_of_category_rows_per_column_with_counts_percentages_and_n():
+    art = ("# A trial\n\n## Methods\n\nPatients were randomised to the A group (n = 30) or the B group (n = 30).\n\n"
+           "## Results\n\nTable 1 | Baseline\n\n| Variable | A group (n = 30) | B group (n = 30) |\n|---|---|---|\n"
+           "| Smokers, n (%) | 10 (33.3) | 8 (26.7) |\n"
+           "| Sex, n (%) | | |\n| Male | 16 (53.3) | 15 (50.0) |\n| Female | 13 (43.3) | 15 (50.0) |\n")
+    st = extract_study(parse_text(art, doc_id="t", source="t", fmt="markdown"))
+    a = next(c for c in st.category_rows_columns if c.column == "A group (n = 30)" and c.labels == ["Male", "Female"])
+    assert a.counts == [16, 13] and a.n.n == 30 and [p.text for p in a.percents] == ["53.3", "43.3"]
+    assert a.group and a.group.startswith("Sex") and a.own_denominators == [None, None] and 10 in a.other_counts

@@ -4,15 +4,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from trialaudit.extractor.study.categories import STAT_COL
-from trialaudit.schemas.document import Table, TableRow
+from trialaudit.extractor.study.category_counts import EXCLUSIVE_PAIRS as _EXCLUSIVE_SETS
+from trialaudit.extractor.study.denominators import other_unit
 from trialaudit.schemas.findings import Finding
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
-from trialaudit.extractor.study.category_counts import EXCLUSIVE_PAIRS as _EXCLUSIVE_SETS
-from trialaudit.extractor.study.denominators import cell_kind, descriptor_above, other_unit
-from trialaudit.validation.tablekit import (arms_are_rows, cell_count, cell_percent, cell_quantity, column_denominator,
-                                 norm_label, response_category, row_denominator)
+from trialaudit.validation.tablekit import norm_label, response_category
 
 
 def _category_key(label: str) -> str:
@@ -37,34 +34,6 @@ def _looks_exhaustive(labels: list[str]) -> bool:
     if any(re.fullmatch(r"others?|other sites|other/unknown|unknown|missing|not (?:reported|available)", k) for k in keys):
         return True
     return False
-
-
-def _groups(table: Table) -> list[list[TableRow]]:
-    """Runs of category rows: under one group heading, split where a new variable starts."""
-    out: list[list[TableRow]] = []
-    cur: list[TableRow] = []
-    stat_cols = [j for j, c in enumerate(table.columns) if STAT_COL.search(c.strip())]
-    for r in table.rows:
-        if r.kind == "group":
-            if cur:
-                out.append(cur)
-            cur = []
-            continue
-        if cur and r.group is None:
-            out.append(cur)
-            cur = []
-        # a second row carrying its own test statistic starts a new variable
-        if cur and stat_cols and any(j < len(r.cells) and r.cells[j].text for j in stat_cols) and \
-                any(j < len(x.cells) and x.cells[j].text for x in cur for j in stat_cols):
-            out.append(cur)
-            cur = []
-        if r.group is None:
-            out.append([r])
-            continue
-        cur.append(r)
-    if cur:
-        out.append(cur)
-    return out
 
 
 @rule(code="TA102", name="category-sum", severity="error", family="arithmetic")
@@ -107,123 +76,72 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         "Week 24"): fewer patients are measured later, so that column is
         not checked against it.
     """
-    for table in ctx.document.tables:
-        yield from _rows_as_categories(ctx, table)
+    yield from _rows_as_categories(ctx)
     yield from _columns_as_categories(ctx)
     yield from _slash_pairs(ctx)
     yield from _total_column(ctx)
 
 
-def _rows_as_categories(ctx: CheckContext, table: Table) -> Iterator[Finding]:
-    if arms_are_rows(table, ctx.study):
-        return
-    # response categories may sit in a run without a group heading: take contiguous response rows
-    runs = _groups(table)
-    resp_run: list[TableRow] = []
-    extra_runs = []
-    for r in table.rows:
-        if r.kind != "group" and response_category(r.label):
-            resp_run.append(r)
-        elif resp_run:
-            extra_runs.append(resp_run)
-            resp_run = []
-    if resp_run:
-        extra_runs.append(resp_run)
-    # a run of response rows inside a longer group run is part of it ("CR | PR | SDᵃ | PD | Not evaluable"):
-    # checking it alone would call a partial list complete
-    extra_runs = [x for x in extra_runs if not any({r.index for r in x} < {r.index for r in g} for g in runs)]
-    seen = set()
-    for rows in runs + extra_runs:
-        key = tuple(r.index for r in rows)
-        if key in seen or len(rows) < 2:
+def _rows_as_categories(ctx: CheckContext) -> Iterator[Finding]:
+    """Runs of category rows, column by column (``Study.category_rows_columns``)."""
+    for cc in ctx.study.category_rows_columns:
+        n = cc.n.n
+        if any(o is not None and o != n for o in cc.own_denominators):
+            continue  # "39/394 | 33/394 | 131/381": separate proportions, each with its own denominator
+        labels, counts, pcts = cc.labels, cc.counts, cc.percents
+        exhaustive = _looks_exhaustive(labels)
+        if not exhaustive and all(p is not None for p in pcts):
+            tol = sum(0.5 * 10 ** (-p.decimals) for p in pcts) + 1e-9
+            exhaustive = abs(sum(p.value for p in pcts) - 100.0) <= tol
+        total = sum(counts)
+        if not exhaustive:
             continue
-        seen.add(key)
-        labels = [r.label for r in rows]
-        if _percent_heading(table, rows):
-            continue  # "Gender (%) | Male 34 | Female 66": the cells are percentages, not counts
-        for j in range(1, len(table.columns)):
-            if descriptor_above(table, rows[0], j) == "continuous":
-                continue  # under a sub-header row "| Outcome | Mean | s.d. |": time points of a measurement, not categories
-            dens = [column_denominator(ctx, table, j, r) for r in rows]
-            den = dens[0]
-            if den is None or any(d is None or d.n != den.n for d in dens):
-                continue  # a table note gives some of these rows another denominator
-            counts = [cell_count(r.cells[j].text) if j < len(r.cells) else None for r in rows]
-            if any(c is None for c in counts):
-                continue
-            if any(o is not None and o != den.n for o in (_own_denominator(r.cells[j].text) for r in rows)):
-                continue  # "39/394 | 33/394 | 131/381": separate proportions, each with its own denominator
-            pcts = [cell_percent(r.cells[j].text) for r in rows]
-            exhaustive = _looks_exhaustive(labels)
-            if not exhaustive and all(p is not None for p in pcts):
-                tol = sum(0.5 * 10 ** (-p.decimals) for p in pcts) + 1e-9
-                exhaustive = abs(sum(p.value for p in pcts) - 100.0) <= tol
-            total = sum(counts)
-            if not exhaustive:
-                continue
-            ctx.coverage.count("category_sets")
-            if total == den.n:
-                continue
-            if total < den.n and not _response_set(labels) and _MISSING_NOTE.search(
-                    " ".join([table.caption or "", *table.footnotes])):
-                continue  # "Values may not add up to 100% because of missing data": a shortfall is announced
-            if total < den.n and _is_subgroup_size(table, j, rows, total):
-                continue  # e.g. responses to a previous therapy among the patients who had it
-            group = rows[0].group or ""
-            parts = " + ".join(str(c) for c in counts)
-            where = f"{table.label}, column '{table.column_label(j)}'" + (f", '{group}'" if group else "")
-            severity = _severity(total, den, labels, rows[0].group)
-            base = total if _percents_of(counts, pcts, total) else den.n if _percents_of(counts, pcts, den.n) else None
-            if total < den.n and severity != "error" and base is not None:
-                # every printed percentage is count/total: the percentages are of the patients with data and the
-                # missing ones are not shown; or count/n: the table was computed on the whole group and lists no
-                # row for the rest (a category not shown, or missing data). Conventions, said as info
-                if base == total:
-                    what = f"every percentage is of {total} (the {den.n - total} patient(s) without data are not shown)"
-                    how = f"count/{total}, not count/{den.n} (n from the {den.source})"
-                else:
-                    what = (f"every percentage is of {den.n}, so the {den.n - total} other patient(s) are in a "
-                            f"category or a missing-data row the table does not show")
-                    how = (f"count/{den.n} (n from the {den.source}), so the counts are as computed and "
-                           f"{den.n - total} patient(s) are not listed")
-                yield ctx.finding(
-                    "TA102", severity="info",
-                    message=f"{where}: {', '.join(labels)} add up to {total}, not n = {den.n}; {what}.",
-                    observed=f"{parts} = {total}", expected=f"{den.n}",
-                    computation=f"sum of the category counts {parts} = {total}; each printed percentage equals {how}.",
-                    evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
-                    key=where + "|" + "|".join(labels),
-                    details={"categories": labels, "counts": counts, "n": den.n, "percent_base": base})
-                continue
-            if total > den.n and not (_exclusive_pair(labels) or _percents_complete(pcts) or _response_set(labels)):
-                # rows that may overlap (several answers, drugs or sites per patient; a "Total" row among its
-                # parts): more than n is not a contradiction. 0 of 6 such warnings on the development set were
-                # true, so nothing is said
-                continue
-            reason = ("more patients than the group has" if total > den.n
-                      else f"{den.n - total} patient(s) unaccounted for; the categories are listed in full")
+        ctx.coverage.count("category_sets")
+        if total == n:
+            continue
+        if total < n and not _response_set(labels) and cc.missing_note:
+            continue  # "Values may not add up to 100% because of missing data": a shortfall is announced
+        if total < n and total in cc.other_counts:
+            continue  # e.g. responses to a previous therapy among the patients who had it
+        group = cc.group or ""
+        parts = " + ".join(str(c) for c in counts)
+        where = f"{cc.table}, column '{cc.column}'" + (f", '{group}'" if group else "")
+        severity = _severity(total, cc.n, labels, cc.group)
+        base = total if _percents_of(counts, pcts, total) else n if _percents_of(counts, pcts, n) else None
+        if total < n and severity != "error" and base is not None:
+            # every printed percentage is count/total: the percentages are of the patients with data and the
+            # missing ones are not shown; or count/n: the table was computed on the whole group and lists no
+            # row for the rest (a category not shown, or missing data). Conventions, said as info
+            if base == total:
+                what = f"every percentage is of {total} (the {n - total} patient(s) without data are not shown)"
+                how = f"count/{total}, not count/{n} (n from the {cc.n.source})"
+            else:
+                what = (f"every percentage is of {n}, so the {n - total} other patient(s) are in a "
+                        f"category or a missing-data row the table does not show")
+                how = (f"count/{n} (n from the {cc.n.source}), so the counts are as computed and "
+                       f"{n - total} patient(s) are not listed")
             yield ctx.finding(
-                "TA102", severity=severity,
-                message=f"{where}: {', '.join(labels)} add up to {total}, not n = {den.n} ({reason}).",
-                observed=f"{parts} = {total}", expected=f"{den.n}",
-                computation=f"sum of the category counts {parts} = {total}; group size n = {den.n} from the {den.source}.",
-                evidence=[ctx.cell_evidence(table, r, j, role="category") for r in rows] + [den.evidence],
-                key=where + "|" + "|".join(labels),
-                details={"categories": labels, "counts": counts, "n": den.n})
-
-
-#: a caption or note announcing that categories may fall short of n
-_MISSING_NOTE = re.compile(r"missing\s+(?:data|values|information)|(?:may|might|do(?:es)?)\s+not\s+(?:add|sum|total)|"
-                           r"not\s+(?:all|every)\s+(?:patients|participants)\s+(?:had|with|answered)|"
-                           r"data\s+(?:were|was)\s+(?:not\s+available|unavailable|missing)", re.I)
-
-
-def _own_denominator(text: str) -> int | None:
-    """The N of a "k/N" cell: the row's own denominator."""
-    q = cell_quantity(text)
-    if q is None or q.kind != "fraction" or q.denominator is None:
-        return None
-    return int(q.denominator.value)
+                "TA102", severity="info",
+                message=f"{where}: {', '.join(labels)} add up to {total}, not n = {n}; {what}.",
+                observed=f"{parts} = {total}", expected=f"{n}",
+                computation=f"sum of the category counts {parts} = {total}; each printed percentage equals {how}.",
+                evidence=cc.evidence + [cc.n.evidence], key=where + "|" + "|".join(labels),
+                details={"categories": labels, "counts": counts, "n": n, "percent_base": base})
+            continue
+        if total > n and not (_exclusive_pair(labels) or _percents_complete(pcts) or _response_set(labels)):
+            # rows that may overlap (several answers, drugs or sites per patient; a "Total" row among its
+            # parts): more than n is not a contradiction. 0 of 6 such warnings on the development set were
+            # true, so nothing is said
+            continue
+        reason = ("more patients than the group has" if total > n
+                  else f"{n - total} patient(s) unaccounted for; the categories are listed in full")
+        yield ctx.finding(
+            "TA102", severity=severity,
+            message=f"{where}: {', '.join(labels)} add up to {total}, not n = {n} ({reason}).",
+            observed=f"{parts} = {total}", expected=f"{n}",
+            computation=f"sum of the category counts {parts} = {total}; group size n = {n} from the {cc.n.source}.",
+            evidence=cc.evidence + [cc.n.evidence], key=where + "|" + "|".join(labels),
+            details={"categories": labels, "counts": counts, "n": n})
 
 
 def _severity(total: int, den, labels: list[str], group: str | None) -> str:
@@ -242,14 +160,6 @@ def _severity(total: int, den, labels: list[str], group: str | None) -> str:
     if total > den.n:
         return "warning" if marked or other_unit(group, *labels) else "error"
     return "error" if _response_set(labels) else "warning"
-
-
-def _percent_heading(table: Table, rows: list[TableRow]) -> bool:
-    """Every filled cell of the set is typed as a percentage by the fact layer's cell typing ("Gender (%)" over
-    bare numbers): the set holds percentages, not counts."""
-    kinds = [cell_kind(table, r, j, q) for r in rows for j in range(1, len(r.cells))
-             if (q := cell_quantity(r.cells[j].text)) is not None]
-    return bool(kinds) and all(k == "percent" for k in kinds)
 
 
 def _percents_of(counts: list[int], pcts: list, base: int) -> bool:
@@ -280,17 +190,6 @@ def _percents_complete(pcts: list) -> bool:
         return False
     tol = sum(0.5 * 10 ** (-p.decimals) for p in pcts)
     return abs(sum(p.value for p in pcts) - 100.0) < tol  # at the very edge, overlap is as likely
-
-
-def _is_subgroup_size(table: Table, j: int, rows: list[TableRow], total: int) -> bool:
-    """True when another row of the column states exactly ``total`` (the categories describe that subgroup)."""
-    idx = {r.index for r in rows}
-    for r in table.rows:
-        if r.index in idx or r.kind == "group" or j >= len(r.cells):
-            continue
-        if cell_count(r.cells[j].text) == total:
-            return True
-    return False
 
 
 

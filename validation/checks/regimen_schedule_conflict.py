@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import re
-
 from trialaudit.schemas.findings import Finding
 from trialaudit.schemas.study import DrugMention, RegimenMention
 from trialaudit.validation.context import CheckContext
