@@ -443,44 +443,47 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
         cur["rows"].append(r)
     close()
 
-    out = []
-    for b in blocks:
-        if b["stat"] is None and b["p"] is None:
-            continue
-        if b.get("ambiguous"):
-            # a statistic and its P centred on a heading's categories, or one row's own: which rows they test cannot
-            # be told, so no counts are read for them, but the statistic and its P are still one test
-            if b["stat"] is None or b["p"] is None:
-                continue
-            b = {**b, "rows": [b["stat"]], "heading": None, "counts_unknown": True}
-        rows: list[TableRow] = b["rows"]
-        if not rows:
-            continue
-        head = b["heading"]
-        label = head.label if head is not None and len(rows) > 1 else rows[0].label
-        if not label and head is not None and len(rows) > 1:
-            label = table.columns[0] if table.columns and table.columns[0] else ""  # unlabelled heading: the stub's name
-        where = f"{table.label}, '{label}'"
-        stat = None
-        if b["stat"] is not None:
-            num = stat_cell(cell_text(b["stat"], sc))
-            if num is not None:
-                stat = _statistic(num, stat_kind_of_label(table.columns[sc]) or "unknown",
-                               cell_evidence(doc, table, b["stat"], sc, role="statistic"), cell_text(b["stat"], sc))
-        p = None
-        if b["p"] is not None:
-            pp = printed_p_cell(cell_text(b["p"], pc))
-            if pp is not None:
-                p = _p_value(pp, cell_evidence(doc, table, b["p"], pc, role="p-value"))
-        tt = _Found(table, where, rows, arms, stat, p, orientation="columns", label=label)
-        ms = [mean_sd_cell(cell_text(rows[0], a.index), rows[0].label or "") for a in arms]
-        if len(rows) == 1 and all(ms):
-            tt.means = ms  # type: ignore[assignment]
-            tt.mean_evidence = [cell_evidence(doc, table, rows[0], a.index, role="mean ± SD") for a in arms]
-        elif not b.get("counts_unknown"):
-            tt.interps = _row_interps(doc, table, rows, arms, own_row=b.get("own_row"))
-        out.append(tt)
-    return out
+    return [tt for b in blocks if (tt := _block_found(doc, table, arms, b, sc, pc)) is not None]
+
+
+def _block_found(doc: Document, table: Table, arms: list[ArmSlot], b: dict, sc: int | None,
+                 pc: int | None) -> _Found | None:
+    """One block of :func:`_block_tests` as a test: its statistic and P, and the counts or means it compares."""
+    if b["stat"] is None and b["p"] is None:
+        return None
+    if b.get("ambiguous"):
+        # a statistic and its P centred on a heading's categories, or one row's own: which rows they test cannot
+        # be told, so no counts are read for them, but the statistic and its P are still one test
+        if b["stat"] is None or b["p"] is None:
+            return None
+        b = {**b, "rows": [b["stat"]], "heading": None, "counts_unknown": True}
+    rows: list[TableRow] = b["rows"]
+    if not rows:
+        return None
+    head = b["heading"]
+    label = head.label if head is not None and len(rows) > 1 else rows[0].label
+    if not label and head is not None and len(rows) > 1:
+        label = table.columns[0] if table.columns and table.columns[0] else ""  # unlabelled heading: the stub's name
+    where = f"{table.label}, '{label}'"
+    stat = None
+    if b["stat"] is not None:
+        num = stat_cell(cell_text(b["stat"], sc))
+        if num is not None:
+            stat = _statistic(num, stat_kind_of_label(table.columns[sc]) or "unknown",
+                              cell_evidence(doc, table, b["stat"], sc, role="statistic"), cell_text(b["stat"], sc))
+    p = None
+    if b["p"] is not None:
+        pp = printed_p_cell(cell_text(b["p"], pc))
+        if pp is not None:
+            p = _p_value(pp, cell_evidence(doc, table, b["p"], pc, role="p-value"))
+    tt = _Found(table, where, rows, arms, stat, p, orientation="columns", label=label)
+    ms = [mean_sd_cell(cell_text(rows[0], a.index), rows[0].label or "") for a in arms]
+    if len(rows) == 1 and all(ms):
+        tt.means = ms  # type: ignore[assignment]
+        tt.mean_evidence = [cell_evidence(doc, table, rows[0], a.index, role="mean ± SD") for a in arms]
+    elif not b.get("counts_unknown"):
+        tt.interps = _row_interps(doc, table, rows, arms, own_row=b.get("own_row"))
+    return tt
 
 
 def _same_heading(block: dict, row: TableRow) -> bool:
