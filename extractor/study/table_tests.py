@@ -324,6 +324,11 @@ def _row_interps(doc: Document, table: Table, rows: list[TableRow], arms: list[A
     return out
 
 
+#: a category row of patients without data: "Missing", "Unknown", "Not reported", "N/A"
+_MISSING_LABEL = re.compile(r"\s*(?:missing|unknown|not\s+(?:known|reported|available|assessed|stated|recorded)|n/?a|"
+                            r"no\s+data|data\s+(?:missing|not\s+available))\b", re.I)
+
+
 def _category_tables(per_arm: list[list[int]], labels: list[str], ns: list[int | None], evidence: list[Evidence],
                      den_evidence: list[Evidence]) -> list[CountTable]:
     """The arms × categories table of the listed categories and, when they leave part of an arm out, the same
@@ -333,6 +338,13 @@ def _category_tables(per_arm: list[list[int]], labels: list[str], ns: list[int |
         return []
     shape = f"{len(per_arm)}×{len(labels)}"
     out = [_count_table(per_arm, labels, f"{shape} table of {', '.join(labels)}", evidence)]
+    keep = [i for i, lab in enumerate(labels) if not _MISSING_LABEL.match(lab or "")]
+    if 2 <= len(keep) < len(labels):
+        # a "Missing" / "Unknown" row: tests are often computed on the patients with data
+        kept = [labels[i] for i in keep]
+        out.append(_count_table([[x[i] for i in keep] for x in per_arm], kept,
+                                f"{len(per_arm)}×{len(kept)} table of {', '.join(kept)} (without the "
+                                f"{', '.join(labels[i] for i in range(len(labels)) if i not in keep)} row)", evidence))
     if all(n is not None for n in ns) and any(s < n for s, n in zip(sums, ns)):
         rest = [n - s for s, n in zip(sums, ns)]
         out.append(_count_table([x + [r] for x, r in zip(per_arm, rest)], labels + ["(remainder of n)"],

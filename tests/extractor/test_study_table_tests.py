@@ -245,3 +245,15 @@ def test_a_statistic_centred_on_a_headings_categories_is_a_test_without_counts()
     tt = [t for t in extract_study(doc).table_tests if t.statistic is not None]
     assert [(t.statistic.kind, t.statistic.value.text, t.p.value.text, t.count_tables) for t in tt] == [
         ("chi2", "0.96", "0.591", [])]
+
+
+def test_a_missing_row_gives_a_reading_without_it():
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    doc = parse_text("# T\n\n## Results\n\nTable 1 | Baseline\n\n| Characteristic | A (n = 35) | B (n = 35) | P |\n"
+                     "|---|---|---|---|\n| Sensitisation, n (%) | | | 0.038 |\n| Negative | 20 (57.1) | 12 (34.3) | |\n"
+                     "| Positive | 10 (28.6) | 18 (51.4) | |\n| Missing | 5 (14.3) | 5 (14.3) | |\n",
+                     doc_id="t", source="t", fmt="markdown")
+    (tt,) = [t for t in extract_study(doc).table_tests if t.p is not None]
+    tables = [c.counts for c in tt.count_tables]
+    assert [[20, 10, 5], [12, 18, 5]] in tables and [[20, 10], [12, 18]] in tables
