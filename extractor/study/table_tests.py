@@ -500,13 +500,16 @@ def _block_found(doc: Document, table: Table, arms: list[ArmSlot], b: dict, sc: 
 
 def _same_heading(block: dict, row: TableRow) -> bool:
     """The row is one more category of the block's heading ("Marital status" then "Single, no. (%)", "Married,
-    no. (%)"): it sits under that heading and the categories above it carry the same "…, no. (%)" suffix, so the
-    suffix does not make it a new variable."""
+    no. (%)"): it sits under that heading (a group row, or a body row with empty arm cells right above the block)
+    and the categories above it carry the same "…, no. (%)" suffix, so the suffix does not make it a new variable."""
     head = block.get("heading")
-    if head is None or not row.group or not block["rows"]:
+    if head is None or not block["rows"]:
         return False
-    if " ".join(row.group.split()).lower() != " ".join((head.label or "").split()).lower():
-        return False
+    if head.kind == "group":
+        if not row.group or " ".join(row.group.split()).lower() != " ".join((head.label or "").split()).lower():
+            return False
+    # else a body row with empty arm cells heads the rows below it ("Sensitization to aero-allergens | | | 0.24"
+    # over "Negative, n (%)", "Positive, n (%)", "Missing, n (%)"), though the table groups them under another heading
     return all(_VARIABLE_LABEL.search(x.label or "") for x in block["rows"])
 
 

@@ -257,3 +257,14 @@ def test_a_missing_row_gives_a_reading_without_it():
     (tt,) = [t for t in extract_study(doc).table_tests if t.p is not None]
     tables = [c.counts for c in tt.count_tables]
     assert [[20, 10, 5], [12, 18, 5]] in tables and [[20, 10], [12, 18]] in tables
+
+
+def test_suffixed_categories_join_a_body_heading_row_that_carries_the_p():
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    doc = parse_text("# T\n\n## Results\n\nTable 1 | Baseline\n\n| Characteristic | A (n = 35) | B (n = 35) | P |\n"
+                     "|---|---|---|---|\n| Allergy | | | |\n| Sensitisation | | | 0.038 |\n| Negative, n (%) | 20 (57.1) | 12 (34.3) | |\n"
+                     "| Positive, n (%) | 10 (28.6) | 18 (51.4) | |\n| Missing, n (%) | 5 (14.3) | 5 (14.3) | |\n",
+                     doc_id="t", source="t", fmt="markdown")
+    (tt,) = [t for t in extract_study(doc).table_tests if t.p is not None]
+    assert len(tt.rows) == 3 and [[20, 10], [12, 18]] in [c.counts for c in tt.count_tables]
