@@ -28,7 +28,7 @@ TABLE_NAMES = ["study", "arms", "sample_sizes", "regimens", "dose_passages", "en
                "category_sets", "text_intervals", "table_intervals", "text_statistics", "cell_statistics", "significance_claims", "eligibility",
                "stated_age_ranges", "required_diagnosis", "diagnosis_rows", "survival_landmarks", "trial_name_mentions",
                "binomial_rates", "response_rates", "text_percentages", "table_means", "response_definitions",
-               "baseline_limit_rows", "stated_doses", "impossible_p_values"]
+               "baseline_limit_rows", "stated_doses", "impossible_p_values", "row_percent_misfits"]
 
 LOCATION_COLUMNS = ["section", "table", "row", "column", "line", "line_end", "char_start", "char_end", "page",
                     "quote", "method"]
@@ -93,6 +93,7 @@ COLUMNS: dict[str, list[str]] = {
     "diagnosis_rows": ["article", "group", "diagnosis", "family", "count"] + LOCATION_COLUMNS,
     "stated_doses": ["article", "drug", "written", "dose", "value", "value_high", "unit", "per", "daily_multiplier",
                      "high_dose"] + LOCATION_COLUMNS,
+    "row_percent_misfits": ["article", "count", "row_total", "percent"] + LOCATION_COLUMNS,
     "impossible_p_values": ["article", "context", "printed", "value", "operator", "where",
                             "valid_in_column"] + LOCATION_COLUMNS,
 }
@@ -101,7 +102,7 @@ _NUMERIC = {"eta_squared", "df2", "df_words", "mean", "value", "count", "denomin
             "stat_value", "df", "months", "median", "q1", "q3", "similarity", "threshold"}
 _INTEGER = {"cycle_days", "cycles", "n", "total_n", "planned_sample_size", "line", "line_end", "char_start", "char_end", "page", "number",
             "year", "edits", "n_arms", "n_outcomes", "n_effects", "n_adverse_events", "n_baseline", "n_tests", "n_references"}
-_INTEGER_IN = {("diagnosis_rows", "count"), ("impossible_p_values", "valid_in_column"), ("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("baseline_limit_rows", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
+_INTEGER_IN = {("row_percent_misfits", "count"), ("row_percent_misfits", "row_total"), ("diagnosis_rows", "count"), ("impossible_p_values", "valid_in_column"), ("patient_fractions", "denominator"), ("binomial_rates", "count"), ("response_rates", "count"), ("text_percentages", "count"), ("baseline_limit_rows", "count"), ("binomial_rates", "scale"), ("sample_sizes", "value"), ("adverse_events", "count"),
                ("size_statements", "value"), ("table_tests", "count_tables")}
 
 
@@ -380,6 +381,9 @@ def _rate_and_table_fact_rows(st: Study, aid: str, arms: dict, out: dict[str, li
             "article": aid, "drug": sd.drug, "written": sd.surface, "dose": sd.text, "value": sd.value,
             "value_high": sd.value_high, "unit": sd.unit, "per": sd.per, "daily_multiplier": sd.daily_multiplier,
             "high_dose": sd.high_dose, **evidence_location(sd.evidence)})
+    for rp in st.row_percent_misfits:
+        out["row_percent_misfits"].append({"article": aid, "count": rp.count, "row_total": rp.row_total,
+                                           "percent": rp.percent.value, **evidence_location(rp.evidence)})
     for ip in st.impossible_p_values:
         out["impossible_p_values"].append({
             "article": aid, "context": ip.context, "printed": ip.printed, "value": ip.value, "operator": ip.operator,

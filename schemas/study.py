@@ -867,6 +867,20 @@ class SlashPair(Model):
     evidence: Evidence         # the cell, role "categories"
 
 
+class RowPercentMisfit(Model):
+    """In a table of row percentages (most rows' "n (%)" cells are the row's own split into the columns), a row
+    whose cells are its own split but for one: that cell's count, the row's total and the printed percentage."""
+
+    table: str
+    row: str
+    column: str
+    count: int
+    row_total: int
+    percent: Num
+    evidence: Evidence         # the cell, role "reported"
+    row_evidence: Evidence     # the row, role "row total"
+
+
 class CategoryBand(Model):
     """A category row read as the band of values it holds ("<18" → below 18, "12–17", "≥40"), or a remainder row
     ("Unknown", "Other") that holds no band."""
@@ -1223,6 +1237,8 @@ class Study(Model):
     category_rows_columns: list[CategoryRowsColumn] = Field(default_factory=list)
     category_columns_rows: list[CategoryColumnsRow] = Field(default_factory=list)
     slash_pairs: list[SlashPair] = Field(default_factory=list)
+    # in tables of row percentages, the one cell of a row that is not of the row's total (see RowPercentMisfit)
+    row_percent_misfits: list[RowPercentMisfit] = Field(default_factory=list)
     # the percentages printed for each set of categories, per column (see CategoryPercentages)
     category_percentages: list[CategoryPercentages] = Field(default_factory=list)
     # median rows followed by threshold categories of the same variable (see MedianCategories)

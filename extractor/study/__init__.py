@@ -47,7 +47,7 @@ from .text_statistics import extract_cell_statistics, extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
 from .median_categories import extract_median_categories
-from .category_percentages import extract_category_percentages
+from .category_percentages import extract_category_percentages, extract_row_percent_misfits
 from .category_counts import (extract_category_columns_rows, extract_category_rows_columns, extract_slash_pairs,
                               extract_total_column_rows)
 from .diagnoses import extract_diagnosis_rows, extract_required_diagnosis
@@ -165,6 +165,7 @@ def _extract_study(doc: Document) -> Study:
     study.diagnosis_rows = extract_diagnosis_rows(doc, study.population_sizes.study_columns)
     study.median_categories = extract_median_categories(doc, study.arms)
     study.category_percentages = extract_category_percentages(doc, study.arms)
+    study.row_percent_misfits = extract_row_percent_misfits(doc)
     study.total_column_rows = extract_total_column_rows(doc, study.arms)
     study.slash_pairs = extract_slash_pairs(doc, study.arms)
     study.category_rows_columns = extract_category_rows_columns(doc, study.arms)

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 
-from trialaudit.extractor.evidence import cell_evidence
+from trialaudit.extractor.evidence import cell_evidence, row_evidence
 from trialaudit.schemas.document import Document, Table
-from trialaudit.schemas.study import Arm, CategoryPercentages, PrintedPercent
+from trialaudit.schemas.study import Arm, CategoryPercentages, PrintedPercent, RowPercentMisfit
 
 from .categories import CategoryRun, category_runs, classify, data_columns
+from .denominators import row_percent_misfit, row_percent_table
 from .tablefacts import arms_are_rows, cell_count, cell_quantity, column_denominator, response_category, row_denominator
 
-__all__ = ["extract_category_percentages"]
+__all__ = ["extract_category_percentages", "extract_row_percent_misfits"]
 
 #: a label saying bare numbers are percentages ("Sex (%)", "Rate, %", "percentage"), not "n (%)"
 _PCT_ONLY = re.compile(r"(?<!n)(?<!n )(?<!no\.)(?<!no\. )\(\s*%\s*\)|,\s*%|%\s*$|\bpercent(?:age)?\b", re.I)
@@ -114,4 +115,26 @@ def extract_category_percentages(doc: Document, arms: list[Arm]) -> list[Categor
             out.extend(_columns_as_categories(doc, arms, table))
         else:
             out.extend(_rows_as_categories(doc, arms, table))
+    return out
+
+
+def extract_row_percent_misfits(doc: Document) -> list[RowPercentMisfit]:
+    """In tables of row percentages, each row whose "n (%)" cells are its own split but for one cell."""
+    out: list[RowPercentMisfit] = []
+    for table in doc.tables:
+        if not row_percent_table(table):
+            continue
+        for row in table.rows:
+            i = row_percent_misfit(row)
+            if i is None:
+                continue
+            cells = [(j, q) for j in range(1, len(row.cells))
+                     if (q := cell_quantity(row.cells[j].text)) is not None and q.kind == "count_percent"
+                     and q.count is not None and q.percent is not None]
+            j, q = cells[i]
+            out.append(RowPercentMisfit(
+                table=table.label, row=row.label, column=table.column_label(j), count=int(q.count.value),
+                row_total=int(sum(c.count.value for _, c in cells)), percent=q.percent,
+                evidence=cell_evidence(doc, table, row, j, role="reported"),
+                row_evidence=row_evidence(doc, table, row, role="row total")))
     return out

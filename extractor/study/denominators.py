@@ -778,8 +778,10 @@ def cell_kind(table: Table, row: TableRow, col: int, q) -> str:
     if q.kind in ("count", "number") and (percent_only_label(row.group) or percent_only_label(row.label)):
         return "percent"   # "Gender (%)" over "Male | 34", or a row "2 (%) | 34 | 21"
     if q.kind == "count_percent":
-        if row_percentages(row):
-            return "row_percent"   # "Diabetes | 16 (51.6) | 15 (48.4)": 16/31 and 15/31, the row's own split
+        if row_percentages(row) or (row_percent_misfit(row) is not None and row_percent_table(table)):
+            # "Diabetes | 16 (51.6) | 15 (48.4)": 16/31 and 15/31, the row's own split; or one misprinted cell in
+            # such a row of a table of row percentages (checked against the row's total, not the column's n)
+            return "row_percent"
         if any(ESTIMATE_CUE.search(t or "") for t in (col_label, row.label, row.group)):
             return "count_estimate"   # "14 (12.9)" under "No. (3-Year KM%)": events and a censored estimate
         if re.search(r"\(\s*[nN]\s*=", q.text):
@@ -854,6 +856,39 @@ _MARKED_NOTE = re.compile(r"^\s*(?:[a-z]|[*†‡§¶#]+)\s+[A-Z]")
 def _general_notes(table: Table) -> str:
     """The table's notes that speak for the whole table (not those keyed to a marker)."""
     return " ".join(n for n in table.footnotes if not _MARKED_NOTE.match(n))
+
+
+def _row_count_percents(row: TableRow) -> list[tuple[float, "object"]]:
+    cells = []
+    for c in row.cells[1:]:
+        qs = parse_cell(c.text) if c.text and "(" in c.text else ()
+        if len(qs) == 1 and qs[0].kind == "count_percent" and qs[0].count is not None and qs[0].percent is not None:
+            cells.append((qs[0].count.value, qs[0].percent))
+    return cells
+
+
+def row_percent_misfit(row: TableRow) -> int | None:
+    """In a row of three or more "n (%)" cells that are the row's own split but for one cell, the index (among the
+    row's count-percent cells) of that one cell: its percentage is not its count over the row's total, while every
+    other cell's is ("8 (41.2) | 7 (36.8) | 4 (21.1)": 7/19 and 4/19 fit, 8/19 is 42.1). None otherwise."""
+    cells = _row_count_percents(row)
+    if len(cells) < 3:
+        return None
+    total = sum(k for k, _ in cells)
+    if total <= 0 or any(k != int(k) for k, _ in cells):
+        return None
+    bad = [i for i, (k, p) in enumerate(cells) if abs(100.0 * k / total - p.value) > 0.5 * 10 ** (-p.decimals) + 1e-9]
+    return bad[0] if len(bad) == 1 else None
+
+
+@per_document  # keyed by the table's identity
+def row_percent_table(table: Table) -> bool:
+    """Most rows of the table print row percentages: at least three rows with two or more "n (%)" cells, and at
+    least three quarters of them are their own split (:func:`row_percentages`)."""
+    rows = [r for r in table.rows if len(_row_count_percents(r)) >= 2]
+    if len(rows) < 3:
+        return False
+    return sum(1 for r in rows if row_percentages(r)) >= 0.75 * len(rows)
 
 
 def row_percentages(row: TableRow) -> bool:

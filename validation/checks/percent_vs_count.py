@@ -63,7 +63,31 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     settings = ctx.settings
     for table in ctx.document.tables:
         yield from _table_findings(ctx, table, settings)
+    yield from _row_percent_findings(ctx)
     yield from _sentence_findings(ctx)
+
+
+def _row_percent_findings(ctx: CheckContext) -> Iterator[Finding]:
+    """In a table of row percentages, the one cell of a row that is not its count over the row's total
+    (``Study.row_percent_misfits``): a warning, the row total being inferred from the table's layout."""
+    for m in ctx.study.row_percent_misfits:
+        ctx.coverage.count("percentages")
+        v = check_percent(m.count, m.row_total, m.percent.value, m.percent.decimals)
+        if v.consistent:
+            continue
+        where = f"{m.table}, row '{m.row}', column '{m.column}'"
+        yield ctx.finding(
+            "TA101", severity="warning",
+            message=(f"{where}: {m.percent.text}% does not match {m.count}/{m.row_total} = {v.expected}%. The table "
+                     f"prints row percentages (each row's percentages are of the row's total, and this row's other "
+                     f"cells are of {m.row_total})."),
+            observed=f"{m.count} ({m.percent.text}%)", expected=f"{m.count}/{m.row_total} = {v.expected}%",
+            computation=(f"{m.count}/{m.row_total} × 100 = {v.exact:.4f}%; printed with {m.percent.decimals} decimal(s) "
+                         f"it is {v.expected}% (half-up); the printed {m.percent.text}%: no rounding rule (half-up, "
+                         f"half-even, truncation) reproduces it. Row total {m.row_total}: the sum of the row's counts; "
+                         f"most rows of the table and this row's other cells are percentages of their row's total."),
+            evidence=[m.evidence, m.row_evidence], key=where + "|row-percent",
+            details={"count": m.count, "denominator": m.row_total, "printed": m.percent.value})
 
 
 def _table_findings(ctx: CheckContext, table, settings) -> Iterator[Finding]:
