@@ -14,6 +14,7 @@ import re
 
 from trialaudit.extractor.evidence import sentence_evidence
 from trialaudit.extractor.quantities import find_quantities
+from trialaudit.extractor.textutil import mknum
 from trialaudit.schemas.document import Document
 from trialaudit.schemas.quantities import Quantity
 from trialaudit.schemas.study import TextInterval
@@ -85,6 +86,12 @@ def is_interval_quantity(q: Quantity) -> bool:
         q.low is not None and q.high is not None
 
 
+#: a rate printed per a unit right before its interval: "20.9 per 100 years [", "38.4 per 100 person-years ("
+#: (not "95/115 (": a count over its denominator)
+_RATE_BEFORE = re.compile(r"(?<![\d.])(?P<v>\d+(?:\.\d+)?)\s+per\s+(?:[\d,]+\s*)?(?:[A-Za-z][\w-]*\s*){0,3}"
+                          r"[\[(]?\s*$", re.I)
+
+
 def extract_text_intervals(doc: Document) -> list[TextInterval]:
     """Every estimate with an interval in a sentence outside the non-result sections, in reading order."""
     out: list[TextInterval] = []
@@ -92,14 +99,26 @@ def extract_text_intervals(doc: Document) -> list[TextInterval]:
         if sent.section_kind in NON_RESULT_SECTIONS:
             continue
         for q in find_quantities(sent.text):
-            if not is_interval_quantity(q) or SD_INSIDE.search(q.text) or \
+            rate = None
+            if q.kind == "estimate_ci" and q.low is not None and q.high is not None:
+                w0 = max(0, q.start - 60)
+                rate = _RATE_BEFORE.search(sent.text[w0:q.start])
+            if rate is not None:
+                # "20.9 per 100 person-years [95% CI, 10.8 to 36.4]": the estimate is the number before "per", not
+                # the unit's 100 the parser may take for it
+                start = w0 + rate.start("v")
+                value = mknum(float(rate.group("v")), rate.group("v"))
+            elif not is_interval_quantity(q) or SD_INSIDE.search(q.text) or \
                     SD_INSIDE.search(sent.text[max(0, q.start - 12):q.start]) or \
                     _PAIR_BEFORE.search(sent.text[max(0, q.start - 40):q.start]):
                 continue
+            else:
+                value, start = q.value, q.start
             kind = q.interval or "unspecified"
-            out.append(TextInterval(text=q.text, value=q.value, low=q.low, high=q.high, kind=kind,
-                                    labelled=interval_kind_printed(kind, q.text), sentence=sent.id,
-                                    direction_stated=states_direction(_clause_before(sent.text, q.start)),
-                                    evidence=sentence_evidence(doc, sent, q.start, q.end,
+            text = sent.text[start:q.end]
+            out.append(TextInterval(text=text, value=value, low=q.low, high=q.high, kind=kind,
+                                    labelled=interval_kind_printed(kind, text), sentence=sent.id,
+                                    direction_stated=states_direction(_clause_before(sent.text, start)),
+                                    evidence=sentence_evidence(doc, sent, start, q.end,
                                                                role="estimate and interval")))
     return out

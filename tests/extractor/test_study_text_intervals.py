@@ -23,3 +23,14 @@ def test_bounds_kept_as_printed_and_sd_brackets_left_out():
     got = {t.value.text: (t.low.text, t.high.text, t.labelled) for t in st.text_intervals}
     assert got.get("6.50") == ("19.83", "13.33", False)
     assert "−1.65" not in got and "-1.65" not in got
+
+
+def test_a_rate_per_unit_is_the_estimate_of_the_interval_after_its_unit():
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    t = ("The incidence was 20.9 per 100 years [95% CI, 10.8 to 36.4] and 38.4 per 100 person-years (95% CI 9.6 to "
+         "31.2); 95/115 (82.6%; 95% CI, 75.0 to 88.5) responded.")
+    st = extract_study(parse_text(f"# T\n\n## Results\n\n{t}\n", doc_id="t", source="t", fmt="markdown"))
+    got = [(x.value.text, x.low.text, x.high.text) for x in st.text_intervals]
+    assert ("20.9", "10.8", "36.4") in got and ("38.4", "9.6", "31.2") in got
+    assert not [g for g in got if g[0] in ("100", "95")]
