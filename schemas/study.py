@@ -250,6 +250,7 @@ class RatioEstimate(Model):
     level: float = 95.0        # the interval's confidence level, %
     p: Num | None = None       # the P printed beside it
     p_operator: str | None = None   # = | < | > | <= | >=
+    p_one_sided: bool = False  # the P is declared one-sided ("exact one-sided P = 0.068")
     label: str = ""            # the row label, or the sentence
     where: str = ""            # human-readable place
     evidence: list[Evidence] = Field(default_factory=list)

@@ -91,7 +91,8 @@ def extract_ratio_estimates(doc: Document, arms: list[Arm]) -> list[RatioEstimat
             quote = sent.text[q.start:end]
             out.append(RatioEstimate(
                 ratio_type=q.ratio_type or _ratio_type(q.text), estimate=q.value, low=q.low, high=q.high,
-                level=q.ci_level or 95.0, p=p, p_operator=op, label=sent.text, where=f"'{quote}'",
+                level=q.ci_level or 95.0, p=p, p_operator=op, p_one_sided=p is not None and bool(_ONE_SIDED.search(quote)),
+                label=sent.text, where=f"'{quote}'",
                 evidence=[sentence_evidence(doc, sent, q.start, end, role="ratio")],
                 binary=_is_binary(sent.text, arms, text_mode=True), key=f"text|{quote}", source="text"))
     return out
@@ -177,6 +178,10 @@ def p_cell(text: str) -> tuple[Num | None, str | None]:
     if q.kind in ("count", "number") and v is not None and 0 <= v.value <= 1:
         return v, "="
     return None, None
+
+
+#: a P declared one-sided: "one-sided P = 0.068", "one-tailed p"
+_ONE_SIDED = re.compile(r"\bone[\s-]*(?:sided|tailed)\b", re.I)
 
 
 def p_after(qs: list[Quantity], i: int, text: str, reach: int = 60) -> Quantity | None:

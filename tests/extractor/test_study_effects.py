@@ -52,3 +52,12 @@ def test_effects_from_table_and_text():
     # the p values of the table become tests named after the model
     cox = [x for x in st.tests if x.provenance.table == "Table 4"]
     assert {x.p.value for x in cox} == {0.006, 0.317} and {x.test for x in cox} == {"cox"}
+
+
+def test_a_ratio_estimates_p_declared_one_sided():
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    doc = parse_text("# T\n\n## Results\n\nRemission was likelier (OR 2.07; 80% CI 1.11, 3.88; exact one-sided P = 0.068). "
+                     "Death was not (HR 0.90; 95% CI 0.70 to 1.16; P = 0.41).\n", doc_id="t", source="t", fmt="markdown")
+    got = [(r.estimate.text, r.p.text if r.p else None, r.p_one_sided) for r in extract_study(doc).ratio_estimates]
+    assert ("2.07", "0.068", True) in got and ("0.90", "0.41", False) in got

@@ -123,6 +123,7 @@ class RatioItem:
     binary: bool                # compares two groups (not a per-unit effect)
     key: str
     source: str                 # "table" or "text"
+    p_one_sided: bool = False   # the P is declared one-sided
 
 
 def ratio_items(ctx: CheckContext) -> list[RatioItem]:
@@ -131,7 +132,7 @@ def ratio_items(ctx: CheckContext) -> list[RatioItem]:
     for r in ctx.study.ratio_estimates:
         p = PrintedP(r.p.value, r.p.decimals, r.p_operator or "=", r.p.text) if r.p is not None else None
         out.append(RatioItem(r.ratio_type, r.estimate, r.low, r.high, r.level, p, r.label, r.where,
-                             list(r.evidence), r.binary, r.key, r.source))
+                             list(r.evidence), r.binary, r.key, r.source, r.p_one_sided))
     return out
 
 

@@ -50,7 +50,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         significance while the CI includes 1 (error).
 
     Known limitations:
-        A log-rank P next to a Cox CI can legitimately differ a little; near
+        A P the sentence declares one-sided ("exact one-sided P = 0.068") is
+        not compared with the two-sided P the interval implies. A log-rank P
+        next to a Cox CI can legitimately differ a little; near
         the boundary (a bound within 2% of 1 and P between 0.04 and 0.06)
         contradictions are reported as warnings. The approximation is
         not used for P < 0.0001, nor when the CI is so wide (SE of the log
@@ -63,8 +65,8 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     named = ctx.study.named_tests
     exact_counts = "fisher" in named.categorical or "fisher" in named.in_tables
     for it in ratio_items(ctx):
-        if it.p is None:
-            continue
+        if it.p is None or it.p_one_sided:
+            continue  # a one-sided P ("exact one-sided P = 0.068") is half what a two-sided interval implies
         e, l, h, p = it.est, it.low, it.high, it.p
         printed = f"{it.ratio_type} {e.text} ({it.level:g}% CI {l.text}–{h.text}), {p.label}"
         l_lo, l_hi = rounding_interval(l.value, l.decimals)
