@@ -67,6 +67,12 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     yield from _sentence_findings(ctx)
 
 
+def _rounding_text(count: int, n: int, decimals: int, printed_text: str, v) -> str:
+    """How count/n was computed and which rounding rule (if any) reproduces the printed percentage."""
+    return (f"{count}/{n} × 100 = {v.exact:.4f}%; printed with {decimals} decimal(s) it is {v.expected}% "
+            f"(half-up); the printed {printed_text}%: {describe_rules(v.rules)}.")
+
+
 def _row_percent_findings(ctx: CheckContext) -> Iterator[Finding]:
     """In a table of row percentages, the one cell of a row that is not its count over the row's total
     (``Study.row_percent_misfits``): a warning, the row total being inferred from the table's layout."""
@@ -82,10 +88,9 @@ def _row_percent_findings(ctx: CheckContext) -> Iterator[Finding]:
                      f"prints row percentages (each row's percentages are of the row's total, and this row's other "
                      f"cells are of {m.row_total})."),
             observed=f"{m.count} ({m.percent.text}%)", expected=f"{m.count}/{m.row_total} = {v.expected}%",
-            computation=(f"{m.count}/{m.row_total} × 100 = {v.exact:.4f}%; printed with {m.percent.decimals} decimal(s) "
-                         f"it is {v.expected}% (half-up); the printed {m.percent.text}%: no rounding rule (half-up, "
-                         f"half-even, truncation) reproduces it. Row total {m.row_total}: the sum of the row's counts; "
-                         f"most rows of the table and this row's other cells are percentages of their row's total."),
+            computation=(_rounding_text(m.count, m.row_total, m.percent.decimals, m.percent.text, v)
+                         + f" Row total {m.row_total}: the sum of the row's counts; most rows of the table and this "
+                         f"row's other cells are percentages of their row's total."),
             evidence=[m.evidence, m.row_evidence], key=where + "|row-percent",
             details={"count": m.count, "denominator": m.row_total, "printed": m.percent.value})
 
@@ -378,8 +383,7 @@ def _judge(ctx: CheckContext, count: int, den: Denominator, printed: float, deci
     if n < 100 and 0 < count and printed <= count and decimals == 0:
         return None  # out of fewer than 100, k patients are more than k%: "3 (2)" is events (patients), not n (%)
     v = check_percent(count, n, printed, decimals)
-    computation = (f"{count}/{n} × 100 = {v.exact:.4f}%; printed with {decimals} decimal(s) it is {v.expected}% "
-                   f"(half-up); the printed {printed_text}%: {describe_rules(v.rules)}. Denominator from the {den.source}.")
+    computation = _rounding_text(count, n, decimals, printed_text, v) + f" Denominator from the {den.source}."
     evidence = list(evidence) + ([den.evidence] if den.evidence and den.evidence.quote not in [e.quote for e in evidence] else [])
     if v.consistent and not v.truncation_only:
         return None
