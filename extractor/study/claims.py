@@ -7,7 +7,8 @@ quantities printed in the same clause (its P values, test statistics, ratios wit
 percentages) and the tables the sentence cites. TA210 compares each claim with that evidence.
 
 Clauses are split at ';', 'whereas', 'while', 'although' and 'but' (not 'but also'; top level, outside brackets),
-before "and thereafter/then/later", after a
+before "and thereafter/then/later", before "and there/the/no ..." after a closing bracket (the bracket of
+evidence ends one claim: "... decreased (P<0.05; Fig. 2) and there was no significant change in ..."), after a
 sentence-opening "Although/While ..., " clause, and before footnote legends ("* P < 0.05 versus ...", which
 define markers). A clause is not read as a claim when its wording is hedged ("marginally", "trend towards",
 "borderline"), when it makes an exception ("except", "apart from"), when a negative claim is limited in time
@@ -34,6 +35,9 @@ _SECTIONS = ("abstract", "results", "discussion", "conclusion", "other", "figure
 _TABLE_CITE = re.compile(r"\bTables?\s+(\d+|[IVXL]+)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r";|,\s*(?:whereas|while|but|although)\s+|\s+(?:whereas|while|although|though)\s+|"
                            r",\s*and\s+(?=(?:the|a|an|no)\s)|"
+                           # "... significantly decreased (P<0.05; Fig. 2) and there was no significant change in
+                           # ...": a bracket of evidence closes one claim, "and there/the/no ..." opens the next
+                           r"(?<=[)\]}])\s+and\s+(?=(?:there|the|a|an|no)\s)|"
                            # "... after insertion, and thereafter it was insignificant": a later time, a new claim
                            r",?\s*and\s+(?=(?:thereafter|then|afterwards|subsequently|later)\b)|"
                            r"(?<=[)\]}])\s*but\s+|\s+but\s+(?!also\b)")
