@@ -10,7 +10,8 @@ from trialaudit.schemas.study import CountTable
 from trialaudit.validation.context import CheckContext
 from trialaudit.validation.registry import rule
 from trialaudit.extractor.rounding import double_rounded
-from trialaudit.validation.stats import (ContingencyResult, one_sided_tests, PrintedP, contingency_tests, p_matches, p_side, printed_matches,
+from trialaudit.validation.stats import (ContingencyResult, one_sided_tests, PrintedP, contingency_df, contingency_tests, p_matches,
+                                         p_range_from_stat, p_side, printed_matches,
                                          range_side, zero_padded)
 
 from ._stat_helpers import fmt_p, table_tests
@@ -73,6 +74,17 @@ def _exact_rxc_untried(c: Comparison, results: list) -> bool:
         return False
     sparse = any(rs * cs / n < 5 for rs in rows for cs in cols if rs and cs)
     return "fisher" in c.named or sparse
+
+
+def _p_off_its_chi2(c: Comparison) -> bool:
+    """The printed P is not the tail of the printed χ² at any df the table's readings give (any df from 1 to 12
+    when none): TA201, which reads the same table test with the same candidates, reports that pair."""
+    dfs = sorted({d for d in (contingency_df(i.counts) for i in c.interps) if d}) or list(range(1, 13))
+    for d in dfs:
+        r = p_range_from_stat("chi2", c.stat.value, c.stat.decimals, float(d))
+        if r is None or p_matches(c.p, *r):
+            return False
+    return True
 
 
 def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
@@ -155,6 +167,8 @@ def _judge(ctx: CheckContext, c: Comparison) -> Finding | None:
         if p_by:
             partial = f" The P matches {', '.join(p_by)}, so the printed χ² is the odd one out."
         elif s_by:
+            if c.table is not None and _p_off_its_chi2(c):
+                return None  # the counts give the χ²; its P is wrong: TA201 reports that (one problem, one finding)
             partial = f" The χ² matches {', '.join(s_by)}, so the printed P is the odd one out."
     alts = ""
     if len(results) > 1:
@@ -222,7 +236,9 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
         chi-squared test" but only Fisher's exact P matches): a warning when
         the table's own caption or notes name it, info when only the general
         statistical methods do, an error when the named test would give the
-        other conclusion.
+        other conclusion. A table row whose printed χ² the counts do give,
+        but whose P is not that χ²'s tail, is left to TA201 (the statistic
+        and its P disagree; the counts add nothing): one problem, one finding.
 
     Why it matters:
         A test that cannot be rebuilt from its own counts means the counts,
