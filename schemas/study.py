@@ -679,6 +679,7 @@ class CellStatistic(Model):
     row: str
     where: str                 # "Table 2, row 'Age'"
     evidence: Evidence         # the cell, role "test"
+    p_evidence: Evidence | None = None   # the P's own cell, when a row of P values sits beside a row of statistics
 
 
 class SignificanceClaim(Model):

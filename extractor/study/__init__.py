@@ -43,7 +43,7 @@ from .doses import extract_stated_doses
 from .p_range import extract_impossible_p_values
 from .response_criteria import extract_criteria_citations, extract_response_definitions
 from .baseline_limits import extract_baseline_limit_rows
-from .text_statistics import extract_cell_statistics, extract_text_statistics
+from .text_statistics import extract_cell_statistics, extract_row_statistics, extract_text_statistics
 from .claims import extract_significance_claims
 from .eligibility import extract_eligibility, extract_stated_age_ranges
 from .median_categories import extract_median_categories
@@ -144,7 +144,7 @@ def _extract_study(doc: Document) -> Study:
     study.text_intervals = extract_text_intervals(doc)
     study.table_intervals = extract_table_intervals(doc)
     study.text_statistics = extract_text_statistics(doc)
-    study.cell_statistics = extract_cell_statistics(doc)
+    study.cell_statistics = extract_cell_statistics(doc) + extract_row_statistics(doc)
     study.significance_claims = extract_significance_claims(doc)
     study.eligibility = extract_eligibility(doc, study.section_repairs)
     study.stated_age_ranges = extract_stated_age_ranges(doc, study.section_repairs)

@@ -20,9 +20,9 @@ from trialaudit.schemas.quantities import Num
 from trialaudit.schemas.study import CellStatistic, TextStatistic
 
 from .ratios import NON_RESULT_SECTIONS, p_after
-from .table_tests import parse
+from .table_tests import parse, printed_p_cell, stat_cell
 
-__all__ = ["extract_text_statistics", "extract_cell_statistics", "df_near"]
+__all__ = ["extract_text_statistics", "extract_cell_statistics", "extract_row_statistics", "df_near"]
 
 _KINDS = ("chi2", "t", "F", "z")
 #: an eta squared and its kind: "ηp² = .07", "η²p = .07", "ηₚ² = .07", "partial η² = 0.11", "partial eta squared =
@@ -98,4 +98,45 @@ def extract_cell_statistics(doc: Document) -> list[CellStatistic]:
                         df_words=df_near(cell.text[q.start:q.end + 60]), p=q.p, p_operator=q.p_operator or "=",
                         text=cell.text, table=table.label, row=row.label, where=f"{table.label}, row '{row.label}'",
                         evidence=cell_evidence(doc, table, row, j, role="test")))
+    return out
+
+
+#: a row whose label names a test statistic ("t-test", "t value", "χ²", "Chi-square", "F", "Z value"), and a row
+#: of P values ("P", "P-value", "Sig."): the layout that prints the groups as rows and each column's test below them
+_STAT_ROW = re.compile(
+    r"^\s*(?:(?P<t>t(?:[- ]?(?:test|values?|statistics?))?|T[- ]?(?:test|values?)|student['’]?s\s+t(?:[- ]test)?)|"
+    r"(?P<chi2>χ\s*[2²]|x\s*[2²]|chi[- ]?squared?(?:\s+(?:test|values?))?|chi2)|"
+    r"(?P<F>F(?:[- ]?(?:test|values?))?)|(?P<z>[zZ](?:[- ]?(?:test|values?|scores?))?))\s*$", re.I)
+_P_ROW = re.compile(r"^\s*(?:P(?:[- ]?values?)?|sig(?:\.|nificance)?)\s*$", re.I)
+
+
+def extract_row_statistics(doc: Document) -> list[CellStatistic]:
+    """Tests printed as two rows of a table, a row of statistics ("t-test | 57.671 | 59.799") next to a row of P
+    values right below it ("P-value | >0.05 | >0.05"): each column's statistic with the P below it. The degrees of
+    freedom are not printed in this layout."""
+    out: list[CellStatistic] = []
+    for table in doc.tables:
+        rows = table.rows
+        for i, row in enumerate(rows):
+            m = _STAT_ROW.match(row.label or "")
+            if m is None:
+                continue
+            kind = next(k for k in ("t", "chi2", "F", "z") if m.group(k))
+            if kind == "t" and (row.label or "").strip() == "T":
+                continue  # a bare capital T names a stage or a time more often than a statistic
+            if i + 1 >= len(rows) or not _P_ROW.match(rows[i + 1].label or ""):
+                continue  # the P row right below: a P row above may belong to the row above it
+            prow = rows[i + 1]
+            for j in range(1, min(len(row.cells), len(prow.cells))):
+                v = stat_cell(row.cells[j].text)
+                pp = printed_p_cell(prow.cells[j].text)
+                if v is None or pp is None:
+                    continue
+                col = table.column_label(j) or f"column {j + 1}"
+                out.append(CellStatistic(
+                    statistic=kind, value=v, p=pp[0], p_operator=pp[1],
+                    text=f"{row.label} {row.cells[j].text}; {prow.label} {prow.cells[j].text}", table=table.label,
+                    row=row.label, where=f"{table.label}, column '{col}'",
+                    evidence=cell_evidence(doc, table, row, j, role="test"),
+                    p_evidence=cell_evidence(doc, table, prow, j, role="p")))
     return out

@@ -54,3 +54,21 @@ def test_tests_printed_whole_in_a_table_cell_and_exported():
     assert st.cell_statistics[0].evidence.role == "test"
     rows = study_rows(SimpleNamespace(id="t", source="t", status="ok", error=None, study=st))["cell_statistics"]
     assert rows[0]["stat_value"] == 4.9 and rows[0]["p"] == 0.03
+
+
+def test_statistic_row_with_a_p_row_gives_each_columns_test():
+    """Groups as rows, a "t-test" row and a "P-value" row below: one test per column, both cells as evidence;
+    a bare "T" row (a stage, a time) and a statistic row without a P row are not read."""
+    from trialaudit.extractor.study import extract_study
+    from trialaudit.extractor.text import parse_text
+    md = ("# A trial\n\n## Methods\n\nPatients were randomised.\n\n## Results\n\nTable 1. Amplitude (mean ± SD)\n\n"
+          "| Side | Before | After |\n|---|---|---|\n| Unaffected | 3.59±0.15 | 3.60±0.15 |\n"
+          "| Affected | 1.78±0.13 | 1.66±0.14 |\n| t-test | 57.671 | 59.799 |\n| P-value | >0.05 | 0.003 |\n\n"
+          "Table 2. Stages\n\n| Stage | A | B |\n|---|---|---|\n| T | 2.5 | 3.1 |\n| P | 0.04 | 0.2 |\n"
+          "| χ² | 3.2 | 1.1 |\n| Total | 10 | 12 |\n")
+    st = extract_study(parse_text(md, doc_id="t", source="t", fmt="markdown"))
+    rows = [c for c in st.cell_statistics if c.p_evidence is not None]
+    assert [(c.statistic, c.value.text, c.p_operator, c.p.text, c.where) for c in rows] == [
+        ("t", "57.671", ">", "0.05", "Table 1, column 'Before'"), ("t", "59.799", "=", "0.003", "Table 1, column 'After'")]
+    assert rows[0].evidence.quote == "57.671" and rows[0].p_evidence.quote == ">0.05"
+    assert rows[0].p_evidence.row == "P-value"

@@ -121,8 +121,11 @@ def check(ctx: CheckContext) -> Iterator[Finding]:
     What it checks:
         Every χ², t, F and z statistic printed together with a p-value — in
         running text ("χ2 = 8.23, P = 0.32, df = 8", "t(38) = 2.10, p =
-        .042"), inside table cells, and as statistic and P columns of a
-        comparison table (``t/χ² | P value``). The p-value is recomputed
+        .042"), inside table cells, as statistic and P columns of a
+        comparison table (``t/χ² | P value``), and as a row of statistics
+        with a row of P values right below it (groups as rows, ``t-test |
+        57.671`` over ``P-value | >0.05``; df not printed, so any df is
+        tried and only a P no df gives is flagged). The p-value is recomputed
         (upper tail for χ² and F, two-sided for t and z) over the rounding
         interval of the printed statistic, like statcheck, and compared with
         the printed p and its operator (=, <, >). Degrees of freedom come
@@ -210,7 +213,7 @@ def _table_cell_tests(ctx: CheckContext) -> Iterator[Finding]:
     """Table cells that print a whole test ("χ² =8.23, P =0.32 (degrees of freedom =8)", ``Study.cell_statistics``)."""
     for cs in ctx.study.cell_statistics:
         f = _printed_test(ctx, cs.statistic, cs.value, cs.p, cs.p_operator, cs.df, cs.df2, cs.df_words,
-                          [cs.evidence], cs.where)
+                          [cs.evidence] + ([cs.p_evidence] if cs.p_evidence else []), cs.where)
         if f:
             yield f
 
