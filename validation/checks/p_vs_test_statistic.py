@@ -43,7 +43,9 @@ def _df_text(kind: str, cands: list[DfCandidate]) -> str:
         return f"df = ({c.df:g}, {c.df2:g})"
     parts = []
     for c in cands:
-        if c.df_hi is not None and c.df_hi != c.df:
+        if c.df_hi is not None and c.df_hi >= 1e5:
+            parts.append(f"any df ≥ {c.df:g}" + (f" ({c.note})" if c.note else ""))
+        elif c.df_hi is not None and c.df_hi != c.df:
             parts.append(f"df {c.df:.1f}–{c.df_hi:.1f}" + (f" ({c.note})" if c.note else ""))
         else:
             parts.append(f"df = {c.df:g}" + (f" ({c.note})" if c.note else ""))
