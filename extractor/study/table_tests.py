@@ -493,9 +493,18 @@ def _block_found(doc: Document, table: Table, arms: list[ArmSlot], b: dict, sc: 
     if len(rows) == 1 and all(ms):
         tt.means = ms  # type: ignore[assignment]
         tt.mean_evidence = [cell_evidence(doc, table, rows[0], a.index, role="mean ± SD") for a in arms]
-    elif not b.get("counts_unknown"):
+    elif not b.get("counts_unknown") and not _percent_heading(head, rows, arms):
         tt.interps = _row_interps(doc, table, rows, arms, own_row=b.get("own_row"))
     return tt
+
+
+def _percent_heading(head: TableRow | None, rows: list[TableRow], arms: list[ArmSlot]) -> bool:
+    """The block's heading says its categories are percentages ("NYHA class, % | | | 0.66" over "II | 47 | 53"):
+    its rows' bare numbers are no counts (a heading row carrying the P is a body row, so the rows below do not
+    have it as their group)."""
+    if head is None or not percent_only_label(head.label):
+        return False
+    return any((q := cell_quantity(cell_text(r, a.index))) is not None and q.kind == "count" for r in rows for a in arms)
 
 
 def _same_heading(block: dict, row: TableRow) -> bool:
