@@ -436,6 +436,12 @@ def _block_tests(doc: Document, table: Table, arms: list[ArmSlot], stat_cols: li
                 close()
             continue
         if not is_countish:
+            if cur is not None and cur.get("heading") is not None and (cur["p"] is not None or
+                                                                     cur["stat"] is not None) and \
+                    any(cell_count(t) is not None for t in arm_txt):
+                # a category that lost a count ("20 to <30 | (54.5) | 28 (57.1)"): the heading's test is of all its
+                # categories, and the ones read are not all of them
+                cur["partial"] = True
             close()
             continue
         if cur is None:
@@ -493,7 +499,7 @@ def _block_found(doc: Document, table: Table, arms: list[ArmSlot], b: dict, sc: 
     if len(rows) == 1 and all(ms):
         tt.means = ms  # type: ignore[assignment]
         tt.mean_evidence = [cell_evidence(doc, table, rows[0], a.index, role="mean ± SD") for a in arms]
-    elif not b.get("counts_unknown") and not _percent_heading(head, rows, arms):
+    elif not b.get("counts_unknown") and not b.get("partial") and not _percent_heading(head, rows, arms):
         tt.interps = _row_interps(doc, table, rows, arms, own_row=b.get("own_row"))
     return tt
 
